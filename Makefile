@@ -1,0 +1,158 @@
+# OpenLine — one non-recursive GNU Makefile for the kiosk, the collector and their tests.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   make            build build/openline (and build/openline-stats)
+#   make run        start the kiosk windowed with the example configuration (KIOSK=1: fullscreen)
+#   make check      install missing Debian packages, build, run every test
+#   make bench      benchmarks (numbers, not pass/fail)
+#   make lint       clang-format check and banned-function check
+#   make SANITIZER=address,undefined check    the same under sanitizers
+#   V=1             show the commands
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+BUILD     := build
+SANITIZER ?=
+ifneq ($(SANITIZER),)
+OBJ       := $(BUILD)/obj-san
+SANFLAGS  := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+OBJ       := $(BUILD)/obj
+SANFLAGS  :=
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+OPT       ?= -O2
+WERROR    ?= -Werror
+
+# Debian packages the project needs to build, run and test. `make deps` installs the missing ones.
+DEB_PKGS := build-essential pkg-config clang-format gettext libgettextpo-dev \
+	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libicu-dev libinih-dev libcmark-dev \
+	libcmocka-dev fonts-noto-core fonts-noto-cjk time procps
+
+# Per-module additions (pkg-config names, Debian packages, sources, tests) come from the sections
+# below; keep every program's libraries listed with its sources.
+KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc icu-i18n inih libcmark
+
+# Recursively expanded on purpose: pkg-config runs when a recipe needs the flags, after `deps`.
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1))
+
+CPPFLAGS_BASE := -Iinclude -D_GNU_SOURCE -DOPENLINE_VERSION='"$(VERSION)"'
+CFLAGS_BASE   := -std=c11 -g $(OPT) -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla $(WERROR) \
+	-fstack-protector-strong -D_FORTIFY_SOURCE=2 $(SANFLAGS)
+DEPFLAGS      := -MMD -MP
+LDFLAGS_BASE  := $(SANFLAGS) -Wl,-z,relro,-z,now
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+# ---------------------------------------------------------------------------------------------
+# Kiosk sources, by module (see ARCHITECTURE.md)
+CORE_SRCS    := $(wildcard app/core/*.c)
+TEXT_SRCS    := $(wildcard app/text/*.c)
+I18N_SRCS    := $(wildcard app/i18n/*.c)
+CONTENT_SRCS := $(wildcard app/content/*.c)
+UI_SRCS      := $(wildcard app/ui/*.c)
+KIOSK_MAIN   := $(wildcard app/kiosk/*.c)
+KIOSK_LIB_SRCS := $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS) $(UI_SRCS)
+KIOSK_EXTRA_LIBS := -lgettextpo -lm
+
+-include mk/*.mk
+
+KIOSK_LIB_OBJS := $(KIOSK_LIB_SRCS:%.c=$(OBJ)/%.o)
+KIOSK_OBJS     := $(KIOSK_LIB_OBJS) $(KIOSK_MAIN:%.c=$(OBJ)/%.o)
+
+$(OBJ)/app/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS))
+$(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS) cmocka)
+
+$(OBJ)/%.o: %.c $(BUILD)/flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS_BASE) $(CFLAGS_BASE) $(CFLAGS_EXTRA) $(DEPFLAGS) -c -o $@ $<
+
+# Rebuild everything when the flags change (sanitizer on/off, optimisation).
+$(BUILD)/flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE)' | cmp -s - $@ || echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE)' > $@
+
+$(BUILD)/openline: $(KIOSK_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,$(KIOSK_PKGS)) $(KIOSK_EXTRA_LIBS)
+
+ALL_BINS += $(BUILD)/openline
+
+# ---------------------------------------------------------------------------------------------
+# Catalogs: every PO file is checked with msgfmt --check; the build fails naming a bad file.
+PO_FILES  := $(wildcard locales/*.po)
+PO_STAMPS := $(PO_FILES:locales/%.po=$(BUILD)/po/%.ok)
+
+$(BUILD)/po/%.ok: locales/%.po
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  MSGFMT  $<")
+	$(Q)msgfmt --check --check-format -o /dev/null $< || { echo "locales/$*.po: invalid catalog (msgfmt --check above)" >&2; exit 1; }
+	$(Q)touch $@
+
+all: $(ALL_BINS) $(PO_STAMPS)
+
+# ---------------------------------------------------------------------------------------------
+# Unit tests (cmocka): tests/unit/test_<module>.c linked against the kiosk's module objects.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+$(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(KIOSK_LIB_OBJS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,$(KIOSK_PKGS) cmocka) $(KIOSK_EXTRA_LIBS)
+
+# ---------------------------------------------------------------------------------------------
+.PHONY: all deps run check check-all check-unit check-flow check-ui check-i18n check-long bench \
+	lint format clean pot po i18n-report FORCE
+
+deps:
+	$(Q)tools/deps.sh $(DEB_PKGS)
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/run.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory check-all
+
+# Suites: unit (cmocka binaries), then tests/<suite>/run.sh for every suite in SUITES.
+SUITES += flow ui i18n
+
+check-all: all $(UNIT_BINS) $(TEST_BINS)
+	$(Q)tools/run-tests.sh unit $(UNIT_BINS) -- $(SUITES)
+
+check-unit: all $(UNIT_BINS)
+	$(Q)tools/run-tests.sh unit $(UNIT_BINS)
+
+check-flow check-ui check-i18n: check-%: all
+	$(Q)tools/run-tests.sh $*
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/bench/run.sh
+
+lint:
+	$(Q)tools/lint.sh
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

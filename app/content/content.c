@@ -1,0 +1,450 @@
+/* Content pages: pages.ini (inih) names CommonMark files (cmark), reduced to translatable blocks.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "openline/content.h"
+
+#include <cmark.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openline/util.h"
+
+#define CONTENT_MAX_PAGES 64
+
+struct content {
+    struct content_page pages[CONTENT_MAX_PAGES];
+    size_t n;
+};
+
+static const char *const placeholders[] = {"organisation", "hotline", "sms", "web"};
+
+static const char accepted_md[] =
+    "accepted: one '# Title' first, then paragraphs, '## Subheadings' and '- ' bullet lists "
+    "(README-content.md)";
+
+/* ---- pages.ini ----------------------------------------------------------------------------- */
+
+struct index_parse {
+    struct content *c;
+    const char *path;
+    FILE *f;
+    unsigned line;
+    char *err;
+    size_t errlen;
+    bool failed;
+};
+
+static char *index_reader(char *str, int num, void *stream)
+{
+    struct index_parse *p = stream;
+    char *s = fgets(str, num, p->f);
+    if (s)
+        p->line++;
+    return s;
+}
+
+static int index_fail(struct index_parse *p, const char *section, const char *key, const char *why)
+{
+    if (!p->failed)
+        snprintf(p->err, p->errlen, "%s:%u: [%s] %s: %s", p->path, p->line, section, key, why);
+    p->failed = true;
+    return 0;
+}
+
+static bool is_page_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 32)
+        return false;
+    for (; *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+            return false;
+    }
+    return true;
+}
+
+static int index_handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct index_parse *p = user;
+    struct content *c = p->c;
+    struct content_page *pg = NULL;
+
+    if (!is_page_id(section))
+        return index_fail(p, section, name, "a page id is 1 to 32 of a-z, 0-9 and -");
+    for (size_t i = 0; i < c->n; i++) {
+        if (!strcmp(c->pages[i].id, section))
+            pg = &c->pages[i];
+    }
+    if (!pg) {
+        if (c->n == CONTENT_MAX_PAGES)
+            return index_fail(p, section, name, "too many pages (at most 64)");
+        pg = &c->pages[c->n++];
+        util_strlcpy(pg->id, section, sizeof(pg->id));
+    }
+    if (!strcmp(name, "file")) {
+        if (strchr(value, '/') || util_strlcpy(pg->file, value, sizeof(pg->file)))
+            return index_fail(p, section, name, "a file name in this folder");
+    } else if (!strcmp(name, "icon")) {
+        if (strchr(value, '/') || util_strlcpy(pg->icon, value, sizeof(pg->icon)))
+            return index_fail(p, section, name, "a file name in assets/icons/");
+    } else if (!strcmp(name, "tile")) {
+        if (!strcmp(value, "yes"))
+            pg->tile = true;
+        else if (!strcmp(value, "no"))
+            pg->tile = false;
+        else
+            return index_fail(p, section, name, "yes or no");
+    } else {
+        return index_fail(p, section, name, "unknown key; accepted: file, icon, tile");
+    }
+    return 1;
+}
+
+/* ---- Markdown ------------------------------------------------------------------------------ */
+
+struct md {
+    const char *path;
+    char *err;
+    size_t errlen;
+    bool failed;
+};
+
+static void md_fail(struct md *m, cmark_node *n, const char *what)
+{
+    if (m->failed)
+        return;
+    m->failed = true;
+    snprintf(m->err, m->errlen, "%s:%d: %s; %s", m->path, cmark_node_get_start_line(n), what,
+             accepted_md);
+}
+
+struct buf {
+    char *s;
+    size_t n, cap;
+};
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 256;
+        while (ncap < b->n + n + 1)
+            ncap *= 2;
+        char *ns = realloc(b->s, ncap);
+        if (!ns)
+            return ENOMEM;
+        b->s = ns;
+        b->cap = ncap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+    return 0;
+}
+
+/* Flatten the inline children of n into plain text; emphasis keeps its text. */
+static int md_inline(struct md *m, cmark_node *n, struct buf *b)
+{
+    for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch)) {
+        switch (cmark_node_get_type(ch)) {
+        case CMARK_NODE_TEXT: {
+            const char *t = cmark_node_get_literal(ch);
+            if (buf_add(b, t, strlen(t)))
+                return ENOMEM;
+            break;
+        }
+        case CMARK_NODE_SOFTBREAK:
+            if (buf_add(b, " ", 1))
+                return ENOMEM;
+            break;
+        case CMARK_NODE_EMPH:
+        case CMARK_NODE_STRONG:
+            if (md_inline(m, ch, b))
+                return EINVAL;
+            break;
+        default:
+            md_fail(m, n, "links, images, code, HTML and hard line breaks are not allowed");
+            return EINVAL;
+        }
+    }
+    return 0;
+}
+
+static int check_placeholders(struct md *m, cmark_node *n, const char *text)
+{
+    for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+        const char *end = strchr(p, '}');
+        bool ok = false;
+        for (size_t i = 0; end && i < ARRAY_SIZE(placeholders); i++) {
+            size_t len = strlen(placeholders[i]);
+            ok |= (size_t)(end - p - 1) == len && !strncmp(p + 1, placeholders[i], len);
+        }
+        if (!ok) {
+            md_fail(m, n, "unknown placeholder (use {organisation}, {hotline}, {sms} or {web})");
+            return EINVAL;
+        }
+    }
+    return 0;
+}
+
+static int add_block(struct md *m, struct content_page *pg, cmark_node *n,
+                     enum content_block_type type, cmark_node *inl)
+{
+    struct buf b = {0};
+    if (md_inline(m, inl, &b) || !b.s) {
+        if (!m->failed)
+            md_fail(m, n, "empty block");
+        free(b.s);
+        return EINVAL;
+    }
+    util_trim(b.s);
+    if (check_placeholders(m, n, b.s)) {
+        free(b.s);
+        return EINVAL;
+    }
+    struct content_block *nb = realloc(pg->blocks, (pg->n_blocks + 1) * sizeof(*nb));
+    if (!nb) {
+        free(b.s);
+        return ENOMEM;
+    }
+    pg->blocks = nb;
+    pg->blocks[pg->n_blocks++] =
+        (struct content_block){type, b.s, (unsigned)cmark_node_get_start_line(n)};
+    return 0;
+}
+
+static int page_parse(struct content_page *pg, const char *path, char *err, size_t errlen)
+{
+    struct md m = {.path = path, .err = err, .errlen = errlen};
+    char *data = NULL;
+    size_t len;
+    int rc = util_read_file(path, &data, &len);
+    if (rc) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(rc));
+        return rc;
+    }
+    cmark_node *doc = cmark_parse_document(data, len, CMARK_OPT_DEFAULT);
+    free(data);
+    if (!doc) {
+        snprintf(err, errlen, "%s: cannot parse", path);
+        return ENOMEM;
+    }
+    for (cmark_node *n = cmark_node_first_child(doc); n && !rc; n = cmark_node_next(n)) {
+        cmark_node_type t = cmark_node_get_type(n);
+        if (!pg->title) {
+            if (t != CMARK_NODE_HEADING || cmark_node_get_heading_level(n) != 1) {
+                md_fail(&m, n, "the page must start with one '# Title'");
+                rc = EINVAL;
+                break;
+            }
+            struct buf b = {0};
+            if (md_inline(&m, n, &b) || !b.s) {
+                if (!m.failed)
+                    md_fail(&m, n, "empty title");
+                free(b.s);
+                rc = EINVAL;
+                break;
+            }
+            pg->title = util_trim(b.s);
+            continue;
+        }
+        switch (t) {
+        case CMARK_NODE_HEADING:
+            if (cmark_node_get_heading_level(n) != 2) {
+                md_fail(&m, n, "only one '# Title'; subheadings are '## '");
+                rc = EINVAL;
+                break;
+            }
+            rc = add_block(&m, pg, n, CONTENT_HEADING, n);
+            break;
+        case CMARK_NODE_PARAGRAPH:
+            rc = add_block(&m, pg, n, CONTENT_PARAGRAPH, n);
+            break;
+        case CMARK_NODE_LIST:
+            if (cmark_node_get_list_type(n) != CMARK_BULLET_LIST) {
+                md_fail(&m, n, "numbered lists are not allowed");
+                rc = EINVAL;
+                break;
+            }
+            for (cmark_node *it = cmark_node_first_child(n); it && !rc; it = cmark_node_next(it)) {
+                cmark_node *para = cmark_node_first_child(it);
+                if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH ||
+                    cmark_node_next(para)) {
+                    md_fail(&m, it, "a list item is one short paragraph (no nested lists)");
+                    rc = EINVAL;
+                    break;
+                }
+                rc = add_block(&m, pg, it, CONTENT_ITEM, para);
+            }
+            break;
+        default:
+            md_fail(&m, n, "block quotes, code, HTML and rules are not allowed");
+            rc = EINVAL;
+            break;
+        }
+    }
+    if (!rc && !pg->title) {
+        snprintf(err, errlen, "%s: empty page; %s", path, accepted_md);
+        rc = EINVAL;
+    }
+    if (!rc && m.failed)
+        rc = EINVAL;
+    cmark_node_free(doc);
+    return rc;
+}
+
+/* ---- public ---------------------------------------------------------------------------------- */
+
+int content_load(struct content **cp, const char *dir, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    struct content *c = calloc(1, sizeof(*c));
+    struct index_parse p = {.c = c, .path = path, .err = err, .errlen = errlen};
+    int rc = 0;
+
+    if (!c)
+        return ENOMEM;
+    snprintf(path, sizeof(path), "%s/pages.ini", dir);
+    p.f = fopen(path, "r");
+    if (!p.f) {
+        rc = errno;
+        snprintf(err, errlen, "%s: cannot read the page index: %s", path, strerror(rc));
+        goto out;
+    }
+    int line = ini_parse_stream(index_reader, &p, index_handler, &p);
+    fclose(p.f);
+    if (line && !p.failed)
+        snprintf(err, errlen, "%s:%d: not a 'key = value' line or [page-id] header", path, line);
+    if (line || p.failed) {
+        rc = EINVAL;
+        goto out;
+    }
+    if (!c->n) {
+        snprintf(err, errlen, "%s: no pages", path);
+        rc = EINVAL;
+        goto out;
+    }
+    for (size_t i = 0; i < c->n && !rc; i++) {
+        struct content_page *pg = &c->pages[i];
+        if (!pg->file[0] || !pg->icon[0]) {
+            snprintf(err, errlen, "%s: [%s] needs both file and icon", path, pg->id);
+            rc = EINVAL;
+            break;
+        }
+        char md[PATH_MAX + 256];
+        snprintf(md, sizeof(md), "%s/%s", dir, pg->file);
+        rc = page_parse(pg, md, err, errlen);
+    }
+out:
+    if (rc) {
+        content_free(c);
+        return rc;
+    }
+    *cp = c;
+    return 0;
+}
+
+void content_free(struct content *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        for (size_t k = 0; k < c->pages[i].n_blocks; k++)
+            free(c->pages[i].blocks[k].text);
+        free(c->pages[i].blocks);
+        free(c->pages[i].title);
+    }
+    free(c);
+}
+
+size_t content_count(const struct content *c)
+{
+    return c->n;
+}
+
+const struct content_page *content_at(const struct content *c, size_t i)
+{
+    return i < c->n ? &c->pages[i] : NULL;
+}
+
+const struct content_page *content_find(const struct content *c, const char *id)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (!strcmp(c->pages[i].id, id))
+            return &c->pages[i];
+    }
+    return NULL;
+}
+
+char *content_expand(const char *text, const struct content_vars *vars)
+{
+    const char *values[] = {vars->organisation, vars->hotline, vars->sms, vars->web};
+    struct buf b = {0};
+    const char *p = text;
+
+    while (*p) {
+        const char *brace = strchr(p, '{');
+        if (!brace) {
+            if (buf_add(&b, p, strlen(p)))
+                goto fail;
+            break;
+        }
+        if (buf_add(&b, p, (size_t)(brace - p)))
+            goto fail;
+        size_t i;
+        for (i = 0; i < ARRAY_SIZE(placeholders); i++) {
+            size_t len = strlen(placeholders[i]);
+            if (!strncmp(brace + 1, placeholders[i], len) && brace[1 + len] == '}') {
+                if (!values[i] || !values[i][0])
+                    goto fail; /* not configured: leave the sentence out */
+                if (buf_add(&b, values[i], strlen(values[i])))
+                    goto fail;
+                p = brace + 2 + len;
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(placeholders)) {
+            if (buf_add(&b, "{", 1))
+                goto fail;
+            p = brace + 1;
+        }
+    }
+    if (!b.s)
+        return strdup("");
+    return b.s;
+fail:
+    free(b.s);
+    return NULL;
+}
+
+static void pot_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void content_write_pot(const struct content *c, FILE *out)
+{
+    static const char *const kind[] = {"subheading", "paragraph", "list item"};
+    for (size_t i = 0; i < c->n; i++) {
+        const struct content_page *pg = &c->pages[i];
+        fprintf(out, "#. page %s: title\n#: assets/content/%s:1\nmsgid ", pg->id, pg->file);
+        pot_string(out, pg->title);
+        fputs("\nmsgstr \"\"\n\n", out);
+        for (size_t k = 0; k < pg->n_blocks; k++) {
+            const struct content_block *bl = &pg->blocks[k];
+            fprintf(out, "#. page %s: %s", pg->id, kind[bl->type]);
+            if (strchr(bl->text, '{'))
+                fputs("; keep {placeholders} exactly as written", out);
+            fprintf(out, "\n#: assets/content/%s:%u\nmsgid ", pg->file, bl->line);
+            pot_string(out, bl->text);
+            fputs("\nmsgstr \"\"\n\n", out);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/* Small string and file helpers.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "openline/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int util_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (!size)
+        return ENAMETOOLONG;
+    if (n >= size) {
+        memcpy(dst, src, size - 1);
+        dst[size - 1] = '\0';
+        return ENAMETOOLONG;
+    }
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+int util_parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    if (!s || !*s || isspace((unsigned char)*s))
+        return EINVAL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*end)
+        return EINVAL;
+    if (errno == ERANGE || v < min || v > max)
+        return ERANGE;
+    *out = v;
+    return 0;
+}
+
+char *util_trim(char *s)
+{
+    char *p = s;
+    while (isspace((unsigned char)*p))
+        p++;
+    size_t n = strlen(p);
+    while (n && isspace((unsigned char)p[n - 1]))
+        n--;
+    memmove(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+int util_read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    int err = 0;
+
+    if (!f)
+        return errno;
+    for (;;) {
+        if (cap - n < 4096) {
+            size_t ncap = cap ? cap * 2 : 8192;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                err = ENOMEM;
+                goto out;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    if (ferror(f)) {
+        err = EIO;
+        goto out;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    if (len)
+        *len = n;
+    buf = NULL;
+out:
+    free(buf);
+    fclose(f);
+    return err;
+}

@@ -1,0 +1,368 @@
+/* The kiosk's commands: run, snapshot, play, render, and the translator tools.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+
+#include "kiosk.h"
+#include "openline/clock.h"
+#include "openline/content.h"
+#include "openline/i18n.h"
+#include "openline/log.h"
+#include "openline/text.h"
+#include "openline/ui.h"
+#include "openline/util.h"
+
+static int bad_usage(const char *usage)
+{
+    fprintf(stderr, "usage: %s\n", usage);
+    return KIOSK_EXIT_CONFIG;
+}
+
+int kiosk_cmd_run(int argc, char **argv)
+{
+    static const char usage[] = "openline [run] [--config FILE] [--kiosk | --windowed] [--size WxH]";
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"kiosk", no_argument, NULL, 'k'},
+        {"windowed", no_argument, NULL, 'w'},     {"size", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *config = NULL;
+    int fullscreen = -1, w = 0, h = 0, c;
+    struct kiosk k;
+    struct ui *ui = NULL;
+    char err[1024];
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config = optarg;
+            break;
+        case 'k':
+            fullscreen = 1;
+            break;
+        case 'w':
+            fullscreen = 0;
+            break;
+        case 's':
+            if (kiosk_parse_size(optarg, &w, &h))
+                return bad_usage(usage);
+            break;
+        case 'h':
+            printf("usage: %s\n", usage);
+            return 0;
+        default:
+            return bad_usage(usage);
+        }
+    }
+    if (optind < argc)
+        return bad_usage(usage);
+    int rc = kiosk_open(&k, config, true);
+    if (rc)
+        goto out;
+    struct ui_opts o = {
+        .cfg = &k.cfg,
+        .i18n = k.i18n,
+        .content = k.content,
+        .text = k.text,
+        .data_dir = k.data_dir,
+        .w = w,
+        .h = h,
+        .fullscreen = fullscreen < 0 ? k.cfg.display.fullscreen : fullscreen,
+    };
+    if (ui_alloc(&ui, &o, err, sizeof(err))) {
+        fprintf(stderr, "openline: %s\n", err);
+        rc = KIOSK_EXIT_FAIL;
+        goto out;
+    }
+    log_info("running (%s), configuration %s", o.fullscreen ? "kiosk mode" : "windowed",
+             k.cfg.path);
+    rc = ui_run(ui);
+out:
+    ui_free(ui);
+    kiosk_close(&k);
+    SDL_Quit();
+    return rc;
+}
+
+static int headless_ui(struct kiosk *k, int w, int h, struct ui **ui)
+{
+    char err[1024];
+    struct ui_opts o = {
+        .cfg = &k->cfg,
+        .i18n = k->i18n,
+        .content = k->content,
+        .text = k->text,
+        .data_dir = k->data_dir,
+        .w = w,
+        .h = h,
+        .headless = true,
+    };
+    if (ui_alloc(ui, &o, err, sizeof(err))) {
+        fprintf(stderr, "openline: %s\n", err);
+        return KIOSK_EXIT_FAIL;
+    }
+    return 0;
+}
+
+int kiosk_cmd_snapshot(int argc, char **argv)
+{
+    static const char usage[] = "openline snapshot --screen NAME [--lang CODE] [--page ID] "
+                                "[--size WxH] [--config FILE] --out FILE.png";
+    static const struct option opts[] = {
+        {"screen", required_argument, NULL, 'S'}, {"lang", required_argument, NULL, 'l'},
+        {"page", required_argument, NULL, 'p'},   {"size", required_argument, NULL, 's'},
+        {"config", required_argument, NULL, 'c'}, {"out", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *screen = NULL, *lang = NULL, *page = NULL, *config = NULL, *out = NULL;
+    int w = 1920, h = 1080, c;
+    struct kiosk k;
+    struct ui *ui = NULL;
+    char err[1024];
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'S':
+            screen = optarg;
+            break;
+        case 'l':
+            lang = optarg;
+            break;
+        case 'p':
+            page = optarg;
+            break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 's':
+            if (kiosk_parse_size(optarg, &w, &h))
+                return bad_usage(usage);
+            break;
+        case 'h':
+            printf("usage: %s\n", usage);
+            return 0;
+        default:
+            return bad_usage(usage);
+        }
+    }
+    if (!screen || !out || optind < argc)
+        return bad_usage(usage);
+    int rc = kiosk_open(&k, config, true);
+    if (!rc)
+        rc = headless_ui(&k, w, h, &ui);
+    if (!rc) {
+        rc = ui_snapshot(ui, screen, lang, page, out, err, sizeof(err));
+        if (rc && rc != 3)
+            fprintf(stderr, "openline: %s\n", err);
+    }
+    ui_free(ui);
+    kiosk_close(&k);
+    SDL_Quit();
+    return rc;
+}
+
+int kiosk_cmd_play(int argc, char **argv)
+{
+    static const char usage[] =
+        "openline play --script FILE [--config FILE] [--size WxH] [--test-clock]";
+    static const struct option opts[] = {
+        {"script", required_argument, NULL, 'x'}, {"config", required_argument, NULL, 'c'},
+        {"size", required_argument, NULL, 's'},   {"test-clock", no_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *script = NULL, *config = NULL;
+    int w = 1920, h = 1080, c;
+    bool test_clock = false;
+    struct kiosk k;
+    struct ui *ui = NULL;
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'x':
+            script = optarg;
+            break;
+        case 'c':
+            config = optarg;
+            break;
+        case 't':
+            test_clock = true;
+            break;
+        case 's':
+            if (kiosk_parse_size(optarg, &w, &h))
+                return bad_usage(usage);
+            break;
+        case 'h':
+            printf("usage: %s\n", usage);
+            return 0;
+        default:
+            return bad_usage(usage);
+        }
+    }
+    if (!script || optind < argc)
+        return bad_usage(usage);
+    if (test_clock)
+        clock_use_virtual();
+    int rc = kiosk_open(&k, config, true);
+    if (!rc)
+        rc = headless_ui(&k, w, h, &ui);
+    if (!rc)
+        rc = ui_play(ui, script);
+    ui_free(ui);
+    kiosk_close(&k);
+    SDL_Quit();
+    return rc;
+}
+
+int kiosk_cmd_render(int argc, char **argv)
+{
+    static const char usage[] =
+        "openline render --lang CODE [--width PX] [--font-size PX] --out FILE.png TEXT";
+    static const struct option opts[] = {
+        {"lang", required_argument, NULL, 'l'},   {"width", required_argument, NULL, 'w'},
+        {"font-size", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
+        {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *code = NULL, *out = NULL, *config = NULL;
+    long width = 800, px = 32;
+    int c, rc;
+    struct kiosk k;
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            code = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'w':
+            if (util_parse_long(optarg, 16, 8000, &width))
+                return bad_usage(usage);
+            break;
+        case 'f':
+            if (util_parse_long(optarg, 4, 400, &px))
+                return bad_usage(usage);
+            break;
+        case 'h':
+            printf("usage: %s\n", usage);
+            return 0;
+        default:
+            return bad_usage(usage);
+        }
+    }
+    if (!code || !out || optind != argc - 1)
+        return bad_usage(usage);
+    if ((rc = kiosk_open(&k, config, false)))
+        goto out;
+    const struct lang *lang = i18n_find(k.i18n, code);
+    if (!lang) {
+        fprintf(stderr, "openline: unknown language '%s' (see locales/languages.ini)\n", code);
+        rc = KIOSK_EXIT_CONFIG;
+        goto out;
+    }
+    char err[512];
+    const struct lang *one[] = {lang};
+    if (text_engine_check_fonts(k.text, one, 1, err, sizeof(err))) {
+        fprintf(stderr, "openline: %s\n", err);
+        rc = KIOSK_EXIT_CONFIG;
+        goto out;
+    }
+    /* A software renderer on a surface: no display needed. */
+    struct text_style st = {lang, (int)px, false, (int)width - 2 * (int)px / 2, TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(k.text, argv[optind], &st);
+    if (!l) {
+        rc = KIOSK_EXIT_FAIL;
+        goto out;
+    }
+    int pad = (int)px / 2;
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, (int)width, l->h + 2 * pad, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    if (!r) {
+        fprintf(stderr, "openline: cannot create a renderer: %s\n", SDL_GetError());
+        rc = KIOSK_EXIT_FAIL;
+        if (s)
+            SDL_FreeSurface(s);
+        goto out;
+    }
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    text_layout_draw(k.text, r, l, pad, pad, (SDL_Color){0, 0, 0, 255});
+    SDL_RenderPresent(r);
+    text_engine_flush(k.text); /* textures belong to this renderer */
+    SDL_DestroyRenderer(r);
+    if (IMG_SavePNG(s, out)) {
+        fprintf(stderr, "openline: %s: %s\n", out, IMG_GetError());
+        rc = KIOSK_EXIT_FAIL;
+    }
+    if (l && l->missing)
+        fprintf(stderr, "openline: %u character(s) have no font and show as boxes\n", l->missing);
+    SDL_FreeSurface(s);
+out:
+    kiosk_close(&k);
+    SDL_Quit();
+    return rc;
+}
+
+int kiosk_cmd_pot_content(int argc, char **argv)
+{
+    struct kiosk k;
+    (void)argc;
+    (void)argv;
+    int rc = kiosk_open(&k, NULL, false);
+    if (!rc)
+        content_write_pot(k.content, stdout);
+    kiosk_close(&k);
+    return rc;
+}
+
+int kiosk_cmd_i18n_report(int argc, char **argv)
+{
+    struct kiosk k;
+    char pot[PATH_MAX + 64], err[512];
+    int rc = kiosk_open(&k, argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL, false);
+    if (rc)
+        goto out;
+    snprintf(pot, sizeof(pot), "%s/locales/openline.pot", k.data_dir);
+    printf("%-8s %-22s %10s %6s %8s %6s\n", "code", "language", "translated", "fuzzy", "missing",
+           "done");
+    for (unsigned i = 0; i < i18n_count(k.i18n); i++) {
+        const struct lang *l = i18n_at(k.i18n, i);
+        struct i18n_coverage cov;
+        if (i18n_coverage(k.i18n, l, pot, &cov, err, sizeof(err))) {
+            fprintf(stderr, "openline: %s\n", err);
+            rc = KIOSK_EXIT_FAIL;
+            goto out;
+        }
+        printf("%-8s %-22s %10u %6u %8u %5u%%\n", l->code, l->name[0] ? l->name : l->endonym,
+               cov.translated, cov.fuzzy, cov.missing,
+               cov.total ? cov.translated * 100 / cov.total : 0);
+    }
+    if (i18n_problem(k.i18n)) {
+        fprintf(stderr, "openline: %s\n", i18n_problem(k.i18n));
+        rc = KIOSK_EXIT_FAIL;
+    }
+out:
+    kiosk_close(&k);
+    return rc;
+}
+
+int kiosk_cmd_config_reference(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    config_print_reference();
+    return 0;
+}

@@ -1,0 +1,134 @@
+/* Start-up shared by the kiosk's commands: configuration, data directory, languages, content,
+ * fonts.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "kiosk.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "openline/content.h"
+#include "openline/i18n.h"
+#include "openline/log.h"
+#include "openline/text.h"
+#include "openline/util.h"
+
+#ifndef OPENLINE_DATADIR
+#define OPENLINE_DATADIR "/usr/share/openline"
+#endif
+
+int kiosk_parse_size(const char *s, int *w, int *h)
+{
+    char buf[32], *x;
+    long a, b;
+    if (util_strlcpy(buf, s, sizeof(buf)))
+        return EINVAL;
+    x = strchr(buf, 'x');
+    if (!x)
+        return EINVAL;
+    *x = '\0';
+    if (util_parse_long(buf, 320, 7680, &a) || util_parse_long(x + 1, 240, 7680, &b))
+        return EINVAL;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
+static bool has_data(const char *dir)
+{
+    char p[PATH_MAX + 64];
+    snprintf(p, sizeof(p), "%s/assets/content/pages.ini", dir);
+    return access(p, R_OK) == 0;
+}
+
+void kiosk_data_dir(const struct config *cfg, char *dir, size_t len)
+{
+    char exe[PATH_MAX];
+    if (cfg && cfg->paths.data_dir[0]) {
+        util_strlcpy(dir, cfg->paths.data_dir, len);
+        return;
+    }
+    /* Run from the source tree: build/openline -> the tree's assets/ and locales/. */
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char up[PATH_MAX + 4];
+            snprintf(up, sizeof(up), "%s/..", exe);
+            if (has_data(up)) {
+                char *real = realpath(up, NULL);
+                util_strlcpy(dir, real ? real : up, len);
+                free(real);
+                return;
+            }
+        }
+    }
+    util_strlcpy(dir, OPENLINE_DATADIR, len);
+}
+
+int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
+{
+    char err[CONFIG_ERR_LEN + 512], path[PATH_MAX + 64];
+    const char *file = config_path ? config_path : CONFIG_DEFAULT_PATH;
+
+    memset(k, 0, sizeof(*k));
+    if (need_config || config_path || access(file, F_OK) == 0) {
+        int e = config_load(&k->cfg, file, err, sizeof(err));
+        if (e) {
+            fprintf(stderr, "openline: %s\n", err);
+            if (!config_path && e == ENOENT)
+                fprintf(stderr, "openline: pass --config FILE; an example is "
+                                "assets/openline.conf.example\n");
+            return KIOSK_EXIT_CONFIG;
+        }
+    } else {
+        config_defaults(&k->cfg);
+    }
+    kiosk_data_dir(&k->cfg, k->data_dir, sizeof(k->data_dir));
+
+    snprintf(path, sizeof(path), "%s/locales", k->data_dir);
+    if (i18n_load(&k->i18n, path, err, sizeof(err))) {
+        fprintf(stderr, "openline: %s\n", err);
+        return KIOSK_EXIT_FAIL;
+    }
+    /* Language codes in the configuration must exist in the languages table. */
+    for (unsigned i = 0; i < k->cfg.kiosk.n_languages; i++) {
+        if (!i18n_find(k->i18n, k->cfg.kiosk.languages[i])) {
+            config_key_error(&k->cfg, "kiosk", "languages", err, sizeof(err),
+                             "unknown language '%s'; accepted: codes in %s/languages.ini",
+                             k->cfg.kiosk.languages[i], path);
+            fprintf(stderr, "openline: %s\n", err);
+            return KIOSK_EXIT_CONFIG;
+        }
+    }
+    if (!i18n_find(k->i18n, k->cfg.kiosk.default_language)) {
+        config_key_error(&k->cfg, "kiosk", "default_language", err, sizeof(err),
+                         "unknown language '%s'; accepted: codes in %s/languages.ini",
+                         k->cfg.kiosk.default_language, path);
+        fprintf(stderr, "openline: %s\n", err);
+        return KIOSK_EXIT_CONFIG;
+    }
+    snprintf(path, sizeof(path), "%s/assets/content", k->data_dir);
+    if (content_load(&k->content, path, err, sizeof(err))) {
+        fprintf(stderr, "openline: %s\n", err);
+        return KIOSK_EXIT_FAIL;
+    }
+    snprintf(path, sizeof(path), "%s/assets/fonts.ini", k->data_dir);
+    if (text_engine_alloc(&k->text, path, err, sizeof(err))) {
+        fprintf(stderr, "openline: %s\n", err);
+        return KIOSK_EXIT_FAIL;
+    }
+    return 0;
+}
+
+void kiosk_close(struct kiosk *k)
+{
+    text_engine_free(k->text);
+    content_free(k->content);
+    i18n_free(k->i18n);
+    memset(k, 0, sizeof(*k));
+}

@@ -1,0 +1,55 @@
+/* The kiosk program's commands and the start-up they share.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_KIOSK_H
+#define OPENLINE_KIOSK_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "openline/config.h"
+
+struct i18n;
+struct content;
+struct text_engine;
+
+/* Exit statuses shared by every command. */
+enum {
+    KIOSK_EXIT_OK = 0,
+    KIOSK_EXIT_FAIL = 1,
+    KIOSK_EXIT_CONFIG = 2, /* configuration, usage or unknown name */
+};
+
+/* What a command needs loaded: the configuration, then languages, content and fonts. */
+struct kiosk {
+    struct config cfg;
+    char data_dir[PATH_MAX];
+    struct i18n *i18n;
+    struct content *content;
+    struct text_engine *text;
+};
+
+/* Load config_path (NULL: the default path; when need_config is false and that file does not
+ * exist, built-in defaults) and everything it points to. Prints one message and
+ * returns KIOSK_EXIT_CONFIG for a configuration error, KIOSK_EXIT_FAIL when the bundled data
+ * (languages, content, fonts table) cannot be loaded; 0 on success. kiosk_close() in any case. */
+int kiosk_open(struct kiosk *k, const char *config_path, bool need_config);
+void kiosk_close(struct kiosk *k);
+
+/* The directory holding assets/ and locales/: the configured one, the source tree next to the
+ * binary, or the installed one. */
+void kiosk_data_dir(const struct config *cfg, char *dir, size_t len);
+
+/* Commands: argc/argv start at the command name. Return the process exit status. */
+int kiosk_cmd_run(int argc, char **argv);
+int kiosk_cmd_snapshot(int argc, char **argv);
+int kiosk_cmd_play(int argc, char **argv);
+int kiosk_cmd_self_test(int argc, char **argv);
+int kiosk_cmd_render(int argc, char **argv);
+int kiosk_cmd_pot_content(int argc, char **argv);
+int kiosk_cmd_i18n_report(int argc, char **argv);
+int kiosk_cmd_config_reference(int argc, char **argv);
+
+/* Parse "WxH". Returns 0 or EINVAL. */
+int kiosk_parse_size(const char *s, int *w, int *h);
+
+#endif

@@ -1,0 +1,121 @@
+/* self-test: one line per check with ok/FAIL and a reason, for technicians and the heartbeat.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+
+#include "kiosk.h"
+#include "openline/content.h"
+#include "openline/i18n.h"
+#include "openline/text.h"
+
+static int report(const char *check, bool ok, const char *reason)
+{
+    printf("%-14s %-4s %s\n", check, ok ? "ok" : "FAIL", reason);
+    fflush(stdout);
+    return ok ? 0 : 1;
+}
+
+static bool check_icons(const struct kiosk *k, char *why, size_t len)
+{
+    static const char *const ui_icons[] = {"back.svg", "exit.svg",    "language.svg", "call.svg",
+                                           "counts.svg", "touch.svg", "contrast.svg"};
+    char path[PATH_MAX + 128];
+    size_t n = content_count(k->content);
+    for (size_t i = 0; i < n + sizeof(ui_icons) / sizeof(ui_icons[0]); i++) {
+        const char *icon = i < n ? content_at(k->content, i)->icon : ui_icons[i - n];
+        snprintf(path, sizeof(path), "%s/assets/icons/%s", k->data_dir, icon);
+        SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+        SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, 64, 64) : NULL;
+        if (rw)
+            SDL_RWclose(rw);
+        if (!s) {
+            snprintf(why, len, "%.600s: %.300s", path, rw ? IMG_GetError() : "cannot read");
+            return false;
+        }
+        SDL_FreeSurface(s);
+    }
+    return true;
+}
+
+int kiosk_cmd_self_test(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *config = NULL;
+    char why[1024];
+    int c, failed = 0;
+    struct kiosk k;
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'c') {
+            config = optarg;
+        } else {
+            fprintf(c == 'h' ? stdout : stderr, "usage: openline self-test [--config FILE]\n");
+            return c == 'h' ? 0 : KIOSK_EXIT_CONFIG;
+        }
+    }
+    int rc = kiosk_open(&k, config, true);
+    if (rc == KIOSK_EXIT_CONFIG) {
+        report("configuration", false, "see the message above");
+        kiosk_close(&k);
+        return KIOSK_EXIT_CONFIG;
+    }
+    if (rc) {
+        report("configuration", true, k.cfg.path);
+        report("data", false, "languages, content or font table unreadable (message above)");
+        kiosk_close(&k);
+        return KIOSK_EXIT_FAIL;
+    }
+    failed |= report("configuration", true, k.cfg.path);
+
+    /* fonts: every script's font opens, and every enabled language has one */
+    const struct lang *langs[CONFIG_MAX_LANGS];
+    unsigned n = 0;
+    if (k.cfg.kiosk.n_languages) {
+        for (unsigned i = 0; i < k.cfg.kiosk.n_languages; i++)
+            langs[n++] = i18n_find(k.i18n, k.cfg.kiosk.languages[i]);
+    } else {
+        for (unsigned i = 0; i < i18n_count(k.i18n) && n < CONFIG_MAX_LANGS; i++)
+            langs[n++] = i18n_at(k.i18n, i);
+    }
+    bool ok = !text_engine_check_fonts(k.text, langs, n, why, sizeof(why));
+    if (ok)
+        snprintf(why, sizeof(why), "fonts for %u language(s) open", n);
+    failed |= report("fonts", ok, why);
+
+    ok = check_icons(&k, why, sizeof(why));
+    if (ok)
+        snprintf(why, sizeof(why), "%zu page(s) and their pictograms load",
+                 content_count(k.content));
+    failed |= report("content", ok, why);
+
+    /* locales: every catalog reads; enabled languages without a catalog are reported */
+    const char *problem = i18n_problem(k.i18n);
+    unsigned without = 0;
+    char missing[256] = "";
+    for (unsigned i = 0; i < n; i++) {
+        if (strcmp(langs[i]->code, "en") && !langs[i]->cat) {
+            without++;
+            size_t len = strlen(missing);
+            snprintf(missing + len, sizeof(missing) - len, "%s%s", len ? " " : "", langs[i]->code);
+        }
+    }
+    if (problem)
+        snprintf(why, sizeof(why), "%s", problem);
+    else if (without)
+        snprintf(why, sizeof(why), "no catalog for enabled language(s): %s", missing);
+    else
+        snprintf(why, sizeof(why), "%u language(s) enabled, every catalog reads", n);
+    failed |= report("locales", !problem && !without, why);
+
+    kiosk_close(&k);
+    SDL_Quit();
+    return failed ? KIOSK_EXIT_FAIL : KIOSK_EXIT_OK;
+}

@@ -1,0 +1,196 @@
+/* Adding up the roll-ups of a date range into the tables the dashboard and CSV publish. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "day.h"
+
+static const char *const report_names[REPORT_COUNTERS] = {
+    [REPORT_SESSIONS] = "sessions",
+    [REPORT_CALL_ATTEMPTED] = "call.attempted",
+    [REPORT_CALL_CONNECTED] = "call.connected",
+    [REPORT_CALL_FAILED] = "call.failed",
+    [REPORT_READ_ALOUD] = "read_aloud",
+    [REPORT_QUICK_EXIT] = "quick_exit",
+};
+
+static const char *const report_labels[REPORT_COUNTERS] = {
+    [REPORT_SESSIONS] = "Sessions",
+    [REPORT_CALL_ATTEMPTED] = "Calls attempted",
+    [REPORT_CALL_CONNECTED] = "Calls connected",
+    [REPORT_CALL_FAILED] = "Calls failed",
+    [REPORT_READ_ALOUD] = "Read aloud",
+    [REPORT_QUICK_EXIT] = "Quick exit",
+};
+
+const char *report_counter_name(enum report_counter c)
+{
+    return report_names[c];
+}
+
+const char *report_counter_label(enum report_counter c)
+{
+    return report_labels[c];
+}
+
+static int report_index(const char *name)
+{
+    for (int i = 0; i < REPORT_COUNTERS; i++) {
+        if (!strcmp(name, report_names[i]))
+            return i;
+    }
+    return -1;
+}
+
+void report_cell(int64_t v, char out[24])
+{
+    if (!report_shown(v))
+        snprintf(out, 24, "<%d", REPORT_MIN_CELL);
+    else
+        snprintf(out, 24, "%" PRId64, v);
+}
+
+/* Add v to the row called name in *rows (a short list: languages or pages), adding the row. */
+static int report_row_add(struct report_row **rows, size_t *n, const char *name, int64_t v)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (!strcmp((*rows)[i].name, name)) {
+            (*rows)[i].v[0] += v;
+            return 0;
+        }
+    }
+    struct report_row *p = realloc(*rows, (*n + 1) * sizeof(**rows));
+    if (!p)
+        return ENOMEM;
+    *rows = p;
+    memset(&p[*n], 0, sizeof(p[*n]));
+    if (!(p[*n].name = strdup(name)))
+        return ENOMEM;
+    p[*n].v[0] = v;
+    (*n)++;
+    return 0;
+}
+
+static int report_week_row(int32_t week, const char *name, int64_t value, void *arg)
+{
+    struct report *r = arg;
+    if (week < r->from_week || week > r->to_week)
+        return 0;
+    int c = report_index(name);
+    if (c >= 0) {
+        r->weeks[(week - r->from_week) / 7][c] += value;
+        r->total[c] += value;
+        return 0;
+    }
+    if (!strncmp(name, "lang.", 5))
+        return report_row_add(&r->langs, &r->nlangs, name + 5, value);
+    if (!strncmp(name, "page.", 5))
+        return report_row_add(&r->pages, &r->npages, name + 5, value);
+    return 0;
+}
+
+/* Rows arrive grouped by site, so a new site only ever starts a new row. */
+static int report_site_row(const char *site, const char *name, int64_t value, void *arg)
+{
+    struct report *r = arg;
+    int c = report_index(name);
+    if (c < 0)
+        return 0;
+    if (!r->nsites || strcmp(r->sites[r->nsites - 1].name, site)) {
+        struct report_row *p = realloc(r->sites, (r->nsites + 1) * sizeof(*p));
+        if (!p)
+            return ENOMEM;
+        r->sites = p;
+        memset(&p[r->nsites], 0, sizeof(p[r->nsites]));
+        if (!(p[r->nsites].name = strdup(site)))
+            return ENOMEM;
+        r->nsites++;
+    }
+    r->sites[r->nsites - 1].v[c] += value;
+    return 0;
+}
+
+static int report_noise_row(const char *mech, double epsilon, int64_t batches, void *arg)
+{
+    struct report *r = arg;
+    struct report_noise *p = realloc(r->noise, (r->nnoise + 1) * sizeof(*p));
+    if (!p)
+        return ENOMEM;
+    r->noise = p;
+    snprintf(p[r->nnoise].mech, sizeof(p[r->nnoise].mech), "%s", mech);
+    p[r->nnoise].epsilon = epsilon;
+    p[r->nnoise].batches = batches;
+    r->nnoise++;
+    r->batches += batches;
+    return 0;
+}
+
+static int report_row_cmp(const void *a, const void *b)
+{
+    const struct report_row *x = a, *y = b;
+    if (x->v[0] != y->v[0])
+        return x->v[0] < y->v[0] ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+int report_load(struct report **rp, struct store *st, int32_t from_day, int32_t to_day)
+{
+    struct report *r = NULL;
+    int err;
+
+    if (to_day < from_day)
+        return ERANGE;
+    int32_t from_week = day_monday(from_day), to_week = day_monday(to_day);
+    size_t nweeks = (size_t)(to_week - from_week) / 7 + 1;
+    if (nweeks > REPORT_WEEKS_MAX)
+        return ERANGE;
+
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return ENOMEM;
+    r->from_week = from_week;
+    r->to_week = to_week;
+    r->nweeks = nweeks;
+    r->weeks = calloc(nweeks, sizeof(*r->weeks));
+    if (!r->weeks) {
+        err = ENOMEM;
+        goto out;
+    }
+    if ((err = st->drv->weeks_get(st, from_week, to_week, report_week_row, r)) ||
+        (err = st->drv->sites_get(st, from_week, to_week, report_site_row, r)) ||
+        (err = st->drv->noise_get(st, from_week, to_week, report_noise_row, r)))
+        goto out;
+    if (r->nlangs)
+        qsort(r->langs, r->nlangs, sizeof(*r->langs), report_row_cmp);
+    if (r->npages)
+        qsort(r->pages, r->npages, sizeof(*r->pages), report_row_cmp);
+    *rp = r;
+    r = NULL;
+out:
+    report_free(r);
+    return err;
+}
+
+static void report_rows_free(struct report_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].name);
+    free(rows);
+}
+
+void report_free(struct report *r)
+{
+    if (!r)
+        return;
+    free(r->weeks);
+    report_rows_free(r->sites, r->nsites);
+    report_rows_free(r->langs, r->nlangs);
+    report_rows_free(r->pages, r->npages);
+    free(r->noise);
+    free(r);
+}

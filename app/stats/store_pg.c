@@ -1,0 +1,637 @@
+/* PostgreSQL storage driver (libpq): for several collector nodes sharing one database. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "slog.h"
+
+#define PG_SCHEMA_VERSION "1"
+
+/* Advisory lock keys: (PG_LOCK_NS, 1) guards schema changes; a kiosk's own id (one bigint, a key
+ * space apart from the two-integer one) serialises its batches across nodes. */
+#define PG_LOCK_NS "724301"
+
+static const char pg_schema[] =
+    "SET client_min_messages = warning;"
+    "SELECT pg_advisory_lock(" PG_LOCK_NS ", 1);"
+    "CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS kiosks (id bigserial PRIMARY KEY, site text NOT NULL,"
+    " token_hash text NOT NULL UNIQUE, revoked boolean NOT NULL DEFAULT false);"
+    "CREATE TABLE IF NOT EXISTS batches (kiosk bigint NOT NULL REFERENCES kiosks(id),"
+    " start_day integer NOT NULL, days integer NOT NULL, week integer NOT NULL,"
+    " batch_id text NOT NULL, mech text NOT NULL, epsilon double precision NOT NULL,"
+    " counts jsonb NOT NULL, PRIMARY KEY (kiosk, start_day), UNIQUE (kiosk, batch_id));"
+    "CREATE TABLE IF NOT EXISTS totals (week integer NOT NULL, site text NOT NULL,"
+    " name text NOT NULL, value bigint NOT NULL, PRIMARY KEY (week, site, name));"
+    "CREATE TABLE IF NOT EXISTS noise_totals (week integer NOT NULL, mech text NOT NULL,"
+    " epsilon double precision NOT NULL, batches bigint NOT NULL,"
+    " PRIMARY KEY (week, mech, epsilon));"
+    "CREATE TABLE IF NOT EXISTS heartbeats (kiosk bigint NOT NULL REFERENCES kiosks(id),"
+    " day integer NOT NULL, version text NOT NULL, spool_depth integer NOT NULL,"
+    " clock text NOT NULL, self_test text NOT NULL, PRIMARY KEY (kiosk, day));"
+    "CREATE TABLE IF NOT EXISTS staff (id bigserial PRIMARY KEY, name text NOT NULL UNIQUE,"
+    " pwhash text NOT NULL, token_hash text UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS sessions (hash text PRIMARY KEY,"
+    " staff bigint NOT NULL REFERENCES staff(id) ON DELETE CASCADE, expires bigint NOT NULL);"
+    /* One round trip per batch: check for a duplicate or an overlapping bucket, then insert.
+     * Returns 0 stored, 1 duplicate, 2 overlapping bucket, 3 batch id reused. */
+    "CREATE OR REPLACE FUNCTION openline_put_batch(k bigint, s integer, d integer, w integer,"
+    " bid text, m text, e double precision, c jsonb) RETURNS integer LANGUAGE plpgsql AS $f$"
+    " DECLARE r record;"
+    " BEGIN"
+    "  PERFORM pg_advisory_xact_lock(k);"
+    "  SELECT start_day, days INTO r FROM batches WHERE kiosk = k AND batch_id = bid;"
+    "  IF FOUND THEN"
+    "   IF r.start_day = s AND r.days = d THEN RETURN 1; END IF;"
+    "   RETURN 3;"
+    "  END IF;"
+    "  PERFORM 1 FROM batches WHERE kiosk = k AND start_day > s - 7 AND start_day < s + d"
+    "   AND start_day + days > s;"
+    "  IF FOUND THEN RETURN 2; END IF;"
+    "  INSERT INTO batches (kiosk, start_day, days, week, batch_id, mech, epsilon, counts)"
+    "   VALUES (k, s, d, w, bid, m, e, c);"
+    "  RETURN 0;"
+    " END $f$;"
+    "INSERT INTO meta (key, value) VALUES ('schema', '" PG_SCHEMA_VERSION "')"
+    " ON CONFLICT (key) DO NOTHING;"
+    "SELECT pg_advisory_unlock(" PG_LOCK_NS ", 1);";
+
+struct pg_priv {
+    PGconn *conn;
+};
+
+static PGconn *pg(struct store *st)
+{
+    return ((struct pg_priv *)st->priv)->conn;
+}
+
+static void pg_notice(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg; /* notices are for people at a psql prompt; the collector logs its own errors */
+}
+
+/* Copy msg into out as one line: newlines and tabs become spaces, trailing space dropped. */
+static void pg_one_line(char *out, size_t len, const char *msg)
+{
+    size_t j = 0;
+    for (size_t i = 0; msg[i] && j + 1 < len; i++) {
+        char c = msg[i];
+        if (c == '\n' || c == '\t' || c == '\r')
+            c = ' ';
+        if (c == ' ' && (j == 0 || out[j - 1] == ' '))
+            continue;
+        out[j++] = c;
+    }
+    while (j > 0 && out[j - 1] == ' ')
+        j--;
+    out[j] = '\0';
+}
+
+static int pg_fail(struct store *st, const char *what, const PGresult *res)
+{
+    char line[300];
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    pg_one_line(line, sizeof(line), msg ? msg : PQerrorMessage(pg(st)));
+    slog("database: %s: %s", what, line);
+    return EIO;
+}
+
+/* Make sure the connection is up, reconnecting once if the server went away. */
+static int pg_ready(struct store *st)
+{
+    if (PQstatus(pg(st)) == CONNECTION_OK)
+        return 0;
+    PQreset(pg(st));
+    if (PQstatus(pg(st)) == CONNECTION_OK) {
+        PQsetNoticeProcessor(pg(st), pg_notice, NULL);
+        return 0;
+    }
+    return pg_fail(st, "reconnect", NULL);
+}
+
+/* Run sql with n text parameters; on success *resp holds the result (PQclear it). A unique
+ * violation returns EEXIST without logging. */
+static int pg_exec(struct store *st, const char *sql, int n, const char *const *params,
+                   PGresult **resp, const char *what)
+{
+    int err;
+    if ((err = pg_ready(st)))
+        return err;
+    PGresult *res = PQexecParams(pg(st), sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(res);
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+        *resp = res;
+        return 0;
+    }
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state && !strcmp(state, "23505"))
+        err = EEXIST;
+    else
+        err = pg_fail(st, what, res);
+    PQclear(res);
+    return err;
+}
+
+/* Like pg_exec for statements whose rows do not matter. */
+static int pg_run(struct store *st, const char *sql, int n, const char *const *params,
+                  const char *what)
+{
+    PGresult *res;
+    int err = pg_exec(st, sql, n, params, &res, what);
+    if (!err)
+        PQclear(res);
+    return err;
+}
+
+static int64_t pg_i64(const PGresult *res, int row, int col)
+{
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static bool pg_bool(const PGresult *res, int row, int col)
+{
+    return PQgetvalue(res, row, col)[0] == 't';
+}
+
+/* A number as a text parameter. */
+struct pg_num {
+    char s[32];
+};
+
+static const char *pg_num(struct pg_num *n, int64_t v)
+{
+    snprintf(n->s, sizeof(n->s), "%" PRId64, v);
+    return n->s;
+}
+
+static int pg_open(struct store *st, const char *target, bool create, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *values[] = {"10", "openline-stats", target, NULL};
+    struct pg_priv *p = st->priv;
+    PGresult *res = NULL;
+    char line[300];
+    int rc = EIO;
+
+    p->conn = PQconnectdbParams(keys, values, 1);
+    if (!p->conn)
+        return ENOMEM;
+    if (PQstatus(p->conn) != CONNECTION_OK) {
+        pg_one_line(line, sizeof(line), PQerrorMessage(p->conn));
+        snprintf(err, errlen, "cannot connect to PostgreSQL: %s", line);
+        return EIO;
+    }
+    PQsetNoticeProcessor(p->conn, pg_notice, NULL);
+
+    if (create) {
+        res = PQexec(p->conn, pg_schema);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
+            pg_one_line(line, sizeof(line), PQerrorMessage(p->conn));
+            snprintf(err, errlen, "cannot create tables in PostgreSQL: %s", line);
+            goto out;
+        }
+        PQclear(res);
+    }
+    res = PQexec(p->conn, "SELECT value FROM meta WHERE key = 'schema'");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        snprintf(err, errlen, "the PostgreSQL database is not an openline-stats database");
+        goto out;
+    }
+    if (strcmp(PQgetvalue(res, 0, 0), PG_SCHEMA_VERSION)) {
+        snprintf(err, errlen, "the PostgreSQL database has schema version %s; this program knows %s",
+                 PQgetvalue(res, 0, 0), PG_SCHEMA_VERSION);
+        goto out;
+    }
+    rc = 0;
+out:
+    PQclear(res);
+    return rc;
+}
+
+static void pg_close(struct store *st)
+{
+    struct pg_priv *p = st->priv;
+    if (p->conn)
+        PQfinish(p->conn);
+}
+
+static int pg_begin(struct store *st)
+{
+    return pg_run(st, "BEGIN", 0, NULL, "begin");
+}
+
+static int pg_commit(struct store *st)
+{
+    return pg_run(st, "COMMIT", 0, NULL, "commit");
+}
+
+static void pg_rollback(struct store *st)
+{
+    if (PQstatus(pg(st)) != CONNECTION_OK || PQtransactionStatus(pg(st)) == PQTRANS_IDLE)
+        return;
+    pg_run(st, "ROLLBACK", 0, NULL, "rollback");
+}
+
+static int pg_batch_put(struct store *st, int64_t kiosk, const struct ingest_batch *b,
+                        enum store_put *res)
+{
+    struct pg_num k, s, d, w;
+    char eps[32];
+    snprintf(eps, sizeof(eps), "%.17g", b->epsilon);
+    const char *params[] = {pg_num(&k, kiosk),
+                            pg_num(&s, b->start),
+                            pg_num(&d, b->days),
+                            pg_num(&w, b->week),
+                            b->id,
+                            b->mech == INGEST_MECH_NONE ? "none" : "geometric",
+                            eps,
+                            b->counts_json};
+    PGresult *r;
+    int err = pg_exec(st, "SELECT openline_put_batch($1, $2, $3, $4, $5, $6, $7, $8)", 8, params,
+                      &r, "batch insert");
+    if (err)
+        return err == EEXIST ? EIO : err;
+    switch (pg_i64(r, 0, 0)) {
+    case 0:
+        *res = STORE_PUT_STORED;
+        break;
+    case 1:
+        *res = STORE_PUT_DUPLICATE;
+        break;
+    case 2:
+        *res = STORE_PUT_CONFLICT;
+        break;
+    default:
+        *res = STORE_PUT_ID_REUSED;
+        break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_heartbeat_put(struct store *st, int64_t kiosk, const struct ingest_heartbeat *hb)
+{
+    struct pg_num k, d, sd;
+    const char *params[] = {pg_num(&k, kiosk),
+                            pg_num(&d, hb->day),
+                            hb->version,
+                            pg_num(&sd, hb->spool_depth),
+                            hb->clock == INGEST_CLOCK_TRUSTED ? "trusted" : "untrusted",
+                            hb->self_test};
+    return pg_run(st,
+                  "INSERT INTO heartbeats (kiosk, day, version, spool_depth, clock, self_test)"
+                  " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kiosk, day) DO UPDATE SET"
+                  " version = EXCLUDED.version, spool_depth = EXCLUDED.spool_depth,"
+                  " clock = EXCLUDED.clock, self_test = EXCLUDED.self_test",
+                  6, params, "heartbeat");
+}
+
+/* Send rows as one JSON array parameter, built by jansson, so one statement adds them all. */
+static int pg_totals_add(struct store *st, const struct store_total *rows, size_t n)
+{
+    json_t *arr = json_array();
+    char *text = NULL;
+    int err = ENOMEM;
+
+    if (!n) {
+        err = 0;
+        goto out;
+    }
+    if (!arr)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (json_array_append_new(arr, json_pack("[i,s,s,I]", (int)rows[i].week, rows[i].site,
+                                                 rows[i].name, (json_int_t)rows[i].value)))
+            goto out;
+    }
+    if (!(text = json_dumps(arr, JSON_COMPACT)))
+        goto out;
+    const char *params[] = {text};
+    err = pg_run(st,
+                 "INSERT INTO totals (week, site, name, value)"
+                 " SELECT (r->>0)::integer, r->>1, r->>2, (r->>3)::bigint"
+                 " FROM jsonb_array_elements($1::jsonb) AS r ORDER BY 1, 2, 3"
+                 " ON CONFLICT (week, site, name) DO UPDATE SET value = totals.value + EXCLUDED.value",
+                 1, params, "totals");
+out:
+    free(text);
+    json_decref(arr);
+    return err;
+}
+
+static int pg_noise_add(struct store *st, const struct store_noise *rows, size_t n)
+{
+    json_t *arr = json_array();
+    char *text = NULL;
+    int err = ENOMEM;
+
+    if (!n) {
+        err = 0;
+        goto out;
+    }
+    if (!arr)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (json_array_append_new(arr, json_pack("[i,s,f,I]", (int)rows[i].week, rows[i].mech,
+                                                 rows[i].epsilon, (json_int_t)rows[i].batches)))
+            goto out;
+    }
+    if (!(text = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(17))))
+        goto out;
+    const char *params[] = {text};
+    err = pg_run(st,
+                 "INSERT INTO noise_totals (week, mech, epsilon, batches)"
+                 " SELECT (r->>0)::integer, r->>1, (r->>2)::double precision, (r->>3)::bigint"
+                 " FROM jsonb_array_elements($1::jsonb) AS r ORDER BY 1, 2, 3"
+                 " ON CONFLICT (week, mech, epsilon)"
+                 " DO UPDATE SET batches = noise_totals.batches + EXCLUDED.batches",
+                 1, params, "noise totals");
+out:
+    free(text);
+    json_decref(arr);
+    return err;
+}
+
+static int pg_kiosk_auth(struct store *st, const char *hash, struct store_kiosk *k)
+{
+    const char *params[] = {hash};
+    PGresult *r;
+    int err = pg_exec(st, "SELECT id, site, revoked FROM kiosks WHERE token_hash = $1", 1, params,
+                      &r, "kiosk lookup");
+    if (err)
+        return err;
+    if (PQntuples(r) == 1) {
+        k->id = pg_i64(r, 0, 0);
+        snprintf(k->site, sizeof(k->site), "%s", PQgetvalue(r, 0, 1));
+        k->revoked = pg_bool(r, 0, 2);
+    } else {
+        err = ENOENT;
+    }
+    PQclear(r);
+    return err;
+}
+
+static int pg_kiosk_add(struct store *st, const char *site, const char *hash, int64_t *idp)
+{
+    const char *params[] = {site, hash};
+    PGresult *r;
+    int err = pg_exec(st, "INSERT INTO kiosks (site, token_hash) VALUES ($1, $2) RETURNING id", 2,
+                      params, &r, "kiosk add");
+    if (err)
+        return err;
+    *idp = pg_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* Run an UPDATE or DELETE; ENOENT when it touched no row. */
+static int pg_change(struct store *st, const char *sql, int n, const char *const *params,
+                     const char *what)
+{
+    PGresult *r;
+    int err = pg_exec(st, sql, n, params, &r, what);
+    if (err)
+        return err;
+    if (!strcmp(PQcmdTuples(r), "0"))
+        err = ENOENT;
+    PQclear(r);
+    return err;
+}
+
+static int pg_kiosk_revoke(struct store *st, int64_t id)
+{
+    struct pg_num k;
+    const char *params[] = {pg_num(&k, id)};
+    return pg_change(st, "UPDATE kiosks SET revoked = true WHERE id = $1", 1, params,
+                     "kiosk revoke");
+}
+
+static int pg_kiosk_list(struct store *st, store_kiosk_h *h, void *arg)
+{
+    PGresult *r;
+    int err = pg_exec(st,
+                      "SELECT k.id, k.site, k.revoked, h.day, h.version, h.spool_depth, h.clock,"
+                      " h.self_test FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.id"
+                      " AND h.day = (SELECT MAX(day) FROM heartbeats WHERE kiosk = k.id)"
+                      " ORDER BY k.site, k.id",
+                      0, NULL, &r, "kiosk list");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r) && !err; i++) {
+        struct store_kiosk_info k = {
+            .id = pg_i64(r, i, 0),
+            .site = PQgetvalue(r, i, 1),
+            .revoked = pg_bool(r, i, 2),
+            .has_heartbeat = !PQgetisnull(r, i, 3),
+            .day = (int32_t)pg_i64(r, i, 3),
+            .version = PQgetvalue(r, i, 4),
+            .spool_depth = pg_i64(r, i, 5),
+            .clock = PQgetvalue(r, i, 6),
+            .self_test = PQgetvalue(r, i, 7),
+        };
+        err = h(&k, arg);
+    }
+    PQclear(r);
+    return err;
+}
+
+static int pg_staff_add(struct store *st, const char *name, const char *pwhash)
+{
+    const char *params[] = {name, pwhash};
+    return pg_run(st, "INSERT INTO staff (name, pwhash) VALUES ($1, $2)", 2, params, "staff add");
+}
+
+static int pg_staff_get(struct store *st, const char *name, int64_t *idp, char *pwhash,
+                        size_t pwlen)
+{
+    const char *params[] = {name};
+    PGresult *r;
+    int err = pg_exec(st, "SELECT id, pwhash FROM staff WHERE name = $1", 1, params, &r,
+                      "staff lookup");
+    if (err)
+        return err;
+    if (PQntuples(r) == 1) {
+        *idp = pg_i64(r, 0, 0);
+        snprintf(pwhash, pwlen, "%s", PQgetvalue(r, 0, 1));
+    } else {
+        err = ENOENT;
+    }
+    PQclear(r);
+    return err;
+}
+
+static int pg_staff_set_token(struct store *st, const char *name, const char *hash)
+{
+    const char *params[] = {name, hash};
+    return pg_change(st, "UPDATE staff SET token_hash = $2 WHERE name = $1", 2, params,
+                     "staff token");
+}
+
+static int pg_staff_by_token(struct store *st, const char *hash, int64_t *idp)
+{
+    const char *params[] = {hash};
+    PGresult *r;
+    int err = pg_exec(st, "SELECT id FROM staff WHERE token_hash = $1", 1, params, &r,
+                      "staff token lookup");
+    if (err)
+        return err;
+    if (PQntuples(r) == 1)
+        *idp = pg_i64(r, 0, 0);
+    else
+        err = ENOENT;
+    PQclear(r);
+    return err;
+}
+
+static int pg_staff_list(struct store *st, store_staff_h *h, void *arg)
+{
+    PGresult *r;
+    int err = pg_exec(st, "SELECT id, name, token_hash IS NOT NULL FROM staff ORDER BY name", 0,
+                      NULL, &r, "staff list");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r) && !err; i++)
+        err = h(pg_i64(r, i, 0), PQgetvalue(r, i, 1), pg_bool(r, i, 2), arg);
+    PQclear(r);
+    return err;
+}
+
+static int pg_staff_remove(struct store *st, const char *name)
+{
+    const char *params[] = {name};
+    return pg_change(st, "DELETE FROM staff WHERE name = $1", 1, params, "staff remove");
+}
+
+static int pg_session_add(struct store *st, const char *hash, int64_t staff, int64_t expires,
+                          int64_t now)
+{
+    struct pg_num n, s, e;
+    const char *prune[] = {pg_num(&n, now)};
+    int err = pg_run(st, "DELETE FROM sessions WHERE expires <= $1", 1, prune, "session prune");
+    if (err)
+        return err;
+    const char *params[] = {hash, pg_num(&s, staff), pg_num(&e, expires)};
+    return pg_run(st, "INSERT INTO sessions (hash, staff, expires) VALUES ($1, $2, $3)", 3, params,
+                  "session add");
+}
+
+static int pg_session_get(struct store *st, const char *hash, int64_t now, int64_t *staffp,
+                          char *name)
+{
+    struct pg_num n;
+    const char *params[] = {hash, pg_num(&n, now)};
+    PGresult *r;
+    int err = pg_exec(st,
+                      "SELECT s.staff, st.name FROM sessions s JOIN staff st ON st.id = s.staff"
+                      " WHERE s.hash = $1 AND s.expires > $2",
+                      2, params, &r, "session lookup");
+    if (err)
+        return err;
+    if (PQntuples(r) == 1) {
+        *staffp = pg_i64(r, 0, 0);
+        snprintf(name, STORE_NAME_MAX + 1, "%s", PQgetvalue(r, 0, 1));
+    } else {
+        err = ENOENT;
+    }
+    PQclear(r);
+    return err;
+}
+
+static int pg_session_remove(struct store *st, const char *hash)
+{
+    const char *params[] = {hash};
+    return pg_run(st, "DELETE FROM sessions WHERE hash = $1", 1, params, "session remove");
+}
+
+static int pg_weeks_get(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
+                        void *arg)
+{
+    struct pg_num f, t;
+    const char *params[] = {pg_num(&f, from_week), pg_num(&t, to_week)};
+    PGresult *r;
+    int err = pg_exec(st,
+                      "SELECT week, name, value FROM totals WHERE week BETWEEN $1 AND $2"
+                      " AND site = ''",
+                      2, params, &r, "weekly totals");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r) && !err; i++)
+        err = h((int32_t)pg_i64(r, i, 0), PQgetvalue(r, i, 1), pg_i64(r, i, 2), arg);
+    PQclear(r);
+    return err;
+}
+
+static int pg_sites_get(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
+                        void *arg)
+{
+    struct pg_num f, t;
+    const char *params[] = {pg_num(&f, from_week), pg_num(&t, to_week)};
+    PGresult *r;
+    int err = pg_exec(st,
+                      "SELECT site, name, SUM(value) FROM totals WHERE week BETWEEN $1 AND $2"
+                      " AND site <> '' GROUP BY site, name ORDER BY site, name",
+                      2, params, &r, "site totals");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r) && !err; i++)
+        err = h(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), pg_i64(r, i, 2), arg);
+    PQclear(r);
+    return err;
+}
+
+static int pg_noise_get(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
+                        void *arg)
+{
+    struct pg_num f, t;
+    const char *params[] = {pg_num(&f, from_week), pg_num(&t, to_week)};
+    PGresult *r;
+    int err = pg_exec(st,
+                      "SELECT mech, epsilon, SUM(batches) FROM noise_totals"
+                      " WHERE week BETWEEN $1 AND $2 GROUP BY mech, epsilon ORDER BY mech, epsilon",
+                      2, params, &r, "noise totals");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r) && !err; i++)
+        err = h(PQgetvalue(r, i, 0), strtod(PQgetvalue(r, i, 1), NULL), pg_i64(r, i, 2), arg);
+    PQclear(r);
+    return err;
+}
+
+const struct store_driver store_pg = {
+    .scheme = "postgresql",
+    .priv_size = sizeof(struct pg_priv),
+    .open = pg_open,
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .batch_put = pg_batch_put,
+    .heartbeat_put = pg_heartbeat_put,
+    .totals_add = pg_totals_add,
+    .noise_add = pg_noise_add,
+    .kiosk_auth = pg_kiosk_auth,
+    .kiosk_add = pg_kiosk_add,
+    .kiosk_revoke = pg_kiosk_revoke,
+    .kiosk_list = pg_kiosk_list,
+    .staff_add = pg_staff_add,
+    .staff_get = pg_staff_get,
+    .staff_set_token = pg_staff_set_token,
+    .staff_by_token = pg_staff_by_token,
+    .staff_list = pg_staff_list,
+    .staff_remove = pg_staff_remove,
+    .session_add = pg_session_add,
+    .session_get = pg_session_get,
+    .session_remove = pg_session_remove,
+    .weeks_get = pg_weeks_get,
+    .sites_get = pg_sites_get,
+    .noise_get = pg_noise_get,
+};

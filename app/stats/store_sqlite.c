@@ -1,0 +1,685 @@
+/* SQLite storage driver: one file, WAL journal, synchronous=FULL, prepared statements. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "store.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "slog.h"
+
+#define SQ_SCHEMA_VERSION "1"
+
+static const char sq_schema[] =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS kiosks (id INTEGER PRIMARY KEY, site TEXT NOT NULL,"
+    " token_hash TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS batches (kiosk INTEGER NOT NULL REFERENCES kiosks(id),"
+    " start_day INTEGER NOT NULL, days INTEGER NOT NULL, week INTEGER NOT NULL,"
+    " batch_id TEXT NOT NULL, mech TEXT NOT NULL, epsilon REAL NOT NULL, counts TEXT NOT NULL,"
+    " PRIMARY KEY (kiosk, start_day), UNIQUE (kiosk, batch_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS totals (week INTEGER NOT NULL, site TEXT NOT NULL,"
+    " name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (week, site, name)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS noise_totals (week INTEGER NOT NULL, mech TEXT NOT NULL,"
+    " epsilon REAL NOT NULL, batches INTEGER NOT NULL, PRIMARY KEY (week, mech, epsilon))"
+    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS heartbeats (kiosk INTEGER NOT NULL REFERENCES kiosks(id),"
+    " day INTEGER NOT NULL, version TEXT NOT NULL, spool_depth INTEGER NOT NULL,"
+    " clock TEXT NOT NULL, self_test TEXT NOT NULL, PRIMARY KEY (kiosk, day)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS staff (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " pwhash TEXT NOT NULL, token_hash TEXT UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS sessions (hash TEXT PRIMARY KEY,"
+    " staff INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,"
+    " expires INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '" SQ_SCHEMA_VERSION "');";
+
+enum sq_stmt {
+    SQ_BEGIN,
+    SQ_COMMIT,
+    SQ_ROLLBACK,
+    SQ_BATCH_BY_ID,
+    SQ_BATCH_OVERLAP,
+    SQ_BATCH_INSERT,
+    SQ_HEARTBEAT_PUT,
+    SQ_TOTALS_ADD,
+    SQ_NOISE_ADD,
+    SQ_KIOSK_AUTH,
+    SQ_KIOSK_ADD,
+    SQ_KIOSK_REVOKE,
+    SQ_KIOSK_LIST,
+    SQ_STAFF_ADD,
+    SQ_STAFF_GET,
+    SQ_STAFF_SET_TOKEN,
+    SQ_STAFF_BY_TOKEN,
+    SQ_STAFF_LIST,
+    SQ_STAFF_REMOVE,
+    SQ_SESSION_PRUNE,
+    SQ_SESSION_ADD,
+    SQ_SESSION_GET,
+    SQ_SESSION_REMOVE,
+    SQ_WEEKS_GET,
+    SQ_SITES_GET,
+    SQ_NOISE_GET,
+    SQ_COUNT
+};
+
+static const char *const sq_sql[SQ_COUNT] = {
+    [SQ_BEGIN] = "BEGIN IMMEDIATE",
+    [SQ_COMMIT] = "COMMIT",
+    [SQ_ROLLBACK] = "ROLLBACK",
+    [SQ_BATCH_BY_ID] = "SELECT start_day, days FROM batches WHERE kiosk = ?1 AND batch_id = ?2",
+    [SQ_BATCH_OVERLAP] = "SELECT 1 FROM batches WHERE kiosk = ?1 AND start_day > ?2 - 7"
+                         " AND start_day < ?2 + ?3 AND start_day + days > ?2 LIMIT 1",
+    [SQ_BATCH_INSERT] = "INSERT INTO batches (kiosk, start_day, days, week, batch_id, mech,"
+                        " epsilon, counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [SQ_HEARTBEAT_PUT] = "INSERT INTO heartbeats (kiosk, day, version, spool_depth, clock,"
+                         " self_test) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (kiosk, day)"
+                         " DO UPDATE SET version = excluded.version,"
+                         " spool_depth = excluded.spool_depth, clock = excluded.clock,"
+                         " self_test = excluded.self_test",
+    [SQ_TOTALS_ADD] = "INSERT INTO totals (week, site, name, value) VALUES (?1, ?2, ?3, ?4)"
+                      " ON CONFLICT (week, site, name) DO UPDATE SET value = value + excluded.value",
+    [SQ_NOISE_ADD] = "INSERT INTO noise_totals (week, mech, epsilon, batches) VALUES (?1, ?2, ?3, ?4)"
+                     " ON CONFLICT (week, mech, epsilon)"
+                     " DO UPDATE SET batches = batches + excluded.batches",
+    [SQ_KIOSK_AUTH] = "SELECT id, site, revoked FROM kiosks WHERE token_hash = ?1",
+    [SQ_KIOSK_ADD] = "INSERT INTO kiosks (site, token_hash) VALUES (?1, ?2)",
+    [SQ_KIOSK_REVOKE] = "UPDATE kiosks SET revoked = 1 WHERE id = ?1",
+    [SQ_KIOSK_LIST] = "SELECT k.id, k.site, k.revoked, h.day, h.version, h.spool_depth, h.clock,"
+                      " h.self_test FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.id"
+                      " AND h.day = (SELECT MAX(day) FROM heartbeats WHERE kiosk = k.id)"
+                      " ORDER BY k.site, k.id",
+    [SQ_STAFF_ADD] = "INSERT INTO staff (name, pwhash) VALUES (?1, ?2)",
+    [SQ_STAFF_GET] = "SELECT id, pwhash FROM staff WHERE name = ?1",
+    [SQ_STAFF_SET_TOKEN] = "UPDATE staff SET token_hash = ?2 WHERE name = ?1",
+    [SQ_STAFF_BY_TOKEN] = "SELECT id FROM staff WHERE token_hash = ?1",
+    [SQ_STAFF_LIST] = "SELECT id, name, token_hash IS NOT NULL FROM staff ORDER BY name",
+    [SQ_STAFF_REMOVE] = "DELETE FROM staff WHERE name = ?1",
+    [SQ_SESSION_PRUNE] = "DELETE FROM sessions WHERE expires <= ?1",
+    [SQ_SESSION_ADD] = "INSERT INTO sessions (hash, staff, expires) VALUES (?1, ?2, ?3)",
+    [SQ_SESSION_GET] = "SELECT s.staff, st.name FROM sessions s JOIN staff st ON st.id = s.staff"
+                       " WHERE s.hash = ?1 AND s.expires > ?2",
+    [SQ_SESSION_REMOVE] = "DELETE FROM sessions WHERE hash = ?1",
+    [SQ_WEEKS_GET] = "SELECT week, name, value FROM totals WHERE week BETWEEN ?1 AND ?2"
+                     " AND site = ''",
+    [SQ_SITES_GET] = "SELECT site, name, SUM(value) FROM totals WHERE week BETWEEN ?1 AND ?2"
+                     " AND site <> '' GROUP BY site, name ORDER BY site, name",
+    [SQ_NOISE_GET] = "SELECT mech, epsilon, SUM(batches) FROM noise_totals"
+                     " WHERE week BETWEEN ?1 AND ?2 GROUP BY mech, epsilon ORDER BY mech, epsilon",
+};
+
+struct sq_priv {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[SQ_COUNT];
+    bool in_tx;
+};
+
+static struct sq_priv *sq(struct store *st)
+{
+    return st->priv;
+}
+
+static int sq_fail(struct store *st, const char *what)
+{
+    slog("database: %s: %s", what, sqlite3_errmsg(sq(st)->db));
+    return EIO;
+}
+
+/* The prepared statement for id, reset and with no bindings; NULL after logging a failure. */
+static sqlite3_stmt *sq_stmt(struct store *st, enum sq_stmt id)
+{
+    struct sq_priv *p = sq(st);
+
+    if (!p->stmt[id]) {
+        if (sqlite3_prepare_v3(p->db, sq_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &p->stmt[id],
+                               NULL) != SQLITE_OK) {
+            sq_fail(st, "prepare");
+            return NULL;
+        }
+    }
+    return p->stmt[id];
+}
+
+static void sq_done(sqlite3_stmt *s)
+{
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+}
+
+static void sq_text(sqlite3_stmt *s, int i, const char *v)
+{
+    sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Run statement s that returns no rows. */
+static int sq_run(struct store *st, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    int err = 0;
+    if (rc != SQLITE_DONE) {
+        if (sqlite3_extended_errcode(sq(st)->db) == SQLITE_CONSTRAINT_UNIQUE)
+            err = EEXIST;
+        else
+            err = sq_fail(st, what);
+    }
+    sq_done(s);
+    return err;
+}
+
+static int sq_exec(struct store *st, const char *sql, const char *what)
+{
+    if (sqlite3_exec(sq(st)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sq_fail(st, what);
+    return 0;
+}
+
+static int sq_open(struct store *st, const char *target, bool create, char *err, size_t errlen)
+{
+    struct sq_priv *p = sq(st);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    sqlite3_stmt *s = NULL;
+    int rc = EIO;
+
+    if (sqlite3_open_v2(target, &p->db, flags, NULL) != SQLITE_OK) {
+        char *copy = strdup(target);
+        struct stat sb;
+        const char *dir = copy ? dirname(copy) : ".";
+        if (copy && stat(dir, &sb) != 0)
+            snprintf(err, errlen, "cannot open database sqlite:%s: folder %s does not exist",
+                     target, dir);
+        else
+            snprintf(err, errlen, "cannot open database sqlite:%s: %s", target,
+                     p->db ? sqlite3_errmsg(p->db) : "out of memory");
+        free(copy);
+        return EIO;
+    }
+    sqlite3_extended_result_codes(p->db, 1);
+    sqlite3_busy_timeout(p->db, 10000);
+
+    /* The first statement that reads the file tells a non-database apart. */
+    if (sqlite3_prepare_v2(p->db, "PRAGMA journal_mode = WAL", -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        snprintf(err, errlen, "cannot use database sqlite:%s: %s", target, sqlite3_errmsg(p->db));
+        goto out;
+    }
+    if (strcmp((const char *)sqlite3_column_text(s, 0), "wal")) {
+        snprintf(err, errlen, "cannot use database sqlite:%s: WAL journal refused", target);
+        goto out;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (sqlite3_exec(p->db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", NULL, NULL,
+                     NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot use database sqlite:%s: %s", target, sqlite3_errmsg(p->db));
+        goto out;
+    }
+    if (create) {
+        if (sqlite3_exec(p->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(p->db, sq_schema, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "cannot create tables in sqlite:%s: %s", target,
+                     sqlite3_errmsg(p->db));
+            sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+            goto out;
+        }
+    }
+    if (sqlite3_prepare_v2(p->db, "SELECT value FROM meta WHERE key = 'schema'", -1, &s, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        snprintf(err, errlen, "sqlite:%s is not an openline-stats database", target);
+        goto out;
+    }
+    if (strcmp((const char *)sqlite3_column_text(s, 0), SQ_SCHEMA_VERSION)) {
+        snprintf(err, errlen, "sqlite:%s has schema version %s; this program knows %s", target,
+                 (const char *)sqlite3_column_text(s, 0), SQ_SCHEMA_VERSION);
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static void sq_close(struct store *st)
+{
+    struct sq_priv *p = sq(st);
+    for (int i = 0; i < SQ_COUNT; i++)
+        sqlite3_finalize(p->stmt[i]);
+    sqlite3_close(p->db);
+}
+
+static int sq_simple(struct store *st, enum sq_stmt id, const char *what)
+{
+    sqlite3_stmt *s = sq_stmt(st, id);
+    return s ? sq_run(st, s, what) : EIO;
+}
+
+static int sq_begin(struct store *st)
+{
+    int err = sq_simple(st, SQ_BEGIN, "begin");
+    sq(st)->in_tx = !err;
+    return err;
+}
+
+static int sq_commit(struct store *st)
+{
+    int err = sq_simple(st, SQ_COMMIT, "commit");
+    if (!err)
+        sq(st)->in_tx = false;
+    return err;
+}
+
+static void sq_rollback(struct store *st)
+{
+    if (sqlite3_get_autocommit(sq(st)->db)) {
+        sq(st)->in_tx = false;
+        return;
+    }
+    sq_simple(st, SQ_ROLLBACK, "rollback");
+    sq(st)->in_tx = false;
+}
+
+static int sq_batch_put(struct store *st, int64_t kiosk, const struct ingest_batch *b,
+                        enum store_put *res)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (!(s = sq_stmt(st, SQ_BATCH_BY_ID)))
+        return EIO;
+    sqlite3_bind_int64(s, 1, kiosk);
+    sq_text(s, 2, b->id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        bool same = sqlite3_column_int(s, 0) == b->start && sqlite3_column_int(s, 1) == b->days;
+        *res = same ? STORE_PUT_DUPLICATE : STORE_PUT_ID_REUSED;
+    }
+    sq_done(s);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return sq_fail(st, "batch lookup");
+
+    if (!(s = sq_stmt(st, SQ_BATCH_OVERLAP)))
+        return EIO;
+    sqlite3_bind_int64(s, 1, kiosk);
+    sqlite3_bind_int(s, 2, b->start);
+    sqlite3_bind_int(s, 3, b->days);
+    rc = sqlite3_step(s);
+    sq_done(s);
+    if (rc == SQLITE_ROW) {
+        *res = STORE_PUT_CONFLICT;
+        return 0;
+    }
+    if (rc != SQLITE_DONE)
+        return sq_fail(st, "batch overlap");
+
+    if (!(s = sq_stmt(st, SQ_BATCH_INSERT)))
+        return EIO;
+    sqlite3_bind_int64(s, 1, kiosk);
+    sqlite3_bind_int(s, 2, b->start);
+    sqlite3_bind_int(s, 3, b->days);
+    sqlite3_bind_int(s, 4, b->week);
+    sq_text(s, 5, b->id);
+    sq_text(s, 6, b->mech == INGEST_MECH_NONE ? "none" : "geometric");
+    sqlite3_bind_double(s, 7, b->epsilon);
+    sq_text(s, 8, b->counts_json);
+    int err = sq_run(st, s, "batch insert");
+    if (err)
+        return err == EEXIST ? EIO : err;
+    *res = STORE_PUT_STORED;
+    return 0;
+}
+
+static int sq_heartbeat_put(struct store *st, int64_t kiosk, const struct ingest_heartbeat *hb)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_HEARTBEAT_PUT);
+    if (!s)
+        return EIO;
+    sqlite3_bind_int64(s, 1, kiosk);
+    sqlite3_bind_int(s, 2, hb->day);
+    sq_text(s, 3, hb->version);
+    sqlite3_bind_int64(s, 4, hb->spool_depth);
+    sq_text(s, 5, hb->clock == INGEST_CLOCK_TRUSTED ? "trusted" : "untrusted");
+    sq_text(s, 6, hb->self_test);
+    return sq_run(st, s, "heartbeat");
+}
+
+static int sq_totals_add(struct store *st, const struct store_total *rows, size_t n)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_TOTALS_ADD);
+    if (!s)
+        return EIO;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int(s, 1, rows[i].week);
+        sq_text(s, 2, rows[i].site);
+        sq_text(s, 3, rows[i].name);
+        sqlite3_bind_int64(s, 4, rows[i].value);
+        int err = sq_run(st, s, "totals");
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static int sq_noise_add(struct store *st, const struct store_noise *rows, size_t n)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_NOISE_ADD);
+    if (!s)
+        return EIO;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int(s, 1, rows[i].week);
+        sq_text(s, 2, rows[i].mech);
+        sqlite3_bind_double(s, 3, rows[i].epsilon);
+        sqlite3_bind_int64(s, 4, rows[i].batches);
+        int err = sq_run(st, s, "noise totals");
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static void sq_copy(char *dst, size_t len, const unsigned char *src)
+{
+    snprintf(dst, len, "%s", src ? (const char *)src : "");
+}
+
+static int sq_kiosk_auth(struct store *st, const char *hash, struct store_kiosk *k)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_KIOSK_AUTH);
+    int err = 0;
+    if (!s)
+        return EIO;
+    sq_text(s, 1, hash);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        k->id = sqlite3_column_int64(s, 0);
+        sq_copy(k->site, sizeof(k->site), sqlite3_column_text(s, 1));
+        k->revoked = sqlite3_column_int(s, 2) != 0;
+    } else {
+        err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, "kiosk lookup");
+    }
+    sq_done(s);
+    return err;
+}
+
+static int sq_kiosk_add(struct store *st, const char *site, const char *hash, int64_t *idp)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_KIOSK_ADD);
+    if (!s)
+        return EIO;
+    sq_text(s, 1, site);
+    sq_text(s, 2, hash);
+    int err = sq_run(st, s, "kiosk add");
+    if (!err)
+        *idp = sqlite3_last_insert_rowid(sq(st)->db);
+    return err;
+}
+
+static int sq_kiosk_revoke(struct store *st, int64_t id)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_KIOSK_REVOKE);
+    if (!s)
+        return EIO;
+    sqlite3_bind_int64(s, 1, id);
+    int err = sq_run(st, s, "kiosk revoke");
+    if (!err && sqlite3_changes(sq(st)->db) == 0)
+        err = ENOENT;
+    return err;
+}
+
+static int sq_kiosk_list(struct store *st, store_kiosk_h *h, void *arg)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_KIOSK_LIST);
+    int err = 0, rc;
+    if (!s)
+        return EIO;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_kiosk_info k = {
+            .id = sqlite3_column_int64(s, 0),
+            .site = (const char *)sqlite3_column_text(s, 1),
+            .revoked = sqlite3_column_int(s, 2) != 0,
+            .has_heartbeat = sqlite3_column_type(s, 3) != SQLITE_NULL,
+            .day = sqlite3_column_int(s, 3),
+            .version = (const char *)sqlite3_column_text(s, 4),
+            .spool_depth = sqlite3_column_int64(s, 5),
+            .clock = (const char *)sqlite3_column_text(s, 6),
+            .self_test = (const char *)sqlite3_column_text(s, 7),
+        };
+        if ((err = h(&k, arg)))
+            break;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(st, "kiosk list");
+    sq_done(s);
+    return err;
+}
+
+static int sq_staff_add(struct store *st, const char *name, const char *pwhash)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_ADD);
+    if (!s)
+        return EIO;
+    sq_text(s, 1, name);
+    sq_text(s, 2, pwhash);
+    return sq_run(st, s, "staff add");
+}
+
+static int sq_staff_get(struct store *st, const char *name, int64_t *idp, char *pwhash,
+                        size_t pwlen)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_GET);
+    int err = 0;
+    if (!s)
+        return EIO;
+    sq_text(s, 1, name);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *idp = sqlite3_column_int64(s, 0);
+        sq_copy(pwhash, pwlen, sqlite3_column_text(s, 1));
+    } else {
+        err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, "staff lookup");
+    }
+    sq_done(s);
+    return err;
+}
+
+static int sq_staff_set_token(struct store *st, const char *name, const char *hash)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_SET_TOKEN);
+    if (!s)
+        return EIO;
+    sq_text(s, 1, name);
+    sq_text(s, 2, hash);
+    int err = sq_run(st, s, "staff token");
+    if (!err && sqlite3_changes(sq(st)->db) == 0)
+        err = ENOENT;
+    return err;
+}
+
+static int sq_staff_by_token(struct store *st, const char *hash, int64_t *idp)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_BY_TOKEN);
+    int err = 0;
+    if (!s)
+        return EIO;
+    sq_text(s, 1, hash);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *idp = sqlite3_column_int64(s, 0);
+    else
+        err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, "staff token lookup");
+    sq_done(s);
+    return err;
+}
+
+static int sq_staff_list(struct store *st, store_staff_h *h, void *arg)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_LIST);
+    int err = 0, rc;
+    if (!s)
+        return EIO;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if ((err = h(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                     sqlite3_column_int(s, 2) != 0, arg)))
+            break;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(st, "staff list");
+    sq_done(s);
+    return err;
+}
+
+static int sq_staff_remove(struct store *st, const char *name)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_REMOVE);
+    if (!s)
+        return EIO;
+    sq_text(s, 1, name);
+    int err = sq_run(st, s, "staff remove");
+    if (!err && sqlite3_changes(sq(st)->db) == 0)
+        err = ENOENT;
+    return err;
+}
+
+static int sq_session_add(struct store *st, const char *hash, int64_t staff, int64_t expires,
+                          int64_t now)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_SESSION_PRUNE);
+    int err;
+    if (!s)
+        return EIO;
+    sqlite3_bind_int64(s, 1, now);
+    if ((err = sq_run(st, s, "session prune")))
+        return err;
+    if (!(s = sq_stmt(st, SQ_SESSION_ADD)))
+        return EIO;
+    sq_text(s, 1, hash);
+    sqlite3_bind_int64(s, 2, staff);
+    sqlite3_bind_int64(s, 3, expires);
+    return sq_run(st, s, "session add");
+}
+
+static int sq_session_get(struct store *st, const char *hash, int64_t now, int64_t *staffp,
+                          char *name)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_SESSION_GET);
+    int err = 0;
+    if (!s)
+        return EIO;
+    sq_text(s, 1, hash);
+    sqlite3_bind_int64(s, 2, now);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *staffp = sqlite3_column_int64(s, 0);
+        sq_copy(name, STORE_NAME_MAX + 1, sqlite3_column_text(s, 1));
+    } else {
+        err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, "session lookup");
+    }
+    sq_done(s);
+    return err;
+}
+
+static int sq_session_remove(struct store *st, const char *hash)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_SESSION_REMOVE);
+    if (!s)
+        return EIO;
+    sq_text(s, 1, hash);
+    return sq_run(st, s, "session remove");
+}
+
+static int sq_weeks_get(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
+                        void *arg)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_WEEKS_GET);
+    int err = 0, rc;
+    if (!s)
+        return EIO;
+    sqlite3_bind_int(s, 1, from_week);
+    sqlite3_bind_int(s, 2, to_week);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if ((err = h(sqlite3_column_int(s, 0), (const char *)sqlite3_column_text(s, 1),
+                     sqlite3_column_int64(s, 2), arg)))
+            break;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(st, "weekly totals");
+    sq_done(s);
+    return err;
+}
+
+static int sq_sites_get(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
+                        void *arg)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_SITES_GET);
+    int err = 0, rc;
+    if (!s)
+        return EIO;
+    sqlite3_bind_int(s, 1, from_week);
+    sqlite3_bind_int(s, 2, to_week);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if ((err = h((const char *)sqlite3_column_text(s, 0),
+                     (const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2), arg)))
+            break;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(st, "site totals");
+    sq_done(s);
+    return err;
+}
+
+static int sq_noise_get(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
+                        void *arg)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_NOISE_GET);
+    int err = 0, rc;
+    if (!s)
+        return EIO;
+    sqlite3_bind_int(s, 1, from_week);
+    sqlite3_bind_int(s, 2, to_week);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if ((err = h((const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
+                     sqlite3_column_int64(s, 2), arg)))
+            break;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(st, "noise totals");
+    sq_done(s);
+    return err;
+}
+
+const struct store_driver store_sqlite = {
+    .scheme = "sqlite",
+    .priv_size = sizeof(struct sq_priv),
+    .open = sq_open,
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .batch_put = sq_batch_put,
+    .heartbeat_put = sq_heartbeat_put,
+    .totals_add = sq_totals_add,
+    .noise_add = sq_noise_add,
+    .kiosk_auth = sq_kiosk_auth,
+    .kiosk_add = sq_kiosk_add,
+    .kiosk_revoke = sq_kiosk_revoke,
+    .kiosk_list = sq_kiosk_list,
+    .staff_add = sq_staff_add,
+    .staff_get = sq_staff_get,
+    .staff_set_token = sq_staff_set_token,
+    .staff_by_token = sq_staff_by_token,
+    .staff_list = sq_staff_list,
+    .staff_remove = sq_staff_remove,
+    .session_add = sq_session_add,
+    .session_get = sq_session_get,
+    .session_remove = sq_session_remove,
+    .weeks_get = sq_weeks_get,
+    .sites_get = sq_sites_get,
+    .noise_get = sq_noise_get,
+};

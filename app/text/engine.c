@@ -1,0 +1,479 @@
+/* Text engine: the script -> font table, open fonts, the layout cache and drawing.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "openline/i18n.h"
+#include "openline/log.h"
+#include "openline/util.h"
+#include "text_int.h"
+
+struct fonts_parse {
+    struct text_engine *e;
+    const char *path;
+    FILE *f;
+    unsigned line;
+    char *err;
+    size_t errlen;
+    bool failed;
+};
+
+static char *fonts_reader(char *str, int num, void *stream)
+{
+    struct fonts_parse *p = stream;
+    char *s = fgets(str, num, p->f);
+    if (s)
+        p->line++;
+    return s;
+}
+
+static int fonts_fail(struct fonts_parse *p, const char *what, const char *value)
+{
+    if (!p->failed)
+        snprintf(p->err, p->errlen, "%s:%u: %s '%s'", p->path, p->line, what, value);
+    p->failed = true;
+    return 0;
+}
+
+static struct text_script_font *script_row(struct text_engine *e, const char *script, bool add)
+{
+    for (unsigned i = 0; i < e->n_scripts; i++) {
+        if (!strcmp(e->scripts[i].script, script))
+            return &e->scripts[i];
+    }
+    if (!add || e->n_scripts == TEXT_MAX_SCRIPTS)
+        return NULL;
+    struct text_script_font *row = &e->scripts[e->n_scripts++];
+    memset(row, 0, sizeof(*row));
+    util_strlcpy(row->script, script, sizeof(row->script));
+    row->line_height = 1.0f;
+    return row;
+}
+
+static bool is_script_code(const char *s)
+{
+    return strlen(s) == 4 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'a' && s[1] <= 'z' &&
+           s[2] >= 'a' && s[2] <= 'z' && s[3] >= 'a' && s[3] <= 'z';
+}
+
+static int fonts_handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct fonts_parse *p = user;
+    struct text_engine *e = p->e;
+
+    if (!strcmp(section, "fonts")) {
+        if (!strcmp(name, "dirs")) {
+            char buf[1024], *save = NULL;
+            util_strlcpy(buf, value, sizeof(buf));
+            for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+                if (e->n_dirs == TEXT_MAX_DIRS)
+                    return fonts_fail(p, "too many font directories at", t);
+                util_strlcpy(e->dirs[e->n_dirs++], t, sizeof(e->dirs[0]));
+            }
+            return 1;
+        }
+        if (!strcmp(name, "fallback")) {
+            if (!is_script_code(value))
+                return fonts_fail(p, "fallback must be an ISO 15924 code such as Latn, not", value);
+            util_strlcpy(e->fallback, value, sizeof(e->fallback));
+            return 1;
+        }
+        return fonts_fail(p, "unknown key in [fonts] (accepted: dirs, fallback):", name);
+    }
+    if (!is_script_code(section))
+        return fonts_fail(p, "section must be an ISO 15924 script code in exact case, not", section);
+    struct text_script_font *row = script_row(e, section, true);
+    if (!row)
+        return fonts_fail(p, "too many scripts at", section);
+    if (!strcmp(name, "regular")) {
+        util_strlcpy(row->regular, value, sizeof(row->regular));
+    } else if (!strcmp(name, "bold")) {
+        util_strlcpy(row->bold, value, sizeof(row->bold));
+    } else if (!strcmp(name, "face")) {
+        long v;
+        if (util_parse_long(value, 0, 15, &v))
+            return fonts_fail(p, "face must be a collection index 0..15, not", value);
+        row->face = (int)v;
+    } else if (!strcmp(name, "line_height")) {
+        char *end;
+        float v = strtof(value, &end);
+        if (*end || v < 0.8f || v > 3.0f)
+            return fonts_fail(p, "line_height must be a factor from 0.8 to 3.0, not", value);
+        row->line_height = v;
+    } else {
+        return fonts_fail(p, "unknown key (accepted: regular, bold, face, line_height):", name);
+    }
+    return 1;
+}
+
+int text_engine_alloc(struct text_engine **ep, const char *fonts_ini, char *err, size_t errlen)
+{
+    struct text_engine *e = calloc(1, sizeof(*e));
+    struct fonts_parse p = {.e = e, .path = fonts_ini, .err = err, .errlen = errlen};
+    int rc = 0;
+
+    if (!e)
+        return ENOMEM;
+    if (!TTF_WasInit() && TTF_Init() < 0) {
+        snprintf(err, errlen, "cannot start SDL_ttf: %s", TTF_GetError());
+        free(e);
+        return EIO;
+    }
+    util_strlcpy(e->fallback, "Latn", sizeof(e->fallback));
+    p.f = fopen(fonts_ini, "r");
+    if (!p.f) {
+        rc = errno;
+        snprintf(err, errlen, "%s: cannot read the font table: %s", fonts_ini, strerror(rc));
+        goto out;
+    }
+    int line = ini_parse_stream(fonts_reader, &p, fonts_handler, &p);
+    fclose(p.f);
+    if (line && !p.failed)
+        snprintf(err, errlen, "%s:%d: not a 'key = value' line or [section]", fonts_ini, line);
+    if (line || p.failed) {
+        rc = EINVAL;
+        goto out;
+    }
+    for (unsigned i = 0; i < e->n_scripts; i++) {
+        if (!e->scripts[i].regular[0]) {
+            snprintf(err, errlen, "%s: [%s] has no 'regular' font", fonts_ini,
+                     e->scripts[i].script);
+            rc = EINVAL;
+            goto out;
+        }
+    }
+    if (!script_row(e, e->fallback, false)) {
+        snprintf(err, errlen, "%s: the fallback script %s has no [%s] section", fonts_ini,
+                 e->fallback, e->fallback);
+        rc = EINVAL;
+        goto out;
+    }
+    if (!e->n_dirs) {
+        snprintf(err, errlen, "%s: [fonts] dirs is missing", fonts_ini);
+        rc = EINVAL;
+        goto out;
+    }
+out:
+    if (rc) {
+        free(e);
+        return rc;
+    }
+    *ep = e;
+    return 0;
+}
+
+static void layout_drop_textures(struct text_layout *l)
+{
+    for (int i = 0; i < l->n_pieces; i++) {
+        if (l->pieces[i].tex) {
+            SDL_DestroyTexture(l->pieces[i].tex);
+            l->pieces[i].tex = NULL;
+        }
+    }
+}
+
+void text_engine_flush(struct text_engine *e)
+{
+    for (unsigned s = 0; s < TEXT_CACHE_SLOTS; s++) {
+        struct text_cache_entry *c = e->slots[s];
+        while (c) {
+            struct text_cache_entry *next = c->next;
+            text_layout_free(c->layout);
+            free(c);
+            c = next;
+        }
+        e->slots[s] = NULL;
+    }
+    e->n_cached = 0;
+}
+
+void text_engine_free(struct text_engine *e)
+{
+    if (!e)
+        return;
+    text_engine_flush(e);
+    for (unsigned i = 0; i < e->n_fonts; i++)
+        TTF_CloseFont(e->fonts[i].ttf);
+    free(e);
+}
+
+static int font_path(const struct text_engine *e, const char *file, char *path, size_t len)
+{
+    for (unsigned d = 0; d < e->n_dirs; d++) {
+        snprintf(path, len, "%s/%s", e->dirs[d], file);
+        if (access(path, R_OK) == 0)
+            return 0;
+    }
+    return ENOENT;
+}
+
+struct text_font *text_font_open(struct text_engine *e, const char *file, int face, float lh,
+                                 int px)
+{
+    char path[512];
+
+    for (unsigned i = 0; i < e->n_fonts; i++) {
+        struct text_font *f = &e->fonts[i];
+        if (f->px == px && f->face == face && !strcmp(f->file, file))
+            return f->ttf ? f : NULL;
+    }
+    if (e->n_fonts == TEXT_MAX_FONTS) {
+        /* Sizes are few and fixed per screen size: a full table is a bug, not a load. */
+        log_error("more than %d font sizes requested; %s at %d px not opened", TEXT_MAX_FONTS,
+                  file, px);
+        return NULL;
+    }
+    struct text_font *f = &e->fonts[e->n_fonts++];
+    memset(f, 0, sizeof(*f));
+    util_strlcpy(f->file, file, sizeof(f->file));
+    f->face = face;
+    f->px = px;
+    f->line_height = lh;
+    if (font_path(e, file, path, sizeof(path))) {
+        log_error("font %s not found in the font directories of assets/fonts.ini", file);
+        return NULL;
+    }
+    f->ttf = TTF_OpenFontIndex(path, px, face);
+    if (!f->ttf) {
+        log_error("cannot open font %s: %s", path, TTF_GetError());
+        return NULL;
+    }
+    TTF_SetFontHinting(f->ttf, TTF_HINTING_LIGHT);
+    return f;
+}
+
+static struct text_font *row_font(struct text_engine *e, const struct text_script_font *row,
+                                  int px, bool bold)
+{
+    const char *file = bold && row->bold[0] ? row->bold : row->regular;
+    return text_font_open(e, file, row->face, row->line_height, px);
+}
+
+struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, const char *script,
+                                int px, bool bold)
+{
+    const struct text_script_font *row = script_row(e, script, false);
+    /* A language may name its own font for its own script (Urdu: Nastaliq instead of Naskh). */
+    if (lang && lang->font[0] && !strcmp(lang->script, script)) {
+        float lh = row ? row->line_height : 1.0f;
+        struct text_font *f = text_font_open(e, lang->font, 0, lh, px);
+        if (f)
+            return f;
+    }
+    if (!row && (!strcmp(script, "Hani") || !strcmp(script, "Hans") || !strcmp(script, "Bopo")))
+        row = script_row(e, "Hans", false);
+    if (!row)
+        return NULL;
+    return row_font(e, row, px, bold);
+}
+
+struct text_font *text_font_fallback(struct text_engine *e, int px, bool bold)
+{
+    return row_font(e, script_row(e, e->fallback, false), px, bold);
+}
+
+void text_font_prepare(struct text_font *f, const char *script, bool rtl)
+{
+    TTF_SetFontScriptName(f->ttf, script);
+    TTF_SetFontDirection(f->ttf, rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+}
+
+const char *text_font_file(const struct text_font *f)
+{
+    return f->file;
+}
+
+void *text_font_handle(const struct text_font *f)
+{
+    return f->ttf;
+}
+
+int text_engine_check_fonts(struct text_engine *e, const struct lang *const *langs, unsigned n,
+                            char *err, size_t errlen)
+{
+    char path[512];
+    for (unsigned i = 0; i < e->n_scripts; i++) {
+        const struct text_script_font *row = &e->scripts[i];
+        const char *files[2] = {row->regular, row->bold};
+        for (int k = 0; k < 2; k++) {
+            if (!files[k][0])
+                continue;
+            if (font_path(e, files[k], path, sizeof(path))) {
+                snprintf(err, errlen, "font %s (script %s) not found in %s%s", files[k],
+                         row->script, e->dirs[0], e->n_dirs > 1 ? " or the other [fonts] dirs" : "");
+                return ENOENT;
+            }
+        }
+        if (!row_font(e, row, 24, false)) {
+            snprintf(err, errlen, "font %s (script %s) cannot be opened", row->regular,
+                     row->script);
+            return EIO;
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (!text_font_for(e, langs[i], langs[i]->script, 24, false)) {
+            snprintf(err, errlen, "language %s: no font for script %s", langs[i]->code,
+                     langs[i]->script);
+            return ENOENT;
+        }
+    }
+    return 0;
+}
+
+int text_line_height(struct text_engine *e, const struct lang *lang, int px, bool bold)
+{
+    struct text_font *f = lang ? text_font_for(e, lang, lang->script, px, bold) : NULL;
+    struct text_font *fb = text_font_fallback(e, px, bold);
+    int h = 0;
+    if (f)
+        h = (int)(TTF_FontLineSkip(f->ttf) * f->line_height + 0.5f);
+    if (fb) {
+        int hb = (int)(TTF_FontLineSkip(fb->ttf) * fb->line_height + 0.5f);
+        if (hb > h)
+            h = hb;
+    }
+    return h ? h : px;
+}
+
+int text_cap_height(struct text_engine *e, const struct lang *lang, int px)
+{
+    struct text_font *f = text_font_fallback(e, px, false);
+    int minx, maxx, miny, maxy, adv;
+    (void)lang;
+    if (!f || TTF_GlyphMetrics32(f->ttf, 'H', &minx, &maxx, &miny, &maxy, &adv))
+        return px * 7 / 10;
+    return maxy;
+}
+
+/* ---- layout cache ------------------------------------------------------------------------ */
+
+static unsigned long hash_str(const char *s, unsigned long h)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ul;
+    return h;
+}
+
+static char *style_key(const char *utf8, const struct text_style *st, unsigned long *hash)
+{
+    char head[96];
+    int n = snprintf(head, sizeof(head), "%s|%d|%d|%d|%d|", st->lang ? st->lang->code : "",
+                     st->px, st->bold, st->max_width, (int)st->align);
+    size_t len = strlen(utf8);
+    char *key = malloc((size_t)n + len + 1);
+    if (!key)
+        return NULL;
+    memcpy(key, head, (size_t)n);
+    memcpy(key + n, utf8, len + 1);
+    *hash = hash_str(key, 14695981039346656037ul);
+    return key;
+}
+
+static void cache_evict(struct text_engine *e)
+{
+    /* Drop layouts not used in this frame or the last one, oldest first, down to 3/4 full. */
+    while (e->n_cached > TEXT_CACHE_MAX * 3 / 4) {
+        struct text_cache_entry **oldest = NULL;
+        for (unsigned s = 0; s < TEXT_CACHE_SLOTS; s++) {
+            for (struct text_cache_entry **pc = &e->slots[s]; *pc; pc = &(*pc)->next) {
+                if (!oldest || (*pc)->layout->last_used < (*oldest)->layout->last_used)
+                    oldest = pc;
+            }
+        }
+        if (!oldest || (*oldest)->layout->last_used + 1 >= e->frame)
+            return;
+        struct text_cache_entry *c = *oldest;
+        *oldest = c->next;
+        text_layout_free(c->layout);
+        free(c);
+        e->n_cached--;
+    }
+}
+
+const struct text_layout *text_layout_get(struct text_engine *e, const char *utf8,
+                                          const struct text_style *style)
+{
+    unsigned long hash;
+    char *key = style_key(utf8, style, &hash);
+    if (!key)
+        return NULL;
+    unsigned slot = (unsigned)(hash % TEXT_CACHE_SLOTS);
+    for (struct text_cache_entry *c = e->slots[slot]; c; c = c->next) {
+        if (c->layout->hash == hash && !strcmp(c->layout->key, key)) {
+            free(key);
+            c->layout->last_used = e->frame;
+            return c->layout;
+        }
+    }
+    struct text_layout *l = text_layout_make(e, utf8, style);
+    struct text_cache_entry *c = calloc(1, sizeof(*c));
+    if (!l || !c) {
+        free(key);
+        free(c);
+        text_layout_free(l);
+        return NULL;
+    }
+    if (e->n_cached >= TEXT_CACHE_MAX)
+        cache_evict(e);
+    l->hash = hash;
+    l->key = key;
+    l->last_used = e->frame;
+    c->layout = l;
+    c->next = e->slots[slot];
+    e->slots[slot] = c;
+    e->n_cached++;
+    return l;
+}
+
+void text_engine_next_frame(struct text_engine *e)
+{
+    e->frame++;
+}
+
+void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *cl, int x,
+                      int y, SDL_Color c)
+{
+    /* Textures are a cache inside the layout; drawing does not change what it shows. */
+    struct text_layout *l = (struct text_layout *)cl;
+    static const SDL_Color white = {255, 255, 255, 255};
+    (void)e;
+    for (int i = 0; i < l->n_pieces; i++) {
+        struct text_piece *p = &l->pieces[i];
+        if (!p->tex && p->utf8[0]) {
+            text_font_prepare(p->font, p->script, p->rtl);
+            SDL_Surface *s = TTF_RenderUTF8_Blended(p->font->ttf, p->utf8, white);
+            if (!s)
+                continue;
+            p->tex = SDL_CreateTextureFromSurface(r, s);
+            SDL_FreeSurface(s);
+            if (!p->tex)
+                continue;
+            SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_BLEND);
+        }
+        if (!p->tex)
+            continue;
+        int tw, th;
+        SDL_QueryTexture(p->tex, NULL, NULL, &tw, &th);
+        SDL_Rect dst = {x + p->x, y + p->y, tw, th};
+        SDL_SetTextureColorMod(p->tex, c.r, c.g, c.b);
+        SDL_SetTextureAlphaMod(p->tex, c.a);
+        SDL_RenderCopy(r, p->tex, NULL, &dst);
+    }
+}
+
+void text_layout_free(struct text_layout *l)
+{
+    if (!l)
+        return;
+    layout_drop_textures(l);
+    for (int i = 0; i < l->n_pieces; i++)
+        free(l->pieces[i].utf8);
+    free(l->pieces);
+    free(l->lines);
+    free(l->key);
+    free(l);
+}

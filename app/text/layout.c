@@ -1,0 +1,565 @@
+/* Paragraph layout: itemize (bidi level, script, font coverage), break lines with ICU, reorder
+ * each line visually, shape and measure every run with SDL_ttf.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubidi.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+#include "openline/i18n.h"
+#include "openline/log.h"
+#include "text_int.h"
+
+/* Per UTF-16 unit: what the itemizer decided. */
+struct unit {
+    struct text_font *font; /* NULL for bidi controls, which are not drawn */
+    const char *script;     /* ISO 15924 short name for shaping */
+    UBiDiLevel level;
+};
+
+struct run {
+    int start, end; /* UTF-16 offsets within the paragraph */
+    struct text_font *font;
+    const char *script;
+    UBiDiLevel level;
+};
+
+struct para {
+    struct text_engine *e;
+    const struct text_style *st;
+    const UChar *text;
+    int len;
+    struct unit *units;
+    struct run *runs;
+    int n_runs;
+    unsigned missing;
+};
+
+struct out {
+    struct text_line *lines;
+    int n_lines, cap_lines;
+    struct text_piece *pieces;
+    int n_pieces, cap_pieces;
+    int y;
+    int widest;
+    bool overflow;
+};
+
+static bool is_bidi_control(UChar32 c)
+{
+    return c == 0x200E || c == 0x200F || c == 0x061C || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Characters that must stay in the font of the character before them. */
+static bool joins_previous(UChar32 c, UScriptCode sc)
+{
+    return sc == USCRIPT_INHERITED || c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) ||
+           u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY) == U_NON_SPACING_MARK ||
+           u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY) == U_COMBINING_SPACING_MARK;
+}
+
+static struct text_font *covering_font(struct para *p, UChar32 c, const char *script,
+                                       const char **shape_script)
+{
+    struct text_engine *e = p->e;
+    const struct text_style *st = p->st;
+    struct text_font *f = text_font_for(e, st->lang, script, st->px, st->bold);
+    *shape_script = script;
+    if (f && TTF_GlyphIsProvided32(f->ttf, (Uint32)c))
+        return f;
+    /* Fallback chain: the fallback script's font (digits, Latin, punctuation), the language's
+     * own font, then CJK. Script fonts such as Thai or Ethiopic have no ASCII digits. */
+    struct text_font *fb = text_font_fallback(e, st->px, st->bold);
+    if (fb && TTF_GlyphIsProvided32(fb->ttf, (Uint32)c)) {
+        UScriptCode sc = uscript_getScript(c, &(UErrorCode){U_ZERO_ERROR});
+        if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED)
+            *shape_script = e->fallback;
+        return fb;
+    }
+    if (st->lang) {
+        struct text_font *lf = text_font_for(e, st->lang, st->lang->script, st->px, st->bold);
+        if (lf && TTF_GlyphIsProvided32(lf->ttf, (Uint32)c)) {
+            *shape_script = st->lang->script;
+            return lf;
+        }
+    }
+    struct text_font *cjk = text_font_for(e, NULL, "Hans", st->px, st->bold);
+    if (cjk && TTF_GlyphIsProvided32(cjk->ttf, (Uint32)c)) {
+        *shape_script = "Hani";
+        return cjk;
+    }
+    if (!u_isUWhiteSpace(c) && !u_iscntrl(c))
+        p->missing++;
+    return f ? f : fb;
+}
+
+static int itemize(struct para *p)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const struct lang *lang = p->st->lang;
+    UBiDi *bidi = ubidi_openSized(p->len, 0, &st);
+    const char *lang_script = lang ? lang->script : "Latn";
+    int rc = 0;
+
+    if (U_FAILURE(st))
+        return ENOMEM;
+    ubidi_setPara(bidi, p->text, p->len, lang && lang->rtl ? UBIDI_RTL : UBIDI_LTR, NULL, &st);
+    if (U_FAILURE(st)) {
+        rc = EINVAL;
+        goto out;
+    }
+    const UBiDiLevel *levels = ubidi_getLevels(bidi, &st);
+    if (U_FAILURE(st)) {
+        rc = EINVAL;
+        goto out;
+    }
+
+    /* Scripts: Common and Inherited characters take the script around them. */
+    UScriptCode *sc = malloc(sizeof(*sc) * (size_t)(p->len + 1));
+    if (!sc) {
+        rc = ENOMEM;
+        goto out;
+    }
+    UScriptCode last = USCRIPT_INVALID_CODE;
+    for (int i = 0; i < p->len;) {
+        int s = i;
+        UChar32 c;
+        U16_NEXT(p->text, i, p->len, c);
+        UScriptCode x = uscript_getScript(c, &st);
+        if (x != USCRIPT_COMMON && x != USCRIPT_INHERITED)
+            last = x;
+        for (int k = s; k < i; k++)
+            sc[k] = (x == USCRIPT_COMMON || x == USCRIPT_INHERITED) ? last : x;
+    }
+    /* Leading Common characters take the first real script, or the language's. */
+    UScriptCode first = USCRIPT_INVALID_CODE;
+    for (int i = 0; i < p->len; i++) {
+        if (sc[i] != USCRIPT_INVALID_CODE) {
+            first = sc[i];
+            break;
+        }
+    }
+    for (int i = 0; i < p->len && sc[i] == USCRIPT_INVALID_CODE; i++)
+        sc[i] = first;
+
+    struct text_font *prev_font = NULL;
+    const char *prev_script = lang_script;
+    for (int i = 0; i < p->len;) {
+        int s = i;
+        UChar32 c;
+        U16_NEXT(p->text, i, p->len, c);
+        UScriptCode raw = uscript_getScript(c, &st);
+        const char *script =
+            sc[s] == USCRIPT_INVALID_CODE ? lang_script : uscript_getShortName(sc[s]);
+        struct text_font *f;
+        if (is_bidi_control(c)) {
+            f = NULL;
+            script = prev_script;
+        } else if (prev_font && joins_previous(c, raw)) {
+            f = prev_font;
+            script = prev_script;
+        } else {
+            f = covering_font(p, c, script, &script);
+        }
+        for (int k = s; k < i; k++) {
+            p->units[k].font = f;
+            p->units[k].script = script;
+            p->units[k].level = levels[k];
+        }
+        if (f) {
+            prev_font = f;
+            prev_script = script;
+        }
+    }
+    free(sc);
+
+    /* Runs: maximal spans of one (level, font, script); bidi controls join any run. */
+    p->runs = malloc(sizeof(*p->runs) * (size_t)(p->len + 1));
+    if (!p->runs) {
+        rc = ENOMEM;
+        goto out;
+    }
+    p->n_runs = 0;
+    for (int i = 0; i < p->len; i++) {
+        struct unit *u = &p->units[i];
+        struct run *r = p->n_runs ? &p->runs[p->n_runs - 1] : NULL;
+        if (r && (!u->font || (u->font == r->font && u->level == r->level &&
+                               !strcmp(u->script, r->script)))) {
+            r->end = i + 1;
+            continue;
+        }
+        if (r && !r->font && u->font) { /* a run of controls only: adopt this font */
+            r->font = u->font;
+            r->script = u->script;
+            r->level = u->level;
+            r->end = i + 1;
+            continue;
+        }
+        p->runs[p->n_runs++] = (struct run){i, i + 1, u->font, u->script, u->level};
+    }
+    for (int i = 0; i < p->n_runs; i++) {
+        if (!p->runs[i].font)
+            p->runs[i].font = text_font_fallback(p->e, p->st->px, p->st->bold);
+    }
+out:
+    ubidi_close(bidi);
+    return rc;
+}
+
+/* UTF-8 of text[a, b) without bidi controls; malloc'd. */
+static char *slice_utf8(const UChar *text, int a, int b)
+{
+    UChar *tmp = malloc(sizeof(UChar) * (size_t)(b - a + 1));
+    int n = 0;
+    if (!tmp)
+        return NULL;
+    for (int i = a; i < b;) {
+        int s = i;
+        UChar32 c;
+        U16_NEXT(text, i, b, c);
+        if (is_bidi_control(c))
+            continue;
+        for (int k = s; k < i; k++)
+            tmp[n++] = text[k];
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t need = 0;
+    u_strToUTF8WithSub(NULL, 0, &need, tmp, n, 0xFFFD, NULL, &st);
+    st = U_ZERO_ERROR;
+    char *out = malloc((size_t)need + 1);
+    if (out)
+        u_strToUTF8WithSub(out, need + 1, NULL, tmp, n, 0xFFFD, NULL, &st);
+    free(tmp);
+    if (out && U_FAILURE(st)) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static int measure_span(struct para *p, int a, int b)
+{
+    int w = 0;
+    for (int r = 0; r < p->n_runs; r++) {
+        struct run *run = &p->runs[r];
+        int s = run->start > a ? run->start : a;
+        int t = run->end < b ? run->end : b;
+        if (s >= t)
+            continue;
+        char *u8 = slice_utf8(p->text, s, t);
+        int rw = 0, rh = 0;
+        if (u8 && u8[0]) {
+            text_font_prepare(run->font, run->script, run->level & 1);
+            TTF_SizeUTF8(run->font->ttf, u8, &rw, &rh);
+        }
+        free(u8);
+        w += rw;
+    }
+    return w;
+}
+
+static int trim_end(const UChar *text, int a, int b)
+{
+    while (b > a) {
+        int i = b;
+        UChar32 c;
+        U16_PREV(text, a, i, c);
+        if (!u_isUWhiteSpace(c) && !is_bidi_control(c) && c != 0x200B)
+            break;
+        b = i;
+    }
+    return b;
+}
+
+static int grow(void **arr, int *cap, int need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    int ncap = *cap ? *cap * 2 : 16;
+    while (ncap < need)
+        ncap *= 2;
+    void *n = realloc(*arr, elem * (size_t)ncap);
+    if (!n)
+        return ENOMEM;
+    *arr = n;
+    *cap = ncap;
+    return 0;
+}
+
+/* Emit line [a, b) of the paragraph: visual order from ubidi, pieces per run. */
+static int emit_line(struct para *p, struct out *o, int a, int b)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const struct lang *lang = p->st->lang;
+    int end = trim_end(p->text, a, b);
+    int first = o->n_pieces;
+    int x = 0;
+
+    if (grow((void **)&o->lines, &o->cap_lines, o->n_lines + 1, sizeof(*o->lines)))
+        return ENOMEM;
+    if (end > a) {
+        UBiDi *para = ubidi_openSized(p->len, 0, &st);
+        UBiDi *line = ubidi_openSized(end - a, 0, &st);
+        if (U_FAILURE(st)) {
+            ubidi_close(para);
+            ubidi_close(line);
+            return ENOMEM;
+        }
+        ubidi_setPara(para, p->text, p->len, lang && lang->rtl ? UBIDI_RTL : UBIDI_LTR, NULL, &st);
+        ubidi_setLine(para, a, end, line, &st);
+        int nv = U_SUCCESS(st) ? ubidi_countRuns(line, &st) : 0;
+        for (int v = 0; v < nv; v++) {
+            int32_t vs, vl;
+            UBiDiDirection dir = ubidi_getVisualRun(line, v, &vs, &vl);
+            int s = a + vs, t = a + vs + vl;
+            /* Our runs inside this visual run, in visual order. */
+            int idx[512], n = 0;
+            for (int r = 0; r < p->n_runs && n < (int)(sizeof(idx) / sizeof(idx[0])); r++) {
+                if (p->runs[r].end > s && p->runs[r].start < t)
+                    idx[n++] = r;
+            }
+            for (int k = 0; k < n; k++) {
+                struct run *run = &p->runs[dir == UBIDI_RTL ? idx[n - 1 - k] : idx[k]];
+                int rs = run->start > s ? run->start : s;
+                int rt = run->end < t ? run->end : t;
+                char *u8 = slice_utf8(p->text, rs, rt);
+                if (!u8)
+                    return ENOMEM;
+                if (!u8[0]) {
+                    free(u8);
+                    continue;
+                }
+                if (grow((void **)&o->pieces, &o->cap_pieces, o->n_pieces + 1,
+                         sizeof(*o->pieces))) {
+                    free(u8);
+                    return ENOMEM;
+                }
+                struct text_piece *pc = &o->pieces[o->n_pieces++];
+                memset(pc, 0, sizeof(*pc));
+                pc->utf8 = u8;
+                pc->font = run->font;
+                memcpy(pc->script, run->script, 4);
+                pc->script[4] = '\0';
+                pc->rtl = run->level & 1;
+                text_font_prepare(run->font, pc->script, pc->rtl);
+                TTF_SizeUTF8(run->font->ttf, u8, &pc->w, &pc->h);
+                pc->x = x;
+                x += pc->w;
+            }
+        }
+        ubidi_close(line);
+        ubidi_close(para);
+    }
+
+    /* Vertical metrics: the tallest font on the line, at least the language's own. */
+    struct text_font *base = lang ? text_font_for(p->e, lang, lang->script, p->st->px, p->st->bold)
+                                  : NULL;
+    if (!base)
+        base = text_font_fallback(p->e, p->st->px, p->st->bold);
+    int asc = TTF_FontAscent(base->ttf), desc = -TTF_FontDescent(base->ttf);
+    int lh = (int)(TTF_FontLineSkip(base->ttf) * base->line_height + 0.5f);
+    for (int i = first; i < o->n_pieces; i++) {
+        struct text_font *f = o->pieces[i].font;
+        int fa = TTF_FontAscent(f->ttf), fd = -TTF_FontDescent(f->ttf);
+        int fl = (int)(TTF_FontLineSkip(f->ttf) * f->line_height + 0.5f);
+        asc = fa > asc ? fa : asc;
+        desc = fd > desc ? fd : desc;
+        lh = fl > lh ? fl : lh;
+    }
+    if (lh < asc + desc)
+        lh = asc + desc;
+    int baseline = o->y + (lh - asc - desc) / 2 + asc;
+    for (int i = first; i < o->n_pieces; i++) {
+        struct text_piece *pc = &o->pieces[i];
+        pc->y = baseline - TTF_FontAscent(pc->font->ttf);
+    }
+    struct text_line *ln = &o->lines[o->n_lines++];
+    *ln = (struct text_line){.y = o->y, .h = lh, .x = 0, .w = x, .first = first,
+                             .n = o->n_pieces - first, .start = a, .end = b};
+    o->y += lh;
+    if (x > o->widest)
+        o->widest = x;
+    return 0;
+}
+
+/* Break one paragraph into lines at ICU line-break opportunities, greedily. */
+static int break_lines(struct para *p, struct out *o, int offset)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const struct lang *lang = p->st->lang;
+    int maxw = p->st->max_width;
+    int rc = 0;
+
+    if (maxw <= 0 || p->len == 0) {
+        rc = emit_line(p, o, 0, p->len);
+        goto fix;
+    }
+    UBreakIterator *bi =
+        ubrk_open(UBRK_LINE, lang && lang->icu_locale[0] ? lang->icu_locale : "en", p->text,
+                  p->len, &st);
+    if (U_FAILURE(st))
+        return ENOMEM;
+
+    int line_start = 0, line_w = 0, last_fit = -1;
+    int prev = ubrk_first(bi);
+    for (int brk = ubrk_next(bi); brk != UBRK_DONE; prev = brk, brk = ubrk_next(bi)) {
+        int seg_full = measure_span(p, prev, brk);
+        int seg_trim = measure_span(p, prev, trim_end(p->text, prev, brk));
+        bool hard = ubrk_getRuleStatus(bi) >= UBRK_LINE_HARD &&
+                    ubrk_getRuleStatus(bi) < UBRK_LINE_HARD_LIMIT;
+
+        if (line_w + seg_trim > maxw && last_fit >= 0) {
+            /* Start a new line at the last opportunity that fit. */
+            if ((rc = emit_line(p, o, line_start, last_fit)))
+                goto out;
+            line_start = last_fit;
+            line_w = 0;
+            last_fit = -1;
+        }
+        if (line_w + seg_trim > maxw && last_fit < 0) {
+            /* One segment wider than the line: break it between grapheme clusters. */
+            UBreakIterator *gi = ubrk_open(UBRK_CHARACTER, lang ? lang->icu_locale : "en",
+                                           p->text + prev, brk - prev, &st);
+            int gs = 0, w = 0;
+            for (int g = ubrk_next(gi), gp = 0; g != UBRK_DONE; gp = g, g = ubrk_next(gi)) {
+                int gw = measure_span(p, prev + gp, prev + g);
+                if (w + gw > maxw && gp > gs) {
+                    if ((rc = emit_line(p, o, line_start, prev + gp))) {
+                        ubrk_close(gi);
+                        goto out;
+                    }
+                    line_start = prev + gp;
+                    gs = gp;
+                    w = 0;
+                }
+                if (gw > maxw)
+                    o->overflow = true;
+                w += gw;
+            }
+            ubrk_close(gi);
+            line_w = w;
+            last_fit = brk;
+            seg_full = 0;
+        } else {
+            line_w += seg_full;
+            last_fit = brk;
+        }
+        (void)seg_full;
+        if (hard && brk < p->len) {
+            if ((rc = emit_line(p, o, line_start, brk)))
+                goto out;
+            line_start = brk;
+            line_w = 0;
+            last_fit = -1;
+        }
+    }
+    if (line_start < p->len || o->n_lines == 0)
+        rc = emit_line(p, o, line_start, p->len);
+out:
+    ubrk_close(bi);
+fix:
+    for (int i = 0; i < o->n_lines; i++) {
+        if (o->lines[i].start >= 0 && o->lines[i].start < offset) {
+            o->lines[i].start += offset;
+            o->lines[i].end += offset;
+        }
+    }
+    return rc;
+}
+
+struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
+                                     const struct text_style *style)
+{
+    struct text_layout *l = calloc(1, sizeof(*l));
+    struct out o = {0};
+    UChar *text = NULL;
+    char *src = NULL;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t len = 0;
+
+    if (!l)
+        return NULL;
+    src = style->lang && style->lang->rtl ? text_isolate_ltr(utf8) : strdup(utf8);
+    if (!src)
+        goto fail;
+    u_strFromUTF8WithSub(NULL, 0, &len, src, -1, 0xFFFD, NULL, &st);
+    st = U_ZERO_ERROR;
+    text = malloc(sizeof(UChar) * (size_t)(len + 1));
+    if (!text)
+        goto fail;
+    u_strFromUTF8WithSub(text, len + 1, NULL, src, -1, 0xFFFD, NULL, &st);
+    if (U_FAILURE(st))
+        goto fail;
+
+    /* Paragraphs are separated by '\n'; each gets its own bidi paragraph and breaks. */
+    for (int a = 0; a <= len;) {
+        int b = a;
+        while (b < len && text[b] != '\n')
+            b++;
+        struct para p = {.e = e, .st = style, .text = text + a, .len = b - a};
+        int first_line = o.n_lines;
+        p.units = calloc((size_t)(p.len + 1), sizeof(*p.units));
+        if (!p.units)
+            goto fail;
+        int rc = itemize(&p);
+        if (!rc)
+            rc = break_lines(&p, &o, a);
+        for (int i = first_line; i < o.n_lines; i++) {
+            o.lines[i].start += a;
+            o.lines[i].end += a;
+        }
+        l->missing += p.missing;
+        free(p.units);
+        free(p.runs);
+        if (rc)
+            goto fail;
+        a = b + 1;
+    }
+
+    l->lines = o.lines;
+    l->n_lines = o.n_lines;
+    l->pieces = o.pieces;
+    l->n_pieces = o.n_pieces;
+    l->ink_w = o.widest;
+    l->overflow = o.overflow;
+    l->w = style->max_width > 0 ? style->max_width : o.widest;
+    l->h = o.y;
+    if (style->max_width > 0 && o.widest > style->max_width)
+        l->overflow = true;
+
+    /* Horizontal alignment: "start" follows the paragraph direction. */
+    bool rtl = style->lang && style->lang->rtl;
+    for (int i = 0; i < l->n_lines; i++) {
+        struct text_line *ln = &l->lines[i];
+        int slack = l->w - ln->w;
+        int dx = 0;
+        if (style->align == TEXT_ALIGN_CENTER)
+            dx = slack / 2;
+        else if ((style->align == TEXT_ALIGN_START) == rtl)
+            dx = slack;
+        if (dx < 0)
+            dx = 0;
+        ln->x = dx;
+        for (int k = ln->first; k < ln->first + ln->n; k++)
+            l->pieces[k].x += dx;
+    }
+    free(text);
+    free(src);
+    return l;
+fail:
+    log_error("text layout failed (out of memory or invalid text)");
+    for (int i = 0; i < o.n_pieces; i++)
+        free(o.pieces[i].utf8);
+    free(o.pieces);
+    free(o.lines);
+    free(text);
+    free(src);
+    free(l);
+    return NULL;
+}

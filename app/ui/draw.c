@@ -1,0 +1,437 @@
+/* UI drawing: metrics from physical size, themes, shapes, icons, widgets, text with layout checks.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_image.h>
+
+#include "openline/log.h"
+#include "openline/util.h"
+#include "ui_int.h"
+
+#define MM_TARGET   20.0f /* smallest touch target */
+#define MM_CAP      4.8f  /* smallest height of capital letters in body text */
+
+struct ui_icon {
+    char name[64];
+    int size;
+    SDL_Texture *tex; /* NULL: failed to load (not retried) */
+    struct ui_icon *next;
+};
+
+/* ---- metrics and theme --------------------------------------------------------------------- */
+
+void ui_metrics_compute(struct ui *ui)
+{
+    struct ui_metrics *m = &ui->m;
+    int min_dim = ui->w < ui->h ? ui->w : ui->h;
+
+    m->px_per_mm = (float)ui->w / (float)ui->cfg->display.width_mm;
+    m->target = (int)ceilf(MM_TARGET * m->px_per_mm);
+    /* Body text: capitals at least 4.8 mm, and never tiny relative to the screen. */
+    int px = (int)ceilf(MM_CAP * m->px_per_mm / 0.714f);
+    if (px < min_dim / 40)
+        px = min_dim / 40;
+    if (px < 12)
+        px = 12;
+    while (text_cap_height(ui->text, NULL, px) < MM_CAP * m->px_per_mm && px < 400)
+        px++;
+    m->body_px = px;
+    m->title_px = px * 13 / 10;
+    m->head_px = px * 8 / 5;
+    m->margin = SDL_max(m->target / 3, min_dim / 40);
+    m->gap = m->margin / 2;
+    m->bar_h = m->target + m->gap;
+    m->radius = m->target / 6;
+}
+
+void ui_theme_apply(struct ui *ui)
+{
+    bool hc = (ui->cfg->display.theme == CONFIG_THEME_HIGH_CONTRAST) != ui->s.high_contrast_toggled;
+    struct ui_theme *t = &ui->theme;
+    if (hc) {
+        *t = (struct ui_theme){
+            .bg = {0, 0, 0, 255},
+            .surface = {0, 0, 0, 255},
+            .surface_pressed = {60, 60, 0, 255},
+            .text = {255, 255, 255, 255},
+            .muted = {255, 255, 255, 255},
+            .accent = {255, 230, 0, 255},
+            .accent_text = {0, 0, 0, 255},
+            .exit = {255, 255, 255, 255},
+            .exit_text = {0, 0, 0, 255},
+            .focus = {0, 255, 255, 255},
+            .border = {255, 255, 255, 255},
+            .shade = {0, 0, 0, 230},
+            .borders = true,
+        };
+    } else {
+        *t = (struct ui_theme){
+            .bg = {18, 38, 58, 255},
+            .surface = {32, 62, 92, 255},
+            .surface_pressed = {52, 92, 130, 255},
+            .text = {255, 255, 255, 255},
+            .muted = {205, 220, 235, 255},
+            .accent = {26, 122, 76, 255},
+            .accent_text = {255, 255, 255, 255},
+            .exit = {176, 72, 16, 255},
+            .exit_text = {255, 255, 255, 255},
+            .focus = {255, 214, 0, 255},
+            .border = {120, 160, 200, 255},
+            .shade = {8, 16, 26, 215},
+            .borders = false,
+        };
+    }
+    ui->dirty = true;
+}
+
+/* ---- shapes -------------------------------------------------------------------------------- */
+
+void ui_fill(struct ui *ui, SDL_Rect r, SDL_Color c)
+{
+    SDL_SetRenderDrawBlendMode(ui->renderer, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->renderer, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(ui->renderer, &r);
+}
+
+void ui_fill_round(struct ui *ui, SDL_Rect r, int radius, SDL_Color c)
+{
+    if (radius * 2 > r.h)
+        radius = r.h / 2;
+    if (radius * 2 > r.w)
+        radius = r.w / 2;
+    SDL_SetRenderDrawBlendMode(ui->renderer, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->renderer, c.r, c.g, c.b, c.a);
+    SDL_Rect mid = {r.x, r.y + radius, r.w, r.h - 2 * radius};
+    SDL_RenderFillRect(ui->renderer, &mid);
+    for (int i = 0; i < radius; i++) {
+        float dy = (float)radius - (float)i - 0.5f;
+        int inset = radius - (int)lroundf(sqrtf((float)(radius * radius) - dy * dy));
+        SDL_Rect top = {r.x + inset, r.y + i, r.w - 2 * inset, 1};
+        SDL_Rect bot = {r.x + inset, r.y + r.h - 1 - i, r.w - 2 * inset, 1};
+        SDL_RenderFillRect(ui->renderer, &top);
+        SDL_RenderFillRect(ui->renderer, &bot);
+    }
+}
+
+void ui_frame(struct ui *ui, SDL_Rect r, int t, SDL_Color c)
+{
+    ui_fill(ui, (SDL_Rect){r.x, r.y, r.w, t}, c);
+    ui_fill(ui, (SDL_Rect){r.x, r.y + r.h - t, r.w, t}, c);
+    ui_fill(ui, (SDL_Rect){r.x, r.y, t, r.h}, c);
+    ui_fill(ui, (SDL_Rect){r.x + r.w - t, r.y, t, r.h}, c);
+}
+
+void ui_clear(struct ui *ui)
+{
+    SDL_RenderSetClipRect(ui->renderer, NULL);
+    SDL_SetRenderDrawColor(ui->renderer, ui->theme.bg.r, ui->theme.bg.g, ui->theme.bg.b, 255);
+    SDL_RenderClear(ui->renderer);
+}
+
+void ui_clip(struct ui *ui, const SDL_Rect *r)
+{
+    SDL_RenderSetClipRect(ui->renderer, r);
+    ui->clip = r ? *r : (SDL_Rect){0, 0, 0, 0};
+}
+
+/* ---- icons --------------------------------------------------------------------------------- */
+
+static SDL_Texture *icon_get(struct ui *ui, const char *name, int size)
+{
+    for (struct ui_icon *i = ui->icons; i; i = i->next) {
+        if (i->size == size && !strcmp(i->name, name))
+            return i->tex;
+    }
+    struct ui_icon *i = calloc(1, sizeof(*i));
+    if (!i)
+        return NULL;
+    util_strlcpy(i->name, name, sizeof(i->name));
+    i->size = size;
+    i->next = ui->icons;
+    ui->icons = i;
+
+    char path[PATH_MAX + 128];
+    snprintf(path, sizeof(path), "%s/assets/icons/%s", ui->data_dir, name);
+    SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+    SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, size, size) : NULL;
+    if (rw)
+        SDL_RWclose(rw);
+    if (!s) {
+        log_error("icon %s: %s", path, rw ? IMG_GetError() : SDL_GetError());
+        return NULL;
+    }
+    i->tex = SDL_CreateTextureFromSurface(ui->renderer, s);
+    SDL_FreeSurface(s);
+    if (i->tex)
+        SDL_SetTextureBlendMode(i->tex, SDL_BLENDMODE_BLEND);
+    return i->tex;
+}
+
+void ui_icons_free(struct ui *ui)
+{
+    while (ui->icons) {
+        struct ui_icon *n = ui->icons->next;
+        if (ui->icons->tex)
+            SDL_DestroyTexture(ui->icons->tex);
+        free(ui->icons);
+        ui->icons = n;
+    }
+}
+
+void ui_draw_icon(struct ui *ui, const char *name, SDL_Rect r, SDL_Color c, bool mirror)
+{
+    int size = r.w < r.h ? r.w : r.h;
+    SDL_Texture *t = icon_get(ui, name, size);
+    if (!t)
+        return;
+    SDL_Rect dst = {r.x + (r.w - size) / 2, r.y + (r.h - size) / 2, size, size};
+    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
+    SDL_SetTextureAlphaMod(t, c.a);
+    SDL_RenderCopyEx(ui->renderer, t, NULL, &dst, 0, NULL,
+                     mirror ? SDL_FLIP_HORIZONTAL : SDL_FLIP_NONE);
+}
+
+/* ---- text ---------------------------------------------------------------------------------- */
+
+const struct text_layout *ui_text_fit(struct ui *ui, const char *text, const struct lang *lang,
+                                      int px, int min_px, bool bold, SDL_Rect box,
+                                      enum text_align align)
+{
+    const struct text_layout *l = NULL;
+    if (min_px < ui->m.body_px)
+        min_px = ui->m.body_px; /* never below 4.8 mm capitals */
+    if (px < min_px)
+        px = min_px;
+    for (int size = px; size >= min_px; size -= SDL_max(1, size / 20)) {
+        struct text_style st = {lang, size, bold, box.w, align};
+        l = text_layout_get(ui->text, text, &st);
+        if (!l || (!l->overflow && l->h <= box.h))
+            return l;
+    }
+    struct text_style st = {lang, min_px, bold, box.w, align};
+    return text_layout_get(ui->text, text, &st);
+}
+
+static bool rect_inside(const SDL_Rect *in, const SDL_Rect *out)
+{
+    return in->x >= out->x - 1 && in->y >= out->y - 1 && in->x + in->w <= out->x + out->w + 1 &&
+           in->y + in->h <= out->y + out->h + 1;
+}
+
+void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool valign_center,
+                  SDL_Color c, const char *what)
+{
+    if (!l)
+        return;
+    int y = box.y;
+    if (valign_center && l->h < box.h)
+        y += (box.h - l->h) / 2;
+    text_layout_draw(ui->text, ui->renderer, l, box.x, y, c);
+
+    if (!ui->checking)
+        return;
+    /* Where the ink is: the union of the lines' extents. */
+    SDL_Rect ink = {0, 0, 0, 0};
+    for (int i = 0; i < l->n_lines; i++) {
+        SDL_Rect lr = {box.x + l->lines[i].x, y + l->lines[i].y, l->lines[i].w, l->lines[i].h};
+        if (!lr.w)
+            continue;
+        if (!ink.w)
+            ink = lr;
+        else
+            SDL_UnionRect(&ink, &lr, &ink);
+    }
+    if (!ink.w)
+        return;
+    SDL_Rect screen = {0, 0, ui->w, ui->h};
+    if (ui->clip.w) {
+        /* Scrolled content: it may run past the viewport vertically, never sideways. */
+        SDL_Rect wide = {box.x, ink.y, box.w, ink.h};
+        if (l->overflow || !rect_inside(&(SDL_Rect){ink.x, ink.y, ink.w, 1}, &wide))
+            ui_problem(ui, "%s: clipped: text is %d px wide, its box %d px", what, ink.w, box.w);
+        if (!SDL_IntersectRect(&ink, &ui->clip, &ink))
+            return;
+    } else if (l->overflow || !rect_inside(&ink, &box) || !rect_inside(&ink, &screen)) {
+        ui_problem(ui, "%s: clipped: text needs %dx%d px at (%d,%d), its box is %dx%d at (%d,%d)",
+                   what, ink.w, l->h, ink.x, ink.y, box.w, box.h, box.x, box.y);
+    }
+    for (int i = 0; i < ui->n_checks; i++) {
+        SDL_Rect both;
+        if (SDL_IntersectRect(&ink, &ui->checks[i].ink, &both) && both.w > 1 && both.h > 1)
+            ui_problem(ui, "%s overlaps %s by %dx%d px", what, ui->checks[i].what, both.w, both.h);
+    }
+    if (ui->n_checks < UI_MAX_TEXT_CHECKS) {
+        struct ui_text_check *ck = &ui->checks[ui->n_checks++];
+        ck->ink = ink;
+        ck->box = box;
+        util_strlcpy(ck->what, what, sizeof(ck->what));
+    }
+}
+
+/* ---- widgets ------------------------------------------------------------------------------- */
+
+void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
+{
+    const struct ui_theme *t = &ui->theme;
+    const struct ui_metrics *m = &ui->m;
+    bool pressed = ui->pressed >= 0 && &ui->widgets[ui->pressed] == w;
+    SDL_Color bg = t->surface, fg = t->text;
+    char what[80];
+
+    if (w->style == UI_STYLE_AREA)
+        return;
+    if (w->tone == UI_TONE_ACCENT) {
+        bg = t->accent;
+        fg = t->accent_text;
+    } else if (w->tone == UI_TONE_EXIT) {
+        bg = t->exit;
+        fg = t->exit_text;
+    }
+    if (pressed)
+        bg = w->tone == UI_TONE_NORMAL ? t->surface_pressed : t->focus;
+    ui_fill_round(ui, w->r, m->radius, bg);
+    if (t->borders || w->selected)
+        ui_frame(ui, w->r, SDL_max(2, m->target / 24), w->selected ? t->accent : t->border);
+
+    snprintf(what, sizeof(what), "widget %s", w->id);
+    int pad = m->gap;
+    if (w->style == UI_STYLE_TILE) {
+        int icon = w->r.h * 2 / 5;
+        SDL_Rect ir = {w->r.x, w->r.y + pad, w->r.w, icon};
+        if (w->icon[0])
+            ui_draw_icon(ui, w->icon, ir, fg, w->mirror_icon);
+        SDL_Rect lb = {w->r.x + pad, ir.y + icon + pad / 2, w->r.w - 2 * pad,
+                       w->r.y + w->r.h - (ir.y + icon + pad / 2) - pad / 2};
+        const struct text_layout *l = ui_text_fit(ui, w->label, w->label_lang, m->title_px,
+                                                  m->body_px, true, lb, TEXT_ALIGN_CENTER);
+        ui_text_draw(ui, l, lb, true, fg, what);
+    } else if (w->label[0]) {
+        int icon = w->icon[0] ? SDL_min(w->r.h - 2 * pad, m->target * 2 / 3) : 0;
+        SDL_Rect inner = {w->r.x + pad, w->r.y, w->r.w - 2 * pad, w->r.h};
+        /* Measure the label on one line to centre icon + label as a group. */
+        struct text_style one = {w->label_lang, m->body_px, true, 0, TEXT_ALIGN_START};
+        const struct text_layout *probe = text_layout_get(ui->text, w->label, &one);
+        int lw = inner.w - (icon ? icon + pad : 0);
+        int group = (icon ? icon + pad : 0) + (probe && probe->ink_w < lw ? probe->ink_w : lw);
+        int x0 = inner.x + (inner.w - group) / 2;
+        bool rtl = w->label_lang && w->label_lang->rtl;
+        SDL_Rect ir = {rtl ? x0 + group - icon : x0, w->r.y, icon, w->r.h};
+        SDL_Rect lb = {rtl ? x0 : x0 + (icon ? icon + pad : 0), w->r.y + pad / 2,
+                       group - (icon ? icon + pad : 0), w->r.h - pad};
+        if (icon)
+            ui_draw_icon(ui, w->icon, ir, fg, w->mirror_icon);
+        const struct text_layout *l =
+            ui_text_fit(ui, w->label, w->label_lang, m->body_px, m->body_px, true, lb,
+                        icon ? (rtl ? TEXT_ALIGN_START : TEXT_ALIGN_START) : TEXT_ALIGN_CENTER);
+        ui_text_draw(ui, l, lb, true, fg, what);
+    } else if (w->icon[0]) {
+        SDL_Rect ir = {w->r.x + pad, w->r.y + pad, w->r.w - 2 * pad, w->r.h - 2 * pad};
+        ui_draw_icon(ui, w->icon, ir, fg, w->mirror_icon);
+    }
+}
+
+void ui_draw_widgets(struct ui *ui)
+{
+    for (int i = 0; i < ui->n_widgets; i++)
+        ui_draw_widget(ui, &ui->widgets[i]);
+    if (ui->focus >= 0 && ui->focus_visible) {
+        /* The focus ring sits just outside the control, thick enough to see from a step away. */
+        int t = SDL_max(3, ui->m.target / 14);
+        SDL_Rect r = ui->widgets[ui->focus].r;
+        SDL_Rect ring = {r.x - t - 1, r.y - t - 1, r.w + 2 * t + 2, r.h + 2 * t + 2};
+        ui_frame(ui, ring, t, ui->theme.focus);
+    }
+    if (!ui->checking)
+        return;
+    /* Touch targets: at least 20 mm, inside the screen, not overlapping. */
+    for (int i = 0; i < ui->n_widgets; i++) {
+        const struct ui_widget *w = &ui->widgets[i];
+        if (w->action == UI_ACT_NONE || w->style == UI_STYLE_AREA)
+            continue;
+        if (w->r.w < ui->m.target || w->r.h < ui->m.target)
+            ui_problem(ui, "widget %s: %dx%d px is under 20 mm (%d px)", w->id, w->r.w, w->r.h,
+                       ui->m.target);
+        SDL_Rect screen = {0, 0, ui->w, ui->h};
+        if (!rect_inside(&w->r, &screen) && !ui->viewport.w)
+            ui_problem(ui, "widget %s is outside the screen", w->id);
+        for (int k = i + 1; k < ui->n_widgets; k++) {
+            SDL_Rect both;
+            const struct ui_widget *o = &ui->widgets[k];
+            if (o->style != UI_STYLE_AREA && SDL_IntersectRect(&w->r, &o->r, &both))
+                ui_problem(ui, "widgets %s and %s overlap", w->id, o->id);
+        }
+    }
+}
+
+/* ---- the top bar --------------------------------------------------------------------------- */
+
+static int label_width(struct ui *ui, const char *label, const struct lang *lang)
+{
+    struct text_style one = {lang, ui->m.body_px, true, 0, TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(ui->text, label, &one);
+    return l ? l->ink_w : 0;
+}
+
+int ui_bar_layout(struct ui *ui, unsigned flags)
+{
+    const struct ui_metrics *m = &ui->m;
+    bool rtl = ui_rtl(ui);
+    int h = m->target;
+    int y = m->gap;
+    int icon = m->target * 2 / 3;
+    struct item {
+        const char *id, *label, *icon;
+        enum ui_action act;
+        enum ui_tone tone;
+        const struct lang *lang;
+        bool mirror;
+    } items[4];
+    int n = 0;
+
+    if (flags & UI_BAR_BACK)
+        items[n++] = (struct item){"back", ui_tr(ui, N_("Back")), "back.svg", UI_ACT_BACK,
+                                   UI_TONE_NORMAL, ui_lang(ui), rtl};
+    if (flags & UI_BAR_LANGUAGE)
+        items[n++] = (struct item){"language", ui_lang(ui)->endonym, "language.svg",
+                                   UI_ACT_LANGUAGE, UI_TONE_NORMAL, ui_lang(ui), false};
+    if (flags & UI_BAR_CONTRAST)
+        items[n++] = (struct item){"contrast", ui_tr(ui, N_("Contrast")), "contrast.svg",
+                                   UI_ACT_CONTRAST, UI_TONE_NORMAL, ui_lang(ui), false};
+    items[n++] = (struct item){"quick-exit", ui_tr(ui, N_("Exit")), "exit.svg", UI_ACT_QUICK_EXIT,
+                               UI_TONE_EXIT, ui_lang(ui), rtl};
+
+    /* Widths from the labels; the exit sits at the end edge, the rest from the start edge. */
+    int widths[4], total = 0;
+    for (int i = 0; i < n; i++) {
+        widths[i] = label_width(ui, items[i].label, items[i].lang) + icon + 3 * m->gap;
+        if (widths[i] < m->target * 2)
+            widths[i] = m->target * 2;
+        total += widths[i];
+    }
+    int avail = ui->w - 2 * m->margin - (n - 1) * m->gap;
+    if (total > avail) {
+        /* Narrow screens: share the row in proportion; labels wrap or shrink to fit. */
+        for (int i = 0; i < n; i++)
+            widths[i] = (int)((long)widths[i] * avail / total);
+    }
+    int start = m->margin;
+    for (int i = 0; i < n; i++) {
+        int x;
+        if (i == n - 1) /* quick exit: the end edge */
+            x = rtl ? m->margin : ui->w - m->margin - widths[i];
+        else
+            x = rtl ? ui->w - start - widths[i] : start;
+        start += widths[i] + m->gap;
+        struct ui_widget *w =
+            ui_widget_add(ui, items[i].id, (SDL_Rect){x, y, widths[i], h}, UI_STYLE_BUTTON,
+                          items[i].act, 0);
+        w->tone = items[i].tone;
+        util_strlcpy(w->label, items[i].label, sizeof(w->label));
+        util_strlcpy(w->icon, items[i].icon, sizeof(w->icon));
+        w->label_lang = items[i].lang;
+        w->mirror_icon = items[i].mirror;
+    }
+    return y + h + m->gap;
+}

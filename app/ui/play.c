@@ -1,0 +1,324 @@
+/* Scripted runs: `openline play --script FILE` feeds touches, keys and time to the real event
+ * loop and checks what it shows.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openline/clock.h"
+#include "openline/log.h"
+#include "openline/util.h"
+#include "ui_int.h"
+
+int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen);
+
+struct play {
+    struct ui *ui;
+    const char *path;
+    unsigned line;
+    int failures;
+    SDL_FingerID next_finger;
+};
+
+static void play_fail(struct play *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void play_fail(struct play *p, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s:%u: %s\n", p->path, p->line, msg);
+    p->failures++;
+}
+
+static void push_finger(struct play *p, Uint32 type, int x, int y)
+{
+    SDL_Event e = {0};
+    e.type = type;
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = p->next_finger;
+    e.tfinger.x = (float)x / (float)p->ui->w;
+    e.tfinger.y = (float)y / (float)p->ui->h;
+    e.tfinger.pressure = type == SDL_FINGERUP ? 0.0f : 1.0f;
+    SDL_PushEvent(&e);
+    ui_step(p->ui);
+}
+
+static int point_arg(struct play *p, const char *arg, int *x, int *y)
+{
+    if (arg[0] == '@') {
+        const struct ui_widget *w = ui_widget_find(p->ui, arg + 1);
+        if (!w) {
+            play_fail(p, "no widget '%s' on screen %s", arg + 1, p->ui->screen->name);
+            return ENOENT;
+        }
+        *x = w->r.x + w->r.w / 2;
+        *y = w->r.y + w->r.h / 2;
+        return 0;
+    }
+    long a, b;
+    char xs[32], ys[32];
+    if (sscanf(arg, "%31s %31s", xs, ys) != 2 || util_parse_long(xs, 0, 100000, &a) ||
+        util_parse_long(ys, 0, 100000, &b))
+        return EINVAL;
+    *x = (int)a;
+    *y = (int)b;
+    return 0;
+}
+
+static int key_arg(const char *arg, SDL_Keycode *key, Uint16 *mod)
+{
+    char buf[64];
+    util_strlcpy(buf, arg, sizeof(buf));
+    char *name = buf;
+    *mod = KMOD_NONE;
+    for (;;) {
+        char *plus = strchr(name, '+');
+        if (!plus || plus == name || !plus[1])
+            break;
+        *plus = '\0';
+        if (!strcasecmp(name, "Shift"))
+            *mod |= KMOD_LSHIFT;
+        else if (!strcasecmp(name, "Ctrl"))
+            *mod |= KMOD_LCTRL;
+        else if (!strcasecmp(name, "Alt"))
+            *mod |= KMOD_LALT;
+        else
+            return EINVAL;
+        name = plus + 1;
+    }
+    *key = SDL_GetKeyFromName(name);
+    return *key == SDLK_UNKNOWN ? EINVAL : 0;
+}
+
+static void push_key(struct play *p, SDL_Keycode key, Uint16 mod)
+{
+    SDL_Event e = {0};
+    e.type = SDL_KEYDOWN;
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = key;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    e.key.keysym.mod = mod;
+    SDL_PushEvent(&e);
+    ui_step(p->ui);
+    e.type = SDL_KEYUP;
+    e.key.state = SDL_RELEASED;
+    SDL_PushEvent(&e);
+    ui_step(p->ui);
+}
+
+/* Let time pass: on the virtual clock, tick at every wake-up the UI asked for on the way, so a
+ * long jump behaves like the same time passing for real. */
+static void pass_time(struct play *p, uint64_t ms)
+{
+    struct ui *ui = p->ui;
+    if (clock_is_virtual()) {
+        uint64_t end = clock_now_ms() + ms;
+        for (;;) {
+            uint64_t now = clock_now_ms();
+            uint64_t next = ui->wake_ms && ui->wake_ms > now && ui->wake_ms < end ? ui->wake_ms
+                                                                                 : end;
+            clock_advance(next - now);
+            ui_step(ui);
+            if (next >= end)
+                break;
+        }
+        return;
+    }
+    uint64_t end = clock_now_ms() + ms;
+    for (uint64_t now = clock_now_ms(); now < end; now = clock_now_ms()) {
+        SDL_WaitEventTimeout(NULL, (int)SDL_min(end - now, 50));
+        ui_step(ui);
+    }
+}
+
+static int expect(struct play *p, char *what)
+{
+    struct ui *ui = p->ui;
+    char *arg = strchr(what, ' ');
+    if (arg) {
+        *arg++ = '\0';
+        while (*arg == ' ')
+            arg++;
+    }
+    if (!arg || !*arg)
+        return EINVAL;
+    if (!strcmp(what, "screen")) {
+        if (strcmp(ui->screen->name, arg))
+            play_fail(p, "expected screen %s, the kiosk shows %s", arg, ui->screen->name);
+    } else if (!strcmp(what, "focus")) {
+        const char *id = arg[0] == '@' ? arg + 1 : arg;
+        const char *has = ui->focus >= 0 ? ui->widgets[ui->focus].id : "(none)";
+        if (strcmp(has, id) || !ui->focus_visible)
+            play_fail(p, "expected visible focus on %s, focus is on %s%s", id, has,
+                      ui->focus_visible ? "" : " (not visible)");
+    } else if (!strcmp(what, "lang")) {
+        const char *has = ui->s.lang ? ui->s.lang->code : "(none)";
+        if (strcmp(has, arg))
+            play_fail(p, "expected visitor language %s, it is %s", arg, has);
+    } else if (!strcmp(what, "widget")) {
+        if (!ui_widget_find(ui, arg[0] == '@' ? arg + 1 : arg))
+            play_fail(p, "expected widget %s on screen %s", arg, ui->screen->name);
+    } else if (!strcmp(what, "no-widget")) {
+        if (ui_widget_find(ui, arg[0] == '@' ? arg + 1 : arg))
+            play_fail(p, "widget %s should not be on screen %s", arg, ui->screen->name);
+    } else if (!strcmp(what, "contrast")) {
+        bool on = ui->theme.borders;
+        if (strcmp(arg, on ? "high" : "standard"))
+            play_fail(p, "expected %s contrast, it is %s", arg, on ? "high" : "standard");
+    } else if (!strcmp(what, "scroll")) {
+        long v;
+        if (!strcmp(arg, "moved")) {
+            if (ui->s.scroll <= 0)
+                play_fail(p, "expected the page to be scrolled, it is at the top");
+        } else if (!util_parse_long(arg, 0, 1000000, &v)) {
+            if (ui->s.scroll != v)
+                play_fail(p, "expected scroll %ld px, it is %d px", v, ui->s.scroll);
+        } else {
+            return EINVAL;
+        }
+    } else if (!strcmp(what, "quick-exit-under")) {
+        long ms;
+        if (util_parse_long(arg, 1, 100000, &ms))
+            return EINVAL;
+        if (!ui->qe_measured)
+            play_fail(p, "no quick exit reached the attract screen");
+        else if (ui->qe_latency_ms >= (Uint32)ms)
+            play_fail(p, "quick exit took %u ms (limit %ld ms)", ui->qe_latency_ms, ms);
+        else
+            printf("%s:%u: quick exit: %u ms from input to attract frame\n", p->path, p->line,
+                   ui->qe_latency_ms);
+    } else if (!strcmp(what, "countdown")) {
+        long s;
+        uint64_t now = clock_now_ms();
+        if (util_parse_long(arg, 0, 100000, &s))
+            return EINVAL;
+        long left = ui->screen == &ui_screen_idle_warning && ui->s.idle_deadline_ms > now
+                        ? (long)((ui->s.idle_deadline_ms - now + 999) / 1000)
+                        : -1;
+        if (left != s)
+            play_fail(p, "expected an idle countdown of %ld s, it is %ld", s, left);
+    } else {
+        return EINVAL;
+    }
+    return 0;
+}
+
+static int run_line(struct play *p, char *line)
+{
+    struct ui *ui = p->ui;
+    char *arg = strchr(line, ' ');
+    if (arg) {
+        *arg++ = '\0';
+        while (*arg == ' ')
+            arg++;
+    }
+    if (!strcmp(line, "tap")) {
+        int x, y, rc = EINVAL;
+        if (!arg || (rc = point_arg(p, arg, &x, &y)))
+            return rc == ENOENT ? 0 : EINVAL;
+        p->next_finger++;
+        push_finger(p, SDL_FINGERDOWN, x, y);
+        push_finger(p, SDL_FINGERUP, x, y);
+    } else if (!strcmp(line, "drag")) {
+        long v[4];
+        char a[4][32];
+        if (!arg || sscanf(arg, "%31s %31s %31s %31s", a[0], a[1], a[2], a[3]) != 4)
+            return EINVAL;
+        for (int i = 0; i < 4; i++) {
+            if (util_parse_long(a[i], 0, 100000, &v[i]))
+                return EINVAL;
+        }
+        p->next_finger++;
+        push_finger(p, SDL_FINGERDOWN, (int)v[0], (int)v[1]);
+        for (int i = 1; i <= 8; i++)
+            push_finger(p, SDL_FINGERMOTION, (int)(v[0] + (v[2] - v[0]) * i / 8),
+                        (int)(v[1] + (v[3] - v[1]) * i / 8));
+        push_finger(p, SDL_FINGERUP, (int)v[2], (int)v[3]);
+    } else if (!strcmp(line, "wheel")) {
+        long n;
+        if (!arg || util_parse_long(arg, -100, 100, &n))
+            return EINVAL;
+        SDL_Event e = {0};
+        e.type = SDL_MOUSEWHEEL;
+        e.wheel.y = (Sint32)n;
+        e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
+        SDL_PushEvent(&e);
+        ui_step(ui);
+    } else if (!strcmp(line, "key")) {
+        SDL_Keycode key;
+        Uint16 mod;
+        if (!arg || key_arg(arg, &key, &mod))
+            return EINVAL;
+        push_key(p, key, mod);
+    } else if (!strcmp(line, "wait")) {
+        long ms;
+        if (!arg || util_parse_long(arg, 0, 600000, &ms))
+            return EINVAL;
+        pass_time(p, (uint64_t)ms);
+    } else if (!strcmp(line, "advance")) {
+        uint64_t ms;
+        if (!clock_is_virtual()) {
+            play_fail(p, "advance needs --test-clock");
+            return 0;
+        }
+        if (!arg || clock_parse_duration(arg, &ms))
+            return EINVAL;
+        pass_time(p, ms);
+    } else if (!strcmp(line, "expect")) {
+        if (!arg)
+            return EINVAL;
+        return expect(p, arg);
+    } else if (!strcmp(line, "snapshot")) {
+        char err[512];
+        if (!arg)
+            return EINVAL;
+        ui_draw(ui);
+        if (ui_save_png(ui, arg, err, sizeof(err)))
+            play_fail(p, "%s", err);
+    } else {
+        return EINVAL;
+    }
+    return 0;
+}
+
+int ui_play(struct ui *ui, const char *script_path)
+{
+    struct play p = {.ui = ui, .path = script_path};
+    char buf[1024];
+    FILE *f = fopen(script_path, "r");
+    if (!f) {
+        fprintf(stderr, "%s: cannot read the script: %s\n", script_path, strerror(errno));
+        return 2;
+    }
+    ui_step(ui);
+    while (fgets(buf, sizeof(buf), f)) {
+        p.line++;
+        char *line = util_trim(buf);
+        if (!line[0] || line[0] == '#')
+            continue;
+        char copy[1024];
+        util_strlcpy(copy, line, sizeof(copy));
+        if (run_line(&p, line)) {
+            fprintf(stderr,
+                    "%s:%u: cannot understand '%s'; accepted: tap X Y | tap @ID | drag X1 Y1 X2 "
+                    "Y2 | wheel N | key NAME | wait MS | advance DURATION | expect screen|focus|"
+                    "lang|widget|no-widget|contrast|scroll|countdown|quick-exit-under ARG | "
+                    "snapshot FILE\n",
+                    script_path, p.line, copy);
+            fclose(f);
+            return 2;
+        }
+    }
+    fclose(f);
+    if (p.failures) {
+        fprintf(stderr, "%s: %d expectation(s) failed\n", script_path, p.failures);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,139 @@
+/* Idle warning: after the configured idle time, a countdown the visitor can extend; at zero the
+ * same reset as quick exit. Modal: the screen below stays as it was.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "openline/clock.h"
+#include "openline/log.h"
+#include "openline/util.h"
+#include "ui_int.h"
+
+static SDL_Rect panel, msg_box, count_box;
+static uint64_t shown_seconds;
+
+static uint64_t seconds_left(const struct ui *ui, uint64_t now)
+{
+    return now >= ui->s.idle_deadline_ms ? 0 : (ui->s.idle_deadline_ms - now + 999) / 1000;
+}
+
+static void capture_backdrop(struct ui *ui)
+{
+    /* Draw the screen below once and keep its pixels, dimmed behind the dialog. */
+    if (ui->backdrop) {
+        SDL_DestroyTexture(ui->backdrop);
+        ui->backdrop = NULL;
+    }
+    if (!ui->under)
+        return;
+    bool checking = ui->checking;
+    ui->checking = false;
+    ui->under->draw(ui);
+    ui->checking = checking;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ui->w, ui->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return;
+    if (SDL_RenderReadPixels(ui->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) ==
+        0)
+        ui->backdrop = SDL_CreateTextureFromSurface(ui->renderer, s);
+    else
+        log_warn("idle warning: cannot read the screen below: %s", SDL_GetError());
+    SDL_FreeSurface(s);
+}
+
+static void idle_enter(struct ui *ui)
+{
+    shown_seconds = seconds_left(ui, clock_now_ms());
+    capture_backdrop(ui);
+}
+
+static void idle_leave(struct ui *ui)
+{
+    if (ui->backdrop) {
+        SDL_DestroyTexture(ui->backdrop);
+        ui->backdrop = NULL;
+    }
+}
+
+static void idle_layout(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    int pw = SDL_min(ui->w - 2 * m->margin, m->body_px * 30);
+    int bh = m->target * 5 / 4;
+    int msg_h = m->body_px * 6;
+    int count_h = m->head_px * 2;
+    int ph = m->margin * 2 + msg_h + count_h + bh * 2 + m->gap * 3;
+    panel = (SDL_Rect){(ui->w - pw) / 2, (ui->h - ph) / 2, pw, ph};
+    int x = panel.x + m->margin, w = pw - 2 * m->margin, y = panel.y + m->margin;
+    msg_box = (SDL_Rect){x, y, w, msg_h};
+    y += msg_h + m->gap;
+    count_box = (SDL_Rect){x, y, w, count_h};
+    y += count_h + m->gap;
+    struct ui_widget *b = ui_widget_add(ui, "extend", (SDL_Rect){x, y, w, bh}, UI_STYLE_BUTTON,
+                                        UI_ACT_EXTEND, 0);
+    b->tone = UI_TONE_ACCENT;
+    util_strlcpy(b->label, ui_tr(ui, N_("Continue")), sizeof(b->label));
+    y += bh + m->gap;
+    b = ui_widget_add(ui, "quick-exit", (SDL_Rect){x, y, w, bh}, UI_STYLE_BUTTON,
+                      UI_ACT_QUICK_EXIT, 0);
+    b->tone = UI_TONE_EXIT;
+    util_strlcpy(b->label, ui_tr(ui, N_("Exit")), sizeof(b->label));
+    util_strlcpy(b->icon, "exit.svg", sizeof(b->icon));
+    b->mirror_icon = ui_rtl(ui);
+}
+
+static bool idle_event(struct ui *ui, const struct ui_event *ev)
+{
+    if (ev->type == UI_EV_ACTIVATE && ev->widget->action == UI_ACT_EXTEND) {
+        ui->s.last_input_ms = clock_now_ms();
+        ui_close_modal(ui);
+        return true;
+    }
+    return false;
+}
+
+static void idle_tick(struct ui *ui, uint64_t now)
+{
+    uint64_t left = seconds_left(ui, now);
+    if (!left) {
+        ui_reset(ui);
+        return;
+    }
+    if (left != shown_seconds) {
+        shown_seconds = left;
+        ui->dirty = true;
+    }
+    /* Wake exactly when the displayed number changes. */
+    uint64_t next = ui->s.idle_deadline_ms - (left - 1) * 1000;
+    ui_wake_at(ui, next);
+}
+
+static void idle_draw(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    char buf[64];
+
+    ui_clear(ui);
+    if (ui->backdrop)
+        SDL_RenderCopy(ui->renderer, ui->backdrop, NULL, NULL);
+    ui_fill(ui, (SDL_Rect){0, 0, ui->w, ui->h}, ui->theme.shade);
+    ui_fill_round(ui, panel, m->radius, ui->theme.bg);
+    ui_frame(ui, panel, SDL_max(2, m->target / 24), ui->theme.border);
+    const struct text_layout *l =
+        ui_text_fit(ui, ui_tr(ui, N_("This screen will clear soon, to keep your visit private.")),
+                    ui_lang(ui), m->title_px, m->body_px, false, msg_box, TEXT_ALIGN_CENTER);
+    ui_text_draw(ui, l, msg_box, true, ui->theme.text, "idle message");
+    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)shown_seconds);
+    l = ui_text_fit(ui, buf, ui_lang(ui), m->head_px * 3 / 2, m->head_px, true, count_box,
+                    TEXT_ALIGN_CENTER);
+    ui_text_draw(ui, l, count_box, true, ui->theme.text, "idle countdown");
+    ui_draw_widgets(ui);
+}
+
+const struct ui_screen ui_screen_idle_warning = {
+    .name = "idle-warning",
+    .enter = idle_enter,
+    .leave = idle_leave,
+    .layout = idle_layout,
+    .event = idle_event,
+    .tick = idle_tick,
+    .draw = idle_draw,
+    .modal = true,
+};

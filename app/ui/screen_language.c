@@ -1,0 +1,87 @@
+/* Language screen: every enabled language by its own name in its own script, never by flags.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "openline/util.h"
+#include "ui_int.h"
+
+static int title_bottom;
+
+static void language_layout(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    int top = ui_bar_layout(ui, ui->lang_return ? UI_BAR_BACK : 0);
+    bool rtl = ui_rtl(ui);
+
+    /* The title row holds only the pictogram: the visitor may not read any language yet. */
+    title_bottom = top + m->target + m->gap;
+    int widest = 0;
+    for (unsigned i = 0; i < ui->n_langs; i++) {
+        struct text_style st = {ui->langs[i], m->title_px, true, 0, TEXT_ALIGN_START};
+        const struct text_layout *l = text_layout_get(ui->text, ui->langs[i]->endonym, &st);
+        if (l && l->ink_w > widest)
+            widest = l->ink_w;
+    }
+    int avail_w = ui->w - 2 * m->margin, avail_h = ui->h - title_bottom - m->margin;
+    int min_w = SDL_max(widest + 2 * m->margin, m->target * 2);
+    int cols = SDL_max(1, (avail_w + m->gap) / (min_w + m->gap));
+    int n = (int)ui->n_langs;
+    if (cols > n)
+        cols = n;
+    int rows = (n + cols - 1) / cols;
+    /* Prefer fewer, wider columns when there is height to spare. */
+    while (cols > 1) {
+        int r2 = (n + cols - 2) / (cols - 1);
+        if ((avail_h - (r2 - 1) * m->gap) / r2 < m->target * 5 / 4)
+            break;
+        cols--;
+        rows = r2;
+    }
+    int bw = (avail_w - (cols - 1) * m->gap) / cols;
+    int bh = SDL_min(m->target * 3 / 2, (avail_h - (rows - 1) * m->gap) / rows);
+    int grid_h = rows * bh + (rows - 1) * m->gap;
+    int y0 = title_bottom + SDL_max(0, (avail_h - grid_h) / 3);
+    for (int i = 0; i < n; i++) {
+        int c = i % cols, r = i / cols;
+        int x = m->margin + (rtl ? cols - 1 - c : c) * (bw + m->gap);
+        char id[40];
+        snprintf(id, sizeof(id), "lang-%s", ui->langs[i]->code);
+        struct ui_widget *w = ui_widget_add(ui, id, (SDL_Rect){x, y0 + r * (bh + m->gap), bw, bh},
+                                            UI_STYLE_BUTTON, UI_ACT_SET_LANG, i);
+        util_strlcpy(w->label, ui->langs[i]->endonym, sizeof(w->label));
+        w->label_lang = ui->langs[i];
+        w->selected = ui->s.lang == ui->langs[i];
+    }
+}
+
+static bool language_event(struct ui *ui, const struct ui_event *ev)
+{
+    if (ev->type != UI_EV_ACTIVATE)
+        return false;
+    switch (ev->widget->action) {
+    case UI_ACT_SET_LANG:
+        ui->s.lang = ui->langs[ev->widget->arg];
+        ui_switch(ui, ui->lang_return ? ui->lang_return : &ui_screen_home);
+        return true;
+    case UI_ACT_BACK:
+        ui_switch(ui, ui->lang_return ? ui->lang_return : &ui_screen_attract);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void language_draw(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    ui_clear(ui);
+    int top = title_bottom - m->target - m->gap;
+    ui_draw_icon(ui, "language.svg", (SDL_Rect){(ui->w - m->target) / 2, top, m->target, m->target},
+                 ui->theme.muted, false);
+    ui_draw_widgets(ui);
+}
+
+const struct ui_screen ui_screen_language = {
+    .name = "language",
+    .layout = language_layout,
+    .event = language_event,
+    .draw = language_draw,
+};

@@ -1,0 +1,62 @@
+/* Page screen: one content page, scrollable by drag, wheel and keys, the call button always
+ * in reach at the bottom.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "openline/util.h"
+#include "ui_int.h"
+
+static void page_leave(struct ui *ui)
+{
+    ui_page_free();
+    ui->viewport = (SDL_Rect){0, 0, 0, 0};
+}
+
+static void page_layout(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    const struct content_page *pg = content_at(ui->content, (size_t)SDL_max(0, ui->s.page));
+    int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
+    int bh = m->target * 5 / 4;
+    SDL_Rect call = {m->margin, ui->h - m->margin - bh, ui->w - 2 * m->margin, bh};
+    struct ui_widget *w = ui_widget_add(ui, "call", call, UI_STYLE_BUTTON, UI_ACT_CALL_INFO, 0);
+    w->tone = UI_TONE_ACCENT;
+    util_strlcpy(w->label, ui_tr(ui, N_("Talk to someone: free, no name needed")),
+                 sizeof(w->label));
+    util_strlcpy(w->icon, "call.svg", sizeof(w->icon));
+    ui_page_layout(ui, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
+}
+
+static bool page_event(struct ui *ui, const struct ui_event *ev)
+{
+    if (ev->type != UI_EV_ACTIVATE)
+        return ui_page_scroll_event(ui, ev);
+    switch (ev->widget->action) {
+    case UI_ACT_BACK:
+        ui_switch(ui, &ui_screen_home);
+        return true;
+    case UI_ACT_CALL_INFO:
+        ui->s.back_to = &ui_screen_page;
+        ui_switch(ui, &ui_screen_call_info);
+        return true;
+    case UI_ACT_LANGUAGE:
+        ui->lang_return = &ui_screen_page;
+        ui_switch(ui, &ui_screen_language);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void page_draw(struct ui *ui)
+{
+    ui_clear(ui);
+    ui_page_draw(ui);
+    ui_draw_widgets(ui);
+}
+
+const struct ui_screen ui_screen_page = {
+    .name = "page",
+    .leave = page_leave,
+    .layout = page_layout,
+    .event = page_event,
+    .draw = page_draw,
+};

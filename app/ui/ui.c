@@ -1,0 +1,625 @@
+/* UI core: window, the main loop, input (touch, mouse, keyboard), focus, screen switching,
+ * quick exit and inactivity.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_image.h>
+
+#include "openline/clock.h"
+#include "openline/log.h"
+#include "openline/util.h"
+#include "ui_int.h"
+
+static volatile sig_atomic_t ui_stop;
+
+static void ui_on_signal(int sig)
+{
+    (void)sig;
+    ui_stop = 1;
+}
+
+/* ---- language and translation -------------------------------------------------------------- */
+
+const struct lang *ui_lang(const struct ui *ui)
+{
+    return ui->s.lang ? ui->s.lang : ui->default_lang;
+}
+
+bool ui_rtl(const struct ui *ui)
+{
+    return ui_lang(ui)->rtl;
+}
+
+const char *ui_tr(const struct ui *ui, const char *msgid)
+{
+    return i18n_get(ui_lang(ui), msgid);
+}
+
+/* ---- widgets ------------------------------------------------------------------------------- */
+
+void ui_widgets_clear(struct ui *ui)
+{
+    ui->n_widgets = 0;
+    ui->pressed = -1;
+}
+
+struct ui_widget *ui_widget_add(struct ui *ui, const char *id, SDL_Rect r,
+                                enum ui_widget_style style, enum ui_action action, int arg)
+{
+    if (ui->n_widgets == UI_MAX_WIDGETS) {
+        log_error("too many widgets on screen %s", ui->screen->name);
+        return &ui->widgets[UI_MAX_WIDGETS - 1];
+    }
+    struct ui_widget *w = &ui->widgets[ui->n_widgets++];
+    memset(w, 0, sizeof(*w));
+    util_strlcpy(w->id, id, sizeof(w->id));
+    w->r = r;
+    w->style = style;
+    w->action = action;
+    w->arg = arg;
+    w->label_lang = ui_lang(ui);
+    return w;
+}
+
+const struct ui_widget *ui_widget_find(const struct ui *ui, const char *id)
+{
+    for (int i = 0; i < ui->n_widgets; i++) {
+        if (!strcmp(ui->widgets[i].id, id))
+            return &ui->widgets[i];
+    }
+    return NULL;
+}
+
+static bool focusable(const struct ui_widget *w)
+{
+    return w->style != UI_STYLE_AREA && w->action != UI_ACT_NONE;
+}
+
+static int widget_at(const struct ui *ui, int x, int y)
+{
+    SDL_Point p = {x, y};
+    for (int i = ui->n_widgets - 1; i >= 0; i--) {
+        if (ui->widgets[i].action != UI_ACT_NONE && SDL_PointInRect(&p, &ui->widgets[i].r))
+            return i;
+    }
+    return -1;
+}
+
+/* ---- screens ------------------------------------------------------------------------------- */
+
+static void ui_relayout(struct ui *ui)
+{
+    char focus_id[40] = "";
+    if (ui->focus >= 0 && ui->focus < ui->n_widgets)
+        util_strlcpy(focus_id, ui->widgets[ui->focus].id, sizeof(focus_id));
+    ui_widgets_clear(ui);
+    ui->focus = -1;
+    ui->screen->layout(ui);
+    /* Keep keyboard focus on the same control across a relayout (language or theme change). */
+    for (int i = 0; focus_id[0] && i < ui->n_widgets; i++) {
+        if (!strcmp(ui->widgets[i].id, focus_id))
+            ui->focus = i;
+    }
+    ui->relayout = false;
+    ui->dirty = true;
+}
+
+void ui_switch(struct ui *ui, const struct ui_screen *to)
+{
+    if (to->modal) {
+        ui->under = ui->screen;
+    } else {
+        if (ui->under && ui->under->leave)
+            ui->under->leave(ui);
+        ui->under = NULL;
+        if (ui->screen && ui->screen->leave)
+            ui->screen->leave(ui);
+    }
+    ui->screen = to;
+    ui->focus = -1;
+    ui->dragging = false;
+    ui->finger_down = false;
+    if (to->enter)
+        to->enter(ui);
+    ui_relayout(ui);
+    /* A keyboard user keeps a visible focus on the first control of the new screen. */
+    if (ui->focus_visible) {
+        for (int i = 0; i < ui->n_widgets; i++) {
+            if (focusable(&ui->widgets[i])) {
+                ui->focus = i;
+                break;
+            }
+        }
+    }
+}
+
+void ui_close_modal(struct ui *ui)
+{
+    if (!ui->under)
+        return;
+    if (ui->screen->leave)
+        ui->screen->leave(ui);
+    ui->screen = ui->under;
+    ui->under = NULL;
+    ui->focus = -1;
+    ui_relayout(ui);
+}
+
+void ui_reset(struct ui *ui)
+{
+    /* Everything a visitor did goes: language, page, scroll, theme toggle, focus, timers. */
+    memset(&ui->s, 0, sizeof(ui->s));
+    ui->s.page = -1;
+    ui->focus_visible = false;
+    ui->pressed = -1;
+    ui->dragging = false;
+    ui_theme_apply(ui);
+    ui_switch(ui, &ui_screen_attract);
+}
+
+void ui_wake_at(struct ui *ui, uint64_t ms)
+{
+    if (!ui->wake_ms || ms < ui->wake_ms)
+        ui->wake_ms = ms;
+}
+
+static void ui_quick_exit(struct ui *ui)
+{
+    ui->qe_ticks = ui->ev_ticks ? ui->ev_ticks : SDL_GetTicks();
+    ui->qe_measured = false;
+    ui_reset(ui);
+}
+
+/* ---- input --------------------------------------------------------------------------------- */
+
+static void activate(struct ui *ui, int idx)
+{
+    if (idx < 0 || idx >= ui->n_widgets)
+        return;
+    struct ui_widget w = ui->widgets[idx]; /* the screen may relayout while handling it */
+    if (w.action == UI_ACT_QUICK_EXIT) {
+        ui_quick_exit(ui);
+        return;
+    }
+    struct ui_event ev = {.type = UI_EV_ACTIVATE, .widget = &w};
+    ui->screen->event(ui, &ev);
+    ui->dirty = true;
+}
+
+static void move_focus_linear(struct ui *ui, int dir)
+{
+    int n = ui->n_widgets;
+    if (!n)
+        return;
+    int i = ui->focus;
+    for (int k = 0; k < n; k++) {
+        i = i < 0 ? (dir > 0 ? 0 : n - 1) : (i + dir + n) % n;
+        if (focusable(&ui->widgets[i])) {
+            ui->focus = i;
+            return;
+        }
+    }
+}
+
+/* Move focus to the nearest widget in direction (dx, dy). */
+static void move_focus_spatial(struct ui *ui, int dx, int dy)
+{
+    if (ui->focus < 0) {
+        move_focus_linear(ui, 1);
+        return;
+    }
+    const SDL_Rect *f = &ui->widgets[ui->focus].r;
+    int fx = f->x + f->w / 2, fy = f->y + f->h / 2;
+    long best = -1;
+    int best_i = -1;
+    for (int i = 0; i < ui->n_widgets; i++) {
+        if (i == ui->focus || !focusable(&ui->widgets[i]))
+            continue;
+        const SDL_Rect *r = &ui->widgets[i].r;
+        int cx = r->x + r->w / 2, cy = r->y + r->h / 2;
+        long along = (long)(cx - fx) * dx + (long)(cy - fy) * dy;
+        long across = labs((long)(cx - fx) * dy) + labs((long)(cy - fy) * dx);
+        if (along <= 0)
+            continue;
+        long score = along + 2 * across;
+        if (best < 0 || score < best) {
+            best = score;
+            best_i = i;
+        }
+    }
+    if (best_i >= 0)
+        ui->focus = best_i;
+}
+
+static void on_key(struct ui *ui, const SDL_KeyboardEvent *k, uint64_t now)
+{
+    SDL_Keycode sym = k->keysym.sym;
+
+    if (sym == SDLK_ESCAPE) {
+        ui_quick_exit(ui);
+        return;
+    }
+    if ((sym == SDLK_LSHIFT || sym == SDLK_RSHIFT) && !k->repeat) {
+        /* Shift pressed three times within the window: quick exit (DESIGN.md 2.4). */
+        if (!ui->s.shift_count || now - ui->s.shift_first_ms > ui->cfg->kiosk.quick_exit_window_ms) {
+            ui->s.shift_count = 1;
+            ui->s.shift_first_ms = now;
+        } else if (++ui->s.shift_count >= 3) {
+            ui_quick_exit(ui);
+        }
+        return;
+    }
+    ui->focus_visible = true;
+    ui->dirty = true;
+    switch (sym) {
+    case SDLK_TAB:
+        move_focus_linear(ui, (k->keysym.mod & KMOD_SHIFT) ? -1 : 1);
+        return;
+    case SDLK_LEFT:
+        move_focus_spatial(ui, -1, 0);
+        return;
+    case SDLK_RIGHT:
+        move_focus_spatial(ui, 1, 0);
+        return;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+    case SDLK_SPACE:
+        if (ui->focus >= 0) {
+            activate(ui, ui->focus);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    struct ui_event ev = {.type = UI_EV_KEY, .key = sym};
+    if (ui->screen->event(ui, &ev))
+        return;
+    if (sym == SDLK_UP)
+        move_focus_spatial(ui, 0, -1);
+    else if (sym == SDLK_DOWN)
+        move_focus_spatial(ui, 0, 1);
+    else if (sym == SDLK_RETURN || sym == SDLK_KP_ENTER || sym == SDLK_SPACE)
+        move_focus_linear(ui, 1);
+}
+
+static void pointer_down(struct ui *ui, int x, int y)
+{
+    struct ui_event ev = {.type = UI_EV_TOUCH};
+    if (ui->screen->event(ui, &ev))
+        return; /* consumed (a dark attract screen only wakes) */
+    ui->focus_visible = false;
+    ui->pressed = widget_at(ui, x, y);
+    ui->down_x = x;
+    ui->down_y = ui->last_y = y;
+    ui->dragging = false;
+    ui->dirty = true;
+}
+
+static void pointer_move(struct ui *ui, int x, int y)
+{
+    SDL_Point p = {ui->down_x, ui->down_y};
+    int slop = (int)(3 * ui->m.px_per_mm);
+    if (!ui->dragging && abs(y - ui->down_y) > slop && ui->viewport.w &&
+        SDL_PointInRect(&p, &ui->viewport)) {
+        ui->dragging = true;
+        ui->pressed = -1; /* a drag is not a tap */
+        ui->dirty = true;
+    }
+    if (ui->dragging) {
+        struct ui_event ev = {.type = UI_EV_SCROLL, .dy = ui->last_y - y};
+        ui->screen->event(ui, &ev);
+        ui->last_y = y;
+    }
+    (void)x;
+}
+
+static void pointer_up(struct ui *ui, int x, int y)
+{
+    int idx = ui->pressed;
+    ui->pressed = -1;
+    ui->dirty = true;
+    if (ui->dragging) {
+        ui->dragging = false;
+        return;
+    }
+    if (idx >= 0 && idx == widget_at(ui, x, y))
+        activate(ui, idx);
+}
+
+/* Handle one SDL event. Returns false to stop the loop. */
+static void ui_handle(struct ui *ui, const SDL_Event *e)
+{
+    uint64_t now = clock_now_ms();
+    bool input = false;
+
+    ui->ev_ticks = e->common.timestamp;
+    switch (e->type) {
+    case SDL_QUIT:
+        /* Kiosk mode ignores the close request and Alt+F4 (which arrives as SDL_QUIT). */
+        if (!ui->kiosk)
+            ui->quit = true;
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            ui->w = e->window.data1;
+            ui->h = e->window.data2;
+            ui_metrics_compute(ui);
+            text_engine_flush(ui->text);
+            ui->relayout = true;
+        }
+        ui->dirty = true;
+        break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        text_engine_flush(ui->text);
+        ui_icons_free(ui);
+        ui->dirty = true;
+        break;
+    case SDL_FINGERDOWN:
+        input = true;
+        if (ui->finger_down)
+            break; /* one finger at a time */
+        ui->finger_down = true;
+        ui->finger = e->tfinger.fingerId;
+        pointer_down(ui, (int)(e->tfinger.x * ui->w), (int)(e->tfinger.y * ui->h));
+        break;
+    case SDL_FINGERMOTION:
+        if (ui->finger_down && e->tfinger.fingerId == ui->finger) {
+            input = true;
+            pointer_move(ui, (int)(e->tfinger.x * ui->w), (int)(e->tfinger.y * ui->h));
+        }
+        break;
+    case SDL_FINGERUP:
+        if (ui->finger_down && e->tfinger.fingerId == ui->finger) {
+            input = true;
+            ui->finger_down = false;
+            pointer_up(ui, (int)(e->tfinger.x * ui->w), (int)(e->tfinger.y * ui->h));
+        }
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.which != SDL_TOUCH_MOUSEID && e->button.button == SDL_BUTTON_LEFT) {
+            input = true;
+            pointer_down(ui, e->button.x, e->button.y);
+        }
+        break;
+    case SDL_MOUSEMOTION:
+        if (e->motion.which != SDL_TOUCH_MOUSEID && (e->motion.state & SDL_BUTTON_LMASK)) {
+            input = true;
+            pointer_move(ui, e->motion.x, e->motion.y);
+        }
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.which != SDL_TOUCH_MOUSEID && e->button.button == SDL_BUTTON_LEFT) {
+            input = true;
+            pointer_up(ui, e->button.x, e->button.y);
+        }
+        break;
+    case SDL_MOUSEWHEEL: {
+        input = true;
+        int dy = e->wheel.y * (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? 1 : -1);
+        struct ui_event ev = {.type = UI_EV_SCROLL, .dy = dy * ui->m.body_px * 3};
+        ui->screen->event(ui, &ev);
+        break;
+    }
+    case SDL_KEYDOWN:
+        input = true;
+        on_key(ui, &e->key, now);
+        break;
+    default:
+        break;
+    }
+    if (input)
+        ui->s.last_input_ms = now;
+}
+
+/* Time-driven work: the screen's tick and the inactivity warning. */
+static void ui_tick(struct ui *ui, uint64_t now)
+{
+    ui->wake_ms = 0;
+    if (ui->screen != &ui_screen_attract && ui->screen != &ui_screen_idle_warning) {
+        uint64_t idle_at = ui->s.last_input_ms + ui->cfg->kiosk.idle_timeout_ms;
+        if (now >= idle_at) {
+            ui->s.idle_deadline_ms = now + ui->cfg->kiosk.idle_warning_ms;
+            ui_switch(ui, &ui_screen_idle_warning);
+        } else {
+            ui_wake_at(ui, idle_at);
+        }
+    }
+    if (ui->screen->tick)
+        ui->screen->tick(ui, now);
+    if (ui->relayout)
+        ui_relayout(ui);
+}
+
+void ui_draw(struct ui *ui)
+{
+    text_engine_next_frame(ui->text);
+    ui->n_checks = 0;
+    ui->clip.w = 0;
+    ui->screen->draw(ui);
+    SDL_RenderPresent(ui->renderer);
+    ui->frames++;
+    ui->dirty = false;
+    if (ui->qe_ticks && ui->screen == &ui_screen_attract) {
+        ui->qe_latency_ms = SDL_GetTicks() - ui->qe_ticks;
+        ui->qe_measured = true;
+        ui->qe_ticks = 0;
+    }
+}
+
+void ui_step(struct ui *ui)
+{
+    SDL_Event e;
+    while (SDL_PollEvent(&e))
+        ui_handle(ui, &e);
+    ui->ev_ticks = 0;
+    ui_tick(ui, clock_now_ms());
+    if (ui->relayout)
+        ui_relayout(ui);
+    if (ui->dirty)
+        ui_draw(ui);
+}
+
+int ui_run(struct ui *ui)
+{
+    struct sigaction sa = {.sa_handler = ui_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    ui_step(ui);
+    while (!ui->quit && !ui_stop) {
+        /* Sleep until input or the next tick someone asked for: a static screen uses no CPU. */
+        uint64_t now = clock_now_ms();
+        int timeout = 1000;
+        if (ui->wake_ms)
+            timeout = ui->wake_ms > now ? (int)SDL_min(ui->wake_ms - now, 1000) : 0;
+        SDL_Event e;
+        if (SDL_WaitEventTimeout(&e, timeout))
+            ui_handle(ui, &e);
+        ui_step(ui);
+    }
+    return 0;
+}
+
+/* ---- set-up -------------------------------------------------------------------------------- */
+
+static void set_hint_default(const char *name, const char *value)
+{
+    /* The environment wins, so a deployer can choose another driver without a rebuild. */
+    if (!SDL_getenv(name))
+        SDL_SetHint(name, value);
+}
+
+int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
+{
+    struct ui *ui = calloc(1, sizeof(*ui));
+    int rc = 0;
+
+    if (!ui)
+        return ENOMEM;
+    ui->cfg = o->cfg;
+    ui->i18n = o->i18n;
+    ui->content = o->content;
+    ui->text = o->text;
+    ui->kiosk = o->fullscreen;
+    ui->headless = o->headless;
+    ui->focus = -1;
+    ui->pressed = -1;
+    ui->s.page = -1;
+    util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
+    ui->vars = (struct content_vars){o->cfg->organisation.name, o->cfg->organisation.hotline,
+                                     o->cfg->organisation.sms, o->cfg->organisation.web};
+
+    /* Enabled languages, in configured order (all of languages.ini when not configured). */
+    if (o->cfg->kiosk.n_languages) {
+        for (unsigned i = 0; i < o->cfg->kiosk.n_languages; i++) {
+            const struct lang *l = i18n_find(o->i18n, o->cfg->kiosk.languages[i]);
+            if (l)
+                ui->langs[ui->n_langs++] = l;
+        }
+    } else {
+        for (unsigned i = 0; i < i18n_count(o->i18n) && ui->n_langs < CONFIG_MAX_LANGS; i++)
+            ui->langs[ui->n_langs++] = i18n_at(o->i18n, i);
+    }
+    ui->default_lang = i18n_find(o->i18n, o->cfg->kiosk.default_language);
+    if (!ui->default_lang || !ui->n_langs) {
+        snprintf(err, errlen, "no usable language (default %s)", o->cfg->kiosk.default_language);
+        free(ui);
+        return EINVAL;
+    }
+
+    if (o->headless) {
+        SDL_setenv("SDL_VIDEODRIVER", "offscreen", 1);
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    }
+    /* The software renderer keeps the process small (DESIGN.md 4). */
+    set_hint_default(SDL_HINT_RENDER_DRIVER, "software");
+    set_hint_default(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    /* Touch and mouse are handled separately; no synthesized duplicates. */
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) < 0) {
+        const char *disp = SDL_getenv("DISPLAY"), *way = SDL_getenv("WAYLAND_DISPLAY");
+        snprintf(err, errlen,
+                 "cannot open a display (%s).%s\n"
+                 "  To run without a screen: xvfb-run -a make run\n"
+                 "  or: SDL_VIDEODRIVER=offscreen SDL_RENDER_DRIVER=software build/openline ...\n"
+                 "  To look at a screen: build/openline snapshot --screen home --out home.png",
+                 SDL_GetError(),
+                 (!disp || !*disp) && (!way || !*way) ? " DISPLAY and WAYLAND_DISPLAY are not set."
+                                                      : "");
+        free(ui);
+        return ENODEV;
+    }
+    int w = o->w ? o->w : (int)o->cfg->display.window_w;
+    int h = o->h ? o->h : (int)o->cfg->display.window_h;
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    if (o->fullscreen && !o->headless)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    else if (!o->headless)
+        flags |= SDL_WINDOW_RESIZABLE;
+    ui->window = SDL_CreateWindow("OpenLine", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
+                                  h, flags);
+    if (!ui->window) {
+        snprintf(err, errlen, "cannot create the window: %s", SDL_GetError());
+        rc = ENODEV;
+        goto out;
+    }
+    ui->renderer = SDL_CreateRenderer(ui->window, -1, 0);
+    if (!ui->renderer) {
+        snprintf(err, errlen, "cannot create a renderer: %s", SDL_GetError());
+        rc = ENODEV;
+        goto out;
+    }
+    SDL_GetRendererOutputSize(ui->renderer, &ui->w, &ui->h);
+    if (o->fullscreen && !o->headless) {
+        SDL_ShowCursor(SDL_DISABLE);
+        SDL_DisableScreenSaver();
+    }
+    IMG_Init(0);
+    ui_metrics_compute(ui);
+    ui_theme_apply(ui);
+    ui->s.last_input_ms = clock_now_ms();
+    ui_switch(ui, &ui_screen_attract);
+out:
+    if (rc) {
+        ui_free(ui);
+        return rc;
+    }
+    *up = ui;
+    return 0;
+}
+
+void ui_free(struct ui *ui)
+{
+    if (!ui)
+        return;
+    if (ui->text)
+        text_engine_flush(ui->text); /* textures belong to this renderer */
+    ui_icons_free(ui);
+    if (ui->renderer)
+        SDL_DestroyRenderer(ui->renderer);
+    if (ui->window)
+        SDL_DestroyWindow(ui->window);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+    free(ui);
+}
+
+void ui_problem(struct ui *ui, const char *fmt, ...)
+{
+    if (!ui->checking || ui->n_problems == UI_MAX_PROBLEMS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->problems[ui->n_problems++], sizeof(ui->problems[0]), fmt, ap);
+    va_end(ap);
+}

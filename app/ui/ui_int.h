@@ -1,0 +1,286 @@
+/* Private to the UI module: the ui state, screens, widgets, theme and drawing helpers.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_UI_INT_H
+#define OPENLINE_UI_INT_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "openline/config.h"
+#include "openline/content.h"
+#include "openline/i18n.h"
+#include "openline/text.h"
+#include "openline/ui.h"
+
+#define UI_MAX_WIDGETS     64
+#define UI_MAX_TEXT_CHECKS 512
+#define UI_MAX_PROBLEMS    32
+
+struct ui_event;
+
+/* What a widget does when activated; screens interpret UI_ACT_SCREEN and above. */
+enum ui_action {
+    UI_ACT_NONE,
+    UI_ACT_QUICK_EXIT, /* handled by the ui core on every screen */
+    UI_ACT_BACK,
+    UI_ACT_LANGUAGE,  /* open the language screen */
+    UI_ACT_CONTRAST,  /* toggle the high-contrast theme for this visitor */
+    UI_ACT_SET_LANG,  /* arg: index into ui->langs */
+    UI_ACT_PAGE,      /* arg: content page index */
+    UI_ACT_CALL_INFO, /* what happens when you call */
+    UI_ACT_EXTEND,    /* idle warning: keep going */
+    UI_ACT_START,     /* attract: begin */
+};
+
+enum ui_widget_style {
+    UI_STYLE_BUTTON, /* icon beside a label */
+    UI_STYLE_TILE,   /* large pictogram over a label */
+    UI_STYLE_AREA,   /* invisible: a whole region (attract) */
+};
+
+enum ui_tone {
+    UI_TONE_NORMAL, /* surface colour */
+    UI_TONE_ACCENT, /* the call action */
+    UI_TONE_EXIT,   /* quick exit */
+};
+
+struct ui_widget {
+    char id[40];          /* for scripts: `tap @id`, `expect focus id` */
+    SDL_Rect r;
+    enum ui_widget_style style;
+    enum ui_tone tone;
+    enum ui_action action;
+    int arg;
+    char label[512];      /* already translated and expanded */
+    const struct lang *label_lang; /* language the label is in */
+    char icon[64];        /* assets/icons/<icon>, or "" */
+    bool mirror_icon;     /* direction-implying icon in a right-to-left language */
+    bool selected;
+};
+
+/* Cleared at every quick exit, idle reset and return to attract (DESIGN.md 2.4). */
+struct ui_session {
+    const struct lang *lang;
+    bool high_contrast_toggled;
+    int page;             /* content page index shown by the page screen */
+    int scroll;           /* page scroll offset, pixels */
+    uint64_t last_input_ms;
+    uint64_t idle_deadline_ms; /* idle warning: reset at this time */
+    const struct ui_screen *before_idle;
+    unsigned shift_count;
+    uint64_t shift_first_ms;
+    const struct ui_screen *back_to; /* where "back" goes from page and call-info */
+};
+
+struct ui_theme {
+    SDL_Color bg, surface, surface_pressed, text, muted, accent, accent_text, exit, exit_text,
+        focus, border, shade;
+    bool borders; /* high contrast: outline every control */
+};
+
+struct ui_metrics {
+    float px_per_mm;
+    int target;   /* smallest touch target, >= 20 mm */
+    int body_px;  /* body text size: capitals >= 4.8 mm */
+    int title_px;
+    int head_px;
+    int margin;
+    int gap;
+    int bar_h;    /* top bar height */
+    int radius;
+};
+
+struct ui_screen {
+    const char *name;
+    /* Called when the screen becomes current (not when a modal on top of it closes). */
+    void (*enter)(struct ui *ui);
+    /* Called when another screen replaces it. */
+    void (*leave)(struct ui *ui);
+    /* Build widgets for the current size, language and theme (after enter and on changes). */
+    void (*layout)(struct ui *ui);
+    /* An activation, scroll or key the core did not handle; true if handled. */
+    bool (*event)(struct ui *ui, const struct ui_event *ev);
+    /* Time passed; request redraws with ui->dirty and wake-ups with ui_wake_at(). */
+    void (*tick)(struct ui *ui, uint64_t now_ms);
+    /* Draw from state only; no state changes. */
+    void (*draw)(struct ui *ui);
+    bool modal; /* drawn over the screen below it, which is not left */
+};
+
+enum ui_event_type {
+    UI_EV_ACTIVATE, /* widget */
+    UI_EV_SCROLL,   /* dy pixels, positive: content moves up (read further) */
+    UI_EV_KEY,      /* key */
+    UI_EV_TOUCH,    /* any press (attract wakes on it) */
+};
+
+struct ui_event {
+    enum ui_event_type type;
+    const struct ui_widget *widget;
+    int dy;
+    SDL_Keycode key;
+};
+
+struct ui_text_check {
+    SDL_Rect ink; /* where the text's pixels are */
+    SDL_Rect box; /* where it had to fit */
+    char what[64];
+    bool overflow;
+};
+
+struct ui {
+    const struct config *cfg;
+    struct i18n *i18n;
+    struct content *content;
+    struct text_engine *text;
+    char data_dir[PATH_MAX];
+    struct content_vars vars;
+
+    SDL_Window *window;
+    SDL_Renderer *renderer;
+    int w, h;
+    bool kiosk;
+    bool headless;
+
+    const struct lang *langs[CONFIG_MAX_LANGS]; /* enabled, in configured order */
+    unsigned n_langs;
+    const struct lang *default_lang;
+
+    struct ui_metrics m;
+    struct ui_theme theme;
+
+    const struct ui_screen *screen;
+    const struct ui_screen *under; /* the screen below a modal one */
+    struct ui_widget widgets[UI_MAX_WIDGETS];
+    int n_widgets;
+    int focus;          /* widget index, -1: none */
+    bool focus_visible; /* after keyboard use */
+    int pressed;        /* widget under a press, -1: none */
+    bool dragging;
+    int down_x, down_y, last_y;
+    SDL_FingerID finger;
+    bool finger_down;
+
+    struct ui_session s;
+
+    /* attract */
+    unsigned attract_idx;
+    uint64_t attract_next_ms;
+    uint64_t attract_since_ms;
+    bool attract_dark;
+
+    /* page */
+    int content_h;      /* full height of the page's content */
+    SDL_Rect viewport;  /* the scrolling area */
+
+    bool dirty;
+    bool relayout;
+    bool quit;
+    uint64_t wake_ms; /* next tick wanted, 0: none */
+    uint64_t frames;
+
+    /* quick-exit latency: from the input event (SDL ticks) to the attract frame presented */
+    Uint32 ev_ticks; /* timestamp of the event being handled */
+    Uint32 qe_ticks; /* 0: no quick exit waiting for its frame */
+    Uint32 qe_latency_ms;
+    bool qe_measured;
+
+    /* layout checks (snapshot): drawn text rectangles and problems found */
+    bool checking;
+    struct ui_text_check checks[UI_MAX_TEXT_CHECKS];
+    int n_checks;
+    char problems[UI_MAX_PROBLEMS][256];
+    int n_problems;
+    SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
+
+    struct ui_icon *icons;
+    SDL_Texture *backdrop; /* the screen below a modal one, captured when it opened */
+    const struct ui_screen *lang_return; /* where the language screen goes back to */
+};
+
+/* Screens (each in screen_<name>.c). */
+extern const struct ui_screen ui_screen_attract;
+extern const struct ui_screen ui_screen_language;
+extern const struct ui_screen ui_screen_home;
+extern const struct ui_screen ui_screen_page;
+extern const struct ui_screen ui_screen_call_info;
+extern const struct ui_screen ui_screen_idle_warning;
+
+/* The one function that switches screens. A modal screen keeps the current one below it. */
+void ui_switch(struct ui *ui, const struct ui_screen *to);
+
+/* Leave a modal screen and return to the one below it. */
+void ui_close_modal(struct ui *ui);
+
+/* Quick exit and idle reset: clear the session and show attract (DESIGN.md 2.4). */
+void ui_reset(struct ui *ui);
+
+/* Process queued events, tick, and draw if anything changed (the loop's body; play uses it). */
+void ui_step(struct ui *ui);
+/* Draw the current screen and present it. */
+void ui_draw(struct ui *ui);
+
+/* Ask for a tick at ms (monotonic or virtual clock). */
+void ui_wake_at(struct ui *ui, uint64_t ms);
+
+/* Translate msgid into the visitor's language (English fallback). */
+const char *ui_tr(const struct ui *ui, const char *msgid);
+/* The visitor's language, or the default one. */
+const struct lang *ui_lang(const struct ui *ui);
+bool ui_rtl(const struct ui *ui);
+
+/* Widgets */
+void ui_widgets_clear(struct ui *ui);
+struct ui_widget *ui_widget_add(struct ui *ui, const char *id, SDL_Rect r,
+                                enum ui_widget_style style, enum ui_action action, int arg);
+const struct ui_widget *ui_widget_find(const struct ui *ui, const char *id);
+
+/* Top bar: back (optional), language (optional), contrast (optional), quick exit; mirrored for
+ * right-to-left languages. Returns the bar's bottom edge. */
+enum {
+    UI_BAR_BACK = 1,
+    UI_BAR_LANGUAGE = 2,
+    UI_BAR_CONTRAST = 4,
+};
+int ui_bar_layout(struct ui *ui, unsigned flags);
+
+/* Drawing helpers */
+void ui_fill(struct ui *ui, SDL_Rect r, SDL_Color c);
+void ui_fill_round(struct ui *ui, SDL_Rect r, int radius, SDL_Color c);
+void ui_frame(struct ui *ui, SDL_Rect r, int thickness, SDL_Color c);
+void ui_clear(struct ui *ui);
+void ui_draw_widgets(struct ui *ui);
+void ui_draw_widget(struct ui *ui, const struct ui_widget *w);
+void ui_draw_icon(struct ui *ui, const char *name, SDL_Rect r, SDL_Color c, bool mirror);
+
+/* Lay out text to fit box: at px, shrinking down to min_px if needed (never below the body
+ * minimum). The result is cached by the text engine. */
+const struct text_layout *ui_text_fit(struct ui *ui, const char *text, const struct lang *lang,
+                                      int px, int min_px, bool bold, SDL_Rect box,
+                                      enum text_align align);
+/* Draw a layout in box (vertically centred when valign_center), recording it for layout checks. */
+void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool valign_center,
+                  SDL_Color c, const char *what);
+
+/* Set the clip rectangle for drawing and checks (NULL: none). */
+void ui_clip(struct ui *ui, const SDL_Rect *r);
+
+/* Record a layout problem found while drawing (snapshot reports them). */
+void ui_problem(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Theme for the current session (configured theme, or toggled by the visitor). */
+void ui_theme_apply(struct ui *ui);
+/* Compute metrics for the window size and configured physical width. */
+void ui_metrics_compute(struct ui *ui);
+
+/* The content view shared by the page and call-info screens (page_view.c). */
+void ui_page_layout(struct ui *ui, const struct content_page *pg, SDL_Rect viewport);
+void ui_page_draw(struct ui *ui);
+bool ui_page_scroll_event(struct ui *ui, const struct ui_event *ev);
+void ui_page_free(void);
+
+/* Icons */
+void ui_icons_free(struct ui *ui);
+
+#endif

@@ -1,0 +1,64 @@
+/* Languages and their catalogs: locales/languages.ini and one PO file per language.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_I18N_H
+#define OPENLINE_I18N_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define I18N_MAX_LANGS 64
+
+/* Marks a string for extraction by xgettext (`make pot`); translate it with i18n_get(). */
+#define N_(s) s
+
+struct catalog;
+
+/* One language, as described in locales/languages.ini. Valid until i18n_free(). */
+struct lang {
+    char code[16];       /* BCP 47, also the PO file name: locales/<code>.po */
+    char endonym[64];    /* the language's name in itself, UTF-8 */
+    char name[64];       /* English name, for staff and reports */
+    char script[5];      /* ISO 15924, exact case ("Arab", "Mymr"), for shaping */
+    bool rtl;            /* paragraph direction right-to-left */
+    char font[64];       /* font file overriding the script's font in assets/fonts.ini, or "" */
+    char icu_locale[32]; /* locale for ICU line breaking ("th", "my", "zh_Hans") */
+    struct catalog *cat; /* translations; NULL for the source language (en) */
+};
+
+struct i18n;
+
+/* Load locales/languages.ini from locales_dir and the PO file of every language in it (English is
+ * the source language and needs none). Returns 0, or EINVAL/errno with one message naming the file
+ * and line in err when the languages table is unusable. A broken PO file does not fail the load
+ * (see i18n_problem). *ip is set only on success; release with i18n_free(). */
+int i18n_load(struct i18n **ip, const char *locales_dir, char *err, size_t errlen);
+void i18n_free(struct i18n *i);
+
+/* The first catalog that could not be read ("FILE:LINE: reason"), or NULL. Such a language is
+ * shown in English, and self-test reports it. */
+const char *i18n_problem(const struct i18n *i);
+
+unsigned i18n_count(const struct i18n *i);
+const struct lang *i18n_at(const struct i18n *i, unsigned idx);
+/* The language with this code, or NULL. */
+const struct lang *i18n_find(const struct i18n *i, const char *code);
+
+/* The translation of msgid into lang, or msgid itself when lang is the source language or the
+ * string is missing, empty or fuzzy in its catalog (English fallback). The result is valid until
+ * i18n_free() (or as long as msgid, when msgid is returned). */
+const char *i18n_get(const struct lang *lang, const char *msgid);
+
+/* Counts for the coverage report: of the msgids in the template (locales/openline.pot),
+ * how many lang translates, how many are fuzzy, how many are missing. */
+struct i18n_coverage {
+    unsigned total, translated, fuzzy, missing;
+};
+int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot_path,
+                  struct i18n_coverage *cov, char *err, size_t errlen);
+
+/* Every msgid in lang's catalog and its translation, for tests: calls fn for each translated
+ * (non-fuzzy, non-empty) entry. */
+void i18n_each(const struct lang *lang, void (*fn)(const char *msgid, const char *msgstr, void *arg),
+               void *arg);
+
+#endif

@@ -1,0 +1,100 @@
+/* The text engine: ICU for bidi, script detection and line breaking; SDL_ttf (HarfBuzz) for
+ * shaping, measuring and rasterising, one run at a time with its script and direction set.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_TEXT_H
+#define OPENLINE_TEXT_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct lang;
+struct text_engine;
+
+enum text_align {
+    TEXT_ALIGN_START, /* left for left-to-right languages, right for right-to-left */
+    TEXT_ALIGN_CENTER,
+    TEXT_ALIGN_END,
+};
+
+struct text_style {
+    const struct lang *lang; /* script, direction, font, line-break locale */
+    int px;                  /* font size in pixels (em) */
+    bool bold;
+    int max_width;           /* wrap at this width in pixels; 0: one line per paragraph */
+    enum text_align align;
+};
+
+/* One shaped run on one line: a single font, script and direction. */
+struct text_piece {
+    int x, y, w, h;       /* within the layout box, pixels */
+    char *utf8;           /* the run's text in logical order (owned by the layout) */
+    struct text_font *font;
+    char script[5];
+    bool rtl;
+    SDL_Texture *tex; /* rendered on first draw, white, tinted by colour modulation */
+};
+
+struct text_line {
+    int y, h;      /* top and height in pixels */
+    int x, w;      /* left edge and width of the ink in pixels, after alignment */
+    int first, n;  /* pieces, in visual order from left to right */
+    int start, end; /* UTF-16 offsets of the line in the paragraph (for tests) */
+};
+
+struct text_layout {
+    int w, h;          /* box: max_width (or the widest line) by the sum of line heights */
+    int ink_w;         /* widest line */
+    int n_lines, n_pieces;
+    struct text_line *lines;
+    struct text_piece *pieces;
+    unsigned missing;  /* characters no font provides (drawn as boxes) */
+    bool overflow;     /* a single unbreakable cluster is wider than max_width */
+    /* private */
+    unsigned long hash;
+    char *key;
+    unsigned long last_used;
+};
+
+/* Load the script -> font table (assets/fonts.ini). Fonts open lazily. err gets one message with
+ * the file and line on failure. *ep is set only on success. */
+int text_engine_alloc(struct text_engine **ep, const char *fonts_ini, char *err, size_t errlen);
+void text_engine_free(struct text_engine *e);
+
+/* Check that every font the table and the languages name can be opened; describes the first
+ * failure in err. */
+int text_engine_check_fonts(struct text_engine *e, const struct lang *const *langs, unsigned n,
+                            char *err, size_t errlen);
+
+/* Lay out utf8 (paragraphs separated by '\n') with style. The result is cached by (text, style)
+ * and owned by the engine: valid until text_engine_next_frame() is called twice without it being
+ * used again, or until text_engine_free(). Never NULL unless out of memory. */
+const struct text_layout *text_layout_get(struct text_engine *e, const char *utf8,
+                                          const struct text_style *style);
+
+/* Draw layout with its box's top-left at (x, y) in colour c. Renders textures on first use. */
+void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *l, int x,
+                      int y, SDL_Color c);
+
+/* Start a frame: layouts unused for two frames may be evicted when the cache is full. */
+void text_engine_next_frame(struct text_engine *e);
+
+/* Drop every cached layout and texture (on renderer loss or theme change). */
+void text_engine_flush(struct text_engine *e);
+
+/* Line height in pixels for lang at px (the tallest of its fonts). */
+int text_line_height(struct text_engine *e, const struct lang *lang, int px, bool bold);
+
+/* Height of capital letters in pixels for lang's Latin fallback at px (to size body text in mm). */
+int text_cap_height(struct text_engine *e, const struct lang *lang, int px);
+
+/* Name of the font file a piece was shaped with (for tests and reports). */
+const char *text_font_file(const struct text_font *f);
+/* SDL_ttf handle of a piece's font (for tests comparing with hb-shape). */
+void *text_font_handle(const struct text_font *f);
+
+/* Wrap phone numbers, web and e-mail addresses in LRI..PDI (U+2066, U+2069) so that they keep
+ * their left-to-right order inside right-to-left text. Returns a malloc'd UTF-8 string. */
+char *text_isolate_ltr(const char *utf8);
+
+#endif

@@ -1,0 +1,25 @@
+/* Small string helpers used across modules (bounded copies, trimming, number parsing).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_UTIL_H
+#define OPENLINE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Copy src into dst (size bytes, always NUL-terminated). Returns 0, or ENAMETOOLONG when src
+ * did not fit (dst then holds the truncated prefix). */
+int util_strlcpy(char *dst, const char *src, size_t size);
+
+/* Parse a whole decimal integer in [min, max]. Returns 0, EINVAL (not a number) or ERANGE. */
+int util_parse_long(const char *s, long min, long max, long *out);
+
+/* Remove leading and trailing ASCII white space in place; returns s. */
+char *util_trim(char *s);
+
+/* Read a whole file into a NUL-terminated buffer (malloc; the caller frees it).
+ * Returns 0 or an errno value. */
+int util_read_file(const char *path, char **data, size_t *len);
+
+#endif

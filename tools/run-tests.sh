@@ -1,0 +1,30 @@
+#!/bin/sh
+# Run the test suites and print one summary; exit non-zero when any failed.
+#   tools/run-tests.sh unit BIN... [-- SUITE...]   cmocka binaries, then tests/SUITE/run.sh each
+#   tools/run-tests.sh SUITE...                    only the named suites
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+failed=""
+if [ "${1:-}" = unit ]; then
+    shift
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        echo "== unit: $1"
+        "$1" || failed="$failed $(basename "$1")"
+        shift
+    done
+    [ "${1:-}" = -- ] && shift
+fi
+for suite in "$@"; do
+    echo "== suite: $suite"
+    if [ ! -x "tests/$suite/run.sh" ]; then
+        echo "tests/$suite/run.sh: missing or not executable" >&2
+        failed="$failed $suite"
+        continue
+    fi
+    "tests/$suite/run.sh" || failed="$failed $suite"
+done
+if [ -n "$failed" ]; then
+    echo "FAILED:$failed" >&2
+    exit 1
+fi
+echo "all passed"
