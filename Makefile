@@ -104,6 +104,27 @@ $(BUILD)/po/%.ok: locales/%.po
 
 all: $(ALL_BINS) $(PO_STAMPS)
 
+# Translator workflow (README "Translations"): the template holds every UI string (xgettext over
+# the C sources, keyword N_) and every sentence of the content pages (openline pot-content).
+POT := locales/openline.pot
+
+pot: $(BUILD)/openline
+	$(Q)xgettext --from-code=UTF-8 --language=C --keyword=N_ --add-comments=TRANSLATORS: \
+		--package-name=OpenLine --package-version=$(VERSION) --msgid-bugs-address=translations \
+		--no-location -o $(BUILD)/ui.pot $(sort $(wildcard app/*/*.c))
+	$(Q)$(BUILD)/openline pot-content > $(BUILD)/content.raw.pot
+	$(Q)msguniq --use-first -o $(BUILD)/content.pot $(BUILD)/content.raw.pot
+	$(Q)msgcat --use-first -o $(POT) $(BUILD)/ui.pot $(BUILD)/content.pot
+	@echo "  POT     $(POT): $$(grep -c '^msgid "' $(POT)) entries (with the header)"
+
+po: pot
+	$(Q)for f in $(PO_FILES); do \
+		msgmerge --quiet --update --backup=none --previous $$f $(POT) || exit 1; \
+	done
+
+i18n-report: $(BUILD)/openline
+	$(Q)$(BUILD)/openline i18n-report
+
 # ---------------------------------------------------------------------------------------------
 # Unit tests (cmocka): tests/unit/test_<module>.c linked against the kiosk's module objects.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -322,8 +322,10 @@ int kiosk_cmd_pot_content(int argc, char **argv)
     (void)argc;
     (void)argv;
     int rc = kiosk_open(&k, NULL, false);
-    if (!rc)
+    if (!rc) {
+        fputs("msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n", stdout);
         content_write_pot(k.content, stdout);
+    }
     kiosk_close(&k);
     return rc;
 }

@@ -1,0 +1,72 @@
+/* Hotline calls: SIP and RTP on libre in a thread of their own; outbound only.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_CALL_H
+#define OPENLINE_CALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+
+/* What the call thread reports. Delivered on the call thread to the handler given to
+ * call_engine_start(); the kiosk's handler only copies it into an SDL user event. */
+enum call_state {
+    CALL_STATE_IDLE,
+    CALL_STATE_CONNECTING, /* INVITE sent */
+    CALL_STATE_RINGING,    /* 180/183 received */
+    CALL_STATE_CONNECTED,  /* 200 OK, media flowing */
+    CALL_STATE_ENDED,      /* normal end (either side hung up) */
+    CALL_STATE_FAILED,     /* see enum call_failure */
+};
+
+enum call_failure {
+    CALL_FAIL_NONE,
+    CALL_FAIL_BUSY,        /* 486/600 */
+    CALL_FAIL_NO_ANSWER,   /* no answer within the configured time */
+    CALL_FAIL_UNREACHABLE, /* no route, timeout, connection refused */
+    CALL_FAIL_TLS,         /* the server's certificate did not verify */
+    CALL_FAIL_REJECTED,    /* other 4xx/5xx/6xx (503 ...) */
+    CALL_FAIL_LOST,        /* media or signalling lost mid-call */
+    CALL_FAIL_AUDIO,       /* no usable audio device */
+};
+
+struct call_event {
+    enum call_state state;
+    enum call_failure failure;
+    int sip_status;       /* final SIP status when there was one, else 0 */
+    char reason[160];     /* for logs and `openline call`: never shown with visitor data */
+    uint64_t ms;          /* milliseconds since call_engine_dial() */
+    bool secondary;       /* this attempt is on the secondary hotline */
+};
+
+typedef void(call_event_h)(const struct call_event *ev, void *arg);
+
+struct call_engine;
+
+/* Start the call thread with the [hotline] and [audio] settings of cfg (cfg must outlive the
+ * engine). handler runs on the call thread and must not block. *ep is set only on success. */
+int call_engine_start(struct call_engine **ep, const struct config *cfg, call_event_h *handler,
+                      void *arg, char *err, size_t errlen);
+
+/* Stop any call (BYE) and the thread; waits for it. NULL is ignored. */
+void call_engine_stop(struct call_engine *e);
+
+/* The following are thread-safe and return at once; results arrive as events.
+ * Place a call in language code lang (sent as Accept-Language; a per-language URI in the
+ * configuration overrides the hotline URI). Tries the secondary hotline when the primary fails.
+ * uri overrides both when not NULL (the `openline call` command). */
+int call_engine_dial(struct call_engine *e, const char *lang, const char *uri);
+/* Hang up now: BYE (or CANCEL) sent within 100 ms, audio stopped, microphone closed. */
+int call_engine_hangup(struct call_engine *e);
+/* RFC 4733 telephone-event for '0'-'9', '*', '#'. */
+int call_engine_dtmf(struct call_engine *e, char digit);
+/* Playback volume, 0..100 percent, for this call; reset to the configured level by
+ * call_engine_hangup(). */
+int call_engine_volume(struct call_engine *e, int percent);
+
+/* True when the configured audio device could be opened at start (else calls are unavailable
+ * and the kiosk shows the number instead). */
+bool call_engine_audio_ok(const struct call_engine *e);
+
+#endif
