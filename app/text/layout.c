@@ -38,6 +38,7 @@ struct para {
     struct run *runs;
     int n_runs;
     unsigned missing;
+    UBiDi *bidi; /* the paragraph's bidi levels; lines are cut from it */
 };
 
 struct out {
@@ -109,6 +110,7 @@ static int itemize(struct para *p)
 
     if (U_FAILURE(st))
         return ENOMEM;
+    p->bidi = bidi;
     ubidi_setPara(bidi, p->text, p->len, lang && lang->rtl ? UBIDI_RTL : UBIDI_LTR, NULL, &st);
     if (U_FAILURE(st)) {
         rc = EINVAL;
@@ -208,7 +210,6 @@ static int itemize(struct para *p)
             p->runs[i].font = text_font_fallback(p->e, p->st->px, p->st->bold);
     }
 out:
-    ubidi_close(bidi);
     return rc;
 }
 
@@ -304,15 +305,12 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
     if (grow((void **)&o->lines, &o->cap_lines, o->n_lines + 1, sizeof(*o->lines)))
         return ENOMEM;
     if (end > a) {
-        UBiDi *para = ubidi_openSized(p->len, 0, &st);
         UBiDi *line = ubidi_openSized(end - a, 0, &st);
         if (U_FAILURE(st)) {
-            ubidi_close(para);
             ubidi_close(line);
             return ENOMEM;
         }
-        ubidi_setPara(para, p->text, p->len, lang && lang->rtl ? UBIDI_RTL : UBIDI_LTR, NULL, &st);
-        ubidi_setLine(para, a, end, line, &st);
+        ubidi_setLine(p->bidi, a, end, line, &st);
         int nv = U_SUCCESS(st) ? ubidi_countRuns(line, &st) : 0;
         for (int v = 0; v < nv; v++) {
             int32_t vs, vl;
@@ -354,7 +352,6 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
             }
         }
         ubidi_close(line);
-        ubidi_close(para);
     }
 
     /* Vertical metrics: the tallest font on the line, at least the language's own. */
@@ -383,93 +380,143 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
     *ln = (struct text_line){.y = o->y, .h = lh, .x = 0, .w = x, .first = first,
                              .n = o->n_pieces - first, .start = a, .end = b};
     o->y += lh;
-    if (x > o->widest)
-        o->widest = x;
     return 0;
 }
 
-/* Break one paragraph into lines at ICU line-break opportunities, greedily. */
-static int break_lines(struct para *p, struct out *o, int offset)
+static void pop_line(struct out *o)
+{
+    struct text_line *ln = &o->lines[--o->n_lines];
+    for (int i = ln->first; i < ln->first + ln->n; i++)
+        free(o->pieces[i].utf8);
+    o->n_pieces = ln->first;
+    o->y = ln->y;
+}
+
+/* A segment wider than the line: break it between grapheme clusters. Emits every full line and
+ * returns in *rest where the unfinished last line starts. */
+static int break_clusters(struct para *p, struct out *o, int line_start, int a, int b, int *rest)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const struct lang *lang = p->st->lang;
+    int maxw = p->st->max_width, w = 0, rc = 0;
+    UBreakIterator *gi =
+        ubrk_open(UBRK_CHARACTER, lang ? lang->icu_locale : "en", p->text + a, b - a, &st);
+    if (U_FAILURE(st))
+        return ENOMEM;
+    int start = line_start;
+    w = line_start < a ? measure_span(p, line_start, a) : 0;
+    for (int g = ubrk_next(gi), gp = 0; g != UBRK_DONE; gp = g, g = ubrk_next(gi)) {
+        int gw = measure_span(p, a + gp, a + g);
+        if (w + gw > maxw && a + gp > start) {
+            if ((rc = emit_line(p, o, start, a + gp)))
+                break;
+            start = a + gp;
+            w = 0;
+        }
+        if (gw > maxw)
+            o->overflow = true; /* one cluster wider than the line: nothing else can be done */
+        w += gw;
+    }
+    ubrk_close(gi);
+    *rest = start;
+    return rc;
+}
+
+/* Break one paragraph into lines at ICU line-break opportunities: greedy on segment widths,
+ * then each line is shaped whole and, if rounding made it too wide, given one segment less. */
+static int break_lines(struct para *p, struct out *o)
 {
     UErrorCode st = U_ZERO_ERROR;
     const struct lang *lang = p->st->lang;
     int maxw = p->st->max_width;
-    int rc = 0;
+    int rc = 0, n = 0;
+    int *brk = NULL, *full = NULL, *trim = NULL;
+    bool *hard = NULL;
 
-    if (maxw <= 0 || p->len == 0) {
-        rc = emit_line(p, o, 0, p->len);
-        goto fix;
-    }
-    UBreakIterator *bi =
-        ubrk_open(UBRK_LINE, lang && lang->icu_locale[0] ? lang->icu_locale : "en", p->text,
-                  p->len, &st);
+    if (maxw <= 0 || p->len == 0)
+        return emit_line(p, o, 0, p->len);
+    UBreakIterator *bi = ubrk_open(UBRK_LINE, lang && lang->icu_locale[0] ? lang->icu_locale : "en",
+                                   p->text, p->len, &st);
     if (U_FAILURE(st))
         return ENOMEM;
-
-    int line_start = 0, line_w = 0, last_fit = -1;
+    /* Segments: [brk[i-1], brk[i]) with brk[-1] = 0; widths with and without trailing spaces. */
+    size_t cap = (size_t)p->len + 1;
+    brk = malloc(cap * sizeof(*brk));
+    full = malloc(cap * sizeof(*full));
+    trim = malloc(cap * sizeof(*trim));
+    hard = malloc(cap * sizeof(*hard));
+    if (!brk || !full || !trim || !hard) {
+        rc = ENOMEM;
+        goto out;
+    }
     int prev = ubrk_first(bi);
-    for (int brk = ubrk_next(bi); brk != UBRK_DONE; prev = brk, brk = ubrk_next(bi)) {
-        int seg_full = measure_span(p, prev, brk);
-        int seg_trim = measure_span(p, prev, trim_end(p->text, prev, brk));
-        bool hard = ubrk_getRuleStatus(bi) >= UBRK_LINE_HARD &&
-                    ubrk_getRuleStatus(bi) < UBRK_LINE_HARD_LIMIT;
-
-        if (line_w + seg_trim > maxw && last_fit >= 0) {
-            /* Start a new line at the last opportunity that fit. */
-            if ((rc = emit_line(p, o, line_start, last_fit)))
-                goto out;
-            line_start = last_fit;
-            line_w = 0;
-            last_fit = -1;
+    for (int b = ubrk_next(bi); b != UBRK_DONE; prev = b, b = ubrk_next(bi)) {
+        int status = ubrk_getRuleStatus(bi);
+        int t = trim_end(p->text, prev, b);
+        brk[n] = b;
+        trim[n] = t > prev ? measure_span(p, prev, t) : 0;
+        full[n] = t < b ? measure_span(p, prev, b) : trim[n];
+        hard[n] = status >= UBRK_LINE_HARD && status < UBRK_LINE_HARD_LIMIT && b < p->len;
+        n++;
+    }
+    int line_start = 0, first = 0; /* the line begins at segment `first` */
+    while (first < n) {
+        /* Take segments while the line (without trailing spaces) fits. */
+        int w = 0, last = first - 1;
+        for (int i = first; i < n; i++) {
+            if (i > first && w + trim[i] > maxw)
+                break;
+            w += full[i];
+            last = i;
+            if (hard[i])
+                break;
         }
-        if (line_w + seg_trim > maxw && last_fit < 0) {
-            /* One segment wider than the line: break it between grapheme clusters. */
-            UBreakIterator *gi = ubrk_open(UBRK_CHARACTER, lang ? lang->icu_locale : "en",
-                                           p->text + prev, brk - prev, &st);
-            int gs = 0, w = 0;
-            for (int g = ubrk_next(gi), gp = 0; g != UBRK_DONE; gp = g, g = ubrk_next(gi)) {
-                int gw = measure_span(p, prev + gp, prev + g);
-                if (w + gw > maxw && gp > gs) {
-                    if ((rc = emit_line(p, o, line_start, prev + gp))) {
-                        ubrk_close(gi);
-                        goto out;
-                    }
-                    line_start = prev + gp;
-                    gs = gp;
-                    w = 0;
+        int seg_start = first ? brk[first - 1] : 0;
+        if (last == first && trim[first] > maxw) {
+            /* One word wider than the line. */
+            int rest;
+            if ((rc = break_clusters(p, o, line_start, seg_start, brk[first], &rest)))
+                goto out;
+            line_start = rest;
+            if (first + 1 < n && !hard[first]) {
+                /* the tail continues the next line with the following segments */
+                int tail = measure_span(p, rest, brk[first]);
+                int i = first + 1, lw = tail;
+                while (i < n && lw + trim[i] <= maxw && !hard[i - 1]) {
+                    lw += full[i];
+                    i++;
                 }
-                if (gw > maxw)
-                    o->overflow = true;
-                w += gw;
+                if ((rc = emit_line(p, o, rest, brk[i - 1])))
+                    goto out;
+                line_start = brk[i - 1];
+                first = i;
+                continue;
             }
-            ubrk_close(gi);
-            line_w = w;
-            last_fit = brk;
-            seg_full = 0;
-        } else {
-            line_w += seg_full;
-            last_fit = brk;
-        }
-        (void)seg_full;
-        if (hard && brk < p->len) {
-            if ((rc = emit_line(p, o, line_start, brk)))
+            if ((rc = emit_line(p, o, rest, brk[first])))
                 goto out;
-            line_start = brk;
-            line_w = 0;
-            last_fit = -1;
+            line_start = brk[first];
+            first++;
+            continue;
         }
+        for (;;) {
+            if ((rc = emit_line(p, o, line_start, brk[last])))
+                goto out;
+            if (o->lines[o->n_lines - 1].w <= maxw || last == first)
+                break;
+            pop_line(o); /* shaped whole, the line came out wider: one segment less */
+            last--;
+        }
+        line_start = brk[last];
+        first = last + 1;
     }
-    if (line_start < p->len || o->n_lines == 0)
-        rc = emit_line(p, o, line_start, p->len);
+    if (o->n_lines == 0)
+        rc = emit_line(p, o, 0, p->len);
 out:
+    free(brk);
+    free(full);
+    free(trim);
+    free(hard);
     ubrk_close(bi);
-fix:
-    for (int i = 0; i < o->n_lines; i++) {
-        if (o->lines[i].start >= 0 && o->lines[i].start < offset) {
-            o->lines[i].start += offset;
-            o->lines[i].end += offset;
-        }
-    }
     return rc;
 }
 
@@ -509,7 +556,9 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
             goto fail;
         int rc = itemize(&p);
         if (!rc)
-            rc = break_lines(&p, &o, a);
+            rc = break_lines(&p, &o);
+        if (p.bidi)
+            ubidi_close(p.bidi);
         for (int i = first_line; i < o.n_lines; i++) {
             o.lines[i].start += a;
             o.lines[i].end += a;
@@ -522,6 +571,8 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
         a = b + 1;
     }
 
+    for (int i = 0; i < o.n_lines; i++)
+        o.widest = SDL_max(o.widest, o.lines[i].w);
     l->lines = o.lines;
     l->n_lines = o.n_lines;
     l->pieces = o.pieces;

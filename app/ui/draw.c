@@ -42,7 +42,9 @@ void ui_metrics_compute(struct ui *ui)
     m->head_px = px * 8 / 5;
     m->margin = SDL_max(m->target / 3, min_dim / 40);
     m->gap = m->margin / 2;
-    m->bar_h = m->target + m->gap;
+    int line = text_line_height(ui->text, NULL, px, true);
+    m->control_h = SDL_max(m->target, line + m->gap);
+    m->bar_h = m->control_h + m->gap;
     m->radius = m->target / 6;
 }
 
@@ -298,15 +300,20 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
     snprintf(what, sizeof(what), "widget %s", w->id);
     int pad = m->gap;
     if (w->style == UI_STYLE_TILE) {
+        /* Pictogram over the label, centred together in the tile. */
         int icon = w->r.h * 2 / 5;
-        SDL_Rect ir = {w->r.x, w->r.y + pad, w->r.w, icon};
-        if (w->icon[0])
-            ui_draw_icon(ui, w->icon, ir, fg, w->mirror_icon);
-        SDL_Rect lb = {w->r.x + pad, ir.y + icon + pad / 2, w->r.w - 2 * pad,
-                       w->r.y + w->r.h - (ir.y + icon + pad / 2) - pad / 2};
+        SDL_Rect avail = {w->r.x + pad, w->r.y + pad + icon + pad / 2, w->r.w - 2 * pad,
+                          w->r.h - 2 * pad - icon - pad / 2};
         const struct text_layout *l = ui_text_fit(ui, w->label, w->label_lang, m->title_px,
-                                                  m->body_px, true, lb, TEXT_ALIGN_CENTER);
-        ui_text_draw(ui, l, lb, true, fg, what);
+                                                  m->body_px, true, avail, TEXT_ALIGN_CENTER);
+        int lh = l ? SDL_min(l->h, avail.h) : 0;
+        int group = icon + pad / 2 + lh;
+        int y0 = w->r.y + (w->r.h - group) / 2;
+        if (w->icon[0])
+            ui_draw_icon(ui, w->icon, (SDL_Rect){w->r.x, y0, w->r.w, icon}, fg, w->mirror_icon);
+        SDL_Rect lb = {avail.x, y0 + icon + pad / 2, avail.w, w->r.y + w->r.h - pad -
+                                                              (y0 + icon + pad / 2)};
+        ui_text_draw(ui, l, lb, false, fg, what);
     } else if (w->label[0]) {
         int icon = w->icon[0] ? SDL_min(w->r.h - 2 * pad, m->target * 2 / 3) : 0;
         SDL_Rect inner = {w->r.x + pad, w->r.y, w->r.w - 2 * pad, w->r.h};
@@ -318,8 +325,8 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
         int x0 = inner.x + (inner.w - group) / 2;
         bool rtl = w->label_lang && w->label_lang->rtl;
         SDL_Rect ir = {rtl ? x0 + group - icon : x0, w->r.y, icon, w->r.h};
-        SDL_Rect lb = {rtl ? x0 : x0 + (icon ? icon + pad : 0), w->r.y + pad / 2,
-                       group - (icon ? icon + pad : 0), w->r.h - pad};
+        SDL_Rect lb = {rtl ? x0 : x0 + (icon ? icon + pad : 0), w->r.y + 2,
+                       group - (icon ? icon + pad : 0), w->r.h - 4};
         if (icon)
             ui_draw_icon(ui, w->icon, ir, fg, w->mirror_icon);
         const struct text_layout *l =
@@ -378,7 +385,7 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
 {
     const struct ui_metrics *m = &ui->m;
     bool rtl = ui_rtl(ui);
-    int h = m->target;
+    int h = m->control_h;
     int y = m->gap;
     int icon = m->target * 2 / 3;
     struct item {
@@ -405,6 +412,9 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
     /* Widths from the labels; the exit sits at the end edge, the rest from the start edge. */
     int widths[4], total = 0;
     for (int i = 0; i < n; i++) {
+        int lh = text_line_height(ui->text, items[i].lang, m->body_px, true);
+        if (lh + 4 > h)
+            h = lh + 4; /* tall scripts (Myanmar, Nastaliq) */
         widths[i] = label_width(ui, items[i].label, items[i].lang) + icon + 3 * m->gap;
         if (widths[i] < m->target * 2)
             widths[i] = m->target * 2;

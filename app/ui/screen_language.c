@@ -13,12 +13,14 @@ static void language_layout(struct ui *ui)
 
     /* The title row holds only the pictogram: the visitor may not read any language yet. */
     title_bottom = top + m->target + m->gap;
-    int widest = 0;
+    int widest = 0, tallest = 0;
     for (unsigned i = 0; i < ui->n_langs; i++) {
-        struct text_style st = {ui->langs[i], m->title_px, true, 0, TEXT_ALIGN_START};
+        struct text_style st = {ui->langs[i], m->body_px, true, 0, TEXT_ALIGN_START};
         const struct text_layout *l = text_layout_get(ui->text, ui->langs[i]->endonym, &st);
         if (l && l->ink_w > widest)
             widest = l->ink_w;
+        if (l && l->h > tallest)
+            tallest = l->h;
     }
     int avail_w = ui->w - 2 * m->margin, avail_h = ui->h - title_bottom - m->margin;
     int min_w = SDL_max(widest + 2 * m->margin, m->target * 2);
@@ -28,15 +30,16 @@ static void language_layout(struct ui *ui)
         cols = n;
     int rows = (n + cols - 1) / cols;
     /* Prefer fewer, wider columns when there is height to spare. */
+    int need_h = SDL_max(m->control_h * 5 / 4, tallest + m->gap);
     while (cols > 1) {
         int r2 = (n + cols - 2) / (cols - 1);
-        if ((avail_h - (r2 - 1) * m->gap) / r2 < m->target * 5 / 4)
+        if ((avail_h - (r2 - 1) * m->gap) / r2 < need_h)
             break;
         cols--;
         rows = r2;
     }
     int bw = (avail_w - (cols - 1) * m->gap) / cols;
-    int bh = SDL_min(m->target * 3 / 2, (avail_h - (rows - 1) * m->gap) / rows);
+    int bh = SDL_min(need_h, (avail_h - (rows - 1) * m->gap) / rows);
     int grid_h = rows * bh + (rows - 1) * m->gap;
     int y0 = title_bottom + SDL_max(0, (avail_h - grid_h) / 3);
     for (int i = 0; i < n; i++) {

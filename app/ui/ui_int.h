@@ -87,6 +87,7 @@ struct ui_metrics {
     int head_px;
     int margin;
     int gap;
+    int control_h; /* height of buttons: a touch target that holds a line of body text */
     int bar_h;    /* top bar height */
     int radius;
 };

@@ -1,0 +1,21 @@
+#!/bin/sh
+# make run: the kiosk with the bundled content and the example configuration.
+#   KIOSK=1 make run   fullscreen kiosk mode
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+cd "$(dirname "$0")/.."
+conf=assets/openline.conf.example
+mode=--windowed
+[ "${KIOSK:-0}" = 1 ] && mode=--kiosk
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${SDL_VIDEODRIVER:-}" ]; then
+    cat >&2 <<'MSG'
+make run: no display (DISPLAY and WAYLAND_DISPLAY are not set).
+  Run it in a virtual X server:      xvfb-run -a make run
+  Render a screen to a PNG instead:  build/openline snapshot --screen home \
+                                       --config assets/openline.conf.example --out home.png
+  Drive it headless with a script:   build/openline play --script tests/flow/visit.play \
+                                       --config assets/openline.conf.example
+MSG
+    exit 1
+fi
+exec build/openline run --config "$conf" $mode
