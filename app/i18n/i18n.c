@@ -131,9 +131,9 @@ static void po_xerror(int severity, po_message_t message, const char *filename, 
         longjmp(*po_jmp, 1); /* the handler must not return on fatal errors */
 }
 
-static void po_xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1,
-                       int ml1, const char *t1, po_message_t m2, const char *f2, size_t l2,
-                       size_t c2, int ml2, const char *t2)
+static void po_xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int ml1,
+                       const char *t1, po_message_t m2, const char *f2, size_t l2, size_t c2,
+                       int ml2, const char *t2)
 {
     (void)m2, (void)f2, (void)l2, (void)c2, (void)ml2, (void)t2;
     po_xerror(severity, m1, f1, l1, c1, ml1, t1);
@@ -351,6 +351,11 @@ const char *i18n_get(const struct lang *lang, const char *msgid)
 {
     const struct catalog_entry *ce = lang ? catalog_find(lang->cat, msgid) : NULL;
     return ce ? ce->msgstr : msgid;
+}
+
+bool i18n_translated(const struct lang *lang, const char *msgid)
+{
+    return !strcmp(lang->code, "en") || catalog_find(lang->cat, msgid);
 }
 
 void i18n_each(const struct lang *lang, void (*fn)(const char *, const char *, void *), void *arg)

@@ -25,7 +25,8 @@ static int bad_usage(const char *usage)
 
 int kiosk_cmd_run(int argc, char **argv)
 {
-    static const char usage[] = "openline [run] [--config FILE] [--kiosk | --windowed] [--size WxH]";
+    static const char usage[] =
+        "openline [run] [--config FILE] [--kiosk | --windowed] [--size WxH]";
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'}, {"kiosk", no_argument, NULL, 'k'},
         {"windowed", no_argument, NULL, 'w'},     {"size", required_argument, NULL, 's'},
@@ -226,9 +227,12 @@ int kiosk_cmd_render(int argc, char **argv)
     static const char usage[] =
         "openline render --lang CODE [--width PX] [--font-size PX] --out FILE.png TEXT";
     static const struct option opts[] = {
-        {"lang", required_argument, NULL, 'l'},   {"width", required_argument, NULL, 'w'},
-        {"font-size", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
-        {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+        {"lang", required_argument, NULL, 'l'},
+        {"width", required_argument, NULL, 'w'},
+        {"font-size", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'o'},
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *code = NULL, *out = NULL, *config = NULL;
@@ -323,7 +327,8 @@ int kiosk_cmd_pot_content(int argc, char **argv)
     (void)argv;
     int rc = kiosk_open(&k, NULL, false);
     if (!rc) {
-        fputs("msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n", stdout);
+        fputs("msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n",
+              stdout);
         content_write_pot(k.content, stdout);
     }
     kiosk_close(&k);

@@ -85,7 +85,8 @@ static int fonts_handler(void *user, const char *section, const char *name, cons
         return fonts_fail(p, "unknown key in [fonts] (accepted: dirs, fallback):", name);
     }
     if (!is_script_code(section))
-        return fonts_fail(p, "section must be an ISO 15924 script code in exact case, not", section);
+        return fonts_fail(p, "section must be an ISO 15924 script code in exact case, not",
+                          section);
     struct text_script_font *row = script_row(e, section, true);
     if (!row)
         return fonts_fail(p, "too many scripts at", section);
@@ -223,8 +224,8 @@ struct text_font *text_font_open(struct text_engine *e, const char *file, int fa
     }
     if (e->n_fonts == TEXT_MAX_FONTS) {
         /* Sizes are few and fixed per screen size: a full table is a bug, not a load. */
-        log_error("more than %d font sizes requested; %s at %d px not opened", TEXT_MAX_FONTS,
-                  file, px);
+        log_error("more than %d font sizes requested; %s at %d px not opened", TEXT_MAX_FONTS, file,
+                  px);
         return NULL;
     }
     struct text_font *f = &e->fonts[e->n_fonts++];
@@ -246,8 +247,8 @@ struct text_font *text_font_open(struct text_engine *e, const char *file, int fa
     return f;
 }
 
-static struct text_font *row_font(struct text_engine *e, const struct text_script_font *row,
-                                  int px, bool bold)
+static struct text_font *row_font(struct text_engine *e, const struct text_script_font *row, int px,
+                                  bool bold)
 {
     const char *file = bold && row->bold[0] ? row->bold : row->regular;
     return text_font_open(e, file, row->face, row->line_height, px);
@@ -304,7 +305,8 @@ int text_engine_check_fonts(struct text_engine *e, const struct lang *const *lan
                 continue;
             if (font_path(e, files[k], path, sizeof(path))) {
                 snprintf(err, errlen, "font %s (script %s) not found in %s%s", files[k],
-                         row->script, e->dirs[0], e->n_dirs > 1 ? " or the other [fonts] dirs" : "");
+                         row->script, e->dirs[0],
+                         e->n_dirs > 1 ? " or the other [fonts] dirs" : "");
                 return ENOENT;
             }
         }
@@ -361,8 +363,8 @@ static unsigned long hash_str(const char *s, unsigned long h)
 static char *style_key(const char *utf8, const struct text_style *st, unsigned long *hash)
 {
     char head[96];
-    int n = snprintf(head, sizeof(head), "%s|%d|%d|%d|%d|", st->lang ? st->lang->code : "",
-                     st->px, st->bold, st->max_width, (int)st->align);
+    int n = snprintf(head, sizeof(head), "%s|%d|%d|%d|%d|", st->lang ? st->lang->code : "", st->px,
+                     st->bold, st->max_width, (int)st->align);
     size_t len = strlen(utf8);
     char *key = malloc((size_t)n + len + 1);
     if (!key)

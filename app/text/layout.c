@@ -191,8 +191,8 @@ static int itemize(struct para *p)
     for (int i = 0; i < p->len; i++) {
         struct unit *u = &p->units[i];
         struct run *r = p->n_runs ? &p->runs[p->n_runs - 1] : NULL;
-        if (r && (!u->font || (u->font == r->font && u->level == r->level &&
-                               !strcmp(u->script, r->script)))) {
+        if (r && (!u->font ||
+                  (u->font == r->font && u->level == r->level && !strcmp(u->script, r->script)))) {
             r->end = i + 1;
             continue;
         }
@@ -355,8 +355,8 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
     }
 
     /* Vertical metrics: the tallest font on the line, at least the language's own. */
-    struct text_font *base = lang ? text_font_for(p->e, lang, lang->script, p->st->px, p->st->bold)
-                                  : NULL;
+    struct text_font *base =
+        lang ? text_font_for(p->e, lang, lang->script, p->st->px, p->st->bold) : NULL;
     if (!base)
         base = text_font_fallback(p->e, p->st->px, p->st->bold);
     int asc = TTF_FontAscent(base->ttf), desc = -TTF_FontDescent(base->ttf);
@@ -377,8 +377,14 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
         pc->y = baseline - TTF_FontAscent(pc->font->ttf);
     }
     struct text_line *ln = &o->lines[o->n_lines++];
-    *ln = (struct text_line){.y = o->y, .h = lh, .x = 0, .w = x, .first = first,
-                             .n = o->n_pieces - first, .start = a, .end = b};
+    *ln = (struct text_line){.y = o->y,
+                             .h = lh,
+                             .x = 0,
+                             .w = x,
+                             .first = first,
+                             .n = o->n_pieces - first,
+                             .start = a,
+                             .end = b};
     o->y += lh;
     return 0;
 }

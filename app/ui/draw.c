@@ -10,8 +10,8 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-#define MM_TARGET   20.0f /* smallest touch target */
-#define MM_CAP      4.8f  /* smallest height of capital letters in body text */
+#define MM_TARGET 20.0f /* smallest touch target */
+#define MM_CAP    4.8f  /* smallest height of capital letters in body text */
 
 struct ui_icon {
     char name[64];
@@ -311,8 +311,8 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
         int y0 = w->r.y + (w->r.h - group) / 2;
         if (w->icon[0])
             ui_draw_icon(ui, w->icon, (SDL_Rect){w->r.x, y0, w->r.w, icon}, fg, w->mirror_icon);
-        SDL_Rect lb = {avail.x, y0 + icon + pad / 2, avail.w, w->r.y + w->r.h - pad -
-                                                              (y0 + icon + pad / 2)};
+        SDL_Rect lb = {avail.x, y0 + icon + pad / 2, avail.w,
+                       w->r.y + w->r.h - pad - (y0 + icon + pad / 2)};
         ui_text_draw(ui, l, lb, false, fg, what);
     } else if (w->label[0]) {
         int icon = w->icon[0] ? SDL_min(w->r.h - 2 * pad, m->target * 2 / 3) : 0;
@@ -381,6 +381,19 @@ static int label_width(struct ui *ui, const char *label, const struct lang *lang
     return l ? l->ink_w : 0;
 }
 
+void ui_exit_add(struct ui *ui)
+{
+    if (!ui->exit_rect.w)
+        return;
+    struct ui_widget *w =
+        ui_widget_add(ui, "quick-exit", ui->exit_rect, UI_STYLE_BUTTON, UI_ACT_QUICK_EXIT, 0);
+    w->tone = UI_TONE_EXIT;
+    util_strlcpy(w->label, ui_tr(ui, N_("Exit")), sizeof(w->label));
+    w->label_lang = ui_tr_lang(ui, N_("Exit"));
+    util_strlcpy(w->icon, "exit.svg", sizeof(w->icon));
+    w->mirror_icon = ui_rtl(ui);
+}
+
 int ui_bar_layout(struct ui *ui, unsigned flags)
 {
     const struct ui_metrics *m = &ui->m;
@@ -398,16 +411,20 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
     int n = 0;
 
     if (flags & UI_BAR_BACK)
-        items[n++] = (struct item){"back", ui_tr(ui, N_("Back")), "back.svg", UI_ACT_BACK,
-                                   UI_TONE_NORMAL, ui_lang(ui), rtl};
+        items[n++] =
+            (struct item){"back",         ui_tr(ui, N_("Back")),      "back.svg", UI_ACT_BACK,
+                          UI_TONE_NORMAL, ui_tr_lang(ui, N_("Back")), rtl};
     if (flags & UI_BAR_LANGUAGE)
-        items[n++] = (struct item){"language", ui_lang(ui)->endonym, "language.svg",
-                                   UI_ACT_LANGUAGE, UI_TONE_NORMAL, ui_lang(ui), false};
+        items[n++] =
+            (struct item){"language",     ui_lang(ui)->endonym, "language.svg", UI_ACT_LANGUAGE,
+                          UI_TONE_NORMAL, ui_lang(ui),          false};
     if (flags & UI_BAR_CONTRAST)
-        items[n++] = (struct item){"contrast", ui_tr(ui, N_("Contrast")), "contrast.svg",
-                                   UI_ACT_CONTRAST, UI_TONE_NORMAL, ui_lang(ui), false};
-    items[n++] = (struct item){"quick-exit", ui_tr(ui, N_("Exit")), "exit.svg", UI_ACT_QUICK_EXIT,
-                               UI_TONE_EXIT, ui_lang(ui), rtl};
+        items[n++] = (struct item){
+            "contrast",     ui_tr(ui, N_("Contrast")),      "contrast.svg", UI_ACT_CONTRAST,
+            UI_TONE_NORMAL, ui_tr_lang(ui, N_("Contrast")), false};
+    items[n++] =
+        (struct item){"quick-exit", ui_tr(ui, N_("Exit")),      "exit.svg", UI_ACT_QUICK_EXIT,
+                      UI_TONE_EXIT, ui_tr_lang(ui, N_("Exit")), rtl};
 
     /* Widths from the labels; the exit sits at the end edge, the rest from the start edge. */
     int widths[4], total = 0;
@@ -434,9 +451,13 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
         else
             x = rtl ? ui->w - start - widths[i] : start;
         start += widths[i] + m->gap;
-        struct ui_widget *w =
-            ui_widget_add(ui, items[i].id, (SDL_Rect){x, y, widths[i], h}, UI_STYLE_BUTTON,
-                          items[i].act, 0);
+        SDL_Rect r = {x, y, widths[i], h};
+        if (items[i].act == UI_ACT_QUICK_EXIT) {
+            /* added last by the core, so that keyboard focus reaches it last */
+            ui->exit_rect = r;
+            continue;
+        }
+        struct ui_widget *w = ui_widget_add(ui, items[i].id, r, UI_STYLE_BUTTON, items[i].act, 0);
         w->tone = items[i].tone;
         util_strlcpy(w->label, items[i].label, sizeof(w->label));
         util_strlcpy(w->icon, items[i].icon, sizeof(w->icon));

@@ -12,7 +12,8 @@
 struct page_block {
     char *text; /* translated and expanded; owned */
     enum content_block_type type;
-    SDL_Rect box; /* in content coordinates (y from the top of the content) */
+    const struct lang *lang; /* the visitor's, or English where untranslated */
+    SDL_Rect box;            /* in content coordinates (y from the top of the content) */
     int px;
     bool bold;
 };
@@ -21,6 +22,7 @@ struct page_block {
 static struct page_view {
     const struct content_page *page;
     char *title;
+    const struct lang *title_lang;
     SDL_Rect title_box, icon_box;
     struct page_block blocks[PAGE_MAX_BLOCKS];
     int n;
@@ -34,9 +36,10 @@ void ui_page_free(void)
     memset(&pv, 0, sizeof(pv));
 }
 
-static int text_height(struct ui *ui, const char *text, int px, bool bold, int width)
+static int text_height(struct ui *ui, const struct lang *lang, const char *text, int px, bool bold,
+                       int width)
 {
-    struct text_style st = {ui_lang(ui), px, bold, width, TEXT_ALIGN_START};
+    struct text_style st = {lang, px, bold, width, TEXT_ALIGN_START};
     const struct text_layout *l = text_layout_get(ui->text, text, &st);
     return l ? l->h : px;
 }
@@ -60,7 +63,8 @@ void ui_page_layout(struct ui *ui, const struct content_page *pg, SDL_Rect viewp
     if (!pv.title)
         pv.title = strdup(pg->title);
     int tw = col_w - icon - m->gap;
-    int th = text_height(ui, pv.title, m->head_px, true, tw);
+    pv.title_lang = ui_tr_lang(ui, pg->title);
+    int th = text_height(ui, pv.title_lang, pv.title, m->head_px, true, tw);
     pv.title_box = (SDL_Rect){rtl ? x0 : x0 + icon + m->gap, y, tw, th};
     if (th < icon)
         pv.title_box.y += (icon - th) / 2;
@@ -74,13 +78,14 @@ void ui_page_layout(struct ui *ui, const struct content_page *pg, SDL_Rect viewp
         struct page_block *pb = &pv.blocks[pv.n++];
         pb->text = text;
         pb->type = b->type;
+        pb->lang = ui_tr_lang(ui, b->text);
         int indent = b->type == CONTENT_ITEM ? m->body_px * 3 / 2 : 0;
         pb->px = b->type == CONTENT_HEADING ? m->title_px : m->body_px;
         pb->bold = b->type == CONTENT_HEADING;
         if (b->type == CONTENT_HEADING)
             y += m->gap;
         int w = col_w - indent;
-        int h = text_height(ui, text, pb->px, pb->bold, w);
+        int h = text_height(ui, pb->lang, text, pb->px, pb->bold, w);
         pb->box = (SDL_Rect){rtl ? x0 : x0 + indent, y, w, h};
         y += h + (b->type == CONTENT_ITEM ? m->body_px / 4 : m->body_px * 3 / 5);
     }
@@ -148,7 +153,7 @@ void ui_page_draw(struct ui *ui)
                  ui->theme.text, false);
     SDL_Rect tb = pv.title_box;
     tb.y += oy;
-    struct text_style st = {ui_lang(ui), m->head_px, true, tb.w, TEXT_ALIGN_START};
+    struct text_style st = {pv.title_lang, m->head_px, true, tb.w, TEXT_ALIGN_START};
     ui_text_draw(ui, text_layout_get(ui->text, pv.title, &st), tb, false, ui->theme.text,
                  "page title");
     for (int i = 0; i < pv.n; i++) {
@@ -163,7 +168,7 @@ void ui_page_draw(struct ui *ui)
             int bx = rtl ? box.x + box.w + m->body_px / 2 : box.x - m->body_px;
             ui_fill_round(ui, (SDL_Rect){bx, box.y + (lh - d) / 2, d, d}, d / 2, ui->theme.muted);
         }
-        st = (struct text_style){ui_lang(ui), b->px, b->bold, box.w, TEXT_ALIGN_START};
+        st = (struct text_style){b->lang, b->px, b->bold, box.w, TEXT_ALIGN_START};
         snprintf(what, sizeof(what), "page %s block %d", pv.page->id, i + 1);
         ui_text_draw(ui, text_layout_get(ui->text, b->text, &st), box, false,
                      b->type == CONTENT_HEADING ? ui->theme.text : ui->theme.text, what);

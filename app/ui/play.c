@@ -121,8 +121,8 @@ static void pass_time(struct play *p, uint64_t ms)
         uint64_t end = clock_now_ms() + ms;
         for (;;) {
             uint64_t now = clock_now_ms();
-            uint64_t next = ui->wake_ms && ui->wake_ms > now && ui->wake_ms < end ? ui->wake_ms
-                                                                                 : end;
+            uint64_t next =
+                ui->wake_ms && ui->wake_ms > now && ui->wake_ms < end ? ui->wake_ms : end;
             clock_advance(next - now);
             ui_step(ui);
             if (next >= end)
@@ -158,7 +158,7 @@ static int expect(struct play *p, char *what)
             play_fail(p, "expected visible focus on %s, focus is on %s%s", id, has,
                       ui->focus_visible ? "" : " (not visible)");
     } else if (!strcmp(what, "lang")) {
-        const char *has = ui->s.lang ? ui->s.lang->code : "(none)";
+        const char *has = ui->s.lang ? ui->s.lang->code : "none";
         if (strcmp(has, arg))
             play_fail(p, "expected visitor language %s, it is %s", arg, has);
     } else if (!strcmp(what, "widget")) {

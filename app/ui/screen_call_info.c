@@ -8,6 +8,7 @@
 
 static SDL_Rect number_box;
 static char number_text[256];
+static const struct lang *number_lang;
 
 static void call_info_leave(struct ui *ui)
 {
@@ -22,6 +23,7 @@ static void call_info_layout(struct ui *ui)
     int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
 
     /* The number, large, at the bottom: a visitor can call it later from any phone. */
+    number_lang = ui_tr_lang(ui, N_("Hotline: {hotline}"));
     char *s = content_expand(ui_tr(ui, N_("Hotline: {hotline}")), &ui->vars);
     util_strlcpy(number_text, s ? s : ui->cfg->organisation.hotline, sizeof(number_text));
     free(s);
@@ -65,8 +67,8 @@ static void call_info_draw(struct ui *ui)
     ui_draw_icon(ui, "call.svg", ir, ui->theme.text, false);
     SDL_Rect tb = {rtl ? number_box.x + m->gap : ir.x + icon + m->gap, number_box.y,
                    number_box.w - icon - 3 * m->gap, number_box.h};
-    const struct text_layout *l = ui_text_fit(ui, number_text, ui_lang(ui), m->head_px,
-                                              m->title_px, true, tb, TEXT_ALIGN_CENTER);
+    const struct text_layout *l = ui_text_fit(ui, number_text, number_lang, m->head_px, m->title_px,
+                                              true, tb, TEXT_ALIGN_CENTER);
     ui_text_draw(ui, l, tb, true, ui->theme.text, "hotline number");
     ui_draw_widgets(ui);
 }

@@ -11,6 +11,7 @@ static void tile_label(struct ui *ui, struct ui_widget *w, const char *msgid)
 {
     char *s = content_expand(ui_tr(ui, msgid), &ui->vars);
     util_strlcpy(w->label, s ? s : ui_tr(ui, msgid), sizeof(w->label));
+    w->label_lang = ui_tr_lang(ui, msgid);
     free(s);
 }
 
@@ -112,9 +113,9 @@ static bool home_event(struct ui *ui, const struct ui_event *ev)
 static void home_draw(struct ui *ui)
 {
     ui_clear(ui);
-    const struct text_layout *l =
-        ui_text_fit(ui, ui_tr(ui, N_("Information and help")), ui_lang(ui), ui->m.head_px,
-                    ui->m.title_px, true, home_title, TEXT_ALIGN_START);
+    const struct text_layout *l = ui_text_fit(
+        ui, ui_tr(ui, N_("Information and help")), ui_tr_lang(ui, N_("Information and help")),
+        ui->m.head_px, ui->m.title_px, true, home_title, TEXT_ALIGN_START);
     ui_text_draw(ui, l, home_title, true, ui->theme.text, "home title");
     ui_draw_widgets(ui);
 }

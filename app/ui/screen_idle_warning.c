@@ -66,15 +66,17 @@ static void idle_layout(struct ui *ui)
     y += msg_h + m->gap;
     count_box = (SDL_Rect){x, y, w, count_h};
     y += count_h + m->gap;
-    struct ui_widget *b = ui_widget_add(ui, "extend", (SDL_Rect){x, y, w, bh}, UI_STYLE_BUTTON,
-                                        UI_ACT_EXTEND, 0);
+    struct ui_widget *b =
+        ui_widget_add(ui, "extend", (SDL_Rect){x, y, w, bh}, UI_STYLE_BUTTON, UI_ACT_EXTEND, 0);
     b->tone = UI_TONE_ACCENT;
     util_strlcpy(b->label, ui_tr(ui, N_("Continue")), sizeof(b->label));
+    b->label_lang = ui_tr_lang(ui, N_("Continue"));
     y += bh + m->gap;
-    b = ui_widget_add(ui, "quick-exit", (SDL_Rect){x, y, w, bh}, UI_STYLE_BUTTON,
-                      UI_ACT_QUICK_EXIT, 0);
+    b = ui_widget_add(ui, "quick-exit", (SDL_Rect){x, y, w, bh}, UI_STYLE_BUTTON, UI_ACT_QUICK_EXIT,
+                      0);
     b->tone = UI_TONE_EXIT;
     util_strlcpy(b->label, ui_tr(ui, N_("Exit")), sizeof(b->label));
+    b->label_lang = ui_tr_lang(ui, N_("Exit"));
     util_strlcpy(b->icon, "exit.svg", sizeof(b->icon));
     b->mirror_icon = ui_rtl(ui);
 }
@@ -116,9 +118,9 @@ static void idle_draw(struct ui *ui)
     ui_fill(ui, (SDL_Rect){0, 0, ui->w, ui->h}, ui->theme.shade);
     ui_fill_round(ui, panel, m->radius, ui->theme.bg);
     ui_frame(ui, panel, SDL_max(2, m->target / 24), ui->theme.border);
-    const struct text_layout *l =
-        ui_text_fit(ui, ui_tr(ui, N_("This screen will clear soon, to keep your visit private.")),
-                    ui_lang(ui), m->title_px, m->body_px, false, msg_box, TEXT_ALIGN_CENTER);
+    static const char msg[] = N_("This screen will clear soon, to keep your visit private.");
+    const struct text_layout *l = ui_text_fit(ui, ui_tr(ui, msg), ui_tr_lang(ui, msg), m->title_px,
+                                              m->body_px, false, msg_box, TEXT_ALIGN_CENTER);
     ui_text_draw(ui, l, msg_box, true, ui->theme.text, "idle message");
     snprintf(buf, sizeof(buf), "%llu", (unsigned long long)shown_seconds);
     l = ui_text_fit(ui, buf, ui_lang(ui), m->head_px * 3 / 2, m->head_px, true, count_box,

@@ -39,6 +39,12 @@ const char *ui_tr(const struct ui *ui, const char *msgid)
     return i18n_get(ui_lang(ui), msgid);
 }
 
+const struct lang *ui_tr_lang(const struct ui *ui, const char *msgid)
+{
+    const struct lang *l = ui_lang(ui);
+    return i18n_translated(l, msgid) ? l : i18n_find(ui->i18n, "en");
+}
+
 /* ---- widgets ------------------------------------------------------------------------------- */
 
 void ui_widgets_clear(struct ui *ui)
@@ -98,7 +104,9 @@ static void ui_relayout(struct ui *ui)
         util_strlcpy(focus_id, ui->widgets[ui->focus].id, sizeof(focus_id));
     ui_widgets_clear(ui);
     ui->focus = -1;
+    ui->exit_rect = (SDL_Rect){0, 0, 0, 0};
     ui->screen->layout(ui);
+    ui_exit_add(ui); /* last in focus order */
     /* Keep keyboard focus on the same control across a relayout (language or theme change). */
     for (int i = 0; focus_id[0] && i < ui->n_widgets; i++) {
         if (!strcmp(ui->widgets[i].id, focus_id))
@@ -245,7 +253,8 @@ static void on_key(struct ui *ui, const SDL_KeyboardEvent *k, uint64_t now)
     }
     if ((sym == SDLK_LSHIFT || sym == SDLK_RSHIFT) && !k->repeat) {
         /* Shift pressed three times within the window: quick exit (DESIGN.md 2.4). */
-        if (!ui->s.shift_count || now - ui->s.shift_first_ms > ui->cfg->kiosk.quick_exit_window_ms) {
+        if (!ui->s.shift_count ||
+            now - ui->s.shift_first_ms > ui->cfg->kiosk.quick_exit_window_ms) {
             ui->s.shift_count = 1;
             ui->s.shift_first_ms = now;
         } else if (++ui->s.shift_count >= 3) {
@@ -567,8 +576,8 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     else if (!o->headless)
         flags |= SDL_WINDOW_RESIZABLE;
-    ui->window = SDL_CreateWindow("OpenLine", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
-                                  h, flags);
+    ui->window =
+        SDL_CreateWindow("OpenLine", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
     if (!ui->window) {
         snprintf(err, errlen, "cannot create the window: %s", SDL_GetError());
         rc = ENODEV;

@@ -46,16 +46,16 @@ enum ui_tone {
 };
 
 struct ui_widget {
-    char id[40];          /* for scripts: `tap @id`, `expect focus id` */
+    char id[40]; /* for scripts: `tap @id`, `expect focus id` */
     SDL_Rect r;
     enum ui_widget_style style;
     enum ui_tone tone;
     enum ui_action action;
     int arg;
-    char label[512];      /* already translated and expanded */
+    char label[512];               /* already translated and expanded */
     const struct lang *label_lang; /* language the label is in */
-    char icon[64];        /* assets/icons/<icon>, or "" */
-    bool mirror_icon;     /* direction-implying icon in a right-to-left language */
+    char icon[64];                 /* assets/icons/<icon>, or "" */
+    bool mirror_icon;              /* direction-implying icon in a right-to-left language */
     bool selected;
 };
 
@@ -63,8 +63,8 @@ struct ui_widget {
 struct ui_session {
     const struct lang *lang;
     bool high_contrast_toggled;
-    int page;             /* content page index shown by the page screen */
-    int scroll;           /* page scroll offset, pixels */
+    int page;   /* content page index shown by the page screen */
+    int scroll; /* page scroll offset, pixels */
     uint64_t last_input_ms;
     uint64_t idle_deadline_ms; /* idle warning: reset at this time */
     const struct ui_screen *before_idle;
@@ -81,14 +81,14 @@ struct ui_theme {
 
 struct ui_metrics {
     float px_per_mm;
-    int target;   /* smallest touch target, >= 20 mm */
-    int body_px;  /* body text size: capitals >= 4.8 mm */
+    int target;  /* smallest touch target, >= 20 mm */
+    int body_px; /* body text size: capitals >= 4.8 mm */
     int title_px;
     int head_px;
     int margin;
     int gap;
     int control_h; /* height of buttons: a touch target that holds a line of body text */
-    int bar_h;    /* top bar height */
+    int bar_h;     /* top bar height */
     int radius;
 };
 
@@ -172,8 +172,8 @@ struct ui {
     bool attract_dark;
 
     /* page */
-    int content_h;      /* full height of the page's content */
-    SDL_Rect viewport;  /* the scrolling area */
+    int content_h;     /* full height of the page's content */
+    SDL_Rect viewport; /* the scrolling area */
 
     bool dirty;
     bool relayout;
@@ -196,7 +196,8 @@ struct ui {
     SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
 
     struct ui_icon *icons;
-    SDL_Texture *backdrop; /* the screen below a modal one, captured when it opened */
+    SDL_Rect exit_rect;                  /* where the top bar put the quick exit, w = 0: none */
+    SDL_Texture *backdrop;               /* the screen below a modal one, captured when it opened */
     const struct ui_screen *lang_return; /* where the language screen goes back to */
 };
 
@@ -227,6 +228,8 @@ void ui_wake_at(struct ui *ui, uint64_t ms);
 
 /* Translate msgid into the visitor's language (English fallback). */
 const char *ui_tr(const struct ui *ui, const char *msgid);
+/* The language ui_tr(msgid) is in: the visitor's, or English where it has no translation. */
+const struct lang *ui_tr_lang(const struct ui *ui, const char *msgid);
 /* The visitor's language, or the default one. */
 const struct lang *ui_lang(const struct ui *ui);
 bool ui_rtl(const struct ui *ui);
@@ -245,6 +248,8 @@ enum {
     UI_BAR_CONTRAST = 4,
 };
 int ui_bar_layout(struct ui *ui, unsigned flags);
+/* Add the quick exit where ui_bar_layout() placed it (the core does this after each layout). */
+void ui_exit_add(struct ui *ui);
 
 /* Drawing helpers */
 void ui_fill(struct ui *ui, SDL_Rect r, SDL_Color c);

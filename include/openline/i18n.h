@@ -48,6 +48,10 @@ const struct lang *i18n_find(const struct i18n *i, const char *code);
  * i18n_free() (or as long as msgid, when msgid is returned). */
 const char *i18n_get(const struct lang *lang, const char *msgid);
 
+/* True when lang shows msgid in itself: lang is the source language or translates it. Text that
+ * falls back to English is laid out as English (left-to-right, Latin line breaking). */
+bool i18n_translated(const struct lang *lang, const char *msgid);
+
 /* Counts for the coverage report: of the msgids in the template (locales/openline.pot),
  * how many lang translates, how many are fuzzy, how many are missing. */
 struct i18n_coverage {
@@ -58,7 +62,7 @@ int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot
 
 /* Every msgid in lang's catalog and its translation, for tests: calls fn for each translated
  * (non-fuzzy, non-empty) entry. */
-void i18n_each(const struct lang *lang, void (*fn)(const char *msgid, const char *msgstr, void *arg),
-               void *arg);
+void i18n_each(const struct lang *lang,
+               void (*fn)(const char *msgid, const char *msgstr, void *arg), void *arg);
 
 #endif

@@ -21,14 +21,14 @@ struct text_style {
     const struct lang *lang; /* script, direction, font, line-break locale */
     int px;                  /* font size in pixels (em) */
     bool bold;
-    int max_width;           /* wrap at this width in pixels; 0: one line per paragraph */
+    int max_width; /* wrap at this width in pixels; 0: one line per paragraph */
     enum text_align align;
 };
 
 /* One shaped run on one line: a single font, script and direction. */
 struct text_piece {
-    int x, y, w, h;       /* within the layout box, pixels */
-    char *utf8;           /* the run's text in logical order (owned by the layout) */
+    int x, y, w, h; /* within the layout box, pixels */
+    char *utf8;     /* the run's text in logical order (owned by the layout) */
     struct text_font *font;
     char script[5];
     bool rtl;
@@ -36,20 +36,20 @@ struct text_piece {
 };
 
 struct text_line {
-    int y, h;      /* top and height in pixels */
-    int x, w;      /* left edge and width of the ink in pixels, after alignment */
-    int first, n;  /* pieces, in visual order from left to right */
+    int y, h;       /* top and height in pixels */
+    int x, w;       /* left edge and width of the ink in pixels, after alignment */
+    int first, n;   /* pieces, in visual order from left to right */
     int start, end; /* UTF-16 offsets of the line in the paragraph (for tests) */
 };
 
 struct text_layout {
-    int w, h;          /* box: max_width (or the widest line) by the sum of line heights */
-    int ink_w;         /* widest line */
+    int w, h;  /* box: max_width (or the widest line) by the sum of line heights */
+    int ink_w; /* widest line */
     int n_lines, n_pieces;
     struct text_line *lines;
     struct text_piece *pieces;
-    unsigned missing;  /* characters no font provides (drawn as boxes) */
-    bool overflow;     /* a single unbreakable cluster is wider than max_width */
+    unsigned missing; /* characters no font provides (drawn as boxes) */
+    bool overflow;    /* a single unbreakable cluster is wider than max_width */
     /* private */
     unsigned long hash;
     char *key;

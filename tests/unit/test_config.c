@@ -1,0 +1,269 @@
+/* Unit tests for the configuration: the example loads, and every error path names the file,
+ * the line, the key and what is accepted.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "openline/config.h"
+
+static const char base[] = "[organisation]\n"
+                           "name = Test Org\n"
+                           "hotline = +1 555 0100\n";
+
+/* Write text to a temporary file; returns its path (static buffer). */
+static const char *write_conf(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof(path), "/tmp/openline-test-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t n = strlen(text);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    close(fd);
+    return path;
+}
+
+/* Load text; expect failure whose message contains every one of the NULL-terminated needles. */
+static void expect_error(const char *text, int want_rc, ...)
+{
+    struct config cfg;
+    char err[CONFIG_ERR_LEN];
+    const char *path = write_conf(text);
+    int rc = config_load(&cfg, path, err, sizeof(err));
+    unlink(path);
+    if (rc != want_rc)
+        fail_msg("rc %d, wanted %d; message: %s", rc, want_rc, err);
+    assert_non_null(strstr(err, path)); /* names the file */
+    va_list ap;
+    va_start(ap, want_rc);
+    for (const char *needle; (needle = va_arg(ap, const char *));) {
+        if (!strstr(err, needle))
+            fail_msg("message lacks '%s': %s", needle, err);
+    }
+    va_end(ap);
+}
+
+static void test_example_loads(void **state)
+{
+    struct config cfg;
+    char err[CONFIG_ERR_LEN];
+    (void)state;
+    int rc = config_load(&cfg, "assets/openline.conf.example", err, sizeof(err));
+    if (rc)
+        fail_msg("example: %s", err);
+    assert_string_equal(cfg.organisation.name, "Example Helpline");
+    assert_int_equal(cfg.kiosk.n_languages, 25);
+    assert_string_equal(cfg.kiosk.languages[7], "ar");
+    assert_int_equal(cfg.kiosk.idle_timeout_ms, 90000);
+    assert_int_equal(cfg.kiosk.idle_warning_ms, 30000);
+    assert_int_equal(cfg.display.width_mm, 476);
+    assert_false(cfg.display.fullscreen);
+}
+
+static void test_minimal_defaults(void **state)
+{
+    struct config cfg;
+    char err[CONFIG_ERR_LEN];
+    (void)state;
+    const char *path = write_conf(base);
+    int rc = config_load(&cfg, path, err, sizeof(err));
+    unlink(path);
+    assert_int_equal(rc, 0);
+    assert_int_equal(cfg.kiosk.n_languages, 0); /* all languages */
+    assert_string_equal(cfg.kiosk.default_language, "en");
+    assert_int_equal(cfg.kiosk.idle_warning_ms, 30000);
+    assert_true(cfg.display.fullscreen);
+    assert_int_equal(cfg.lines[config_key_index("organisation", "hotline")], 3);
+}
+
+static void test_values(void **state)
+{
+    struct config cfg;
+    char err[CONFIG_ERR_LEN];
+    (void)state;
+    const char *path = write_conf("[kiosk]\nidle_timeout = 2m\nidle_warning=45s\n"
+                                  "languages = en, ar th\ndefault_language = th\n"
+                                  "[display]\nfullscreen = off\ntheme = high-contrast\n"
+                                  "width_mm=268\n"
+                                  "[organisation]\nname = A\nhotline = 1-888-373-7888\n"
+                                  "web = example.org/help\n");
+    int rc = config_load(&cfg, path, err, sizeof(err));
+    unlink(path);
+    if (rc)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.kiosk.idle_timeout_ms, 120000);
+    assert_int_equal(cfg.kiosk.idle_warning_ms, 45000);
+    assert_int_equal(cfg.kiosk.n_languages, 3);
+    assert_string_equal(cfg.kiosk.languages[2], "th");
+    assert_false(cfg.display.fullscreen);
+    assert_int_equal(cfg.display.theme, CONFIG_THEME_HIGH_CONTRAST);
+    assert_int_equal(cfg.display.width_mm, 268);
+    assert_string_equal(cfg.organisation.web, "example.org/help");
+}
+
+static void test_unreadable(void **state)
+{
+    struct config cfg;
+    char err[CONFIG_ERR_LEN];
+    (void)state;
+    int rc = config_load(&cfg, "/nonexistent/openline.conf", err, sizeof(err));
+    assert_int_equal(rc, ENOENT);
+    assert_non_null(strstr(err, "/nonexistent/openline.conf"));
+    assert_non_null(strstr(err, "No such file"));
+}
+
+static void test_unknown_section(void **state)
+{
+    (void)state;
+    expect_error("[organisation]\nname = A\nhotline = 123\n[sound]\nvolume = 3\n", EINVAL,
+                 ":5:", "unknown section [sound]", "accepted", "[kiosk]", NULL);
+}
+
+static void test_unknown_key(void **state)
+{
+    (void)state;
+    expect_error("[kiosk]\nidle_timeot = 90s\n", EINVAL, ":2:", "unknown key 'idle_timeot'",
+                 "accepted in [kiosk]", "idle_timeout", NULL);
+}
+
+static void test_bad_duration(void **state)
+{
+    (void)state;
+    expect_error("[kiosk]\n\n; comment\nidle_timeout = soon\n", EINVAL, ":4:", "idle_timeout",
+                 "'soon'", "not a duration", "accepted: a duration", NULL);
+}
+
+static void test_duration_range(void **state)
+{
+    (void)state;
+    /* the warning must give the visitor at least 20 s (DESIGN.md 2.4) */
+    expect_error("[kiosk]\nidle_warning = 10s\n", EINVAL, ":2:", "idle_warning", "out of range",
+                 "20s", NULL);
+}
+
+static void test_bad_bool(void **state)
+{
+    (void)state;
+    expect_error("[display]\nfullscreen = maybe\n", EINVAL, ":2:", "fullscreen", "not yes or no",
+                 "accepted: yes or no", NULL);
+}
+
+static void test_bad_uint(void **state)
+{
+    (void)state;
+    expect_error("[display]\nwidth_mm = 47.6cm\n", EINVAL, ":2:", "width_mm", "not a whole number",
+                 "millimetres", NULL);
+    expect_error("[display]\nwidth_mm = 20\n", EINVAL, ":2:", "width_mm", "out of range", NULL);
+}
+
+static void test_bad_theme(void **state)
+{
+    (void)state;
+    expect_error("[display]\ntheme = dark\n", EINVAL, ":2:", "theme", "unknown theme",
+                 "standard or high-contrast", NULL);
+}
+
+static void test_bad_languages(void **state)
+{
+    (void)state;
+    expect_error("[kiosk]\nlanguages = en English\n", EINVAL, ":2:", "languages",
+                 "not a language code", NULL);
+    expect_error("[kiosk]\nlanguages = en ar en\n", EINVAL, ":2:", "listed twice", NULL);
+    expect_error("[kiosk]\nlanguages = en ar\ndefault_language = th\n[organisation]\nname = A\n"
+                 "hotline = 123\n",
+                 EINVAL, ":3:", "default_language", "not enabled", NULL);
+}
+
+static void test_bad_phone(void **state)
+{
+    (void)state;
+    expect_error("[organisation]\nname = A\nhotline = call us\n", EINVAL, ":3:", "hotline",
+                 "not a phone number", "digits", NULL);
+    expect_error("[organisation]\nname = A\nhotline = 12\n", EINVAL, ":3:", "too few digits", NULL);
+}
+
+static void test_bad_web(void **state)
+{
+    (void)state;
+    expect_error("[organisation]\nname = A\nhotline = 123\nweb = example org\n", EINVAL,
+                 ":4:", "web", "spaces", NULL);
+}
+
+static void test_bad_path(void **state)
+{
+    (void)state;
+    expect_error("[paths]\ndata_dir = relative/dir\n", EINVAL, ":2:", "data_dir",
+                 "not an absolute path", NULL);
+}
+
+static void test_twice(void **state)
+{
+    (void)state;
+    expect_error("[organisation]\nname = A\nname = B\n", EINVAL, ":3:", "set twice", "line 2",
+                 NULL);
+}
+
+static void test_missing_required(void **state)
+{
+    (void)state;
+    expect_error("[organisation]\nname = A\n", EINVAL, "[organisation] hotline is missing",
+                 "accepted: a phone number", NULL);
+    expect_error("", EINVAL, "[organisation] name is missing", NULL);
+}
+
+static void test_malformed_line(void **state)
+{
+    (void)state;
+    expect_error("[kiosk]\nidle_timeout 90s\n", EINVAL, ":2:", "not a 'key = value' line", NULL);
+    expect_error("[kiosk\n", EINVAL, ":1:", NULL);
+}
+
+static void test_too_long(void **state)
+{
+    (void)state;
+    char text[512];
+    char name[200];
+    memset(name, 'x', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    snprintf(text, sizeof(text), "[organisation]\nname = %s\nhotline = 123\n", name);
+    expect_error(text, EINVAL, ":2:", "name", "too long", "1 to 127 bytes", NULL);
+}
+
+static void test_key_error_format(void **state)
+{
+    struct config cfg;
+    char err[CONFIG_ERR_LEN];
+    (void)state;
+    const char *path = write_conf("[kiosk]\nlanguages = en xx\n[organisation]\nname = A\n"
+                                  "hotline = 123\n");
+    assert_int_equal(config_load(&cfg, path, err, sizeof(err)), 0);
+    config_key_error(&cfg, "kiosk", "languages", err, sizeof(err), "unknown language '%s'", "xx");
+    unlink(path);
+    assert_non_null(strstr(err, ":2: [kiosk] languages: unknown language 'xx'"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_example_loads),    cmocka_unit_test(test_minimal_defaults),
+        cmocka_unit_test(test_values),           cmocka_unit_test(test_unreadable),
+        cmocka_unit_test(test_unknown_section),  cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_bad_duration),     cmocka_unit_test(test_duration_range),
+        cmocka_unit_test(test_bad_bool),         cmocka_unit_test(test_bad_uint),
+        cmocka_unit_test(test_bad_theme),        cmocka_unit_test(test_bad_languages),
+        cmocka_unit_test(test_bad_phone),        cmocka_unit_test(test_bad_web),
+        cmocka_unit_test(test_bad_path),         cmocka_unit_test(test_twice),
+        cmocka_unit_test(test_missing_required), cmocka_unit_test(test_malformed_line),
+        cmocka_unit_test(test_too_long),         cmocka_unit_test(test_key_error_format),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,224 @@
+/* Unit tests for the content parser: the bundled pages, the CommonMark subset and its errors,
+ * placeholders.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "openline/content.h"
+
+static char dir[64];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/openline-content-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char cmd[128];
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
+/* One page "p" with the given Markdown; expect failure naming every needle. */
+static void expect_page_error(const char *md, ...)
+{
+    struct content *c = NULL;
+    char err[512];
+    write_file("pages.ini", "[p]\nfile = p.md\nicon = p.svg\ntile = yes\n");
+    write_file("p.md", md);
+    int rc = content_load(&c, dir, err, sizeof(err));
+    assert_int_equal(rc, EINVAL);
+    assert_null(c);
+    va_list ap;
+    va_start(ap, md);
+    for (const char *needle; (needle = va_arg(ap, const char *));) {
+        if (!strstr(err, needle))
+            fail_msg("message lacks '%s': %s", needle, err);
+    }
+    va_end(ap);
+}
+
+static void test_bundled_pages(void **state)
+{
+    struct content *c = NULL;
+    char err[512];
+    (void)state;
+    int rc = content_load(&c, "assets/content", err, sizeof(err));
+    if (rc)
+        fail_msg("%s", err);
+    const char *ids[] = {"rights", "fees", "signs", "travel", "help", "others", "call", "counts"};
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        const struct content_page *pg = content_find(c, ids[i]);
+        if (!pg)
+            fail_msg("page %s missing", ids[i]);
+        assert_non_null(pg->title);
+        assert_true(pg->n_blocks >= 3);
+        /* DESIGN.md 2.1: no page asks the visitor anything */
+        if (strchr(pg->title, '?'))
+            fail_msg("page %s title asks a question", ids[i]);
+        for (size_t k = 0; k < pg->n_blocks; k++) {
+            if (strchr(pg->blocks[k].text, '?'))
+                fail_msg("%s:%u asks a question: %s", pg->file, pg->blocks[k].line,
+                         pg->blocks[k].text);
+        }
+    }
+    assert_false(content_find(c, "call")->tile);
+    assert_true(content_find(c, "rights")->tile);
+    content_free(c);
+}
+
+static void test_blocks(void **state)
+{
+    struct content *c = NULL;
+    char err[512];
+    (void)state;
+    write_file("pages.ini", "; comment\n[a-1]\nfile = a.md\nicon = a.svg\ntile = no\n");
+    write_file("a.md", "# Title *here*\n\nFirst line\nsecond **bold** line.\n\n## Sub\n\n"
+                       "- one {hotline}\n- two\n\nLast.\n");
+    int rc = content_load(&c, dir, err, sizeof(err));
+    if (rc)
+        fail_msg("%s", err);
+    const struct content_page *pg = content_at(c, 0);
+    assert_string_equal(pg->id, "a-1");
+    assert_string_equal(pg->title, "Title here");
+    assert_int_equal(pg->n_blocks, 5);
+    assert_int_equal(pg->blocks[0].type, CONTENT_PARAGRAPH);
+    assert_string_equal(pg->blocks[0].text, "First line second bold line.");
+    assert_int_equal(pg->blocks[0].line, 3);
+    assert_int_equal(pg->blocks[1].type, CONTENT_HEADING);
+    assert_int_equal(pg->blocks[2].type, CONTENT_ITEM);
+    assert_string_equal(pg->blocks[2].text, "one {hotline}");
+    assert_int_equal(pg->blocks[2].line, 8);
+    assert_string_equal(pg->blocks[4].text, "Last.");
+    content_free(c);
+}
+
+static void test_no_title(void **state)
+{
+    (void)state;
+    expect_page_error("Just text.\n", "p.md:1:", "must start with one '# Title'", NULL);
+}
+
+static void test_two_titles(void **state)
+{
+    (void)state;
+    expect_page_error("# A\n\ntext\n\n# B\n", "p.md:5:", "only one '# Title'", NULL);
+}
+
+static void test_link(void **state)
+{
+    (void)state;
+    expect_page_error("# A\n\nSee [this](http://x).\n", "p.md:3:", "links", NULL);
+}
+
+static void test_image(void **state)
+{
+    (void)state;
+    expect_page_error("# A\n\n![x](y.png)\n", "p.md:3:", "images", NULL);
+}
+
+static void test_numbered_list(void **state)
+{
+    (void)state;
+    expect_page_error("# A\n\n1. one\n2. two\n", "p.md:3:", "numbered lists", NULL);
+}
+
+static void test_nested_list(void **state)
+{
+    (void)state;
+    expect_page_error("# A\n\n- one\n  - inner\n", "p.md:3:", "no nested lists", NULL);
+}
+
+static void test_html_and_code(void **state)
+{
+    (void)state;
+    expect_page_error("# A\n\n<div>x</div>\n", "p.md:3:", "HTML", NULL);
+    expect_page_error("# A\n\n    code\n", "p.md:3:", "code", NULL);
+    expect_page_error("# A\n\n> quote\n", "p.md:3:", "block quotes", NULL);
+}
+
+static void test_unknown_placeholder(void **state)
+{
+    (void)state;
+    expect_page_error("# A\n\nCall {phone} now.\n", "p.md:3:", "unknown placeholder", NULL);
+}
+
+static void test_empty_page(void **state)
+{
+    (void)state;
+    expect_page_error("", "p.md", "empty page", NULL);
+}
+
+static void test_index_errors(void **state)
+{
+    struct content *c = NULL;
+    char err[512];
+    (void)state;
+    write_file("pages.ini", "[Bad Id]\nfile = a.md\n");
+    assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
+    assert_non_null(strstr(err, "pages.ini:2:"));
+    assert_non_null(strstr(err, "a page id"));
+    write_file("pages.ini", "[a]\nfile = a.md\ncolour = red\n");
+    assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
+    assert_non_null(strstr(err, "pages.ini:3:"));
+    assert_non_null(strstr(err, "accepted: file, icon, tile"));
+    write_file("pages.ini", "[a]\nfile = a.md\n");
+    assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
+    assert_non_null(strstr(err, "needs both file and icon"));
+    write_file("pages.ini", "[a]\nfile = missing.md\nicon = a.svg\n");
+    assert_int_equal(content_load(&c, dir, err, sizeof(err)), ENOENT);
+    assert_non_null(strstr(err, "missing.md: cannot read"));
+}
+
+static void test_expand(void **state)
+{
+    (void)state;
+    struct content_vars v = {"Org", "+1 555 0100", "", NULL};
+    char *s = content_expand("Call {hotline} ({organisation}) {unknown", &v);
+    assert_string_equal(s, "Call +1 555 0100 (Org) {unknown");
+    free(s);
+    /* a sentence naming a contact the deployment lacks is left out */
+    assert_null(content_expand("Text {sms}.", &v));
+    assert_null(content_expand("Visit {web}.", &v));
+    s = content_expand("", &v);
+    assert_string_equal(s, "");
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bundled_pages), cmocka_unit_test(test_blocks),
+        cmocka_unit_test(test_no_title),      cmocka_unit_test(test_two_titles),
+        cmocka_unit_test(test_link),          cmocka_unit_test(test_image),
+        cmocka_unit_test(test_numbered_list), cmocka_unit_test(test_nested_list),
+        cmocka_unit_test(test_html_and_code), cmocka_unit_test(test_unknown_placeholder),
+        cmocka_unit_test(test_empty_page),    cmocka_unit_test(test_index_errors),
+        cmocka_unit_test(test_expand),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
