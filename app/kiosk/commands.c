@@ -305,14 +305,15 @@ int kiosk_cmd_render(int argc, char **argv)
     SDL_RenderClear(r);
     text_layout_draw(k.text, r, l, pad, pad, (SDL_Color){0, 0, 0, 255});
     SDL_RenderPresent(r);
-    text_engine_flush(k.text); /* textures belong to this renderer */
+    unsigned missing = l->missing;
+    text_engine_flush(k.text); /* textures belong to this renderer; l is gone too */
     SDL_DestroyRenderer(r);
     if (IMG_SavePNG(s, out)) {
         fprintf(stderr, "openline: %s: %s\n", out, IMG_GetError());
         rc = KIOSK_EXIT_FAIL;
     }
-    if (l && l->missing)
-        fprintf(stderr, "openline: %u character(s) have no font and show as boxes\n", l->missing);
+    if (missing)
+        fprintf(stderr, "openline: %u character(s) have no font and show as boxes\n", missing);
     SDL_FreeSurface(s);
 out:
     kiosk_close(&k);

@@ -181,6 +181,47 @@ static int itemize(struct para *p)
     }
     free(sc);
 
+    /* A span of Common characters (a phone number: digits, "-", "(", spaces) is drawn in one font:
+     * when the script's font lacks any of them, the fallback font takes the whole span, so a
+     * number never mixes two typefaces. */
+    for (int i = 0; i < p->len;) {
+        UChar32 c;
+        int s = i;
+        U16_GET(p->text, 0, i, p->len, c);
+        if (uscript_getScript(c, &st) != USCRIPT_COMMON || u_isUWhiteSpace(c)) {
+            i += U16_LENGTH(c);
+            continue;
+        }
+        int e = i;
+        bool mixed = false;
+        struct text_font *first_font = p->units[s].font;
+        while (e < p->len) {
+            UChar32 d;
+            U16_GET(p->text, 0, e, p->len, d);
+            if (uscript_getScript(d, &st) != USCRIPT_COMMON || is_bidi_control(d))
+                break;
+            mixed |= p->units[e].font && p->units[e].font != first_font;
+            e += U16_LENGTH(d);
+        }
+        while (e > s && u_isUWhiteSpace(p->text[e - 1]))
+            e--; /* trailing spaces stay with the words around them */
+        if (mixed) {
+            struct text_font *fb = text_font_fallback(p->e, p->st->px, p->st->bold);
+            bool covers = fb != NULL;
+            for (int k = s; k < e && covers; k++) {
+                if (!U16_IS_TRAIL(p->text[k]) && !u_isUWhiteSpace(p->text[k]))
+                    covers = TTF_GlyphIsProvided32(fb->ttf, p->text[k]);
+            }
+            for (int k = s; covers && k < e; k++) {
+                if (p->units[k].font) {
+                    p->units[k].font = fb;
+                    p->units[k].script = p->e->fallback;
+                }
+            }
+        }
+        i = e > s ? e : s + 1;
+    }
+
     /* Runs: maximal spans of one (level, font, script); bidi controls join any run. */
     p->runs = malloc(sizeof(*p->runs) * (size_t)(p->len + 1));
     if (!p->runs) {

@@ -1,0 +1,233 @@
+/* Unit tests for the text engine: itemization, font fallback, bidi order, line breaking, and
+ * LTR isolation of phone numbers in RTL text. Uses the real fonts and ICU data.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <unicode/ubrk.h>
+#include <unicode/ustring.h>
+
+#include "openline/i18n.h"
+#include "openline/text.h"
+
+static struct text_engine *eng;
+static struct i18n *langs;
+
+static int setup(void **state)
+{
+    char err[512];
+    (void)state;
+    if (i18n_load(&langs, "locales", err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    if (text_engine_alloc(&eng, "assets/fonts.ini", err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    text_engine_free(eng);
+    i18n_free(langs);
+    return 0;
+}
+
+static const struct lang *L(const char *code)
+{
+    const struct lang *l = i18n_find(langs, code);
+    if (!l)
+        fail_msg("language %s missing", code);
+    return l;
+}
+
+static const struct text_layout *lay(const char *code, const char *text, int width)
+{
+    struct text_style st = {L(code), 32, false, width, TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(eng, text, &st);
+    assert_non_null(l);
+    return l;
+}
+
+/* The piece whose text is s, or NULL. */
+static const struct text_piece *piece(const struct text_layout *l, const char *s)
+{
+    for (int i = 0; i < l->n_pieces; i++) {
+        if (!strcmp(l->pieces[i].utf8, s))
+            return &l->pieces[i];
+    }
+    return NULL;
+}
+
+static void test_isolate(void **state)
+{
+    (void)state;
+    char *s = text_isolate_ltr("اتصل بالرقم 1-888-373-7888 أو زر example.org/help.");
+    assert_non_null(strstr(s, "\u20661-888-373-7888\u2069"));
+    assert_non_null(strstr(s, "\u2066example.org/help\u2069."));
+    free(s);
+    s = text_isolate_ltr("info@example.org");
+    assert_string_equal(s, "\u2066info@example.org\u2069");
+    free(s);
+    s = text_isolate_ltr("لا أرقام هنا");
+    assert_string_equal(s, "لا أرقام هنا");
+    free(s);
+}
+
+/* A phone number inside Arabic and Urdu keeps its order, as one left-to-right run in one
+ * font. */
+static void test_phone_in_rtl(void **state)
+{
+    (void)state;
+    static const char *const texts[][2] = {
+        {"ar", "اتصل بالرقم 1-888-373-7888 في أي وقت."},
+        {"ur", "کسی بھی وقت 1-888-373-7888 پر کال کریں۔"},
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        const struct text_layout *l = lay(texts[i][0], texts[i][1], 0);
+        assert_int_equal(l->missing, 0);
+        const struct text_piece *p = piece(l, "1-888-373-7888");
+        if (!p)
+            fail_msg("%s: the number is split or reordered", texts[i][0]);
+        assert_false(p->rtl);
+        /* Naskh lacks "-": the whole number moves to one fallback font, never mixed */
+        if (!strcmp(texts[i][0], "ar"))
+            assert_string_equal(text_font_file(p->font), "NotoSans-Regular.ttf");
+        /* The number sits between the Arabic words, left of the first word (RTL order). */
+        int first_arabic_x = -1;
+        for (int k = 0; k < l->n_pieces; k++) {
+            if (l->pieces[k].rtl && l->pieces[k].x > first_arabic_x)
+                first_arabic_x = l->pieces[k].x;
+        }
+        assert_true(p->x < first_arabic_x);
+    }
+}
+
+/* Digits and Latin inside Thai, Ethiopic, Khmer and Myanmar fall back to Noto Sans. */
+static void test_fallback_digits(void **state)
+{
+    (void)state;
+    static const char *const texts[][2] = {
+        {"th", "โทร 1-888-373-7888 ฟรี"},
+        {"am", "ወደ 1-888-373-7888 ይደውሉ።"},
+        {"km", "ហៅទៅលេខ 1-888-373-7888 ឥតគិតថ្លៃ"},
+        {"my", "1-888-373-7888 ကို ဖုန်းဆက်ပါ။"},
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        const struct text_layout *l = lay(texts[i][0], texts[i][1], 0);
+        if (l->missing)
+            fail_msg("%s: %u characters without a font", texts[i][0], l->missing);
+        bool found = false;
+        for (int k = 0; k < l->n_pieces; k++) {
+            if (strstr(l->pieces[k].utf8, "888")) {
+                found = true;
+                assert_string_equal(text_font_file(l->pieces[k].font), "NotoSans-Regular.ttf");
+            }
+        }
+        assert_true(found);
+    }
+}
+
+/* Chinese: the CJK font has its own digits; nothing may be a box. */
+static void test_cjk(void **state)
+{
+    (void)state;
+    const struct text_layout *l = lay("zh-Hans", "请拨打1-888-373-7888，免费。", 0);
+    assert_int_equal(l->missing, 0);
+    assert_int_equal(l->n_lines, 1);
+}
+
+static void test_script_runs(void **state)
+{
+    (void)state;
+    const struct text_layout *l = lay("hi", "यह हिंदी है और English भी।", 0);
+    assert_int_equal(l->missing, 0);
+    bool deva = false, latn = false;
+    for (int k = 0; k < l->n_pieces; k++) {
+        deva |= !strcmp(l->pieces[k].script, "Deva");
+        latn |= !strcmp(l->pieces[k].script, "Latn") && strstr(l->pieces[k].utf8, "English");
+    }
+    assert_true(deva);
+    assert_true(latn);
+}
+
+/* Thai has no spaces between words: lines must break at ICU's dictionary opportunities, never
+ * inside a word or a cluster. */
+static void test_thai_breaks(void **state)
+{
+    (void)state;
+    const char *text = "ลูกจ้างทุกคนมีสิทธิได้รับค่าจ้างเต็มจำนวนและตรงเวลาและมีสิทธิพักผ่อน"
+                       "นายจ้างไม่มีสิทธิเก็บหนังสือเดินทางของคุณไว้";
+    const struct text_layout *l = lay("th", text, 300);
+    assert_true(l->n_lines >= 3);
+    assert_false(l->overflow);
+    UChar u[512];
+    int32_t n = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(u, 512, &n, text, -1, &st);
+    UBreakIterator *bi = ubrk_open(UBRK_LINE, "th", u, n, &st);
+    assert_true(U_SUCCESS(st));
+    for (int i = 0; i < l->n_lines; i++) {
+        assert_true(l->lines[i].w <= 300);
+        if (i > 0)
+            assert_true(ubrk_isBoundary(bi, l->lines[i].start));
+    }
+    ubrk_close(bi);
+}
+
+static void test_wrap_width(void **state)
+{
+    (void)state;
+    const struct text_layout *l =
+        lay("en", "Your passport and ID card belong to you. Your employer may not keep them.", 260);
+    assert_true(l->n_lines >= 3);
+    for (int i = 0; i < l->n_lines; i++)
+        assert_true(l->lines[i].w <= 260);
+    assert_int_equal(l->w, 260);
+    /* RTL paragraphs align to the right edge */
+    l = lay("ar", "جواز سفرك ملك لك. لا يحق لصاحب العمل الاحتفاظ به.", 260);
+    for (int i = 0; i < l->n_lines; i++)
+        assert_int_equal(l->lines[i].x + l->lines[i].w, 260);
+}
+
+static void test_cache(void **state)
+{
+    (void)state;
+    const struct text_layout *a = lay("en", "Cached text", 0);
+    const struct text_layout *b = lay("en", "Cached text", 0);
+    assert_ptr_equal(a, b);
+    const struct text_layout *c = lay("en", "Cached text", 100);
+    assert_ptr_not_equal(a, c);
+}
+
+static void test_line_heights(void **state)
+{
+    (void)state;
+    int latn = text_line_height(eng, L("en"), 32, false);
+    int mymr = text_line_height(eng, L("my"), 32, false);
+    int nast = text_line_height(eng, L("ur"), 32, false);
+    /* Myanmar and Nastaliq need 1.6-1.8 times the Latin line height (DESIGN.md 4) */
+    assert_true(mymr * 10 >= latn * 15);
+    assert_true(nast * 10 >= latn * 15);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_isolate),         cmocka_unit_test(test_phone_in_rtl),
+        cmocka_unit_test(test_fallback_digits), cmocka_unit_test(test_cjk),
+        cmocka_unit_test(test_script_runs),
+        cmocka_unit_test(test_thai_breaks),     cmocka_unit_test(test_wrap_width),
+        cmocka_unit_test(test_cache),           cmocka_unit_test(test_line_heights),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
