@@ -28,11 +28,17 @@ int kiosk_cmd_run(int argc, char **argv)
     static const char usage[] =
         "openline [run] [--config FILE] [--kiosk | --windowed] [--size WxH]";
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"kiosk", no_argument, NULL, 'k'},
-        {"windowed", no_argument, NULL, 'w'},     {"size", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"kiosk", no_argument, NULL, 'k'},
+        {"windowed", no_argument, NULL, 'w'},
+        {"size", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {"start", required_argument, NULL, 'S'},
+        {"first-frame-exit", no_argument, NULL, 'F'},
+        {NULL, 0, NULL, 0},
     };
-    const char *config = NULL;
+    const char *config = NULL, *start = NULL;
+    bool first_frame_exit = false;
     int fullscreen = -1, w = 0, h = 0, c;
     struct kiosk k;
     struct ui *ui = NULL;
@@ -52,6 +58,12 @@ int kiosk_cmd_run(int argc, char **argv)
         case 's':
             if (kiosk_parse_size(optarg, &w, &h))
                 return bad_usage(usage);
+            break;
+        case 'S': /* developer options: benchmarks and demos */
+            start = optarg;
+            break;
+        case 'F':
+            first_frame_exit = true;
             break;
         case 'h':
             printf("usage: %s\n", usage);
@@ -74,6 +86,8 @@ int kiosk_cmd_run(int argc, char **argv)
         .w = w,
         .h = h,
         .fullscreen = fullscreen < 0 ? k.cfg.display.fullscreen : fullscreen,
+        .start = start,
+        .first_frame_exit = first_frame_exit,
     };
     if (ui_alloc(&ui, &o, err, sizeof(err))) {
         fprintf(stderr, "openline: %s\n", err);

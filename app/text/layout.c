@@ -496,8 +496,16 @@ static int break_lines(struct para *p, struct out *o)
         rc = ENOMEM;
         goto out;
     }
+    /* No break inside a phone number or an address: "+1 555 0100" stays on one line. */
+    int32_t keep[2 * 16];
+    int n_keep = text_ltr_spans(p->text, p->len, keep, 16);
     int prev = ubrk_first(bi);
-    for (int b = ubrk_next(bi); b != UBRK_DONE; prev = b, b = ubrk_next(bi)) {
+    for (int b = ubrk_next(bi); b != UBRK_DONE; b = ubrk_next(bi)) {
+        bool inside = false;
+        for (int k = 0; k < n_keep && !inside; k++)
+            inside = b > keep[2 * k] && b < keep[2 * k + 1];
+        if (inside)
+            continue;
         int status = ubrk_getRuleStatus(bi);
         int t = trim_end(p->text, prev, b);
         brk[n] = b;
@@ -505,6 +513,7 @@ static int break_lines(struct para *p, struct out *o)
         full[n] = t < b ? measure_span(p, prev, b) : trim[n];
         hard[n] = status >= UBRK_LINE_HARD && status < UBRK_LINE_HARD_LIMIT && b < p->len;
         n++;
+        prev = b;
     }
     int line_start = 0, first = 0; /* the line begins at segment `first` */
     while (first < n) {

@@ -4,6 +4,7 @@
 #define OPENLINE_TEXT_INT_H
 
 #include <SDL_ttf.h>
+#include <unicode/utypes.h>
 
 #include "openline/text.h"
 
@@ -63,6 +64,11 @@ struct text_font *text_font_fallback(struct text_engine *e, int px, bool bold);
 
 /* Set script and direction on f before shaping (SDL_ttf shapes correctly only with both). */
 void text_font_prepare(struct text_font *f, const char *script, bool rtl);
+
+/* Find phone numbers, web and e-mail addresses in text: up to max [start, end) pairs of UTF-16
+ * offsets into spans (2 * max entries). They are isolated in RTL text and never broken across
+ * lines. UI thread only. Returns the number found. */
+int text_ltr_spans(const UChar *text, int32_t len, int32_t *spans, int max);
 
 /* Lay out without caching; the caller owns the result (text_layout_free). */
 struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,

@@ -32,14 +32,19 @@ static const struct ui_screen *const screens[] = {
     &ui_screen_page,    &ui_screen_call_info, &ui_screen_idle_warning,
 };
 
+const struct ui_screen *ui_screen_by_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof(screens) / sizeof(screens[0]); i++) {
+        if (!strcmp(screens[i]->name, name))
+            return screens[i];
+    }
+    return NULL;
+}
+
 int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char *page,
                 const char *out_png, char *err, size_t errlen)
 {
-    const struct ui_screen *to = NULL;
-    for (size_t i = 0; i < sizeof(screens) / sizeof(screens[0]); i++) {
-        if (!strcmp(screens[i]->name, screen))
-            to = screens[i];
-    }
+    const struct ui_screen *to = ui_screen_by_name(screen);
     if (!to) {
         snprintf(err, errlen,
                  "unknown screen '%s'; accepted: attract, language, home, page, call-info, "

@@ -177,6 +177,7 @@ struct ui {
 
     bool dirty;
     bool relayout;
+    bool first_frame_exit;
     bool quit;
     uint64_t wake_ms; /* next tick wanted, 0: none */
     uint64_t frames;
@@ -208,6 +209,9 @@ extern const struct ui_screen ui_screen_home;
 extern const struct ui_screen ui_screen_page;
 extern const struct ui_screen ui_screen_call_info;
 extern const struct ui_screen ui_screen_idle_warning;
+
+/* The screen called name (attract, language, home, page, call-info, idle-warning), or NULL. */
+const struct ui_screen *ui_screen_by_name(const char *name);
 
 /* The one function that switches screens. A modal screen keeps the current one below it. */
 void ui_switch(struct ui *ui, const struct ui_screen *to);

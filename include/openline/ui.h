@@ -17,10 +17,12 @@ struct ui_opts {
     struct i18n *i18n;
     struct content *content;
     struct text_engine *text;
-    const char *data_dir; /* holds assets/ */
-    int w, h;             /* window size; 0: from the configuration */
-    bool fullscreen;      /* kiosk mode: fullscreen, no cursor, close ignored */
-    bool headless;        /* offscreen video driver, software renderer (snapshot, play) */
+    const char *data_dir;  /* holds assets/ */
+    int w, h;              /* window size; 0: from the configuration */
+    bool fullscreen;       /* kiosk mode: fullscreen, no cursor, close ignored */
+    bool headless;         /* offscreen video driver, software renderer (snapshot, play) */
+    const char *start;     /* benchmarks and demos: start on this screen (NULL: attract) */
+    bool first_frame_exit; /* benchmarks: print the time from exec to the first frame, exit */
 };
 
 /* Start SDL video and create the window and renderer. On failure returns an errno value and a

@@ -78,12 +78,11 @@ static void check_one(const char *msgid, const char *msgstr, void *arg)
     placeholders(msgid, a, sizeof(a));
     placeholders(msgstr, b, sizeof(b));
     if (strcmp(a, b)) {
-        fprintf(stderr, "%s: placeholders differ: '%s' has %s, translation has %s\n",
-                w->lang->code, msgid, a, b);
+        fprintf(stderr, "%s: placeholders differ: '%s' has %s, translation has %s\n", w->lang->code,
+                msgid, a, b);
         w->bad++;
     }
-    struct content_vars v = {"Example Helpline", "+1 555 0100", "+1 555 0101",
-                             "help.example.org"};
+    struct content_vars v = {"Example Helpline", "+1 555 0100", "+1 555 0101", "help.example.org"};
     char *text = content_expand(msgstr, &v);
     if (!text)
         return;
@@ -91,7 +90,9 @@ static void check_one(const char *msgid, const char *msgstr, void *arg)
     const struct text_layout *l = text_layout_get(eng, text, &st);
     if (!l || l->missing || l->overflow) {
         fprintf(stderr, "%s: %s: '%s'\n", w->lang->code,
-                !l ? "no layout" : l->missing ? "characters without a font" : "overflows 900 px",
+                !l           ? "no layout"
+                : l->missing ? "characters without a font"
+                             : "overflows 900 px",
                 text);
         w->bad++;
     }

@@ -199,6 +199,29 @@ static void test_wrap_width(void **state)
         assert_int_equal(l->lines[i].x + l->lines[i].w, 260);
 }
 
+/* A phone number or address is never broken across lines, in any script. */
+static void test_numbers_unbroken(void **state)
+{
+    (void)state;
+    static const char *const texts[][2] = {
+        {"en", "If calling here is not safe, call +1 555 0100 from another phone or visit "
+               "help.example.org."},
+        {"th", "ถ้าโทรจากที่นี่ไม่ปลอดภัย โทร +1 555 0100 จากโทรศัพท์เครื่องอื่น"},
+        {"km", "ហៅទៅលេខ +1 555 0100 ពីទូរស័ព្ទផ្សេង ឬចូលមើល help.example.org"},
+        {"ar", "اتصل بالرقم +1 555 0100 من هاتف آخر أو زر help.example.org."},
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        for (int width = 200; width <= 640; width += 40) {
+            const struct text_layout *l = lay(texts[i][0], texts[i][1], width);
+            bool whole = false;
+            for (int k = 0; k < l->n_pieces; k++)
+                whole |= strstr(l->pieces[k].utf8, "+1 555 0100") != NULL;
+            if (!whole)
+                fail_msg("%s at %d px: the number is broken", texts[i][0], width);
+        }
+    }
+}
+
 static void test_cache(void **state)
 {
     (void)state;
@@ -225,8 +248,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_isolate),         cmocka_unit_test(test_phone_in_rtl),
         cmocka_unit_test(test_fallback_digits), cmocka_unit_test(test_cjk),
-        cmocka_unit_test(test_script_runs),
-        cmocka_unit_test(test_thai_breaks),     cmocka_unit_test(test_wrap_width),
+        cmocka_unit_test(test_script_runs),     cmocka_unit_test(test_thai_breaks),
+        cmocka_unit_test(test_wrap_width),      cmocka_unit_test(test_numbers_unbroken),
         cmocka_unit_test(test_cache),           cmocka_unit_test(test_line_heights),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
