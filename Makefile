@@ -162,7 +162,7 @@ check-flow check-ui check-i18n: check-%: all
 	$(Q)tools/run-tests.sh $*
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BINS)
 	$(Q)tests/bench/run.sh
 
 lint:

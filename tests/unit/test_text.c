@@ -113,6 +113,64 @@ static void test_phone_in_rtl(void **state)
 }
 
 /* Digits and Latin inside Thai, Ethiopic, Khmer and Myanmar fall back to Noto Sans. */
+/* The pixels of the number inside right-to-left text are exactly those of the number drawn on
+ * its own, left to right: its order survives the bidi algorithm, whatever the eye reads. */
+static void test_phone_pixels(void **state)
+{
+    (void)state;
+    static const char *const texts[][2] = {
+        {"ar", "اتصل بالرقم +1 555 0100 من هاتف آخر."},
+        {"ur", "کسی دوسرے فون سے +1 555 0100 پر کال کریں۔"},
+        {"fa", "با شماره +1 555 0100 تماس بگیرید."},
+    };
+    const char *number = "+1 555 0100";
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        const struct text_layout *l = lay(texts[i][0], texts[i][1], 0);
+        /* the number on its own: one left-to-right run in the same font */
+        struct text_style st = {L(texts[i][0]), 32, false, 0, TEXT_ALIGN_START};
+        const struct text_layout *alone = text_layout_get(eng, number, &st);
+        const struct text_piece *p = piece(l, number);
+        if (!p)
+            fail_msg("%s: the number is not one run", texts[i][0]);
+        assert_int_equal(alone->n_pieces, 1);
+        const struct text_piece *q = &alone->pieces[0];
+        assert_false(p->rtl);
+        assert_false(q->rtl); /* shaped left to right, so the reference itself is in order */
+        /* the same font and size on both sides */
+        assert_string_equal(text_font_file(p->font), text_font_file(q->font));
+        /* Both layouts on one white surface (software renderer, no display), one under the
+         * other; then compare the piece's rectangle with the number's. */
+        int w = l->w > alone->w ? l->w : alone->w, h = l->h + alone->h;
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        assert_non_null(s);
+        SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+        assert_non_null(r);
+        SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+        SDL_RenderClear(r);
+        text_layout_draw(eng, r, l, 0, 0, (SDL_Color){0, 0, 0, 255});
+        text_layout_draw(eng, r, alone, 0, l->h, (SDL_Color){0, 0, 0, 255});
+        SDL_RenderPresent(r);
+        int diff = 0, ink = 0;
+        Uint32 *px = s->pixels;
+        int stride = s->pitch / 4;
+        for (int y = 0; y < p->h; y++) {
+            for (int x = 0; x < p->w; x++) {
+                Uint32 pa = px[(p->y + y) * stride + p->x + x];
+                Uint32 pb = px[(l->h + q->y + y) * stride + q->x + x];
+                diff += pa != pb;
+                ink += pb != 0xffffffffu;
+            }
+        }
+        text_engine_flush(eng); /* the textures belong to this renderer */
+        SDL_DestroyRenderer(r);
+        SDL_FreeSurface(s);
+        assert_true(ink > 100); /* something was drawn */
+        if (diff)
+            fail_msg("%s: %d pixels of the number differ from its left-to-right rendering",
+                     texts[i][0], diff);
+    }
+}
+
 static void test_fallback_digits(void **state)
 {
     (void)state;
@@ -246,11 +304,17 @@ static void test_line_heights(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_isolate),         cmocka_unit_test(test_phone_in_rtl),
-        cmocka_unit_test(test_fallback_digits), cmocka_unit_test(test_cjk),
-        cmocka_unit_test(test_script_runs),     cmocka_unit_test(test_thai_breaks),
-        cmocka_unit_test(test_wrap_width),      cmocka_unit_test(test_numbers_unbroken),
-        cmocka_unit_test(test_cache),           cmocka_unit_test(test_line_heights),
+        cmocka_unit_test(test_isolate),
+        cmocka_unit_test(test_phone_in_rtl),
+        cmocka_unit_test(test_phone_pixels),
+        cmocka_unit_test(test_fallback_digits),
+        cmocka_unit_test(test_cjk),
+        cmocka_unit_test(test_script_runs),
+        cmocka_unit_test(test_thai_breaks),
+        cmocka_unit_test(test_wrap_width),
+        cmocka_unit_test(test_numbers_unbroken),
+        cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_line_heights),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
