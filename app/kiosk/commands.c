@@ -184,6 +184,89 @@ int kiosk_cmd_snapshot(int argc, char **argv)
     return rc;
 }
 
+/* Every screen and every page in every enabled language through the snapshot's layout check,
+ * in one process. */
+int kiosk_cmd_check_layout(int argc, char **argv)
+{
+    static const char usage[] =
+        "openline check-layout [--size WxH] [--config FILE] [--out-dir DIR]";
+    static const struct option opts[] = {
+        {"size", required_argument, NULL, 's'},
+        {"config", required_argument, NULL, 'c'},
+        {"out-dir", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static const char *const screens[] = {"attract", "language",  "home",
+                                          "page",    "call-info", "idle-warning"};
+    const char *config = NULL, *dir = NULL;
+    int w = 1920, h = 1080, c, bad = 0, n = 0;
+    struct kiosk k;
+    struct ui *ui = NULL;
+    char err[1024], png[PATH_MAX];
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config = optarg;
+            break;
+        case 'o':
+            dir = optarg;
+            break;
+        case 's':
+            if (kiosk_parse_size(optarg, &w, &h))
+                return bad_usage(usage);
+            break;
+        case 'h':
+            printf("usage: %s\n", usage);
+            return 0;
+        default:
+            return bad_usage(usage);
+        }
+    }
+    if (optind < argc)
+        return bad_usage(usage);
+    int rc = kiosk_open(&k, config, true);
+    if (!rc)
+        rc = headless_ui(&k, w, h, &ui);
+    for (unsigned li = 0; !rc && li < i18n_count(k.i18n); li++) {
+        const struct lang *l = i18n_at(k.i18n, li);
+        if (k.cfg.kiosk.n_languages) {
+            bool enabled = false;
+            for (unsigned i = 0; i < k.cfg.kiosk.n_languages; i++)
+                enabled |= !strcmp(k.cfg.kiosk.languages[i], l->code);
+            if (!enabled)
+                continue;
+        }
+        for (size_t si = 0; si < sizeof(screens) / sizeof(screens[0]); si++) {
+            bool pages = !strcmp(screens[si], "page");
+            size_t np = pages ? content_count(k.content) : 1;
+            for (size_t pi = 0; pi < np; pi++) {
+                const char *page = pages ? content_at(k.content, pi)->id : NULL;
+                if (dir)
+                    snprintf(png, sizeof(png), "%s/%s-%s%s%s-%dx%d.png", dir, l->code, screens[si],
+                             page ? "-" : "", page ? page : "", w, h);
+                int r =
+                    ui_snapshot(ui, screens[si], l->code, page, dir ? png : NULL, err, sizeof(err));
+                n++;
+                if (r == 3) {
+                    bad++;
+                } else if (r) {
+                    fprintf(stderr, "openline: %s\n", err);
+                    rc = r;
+                    break;
+                }
+            }
+        }
+    }
+    if (!rc)
+        printf("check-layout %dx%d: %d screen(s) checked, %d with problems\n", w, h, n, bad);
+    ui_free(ui);
+    kiosk_close(&k);
+    SDL_Quit();
+    return rc ? rc : bad ? KIOSK_EXIT_FAIL : 0;
+}
+
 int kiosk_cmd_play(int argc, char **argv)
 {
     static const char usage[] =

@@ -43,11 +43,13 @@ void kiosk_data_dir(const struct config *cfg, char *dir, size_t len);
 int kiosk_cmd_run(int argc, char **argv);
 int kiosk_cmd_snapshot(int argc, char **argv);
 int kiosk_cmd_play(int argc, char **argv);
+int kiosk_cmd_check_layout(int argc, char **argv);
 int kiosk_cmd_self_test(int argc, char **argv);
 int kiosk_cmd_render(int argc, char **argv);
 int kiosk_cmd_pot_content(int argc, char **argv);
 int kiosk_cmd_i18n_report(int argc, char **argv);
 int kiosk_cmd_config_reference(int argc, char **argv);
+int kiosk_cmd_call(int argc, char **argv);
 
 /* Parse "WxH". Returns 0 or EINVAL. */
 int kiosk_parse_size(const char *s, int *w, int *h);

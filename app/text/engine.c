@@ -326,18 +326,32 @@ int text_engine_check_fonts(struct text_engine *e, const struct lang *const *lan
     return 0;
 }
 
+void text_line_metrics_add(struct text_line_metrics *m, const struct text_font *f)
+{
+    int asc = TTF_FontAscent(f->ttf), desc = -TTF_FontDescent(f->ttf);
+    int skip = (int)(TTF_FontLineSkip(f->ttf) * f->line_height + 0.5f);
+    m->asc = SDL_max(m->asc, asc);
+    m->desc = SDL_max(m->desc, desc);
+    m->skip = SDL_max(m->skip, skip);
+}
+
+int text_line_metrics_height(const struct text_line_metrics *m)
+{
+    return SDL_max(m->skip, m->asc + m->desc);
+}
+
 int text_line_height(struct text_engine *e, const struct lang *lang, int px, bool bold)
 {
+    /* The same rule as a laid-out line: the language's font and the fallback font (digits,
+     * Latin) may both be on it. */
+    struct text_line_metrics m = {0};
     struct text_font *f = lang ? text_font_for(e, lang, lang->script, px, bold) : NULL;
     struct text_font *fb = text_font_fallback(e, px, bold);
-    int h = 0;
     if (f)
-        h = (int)(TTF_FontLineSkip(f->ttf) * f->line_height + 0.5f);
-    if (fb) {
-        int hb = (int)(TTF_FontLineSkip(fb->ttf) * fb->line_height + 0.5f);
-        if (hb > h)
-            h = hb;
-    }
+        text_line_metrics_add(&m, f);
+    if (fb)
+        text_line_metrics_add(&m, fb);
+    int h = text_line_metrics_height(&m);
     return h ? h : px;
 }
 

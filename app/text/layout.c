@@ -400,18 +400,11 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
         lang ? text_font_for(p->e, lang, lang->script, p->st->px, p->st->bold) : NULL;
     if (!base)
         base = text_font_fallback(p->e, p->st->px, p->st->bold);
-    int asc = TTF_FontAscent(base->ttf), desc = -TTF_FontDescent(base->ttf);
-    int lh = (int)(TTF_FontLineSkip(base->ttf) * base->line_height + 0.5f);
-    for (int i = first; i < o->n_pieces; i++) {
-        struct text_font *f = o->pieces[i].font;
-        int fa = TTF_FontAscent(f->ttf), fd = -TTF_FontDescent(f->ttf);
-        int fl = (int)(TTF_FontLineSkip(f->ttf) * f->line_height + 0.5f);
-        asc = fa > asc ? fa : asc;
-        desc = fd > desc ? fd : desc;
-        lh = fl > lh ? fl : lh;
-    }
-    if (lh < asc + desc)
-        lh = asc + desc;
+    struct text_line_metrics lm = {0};
+    text_line_metrics_add(&lm, base);
+    for (int i = first; i < o->n_pieces; i++)
+        text_line_metrics_add(&lm, o->pieces[i].font);
+    int lh = text_line_metrics_height(&lm), asc = lm.asc, desc = lm.desc;
     int baseline = o->y + (lh - asc - desc) / 2 + asc;
     for (int i = first; i < o->n_pieces; i++) {
         struct text_piece *pc = &o->pieces[i];
@@ -428,15 +421,6 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
                              .end = b};
     o->y += lh;
     return 0;
-}
-
-static void pop_line(struct out *o)
-{
-    struct text_line *ln = &o->lines[--o->n_lines];
-    for (int i = ln->first; i < ln->first + ln->n; i++)
-        free(o->pieces[i].utf8);
-    o->n_pieces = ln->first;
-    o->y = ln->y;
 }
 
 /* A segment wider than the line: break it between grapheme clusters. Emits every full line and
@@ -470,7 +454,7 @@ static int break_clusters(struct para *p, struct out *o, int line_start, int a, 
 }
 
 /* Break one paragraph into lines at ICU line-break opportunities: greedy on segment widths,
- * then each line is shaped whole and, if rounding made it too wide, given one segment less. */
+ * then each line's end is settled on its width shaped whole. */
 static int break_lines(struct para *p, struct out *o)
 {
     UErrorCode st = U_ZERO_ERROR;
@@ -554,14 +538,16 @@ static int break_lines(struct para *p, struct out *o)
             first++;
             continue;
         }
-        for (;;) {
-            if ((rc = emit_line(p, o, line_start, brk[last])))
-                goto out;
-            if (o->lines[o->n_lines - 1].w <= maxw || last == first)
-                break;
-            pop_line(o); /* shaped whole, the line came out wider: one segment less */
+        /* Segment widths are an estimate: shaped whole, a line can come out wider (rounding) or,
+         * in joined scripts such as Nastaliq, narrower. Settle on the real width. */
+        while (last > first &&
+               measure_span(p, line_start, trim_end(p->text, line_start, brk[last])) > maxw)
             last--;
-        }
+        while (last + 1 < n && !hard[last] &&
+               measure_span(p, line_start, trim_end(p->text, line_start, brk[last + 1])) <= maxw)
+            last++;
+        if ((rc = emit_line(p, o, line_start, brk[last])))
+            goto out;
         line_start = brk[last];
         first = last + 1;
     }

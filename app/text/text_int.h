@@ -62,6 +62,13 @@ struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, 
 /* The last-resort font (the fallback script's) at px. */
 struct text_font *text_font_fallback(struct text_engine *e, int px, bool bold);
 
+/* Vertical metrics of a line: the largest ascent, descent and line skip of its fonts. */
+struct text_line_metrics {
+    int asc, desc, skip;
+};
+void text_line_metrics_add(struct text_line_metrics *m, const struct text_font *f);
+int text_line_metrics_height(const struct text_line_metrics *m);
+
 /* Set script and direction on f before shaping (SDL_ttf shapes correctly only with both). */
 void text_font_prepare(struct text_font *f, const char *script, bool rtl);
 

@@ -321,7 +321,9 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
         struct text_style one = {w->label_lang, m->body_px, true, 0, TEXT_ALIGN_START};
         const struct text_layout *probe = text_layout_get(ui->text, w->label, &one);
         int lw = inner.w - (icon ? icon + pad : 0);
-        int group = (icon ? icon + pad : 0) + (probe && probe->ink_w < lw ? probe->ink_w : lw);
+        /* a little slack: a line measured whole may round a pixel wider than its parts */
+        int need = probe ? probe->ink_w + 4 : lw;
+        int group = (icon ? icon + pad : 0) + (need < lw ? need : lw);
         int x0 = inner.x + (inner.w - group) / 2;
         bool rtl = w->label_lang && w->label_lang->rtl;
         SDL_Rect ir = {rtl ? x0 + group - icon : x0, w->r.y, icon, w->r.h};
@@ -381,6 +383,12 @@ static int label_width(struct ui *ui, const char *label, const struct lang *lang
     return l ? l->ink_w : 0;
 }
 
+int ui_button_h(struct ui *ui, const struct lang *lang)
+{
+    return SDL_max(ui->m.control_h,
+                   text_line_height(ui->text, lang, ui->m.body_px, true) + ui->m.gap / 2);
+}
+
 void ui_exit_add(struct ui *ui)
 {
     if (!ui->exit_rect.w)
@@ -429,10 +437,8 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
     /* Widths from the labels; the exit sits at the end edge, the rest from the start edge. */
     int widths[4], total = 0;
     for (int i = 0; i < n; i++) {
-        int lh = text_line_height(ui->text, items[i].lang, m->body_px, true);
-        if (lh + 4 > h)
-            h = lh + 4; /* tall scripts (Myanmar, Nastaliq) */
-        widths[i] = label_width(ui, items[i].label, items[i].lang) + icon + 3 * m->gap;
+        h = SDL_max(h, ui_button_h(ui, items[i].lang)); /* tall scripts (Myanmar, Nastaliq) */
+        widths[i] = label_width(ui, items[i].label, items[i].lang) + icon + 3 * m->gap + 4;
         if (widths[i] < m->target * 2)
             widths[i] = m->target * 2;
         total += widths[i];

@@ -27,7 +27,8 @@ static void call_info_layout(struct ui *ui)
     char *s = content_expand(ui_tr(ui, N_("Hotline: {hotline}")), &ui->vars);
     util_strlcpy(number_text, s ? s : ui->cfg->organisation.hotline, sizeof(number_text));
     free(s);
-    int nh = m->target * 3 / 2;
+    int nh = SDL_max(m->target * 3 / 2,
+                     text_line_height(ui->text, number_lang, m->title_px, true) + m->gap);
     number_box = (SDL_Rect){m->margin, ui->h - m->margin - nh, ui->w - 2 * m->margin, nh};
     SDL_Rect vp = {0, top, ui->w, number_box.y - m->gap - top};
     if (pg)

@@ -21,7 +21,11 @@ static void home_layout(struct ui *ui)
     int top = ui_bar_layout(ui, UI_BAR_LANGUAGE | UI_BAR_CONTRAST);
     bool rtl = ui_rtl(ui);
 
-    home_title = (SDL_Rect){m->margin, top, ui->w - 2 * m->margin, m->head_px * 2};
+    int title_h =
+        text_line_height(ui->text, ui_tr_lang(ui, N_("Information and help")), m->title_px, true) +
+        m->gap / 2;
+    home_title =
+        (SDL_Rect){m->margin, top, ui->w - 2 * m->margin, SDL_max(m->head_px * 2, title_h)};
     int y0 = home_title.y + home_title.h + m->gap;
     int avail_w = ui->w - 2 * m->margin, avail_h = ui->h - y0 - m->margin;
 

@@ -56,8 +56,14 @@ static void idle_layout(struct ui *ui)
 {
     const struct ui_metrics *m = &ui->m;
     int pw = SDL_min(ui->w - 2 * m->margin, m->body_px * 30);
-    int bh = m->target * 5 / 4;
-    int msg_h = m->body_px * 6;
+    int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, N_("Continue"))));
+    bh = SDL_max(bh, ui_button_h(ui, ui_tr_lang(ui, N_("Exit"))));
+    static const char msg[] = N_("This screen will clear soon, to keep your visit private.");
+    struct text_style st = {ui_tr_lang(ui, msg), m->title_px, false,
+                            SDL_min(ui->w - 2 * m->margin, m->body_px * 30) - 2 * m->margin,
+                            TEXT_ALIGN_CENTER};
+    const struct text_layout *ml = text_layout_get(ui->text, ui_tr(ui, msg), &st);
+    int msg_h = SDL_max(m->body_px * 6, ml ? ml->h : 0);
     int count_h = m->head_px * 2;
     int ph = m->margin * 2 + msg_h + count_h + bh * 2 + m->gap * 3;
     panel = (SDL_Rect){(ui->w - pw) / 2, (ui->h - ph) / 2, pw, ph};
@@ -123,8 +129,9 @@ static void idle_draw(struct ui *ui)
                                               m->body_px, false, msg_box, TEXT_ALIGN_CENTER);
     ui_text_draw(ui, l, msg_box, true, ui->theme.text, "idle message");
     snprintf(buf, sizeof(buf), "%llu", (unsigned long long)shown_seconds);
-    l = ui_text_fit(ui, buf, ui_lang(ui), m->head_px * 3 / 2, m->head_px, true, count_box,
-                    TEXT_ALIGN_CENTER);
+    /* digits in the Latin font: the same shape in every language, and a compact line */
+    l = ui_text_fit(ui, buf, i18n_find(ui->i18n, "en"), m->head_px * 3 / 2, m->head_px, true,
+                    count_box, TEXT_ALIGN_CENTER);
     ui_text_draw(ui, l, count_box, true, ui->theme.text, "idle countdown");
     ui_draw_widgets(ui);
 }

@@ -15,11 +15,18 @@ static void page_layout(struct ui *ui)
     const struct ui_metrics *m = &ui->m;
     const struct content_page *pg = content_at(ui->content, (size_t)SDL_max(0, ui->s.page));
     int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
-    int bh = m->target * 5 / 4;
+    static const char label[] = N_("Talk to someone: free, no name needed");
+    int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, label)));
+    /* A long translation on a narrow screen takes two lines: the button grows with it. */
+    int icon = SDL_min(bh - 2 * m->gap, m->target * 2 / 3);
+    struct text_style st = {ui_tr_lang(ui, label), m->body_px, true,
+                            ui->w - 2 * m->margin - 3 * m->gap - icon, TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, label), &st);
+    if (l && l->h + m->gap > bh)
+        bh = l->h + m->gap;
     SDL_Rect call = {m->margin, ui->h - m->margin - bh, ui->w - 2 * m->margin, bh};
     struct ui_widget *w = ui_widget_add(ui, "call", call, UI_STYLE_BUTTON, UI_ACT_CALL_INFO, 0);
     w->tone = UI_TONE_ACCENT;
-    static const char label[] = N_("Talk to someone: free, no name needed");
     util_strlcpy(w->label, ui_tr(ui, label), sizeof(w->label));
     w->label_lang = ui_tr_lang(ui, label);
     util_strlcpy(w->icon, "call.svg", sizeof(w->icon));

@@ -98,7 +98,7 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
         ui_switch(ui, to);
     }
     ui_draw(ui);
-    int rc = ui_save_png(ui, out_png, err, errlen);
+    int rc = out_png ? ui_save_png(ui, out_png, err, errlen) : 0;
     if (rc)
         return rc;
     for (int i = 0; i < ui->n_problems; i++)

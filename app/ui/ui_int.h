@@ -252,6 +252,8 @@ enum {
     UI_BAR_CONTRAST = 4,
 };
 int ui_bar_layout(struct ui *ui, unsigned flags);
+/* Height of a button whose label is in lang: a touch target, and tall enough for the script. */
+int ui_button_h(struct ui *ui, const struct lang *lang);
 /* Add the quick exit where ui_bar_layout() placed it (the core does this after each layout). */
 void ui_exit_add(struct ui *ui);
 
