@@ -135,6 +135,13 @@ $(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(KIOSK_LIB_OBJS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,$(KIOSK_PKGS) cmocka) $(KIOSK_EXTRA_LIBS)
 
+# Golden-image comparison for the UI suite.
+TEST_BINS += $(BUILD)/tests/pngdiff
+$(BUILD)/tests/pngdiff: $(OBJ)/tests/ui/pngdiff.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,sdl2 SDL2_image)
+
 # ---------------------------------------------------------------------------------------------
 .PHONY: all deps run check check-all check-unit check-flow check-ui check-i18n check-long bench \
 	lint format clean pot po i18n-report FORCE

@@ -1,7 +1,9 @@
 #!/bin/sh
 # UI snapshot tests: every screen at the four reference sizes through `openline snapshot`, whose
 # layout check fails (exit 3) on clipped or overlapping text and on touch targets under 20 mm;
-# and a deliberately broken page, to prove the check can fail.
+# every screen and page in every language through `openline check-layout`; golden images of the
+# language screen and a page in each script; and a deliberately broken page, to prove the check
+# can fail.   tests/ui/run.sh --update-golden   rewrites the golden images (look at them!).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 cd "$(dirname "$0")/../.."
@@ -36,6 +38,43 @@ for size in 1280x720 1920x1080 1080x1920 3840x2160; do
     snap home-ar "$size" --screen home --lang ar
     snap page-ur "$size" --screen page --page rights --lang ur
     snap language-my "$size" --screen language --lang my
+done
+
+# Every screen and every page in every enabled language (the translations included).
+for size in 1280x720 1080x1920 1920x1080 3840x2160; do
+    if msg=$($bin check-layout --config $conf --size "$size" 2>&1); then
+        echo "ok   $(printf '%s' "$msg" | tail -1)"
+    else
+        echo "FAIL check-layout $size"
+        printf '%s\n' "$msg" | sed 's/^/     /' | tail -40
+        failed=1
+    fi
+done
+
+# Golden images: the language screen and one page in each script, looked at when they were
+# made (tests/ui/golden/README); a changed pixel beyond the tolerance fails.
+golden() { # name args...
+    name=$1
+    shift
+    $bin snapshot --config $conf --size 1280x720 --out "$out/golden-$name.png" "$@" 2>/dev/null
+    if [ "$update" = 1 ]; then
+        cp "$out/golden-$name.png" "tests/ui/golden/$name.png"
+        echo "updated tests/ui/golden/$name.png"
+    elif [ ! -f "tests/ui/golden/$name.png" ]; then
+        echo "FAIL no golden image tests/ui/golden/$name.png (tests/ui/run.sh --update-golden)"
+        failed=1
+    elif r=$(build/tests/pngdiff "tests/ui/golden/$name.png" "$out/golden-$name.png"); then
+        echo "ok   golden $r"
+    else
+        echo "FAIL golden $r"
+        failed=1
+    fi
+}
+update=0
+[ "${1:-}" = --update-golden ] && update=1
+golden language --screen language
+for l in en ru ar ur hi bn si ta th my km zh-Hans am; do
+    golden "page-rights-$l" --screen page --page rights --lang "$l"
 done
 
 # The check must catch text that cannot fit: a copy of the data with a tile title far too long.
