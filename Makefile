@@ -75,14 +75,14 @@ KIOSK_OBJS     := $(KIOSK_LIB_OBJS) $(KIOSK_MAIN:%.c=$(OBJ)/%.o)
 $(OBJ)/app/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS))
 $(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS) cmocka)
 
-$(OBJ)/%.o: %.c $(BUILD)/flags
+$(OBJ)/%.o: %.c $(OBJ)/.flags
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS_BASE) $(CFLAGS_BASE) $(CFLAGS_EXTRA) $(DEPFLAGS) -c -o $@ $<
 
-# Rebuild everything when the flags change (sanitizer on/off, optimisation).
-$(BUILD)/flags: FORCE
-	@mkdir -p $(BUILD)
+# Rebuild a tree's objects when its flags change (optimisation, defines).
+$(OBJ)/.flags: FORCE
+	@mkdir -p $(OBJ)
 	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE)' | cmp -s - $@ || echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE)' > $@
 
 $(BUILD)/openline: $(KIOSK_OBJS)

@@ -5,6 +5,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 failed=""
+# Sanitizer builds: library-internal allocations we cannot free (tests/lsan.supp); stop on UB.
+LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export LSAN_OPTIONS UBSAN_OPTIONS
 if [ "${1:-}" = unit ]; then
     shift
     while [ $# -gt 0 ] && [ "$1" != -- ]; do
