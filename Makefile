@@ -37,11 +37,11 @@ WERROR    ?= -Werror
 # Debian packages the project needs to build, run and test. `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config clang-format gettext libgettextpo-dev \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libicu-dev libinih-dev libcmark-dev \
-	libcmocka-dev fonts-noto-core fonts-noto-cjk time procps
+	libcmocka-dev libqrencode-dev fonts-noto-core fonts-noto-cjk time procps xvfb xauth chromium
 
 # Per-module additions (pkg-config names, Debian packages, sources, tests) come from the sections
 # below; keep every program's libraries listed with its sources.
-KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc icu-i18n inih libcmark
+KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc icu-i18n inih libcmark libqrencode
 
 # Recursively expanded on purpose: pkg-config runs when a recipe needs the flags, after `deps`.
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
@@ -143,6 +143,30 @@ $(BUILD)/tests/pngdiff: $(OBJ)/tests/ui/pngdiff.o
 	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,sdl2 SDL2_image)
 
 # ---------------------------------------------------------------------------------------------
+# Installation (used by packaging/debian/rules) and the Debian packages.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/openline \
+		$(DESTDIR)$(SYSCONFDIR)/openline $(DESTDIR)/lib/systemd/system
+	install -m 755 $(ALL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r assets locales $(DESTDIR)$(PREFIX)/share/openline/
+	rm -f $(DESTDIR)$(PREFIX)/share/openline/locales/openline.pot
+	install -m 640 assets/openline.conf.example $(DESTDIR)$(SYSCONFDIR)/openline/openline.conf
+	install -m 644 packaging/systemd/*.service $(DESTDIR)/lib/systemd/system/
+
+deb:
+	$(Q)tools/deps.sh debhelper dpkg-dev fakeroot
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	$(Q)git archive HEAD | tar -x -C $(BUILD)/deb/src
+	$(Q)cp -r packaging/debian $(BUILD)/deb/src/debian
+	$(Q)cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	@ls -1 $(BUILD)/deb/*.deb
+
+# ---------------------------------------------------------------------------------------------
+.PHONY: install deb
 .PHONY: all deps run check check-all check-unit check-flow check-ui check-i18n check-long bench \
 	lint format clean pot po i18n-report FORCE
 

@@ -18,4 +18,12 @@ make run: no display (DISPLAY and WAYLAND_DISPLAY are not set).
 MSG
     exit 1
 fi
-exec build/openline run --config "$conf" $mode
+# The demo hotline (tools/demo-hotline.sh) when the configuration calls it, for this run only.
+demo=0
+if grep -Eq '^[[:space:]]*uri[[:space:]]*=[[:space:]]*sip:[^@]*@127\.0\.0\.1:5070' "$conf"; then
+    tools/demo-hotline.sh start && demo=1
+fi
+build/openline run --config "$conf" $mode
+status=$?
+[ $demo = 1 ] && tools/demo-hotline.sh stop
+exit $status

@@ -10,8 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <unistd.h>
+
 #include "openline/clock.h"
 #include "openline/util.h"
+
+/* After util.h: libre redefines ARRAY_SIZE identically (with #undef). */
+#include <re.h>
 
 enum key_type {
     KEY_STRING,   /* printable text, 1..size-1 bytes */
@@ -24,6 +30,13 @@ enum key_type {
     KEY_PHONE,    /* digits with + - ( ) and spaces */
     KEY_WEB,      /* web address without spaces */
     KEY_PATH,     /* absolute directory path */
+    KEY_FILE,     /* absolute file path (readability is checked where the file is used) */
+    KEY_SIP_URI,  /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
+    KEY_LANG_URI, /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
+    KEY_TRANSPORT, /* udp | tcp | tls */
+    KEY_SRTP,      /* auto | mandatory | off */
+    KEY_DRIVER,    /* portaudio | wav | null */
+    KEY_IP,       /* IPv4 or IPv6 address literal, or "" */
 };
 
 struct key {
@@ -76,11 +89,75 @@ static const struct key keys[] = {
      "a web address without spaces, such as example.org/help, or empty", ""},
     {"paths", "data_dir", KEY_PATH, F(paths.data_dir), 0, 0, false,
      "an absolute directory holding assets/ and locales/", "found next to the program"},
+    {"hotline", "uri", KEY_SIP_URI, F(hotline.uri), 0, 0, false,
+     "a SIP address such as sip:help@pbx.example.org or sips:help@pbx.example.org, or empty "
+     "(no calls; the number is shown instead)",
+     ""},
+    {"hotline", "secondary_uri", KEY_SIP_URI, F(hotline.secondary_uri), 0, 0, false,
+     "a SIP address tried when the primary hotline is busy, unreachable or fails, or empty", ""},
+    {"hotline", "uri.LANG", KEY_LANG_URI, F(hotline.lang_uris), 0, 0, false,
+     "uri.CODE = a SIP address for visitors who chose language CODE (such as uri.ar)",
+     "the primary uri"},
+    {"hotline", "transport", KEY_TRANSPORT, F(hotline.transport), 0, 0, false,
+     "udp, tcp or tls (used when the address names none with ;transport= or sips:)", "udp"},
+    {"hotline", "ca_file", KEY_FILE, F(hotline.ca_file), 0, 0, false,
+     "an absolute path to PEM certificates the TLS server must chain to",
+     "/etc/ssl/certs/ca-certificates.crt"},
+    {"hotline", "srtp", KEY_SRTP, F(hotline.srtp), 0, 0, false,
+     "auto (encrypted media whenever SIP runs over TLS), mandatory or off", "auto"},
+    {"hotline", "allow_plain_rtp", KEY_BOOL, F(hotline.allow_plain_rtp), 0, 1, false,
+     "yes or no: allow unencrypted media with TLS signalling", "no"},
+    {"hotline", "username", KEY_STRING, F(hotline.username), 0, 0, false,
+     "the SIP account's user name for digest authentication, or empty", ""},
+    {"hotline", "password", KEY_STRING, F(hotline.password), 0, 0, false,
+     "the SIP account's password, or empty", ""},
+    {"hotline", "registrar", KEY_SIP_URI, F(hotline.registrar), 0, 0, false,
+     "a SIP address of the registrar such as sip:pbx.example.org, or empty", "the uri's host"},
+    {"hotline", "register", KEY_BOOL, F(hotline.do_register), 0, 1, false,
+     "yes or no: keep the account registered (needs username)", "no"},
+    {"hotline", "register_interval", KEY_DURATION, F(hotline.register_interval_ms), 30000,
+     3600000, false, "a duration from 30s to 1h; refreshed at 90 % of it", "60s"},
+    {"hotline", "no_answer_timeout", KEY_DURATION, F(hotline.no_answer_timeout_ms), 2000, 300000,
+     false, "a duration from 2s to 5m", "45s"},
+    {"hotline", "connect_timeout", KEY_DURATION, F(hotline.connect_timeout_ms), 1000, 30000,
+     false, "a duration from 1s to 30s without any reply before a hotline counts as unreachable",
+     "4s"},
+    {"hotline", "media_timeout", KEY_DURATION, F(hotline.media_timeout_ms), 2000, 60000, false,
+     "a duration from 2s to 60s without media before a call counts as lost", "8s"},
+    {"hotline", "local_address", KEY_IP, F(hotline.local_address), 0, 0, false,
+     "an IP address of this machine to call from, or empty", "the address towards the hotline"},
+    {"hotline", "local_port", KEY_UINT, F(hotline.local_port), 0, 65534, false,
+     "0 (any free port) or the UDP/TCP port SIP is sent from (TLS uses the next one)", "0"},
+    {"hotline", "rtp_port_min", KEY_UINT, F(hotline.rtp_port_min), 1024, 65534, false,
+     "a UDP port, 1024 to 65534", "10000"},
+    {"hotline", "rtp_port_max", KEY_UINT, F(hotline.rtp_port_max), 1025, 65535, false,
+     "a UDP port above rtp_port_min, 1025 to 65535", "20000"},
+    {"hotline", "jitter_buffer", KEY_DURATION, F(hotline.jitter_ms), 10, 500, false,
+     "a duration from 10ms to 500ms of audio kept ahead of the loudspeaker", "20ms"},
+    {"audio", "driver", KEY_DRIVER, F(audio.driver), 0, 0, false,
+     "portaudio, or the test drivers wav and null", "portaudio"},
+    {"audio", "device", KEY_STRING, F(audio.device), 0, 0, false,
+     "part of a PortAudio device name (openline self-test lists them), or empty", "the default"},
+    {"audio", "capture_file", KEY_FILE, F(audio.capture_file), 0, 0, false,
+     "wav driver: an absolute path to a 16-bit PCM WAV the microphone hears", "silence"},
+    {"audio", "playback_file", KEY_FILE, F(audio.playback_file), 0, 0, false,
+     "wav driver: an absolute path the loudspeaker's sound is written to", "discarded"},
+    {"audio", "volume", KEY_UINT, F(audio.volume), 0, 100, false,
+     "loudspeaker volume in percent, 0 to 100 (restored after every call)", "80"},
+    {"audio", "echo_cancel", KEY_BOOL, F(audio.echo_cancel), 0, 1, false, "yes or no", "yes"},
+    {"audio", "noise_suppression", KEY_BOOL, F(audio.noise_suppression), 0, 1, false,
+     "yes or no", "yes"},
+    {"audio", "wav_room_delay", KEY_DURATION, F(audio.wav_room_delay_ms), 0, 500, false,
+     "wav driver: 0 or a delay up to 500ms after which the microphone hears the loudspeaker",
+     "0"},
+    {"audio", "wav_room_attenuation", KEY_UINT, F(audio.wav_room_attenuation_db), 0, 60, false,
+     "wav driver: dB, 0 to 60, the loudspeaker is quieter at the microphone", "10"},
 };
 
 _Static_assert(ARRAY_SIZE(keys) <= ARRAY_SIZE(((struct config *)0)->lines), "lines[] too small");
 
-static const char *const sections[] = {"kiosk", "display", "organisation", "paths"};
+static const char *const sections[] = {"kiosk", "display", "organisation", "paths", "hotline",
+                                       "audio"};
 
 struct parse {
     struct config *cfg;
@@ -92,10 +169,20 @@ struct parse {
     bool failed;
 };
 
+/* "uri.ar" matches the table's "uri.LANG" (KEY_LANG_URI): the part before the dot must match. */
+static bool key_matches(const struct key *k, const char *key)
+{
+    if (k->type != KEY_LANG_URI)
+        return !strcmp(k->name, key);
+    size_t n = strcspn(k->name, ".");
+    return !strncmp(k->name, key, n) && key[n] == '.' && !strcmp(k->name + n, ".LANG") &&
+           key[n + 1];
+}
+
 int config_key_index(const char *section, const char *key)
 {
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, key))
+        if (!strcmp(keys[i].section, section) && key_matches(&keys[i], key))
             return (int)i;
     }
     return -1;
@@ -156,7 +243,43 @@ static bool is_printable_utf8(const char *s)
 }
 
 /* Returns NULL when value is good (and stored), else a short reason. */
-static const char *store_value(struct config *cfg, const struct key *k, const char *value)
+static const char *check_sip_uri(const char *value)
+{
+    struct uri u;
+    struct pl pl;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '"')
+            return "contains spaces or characters not allowed in a SIP address";
+    }
+    if (strncmp(value, "sip:", 4) && strncmp(value, "sips:", 5))
+        return "does not start with sip: or sips:";
+    pl_set_str(&pl, value);
+    if (uri_decode(&u, &pl) || !pl_isset(&u.host))
+        return "not a SIP address with a host";
+    if (strlen(value) >= CONFIG_URI_LEN)
+        return "too long";
+    return NULL;
+}
+
+/* Words of the enum-valued key types, in enum order (config.h). */
+static const char *const transports[] = {"udp", "tcp", "tls"};
+static const char *const srtp_modes[] = {"auto", "mandatory", "off"};
+static const char *const drivers[] = {"portaudio", "wav", "null"};
+
+static const char *store_word(const char *const *words, size_t n, const char *value,
+                              unsigned *dst)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(words[i], value)) {
+            *dst = (unsigned)i;
+            return NULL;
+        }
+    }
+    return "not one of the accepted words";
+}
+
+static const char *store_value(struct config *cfg, const struct key *k, const char *name,
+                               const char *value)
 {
     char *dst = (char *)cfg + k->off;
     switch (k->type) {
@@ -262,11 +385,55 @@ static const char *store_value(struct config *cfg, const struct key *k, const ch
             return "too long";
         return NULL;
     case KEY_PATH:
+    case KEY_FILE:
         if (value[0] != '/')
             return "not an absolute path";
+        if (!is_printable_utf8(value))
+            return "contains control characters";
         if (util_strlcpy(dst, value, k->size))
             return "too long";
         return NULL;
+    case KEY_SIP_URI: {
+        const char *why = *value ? check_sip_uri(value) : NULL;
+        if (why)
+            return why;
+        if (util_strlcpy(dst, value, k->size))
+            return "too long";
+        return NULL;
+    }
+    case KEY_LANG_URI: {
+        const char *lang = strchr(name, '.') + 1;
+        struct config_lang_uri *lu = cfg->hotline.lang_uris;
+        if (!is_lang_code(lang))
+            return "the part after 'uri.' is not a language code";
+        for (unsigned i = 0; i < cfg->hotline.n_lang_uris; i++) {
+            if (!strcmp(lu[i].lang, lang))
+                return "this language already has an address";
+        }
+        if (cfg->hotline.n_lang_uris == CONFIG_MAX_LANGS)
+            return "too many per-language addresses";
+        const char *why = check_sip_uri(value);
+        if (why)
+            return why;
+        lu += cfg->hotline.n_lang_uris++;
+        util_strlcpy(lu->lang, lang, sizeof(lu->lang));
+        util_strlcpy(lu->uri, value, sizeof(lu->uri));
+        return NULL;
+    }
+    case KEY_TRANSPORT:
+        return store_word(transports, ARRAY_SIZE(transports), value, (unsigned *)(void *)dst);
+    case KEY_SRTP:
+        return store_word(srtp_modes, ARRAY_SIZE(srtp_modes), value, (unsigned *)(void *)dst);
+    case KEY_DRIVER:
+        return store_word(drivers, ARRAY_SIZE(drivers), value, (unsigned *)(void *)dst);
+    case KEY_IP: {
+        unsigned char buf[sizeof(struct in6_addr)];
+        if (*value && inet_pton(AF_INET, value, buf) != 1 && inet_pton(AF_INET6, value, buf) != 1)
+            return "not an IPv4 or IPv6 address";
+        if (util_strlcpy(dst, value, k->size))
+            return "too long";
+        return NULL;
+    }
     }
     return "unhandled";
 }
@@ -293,7 +460,9 @@ static int handler(void *user, const char *section, const char *name, const char
 {
     struct parse *p = user;
     if (!known_section(section)) {
-        fail(p, p->line, "unknown section [%s]; accepted: [kiosk], [display], [organisation], [paths]",
+        fail(p, p->line,
+             "unknown section [%s]; accepted: [kiosk], [display], [organisation], [paths], "
+             "[hotline], [audio]",
              section);
         return 0;
     }
@@ -305,13 +474,15 @@ static int handler(void *user, const char *section, const char *name, const char
              list);
         return 0;
     }
-    if (p->cfg->lines[i]) {
+    /* uri.LANG keys share one line slot (the first); store_value() refuses a language twice. */
+    if (p->cfg->lines[i] && keys[i].type != KEY_LANG_URI) {
         fail(p, p->line, "[%s] %s is set twice (first on line %u); accepted: one value", section,
              name, p->cfg->lines[i]);
         return 0;
     }
-    p->cfg->lines[i] = p->line;
-    const char *why = store_value(p->cfg, &keys[i], value);
+    if (!p->cfg->lines[i])
+        p->cfg->lines[i] = p->line;
+    const char *why = store_value(p->cfg, &keys[i], name, value);
     if (why) {
         fail(p, p->line, "[%s] %s = '%s': %s; accepted: %s", section, name, value, why,
              keys[i].accepted);
@@ -344,6 +515,22 @@ void config_defaults(struct config *cfg)
     cfg->display.window_w = 1280;
     cfg->display.window_h = 720;
     cfg->display.theme = CONFIG_THEME_STANDARD;
+    cfg->hotline.transport = CONFIG_TRANSPORT_UDP;
+    util_strlcpy(cfg->hotline.ca_file, "/etc/ssl/certs/ca-certificates.crt",
+                 sizeof(cfg->hotline.ca_file));
+    cfg->hotline.srtp = CONFIG_SRTP_AUTO;
+    cfg->hotline.register_interval_ms = 60000;
+    cfg->hotline.no_answer_timeout_ms = 45000;
+    cfg->hotline.connect_timeout_ms = 4000;
+    cfg->hotline.media_timeout_ms = 8000;
+    cfg->hotline.rtp_port_min = 10000;
+    cfg->hotline.rtp_port_max = 20000;
+    cfg->hotline.jitter_ms = 20;
+    cfg->audio.driver = CONFIG_AUDIO_PORTAUDIO;
+    cfg->audio.volume = 80;
+    cfg->audio.echo_cancel = true;
+    cfg->audio.noise_suppression = true;
+    cfg->audio.wav_room_attenuation_db = 10;
 }
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
@@ -372,7 +559,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
     if (line > 0 && !p.failed) {
         fail(&p, (unsigned)line,
              "not a 'key = value' line, a [section] header or a ; comment; accepted: "
-             "key = value lines under [kiosk], [display], [organisation], [paths]");
+             "key = value lines under [kiosk], [display], [organisation], [paths], [hotline], "
+             "[audio]");
     }
     if (line < 0 && !p.failed)
         fail(&p, 0, "out of memory while parsing");
@@ -400,6 +588,29 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
             rc = EINVAL;
             goto out;
         }
+    }
+    if (cfg->hotline.rtp_port_min >= cfg->hotline.rtp_port_max) {
+        int ki = config_key_index("hotline", "rtp_port_max");
+        fail(&p, cfg->lines[ki], "[hotline] rtp_port_max = %u: not above rtp_port_min (%u); "
+             "accepted: %s", cfg->hotline.rtp_port_max, cfg->hotline.rtp_port_min,
+             keys[ki].accepted);
+        rc = EINVAL;
+        goto out;
+    }
+    if (cfg->hotline.do_register && !cfg->hotline.username[0]) {
+        int ki = config_key_index("hotline", "register");
+        fail(&p, cfg->lines[ki], "[hotline] register = yes needs a username; accepted: "
+             "username = NAME (and password) in [hotline], or register = no");
+        rc = EINVAL;
+        goto out;
+    }
+    if (cfg->hotline.transport == CONFIG_TRANSPORT_TLS && cfg->hotline.srtp == CONFIG_SRTP_OFF &&
+        !cfg->hotline.allow_plain_rtp) {
+        int ki = config_key_index("hotline", "srtp");
+        fail(&p, cfg->lines[ki], "[hotline] srtp = off with transport = tls: media would be "
+             "unencrypted; accepted: srtp = auto or mandatory, or allow_plain_rtp = yes");
+        rc = EINVAL;
+        goto out;
     }
 out:
     fclose(p.f);

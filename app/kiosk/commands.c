@@ -9,6 +9,7 @@
 #include <SDL_image.h>
 
 #include "kiosk.h"
+#include "openline/call.h"
 #include "openline/clock.h"
 #include "openline/content.h"
 #include "openline/i18n.h"
@@ -16,6 +17,35 @@
 #include "openline/text.h"
 #include "openline/ui.h"
 #include "openline/util.h"
+
+/* Start the call thread when a hotline is configured. Without one, or when it cannot start,
+ * the kiosk runs on and shows the number instead of a Call button. */
+static struct call_engine *start_calls(struct kiosk *k, struct ui *ui)
+{
+    struct call_engine *e = NULL;
+    char err[512];
+    if (!k->cfg.hotline.uri[0]) {
+        log_info("no [hotline] uri: calls are off, the number is shown instead");
+        return NULL;
+    }
+    if (call_engine_start(&e, &k->cfg, ui_call_event_h, NULL, err, sizeof(err))) {
+        log_error("calls unavailable: %s", err);
+        return NULL;
+    }
+    ui_set_call_engine(ui, e);
+    return e;
+}
+
+struct run_calls {
+    struct kiosk *k;
+    struct call_engine *engine;
+};
+
+static void start_calls_later(struct ui *ui, void *arg)
+{
+    struct run_calls *rc = arg;
+    rc->engine = start_calls(rc->k, ui);
+}
 
 static int bad_usage(const char *usage)
 {
@@ -41,6 +71,7 @@ int kiosk_cmd_run(int argc, char **argv)
     bool first_frame_exit = false;
     int fullscreen = -1, w = 0, h = 0, c;
     struct kiosk k;
+    struct run_calls calls = {.k = &k};
     struct ui *ui = NULL;
     char err[1024];
 
@@ -88,6 +119,8 @@ int kiosk_cmd_run(int argc, char **argv)
         .fullscreen = fullscreen < 0 ? k.cfg.display.fullscreen : fullscreen,
         .start = start,
         .first_frame_exit = first_frame_exit,
+        .on_first_frame = start_calls_later,
+        .on_first_frame_arg = &calls,
     };
     if (ui_alloc(&ui, &o, err, sizeof(err))) {
         fprintf(stderr, "openline: %s\n", err);
@@ -98,6 +131,7 @@ int kiosk_cmd_run(int argc, char **argv)
              k.cfg.path);
     rc = ui_run(ui);
 out:
+    call_engine_stop(calls.engine); /* hangs up a call still running; before the UI goes */
     ui_free(ui);
     kiosk_close(&k);
     SDL_Quit();
@@ -197,8 +231,8 @@ int kiosk_cmd_check_layout(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    static const char *const screens[] = {"attract", "language",  "home",
-                                          "page",    "call-info", "idle-warning"};
+    static const char *const screens[] = {"attract",      "language", "home",       "page",
+                                          "call-info",    "idle-warning", "call", "call-failed"};
     const char *config = NULL, *dir = NULL;
     int w = 1920, h = 1080, c, bad = 0, n = 0;
     struct kiosk k;
@@ -311,8 +345,10 @@ int kiosk_cmd_play(int argc, char **argv)
     int rc = kiosk_open(&k, config, true);
     if (!rc)
         rc = headless_ui(&k, w, h, &ui);
+    struct call_engine *calls = rc ? NULL : start_calls(&k, ui);
     if (!rc)
         rc = ui_play(ui, script);
+    call_engine_stop(calls);
     ui_free(ui);
     kiosk_close(&k);
     SDL_Quit();

@@ -8,6 +8,8 @@
 #include <SDL_image.h>
 
 #include "kiosk.h"
+#include "openline/audio.h"
+#include "openline/call.h"
 #include "openline/content.h"
 #include "openline/i18n.h"
 #include "openline/text.h"
@@ -114,6 +116,14 @@ int kiosk_cmd_self_test(int argc, char **argv)
     else
         snprintf(why, sizeof(why), "%u language(s) enabled, every catalog reads", n);
     failed |= report("locales", !problem && !without, why);
+
+    /* audio: the configured device opens (its microphone only for this moment) */
+    ok = audio_check(&k.cfg, why, sizeof(why));
+    failed |= report("audio", ok, why);
+
+    /* hotline: OPTIONS answered, or the registration's outcome (TLS verified as for calls) */
+    ok = call_check_hotline(&k.cfg, why, sizeof(why));
+    failed |= report("hotline", ok, why);
 
     kiosk_close(&k);
     SDL_Quit();

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,12 +116,17 @@ static void dashboard_week_chart(struct buf *out, const struct report *r,
     buf_printf(out, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", W, H);
     buf_html(out, label);
     buf_puts(out, "\">");
-    for (int g = 0; g <= 4; g++) {
-        double y = T + ph - ph * g / 4.0;
+    /* Grid lines at whole steps: 2, 4, 6... of 8 (max 2, 20...) or 1, 2... of 5. */
+    int64_t lead = max;
+    while (lead >= 10)
+        lead /= 10;
+    int steps = lead == 2 ? 4 : 5;
+    for (int g = 0; g <= steps; g++) {
+        double y = T + ph - ph * g / (double)steps;
         buf_printf(out,
                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%" PRId64 "</text>",
-                   L, W - R, y, y, g ? "#e5e9ed" : "#9aa4ae", L - 6, y + 4, max * g / 4);
+                   L, W - R, y, y, g ? "#e5e9ed" : "#9aa4ae", L - 6, y + 4, max * g / steps);
     }
     double slot = pw / (double)r->nweeks;
     double bw = slot * 0.8 / nseries;
@@ -169,8 +175,8 @@ static void dashboard_week_chart(struct buf *out, const struct report *r,
 }
 
 /* Horizontal bars for the first `limit` rows, by value v[0]; suppressed rows get no bar. */
-static void dashboard_hbars(struct buf *out, const struct report_row *rows, size_t n,
-                            size_t limit, const char *label)
+static void dashboard_hbars(struct buf *out, const struct report_row *rows, size_t n, size_t limit,
+                            const char *label)
 {
     const double W = 440, L = 130, R = 56, row_h = 22;
     int64_t max = 0;
@@ -186,8 +192,10 @@ static void dashboard_hbars(struct buf *out, const struct report_row *rows, size
     }
     if (max < REPORT_MIN_CELL)
         max = REPORT_MIN_CELL;
-    buf_printf(out, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", W,
-               row_h * (double)n + 4);
+    buf_printf(out,
+               "<svg viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+               "aria-label=\"",
+               W, row_h * (double)n + 4, W, row_h * (double)n + 4);
     buf_html(out, label);
     buf_puts(out, "\">");
     for (size_t i = 0; i < n; i++) {
@@ -254,17 +262,18 @@ static void dashboard_noise(struct buf *out, const struct report *r)
     } else if (r->nnoise == 1 && !strcmp(r->noise[0].mech, "geometric")) {
         double a = exp(-r->noise[0].epsilon);
         double sd = sqrt(2 * a) / (1 - a);
+        int64_t n = r->noise[0].batches;
         buf_printf(out,
                    "Privacy noise: every count was perturbed on its kiosk with two-sided "
-                   "geometric noise, &epsilon; = %g per counter and bucket, as declared by all "
-                   "%" PRId64 " batches summed here. The noise of one count has a standard "
+                   "geometric noise, &epsilon; = %g per counter and bucket, as declared by %s "
+                   "%" PRId64 " batch%s summed here. The noise of one count has a standard "
                    "deviation of about %.1f; a sum of n counts, about %.1f&middot;&radic;n. ",
-                   r->noise[0].epsilon, r->noise[0].batches, sd, sd);
+                   r->noise[0].epsilon, n == 1 ? "the" : "all", n, n == 1 ? "" : "es", sd, sd);
     } else if (r->nnoise == 1) {
         buf_printf(out,
-                   "Privacy noise: none. All %" PRId64 " batches summed here declared no noise "
+                   "Privacy noise: none. The %" PRId64 " batch%s summed here declared no noise "
                    "(mechanism &ldquo;none&rdquo;). ",
-                   r->noise[0].batches);
+                   r->noise[0].batches, r->noise[0].batches == 1 ? "" : "es");
     } else {
         buf_puts(out, "Privacy noise: the batches summed here declared different noise: ");
         for (size_t i = 0; i < r->nnoise; i++) {
@@ -315,8 +324,8 @@ static int dashboard_health_row(const struct store_kiosk_info *k, void *arg)
             flag = true;
         }
         if (strcmp(k->self_test, "pass")) {
-            sl += (size_t)snprintf(status + sl, sizeof(status) - sl, "self-test %s; ",
-                                   k->self_test);
+            sl +=
+                (size_t)snprintf(status + sl, sizeof(status) - sl, "self-test %s; ", k->self_test);
             flag = true;
         }
         if (strcmp(k->clock, "trusted")) {

@@ -26,11 +26,6 @@ static int ingest_fail(struct ingest_error *e, int err, const char *what, const 
     return err;
 }
 
-static bool ingest_in(char c, const char *set)
-{
-    return c && strchr(set, c) != NULL;
-}
-
 #define LOWER "abcdefghijklmnopqrstuvwxyz"
 #define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGIT "0123456789"
@@ -99,8 +94,8 @@ static int ingest_only(json_t *obj, const char *const *allowed, const char *wher
 }
 
 /* The member key of obj, required, of the given JSON type. */
-static int ingest_get(json_t *obj, const char *key, json_type type, const char *tname,
-                      json_t **out, struct ingest_error *e)
+static int ingest_get(json_t *obj, const char *key, json_type type, const char *tname, json_t **out,
+                      struct ingest_error *e)
 {
     json_t *v = json_object_get(obj, key);
     if (!v)
@@ -117,8 +112,9 @@ static int ingest_load(const char *body, size_t len, json_t **rootp, struct inge
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 
     if (!root)
-        return ingest_fail(e, EINVAL, "malformed JSON", "malformed JSON: %.100s (line %d, column %d)",
-                           jerr.text, jerr.line, jerr.column);
+        return ingest_fail(e, EINVAL, "malformed JSON",
+                           "malformed JSON: %.100s (line %d, column %d)", jerr.text, jerr.line,
+                           jerr.column);
     if (!json_is_object(root)) {
         json_decref(root);
         return ingest_fail(e, EINVAL, "wrong type", "the body must be a JSON object");
@@ -129,7 +125,7 @@ static int ingest_load(const char *body, size_t len, json_t **rootp, struct inge
 
 static int ingest_schema(json_t *root, struct ingest_error *e)
 {
-    json_t *v;
+    json_t *v = NULL;
     int err = ingest_get(root, "schema", JSON_INTEGER, "an integer", &v, e);
     if (err)
         return err;
@@ -177,6 +173,7 @@ static int ingest_counts(json_t *counts, struct ingest_batch *b, struct ingest_e
     }
     qsort(b->counters, b->n, sizeof(*b->counters), ingest_counter_cmp);
 
+    b->counts = json_incref(counts);
     b->counts_json = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
     return b->counts_json ? 0 : ENOMEM;
 }
@@ -252,15 +249,16 @@ int ingest_batch_parse(const char *body, size_t len, int32_t today, struct inges
 
     e->what = "out of memory";
     e->detail[0] = '\0';
-    if ((err = ingest_load(body, len, &root, e)) || (err = ingest_only(root, allowed, "batch", e)) ||
-        (err = ingest_schema(root, e)) ||
+    if ((err = ingest_load(body, len, &root, e)) ||
+        (err = ingest_only(root, allowed, "batch", e)) || (err = ingest_schema(root, e)) ||
         (err = ingest_get(root, "batch", JSON_STRING, "a string", &id, e)) ||
         (err = ingest_get(root, "bucket", JSON_OBJECT, "an object", &bucket, e)) ||
         (err = ingest_get(root, "noise", JSON_OBJECT, "an object", &noise, e)) ||
         (err = ingest_get(root, "counts", JSON_OBJECT, "an object", &counts, e)))
         goto out;
 
-    if (json_string_length(id) != 32 || !ingest_span(json_string_value(id), 32, 32, DIGIT "abcdef")) {
+    if (json_string_length(id) != 32 ||
+        !ingest_span(json_string_value(id), 32, 32, DIGIT "abcdef")) {
         err = ingest_fail(e, EINVAL, "bad batch id", "\"batch\" must be 32 lowercase hex digits");
         goto out;
     }
@@ -286,14 +284,15 @@ void ingest_batch_free(struct ingest_batch *b)
     if (!b)
         return;
     free(b->counters);
+    json_decref(b->counts);
     free(b->counts_json);
     free(b);
 }
 
-int ingest_heartbeat_parse(const char *body, size_t len, int32_t today,
-                           struct ingest_heartbeat *hb, struct ingest_error *e)
+int ingest_heartbeat_parse(const char *body, size_t len, int32_t today, struct ingest_heartbeat *hb,
+                           struct ingest_error *e)
 {
-    static const char *const allowed[] = {"schema", "day",   "version",  "spool_depth",
+    static const char *const allowed[] = {"schema", "day",       "version", "spool_depth",
                                           "clock",  "self_test", NULL};
     json_t *root = NULL, *day, *version, *spool, *clock, *self;
     int err;
@@ -322,17 +321,16 @@ int ingest_heartbeat_parse(const char *body, size_t len, int32_t today,
     const char *v = json_string_value(version);
     if (json_string_length(version) != strlen(v) ||
         !ingest_span(v, 1, INGEST_VERSION_MAX, LOWER UPPER DIGIT ".+~_-")) {
-        err = ingest_fail(e, EINVAL, "bad version",
-                          "\"version\" must be 1 to %d of A-Z a-z 0-9 . + ~ _ -",
-                          INGEST_VERSION_MAX);
+        err =
+            ingest_fail(e, EINVAL, "bad version",
+                        "\"version\" must be 1 to %d of A-Z a-z 0-9 . + ~ _ -", INGEST_VERSION_MAX);
         goto out;
     }
     memcpy(hb->version, v, strlen(v) + 1);
 
     json_int_t depth = json_integer_value(spool);
     if (depth < 0 || depth > 1000000) {
-        err = ingest_fail(e, EINVAL, "value out of range",
-                          "\"spool_depth\" must be in 0..1000000");
+        err = ingest_fail(e, EINVAL, "value out of range", "\"spool_depth\" must be in 0..1000000");
         goto out;
     }
     hb->spool_depth = depth;
@@ -342,8 +340,7 @@ int ingest_heartbeat_parse(const char *body, size_t len, int32_t today,
     } else if (!strcmp(json_string_value(clock), "untrusted")) {
         hb->clock = INGEST_CLOCK_UNTRUSTED;
     } else {
-        err = ingest_fail(e, EINVAL, "bad clock",
-                          "\"clock\" must be \"trusted\" or \"untrusted\"");
+        err = ingest_fail(e, EINVAL, "bad clock", "\"clock\" must be \"trusted\" or \"untrusted\"");
         goto out;
     }
 

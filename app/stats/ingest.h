@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* Largest request body accepted on the kiosk API, in bytes (bigger: 413). */
 #define INGEST_BODY_MAX 16384
 
@@ -25,7 +27,7 @@
 
 /* Longest heartbeat version and self-test check name, without the NUL. */
 #define INGEST_VERSION_MAX 32
-#define INGEST_CHECK_MAX 32
+#define INGEST_CHECK_MAX   32
 
 enum ingest_mech {
     INGEST_MECH_GEOMETRIC,
@@ -37,8 +39,8 @@ struct ingest_counter {
     int32_t value;
 };
 
-/* A batch that passed every check. Counters are sorted by name; counts_json is the same counters
- * as a compact JSON object with sorted keys (what the store keeps). */
+/* A batch that passed every check. Counters are sorted by name; counts is the same counters as a
+ * JSON object, and counts_json as compact JSON text with sorted keys (what the store keeps). */
 struct ingest_batch {
     char id[33];   /* 32 lowercase hex digits */
     int32_t start; /* first day of the bucket (day.h) */
@@ -48,6 +50,7 @@ struct ingest_batch {
     double epsilon; /* 0 when mech is NONE */
     size_t n;
     struct ingest_counter *counters;
+    json_t *counts; /* the counts object as parsed (a reference the batch holds) */
     char *counts_json;
 };
 
@@ -82,8 +85,8 @@ void ingest_batch_free(struct ingest_batch *b);
 
 /* Parse and check a heartbeat body into *hb. Returns 0, EINVAL (400), EAGAIN when its day is more
  * than one day after today (422), or ENOMEM; *e says why. Pure, any thread. */
-int ingest_heartbeat_parse(const char *body, size_t len, int32_t today,
-                           struct ingest_heartbeat *hb, struct ingest_error *e);
+int ingest_heartbeat_parse(const char *body, size_t len, int32_t today, struct ingest_heartbeat *hb,
+                           struct ingest_error *e);
 
 /* Whether name is a valid counter name of wire format v1. */
 bool ingest_counter_name_ok(const char *name);

@@ -18,10 +18,19 @@
 
 /* What storing a batch came to. */
 enum store_put {
-    STORE_PUT_STORED,       /* new: 201 */
-    STORE_PUT_DUPLICATE,    /* this kiosk already sent this batch id for this bucket: 200 */
-    STORE_PUT_CONFLICT,     /* another batch covers an overlapping bucket of this kiosk: 409 */
-    STORE_PUT_ID_REUSED,    /* this batch id was used by this kiosk for another bucket: 409 */
+    STORE_PUT_STORED,    /* new: 201 */
+    STORE_PUT_DUPLICATE, /* this kiosk already sent this batch id for this bucket: 200 */
+    STORE_PUT_CONFLICT,  /* another batch covers an overlapping bucket of this kiosk: 409 */
+    STORE_PUT_ID_REUSED, /* this batch id was used by this kiosk for another bucket: 409 */
+};
+
+/* One write of a group: a batch (batch set) or a heartbeat (hb set) of kiosk at site. */
+struct store_write {
+    int64_t kiosk;
+    const char *site;
+    const struct ingest_batch *batch;
+    const struct ingest_heartbeat *hb;
+    enum store_put res; /* set by write_group for a batch */
 };
 
 /* A kiosk found by its token hash. */
@@ -78,7 +87,7 @@ struct store;
  * is required. Every slot returning int returns 0 or an errno value: ENOENT (no such row), EEXIST
  * (unique name taken), EIO (the database failed: the driver has logged one line saying why), or
  * ENOMEM. Slots never log payloads, tokens or hashes. Strings passed in are only read during the
- * call. Writes outside begin/commit are committed on return. */
+ * call. Every write is committed (durable) when the slot returns. */
 struct store_driver {
     const char *scheme; /* URL scheme(s) this driver serves, for messages */
     size_t priv_size;   /* bytes of private state, zeroed, at st->priv */
@@ -92,28 +101,13 @@ struct store_driver {
     /* Release the connection and everything in priv. Called once, also after a failed open. */
     void (*close)(struct store *st);
 
-    /* A write transaction: begin, then any write slots, then commit or rollback. rollback is
-     * harmless when no transaction is open. The writer thread (writer.c) is the only caller. */
-    int (*begin)(struct store *st);
-    int (*commit)(struct store *st);
-    void (*rollback)(struct store *st);
-
-    /* Store batch b of kiosk, unless this kiosk already has the same batch id (DUPLICATE or
-     * ID_REUSED) or a batch whose bucket overlaps b's (CONFLICT); set *res. Inside a
-     * transaction. */
-    int (*batch_put)(struct store *st, int64_t kiosk, const struct ingest_batch *b,
-                     enum store_put *res);
-
-    /* Keep hb as the heartbeat of kiosk for hb->day, replacing one sent earlier that day. */
-    int (*heartbeat_put)(struct store *st, int64_t kiosk, const struct ingest_heartbeat *hb);
-
-    /* Add rows[i].value to the roll-up row of (week, site, name), creating it at 0 first. rows
-     * are sorted by (week, site, name) without repeats, so concurrent writers lock rows in the
-     * same order. Inside a transaction. */
-    int (*totals_add)(struct store *st, const struct store_total *rows, size_t n);
-
-    /* Add rows[i].batches to the noise roll-up of (week, mech, epsilon); sorted, no repeats. */
-    int (*noise_add)(struct store *st, const struct store_noise *rows, size_t n);
+    /* Apply the n writes in one transaction, in this order: store each batch unless its kiosk
+     * already has the same batch id (DUPLICATE or ID_REUSED) or a batch whose bucket overlaps
+     * (CONFLICT), counting the writes before it, and set w[i].res; add the batches stored to
+     * the roll-ups (store_rollup); keep each heartbeat as its kiosk's for its day, replacing one
+     * sent earlier that day. All or nothing: on an error nothing of the group is kept. Called
+     * by the writer thread (writer.c); PostgreSQL does the group in one round trip. */
+    int (*write_group)(struct store *st, struct store_write *w, size_t n);
 
     /* Find the kiosk whose token hashes to hash (64 hex). ENOENT if none. */
     int (*kiosk_auth)(struct store *st, const char *hash, struct store_kiosk *k);
@@ -131,8 +125,7 @@ struct store_driver {
     int (*staff_add)(struct store *st, const char *name, const char *pwhash);
 
     /* Look staff name up: set *idp and copy the password hash into pwhash. ENOENT if none. */
-    int (*staff_get)(struct store *st, const char *name, int64_t *idp, char *pwhash,
-                     size_t pwlen);
+    int (*staff_get)(struct store *st, const char *name, int64_t *idp, char *pwhash, size_t pwlen);
 
     /* Set the read-only export token hash of staff name, replacing an earlier one. ENOENT. */
     int (*staff_set_token)(struct store *st, const char *name, const char *hash);
@@ -192,6 +185,14 @@ void store_close(struct store *st);
 /* Write the default database URL into out: "sqlite:" and stats.db in $STATE_DIRECTORY (the first
  * of its colon-separated folders) when set, else in /var/lib/openline-stats. */
 void store_default_url(char *out, size_t len);
+
+/* The roll-up rows of the writes w[i] that are batches with res STORE_PUT_STORED: every
+ * counter summed per (week, "" for all sites, name), the six fixed counters also per (week,
+ * site, name); and the batches per (week, mech, epsilon). Both sorted by key without repeats
+ * (so concurrent writers lock rows in one order). Sets *tp, *ntp, *np, *nnp (free *tp and *np;
+ * names point into the batches). Returns 0 or ENOMEM. */
+int store_rollup(const struct store_write *w, size_t n, struct store_total **tp, size_t *ntp,
+                 struct store_noise **np, size_t *nnp);
 
 /* A bounded set of open stores shared by threads (the HTTP handlers). */
 struct store_pool;

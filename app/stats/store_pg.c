@@ -60,12 +60,59 @@ static const char pg_schema[] =
     "   VALUES (k, s, d, w, bid, m, e, c);"
     "  RETURN 0;"
     " END $f$;"
+    /* A group of writes in one call, one transaction: {"b": [batch...], "h": [heartbeat...]}.
+     * One result row per batch, in order; the stored batches are added to the roll-ups, summed
+     * per key and in key order (so concurrent nodes lock rows in one order). */
+    "CREATE OR REPLACE FUNCTION openline_write_group(g jsonb) RETURNS SETOF integer"
+    " LANGUAGE plpgsql AS $f$"
+    " DECLARE b jsonb; i bigint; r integer; stored bigint[] := '{}';"
+    " BEGIN"
+    "  FOR b, i IN SELECT e, n FROM jsonb_array_elements(g->'b') WITH ORDINALITY AS t(e, n)"
+    "   ORDER BY n LOOP"
+    "   r := openline_put_batch((b->>'k')::bigint, (b->>'s')::integer, (b->>'d')::integer,"
+    "    (b->>'w')::integer, b->>'id', b->>'m', (b->>'e')::double precision, b->'c');"
+    "   IF r = 0 THEN stored := stored || i; END IF;"
+    "   RETURN NEXT r;"
+    "  END LOOP;"
+    "  INSERT INTO totals (week, site, name, value)"
+    "   SELECT w, site, name, SUM(v) FROM ("
+    "    SELECT (e->>'w')::integer AS w, x.site, kv.key AS name, kv.value::bigint AS v"
+    "    FROM jsonb_array_elements(g->'b') WITH ORDINALITY AS t(e, n)"
+    "    CROSS JOIN LATERAL jsonb_each_text(e->'c') AS kv"
+    "    CROSS JOIN LATERAL (SELECT '' AS site UNION ALL SELECT e->>'site' WHERE kv.key IN"
+    "     ('sessions', 'quick_exit', 'read_aloud', 'call.attempted', 'call.connected',"
+    "      'call.failed')) AS x"
+    "    WHERE t.n = ANY (stored)) AS rows"
+    "   GROUP BY w, site, name ORDER BY w, site, name"
+    "   ON CONFLICT (week, site, name) DO UPDATE SET value = totals.value + EXCLUDED.value;"
+    "  INSERT INTO noise_totals (week, mech, epsilon, batches)"
+    "   SELECT (e->>'w')::integer, e->>'m', (e->>'e')::double precision, COUNT(*)"
+    "   FROM jsonb_array_elements(g->'b') WITH ORDINALITY AS t(e, n) WHERE t.n = ANY (stored)"
+    "   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    "   ON CONFLICT (week, mech, epsilon)"
+    "   DO UPDATE SET batches = noise_totals.batches + EXCLUDED.batches;"
+    "  INSERT INTO heartbeats (kiosk, day, version, spool_depth, clock, self_test)"
+    "   SELECT DISTINCT ON (k, day) k, day, v, sd, cl, st FROM ("
+    "    SELECT (e->>'k')::bigint AS k, (e->>'day')::integer AS day, e->>'v' AS v,"
+    "     (e->>'sd')::integer AS sd, e->>'cl' AS cl, e->>'st' AS st, n"
+    "    FROM jsonb_array_elements(g->'h') WITH ORDINALITY AS t(e, n)) AS hb"
+    "   ORDER BY k, day, n DESC"
+    "   ON CONFLICT (kiosk, day) DO UPDATE SET version = EXCLUDED.version,"
+    "   spool_depth = EXCLUDED.spool_depth, clock = EXCLUDED.clock,"
+    "   self_test = EXCLUDED.self_test;"
+    " END $f$;"
     "INSERT INTO meta (key, value) VALUES ('schema', '" PG_SCHEMA_VERSION "')"
     " ON CONFLICT (key) DO NOTHING;"
     "SELECT pg_advisory_unlock(" PG_LOCK_NS ", 1);";
 
+/* Most distinct statements prepared per connection. */
+#define PG_PREPARED_MAX 40
+
 struct pg_priv {
     PGconn *conn;
+    const char *prepared[PG_PREPARED_MAX]; /* statement texts prepared on conn */
+    char names[PG_PREPARED_MAX][8];
+    size_t nprepared;
 };
 
 static PGconn *pg(struct store *st)
@@ -111,6 +158,7 @@ static int pg_ready(struct store *st)
     if (PQstatus(pg(st)) == CONNECTION_OK)
         return 0;
     PQreset(pg(st));
+    ((struct pg_priv *)st->priv)->nprepared = 0; /* a new session has none */
     if (PQstatus(pg(st)) == CONNECTION_OK) {
         PQsetNoticeProcessor(pg(st), pg_notice, NULL);
         return 0;
@@ -118,15 +166,51 @@ static int pg_ready(struct store *st)
     return pg_fail(st, "reconnect", NULL);
 }
 
-/* Run sql with n text parameters; on success *resp holds the result (PQclear it). A unique
- * violation returns EEXIST without logging. */
+/* The prepared statement of sql on this connection, preparing it on first use. Statements are
+ * keyed by the address of their (literal) text; a reconnection forgets them. */
+static const char *pg_prepared(struct store *st, const char *sql, int n, const char *what)
+{
+    struct pg_priv *p = st->priv;
+    size_t i;
+    for (i = 0; i < p->nprepared; i++) {
+        if (p->prepared[i] == sql)
+            return p->names[i];
+    }
+    if (i == PG_PREPARED_MAX)
+        return NULL;
+    snprintf(p->names[i], sizeof(p->names[i]), "ol%zu", i);
+    PGresult *r = PQprepare(pg(st), p->names[i], sql, n, NULL);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        pg_fail(st, what, r);
+    PQclear(r);
+    if (!ok)
+        return NULL;
+    p->prepared[i] = sql;
+    p->nprepared++;
+    return p->names[i];
+}
+
+/* Run sql with n text parameters as a prepared statement; on success *resp holds the result
+ * (PQclear it). A unique violation returns EEXIST without logging. */
 static int pg_exec(struct store *st, const char *sql, int n, const char *const *params,
                    PGresult **resp, const char *what)
 {
+    PGresult *res = NULL;
     int err;
-    if ((err = pg_ready(st)))
-        return err;
-    PGresult *res = PQexecParams(pg(st), sql, n, NULL, params, NULL, NULL, 0);
+    /* A server that restarted shows only when a statement fails: then reconnect and send it
+     * once more. Every statement here is its own transaction, so a second try is safe (a group
+     * that did commit comes back as duplicates). */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        PQclear(res);
+        if ((err = pg_ready(st)))
+            return err;
+        const char *name = pg_prepared(st, sql, n, what);
+        res = name ? PQexecPrepared(pg(st), name, n, params, NULL, NULL, 0)
+                   : PQexecParams(pg(st), sql, n, NULL, params, NULL, NULL, 0);
+        if (PQstatus(pg(st)) != CONNECTION_BAD)
+            break;
+    }
     ExecStatusType s = PQresultStatus(res);
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
         *resp = res;
@@ -207,7 +291,8 @@ static int pg_open(struct store *st, const char *target, bool create, char *err,
         goto out;
     }
     if (strcmp(PQgetvalue(res, 0, 0), PG_SCHEMA_VERSION)) {
-        snprintf(err, errlen, "the PostgreSQL database has schema version %s; this program knows %s",
+        snprintf(err, errlen,
+                 "the PostgreSQL database has schema version %s; this program knows %s",
                  PQgetvalue(res, 0, 0), PG_SCHEMA_VERSION);
         goto out;
     }
@@ -224,140 +309,65 @@ static void pg_close(struct store *st)
         PQfinish(p->conn);
 }
 
-static int pg_begin(struct store *st)
+/* The group as one JSON document built by jansson, and one statement (one transaction). */
+static int pg_write_group(struct store *st, struct store_write *w, size_t n)
 {
-    return pg_run(st, "BEGIN", 0, NULL, "begin");
-}
+    json_t *g = json_pack("{s:[],s:[]}", "b", "h");
+    json_t *bs = json_object_get(g, "b"), *hs = json_object_get(g, "h");
+    PGresult *r = NULL;
+    char *text = NULL;
+    size_t nb = 0;
+    int err = ENOMEM;
 
-static int pg_commit(struct store *st)
-{
-    return pg_run(st, "COMMIT", 0, NULL, "commit");
-}
-
-static void pg_rollback(struct store *st)
-{
-    if (PQstatus(pg(st)) != CONNECTION_OK || PQtransactionStatus(pg(st)) == PQTRANS_IDLE)
-        return;
-    pg_run(st, "ROLLBACK", 0, NULL, "rollback");
-}
-
-static int pg_batch_put(struct store *st, int64_t kiosk, const struct ingest_batch *b,
-                        enum store_put *res)
-{
-    struct pg_num k, s, d, w;
-    char eps[32];
-    snprintf(eps, sizeof(eps), "%.17g", b->epsilon);
-    const char *params[] = {pg_num(&k, kiosk),
-                            pg_num(&s, b->start),
-                            pg_num(&d, b->days),
-                            pg_num(&w, b->week),
-                            b->id,
-                            b->mech == INGEST_MECH_NONE ? "none" : "geometric",
-                            eps,
-                            b->counts_json};
-    PGresult *r;
-    int err = pg_exec(st, "SELECT openline_put_batch($1, $2, $3, $4, $5, $6, $7, $8)", 8, params,
-                      &r, "batch insert");
-    if (err)
-        return err == EEXIST ? EIO : err;
-    switch (pg_i64(r, 0, 0)) {
-    case 0:
-        *res = STORE_PUT_STORED;
-        break;
-    case 1:
-        *res = STORE_PUT_DUPLICATE;
-        break;
-    case 2:
-        *res = STORE_PUT_CONFLICT;
-        break;
-    default:
-        *res = STORE_PUT_ID_REUSED;
-        break;
+    if (!g)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        const struct ingest_batch *b = w[i].batch;
+        const struct ingest_heartbeat *hb = w[i].hb;
+        json_t *item = NULL;
+        if (b) {
+            json_t *c = b->counts ? json_incref(b->counts) : json_loads(b->counts_json, 0, NULL);
+            item = json_pack("{s:I,s:s,s:i,s:i,s:i,s:s,s:s,s:f,s:o}", "k", (json_int_t)w[i].kiosk,
+                             "site", w[i].site, "s", (int)b->start, "d", b->days, "w", (int)b->week,
+                             "id", b->id, "m", b->mech == INGEST_MECH_NONE ? "none" : "geometric",
+                             "e", b->epsilon, "c", c);
+            if (!item || json_array_append_new(bs, item))
+                goto out;
+            nb++;
+        } else if (hb) {
+            item = json_pack("{s:I,s:i,s:s,s:I,s:s,s:s}", "k", (json_int_t)w[i].kiosk, "day",
+                             (int)hb->day, "v", hb->version, "sd", (json_int_t)hb->spool_depth,
+                             "cl", hb->clock == INGEST_CLOCK_TRUSTED ? "trusted" : "untrusted",
+                             "st", hb->self_test);
+            if (!item || json_array_append_new(hs, item))
+                goto out;
+        }
     }
+    if (!(text = json_dumps(g, JSON_COMPACT | JSON_REAL_PRECISION(17))))
+        goto out;
+    const char *params[] = {text};
+    if ((err = pg_exec(st, "SELECT openline_write_group($1::jsonb)", 1, params, &r, "write"))) {
+        if (err == EEXIST)
+            err = EIO; /* another node stored the same bucket at the same moment: retry */
+        goto out;
+    }
+    if ((size_t)PQntuples(r) != nb) {
+        err = pg_fail(st, "write: wrong number of results", NULL);
+        goto out;
+    }
+    for (size_t i = 0, row = 0; i < n; i++) {
+        if (!w[i].batch)
+            continue;
+        static const enum store_put res[] = {STORE_PUT_STORED, STORE_PUT_DUPLICATE,
+                                             STORE_PUT_CONFLICT, STORE_PUT_ID_REUSED};
+        int64_t v = pg_i64(r, (int)row++, 0);
+        w[i].res = res[v >= 0 && v <= 3 ? v : 3];
+    }
+    err = 0;
+out:
     PQclear(r);
-    return 0;
-}
-
-static int pg_heartbeat_put(struct store *st, int64_t kiosk, const struct ingest_heartbeat *hb)
-{
-    struct pg_num k, d, sd;
-    const char *params[] = {pg_num(&k, kiosk),
-                            pg_num(&d, hb->day),
-                            hb->version,
-                            pg_num(&sd, hb->spool_depth),
-                            hb->clock == INGEST_CLOCK_TRUSTED ? "trusted" : "untrusted",
-                            hb->self_test};
-    return pg_run(st,
-                  "INSERT INTO heartbeats (kiosk, day, version, spool_depth, clock, self_test)"
-                  " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kiosk, day) DO UPDATE SET"
-                  " version = EXCLUDED.version, spool_depth = EXCLUDED.spool_depth,"
-                  " clock = EXCLUDED.clock, self_test = EXCLUDED.self_test",
-                  6, params, "heartbeat");
-}
-
-/* Send rows as one JSON array parameter, built by jansson, so one statement adds them all. */
-static int pg_totals_add(struct store *st, const struct store_total *rows, size_t n)
-{
-    json_t *arr = json_array();
-    char *text = NULL;
-    int err = ENOMEM;
-
-    if (!n) {
-        err = 0;
-        goto out;
-    }
-    if (!arr)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        if (json_array_append_new(arr, json_pack("[i,s,s,I]", (int)rows[i].week, rows[i].site,
-                                                 rows[i].name, (json_int_t)rows[i].value)))
-            goto out;
-    }
-    if (!(text = json_dumps(arr, JSON_COMPACT)))
-        goto out;
-    const char *params[] = {text};
-    err = pg_run(st,
-                 "INSERT INTO totals (week, site, name, value)"
-                 " SELECT (r->>0)::integer, r->>1, r->>2, (r->>3)::bigint"
-                 " FROM jsonb_array_elements($1::jsonb) AS r ORDER BY 1, 2, 3"
-                 " ON CONFLICT (week, site, name) DO UPDATE SET value = totals.value + EXCLUDED.value",
-                 1, params, "totals");
-out:
     free(text);
-    json_decref(arr);
-    return err;
-}
-
-static int pg_noise_add(struct store *st, const struct store_noise *rows, size_t n)
-{
-    json_t *arr = json_array();
-    char *text = NULL;
-    int err = ENOMEM;
-
-    if (!n) {
-        err = 0;
-        goto out;
-    }
-    if (!arr)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        if (json_array_append_new(arr, json_pack("[i,s,f,I]", (int)rows[i].week, rows[i].mech,
-                                                 rows[i].epsilon, (json_int_t)rows[i].batches)))
-            goto out;
-    }
-    if (!(text = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(17))))
-        goto out;
-    const char *params[] = {text};
-    err = pg_run(st,
-                 "INSERT INTO noise_totals (week, mech, epsilon, batches)"
-                 " SELECT (r->>0)::integer, r->>1, (r->>2)::double precision, (r->>3)::bigint"
-                 " FROM jsonb_array_elements($1::jsonb) AS r ORDER BY 1, 2, 3"
-                 " ON CONFLICT (week, mech, epsilon)"
-                 " DO UPDATE SET batches = noise_totals.batches + EXCLUDED.batches",
-                 1, params, "noise totals");
-out:
-    free(text);
-    json_decref(arr);
+    json_decref(g);
     return err;
 }
 
@@ -455,8 +465,8 @@ static int pg_staff_get(struct store *st, const char *name, int64_t *idp, char *
 {
     const char *params[] = {name};
     PGresult *r;
-    int err = pg_exec(st, "SELECT id, pwhash FROM staff WHERE name = $1", 1, params, &r,
-                      "staff lookup");
+    int err =
+        pg_exec(st, "SELECT id, pwhash FROM staff WHERE name = $1", 1, params, &r, "staff lookup");
     if (err)
         return err;
     if (PQntuples(r) == 1) {
@@ -611,13 +621,7 @@ const struct store_driver store_pg = {
     .priv_size = sizeof(struct pg_priv),
     .open = pg_open,
     .close = pg_close,
-    .begin = pg_begin,
-    .commit = pg_commit,
-    .rollback = pg_rollback,
-    .batch_put = pg_batch_put,
-    .heartbeat_put = pg_heartbeat_put,
-    .totals_add = pg_totals_add,
-    .noise_add = pg_noise_add,
+    .write_group = pg_write_group,
     .kiosk_auth = pg_kiosk_auth,
     .kiosk_add = pg_kiosk_add,
     .kiosk_revoke = pg_kiosk_revoke,

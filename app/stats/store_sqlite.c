@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,11 +83,13 @@ static const char *const sq_sql[SQ_COUNT] = {
                          " DO UPDATE SET version = excluded.version,"
                          " spool_depth = excluded.spool_depth, clock = excluded.clock,"
                          " self_test = excluded.self_test",
-    [SQ_TOTALS_ADD] = "INSERT INTO totals (week, site, name, value) VALUES (?1, ?2, ?3, ?4)"
-                      " ON CONFLICT (week, site, name) DO UPDATE SET value = value + excluded.value",
-    [SQ_NOISE_ADD] = "INSERT INTO noise_totals (week, mech, epsilon, batches) VALUES (?1, ?2, ?3, ?4)"
-                     " ON CONFLICT (week, mech, epsilon)"
-                     " DO UPDATE SET batches = batches + excluded.batches",
+    [SQ_TOTALS_ADD] =
+        "INSERT INTO totals (week, site, name, value) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (week, site, name) DO UPDATE SET value = value + excluded.value",
+    [SQ_NOISE_ADD] =
+        "INSERT INTO noise_totals (week, mech, epsilon, batches) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (week, mech, epsilon)"
+        " DO UPDATE SET batches = batches + excluded.batches",
     [SQ_KIOSK_AUTH] = "SELECT id, site, revoked FROM kiosks WHERE token_hash = ?1",
     [SQ_KIOSK_ADD] = "INSERT INTO kiosks (site, token_hash) VALUES (?1, ?2)",
     [SQ_KIOSK_REVOKE] = "UPDATE kiosks SET revoked = 1 WHERE id = ?1",
@@ -116,7 +119,6 @@ static const char *const sq_sql[SQ_COUNT] = {
 struct sq_priv {
     sqlite3 *db;
     sqlite3_stmt *stmt[SQ_COUNT];
-    bool in_tx;
 };
 
 static struct sq_priv *sq(struct store *st)
@@ -171,20 +173,23 @@ static int sq_run(struct store *st, sqlite3_stmt *s, const char *what)
     return err;
 }
 
-static int sq_exec(struct store *st, const char *sql, const char *what)
+/* Before the first connection: no global memory statistics, whose mutex every allocation of
+ * every connection would take. */
+static void sq_setup(void)
 {
-    if (sqlite3_exec(sq(st)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return sq_fail(st, what);
-    return 0;
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
 }
 
 static int sq_open(struct store *st, const char *target, bool create, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     struct sq_priv *p = sq(st);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     sqlite3_stmt *s = NULL;
     int rc = EIO;
 
+    pthread_once(&once, sq_setup);
     if (sqlite3_open_v2(target, &p->db, flags, NULL) != SQLITE_OK) {
         char *copy = strdup(target);
         struct stat sb;
@@ -261,27 +266,18 @@ static int sq_simple(struct store *st, enum sq_stmt id, const char *what)
 
 static int sq_begin(struct store *st)
 {
-    int err = sq_simple(st, SQ_BEGIN, "begin");
-    sq(st)->in_tx = !err;
-    return err;
+    return sq_simple(st, SQ_BEGIN, "begin");
 }
 
 static int sq_commit(struct store *st)
 {
-    int err = sq_simple(st, SQ_COMMIT, "commit");
-    if (!err)
-        sq(st)->in_tx = false;
-    return err;
+    return sq_simple(st, SQ_COMMIT, "commit");
 }
 
 static void sq_rollback(struct store *st)
 {
-    if (sqlite3_get_autocommit(sq(st)->db)) {
-        sq(st)->in_tx = false;
-        return;
-    }
-    sq_simple(st, SQ_ROLLBACK, "rollback");
-    sq(st)->in_tx = false;
+    if (!sqlite3_get_autocommit(sq(st)->db))
+        sq_simple(st, SQ_ROLLBACK, "rollback");
 }
 
 static int sq_batch_put(struct store *st, int64_t kiosk, const struct ingest_batch *b,
@@ -382,6 +378,30 @@ static int sq_noise_add(struct store *st, const struct store_noise *rows, size_t
             return err;
     }
     return 0;
+}
+
+static int sq_write_group(struct store *st, struct store_write *w, size_t n)
+{
+    struct store_total *totals = NULL;
+    struct store_noise *noise = NULL;
+    size_t nt = 0, nn = 0;
+    int err;
+
+    if ((err = sq_begin(st)))
+        return err;
+    for (size_t i = 0; i < n && !err; i++) {
+        if (w[i].batch)
+            err = sq_batch_put(st, w[i].kiosk, w[i].batch, &w[i].res);
+        else if (w[i].hb)
+            err = sq_heartbeat_put(st, w[i].kiosk, w[i].hb);
+    }
+    if (err || (err = store_rollup(w, n, &totals, &nt, &noise, &nn)) ||
+        (err = sq_totals_add(st, totals, nt)) || (err = sq_noise_add(st, noise, nn)) ||
+        (err = sq_commit(st)))
+        sq_rollback(st);
+    free(totals);
+    free(noise);
+    return err;
 }
 
 static void sq_copy(char *dst, size_t len, const unsigned char *src)
@@ -659,13 +679,7 @@ const struct store_driver store_sqlite = {
     .priv_size = sizeof(struct sq_priv),
     .open = sq_open,
     .close = sq_close,
-    .begin = sq_begin,
-    .commit = sq_commit,
-    .rollback = sq_rollback,
-    .batch_put = sq_batch_put,
-    .heartbeat_put = sq_heartbeat_put,
-    .totals_add = sq_totals_add,
-    .noise_add = sq_noise_add,
+    .write_group = sq_write_group,
     .kiosk_auth = sq_kiosk_auth,
     .kiosk_add = sq_kiosk_add,
     .kiosk_revoke = sq_kiosk_revoke,

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 /* A token is 64 lowercase hex characters (256 bits); its hash is 64 lowercase hex characters. */
-#define TOKEN_LEN 64
+#define TOKEN_LEN      64
 #define TOKEN_HASH_LEN 64
 
 /* Initialise the hashing library once, before any thread uses this module. Returns 0 or EIO. */

@@ -4,6 +4,7 @@
 #ifndef STATS_WRITER_H
 #define STATS_WRITER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,18 +14,14 @@
 /* Most jobs committed in one transaction. */
 #define WRITER_GROUP_MAX 128
 
-/* One write: a batch (batch set) or a heartbeat (hb set) of kiosk at site. The submitter owns the
- * job and what it points to; the writer fills err and res. */
+/* One write and its outcome. The submitter owns the job and what it points to. */
 struct writer_job {
-    int64_t kiosk;
-    const char *site;
-    const struct ingest_batch *batch;
-    const struct ingest_heartbeat *hb;
-
+    struct store_write w; /* what to write; w.res is the outcome of a batch */
     int err;              /* 0, or EIO when the store failed (reply 503) */
-    enum store_put res;   /* for a batch without err */
 
-    bool done;            /* private to writer.c */
+    /* private to writer.c */
+    bool done;
+    pthread_cond_t cond;
     struct writer_job *next;
 };
 
@@ -39,10 +36,9 @@ void writer_submit(struct writer *w, struct writer_job *job);
 /* Finish the queued jobs, stop the thread and free w. No submit may run or follow. */
 void writer_stop(struct writer *w);
 
-/* Apply n jobs to st in one transaction and update the roll-ups (totals per week and site,
- * noise declarations) for the batches it stored; if the transaction fails, try each job alone.
- * Sets err and res of every job. This is what the writer thread runs; the benchmark's loader
- * calls it directly. Reorders jobs (by kiosk). */
+/* Apply n jobs to st in one transaction (the driver's write_group); if it fails, try each job
+ * alone, so one bad job does not fail the others. Sets err and w.res of every job. This is what
+ * the writer thread runs; the benchmark's loader calls it directly. Reorders jobs (by kiosk). */
 void writer_apply(struct store *st, struct writer_job **jobs, size_t n);
 
 #endif

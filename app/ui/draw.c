@@ -389,6 +389,16 @@ int ui_button_h(struct ui *ui, const struct lang *lang)
                    text_line_height(ui->text, lang, ui->m.body_px, true) + ui->m.gap / 2);
 }
 
+int ui_button_h_for(struct ui *ui, const char *msgid, int w)
+{
+    const struct ui_metrics *m = &ui->m;
+    const struct lang *lang = ui_tr_lang(ui, msgid);
+    int icon = m->target * 2 / 3;
+    struct text_style st = {lang, m->body_px, true, w - icon - 3 * m->gap - 4, TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, msgid), &st);
+    return SDL_max(ui_button_h(ui, lang), l ? l->h + m->gap / 2 : 0);
+}
+
 void ui_exit_add(struct ui *ui)
 {
     if (!ui->exit_rect.w)

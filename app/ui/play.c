@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "openline/clock.h"
 #include "openline/log.h"
@@ -193,6 +194,12 @@ static int expect(struct play *p, char *what)
         else
             printf("%s:%u: quick exit: %u ms from input to attract frame\n", p->path, p->line,
                    ui->qe_latency_ms);
+    } else if (!strcmp(what, "call")) {
+        static const char *const states[] = {"none", "connecting", "ringing", "connected",
+                                             "ended", "failed"};
+        const char *has = ui->s.call.state <= CALL_STATE_FAILED ? states[ui->s.call.state] : "?";
+        if (strcmp(has, arg))
+            play_fail(p, "expected call %s, it is %s", arg, has);
     } else if (!strcmp(what, "countdown")) {
         long s;
         uint64_t now = clock_now_ms();
@@ -274,6 +281,26 @@ static int run_line(struct play *p, char *line)
         if (!arg)
             return EINVAL;
         return expect(p, arg);
+    } else if (!strcmp(line, "wait-for")) {
+        /* wait-for screen NAME MS: real time passes until the screen shows (calls, peers) */
+        char name[64];
+        long ms;
+        if (!arg || sscanf(arg, "screen %63s %ld", name, &ms) != 2 || ms <= 0)
+            return EINVAL;
+        uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
+        while (strcmp(ui->screen->name, name) && SDL_GetTicks64() < end) {
+            SDL_WaitEventTimeout(NULL, 10);
+            ui_step(ui);
+        }
+        if (strcmp(ui->screen->name, name))
+            play_fail(p, "screen %s did not come within %ld ms (it shows %s)", name, ms,
+                      ui->screen->name);
+    } else if (!strcmp(line, "mark")) {
+        /* mark NAME: print the wall-clock time, to line up with a peer's log */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        printf("mark %s %lld.%06ld\n", arg ? arg : "-", (long long)ts.tv_sec, ts.tv_nsec / 1000);
+        fflush(stdout);
     } else if (!strcmp(line, "snapshot")) {
         char err[512];
         if (!arg)
@@ -308,8 +335,8 @@ int ui_play(struct ui *ui, const char *script_path)
             fprintf(stderr,
                     "%s:%u: cannot understand '%s'; accepted: tap X Y | tap @ID | drag X1 Y1 X2 "
                     "Y2 | wheel N | key NAME | wait MS | advance DURATION | expect screen|focus|"
-                    "lang|widget|no-widget|contrast|scroll|countdown|quick-exit-under ARG | "
-                    "snapshot FILE\n",
+                    "lang|widget|no-widget|contrast|scroll|countdown|call|quick-exit-under ARG | "
+                    "wait-for screen NAME MS | mark NAME | snapshot FILE\n",
                     script_path, p.line, copy);
             fclose(f);
             return 2;

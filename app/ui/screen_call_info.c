@@ -6,9 +6,10 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-static SDL_Rect number_box;
-static char number_text[256];
-static const struct lang *number_lang;
+/* The bottom of the screen: "Back" and "Call now" when this kiosk can call; otherwise why not,
+ * and the other ways to get help. */
+static SDL_Rect notice_box;
+static bool can_call;
 
 static void call_info_leave(struct ui *ui)
 {
@@ -20,19 +21,50 @@ static void call_info_layout(struct ui *ui)
 {
     const struct ui_metrics *m = &ui->m;
     const struct content_page *pg = content_find(ui->content, "call");
+    bool rtl = ui_rtl(ui);
     int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
+    int bottom;
 
-    /* The number, large, at the bottom: a visitor can call it later from any phone. */
-    number_lang = ui_tr_lang(ui, N_("Hotline: {hotline}"));
-    char *s = content_expand(ui_tr(ui, N_("Hotline: {hotline}")), &ui->vars);
-    util_strlcpy(number_text, s ? s : ui->cfg->organisation.hotline, sizeof(number_text));
-    free(s);
-    int nh = SDL_max(m->target * 3 / 2,
-                     text_line_height(ui->text, number_lang, m->title_px, true) + m->gap);
-    number_box = (SDL_Rect){m->margin, ui->h - m->margin - nh, ui->w - 2 * m->margin, nh};
-    SDL_Rect vp = {0, top, ui->w, number_box.y - m->gap - top};
+    can_call = ui_calls_available(ui);
+    notice_box = (SDL_Rect){0, 0, 0, 0};
+    if (can_call) {
+        static const char call_msgid[] = N_("Call now");
+        int bh = SDL_max(m->target * 3 / 2, ui_button_h(ui, ui_tr_lang(ui, call_msgid)));
+        int w = ui->w - 2 * m->margin, bw = (w - m->gap) / 3;
+        int y = ui->h - m->margin - bh;
+        SDL_Rect back = {rtl ? m->margin + w - bw : m->margin, y, bw, bh};
+        SDL_Rect call = {rtl ? m->margin : m->margin + bw + m->gap, y, w - bw - m->gap, bh};
+        struct ui_widget *b = ui_widget_add(ui, "back-bottom", back, UI_STYLE_BUTTON,
+                                            UI_ACT_BACK, 0);
+        util_strlcpy(b->label, ui_tr(ui, N_("Back")), sizeof(b->label));
+        b->label_lang = ui_tr_lang(ui, N_("Back"));
+        util_strlcpy(b->icon, "back.svg", sizeof(b->icon));
+        b->mirror_icon = rtl;
+        struct ui_widget *c = ui_widget_add(ui, "dial", call, UI_STYLE_BUTTON, UI_ACT_DIAL, 0);
+        c->tone = UI_TONE_ACCENT;
+        util_strlcpy(c->label, ui_tr(ui, call_msgid), sizeof(c->label));
+        c->label_lang = ui_tr_lang(ui, call_msgid);
+        util_strlcpy(c->icon, "call.svg", sizeof(c->icon));
+        bottom = y - m->gap;
+    } else {
+        static const char why[] = N_("Calls are not available at this kiosk.");
+        int w = ui->w - 2 * m->margin;
+        struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, w, TEXT_ALIGN_START};
+        const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, why), &st);
+        int nh = l ? l->h : m->title_px * 2;
+        /* the contact panel takes at most a third of the screen */
+        int ch = SDL_min(ui->h / 3, SDL_max((int)(30 * m->px_per_mm), m->target * 2));
+        int y = ui->h - m->margin - ch;
+        int used = ui_contact_layout(ui, (SDL_Rect){m->margin, y, w, ch});
+        if (used > ch) { /* lines taller than the code: start higher */
+            y = ui->h - m->margin - used;
+            ui_contact_layout(ui, (SDL_Rect){m->margin, y, w, used});
+        }
+        notice_box = (SDL_Rect){m->margin, y - m->gap - nh, w, nh};
+        bottom = notice_box.y - m->gap;
+    }
     if (pg)
-        ui_page_layout(ui, pg, vp);
+        ui_page_layout(ui, pg, (SDL_Rect){0, top, ui->w, bottom - top});
 }
 
 static bool call_info_event(struct ui *ui, const struct ui_event *ev)
@@ -42,6 +74,9 @@ static bool call_info_event(struct ui *ui, const struct ui_event *ev)
     switch (ev->widget->action) {
     case UI_ACT_BACK:
         ui_switch(ui, ui->s.back_to ? ui->s.back_to : &ui_screen_home);
+        return true;
+    case UI_ACT_DIAL:
+        ui_call_dial(ui);
         return true;
     case UI_ACT_LANGUAGE:
         ui->lang_return = &ui_screen_call_info;
@@ -58,19 +93,14 @@ static void call_info_draw(struct ui *ui)
     ui_clear(ui);
     if (ui->viewport.w)
         ui_page_draw(ui);
-    ui_fill_round(ui, number_box, m->radius, ui->theme.surface);
-    if (ui->theme.borders)
-        ui_frame(ui, number_box, SDL_max(2, m->target / 24), ui->theme.border);
-    int icon = m->target;
-    bool rtl = ui_rtl(ui);
-    SDL_Rect ir = {rtl ? number_box.x + number_box.w - m->gap - icon : number_box.x + m->gap,
-                   number_box.y + (number_box.h - icon) / 2, icon, icon};
-    ui_draw_icon(ui, "call.svg", ir, ui->theme.text, false);
-    SDL_Rect tb = {rtl ? number_box.x + m->gap : ir.x + icon + m->gap, number_box.y,
-                   number_box.w - icon - 3 * m->gap, number_box.h};
-    const struct text_layout *l = ui_text_fit(ui, number_text, number_lang, m->head_px, m->title_px,
-                                              true, tb, TEXT_ALIGN_CENTER);
-    ui_text_draw(ui, l, tb, true, ui->theme.text, "hotline number");
+    if (!can_call) {
+        static const char why[] = N_("Calls are not available at this kiosk.");
+        struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, notice_box.w,
+                                TEXT_ALIGN_START};
+        ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, why), &st), notice_box, false,
+                     ui->theme.text, "calls unavailable");
+        ui_contact_draw(ui);
+    }
     ui_draw_widgets(ui);
 }
 

@@ -162,9 +162,12 @@ void ui_close_modal(struct ui *ui)
 
 void ui_reset(struct ui *ui)
 {
+    /* First the call: BYE within the same event (DESIGN.md 2.4). */
+    ui_call_hangup(ui);
     /* Everything a visitor did goes: language, page, scroll, theme toggle, focus, timers. */
     memset(&ui->s, 0, sizeof(ui->s));
     ui->s.page = -1;
+    ui->s.volume = (int)ui->cfg->audio.volume;
     ui->focus_visible = false;
     ui->pressed = -1;
     ui->dragging = false;
@@ -350,6 +353,13 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
     bool input = false;
 
     ui->ev_ticks = e->common.timestamp;
+    if (e->type == ui_call_event_type()) {
+        struct call_event *ev = e->user.data1;
+        if (ev)
+            ui_call_on_event(ui, ev);
+        free(ev);
+        return;
+    }
     switch (e->type) {
     case SDL_QUIT:
         /* Kiosk mode ignores the close request and Alt+F4 (which arrives as SDL_QUIT). */
@@ -433,6 +443,9 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
 static void ui_tick(struct ui *ui, uint64_t now)
 {
     ui->wake_ms = 0;
+    /* Nobody touches the screen while talking: no idle warning during a call. */
+    if (ui->s.call_active)
+        ui->s.last_input_ms = now;
     if (ui->screen != &ui_screen_attract && ui->screen != &ui_screen_idle_warning) {
         uint64_t idle_at = ui->s.last_input_ms + ui->cfg->kiosk.idle_timeout_ms;
         if (now >= idle_at) {
@@ -507,6 +520,8 @@ int ui_run(struct ui *ui)
                (unsigned long long)ui->frames);
         return 0;
     }
+    if (ui->on_first_frame)
+        ui->on_first_frame(ui, ui->on_first_frame_arg);
     while (!ui->quit && !ui_stop) {
         /* Sleep until input or the next tick someone asked for: a static screen uses no CPU. */
         uint64_t now = clock_now_ms();
@@ -623,7 +638,11 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui_metrics_compute(ui);
     ui_theme_apply(ui);
     ui->s.last_input_ms = clock_now_ms();
+    ui->s.volume = (int)o->cfg->audio.volume;
+    ui_call_event_type(); /* registered before any call thread pushes one */
     ui->first_frame_exit = o->first_frame_exit;
+    ui->on_first_frame = o->on_first_frame;
+    ui->on_first_frame_arg = o->on_first_frame_arg;
     const struct ui_screen *start = o->start ? ui_screen_by_name(o->start) : NULL;
     if (o->start && (!start || start->modal)) {
         snprintf(err, errlen, "unknown start screen '%s'", o->start);
@@ -647,6 +666,7 @@ void ui_free(struct ui *ui)
     if (ui->text)
         text_engine_flush(ui->text); /* textures belong to this renderer */
     ui_icons_free(ui);
+    ui_contact_free(ui);
     if (ui->renderer)
         SDL_DestroyRenderer(ui->renderer);
     if (ui->window)

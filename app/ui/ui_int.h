@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "openline/call.h"
 #include "openline/config.h"
 #include "openline/content.h"
 #include "openline/i18n.h"
@@ -31,6 +32,12 @@ enum ui_action {
     UI_ACT_CALL_INFO, /* what happens when you call */
     UI_ACT_EXTEND,    /* idle warning: keep going */
     UI_ACT_START,     /* attract: begin */
+    UI_ACT_DIAL,      /* call-info: place the call */
+    UI_ACT_HANGUP,
+    UI_ACT_VOLUME,    /* arg: -1 quieter, +1 louder */
+    UI_ACT_KEYPAD,    /* open or close the keypad */
+    UI_ACT_DTMF,      /* arg: the digit's character */
+    UI_ACT_HOME,      /* back to the home screen */
 };
 
 enum ui_widget_style {
@@ -62,6 +69,12 @@ struct ui_widget {
 /* Cleared at every quick exit, idle reset and return to attract (DESIGN.md 2.4). */
 struct ui_session {
     const struct lang *lang;
+    /* the call, if any: hung up by every reset */
+    bool call_active;         /* dialled and not yet ended or failed */
+    struct call_event call;   /* the last event (state, failure, reason) */
+    uint64_t call_since_ms;   /* when the current state began (connected: elapsed time) */
+    int volume;               /* percent; starts at the configured level each session */
+    bool keypad_open;
     bool high_contrast_toggled;
     int page;   /* content page index shown by the page screen */
     int scroll; /* page scroll offset, pixels */
@@ -178,6 +191,8 @@ struct ui {
     bool dirty;
     bool relayout;
     bool first_frame_exit;
+    void (*on_first_frame)(struct ui *ui, void *arg);
+    void *on_first_frame_arg;
     bool quit;
     uint64_t wake_ms; /* next tick wanted, 0: none */
     uint64_t frames;
@@ -197,6 +212,9 @@ struct ui {
     SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
 
     struct ui_icon *icons;
+    struct call_engine *call; /* NULL: calls are unavailable on this kiosk */
+    SDL_Texture *qr;          /* QR code of the hotline (tel: link), made once */
+    int qr_modules;
     SDL_Rect exit_rect;                  /* where the top bar put the quick exit, w = 0: none */
     SDL_Texture *backdrop;               /* the screen below a modal one, captured when it opened */
     const struct ui_screen *lang_return; /* where the language screen goes back to */
@@ -209,6 +227,24 @@ extern const struct ui_screen ui_screen_home;
 extern const struct ui_screen ui_screen_page;
 extern const struct ui_screen ui_screen_call_info;
 extern const struct ui_screen ui_screen_idle_warning;
+extern const struct ui_screen ui_screen_call;
+extern const struct ui_screen ui_screen_call_failed;
+
+/* Calls (call.c): place the call in the visitor's language; hang up (also on every reset). */
+void ui_call_dial(struct ui *ui);
+void ui_call_hangup(struct ui *ui);
+/* The SDL event type of call events (registered on first use). */
+Uint32 ui_call_event_type(void);
+/* An event from the call thread, on the UI thread. */
+void ui_call_on_event(struct ui *ui, const struct call_event *ev);
+/* True when this kiosk can place calls (an engine and a working audio device). */
+bool ui_calls_available(const struct ui *ui);
+
+/* The ways to get help without this kiosk: number, SMS, web and a QR code (contact.c).
+ * Lays out in area (top to bottom) and returns the height used. */
+int ui_contact_layout(struct ui *ui, SDL_Rect area);
+void ui_contact_draw(struct ui *ui);
+void ui_contact_free(struct ui *ui);
 
 /* The screen called name (attract, language, home, page, call-info, idle-warning), or NULL. */
 const struct ui_screen *ui_screen_by_name(const char *name);
@@ -254,6 +290,8 @@ enum {
 int ui_bar_layout(struct ui *ui, unsigned flags);
 /* Height of a button whose label is in lang: a touch target, and tall enough for the script. */
 int ui_button_h(struct ui *ui, const struct lang *lang);
+/* Height of a button of width w with an icon and the label of msgid, wrapping when it must. */
+int ui_button_h_for(struct ui *ui, const char *msgid, int w);
 /* Add the quick exit where ui_bar_layout() placed it (the core does this after each layout). */
 void ui_exit_add(struct ui *ui);
 

@@ -34,10 +34,10 @@ enum call_failure {
 struct call_event {
     enum call_state state;
     enum call_failure failure;
-    int sip_status;       /* final SIP status when there was one, else 0 */
-    char reason[160];     /* for logs and `openline call`: never shown with visitor data */
-    uint64_t ms;          /* milliseconds since call_engine_dial() */
-    bool secondary;       /* this attempt is on the secondary hotline */
+    int sip_status;   /* final SIP status when there was one, else 0 */
+    char reason[160]; /* for logs and `openline call`: never shown with visitor data */
+    uint64_t ms;      /* milliseconds since call_engine_dial() */
+    bool secondary;   /* this attempt is on the secondary hotline */
 };
 
 typedef void(call_event_h)(const struct call_event *ev, void *arg);
@@ -68,5 +68,22 @@ int call_engine_volume(struct call_engine *e, int percent);
 /* True when the configured audio device could be opened at start (else calls are unavailable
  * and the kiosk shows the number instead). */
 bool call_engine_audio_ok(const struct call_engine *e);
+
+/* Registration with the hotline's registrar ([hotline] register = yes). */
+enum call_reg_state {
+    CALL_REG_OFF,    /* not configured */
+    CALL_REG_TRYING, /* REGISTER sent, no final answer yet */
+    CALL_REG_OK,     /* registered; refreshed at 90 % of register_interval */
+    CALL_REG_FAILED, /* see the reason; retried by libre with back-off */
+};
+
+/* The registration state now, with a reason (len bytes into why, may be NULL). Thread-safe. */
+enum call_reg_state call_engine_registration(struct call_engine *e, char *why, size_t len);
+
+/* self-test: start an engine with cfg, and either wait for the registration's outcome or send
+ * OPTIONS to the primary hotline (TLS verified as for calls); stop it again. Blocks up to
+ * about [hotline] connect_timeout. Returns true when the hotline answered, with what it said
+ * in why; false with the reason (no URI, unreachable, certificate error, 4xx from registrar). */
+bool call_check_hotline(const struct config *cfg, char *why, size_t len);
 
 #endif

@@ -12,6 +12,31 @@
 #define CONFIG_MAX_LANGS    32
 #define CONFIG_LANG_LEN     16
 #define CONFIG_ERR_LEN      512
+#define CONFIG_URI_LEN      256
+
+enum config_transport {
+    CONFIG_TRANSPORT_UDP,
+    CONFIG_TRANSPORT_TCP,
+    CONFIG_TRANSPORT_TLS,
+};
+
+enum config_srtp {
+    CONFIG_SRTP_AUTO,      /* mandatory when SIP runs over TLS, off otherwise */
+    CONFIG_SRTP_MANDATORY, /* RTP/SAVP with SDES keys on every transport */
+    CONFIG_SRTP_OFF,       /* plain RTP (on TLS only with allow_plain_rtp = yes) */
+};
+
+enum config_audio_driver {
+    CONFIG_AUDIO_PORTAUDIO,
+    CONFIG_AUDIO_WAV,  /* test driver: capture reads a WAV, playback writes one */
+    CONFIG_AUDIO_NULL, /* test driver: silence in, nothing out */
+};
+
+/* One per-language hotline ([hotline] uri.LANG = ...). */
+struct config_lang_uri {
+    char lang[CONFIG_LANG_LEN];
+    char uri[CONFIG_URI_LEN];
+};
 
 enum config_theme {
     CONFIG_THEME_STANDARD,
@@ -50,6 +75,42 @@ struct config {
     struct {
         char data_dir[PATH_MAX]; /* holds assets/ and locales/; "" = found next to the binary */
     } paths;
+
+    struct {
+        char uri[CONFIG_URI_LEN];           /* primary hotline; "" = calls not configured */
+        char secondary_uri[CONFIG_URI_LEN]; /* tried when the primary fails; "" = none */
+        struct config_lang_uri lang_uris[CONFIG_MAX_LANGS]; /* uri.LANG overrides */
+        unsigned n_lang_uris;
+        enum config_transport transport; /* when the URI names none (;transport= or sips:) */
+        char ca_file[PATH_MAX];          /* PEM bundle the TLS server must chain to */
+        enum config_srtp srtp;
+        bool allow_plain_rtp;            /* TLS signalling with unencrypted media */
+        char username[128];              /* digest credentials, "" = none */
+        char password[128];
+        char registrar[CONFIG_URI_LEN];  /* "" = the primary URI's host */
+        bool do_register;                /* key "register" */
+        uint64_t register_interval_ms;   /* registration expiry asked for; refreshed at 90 % */
+        uint64_t no_answer_timeout_ms;   /* ringing this long: no answer */
+        uint64_t connect_timeout_ms;     /* no reply at all this long: unreachable */
+        uint64_t media_timeout_ms;       /* no RTP nor RTCP this long mid-call: lost */
+        char local_address[64];          /* IP to bind SIP and RTP; "" = towards the hotline */
+        unsigned local_port;             /* SIP over UDP and TCP (TLS: +1); 0 = any free port */
+        unsigned rtp_port_min;
+        unsigned rtp_port_max;
+        uint64_t jitter_ms;              /* playout delay kept in front of the loudspeaker */
+    } hotline;
+
+    struct {
+        enum config_audio_driver driver;
+        char device[128];                 /* PortAudio device name (substring); "" = default */
+        char capture_file[PATH_MAX];      /* wav driver: what the microphone hears */
+        char playback_file[PATH_MAX];     /* wav driver: what the loudspeaker plays */
+        unsigned volume;                  /* percent, 0..100; restored after every call */
+        bool echo_cancel;                 /* speexdsp echo canceller on the microphone */
+        bool noise_suppression;           /* speexdsp noise suppression on the microphone */
+        uint64_t wav_room_delay_ms;       /* wav driver: loudspeaker heard by the mic after this */
+        unsigned wav_room_attenuation_db; /* ... this many dB quieter (room simulation) */
+    } audio;
 
     /* Line of each key in the file (0: not set), for later semantic errors. Index: config_key_index() */
     unsigned lines[64];

@@ -23,6 +23,10 @@ struct ui_opts {
     bool headless;         /* offscreen video driver, software renderer (snapshot, play) */
     const char *start;     /* benchmarks and demos: start on this screen (NULL: attract) */
     bool first_frame_exit; /* benchmarks: print the time from exec to the first frame, exit */
+    /* Called once on the UI thread after the first frame is on screen: slow start-up work
+     * (the call thread, audio devices) waits until the visitor already sees the kiosk. */
+    void (*on_first_frame)(struct ui *ui, void *arg);
+    void *on_first_frame_arg;
 };
 
 /* Start SDL video and create the window and renderer. On failure returns an errno value and a
@@ -31,10 +35,18 @@ struct ui_opts {
 int ui_alloc(struct ui **up, const struct ui_opts *opts, char *err, size_t errlen);
 void ui_free(struct ui *ui);
 
+/* Calls: the engine (NULL: calls unavailable) and the handler to give call_engine_start(),
+ * which turns each call event into an SDL event for the UI thread. Start the engine after
+ * ui_alloc(); stop it before ui_free(). */
+struct call_engine;
+struct call_event;
+void ui_set_call_engine(struct ui *ui, struct call_engine *e);
+void ui_call_event_h(const struct call_event *ev, void *arg);
+
 /* Run until the window is closed (not in kiosk mode) or SIGTERM. Returns 0. */
 int ui_run(struct ui *ui);
 
-/* Render one screen and save it as PNG. screen: attract, language, home, page, call-info,
+/* Render one screen and save it as PNG (out_png NULL: only check the layout). screen: attract, language, home, page, call-info,
  * idle-warning. lang and page may be NULL. Returns 0; 2 for an unknown screen, language or page
  * (message in err); 3 when the layout check found clipped or overlapping text or touch targets
  * under 20 mm (each printed to stderr); errno values for I/O errors. */

@@ -8,7 +8,7 @@ conf=assets/openline.conf.example
 bin=build/openline
 failed=0
 for script in tests/flow/*.play; do
-    case "$script" in *must-fail.play) continue ;; esac
+    case "$script" in *must-fail.play | *call-quick-exit.play) continue ;; esac
     # A script may name its sizes (scrolling needs a page longer than the screen).
     sizes=$(sed -n 's/^# sizes: //p' "$script")
     for size in ${sizes:-1920x1080 1080x1920}; do
@@ -37,4 +37,17 @@ else
     echo "FAIL must-fail.play: exit $rc, output: $out"
     failed=1
 fi
+tests/flow/call.sh || failed=1
+
+# The configuration reference in README.md is the program's own (build/openline config-reference).
+ref=$(mktemp)
+$bin config-reference > "$ref" 2>/dev/null
+if sed -n '/^<!-- config-reference/,/^<!-- end config-reference/p' README.md | sed '1,2d;$d' |
+    sed '$d' | cmp -s - "$ref"; then
+    echo "ok   README's configuration reference matches the program"
+else
+    echo "FAIL README's configuration reference differs from: build/openline config-reference"
+    failed=1
+fi
+rm -f "$ref"
 exit $failed

@@ -1,0 +1,85 @@
+/* Audio drivers: the contract every driver implements, and the lock-free rings between threads.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_AUDIO_INT_H
+#define OPENLINE_AUDIO_INT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openline/audio.h"
+#include "openline/config.h"
+
+/* Single-producer single-consumer ring of 16-bit samples. The producer only moves `head`, the
+ * consumer only `tail` (both count samples ever written/read); capacity is a power of two.
+ * Neither side allocates, locks or blocks, so the realtime side may use it. */
+struct audio_ring {
+    int16_t *buf;
+    size_t cap;
+    _Atomic size_t head;
+    _Atomic size_t tail;
+};
+
+/* cap is rounded up to a power of two. Returns 0 or ENOMEM. Not thread-safe (set-up). */
+int audio_ring_init(struct audio_ring *r, size_t cap);
+void audio_ring_free(struct audio_ring *r);
+/* Empty the ring; only while neither side runs. */
+void audio_ring_reset(struct audio_ring *r);
+size_t audio_ring_fill(const struct audio_ring *r);
+/* Producer side: copy up to n samples in; returns how many fitted. */
+size_t audio_ring_write(struct audio_ring *r, const int16_t *src, size_t n);
+/* Consumer side: copy up to n samples out; returns how many there were. */
+size_t audio_ring_read(struct audio_ring *r, int16_t *dst, size_t n);
+
+struct audio_driver;
+
+/* The device as drivers see it. Drivers keep their state in `priv` (struct priv of the driver,
+ * priv_size bytes, zeroed) and read the settings they need from `cfg`. */
+struct audio_dev {
+    const struct audio_driver *drv;
+    const struct config *cfg;
+    void *priv;
+    unsigned rate; /* set by the driver's init */
+    bool running;
+    char name[160]; /* what was opened, for self-test */
+    struct audio_ring capture;
+    struct audio_ring playback;
+    _Atomic uint64_t underruns;
+    _Atomic uint64_t overruns;
+    _Atomic uint64_t last_callback_ns;
+    unsigned in_latency_us; /* set by the driver's start */
+    unsigned out_latency_us;
+};
+
+/* A driver (mpv's ao_driver pattern). Slots run on the thread named; `process` below is the only
+ * thing a driver calls back.
+ *
+ * init:  Required. Find and check the device; set dev->rate and dev->name. Does not open the
+ *        microphone. Call thread. Returns 0 or an errno value with a reason in err.
+ * start: Required. Open the streams and start calling audio_dev_process() from the driver's
+ *        realtime thread; set dev->in_latency_us/out_latency_us. Call thread.
+ * stop:  Required. Stop and close the streams; when it returns audio_dev_process() is no longer
+ *        running nor called. Call thread. Only called after a successful start.
+ * uninit: Optional. Release what init acquired. Call thread.
+ */
+struct audio_driver {
+    const char *name;
+    bool test_only; /* never chosen unless named in the configuration */
+    size_t priv_size;
+    int (*init)(struct audio_dev *dev, char *err, size_t errlen);
+    int (*start)(struct audio_dev *dev, char *err, size_t errlen);
+    void (*stop)(struct audio_dev *dev);
+    void (*uninit)(struct audio_dev *dev);
+};
+
+extern const struct audio_driver audio_driver_portaudio;
+extern const struct audio_driver audio_driver_wav;
+extern const struct audio_driver audio_driver_null;
+
+/* Called by the driver from its realtime thread for every block: `in` holds n captured samples
+ * (NULL: silence), `out` receives n samples to play (silence where the ring runs short).
+ * Never allocates, locks, logs or blocks. */
+void audio_dev_process(struct audio_dev *dev, const int16_t *in, int16_t *out, size_t n);
+
+#endif

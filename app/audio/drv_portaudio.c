@@ -1,0 +1,165 @@
+/* The real audio driver: PortAudio, one full-duplex mono 16-bit stream.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <alsa/asoundlib.h>
+#include <portaudio.h>
+
+#include "audio_int.h"
+
+struct priv {
+    bool initialized; /* Pa_Initialize succeeded: Pa_Terminate owed */
+    PaDeviceIndex in_dev;
+    PaDeviceIndex out_dev;
+    PaStream *stream;
+};
+
+/* The realtime callback: only the rings (audio_dev_process). */
+static int pa_callback(const void *input, void *output, unsigned long frames,
+                       const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *arg)
+{
+    audio_dev_process(arg, input, output, frames);
+    return paContinue;
+}
+
+/* First device whose name contains `want` (case-insensitive) with channels in that direction;
+ * the default device when want is empty. */
+static PaDeviceIndex find_device(const char *want, bool input)
+{
+    if (!*want)
+        return input ? Pa_GetDefaultInputDevice() : Pa_GetDefaultOutputDevice();
+    int n = Pa_GetDeviceCount();
+    size_t wl = strlen(want);
+    for (int i = 0; i < n; i++) {
+        const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+        if (!info || (input ? info->maxInputChannels : info->maxOutputChannels) < 1)
+            continue;
+        for (const char *s = info->name; *s; s++) {
+            if (!strncasecmp(s, want, wl))
+                return i;
+        }
+    }
+    return paNoDevice;
+}
+
+static void stream_params(PaStreamParameters *sp, PaDeviceIndex dev, bool input)
+{
+    const PaDeviceInfo *info = Pa_GetDeviceInfo(dev);
+    memset(sp, 0, sizeof(*sp));
+    sp->device = dev;
+    sp->channelCount = 1;
+    sp->sampleFormat = paInt16;
+    sp->suggestedLatency = input ? info->defaultLowInputLatency : info->defaultLowOutputLatency;
+}
+
+/* ALSA prints dozens of lines while PortAudio probes absent cards; the reason that matters is
+ * reported by PortAudio itself. */
+static void alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt,
+                       ...)
+{
+}
+
+static int pa_init(struct audio_dev *dev, char *err, size_t errlen)
+{
+    struct priv *p = dev->priv;
+    const char *want = dev->cfg->audio.device;
+    PaStreamParameters in, out;
+    PaError pe;
+
+    snd_lib_error_set_handler(alsa_quiet);
+    pe = Pa_Initialize();
+    if (pe != paNoError) {
+        snprintf(err, errlen, "PortAudio: %s", Pa_GetErrorText(pe));
+        return ENODEV;
+    }
+    p->initialized = true;
+    if (Pa_GetDeviceCount() <= 0) {
+        snprintf(err, errlen, "no audio device (PortAudio found none)");
+        return ENODEV;
+    }
+    p->in_dev = find_device(want, true);
+    p->out_dev = find_device(want, false);
+    if (p->in_dev == paNoDevice || p->out_dev == paNoDevice) {
+        snprintf(err, errlen, "no %s device%s%s%s", p->in_dev == paNoDevice ? "input" : "output",
+                 *want ? " named like '" : "", want, *want ? "'" : "");
+        return ENODEV;
+    }
+    stream_params(&in, p->in_dev, true);
+    stream_params(&out, p->out_dev, false);
+    /* 48 kHz first (JACK runs there; the stream must match the server), else the device's own. */
+    dev->rate = 48000;
+    if (Pa_IsFormatSupported(&in, &out, dev->rate) != paFormatIsSupported) {
+        dev->rate = (unsigned)Pa_GetDeviceInfo(p->out_dev)->defaultSampleRate;
+        pe = Pa_IsFormatSupported(&in, &out, dev->rate);
+        if (pe != paFormatIsSupported) {
+            snprintf(err, errlen, "%s / %s: %s", Pa_GetDeviceInfo(p->in_dev)->name,
+                     Pa_GetDeviceInfo(p->out_dev)->name, Pa_GetErrorText(pe));
+            return ENODEV;
+        }
+    }
+    const PaHostApiInfo *api = Pa_GetHostApiInfo(Pa_GetDeviceInfo(p->in_dev)->hostApi);
+    snprintf(dev->name, sizeof(dev->name), "%s: in '%s', out '%s'", api ? api->name : "?",
+             Pa_GetDeviceInfo(p->in_dev)->name, Pa_GetDeviceInfo(p->out_dev)->name);
+    return 0;
+}
+
+static int pa_start(struct audio_dev *dev, char *err, size_t errlen)
+{
+    struct priv *p = dev->priv;
+    PaStreamParameters in, out;
+    PaError pe;
+
+    stream_params(&in, p->in_dev, true);
+    stream_params(&out, p->out_dev, false);
+    pe = Pa_OpenStream(&p->stream, &in, &out, dev->rate, paFramesPerBufferUnspecified, paClipOff,
+                       pa_callback, dev);
+    if (pe != paNoError) {
+        snprintf(err, errlen, "cannot open the audio device: %s", Pa_GetErrorText(pe));
+        p->stream = NULL;
+        return ENODEV;
+    }
+    const PaStreamInfo *si = Pa_GetStreamInfo(p->stream);
+    if (si) {
+        dev->in_latency_us = (unsigned)(si->inputLatency * 1e6);
+        dev->out_latency_us = (unsigned)(si->outputLatency * 1e6);
+    }
+    pe = Pa_StartStream(p->stream);
+    if (pe != paNoError) {
+        snprintf(err, errlen, "cannot start the audio device: %s", Pa_GetErrorText(pe));
+        Pa_CloseStream(p->stream);
+        p->stream = NULL;
+        return ENODEV;
+    }
+    return 0;
+}
+
+static void pa_stop(struct audio_dev *dev)
+{
+    struct priv *p = dev->priv;
+    if (!p->stream)
+        return;
+    Pa_StopStream(p->stream);
+    Pa_CloseStream(p->stream);
+    p->stream = NULL;
+}
+
+static void pa_uninit(struct audio_dev *dev)
+{
+    struct priv *p = dev->priv;
+    if (p->initialized)
+        Pa_Terminate();
+    p->initialized = false;
+}
+
+const struct audio_driver audio_driver_portaudio = {
+    .name = "portaudio",
+    .priv_size = sizeof(struct priv),
+    .init = pa_init,
+    .start = pa_start,
+    .stop = pa_stop,
+    .uninit = pa_uninit,
+};

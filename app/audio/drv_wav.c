@@ -1,0 +1,228 @@
+/* Test audio drivers "wav" and "null", paced in real time by a thread of their own.
+ * wav: the microphone hears [audio] capture_file (then silence), optionally plus the loudspeaker
+ * delayed and attenuated (a simulated room); the loudspeaker is written to playback_file.
+ * null: silence in, nothing out. Neither is ever chosen unless named.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audio_int.h"
+
+enum {
+    WAV_RATE = 48000,
+    BLOCK = WAV_RATE / 100, /* 10 ms */
+};
+
+struct priv {
+    bool is_wav;
+    int16_t *in; /* capture_file, converted */
+    size_t in_n;
+    size_t in_pos;
+    FILE *out; /* playback_file while started */
+    uint32_t out_bytes;
+    int16_t *room; /* loudspeaker history for the room echo, room_n samples */
+    size_t room_n;
+    size_t room_pos;
+    int32_t room_gain_q15;
+    pthread_t thread;
+    atomic_bool quit;
+};
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* 44-byte header of a mono 16-bit PCM WAV holding `bytes` of samples. */
+static void wav_header(unsigned char h[44], uint32_t bytes)
+{
+    memcpy(h, "RIFF", 4);
+    put_le32(h + 4, 36 + bytes);
+    memcpy(h + 8, "WAVEfmt ", 8);
+    put_le32(h + 16, 16);
+    h[20] = 1, h[21] = 0; /* PCM */
+    h[22] = 1, h[23] = 0; /* mono */
+    put_le32(h + 24, WAV_RATE);
+    put_le32(h + 28, WAV_RATE * 2);
+    h[32] = 2, h[33] = 0;
+    h[34] = 16, h[35] = 0;
+    memcpy(h + 36, "data", 4);
+    put_le32(h + 40, bytes);
+}
+
+static int init_common(struct audio_dev *dev, bool is_wav, char *err, size_t errlen)
+{
+    struct priv *p = dev->priv;
+    const struct config *cfg = dev->cfg;
+
+    p->is_wav = is_wav;
+    dev->rate = WAV_RATE;
+    atomic_init(&p->quit, false);
+    if (!is_wav) {
+        snprintf(dev->name, sizeof(dev->name), "null (silence, nothing played)");
+        return 0;
+    }
+    if (cfg->audio.capture_file[0]) {
+        int rc = audio_wav_load(cfg->audio.capture_file, WAV_RATE, &p->in, &p->in_n, err, errlen);
+        if (rc)
+            return rc;
+    }
+    if (cfg->audio.wav_room_delay_ms) {
+        p->room_n = WAV_RATE / 1000 * (size_t)cfg->audio.wav_room_delay_ms;
+        p->room = calloc(p->room_n, sizeof(*p->room));
+        if (!p->room) {
+            snprintf(err, errlen, "out of memory");
+            return ENOMEM;
+        }
+        p->room_gain_q15 =
+            (int32_t)(32768.0 * pow(10.0, -(double)cfg->audio.wav_room_attenuation_db / 20.0));
+    }
+    snprintf(dev->name, sizeof(dev->name), "wav (capture %s, playback %s%s)",
+             cfg->audio.capture_file[0] ? "from a file" : "silence",
+             cfg->audio.playback_file[0] ? "to a file" : "discarded", p->room ? ", room echo" : "");
+    return 0;
+}
+
+static int wav_init(struct audio_dev *dev, char *err, size_t errlen)
+{
+    return init_common(dev, true, err, errlen);
+}
+
+static int null_init(struct audio_dev *dev, char *err, size_t errlen)
+{
+    return init_common(dev, false, err, errlen);
+}
+
+/* The device's clock: one 10 ms block per absolute deadline on CLOCK_MONOTONIC. This thread
+ * stands for the sound card, so it may sleep and write the file; audio_dev_process() does not. */
+static void *pace_thread(void *arg)
+{
+    struct audio_dev *dev = arg;
+    struct priv *p = dev->priv;
+    int16_t in[BLOCK], out[BLOCK];
+    struct timespec next;
+
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    while (!atomic_load(&p->quit)) {
+        next.tv_nsec += 10000000;
+        if (next.tv_nsec >= 1000000000) {
+            next.tv_nsec -= 1000000000;
+            next.tv_sec++;
+        }
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+            ;
+        size_t take = 0;
+        if (p->in_pos < p->in_n) {
+            take = p->in_n - p->in_pos < BLOCK ? p->in_n - p->in_pos : BLOCK;
+            memcpy(in, p->in + p->in_pos, take * sizeof(*in));
+            p->in_pos += take;
+        }
+        memset(in + take, 0, (BLOCK - take) * sizeof(*in));
+        if (p->room) {
+            /* The microphone hears what the loudspeaker played room_n samples ago. */
+            for (size_t i = 0; i < BLOCK; i++) {
+                int32_t v =
+                    in[i] + ((p->room[(p->room_pos + i) % p->room_n] * p->room_gain_q15) >> 15);
+                in[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+            }
+        }
+        audio_dev_process(dev, in, out, BLOCK);
+        if (p->room) {
+            for (size_t i = 0; i < BLOCK; i++)
+                p->room[(p->room_pos + i) % p->room_n] = out[i];
+            p->room_pos = (p->room_pos + BLOCK) % p->room_n;
+        }
+        if (p->out && fwrite(out, sizeof(*out), BLOCK, p->out) == BLOCK)
+            p->out_bytes += BLOCK * sizeof(*out);
+    }
+    return NULL;
+}
+
+static int wav_start(struct audio_dev *dev, char *err, size_t errlen)
+{
+    struct priv *p = dev->priv;
+    const struct config *cfg = dev->cfg;
+    unsigned char h[44];
+    int rc;
+
+    p->in_pos = 0;
+    p->out_bytes = 0;
+    p->room_pos = 0;
+    if (p->room)
+        memset(p->room, 0, p->room_n * sizeof(*p->room));
+    atomic_store(&p->quit, false);
+    if (p->is_wav && cfg->audio.playback_file[0]) {
+        p->out = fopen(cfg->audio.playback_file, "wb");
+        if (!p->out) {
+            rc = errno;
+            snprintf(err, errlen, "%s: %s", cfg->audio.playback_file, strerror(rc));
+            return rc;
+        }
+        wav_header(h, 0);
+        fwrite(h, 1, sizeof(h), p->out);
+    }
+    /* The newest sample of a block is captured at its callback, and the first sample handed
+     * out plays at once: no buffering beyond the block itself (counted sample by sample). */
+    dev->in_latency_us = dev->out_latency_us = 0;
+    rc = pthread_create(&p->thread, NULL, pace_thread, dev);
+    if (rc) {
+        snprintf(err, errlen, "cannot start the audio thread: %s", strerror(rc));
+        if (p->out)
+            fclose(p->out);
+        p->out = NULL;
+    }
+    return rc;
+}
+
+static void wav_stop(struct audio_dev *dev)
+{
+    struct priv *p = dev->priv;
+    unsigned char h[44];
+
+    atomic_store(&p->quit, true);
+    pthread_join(p->thread, NULL);
+    if (p->out) {
+        wav_header(h, p->out_bytes);
+        if (!fseek(p->out, 0, SEEK_SET))
+            fwrite(h, 1, sizeof(h), p->out);
+        fclose(p->out);
+        p->out = NULL;
+    }
+}
+
+static void wav_uninit(struct audio_dev *dev)
+{
+    struct priv *p = dev->priv;
+    free(p->in);
+    free(p->room);
+    p->in = NULL;
+    p->room = NULL;
+}
+
+const struct audio_driver audio_driver_wav = {
+    .name = "wav",
+    .test_only = true,
+    .priv_size = sizeof(struct priv),
+    .init = wav_init,
+    .start = wav_start,
+    .stop = wav_stop,
+    .uninit = wav_uninit,
+};
+
+const struct audio_driver audio_driver_null = {
+    .name = "null",
+    .test_only = true,
+    .priv_size = sizeof(struct priv),
+    .init = null_init,
+    .start = wav_start,
+    .stop = wav_stop,
+    .uninit = wav_uninit,
+};

@@ -1,0 +1,122 @@
+/* Voice processing with speexdsp: echo cancellation, noise suppression, resampling.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <speex/speex_echo.h>
+#include <speex/speex_preprocess.h>
+#include <speex/speex_resampler.h>
+
+#include "openline/audio.h"
+
+struct audio_proc {
+    unsigned frame;
+    SpeexEchoState *echo;
+    SpeexPreprocessState *pre;
+    int16_t *zeros;
+    int16_t *tmp;
+};
+
+int audio_proc_alloc(struct audio_proc **pp, unsigned rate, unsigned frame, unsigned tail_ms,
+                     bool echo_cancel, bool noise_suppression)
+{
+    struct audio_proc *p = calloc(1, sizeof(*p));
+    int rc = ENOMEM;
+
+    if (!p)
+        return ENOMEM;
+    p->frame = frame;
+    p->zeros = calloc(frame, sizeof(int16_t));
+    p->tmp = calloc(frame, sizeof(int16_t));
+    if (!p->zeros || !p->tmp)
+        goto out;
+    if (echo_cancel) {
+        int srate = (int)rate;
+        p->echo = speex_echo_state_init((int)frame, (int)(rate * tail_ms / 1000));
+        if (!p->echo)
+            goto out;
+        speex_echo_ctl(p->echo, SPEEX_ECHO_SET_SAMPLING_RATE, &srate);
+    }
+    /* The preprocessor also removes the echo the adaptive filter leaves (residual echo). */
+    if (echo_cancel || noise_suppression) {
+        int on = noise_suppression ? 1 : 0, off = 0;
+        p->pre = speex_preprocess_state_init((int)frame, (int)rate);
+        if (!p->pre)
+            goto out;
+        speex_preprocess_ctl(p->pre, SPEEX_PREPROCESS_SET_DENOISE, &on);
+        speex_preprocess_ctl(p->pre, SPEEX_PREPROCESS_SET_AGC, &off);
+        speex_preprocess_ctl(p->pre, SPEEX_PREPROCESS_SET_DEREVERB, &off);
+        if (p->echo)
+            speex_preprocess_ctl(p->pre, SPEEX_PREPROCESS_SET_ECHO_STATE, p->echo);
+    }
+    *pp = p;
+    p = NULL;
+    rc = 0;
+out:
+    audio_proc_free(p);
+    return rc;
+}
+
+void audio_proc_run(struct audio_proc *p, const int16_t *mic, const int16_t *ref, int16_t *out)
+{
+    if (p->echo) {
+        speex_echo_cancellation(p->echo, mic, ref ? ref : p->zeros, p->tmp);
+        memcpy(out, p->tmp, p->frame * sizeof(*out));
+    } else if (out != mic) {
+        memcpy(out, mic, p->frame * sizeof(*out));
+    }
+    if (p->pre)
+        speex_preprocess_run(p->pre, out);
+}
+
+void audio_proc_free(struct audio_proc *p)
+{
+    if (!p)
+        return;
+    if (p->pre)
+        speex_preprocess_state_destroy(p->pre);
+    if (p->echo)
+        speex_echo_state_destroy(p->echo);
+    free(p->zeros);
+    free(p->tmp);
+    free(p);
+}
+
+struct audio_resampler {
+    SpeexResamplerState *st;
+};
+
+int audio_resampler_alloc(struct audio_resampler **rp, unsigned in_rate, unsigned out_rate)
+{
+    int e = 0;
+    struct audio_resampler *r = calloc(1, sizeof(*r));
+    if (!r)
+        return ENOMEM;
+    /* Quality 3: the VoIP setting of speexdsp, about 1 ms of delay. */
+    r->st = speex_resampler_init(1, in_rate, out_rate, 3, &e);
+    if (!r->st) {
+        free(r);
+        return e == RESAMPLER_ERR_ALLOC_FAILED ? ENOMEM : EINVAL;
+    }
+    speex_resampler_skip_zeros(r->st);
+    *rp = r;
+    return 0;
+}
+
+void audio_resampler_run(struct audio_resampler *r, const int16_t *in, size_t *in_n, int16_t *out,
+                         size_t *out_n)
+{
+    spx_uint32_t i = (spx_uint32_t)*in_n, o = (spx_uint32_t)*out_n;
+    speex_resampler_process_int(r->st, 0, in, &i, out, &o);
+    *in_n = i;
+    *out_n = o;
+}
+
+void audio_resampler_free(struct audio_resampler *r)
+{
+    if (!r)
+        return;
+    speex_resampler_destroy(r->st);
+    free(r);
+}

@@ -1,0 +1,133 @@
+/* Call engine internals shared by the engine (SIP), the media path (RTP) and their helpers.
+ * Everything here runs on the call thread unless a comment says otherwise.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_CALL_INT_H
+#define OPENLINE_CALL_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "openline/audio.h"
+#include "openline/call.h"
+#include "openline/config.h"
+
+struct sa;
+struct sdp_session;
+struct mbuf;
+
+/* ---- jitter buffer (jitter.c): RTP packets ordered by sequence number ---- */
+enum {
+    CALL_JITTER_SLOTS = 64,
+    CALL_JITTER_MAX_PAYLOAD = 1400,
+};
+
+struct call_jitter {
+    struct call_jitter_slot {
+        bool used;
+        uint16_t seq;
+        uint32_t ts;
+        uint16_t len;
+        uint64_t arrival_ns; /* CLOCK_MONOTONIC when received, for latency figures */
+        uint8_t data[CALL_JITTER_MAX_PAYLOAD];
+    } slot[CALL_JITTER_SLOTS];
+    bool started;
+    uint16_t next; /* sequence number played next */
+    unsigned count;
+    unsigned max_depth; /* packets kept at most; older ones are skipped */
+    uint64_t late, lost, dropped, reset;
+};
+
+enum call_jitter_result {
+    CALL_JITTER_EMPTY, /* nothing buffered: underflow */
+    CALL_JITTER_LOST,  /* the next packet is missing but later ones are here: conceal one */
+    CALL_JITTER_OK,
+};
+
+void call_jitter_init(struct call_jitter *jb, unsigned max_depth);
+/* Store one payload; late and duplicate packets are dropped. */
+void call_jitter_put(struct call_jitter *jb, uint16_t seq, uint32_t ts, const uint8_t *data,
+                     size_t len, uint64_t arrival_ns);
+/* Take the next packet in order: on CALL_JITTER_OK *slot points into jb until the next put. */
+enum call_jitter_result call_jitter_get(struct call_jitter *jb,
+                                        const struct call_jitter_slot **slot);
+
+/* ---- codecs (codec.c) ---- */
+enum call_codec_id {
+    CALL_CODEC_OPUS,
+    CALL_CODEC_PCMU,
+    CALL_CODEC_PCMA,
+};
+
+enum {
+    CALL_RATE = 16000,           /* the voice path between codec and device: wideband */
+    CALL_FRAME = CALL_RATE / 50, /* 20 ms */
+};
+
+struct call_codec;
+
+/* Encoder and decoder for CALL_RATE mono audio in 20 ms frames. */
+int call_codec_alloc(struct call_codec **cp, enum call_codec_id id);
+void call_codec_free(struct call_codec *c);
+/* RTP clock rate (48000 for Opus, 8000 for G.711). */
+unsigned call_codec_clock(const struct call_codec *c);
+/* Encode CALL_FRAME samples; returns the payload length or -1. */
+int call_codec_encode(struct call_codec *c, const int16_t *pcm, uint8_t *out, size_t outlen);
+/* Decode one payload (NULL: conceal one lost frame) into at most max samples at CALL_RATE;
+ * returns the samples produced or -1. */
+int call_codec_decode(struct call_codec *c, const uint8_t *data, size_t len, int16_t *pcm,
+                      size_t max);
+
+/* ---- media (media.c): one RTP stream with its SDP, SRTP, jitter buffer and audio path ---- */
+struct call_media;
+
+struct call_media_opts {
+    const struct config *cfg;
+    struct audio_dev *audio; /* started by the caller; not owned */
+    const struct sa *laddr;  /* local IP */
+    bool secure;             /* RTP/SAVP with SDES keys */
+    unsigned volume;         /* percent */
+};
+
+int call_media_alloc(struct call_media **mp, const struct call_media_opts *o);
+void call_media_free(struct call_media *m);
+/* Our SDP offer. *mbp (libre mbuf) set on success. */
+int call_media_offer(struct call_media *m, struct mbuf **mbp);
+/* Apply an SDP answer (final or early). Returns 0, or an errno value with why set. */
+int call_media_answer(struct call_media *m, struct mbuf *sdp, char *why, size_t len);
+/* A re-INVITE's offer: apply it and write our answer into *mbp. */
+int call_media_reoffer(struct call_media *m, struct mbuf *sdp, struct mbuf **mbp);
+/* What the loudspeaker plays: local ringback, remote early media, or the call. */
+void call_media_set_ringback(struct call_media *m, bool on);
+/* Start sending the microphone (after 200 OK). */
+void call_media_set_sending(struct call_media *m, bool on);
+void call_media_volume(struct call_media *m, unsigned percent);
+int call_media_dtmf(struct call_media *m, char digit);
+/* Nanoseconds (CLOCK_MONOTONIC) of the last RTP or RTCP packet received; 0 = none yet. */
+uint64_t call_media_last_rx(const struct call_media *m);
+/* One line about codec, encryption, packets and latency, for `openline call`. */
+void call_media_summary(const struct call_media *m, char *buf, size_t len);
+/* Milliseconds since CLOCK_MONOTONIC epoch of the first RTP packet sent, 0 = none. */
+uint64_t call_media_first_tx_ms(const struct call_media *m);
+
+/* ---- TLS verification (tls.c) ---- */
+struct tls;
+
+/* Where verification results land (owned by the engine, outlives the TLS context). */
+struct call_tls_verify {
+    char host[256];  /* name or IP literal the server must prove */
+    char error[200]; /* first failure since call_tls_expect(), "" = none */
+};
+
+/* A client TLS context that verifies the server's chain against ca_file and its name against
+ * v->host (OpenSSL's X509_VERIFY_PARAM; SNI set for names). libre 1.1.0 verifies nothing by
+ * itself. *tp set on success; err says why not. */
+int call_tls_alloc(struct tls **tp, const char *ca_file, struct call_tls_verify *v, char *err,
+                   size_t errlen);
+/* Expect host (name or IP literal) on the next connections; clears the last error. */
+int call_tls_expect(struct tls *t, struct call_tls_verify *v, const char *host);
+
+uint64_t call_now_ms(void);
+
+#endif

@@ -1,0 +1,101 @@
+/* Voice codecs for the call: Opus (wideband, preferred), G.711 u-law and A-law.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <opus/opus.h>
+#include <re.h>
+#include <rem.h>
+
+#include "call_int.h"
+
+struct call_codec {
+    enum call_codec_id id;
+    OpusEncoder *enc;
+    OpusDecoder *dec;
+    struct audio_resampler *down; /* G.711: CALL_RATE -> 8 kHz */
+    struct audio_resampler *up;   /* G.711: 8 kHz -> CALL_RATE */
+};
+
+int call_codec_alloc(struct call_codec **cp, enum call_codec_id id)
+{
+    struct call_codec *c = calloc(1, sizeof(*c));
+    int e = 0, rc = ENOMEM;
+
+    if (!c)
+        return ENOMEM;
+    c->id = id;
+    if (id == CALL_CODEC_OPUS) {
+        c->enc = opus_encoder_create(CALL_RATE, 1, OPUS_APPLICATION_VOIP, &e);
+        c->dec = opus_decoder_create(CALL_RATE, 1, &e);
+        if (!c->enc || !c->dec)
+            goto out;
+        opus_encoder_ctl(c->enc, OPUS_SET_BITRATE(32000));
+        opus_encoder_ctl(c->enc, OPUS_SET_INBAND_FEC(1));
+        opus_encoder_ctl(c->enc, OPUS_SET_PACKET_LOSS_PERC(5));
+        opus_encoder_ctl(c->enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+    } else {
+        if (audio_resampler_alloc(&c->down, CALL_RATE, 8000) ||
+            audio_resampler_alloc(&c->up, 8000, CALL_RATE))
+            goto out;
+    }
+    *cp = c;
+    c = NULL;
+    rc = 0;
+out:
+    call_codec_free(c);
+    return rc;
+}
+
+void call_codec_free(struct call_codec *c)
+{
+    if (!c)
+        return;
+    if (c->enc)
+        opus_encoder_destroy(c->enc);
+    if (c->dec)
+        opus_decoder_destroy(c->dec);
+    audio_resampler_free(c->down);
+    audio_resampler_free(c->up);
+    free(c);
+}
+
+unsigned call_codec_clock(const struct call_codec *c)
+{
+    return c->id == CALL_CODEC_OPUS ? 48000 : 8000;
+}
+
+int call_codec_encode(struct call_codec *c, const int16_t *pcm, uint8_t *out, size_t outlen)
+{
+    if (c->id == CALL_CODEC_OPUS)
+        return opus_encode(c->enc, pcm, CALL_FRAME, out, (opus_int32)outlen);
+
+    int16_t nb[CALL_FRAME];
+    size_t in_n = CALL_FRAME, out_n = CALL_FRAME / 2;
+    audio_resampler_run(c->down, pcm, &in_n, nb, &out_n);
+    if (out_n > outlen)
+        return -1;
+    for (size_t i = 0; i < out_n; i++)
+        out[i] = c->id == CALL_CODEC_PCMU ? g711_pcm2ulaw(nb[i]) : g711_pcm2alaw(nb[i]);
+    return (int)out_n;
+}
+
+int call_codec_decode(struct call_codec *c, const uint8_t *data, size_t len, int16_t *pcm,
+                      size_t max)
+{
+    if (c->id == CALL_CODEC_OPUS) {
+        int frame = (int)(max < CALL_FRAME ? max : CALL_FRAME);
+        return opus_decode(c->dec, data, (opus_int32)len, pcm, data ? (int)max : frame, 0);
+    }
+    int16_t nb[960];
+    size_t n = data ? (len < 960 ? len : 960) : CALL_FRAME / 2;
+    for (size_t i = 0; i < n; i++) {
+        if (!data)
+            nb[i] = 0; /* G.711 has no concealment of its own: silence */
+        else
+            nb[i] = c->id == CALL_CODEC_PCMU ? g711_ulaw2pcm(data[i]) : g711_alaw2pcm(data[i]);
+    }
+    size_t in_n = n, out_n = max;
+    audio_resampler_run(c->up, nb, &in_n, pcm, &out_n);
+    return (int)out_n;
+}

@@ -1,0 +1,1092 @@
+/* The call engine: libre's SIP stack in a thread of its own, outbound calls only.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "openline/log.h"
+#include "openline/util.h"
+
+#include <re.h>
+
+#include "call_int.h"
+
+enum cmd {
+    CMD_DIAL,
+    CMD_HANGUP,
+    CMD_DTMF,
+    CMD_VOLUME,
+    CMD_PING,
+    CMD_STOP,
+};
+
+enum {
+    MAX_ATTEMPTS = 2, /* primary, secondary */
+    STOP_GRACE_MS = 300,
+};
+
+struct dial_req {
+    char lang[CONFIG_LANG_LEN];
+    char uri[CONFIG_URI_LEN]; /* "" = from the configuration */
+};
+
+/* A self-test question to the call thread, answered through the condition variable. */
+struct ping_req {
+    pthread_mutex_t mx;
+    pthread_cond_t cv;
+    bool done;
+    bool ok;
+    char why[256];
+};
+
+struct call;
+
+struct call_engine {
+    const struct config *cfg;
+    call_event_h *handler;
+    void *arg;
+    pthread_t thread;
+
+    pthread_mutex_t mx; /* guards ready/start_rc/start_err and the registration state */
+    pthread_cond_t cv;
+    bool ready;
+    int start_rc;
+    char start_err[256];
+    atomic_bool audio_ok;
+    enum call_reg_state reg_state;
+    char reg_reason[160];
+
+    struct mqueue *mq; /* set before ready; then only read */
+
+    /* call thread only */
+    struct dnsc *dnsc;
+    struct sip *sip;
+    struct sipsess_sock *sock;
+    struct tls *tls;
+    struct call_tls_verify tv;
+    char tls_problem[256]; /* why TLS is unavailable, "" = it is available */
+    struct sipreg *reg;
+    struct sa laddr;
+    char cuser[16];
+    char from_uri[CONFIG_URI_LEN + 64];
+    struct audio_dev *audio;
+    char audio_problem[256];
+    struct call *call;
+    struct ping_req *ping;
+    struct sip_request *ping_req;
+    struct sip_dialog *ping_dlg;
+    struct tmr ping_tmr;
+    uint64_t ping_t0;
+    struct tmr stop_tmr;
+};
+
+struct call {
+    struct call_engine *e;
+    char lang[CONFIG_LANG_LEN];
+    char uris[MAX_ATTEMPTS][CONFIG_URI_LEN];
+    unsigned n_uris;
+    unsigned attempt;
+    uint64_t t0; /* call_now_ms() at dial */
+    enum call_state state;
+    bool got_reply;
+    bool early_media;
+    bool audio_started;
+    unsigned volume; /* percent, for this call (the secondary attempt keeps it) */
+    struct sipsess *sess;
+    struct call_media *media;
+    struct tmr tmr_connect;
+    struct tmr tmr_noanswer;
+    struct tmr tmr_media;
+    struct tmr tmr_closed;
+    uint64_t established_ns;
+    /* result of the attempt that just closed, handled outside libre's callback */
+    enum call_failure close_failure;
+    int close_status;
+    char close_reason[160];
+    bool close_normal;
+};
+
+uint64_t call_now_ms(void)
+{
+    return audio_now_ns() / 1000000u;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Events */
+
+static void emit(struct call *c, enum call_state st, enum call_failure f, int status,
+                 const char *reason)
+{
+    struct call_event ev = {
+        .state = st,
+        .failure = f,
+        .sip_status = status,
+        .ms = call_now_ms() - c->t0,
+        .secondary = c->attempt > 0,
+    };
+    snprintf(ev.reason, sizeof(ev.reason), "%s", reason ? reason : "");
+    c->state = st;
+    c->e->handler(&ev, c->e->arg);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Addresses and URIs */
+
+/* The host of a SIP URI (without brackets for IPv6), its transport and whether TLS is used. */
+struct target {
+    char host[256];
+    enum sip_transp tp;
+    char request_uri[CONFIG_URI_LEN + 32];
+};
+
+static int target_parse(const struct config *cfg, const char *uri_str, struct target *t)
+{
+    struct uri u;
+    struct pl pl, val;
+
+    pl_set_str(&pl, uri_str);
+    if (uri_decode(&u, &pl) || !pl_isset(&u.host))
+        return EINVAL;
+    pl_strcpy(&u.host, t->host, sizeof(t->host));
+    snprintf(t->request_uri, sizeof(t->request_uri), "%s", uri_str);
+    if (!pl_strcasecmp(&u.scheme, "sips")) {
+        t->tp = SIP_TRANSP_TLS;
+    } else if (!msg_param_decode(&u.params, "transport", &val)) {
+        t->tp = !pl_strcasecmp(&val, "tls")   ? SIP_TRANSP_TLS
+                : !pl_strcasecmp(&val, "tcp") ? SIP_TRANSP_TCP
+                                              : SIP_TRANSP_UDP;
+    } else {
+        static const char *const names[] = {"udp", "tcp", "tls"};
+        t->tp = cfg->hotline.transport == CONFIG_TRANSPORT_TLS   ? SIP_TRANSP_TLS
+                : cfg->hotline.transport == CONFIG_TRANSPORT_TCP ? SIP_TRANSP_TCP
+                                                                 : SIP_TRANSP_UDP;
+        if (t->tp != SIP_TRANSP_UDP && !pl_isset(&u.headers))
+            snprintf(t->request_uri, sizeof(t->request_uri), "%s;transport=%s", uri_str,
+                     names[cfg->hotline.transport]);
+    }
+    return 0;
+}
+
+static bool media_secure(const struct config *cfg, enum sip_transp tp)
+{
+    return cfg->hotline.srtp == CONFIG_SRTP_MANDATORY ||
+           (cfg->hotline.srtp == CONFIG_SRTP_AUTO && tp == SIP_TRANSP_TLS);
+}
+
+/* The local address facing the hotline: the route's source address for an IP literal, else
+ * the default route's; loopback when there is no network. */
+static void pick_laddr(const struct config *cfg, struct sa *laddr)
+{
+    struct target t;
+    struct sa dst;
+
+    if (cfg->hotline.local_address[0] && !sa_set_str(laddr, cfg->hotline.local_address, 0))
+        return;
+    if (cfg->hotline.uri[0] && !target_parse(cfg, cfg->hotline.uri, &t) &&
+        !sa_set_str(&dst, t.host, 5060)) {
+        int fd = socket(sa_af(&dst), SOCK_DGRAM, 0);
+        struct sa local;
+        sa_init(&local, sa_af(&dst));
+        if (fd >= 0 && !connect(fd, &dst.u.sa, dst.len) &&
+            !getsockname(fd, &local.u.sa, &local.len)) {
+            close(fd);
+            *laddr = local;
+            sa_set_port(laddr, 0);
+            return;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    if (net_default_source_addr_get(AF_INET, laddr))
+        sa_set_str(laddr, "127.0.0.1", 0);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Authentication and registration */
+
+static int auth_h(char **user, char **pass, const char *realm, void *arg)
+{
+    struct call_engine *e = arg;
+    if (!e->cfg->hotline.username[0])
+        return EAUTH;
+    int rc = str_dup(user, e->cfg->hotline.username);
+    return rc ? rc : str_dup(pass, e->cfg->hotline.password);
+}
+
+static void set_reg(struct call_engine *e, enum call_reg_state st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_reg(struct call_engine *e, enum call_reg_state st, const char *fmt, ...)
+{
+    va_list ap;
+    pthread_mutex_lock(&e->mx);
+    e->reg_state = st;
+    va_start(ap, fmt);
+    vsnprintf(e->reg_reason, sizeof(e->reg_reason), fmt, ap);
+    va_end(ap);
+    pthread_mutex_unlock(&e->mx);
+}
+
+static void ping_answer(struct call_engine *e, bool ok, const char *why);
+
+static void reg_resp_h(int err, const struct sip_msg *msg, void *arg)
+{
+    struct call_engine *e = arg;
+    if (err) {
+        const char *tls = e->tv.error[0] ? e->tv.error : NULL;
+        set_reg(e, CALL_REG_FAILED, "%s", tls ? tls : strerror(err));
+    } else if (msg->scode >= 200 && msg->scode < 300) {
+        set_reg(e, CALL_REG_OK, "registered (%u %.*s), refreshed every %u s", msg->scode,
+                (int)msg->reason.l, msg->reason.p, sipreg_proxy_expires(e->reg) * 9 / 10);
+    } else if (msg->scode >= 300) {
+        set_reg(e, CALL_REG_FAILED, "registrar answered %u %.*s", msg->scode, (int)msg->reason.l,
+                msg->reason.p);
+    } else {
+        return;
+    }
+    if (e->ping) {
+        pthread_mutex_lock(&e->mx);
+        bool ok = e->reg_state == CALL_REG_OK;
+        char why[160];
+        snprintf(why, sizeof(why), "%s", e->reg_reason);
+        pthread_mutex_unlock(&e->mx);
+        ping_answer(e, ok, why);
+    }
+}
+
+static int start_registration(struct call_engine *e)
+{
+    const struct config *cfg = e->cfg;
+    struct target t;
+    char reg_uri[CONFIG_URI_LEN + 32], aor[CONFIG_URI_LEN + 160];
+
+    if (cfg->hotline.registrar[0]) {
+        if (target_parse(cfg, cfg->hotline.registrar, &t))
+            return EINVAL;
+        snprintf(reg_uri, sizeof(reg_uri), "%s", t.request_uri);
+    } else {
+        if (target_parse(cfg, cfg->hotline.uri, &t))
+            return EINVAL;
+        struct uri u;
+        struct pl pl;
+        pl_set_str(&pl, cfg->hotline.uri);
+        uri_decode(&u, &pl);
+        const char *tp = t.tp == SIP_TRANSP_TLS   ? ";transport=tls"
+                         : t.tp == SIP_TRANSP_TCP ? ";transport=tcp"
+                                                  : "";
+        if (u.port)
+            re_snprintf(reg_uri, sizeof(reg_uri), "sip:%r:%u%s", &u.host, u.port, tp);
+        else
+            re_snprintf(reg_uri, sizeof(reg_uri), "sip:%r%s", &u.host, tp);
+    }
+    if (t.tp == SIP_TRANSP_TLS && e->tls)
+        call_tls_expect(e->tls, &e->tv, t.host);
+    snprintf(aor, sizeof(aor), "sip:%s@%s", cfg->hotline.username, t.host);
+    snprintf(e->from_uri, sizeof(e->from_uri), "%.300s", aor);
+    set_reg(e, CALL_REG_TRYING, "registering");
+    return sipreg_register(&e->reg, e->sip, reg_uri, aor, NULL, aor,
+                           (uint32_t)(cfg->hotline.register_interval_ms / 1000), e->cuser, NULL, 0,
+                           0, auth_h, e, false, reg_resp_h, e, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* One call: attempts on the primary and secondary hotline */
+
+static void call_attempt(struct call *c);
+
+static void call_free(struct call *c)
+{
+    if (!c)
+        return;
+    tmr_cancel(&c->tmr_connect);
+    tmr_cancel(&c->tmr_noanswer);
+    tmr_cancel(&c->tmr_media);
+    tmr_cancel(&c->tmr_closed);
+    /* Dereferencing an established or early session sends BYE or CANCEL right here. */
+    c->sess = mem_deref(c->sess);
+    call_media_free(c->media);
+    c->media = NULL;
+    if (c->audio_started)
+        audio_dev_stop(c->e->audio); /* microphone closed */
+    free(c);
+}
+
+static void summary(struct call *c, char *buf, size_t len)
+{
+    char media[220] = "";
+    if (c->media)
+        call_media_summary(c->media, media, sizeof(media));
+    uint64_t first = c->media ? call_media_first_tx_ms(c->media) : 0;
+    snprintf(buf, len, "first RTP %lld ms; %s", first ? (long long)(first - c->t0) : -1LL, media);
+}
+
+/* End of the whole call: BYE/CANCEL sent and the microphone closed, then the UI is told. */
+static void call_finish(struct call *c, enum call_state st, enum call_failure f, int status,
+                        const char *reason)
+{
+    struct call_engine *e = c->e;
+    struct call_event ev = {
+        .state = st,
+        .failure = f,
+        .sip_status = status,
+        .secondary = c->attempt > 0,
+    };
+    uint64_t t0 = c->t0;
+
+    if (st == CALL_STATE_ENDED && !reason)
+        summary(c, ev.reason, sizeof(ev.reason));
+    else
+        snprintf(ev.reason, sizeof(ev.reason), "%s", reason ? reason : "");
+    e->call = NULL;
+    call_free(c);
+    ev.ms = call_now_ms() - t0;
+    e->handler(&ev, e->arg);
+}
+
+static void attempt_failed(struct call *c, enum call_failure f, int status, const char *reason);
+
+static void tmr_connect_h(void *arg)
+{
+    struct call *c = arg;
+    if (c->got_reply)
+        return;
+    char why[160];
+    struct target t;
+    target_parse(c->e->cfg, c->uris[c->attempt], &t);
+    snprintf(why, sizeof(why), "no reply from %.80s within %llu ms", t.host,
+             (unsigned long long)c->e->cfg->hotline.connect_timeout_ms);
+    attempt_failed(c, CALL_FAIL_UNREACHABLE, 0, why);
+}
+
+static void tmr_noanswer_h(void *arg)
+{
+    struct call *c = arg;
+    char why[96];
+    snprintf(why, sizeof(why), "no answer within %llu s",
+             (unsigned long long)c->e->cfg->hotline.no_answer_timeout_ms / 1000);
+    attempt_failed(c, CALL_FAIL_NO_ANSWER, 0, why);
+}
+
+static void tmr_media_h(void *arg)
+{
+    struct call *c = arg;
+    uint64_t last = call_media_last_rx(c->media);
+    uint64_t now = audio_now_ns();
+    uint64_t since = last ? last : c->established_ns;
+    uint64_t limit = c->e->cfg->hotline.media_timeout_ms * 1000000u;
+    if (now - since > limit) {
+        char why[96];
+        snprintf(why, sizeof(why), "no media from the hotline for %llu ms",
+                 (unsigned long long)((now - since) / 1000000u));
+        call_finish(c, CALL_STATE_FAILED, CALL_FAIL_LOST, 0, why);
+        return;
+    }
+    tmr_start(&c->tmr_media, 500, tmr_media_h, c);
+}
+
+/* Failover: every failure of the primary before the call connected moves on to the secondary
+ * (busy and no answer included: another line may have someone free); the last attempt's
+ * failure is the call's. */
+static void attempt_failed(struct call *c, enum call_failure f, int status, const char *reason)
+{
+    if (c->attempt + 1 < c->n_uris) {
+        log_info("call: hotline %u failed (%s); trying the secondary hotline", c->attempt + 1,
+                 reason);
+        tmr_cancel(&c->tmr_connect);
+        tmr_cancel(&c->tmr_noanswer);
+        c->sess = mem_deref(c->sess);
+        call_media_free(c->media);
+        c->media = NULL;
+        c->attempt++;
+        call_attempt(c);
+        return;
+    }
+    call_finish(c, CALL_STATE_FAILED, f, status, reason);
+}
+
+static int offer_h(struct mbuf **descp, const struct sip_msg *msg, void *arg)
+{
+    struct call *c = arg;
+    return call_media_reoffer(c->media, msg->mb, descp);
+}
+
+static int answer_h(const struct sip_msg *msg, void *arg)
+{
+    struct call *c = arg;
+    char why[128];
+    if (c->early_media)
+        return 0; /* the same SDP already arrived with 183 */
+    int rc = call_media_answer(c->media, msg->mb, why, sizeof(why));
+    if (rc)
+        snprintf(c->close_reason, sizeof(c->close_reason), "%s", why);
+    return rc;
+}
+
+static bool has_sdp(const struct sip_msg *msg)
+{
+    return mbuf_get_left(msg->mb) && msg_ctype_cmp(&msg->ctyp, "application", "sdp");
+}
+
+static void progr_h(const struct sip_msg *msg, void *arg)
+{
+    struct call *c = arg;
+    char why[128];
+
+    c->got_reply = true;
+    if (msg->scode <= 100)
+        return;
+    if (has_sdp(msg) && !c->early_media) {
+        if (!call_media_answer(c->media, msg->mb, why, sizeof(why)))
+            c->early_media = true;
+    }
+    call_media_set_ringback(c->media, !c->early_media);
+    if (c->state != CALL_STATE_RINGING)
+        emit(c, CALL_STATE_RINGING, CALL_FAIL_NONE, msg->scode,
+             c->early_media ? "early media" : "");
+}
+
+static void estab_h(const struct sip_msg *msg, void *arg)
+{
+    struct call *c = arg;
+    c->got_reply = true;
+    tmr_cancel(&c->tmr_connect);
+    tmr_cancel(&c->tmr_noanswer);
+    call_media_set_ringback(c->media, false);
+    call_media_set_sending(c->media, true);
+    c->established_ns = audio_now_ns();
+    tmr_start(&c->tmr_media, 500, tmr_media_h, c);
+    emit(c, CALL_STATE_CONNECTED, CALL_FAIL_NONE, msg->scode, "");
+}
+
+/* Runs from a 0 ms timer after libre's close handler returned. */
+static void closed_h(void *arg)
+{
+    struct call *c = arg;
+    if (c->close_normal)
+        call_finish(c, CALL_STATE_ENDED, CALL_FAIL_NONE, c->close_status, NULL);
+    else if (c->state == CALL_STATE_CONNECTED)
+        call_finish(c, CALL_STATE_FAILED, CALL_FAIL_LOST, c->close_status, c->close_reason);
+    else
+        attempt_failed(c, c->close_failure, c->close_status, c->close_reason);
+}
+
+static void close_h(int err, const struct sip_msg *msg, void *arg)
+{
+    struct call *c = arg;
+    struct call_engine *e = c->e;
+    char detail[128] = "";
+
+    c->close_status = msg ? msg->scode : 0;
+    c->close_normal = false;
+    if (c->state == CALL_STATE_CONNECTED) {
+        /* The hotline hung up (BYE), or the dialog broke. */
+        /* libre reports a BYE from the hotline as ECONNRESET: a normal end. */
+        c->close_normal = !err || err == ECONNRESET;
+        if (!c->close_normal)
+            snprintf(c->close_reason, sizeof(c->close_reason), "call lost: %s", strerror(err));
+    } else if (msg && msg->scode >= 300) {
+        uint16_t s = msg->scode;
+        c->close_failure = s == 486 || s == 600   ? CALL_FAIL_BUSY
+                           : s == 408 || s == 480 ? CALL_FAIL_NO_ANSWER
+                                                  : CALL_FAIL_REJECTED;
+        if (!c->close_reason[0])
+            snprintf(c->close_reason, sizeof(c->close_reason), "hotline answered %u %.*s", s,
+                     (int)msg->reason.l, msg->reason.p);
+    } else if (e->tv.error[0]) {
+        c->close_failure = CALL_FAIL_TLS;
+        snprintf(c->close_reason, sizeof(c->close_reason), "TLS: %.150s", e->tv.error);
+    } else if (err) {
+        struct target t;
+        target_parse(e->cfg, c->uris[c->attempt], &t);
+        c->close_failure = t.tp == SIP_TRANSP_TLS && err != ECONNREFUSED && err != ETIMEDOUT
+                               ? CALL_FAIL_TLS
+                               : CALL_FAIL_UNREACHABLE;
+        snprintf(detail, sizeof(detail), "%s", strerror(err));
+        snprintf(c->close_reason, sizeof(c->close_reason), "%s%.60s: %s",
+                 c->close_failure == CALL_FAIL_TLS ? "TLS connection to " : "cannot reach ", t.host,
+                 detail);
+    } else {
+        c->close_failure = CALL_FAIL_REJECTED;
+        if (!c->close_reason[0])
+            snprintf(c->close_reason, sizeof(c->close_reason), "call setup failed");
+    }
+    tmr_start(&c->tmr_closed, 0, closed_h, c);
+}
+
+static void call_attempt(struct call *c)
+{
+    struct call_engine *e = c->e;
+    const struct config *cfg = e->cfg;
+    struct target t;
+    struct mbuf *desc = NULL;
+    char why[160];
+    int rc;
+
+    c->state = CALL_STATE_IDLE;
+    c->got_reply = false;
+    c->early_media = false;
+    c->close_reason[0] = '\0';
+    if (target_parse(cfg, c->uris[c->attempt], &t)) {
+        attempt_failed(c, CALL_FAIL_REJECTED, 0, "the hotline address is not a SIP URI");
+        return;
+    }
+    bool secure = media_secure(cfg, t.tp);
+    if (t.tp == SIP_TRANSP_TLS && !secure && !cfg->hotline.allow_plain_rtp) {
+        attempt_failed(c, CALL_FAIL_REJECTED, 0,
+                       "TLS signalling with plain RTP is refused (set srtp or allow_plain_rtp)");
+        return;
+    }
+    if (t.tp == SIP_TRANSP_TLS) {
+        if (!e->tls) {
+            attempt_failed(c, CALL_FAIL_TLS, 0, e->tls_problem);
+            return;
+        }
+        call_tls_expect(e->tls, &e->tv, t.host);
+    }
+    e->tv.error[0] = '\0';
+    struct call_media_opts mo = {
+        .cfg = cfg,
+        .audio = e->audio,
+        .laddr = &e->laddr,
+        .secure = secure,
+        .volume = c->volume,
+    };
+    rc = call_media_alloc(&c->media, &mo);
+    if (rc) {
+        snprintf(why, sizeof(why), "cannot open RTP ports: %s", strerror(rc));
+        attempt_failed(c, CALL_FAIL_REJECTED, 0, why);
+        return;
+    }
+    rc = call_media_offer(c->media, &desc);
+    if (!rc) {
+        rc = sipsess_connect(&c->sess, e->sock, t.request_uri, NULL, e->from_uri, e->cuser, NULL, 0,
+                             "application/sdp", desc, auth_h, e, false, offer_h, answer_h, progr_h,
+                             estab_h, NULL, NULL, close_h, c,
+                             "Accept-Language: %s\r\nAllow: INVITE, ACK, BYE, CANCEL\r\n", c->lang);
+    }
+    mem_deref(desc);
+    if (rc) {
+        snprintf(why, sizeof(why), "cannot send the call to %.80s: %s", t.host, strerror(rc));
+        attempt_failed(c, CALL_FAIL_UNREACHABLE, 0, why);
+        return;
+    }
+    tmr_start(&c->tmr_connect, cfg->hotline.connect_timeout_ms, tmr_connect_h, c);
+    tmr_start(&c->tmr_noanswer, cfg->hotline.no_answer_timeout_ms, tmr_noanswer_h, c);
+    emit(c, CALL_STATE_CONNECTING, CALL_FAIL_NONE, 0,
+         c->attempt ? "secondary hotline" : (secure ? "SRTP" : ""));
+}
+
+static void do_dial(struct call_engine *e, struct dial_req *r)
+{
+    const struct config *cfg = e->cfg;
+    struct call *c;
+    char err[256];
+
+    if (e->call) {
+        log_warn("call: dial ignored, a call is in progress");
+        return;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        return;
+    c->e = e;
+    c->t0 = call_now_ms();
+    c->volume = cfg->audio.volume;
+    snprintf(c->lang, sizeof(c->lang), "%s", r->lang[0] ? r->lang : "en");
+    e->call = c;
+    if (r->uri[0]) {
+        snprintf(c->uris[c->n_uris++], CONFIG_URI_LEN, "%s", r->uri);
+    } else {
+        const char *primary = cfg->hotline.uri;
+        for (unsigned i = 0; i < cfg->hotline.n_lang_uris; i++) {
+            if (!strcmp(cfg->hotline.lang_uris[i].lang, c->lang))
+                primary = cfg->hotline.lang_uris[i].uri;
+        }
+        if (primary[0])
+            snprintf(c->uris[c->n_uris++], CONFIG_URI_LEN, "%s", primary);
+        if (cfg->hotline.secondary_uri[0] && strcmp(cfg->hotline.secondary_uri, primary))
+            snprintf(c->uris[c->n_uris++], CONFIG_URI_LEN, "%s", cfg->hotline.secondary_uri);
+    }
+    if (!c->n_uris) {
+        call_finish(c, CALL_STATE_FAILED, CALL_FAIL_UNREACHABLE, 0,
+                    "no hotline configured ([hotline] uri)");
+        return;
+    }
+    if (!e->audio) {
+        snprintf(err, sizeof(err), "no usable audio device: %.200s", e->audio_problem);
+        call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, err);
+        return;
+    }
+    /* INVITE first: opening the device (tens of ms under JACK) overlaps with the network. */
+    call_attempt(c);
+    if (e->call != c)
+        return; /* finished already */
+    if (audio_dev_start(e->audio, err, sizeof(err))) {
+        char why[300];
+        snprintf(why, sizeof(why), "audio device: %.200s", err);
+        call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, why);
+        return;
+    }
+    c->audio_started = true;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Self-test: OPTIONS to the hotline, or the registration's outcome */
+
+static void ping_answer(struct call_engine *e, bool ok, const char *why)
+{
+    struct ping_req *p = e->ping;
+    if (!p)
+        return;
+    e->ping = NULL;
+    tmr_cancel(&e->ping_tmr);
+    e->ping_req = mem_deref(e->ping_req);
+    e->ping_dlg = mem_deref(e->ping_dlg);
+    pthread_mutex_lock(&p->mx);
+    p->ok = ok;
+    snprintf(p->why, sizeof(p->why), "%s", why);
+    p->done = true;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mx);
+}
+
+static void ping_resp_h(int err, const struct sip_msg *msg, void *arg)
+{
+    struct call_engine *e = arg;
+    char why[256];
+    if (msg && msg->scode < 200)
+        return;
+    e->ping_req = NULL; /* libre releases it after this handler */
+    if (err) {
+        snprintf(why, sizeof(why), "%s", e->tv.error[0] ? e->tv.error : strerror(err));
+        ping_answer(e, false, why);
+        return;
+    }
+    snprintf(why, sizeof(why), "OPTIONS answered %u %.*s in %llu ms", msg->scode,
+             (int)msg->reason.l, msg->reason.p, (unsigned long long)(call_now_ms() - e->ping_t0));
+    ping_answer(e, true, why);
+}
+
+static void ping_tmr_h(void *arg)
+{
+    struct call_engine *e = arg;
+    char why[160];
+    snprintf(why, sizeof(why), "%.150s",
+             e->tv.error[0] ? e->tv.error : "no reply within the connect timeout");
+    ping_answer(e, false, why);
+}
+
+static void do_ping(struct call_engine *e, struct ping_req *p)
+{
+    const struct config *cfg = e->cfg;
+    struct target t;
+    int rc;
+
+    e->ping = p;
+    tmr_start(&e->ping_tmr, cfg->hotline.connect_timeout_ms, ping_tmr_h, e);
+    if (e->reg) {
+        pthread_mutex_lock(&e->mx);
+        enum call_reg_state st = e->reg_state;
+        char why[160];
+        snprintf(why, sizeof(why), "%s", e->reg_reason);
+        pthread_mutex_unlock(&e->mx);
+        if (st == CALL_REG_OK || st == CALL_REG_FAILED)
+            ping_answer(e, st == CALL_REG_OK, why);
+        return; /* else reg_resp_h answers */
+    }
+    if (target_parse(cfg, cfg->hotline.uri, &t)) {
+        ping_answer(e, false, "[hotline] uri is not a SIP URI");
+        return;
+    }
+    if (t.tp == SIP_TRANSP_TLS) {
+        if (!e->tls) {
+            ping_answer(e, false, e->tls_problem);
+            return;
+        }
+        call_tls_expect(e->tls, &e->tv, t.host);
+    }
+    e->ping_t0 = call_now_ms();
+    rc = sip_dialog_alloc(&e->ping_dlg, t.request_uri, t.request_uri, NULL, e->from_uri, NULL, 0);
+    if (!rc)
+        rc = sip_drequestf(&e->ping_req, e->sip, true, "OPTIONS", e->ping_dlg, 0, NULL, NULL,
+                           ping_resp_h, e, "Accept: application/sdp\r\nContent-Length: 0\r\n\r\n");
+    if (rc)
+        ping_answer(e, false, strerror(rc));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The thread */
+
+/* Incoming calls are refused: the kiosk must never become a listening device. */
+static void incoming_h(const struct sip_msg *msg, void *arg)
+{
+    struct call_engine *e = arg;
+    log_warn("call: refused an incoming call (this kiosk only calls out)");
+    (void)sip_treply(NULL, e->sip, msg, 403, "Forbidden");
+}
+
+static void stop_tmr_h(void *arg)
+{
+    re_cancel();
+}
+
+static void mq_h(int id, void *data, void *arg)
+{
+    struct call_engine *e = arg;
+    struct call *c = e->call;
+
+    switch ((enum cmd)id) {
+    case CMD_DIAL:
+        do_dial(e, data);
+        free(data);
+        break;
+    case CMD_HANGUP:
+        if (c)
+            call_finish(c, CALL_STATE_ENDED, CALL_FAIL_NONE, 0, NULL);
+        break;
+    case CMD_DTMF:
+        if (c && c->media && c->state == CALL_STATE_CONNECTED)
+            call_media_dtmf(c->media, (char)(intptr_t)data);
+        break;
+    case CMD_VOLUME:
+        if (c) {
+            c->volume = (unsigned)(intptr_t)data;
+            if (c->media)
+                call_media_volume(c->media, c->volume);
+        }
+        break;
+    case CMD_PING:
+        do_ping(e, data);
+        break;
+    case CMD_STOP:
+        if (c)
+            call_finish(c, CALL_STATE_ENDED, CALL_FAIL_NONE, 0, NULL);
+        if (e->ping)
+            ping_answer(e, false, "stopped");
+        if (e->reg) {
+            /* Unregister, and give the request a moment to leave. */
+            e->reg = mem_deref(e->reg);
+            tmr_start(&e->stop_tmr, STOP_GRACE_MS, stop_tmr_h, e);
+        } else {
+            re_cancel();
+        }
+        break;
+    }
+}
+
+static int setup(struct call_engine *e, char *err, size_t errlen)
+{
+    const struct config *cfg = e->cfg;
+    struct sa nsv[8], laddr;
+    uint32_t nsn = ARRAY_SIZE(nsv);
+    char domain[64] = "";
+    bool need_tls = false;
+    struct target t;
+    int rc;
+
+    rc = mqueue_alloc(&e->mq, mq_h, e);
+    if (rc) {
+        snprintf(err, errlen, "cannot create the call queue: %s", strerror(rc));
+        return rc;
+    }
+    rand_str(e->cuser, sizeof(e->cuser));
+    pick_laddr(cfg, &e->laddr);
+
+    /* Audio: prepared now (calls unavailable when this fails); the microphone opens per call. */
+    rc = audio_dev_alloc(&e->audio, cfg, e->audio_problem, sizeof(e->audio_problem));
+    if (rc) {
+        log_warn("audio: %s; calls are unavailable on this kiosk", e->audio_problem);
+        e->audio = NULL;
+    }
+    atomic_store(&e->audio_ok, e->audio != NULL);
+
+    if (dns_srv_get(domain, sizeof(domain), nsv, &nsn))
+        nsn = 0;
+    rc = dnsc_alloc(&e->dnsc, NULL, nsv, nsn);
+    if (rc) {
+        snprintf(err, errlen, "cannot create the DNS client: %s", strerror(rc));
+        return rc;
+    }
+    rc = sip_alloc(&e->sip, e->dnsc, 32, 32, 32, "OpenLine", NULL, NULL);
+    if (rc) {
+        snprintf(err, errlen, "cannot create the SIP stack: %s", strerror(rc));
+        return rc;
+    }
+    laddr = e->laddr;
+    sa_set_port(&laddr, (uint16_t)cfg->hotline.local_port);
+    rc = sip_transp_add(e->sip, SIP_TRANSP_UDP, &laddr);
+    rc = rc ? rc : sip_transp_add(e->sip, SIP_TRANSP_TCP, &laddr);
+    if (rc) {
+        re_snprintf(err, errlen, "cannot listen for SIP on %J: %s", &laddr, strerror(rc));
+        return rc;
+    }
+
+    /* TLS only when something needs it; its absence is an error only then. */
+    const char *uris[] = {cfg->hotline.uri, cfg->hotline.secondary_uri, cfg->hotline.registrar};
+    for (size_t i = 0; i < ARRAY_SIZE(uris); i++)
+        need_tls |= uris[i][0] && !target_parse(cfg, uris[i], &t) && t.tp == SIP_TRANSP_TLS;
+    for (unsigned i = 0; i < cfg->hotline.n_lang_uris; i++)
+        need_tls |= !target_parse(cfg, cfg->hotline.lang_uris[i].uri, &t) && t.tp == SIP_TRANSP_TLS;
+    rc = call_tls_alloc(&e->tls, cfg->hotline.ca_file, &e->tv, e->tls_problem,
+                        sizeof(e->tls_problem));
+    if (!rc) {
+        if (cfg->hotline.local_port)
+            sa_set_port(&laddr, (uint16_t)(cfg->hotline.local_port + 1));
+        rc = sip_transp_add(e->sip, SIP_TRANSP_TLS, &laddr, e->tls);
+        if (rc)
+            snprintf(e->tls_problem, sizeof(e->tls_problem), "cannot add SIP over TLS: %s",
+                     strerror(rc));
+    }
+    if (rc) {
+        e->tls = mem_deref(e->tls);
+        if (need_tls) {
+            snprintf(err, errlen, "%s", e->tls_problem);
+            return rc;
+        }
+    }
+    rc = sipsess_listen(&e->sock, e->sip, 16, incoming_h, e);
+    if (rc) {
+        snprintf(err, errlen, "cannot listen for SIP sessions: %s", strerror(rc));
+        return rc;
+    }
+    re_snprintf(e->from_uri, sizeof(e->from_uri), "sip:openline@%j", &e->laddr);
+    if (sa_af(&e->laddr) == AF_INET6)
+        re_snprintf(e->from_uri, sizeof(e->from_uri), "sip:openline@[%j]", &e->laddr);
+
+    /* Say once what is not encrypted (the kiosk still calls: a deployment chose this). */
+    for (size_t i = 0; i < 2; i++) {
+        if (!uris[i][0] || target_parse(cfg, uris[i], &t))
+            continue;
+        if (t.tp != SIP_TRANSP_TLS)
+            log_warn("hotline %s: SIP over plain %s: signalling is not encrypted (use sips: or "
+                     "transport = tls)",
+                     uris[i], t.tp == SIP_TRANSP_TCP ? "TCP" : "UDP");
+        if (!media_secure(cfg, t.tp))
+            log_warn("hotline %s: media is plain RTP, not encrypted (srtp = mandatory encrypts "
+                     "it)",
+                     uris[i]);
+    }
+    if (cfg->hotline.do_register) {
+        rc = start_registration(e);
+        if (rc) {
+            snprintf(err, errlen, "cannot start the registration: %s", strerror(rc));
+            return rc;
+        }
+    } else {
+        set_reg(e, CALL_REG_OFF, "registration not configured");
+    }
+    return 0;
+}
+
+static void teardown(struct call_engine *e)
+{
+    if (e->call)
+        call_free(e->call);
+    e->call = NULL;
+    tmr_cancel(&e->stop_tmr);
+    tmr_cancel(&e->ping_tmr);
+    e->ping_req = mem_deref(e->ping_req);
+    e->ping_dlg = mem_deref(e->ping_dlg);
+    e->reg = mem_deref(e->reg);
+    e->sock = mem_deref(e->sock);
+    if (e->sip)
+        sip_close(e->sip, true);
+    e->sip = mem_deref(e->sip);
+    e->tls = mem_deref(e->tls);
+    e->dnsc = mem_deref(e->dnsc);
+    e->mq = mem_deref(e->mq);
+    audio_dev_free(e->audio);
+    e->audio = NULL;
+}
+
+static void *engine_thread(void *arg)
+{
+    struct call_engine *e = arg;
+    char err[256] = "";
+    int rc = re_thread_init();
+
+    if (rc) {
+        snprintf(err, sizeof(err), "cannot start libre in the call thread: %s", strerror(rc));
+    } else {
+        tmr_init(&e->stop_tmr);
+        tmr_init(&e->ping_tmr);
+        rc = setup(e, err, sizeof(err));
+    }
+    pthread_mutex_lock(&e->mx);
+    e->start_rc = rc;
+    snprintf(e->start_err, sizeof(e->start_err), "%s", err);
+    e->ready = true;
+    pthread_cond_signal(&e->cv);
+    pthread_mutex_unlock(&e->mx);
+    if (!rc)
+        re_main(NULL);
+    teardown(e);
+    re_thread_close();
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Public API */
+
+static pthread_once_t libre_once = PTHREAD_ONCE_INIT;
+static int libre_rc;
+
+static void libre_start(void)
+{
+    libre_rc = libre_init();
+}
+
+int call_engine_start(struct call_engine **ep, const struct config *cfg, call_event_h *handler,
+                      void *arg, char *err, size_t errlen)
+{
+    struct call_engine *e;
+    int rc;
+
+    /* PortAudio's JACK backend would otherwise try to start a JACK server of its own. */
+    setenv("JACK_NO_START_SERVER", "1", 0);
+    pthread_once(&libre_once, libre_start);
+    if (libre_rc) {
+        snprintf(err, errlen, "libre: %s", strerror(libre_rc));
+        return libre_rc;
+    }
+    e = calloc(1, sizeof(*e));
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return ENOMEM;
+    }
+    e->cfg = cfg;
+    e->handler = handler;
+    e->arg = arg;
+    atomic_init(&e->audio_ok, false);
+    pthread_mutex_init(&e->mx, NULL);
+    pthread_cond_init(&e->cv, NULL);
+    rc = pthread_create(&e->thread, NULL, engine_thread, e);
+    if (rc) {
+        snprintf(err, errlen, "cannot start the call thread: %s", strerror(rc));
+        goto out;
+    }
+    pthread_mutex_lock(&e->mx);
+    while (!e->ready)
+        pthread_cond_wait(&e->cv, &e->mx);
+    rc = e->start_rc;
+    pthread_mutex_unlock(&e->mx);
+    if (rc) {
+        snprintf(err, errlen, "%s", e->start_err);
+        pthread_join(e->thread, NULL);
+        goto out;
+    }
+    *ep = e;
+    e = NULL;
+out:
+    if (e) {
+        pthread_mutex_destroy(&e->mx);
+        pthread_cond_destroy(&e->cv);
+        free(e);
+    }
+    return rc;
+}
+
+void call_engine_stop(struct call_engine *e)
+{
+    if (!e)
+        return;
+    mqueue_push(e->mq, CMD_STOP, NULL);
+    pthread_join(e->thread, NULL);
+    pthread_mutex_destroy(&e->mx);
+    pthread_cond_destroy(&e->cv);
+    free(e);
+}
+
+int call_engine_dial(struct call_engine *e, const char *lang, const char *uri)
+{
+    struct dial_req *r = calloc(1, sizeof(*r));
+    if (!r)
+        return ENOMEM;
+    if ((lang && util_strlcpy(r->lang, lang, sizeof(r->lang))) ||
+        (uri && util_strlcpy(r->uri, uri, sizeof(r->uri)))) {
+        free(r);
+        return ENAMETOOLONG;
+    }
+    int rc = mqueue_push(e->mq, CMD_DIAL, r);
+    if (rc)
+        free(r);
+    return rc;
+}
+
+int call_engine_hangup(struct call_engine *e)
+{
+    return mqueue_push(e->mq, CMD_HANGUP, NULL);
+}
+
+int call_engine_dtmf(struct call_engine *e, char digit)
+{
+    if (!strchr("0123456789*#", digit) || !digit)
+        return EINVAL;
+    return mqueue_push(e->mq, CMD_DTMF, (void *)(intptr_t)digit);
+}
+
+int call_engine_volume(struct call_engine *e, int percent)
+{
+    if (percent < 0 || percent > 100)
+        return EINVAL;
+    return mqueue_push(e->mq, CMD_VOLUME, (void *)(intptr_t)percent);
+}
+
+bool call_engine_audio_ok(const struct call_engine *e)
+{
+    return atomic_load(&((struct call_engine *)e)->audio_ok);
+}
+
+enum call_reg_state call_engine_registration(struct call_engine *e, char *why, size_t len)
+{
+    pthread_mutex_lock(&e->mx);
+    enum call_reg_state st = e->reg_state;
+    if (why && len)
+        snprintf(why, len, "%s", e->reg_reason);
+    pthread_mutex_unlock(&e->mx);
+    return st;
+}
+
+static void check_event(const struct call_event *ev, void *arg)
+{
+}
+
+bool call_check_hotline(const struct config *cfg, char *why, size_t len)
+{
+    struct call_engine *e = NULL;
+    struct ping_req p = {.done = false};
+    char err[256];
+    bool ok = false;
+
+    if (!cfg->hotline.uri[0]) {
+        snprintf(why, len, "no [hotline] uri configured: the kiosk shows the number instead");
+        return false;
+    }
+    if (call_engine_start(&e, cfg, check_event, NULL, err, sizeof(err))) {
+        snprintf(why, len, "%s", err);
+        return false;
+    }
+    pthread_mutex_init(&p.mx, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    if (mqueue_push(e->mq, CMD_PING, &p)) {
+        snprintf(why, len, "cannot reach the call thread");
+        goto out;
+    }
+    pthread_mutex_lock(&p.mx);
+    while (!p.done)
+        pthread_cond_wait(&p.cv, &p.mx);
+    pthread_mutex_unlock(&p.mx);
+    ok = p.ok;
+    snprintf(why, len, "%s", p.why);
+out:
+    call_engine_stop(e);
+    pthread_mutex_destroy(&p.mx);
+    pthread_cond_destroy(&p.cv);
+    return ok;
+}

@@ -1,0 +1,661 @@
+/* The media path of one call: SDP offer/answer, RTP/RTCP, SDES-SRTP, DTMF, jitter buffer, and
+ * the voice path between the audio device's rings and the codec. Call thread only.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <re.h>
+
+#include "call_int.h"
+
+enum {
+    TICK_MS = 5,               /* the voice path runs this often */
+    DEV_CHUNK = 1024,          /* device samples read at a time */
+    FIFO_LEN = 8 * CALL_FRAME, /* 160 ms at CALL_RATE */
+    REF_MAX = 12 * CALL_FRAME, /* echo reference kept at most: 240 ms */
+    ECHO_TAIL_MS = 250,        /* echo path covered by the canceller */
+    PT_OPUS = 111,
+    PT_TEL48 = 101,
+    PT_TEL8 = 100,
+    SRTP_KEY_LEN = 30, /* AES-CM-128: 16 bytes key + 14 bytes salt */
+    LAYER_SRTP = 20,
+};
+
+/* A short linear queue of CALL_RATE samples. */
+struct fifo {
+    int16_t s[FIFO_LEN];
+    size_t n;
+};
+
+static size_t fifo_push(struct fifo *f, const int16_t *s, size_t n)
+{
+    if (n > FIFO_LEN - f->n) {
+        /* keep the newest: drop the oldest samples */
+        size_t drop = n - (FIFO_LEN - f->n);
+        if (drop > f->n)
+            drop = f->n;
+        memmove(f->s, f->s + drop, (f->n - drop) * sizeof(*s));
+        f->n -= drop;
+        if (n > FIFO_LEN) {
+            s += n - FIFO_LEN;
+            n = FIFO_LEN;
+        }
+    }
+    memcpy(f->s + f->n, s, n * sizeof(*s));
+    f->n += n;
+    return n;
+}
+
+static void fifo_pop(struct fifo *f, int16_t *out, size_t n)
+{
+    size_t have = n < f->n ? n : f->n;
+    if (out) {
+        memcpy(out, f->s, have * sizeof(*out));
+        memset(out + have, 0, (n - have) * sizeof(*out));
+    }
+    memmove(f->s, f->s + have, (f->n - have) * sizeof(*out));
+    f->n -= have;
+}
+
+struct srtp_side {
+    struct call_media *m;
+    bool rtcp;
+};
+
+struct call_media {
+    const struct config *cfg;
+    struct audio_dev *audio;
+    unsigned dev_rate;
+    struct sa laddr;
+
+    struct rtp_sock *rtp;
+    struct sdp_session *sdp;
+    struct sdp_media *sdpm;
+    struct sa raddr;
+    struct sa raddr_rtcp;
+    bool rtcp_started;
+
+    bool secure;
+    uint8_t key[SRTP_KEY_LEN];
+    struct srtp *tx;
+    struct srtp *rx;
+    struct udp_helper *uh_rtp;
+    struct udp_helper *uh_rtcp;
+    struct srtp_side side_rtp;
+    struct srtp_side side_rtcp;
+    uint64_t srtp_fail;
+
+    struct call_codec *codec;
+    enum call_codec_id codec_id;
+    const char *codec_name;
+    int pt;     /* payload type we send and accept */
+    int pt_tel; /* telephone-event, -1 = the hotline takes none */
+    uint32_t ts;
+    uint32_t ts_tel;
+    bool marker;
+    struct telev *telev;
+
+    bool sending;
+    bool ringback;
+    double ring_phase;
+    uint64_t ring_n;
+    unsigned volume;
+    int32_t gain_q15;
+
+    struct call_jitter jb;
+    struct audio_resampler *from_dev;
+    struct audio_resampler *to_dev;
+    struct audio_proc *proc;
+    struct fifo cap;       /* microphone at CALL_RATE, waiting for a whole frame */
+    struct fifo play;      /* decoded far end at CALL_RATE, waiting for the device */
+    struct fifo ref;       /* what went to the loudspeaker: the echo canceller's reference */
+    uint64_t cap_first_ns; /* capture time of cap.s[0] */
+    struct tmr tick;
+
+    unsigned jb_excess; /* produce() calls in a row that found the buffer deeper than needed */
+    uint64_t last_rx_ns;
+    uint64_t first_tx_ms;
+    uint64_t tx_packets, rx_packets;
+    double cap_lat_sum, play_lat_sum;
+    uint64_t cap_lat_n, play_lat_n;
+    double cap_lat_max, play_lat_max;
+};
+
+static uint64_t now_ns(void)
+{
+    return audio_now_ns();
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* SRTP: a UDP helper under RTP and one under RTCP encrypt what leaves and decrypt what comes. */
+
+static bool srtp_send_h(int *err, struct sa *dst, struct mbuf *mb, void *arg)
+{
+    struct srtp_side *side = arg;
+    struct call_media *m = side->m;
+    if (!m->tx) {
+        *err = EPROTO;
+        return true;
+    }
+    *err = side->rtcp ? srtcp_encrypt(m->tx, mb) : srtp_encrypt(m->tx, mb);
+    return *err != 0;
+}
+
+static bool srtp_recv_h(struct sa *src, struct mbuf *mb, void *arg)
+{
+    struct srtp_side *side = arg;
+    struct call_media *m = side->m;
+    if (!m->rx)
+        return true; /* no key yet: drop */
+    int err = side->rtcp ? srtcp_decrypt(m->rx, mb) : srtp_decrypt(m->rx, mb);
+    if (err) {
+        m->srtp_fail++;
+        return true;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
+                           void *arg)
+{
+    struct call_media *m = arg;
+    m->last_rx_ns = now_ns();
+    m->rx_packets++;
+    if (!m->codec || hdr->pt != m->pt)
+        return; /* telephone-event, comfort noise, or before the answer */
+    call_jitter_put(&m->jb, hdr->seq, hdr->ts, mbuf_buf(mb), mbuf_get_left(mb), m->last_rx_ns);
+}
+
+static void media_rtcp_recv(const struct sa *src, struct rtcp_msg *msg, void *arg)
+{
+    struct call_media *m = arg;
+    m->last_rx_ns = now_ns();
+}
+
+static void send_payload(struct call_media *m, int pt, uint32_t ts, bool marker,
+                         const uint8_t *data, size_t len)
+{
+    struct mbuf *mb = mbuf_alloc(RTP_HEADER_SIZE + len + 16);
+    if (!mb)
+        return;
+    mb->pos = RTP_HEADER_SIZE;
+    if (!mbuf_write_mem(mb, data, len)) {
+        mb->pos = RTP_HEADER_SIZE;
+        if (!rtp_send(m->rtp, &m->raddr, false, marker, (uint8_t)pt, ts, mb)) {
+            m->tx_packets++;
+            if (!m->first_tx_ms)
+                m->first_tx_ms = call_now_ms();
+        }
+    }
+    mem_deref(mb);
+}
+
+/* One 20 ms frame of processed microphone audio: DTMF takes its place while an event runs. */
+static void send_frame(struct call_media *m, const int16_t *pcm)
+{
+    uint8_t buf[1400];
+    uint32_t step = call_codec_clock(m->codec) / 50;
+
+    if (m->telev && m->pt_tel >= 0) {
+        struct mbuf *mb = mbuf_alloc(16);
+        bool marker = false;
+        if (mb && !telev_poll(m->telev, &marker, mb) && mb->end) {
+            if (marker)
+                m->ts_tel = m->ts;
+            send_payload(m, m->pt_tel, m->ts_tel, marker, mb->buf, mb->end);
+            mem_deref(mb);
+            m->ts += step;
+            return;
+        }
+        mem_deref(mb);
+    }
+    int n = call_codec_encode(m->codec, pcm, buf, sizeof(buf));
+    if (n > 0)
+        send_payload(m, m->pt, m->ts, m->marker, buf, (size_t)n);
+    m->marker = false;
+    m->ts += step;
+}
+
+static void capture_path(struct call_media *m)
+{
+    int16_t dev[DEV_CHUNK], s16[DEV_CHUNK];
+    struct audio_dev_stats st;
+
+    for (;;) {
+        size_t n = audio_dev_capture_read(m->audio, dev, DEV_CHUNK);
+        if (!n)
+            break;
+        size_t in_n = n, out_n = DEV_CHUNK;
+        audio_resampler_run(m->from_dev, dev, &in_n, s16, &out_n);
+        /* When the newest sample was captured: the driver's last callback, less what is still
+         * queued behind it and the driver's own input buffering. */
+        audio_dev_stats(m->audio, &st);
+        uint64_t queued_ns =
+            (uint64_t)audio_dev_capture_avail(m->audio) * 1000000000u / m->dev_rate +
+            (uint64_t)st.in_latency_us * 1000u;
+        uint64_t newest = st.last_callback_ns > queued_ns ? st.last_callback_ns - queued_ns : 0;
+        fifo_push(&m->cap, s16, out_n);
+        m->cap_first_ns =
+            newest - (uint64_t)(m->cap.n ? m->cap.n - 1 : 0) * 1000000000u / CALL_RATE;
+    }
+    while (m->cap.n >= CALL_FRAME) {
+        int16_t frame[CALL_FRAME], ref[CALL_FRAME];
+        uint64_t first = m->cap_first_ns;
+        fifo_pop(&m->cap, frame, CALL_FRAME);
+        m->cap_first_ns += (uint64_t)CALL_FRAME * 1000000000u / CALL_RATE;
+        fifo_pop(&m->ref, ref, CALL_FRAME);
+        audio_proc_run(m->proc, frame, ref, frame);
+        if (m->sending && m->codec && sa_isset(&m->raddr, SA_ALL)) {
+            send_frame(m, frame);
+            double lat = (double)(now_ns() - first) / 1e6;
+            m->cap_lat_sum += lat;
+            m->cap_lat_n++;
+            if (lat > m->cap_lat_max)
+                m->cap_lat_max = lat;
+        }
+    }
+}
+
+/* 425 Hz, one second on and four off (ITU-T E.180's common ringing tone), at -16 dBFS. */
+static void ringback(struct call_media *m, int16_t *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++, m->ring_n++) {
+        bool on = (m->ring_n % (5 * CALL_RATE)) < CALL_RATE;
+        out[i] = on ? (int16_t)(5200.0 * sin(m->ring_phase)) : 0;
+        m->ring_phase += 2 * M_PI * 425.0 / CALL_RATE;
+        if (m->ring_phase > 2 * M_PI)
+            m->ring_phase -= 2 * M_PI;
+    }
+}
+
+/* Put at least 10 ms more of far-end audio into m->play. */
+static void produce(struct call_media *m)
+{
+    int16_t pcm[6 * CALL_FRAME];
+    int n = 0;
+    const struct call_jitter_slot *slot = NULL;
+
+    if (m->ringback) {
+        ringback(m, pcm, CALL_FRAME / 2);
+        n = CALL_FRAME / 2;
+    } else if (!m->codec) {
+        memset(pcm, 0, CALL_FRAME / 2 * sizeof(*pcm));
+        n = CALL_FRAME / 2;
+    } else {
+        /* Shrink back after a burst or a stall: more than the playout delay plus two packets
+         * for 100-200 ms means one packet too many (dropped: latency matters more). */
+        unsigned want = (unsigned)(m->cfg->hotline.jitter_ms / 20) + 2;
+        m->jb_excess = m->jb.count > want ? m->jb_excess + 1 : 0;
+        if (m->jb_excess > 10) {
+            m->jb_excess = 0;
+            if (call_jitter_get(&m->jb, &slot) == CALL_JITTER_OK)
+                m->jb.dropped++;
+        }
+        switch (call_jitter_get(&m->jb, &slot)) {
+        case CALL_JITTER_OK:
+            n = call_codec_decode(m->codec, slot->data, slot->len, pcm, ARRAY_SIZE(pcm));
+            if (n > 0) {
+                /* Played after what is queued in front of it. */
+                double lat = (double)(now_ns() - slot->arrival_ns) / 1e6 +
+                             (double)m->play.n * 1000.0 / CALL_RATE +
+                             (double)audio_dev_playback_fill(m->audio) * 1000.0 / m->dev_rate;
+                struct audio_dev_stats st;
+                audio_dev_stats(m->audio, &st);
+                lat += st.out_latency_us / 1000.0;
+                m->play_lat_sum += lat;
+                m->play_lat_n++;
+                if (lat > m->play_lat_max)
+                    m->play_lat_max = lat;
+            }
+            break;
+        case CALL_JITTER_LOST:
+            n = call_codec_decode(m->codec, NULL, 0, pcm, CALL_FRAME);
+            break;
+        case CALL_JITTER_EMPTY:
+            memset(pcm, 0, CALL_FRAME / 2 * sizeof(*pcm));
+            n = CALL_FRAME / 2;
+            break;
+        }
+        if (n <= 0) {
+            memset(pcm, 0, CALL_FRAME / 2 * sizeof(*pcm));
+            n = CALL_FRAME / 2;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        pcm[i] = (int16_t)((pcm[i] * m->gain_q15) >> 15);
+    fifo_push(&m->play, pcm, (size_t)n);
+    fifo_push(&m->ref, pcm, (size_t)n);
+    if (m->ref.n > REF_MAX)
+        fifo_pop(&m->ref, NULL, m->ref.n - REF_MAX);
+}
+
+static void playback_path(struct call_media *m)
+{
+    size_t target = (size_t)(m->cfg->hotline.jitter_ms * m->dev_rate / 1000);
+    int16_t dev[DEV_CHUNK];
+
+    while (audio_dev_playback_fill(m->audio) < target) {
+        if (m->play.n < CALL_FRAME / 2)
+            produce(m);
+        size_t take = m->play.n < CALL_FRAME / 2 ? m->play.n : CALL_FRAME / 2;
+        int16_t chunk[CALL_FRAME / 2];
+        fifo_pop(&m->play, chunk, take);
+        size_t in_n = take, out_n = DEV_CHUNK;
+        audio_resampler_run(m->to_dev, chunk, &in_n, dev, &out_n);
+        if (!out_n)
+            break;
+        audio_dev_playback_write(m->audio, dev, out_n);
+    }
+}
+
+static void tick_h(void *arg)
+{
+    struct call_media *m = arg;
+    tmr_start(&m->tick, TICK_MS, tick_h, m);
+    capture_path(m);
+    playback_path(m);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+int call_media_alloc(struct call_media **mp, const struct call_media_opts *o)
+{
+    struct call_media *m = calloc(1, sizeof(*m));
+    const struct config *cfg = o->cfg;
+    int rc = ENOMEM;
+
+    if (!m)
+        return ENOMEM;
+    m->cfg = cfg;
+    m->audio = o->audio;
+    m->dev_rate = audio_dev_rate(o->audio);
+    m->laddr = *o->laddr;
+    m->secure = o->secure;
+    m->pt = -1;
+    m->pt_tel = -1;
+    m->marker = true;
+    m->ts = rand_u32();
+    tmr_init(&m->tick);
+    call_media_volume(m, o->volume);
+    /* Depth: the playout delay plus 200 ms of bursts, in 20 ms packets. */
+    call_jitter_init(&m->jb, (unsigned)(cfg->hotline.jitter_ms / 20 + 10));
+
+    if (audio_resampler_alloc(&m->from_dev, m->dev_rate, CALL_RATE) ||
+        audio_resampler_alloc(&m->to_dev, CALL_RATE, m->dev_rate))
+        goto out;
+    rc = audio_proc_alloc(&m->proc, CALL_RATE, CALL_FRAME, ECHO_TAIL_MS, cfg->audio.echo_cancel,
+                          cfg->audio.noise_suppression);
+    if (rc)
+        goto out;
+    rc = rtp_listen(&m->rtp, IPPROTO_UDP, &m->laddr, (uint16_t)cfg->hotline.rtp_port_min,
+                    (uint16_t)cfg->hotline.rtp_port_max, true, media_rtp_recv, media_rtcp_recv, m);
+    if (rc)
+        goto out;
+    rc = sdp_session_alloc(&m->sdp, &m->laddr);
+    if (rc)
+        goto out;
+    rc = sdp_media_add(&m->sdpm, m->sdp, "audio", sa_port(rtp_local(m->rtp)),
+                       m->secure ? "RTP/SAVP" : "RTP/AVP");
+    if (rc)
+        goto out;
+    rc = sdp_format_add(NULL, m->sdpm, false, "111", "opus", 48000, 2, NULL, NULL, NULL, false,
+                        "minptime=10;useinbandfec=1");
+    rc |= sdp_format_add(NULL, m->sdpm, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+    rc |= sdp_format_add(NULL, m->sdpm, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
+    rc |= sdp_format_add(NULL, m->sdpm, false, "101", "telephone-event", 48000, 1, NULL, NULL, NULL,
+                         false, "0-15");
+    rc |= sdp_format_add(NULL, m->sdpm, false, "100", "telephone-event", 8000, 1, NULL, NULL, NULL,
+                         false, "0-15");
+    rc |= sdp_media_set_lattr(m->sdpm, true, "ptime", "20");
+    if (rc)
+        goto out;
+    if (m->secure) {
+        char b64[64];
+        size_t blen = sizeof(b64) - 1;
+        rand_bytes(m->key, sizeof(m->key));
+        rc = base64_encode(m->key, sizeof(m->key), b64, &blen);
+        if (rc)
+            goto out;
+        b64[blen] = '\0';
+        rc = sdp_media_set_lattr(m->sdpm, true, "crypto", "1 AES_CM_128_HMAC_SHA1_80 inline:%s",
+                                 b64);
+        rc = rc ? rc : srtp_alloc(&m->tx, SRTP_AES_CM_128_HMAC_SHA1_80, m->key, sizeof(m->key), 0);
+        if (rc)
+            goto out;
+        m->side_rtp = (struct srtp_side){m, false};
+        m->side_rtcp = (struct srtp_side){m, true};
+        rc = udp_register_helper(&m->uh_rtp, rtp_sock(m->rtp), LAYER_SRTP, srtp_send_h, srtp_recv_h,
+                                 &m->side_rtp);
+        rc = rc ? rc
+                : udp_register_helper(&m->uh_rtcp, rtcp_sock(m->rtp), LAYER_SRTP, srtp_send_h,
+                                      srtp_recv_h, &m->side_rtcp);
+        if (rc)
+            goto out;
+    }
+    rc = telev_alloc(&m->telev, 20);
+    if (rc)
+        goto out;
+    tmr_start(&m->tick, TICK_MS, tick_h, m);
+    *mp = m;
+    m = NULL;
+out:
+    call_media_free(m);
+    return rc;
+}
+
+void call_media_free(struct call_media *m)
+{
+    if (!m)
+        return;
+    tmr_cancel(&m->tick);
+    /* Helpers before the socket they sit on. */
+    mem_deref(m->uh_rtp);
+    mem_deref(m->uh_rtcp);
+    mem_deref(m->rtp);
+    mem_deref(m->sdp);
+    mem_deref(m->tx);
+    mem_deref(m->rx);
+    mem_deref(m->telev);
+    call_codec_free(m->codec);
+    audio_resampler_free(m->from_dev);
+    audio_resampler_free(m->to_dev);
+    audio_proc_free(m->proc);
+    free(m);
+}
+
+int call_media_offer(struct call_media *m, struct mbuf **mbp)
+{
+    return sdp_encode(mbp, m->sdp, true);
+}
+
+struct crypto_match {
+    struct call_media *m;
+    int err;
+    bool found;
+};
+
+/* a=crypto:<tag> <suite> inline:<key>[|lifetime][|mki:len] */
+static bool crypto_h(const char *name, const char *value, void *arg)
+{
+    struct crypto_match *cm = arg;
+    struct pl tag, suite, key;
+    uint8_t raw[64];
+    size_t rlen = sizeof(raw);
+
+    if (re_regex(value, strlen(value), "[0-9]+ [^ ]+ inline:[^|]+", &tag, &suite, &key))
+        return false;
+    if (pl_strcmp(&suite, "AES_CM_128_HMAC_SHA1_80"))
+        return false;
+    if (base64_decode(key.p, key.l, raw, &rlen) || rlen != SRTP_KEY_LEN) {
+        cm->err = EBADMSG;
+        return false;
+    }
+    cm->m->rx = mem_deref(cm->m->rx);
+    cm->err = srtp_alloc(&cm->m->rx, SRTP_AES_CM_128_HMAC_SHA1_80, raw, rlen, 0);
+    cm->found = !cm->err;
+    return true;
+}
+
+/* After an offer or answer was decoded: pick the codec, the peer's address and SRTP key. */
+static int apply_remote(struct call_media *m, char *why, size_t len)
+{
+    const struct sdp_format *chosen = NULL, *tel = NULL;
+    const struct list *l = sdp_media_format_lst(m->sdpm, false);
+    enum call_codec_id id = CALL_CODEC_PCMU;
+
+    if (!sdp_media_rport(m->sdpm)) {
+        snprintf(why, len, "the hotline declined the audio stream");
+        return EPROTO;
+    }
+    for (struct le *le = l ? l->head : NULL; le && !chosen; le = le->next) {
+        const struct sdp_format *f = le->data;
+        if (!f->sup)
+            continue;
+        if (!strcasecmp(f->name, "opus") && f->srate == 48000)
+            chosen = f, id = CALL_CODEC_OPUS;
+        else if (!strcasecmp(f->name, "PCMU") && f->srate == 8000)
+            chosen = f, id = CALL_CODEC_PCMU;
+        else if (!strcasecmp(f->name, "PCMA") && f->srate == 8000)
+            chosen = f, id = CALL_CODEC_PCMA;
+    }
+    if (!chosen) {
+        snprintf(why, len, "no common codec (offered Opus, PCMU, PCMA)");
+        return EPROTO;
+    }
+    if (!m->codec || m->codec_id != id) {
+        call_codec_free(m->codec);
+        m->codec = NULL;
+        int rc = call_codec_alloc(&m->codec, id);
+        if (rc) {
+            snprintf(why, len, "cannot start the codec");
+            return rc;
+        }
+        m->codec_id = id;
+        call_jitter_init(&m->jb, m->jb.max_depth);
+    }
+    m->codec_name = id == CALL_CODEC_OPUS ? "Opus" : id == CALL_CODEC_PCMU ? "PCMU" : "PCMA";
+    m->pt = chosen->pt;
+    unsigned clock = call_codec_clock(m->codec);
+    for (struct le *le = l->head; le; le = le->next) {
+        const struct sdp_format *f = le->data;
+        if (f->sup && !strcasecmp(f->name, "telephone-event") && (!tel || f->srate == clock))
+            tel = f;
+    }
+    m->pt_tel = tel ? tel->pt : -1;
+    if (tel)
+        telev_set_srate(m->telev, tel->srate);
+
+    m->raddr = *sdp_media_raddr(m->sdpm);
+    sdp_media_raddr_rtcp(m->sdpm, &m->raddr_rtcp);
+    if (m->secure) {
+        struct crypto_match cm = {.m = m};
+        sdp_media_rattr_apply(m->sdpm, "crypto", crypto_h, &cm);
+        if (!cm.found) {
+            snprintf(why, len, "the hotline did not accept encrypted media (SDES-SRTP)");
+            return cm.err ? cm.err : EPROTO;
+        }
+    }
+    rtcp_set_srate(m->rtp, clock, clock);
+    if (!m->rtcp_started) {
+        char cname[24];
+        rand_str(cname, sizeof(cname));
+        rtcp_start(m->rtp, cname, &m->raddr_rtcp);
+        m->rtcp_started = true;
+    }
+    return 0;
+}
+
+int call_media_answer(struct call_media *m, struct mbuf *sdp, char *why, size_t len)
+{
+    int rc = sdp_decode(m->sdp, sdp, false);
+    if (rc) {
+        snprintf(why, len, "unreadable SDP answer");
+        return rc;
+    }
+    return apply_remote(m, why, len);
+}
+
+int call_media_reoffer(struct call_media *m, struct mbuf *sdp, struct mbuf **mbp)
+{
+    char why[128];
+    int rc = sdp_decode(m->sdp, sdp, true);
+    if (!rc)
+        rc = apply_remote(m, why, sizeof(why));
+    if (!rc)
+        rc = sdp_encode(mbp, m->sdp, false);
+    return rc;
+}
+
+void call_media_set_ringback(struct call_media *m, bool on)
+{
+    if (on && !m->ringback)
+        m->ring_n = 0;
+    m->ringback = on;
+}
+
+void call_media_set_sending(struct call_media *m, bool on)
+{
+    /* The first packet leaves at once with what the microphone has so far (the rest of the
+     * frame silence): the hotline hears the line open, and NATs and PBXs that latch onto the
+     * first packet's address do so without waiting for a whole frame. */
+    if (on && !m->sending && m->codec && sa_isset(&m->raddr, SA_ALL)) {
+        int16_t frame[CALL_FRAME] = {0};
+        size_t have = m->cap.n < CALL_FRAME ? m->cap.n : CALL_FRAME;
+        fifo_pop(&m->cap, frame + (CALL_FRAME - have), have);
+        m->cap_first_ns += (uint64_t)have * 1000000000u / CALL_RATE;
+        send_frame(m, frame);
+    }
+    m->sending = on;
+}
+
+void call_media_volume(struct call_media *m, unsigned percent)
+{
+    if (percent > 100)
+        percent = 100;
+    m->volume = percent;
+    /* Perceived loudness: 50 % is about -12 dB. */
+    m->gain_q15 = (int32_t)(32767.0 * (percent / 100.0) * (percent / 100.0));
+}
+
+int call_media_dtmf(struct call_media *m, char digit)
+{
+    int code = telev_digit2code(digit);
+    if (code < 0 || code > 11)
+        return EINVAL;
+    if (m->pt_tel < 0)
+        return ENOTSUP;
+    int rc = telev_send(m->telev, code, false);
+    return rc ? rc : telev_send(m->telev, code, true);
+}
+
+uint64_t call_media_last_rx(const struct call_media *m)
+{
+    return m->last_rx_ns;
+}
+
+uint64_t call_media_first_tx_ms(const struct call_media *m)
+{
+    return m->first_tx_ms;
+}
+
+void call_media_summary(const struct call_media *m, char *buf, size_t len)
+{
+    struct audio_dev_stats st;
+    audio_dev_stats(m->audio, &st);
+    snprintf(buf, len,
+             "%s %s tx %llu rx %llu; cap->rtp %.1f ms max %.1f; rtp->play %.1f ms max %.1f; "
+             "lost %llu late %llu drop %llu; underruns %llu%s",
+             m->codec_name ? m->codec_name : "no codec", m->secure ? "SRTP" : "RTP",
+             (unsigned long long)m->tx_packets, (unsigned long long)m->rx_packets,
+             m->cap_lat_n ? m->cap_lat_sum / (double)m->cap_lat_n : 0.0, m->cap_lat_max,
+             m->play_lat_n ? m->play_lat_sum / (double)m->play_lat_n : 0.0, m->play_lat_max,
+             (unsigned long long)m->jb.lost, (unsigned long long)m->jb.late,
+             (unsigned long long)m->jb.dropped, (unsigned long long)st.underruns,
+             m->srtp_fail ? "; SRTP auth failures" : "");
+}

@@ -1,0 +1,273 @@
+/* openline call: place one hotline call headless and print each state change.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kiosk.h"
+#include "openline/call.h"
+#include "openline/config.h"
+#include "openline/util.h"
+
+/* Exit statuses of `openline call` (issue 4). */
+enum {
+    CALL_EXIT_OK = 0, /* connected and ended normally */
+    CALL_EXIT_BUSY = 2,
+    CALL_EXIT_NO_ANSWER = 3,
+    CALL_EXIT_FAILED = 4, /* the reason is printed */
+};
+
+enum { QUEUE_LEN = 32 };
+
+/* Events from the call thread, handed to the main thread. */
+struct queue {
+    pthread_mutex_t mx;
+    pthread_cond_t cv;
+    struct call_event ev[QUEUE_LEN];
+    unsigned head, n;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = 1;
+}
+
+static void on_event(const struct call_event *ev, void *arg)
+{
+    struct queue *q = arg;
+    pthread_mutex_lock(&q->mx);
+    if (q->n < QUEUE_LEN) {
+        q->ev[(q->head + q->n) % QUEUE_LEN] = *ev;
+        q->n++;
+    }
+    pthread_cond_signal(&q->cv);
+    pthread_mutex_unlock(&q->mx);
+}
+
+/* Wait up to ms for the next event. */
+static bool next_event(struct queue *q, struct call_event *ev, unsigned ms)
+{
+    struct timespec ts;
+    bool got = false;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)ms * 1000000L;
+    ts.tv_sec += ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&q->mx);
+    if (!q->n)
+        pthread_cond_timedwait(&q->cv, &q->mx, &ts);
+    if (q->n) {
+        *ev = q->ev[q->head];
+        q->head = (q->head + 1) % QUEUE_LEN;
+        q->n--;
+        got = true;
+    }
+    pthread_mutex_unlock(&q->mx);
+    return got;
+}
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static const char *state_name(enum call_state s)
+{
+    static const char *const names[] = {"idle",      "connecting", "ringing",
+                                        "connected", "ended",      "failed"};
+    return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static const char *failure_name(enum call_failure f)
+{
+    static const char *const names[] = {"",    "busy",     "no answer", "unreachable",
+                                        "tls", "rejected", "lost",      "audio"};
+    return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
+}
+
+/* --audio wav:IN.wav:OUT.wav | null | portaudio[:DEVICE] */
+static int parse_audio(struct config *cfg, const char *spec)
+{
+    if (!strncmp(spec, "wav:", 4)) {
+        const char *in = spec + 4, *sep = strchr(in, ':');
+        if (!sep || sep == in || !sep[1])
+            return EINVAL;
+        size_t n = (size_t)(sep - in);
+        if (n >= sizeof(cfg->audio.capture_file) ||
+            util_strlcpy(cfg->audio.playback_file, sep + 1, sizeof(cfg->audio.playback_file)))
+            return EINVAL;
+        memcpy(cfg->audio.capture_file, in, n);
+        cfg->audio.capture_file[n] = '\0';
+        cfg->audio.driver = CONFIG_AUDIO_WAV;
+        return 0;
+    }
+    if (!strcmp(spec, "null")) {
+        cfg->audio.driver = CONFIG_AUDIO_NULL;
+        return 0;
+    }
+    if (!strncmp(spec, "portaudio", 9) && (!spec[9] || spec[9] == ':')) {
+        cfg->audio.driver = CONFIG_AUDIO_PORTAUDIO;
+        return util_strlcpy(cfg->audio.device, spec[9] ? spec + 10 : "", sizeof(cfg->audio.device));
+    }
+    return EINVAL;
+}
+
+int kiosk_cmd_call(int argc, char **argv)
+{
+    static const char usage[] =
+        "openline call [--config FILE] [--lang CODE] [--audio wav:IN.wav:OUT.wav | null | "
+        "portaudio[:DEVICE]] [--seconds N] [--repeat N] [URI]";
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"lang", required_argument, NULL, 'l'},
+        {"audio", required_argument, NULL, 'a'},
+        {"seconds", required_argument, NULL, 's'},
+        {"repeat", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct config *cfg = calloc(1, sizeof(*cfg));
+    const char *config = NULL, *lang = "en", *audio = NULL;
+    long seconds = 10, repeat = 1;
+    struct call_engine *e = NULL;
+    struct queue q = {.n = 0};
+    char err[CONFIG_ERR_LEN];
+    int c, status = CALL_EXIT_FAILED;
+
+    if (!cfg)
+        return CALL_EXIT_FAILED;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config = optarg;
+            break;
+        case 'l':
+            lang = optarg;
+            break;
+        case 'a':
+            audio = optarg;
+            break;
+        case 's':
+            if (util_parse_long(optarg, 0, 86400, &seconds))
+                goto bad_usage;
+            break;
+        case 'r':
+            if (util_parse_long(optarg, 1, 100000, &repeat))
+                goto bad_usage;
+            break;
+        case 'h':
+            printf("usage: %s\n", usage);
+            free(cfg);
+            return 0;
+        default:
+            goto bad_usage;
+        }
+    }
+    /* Without URI: the configured hotline (per-language address, then the secondary). */
+    if (argc - optind > 1)
+        goto bad_usage;
+    const char *uri = optind < argc ? argv[optind] : NULL;
+
+    if (config) {
+        if (config_load(cfg, config, err, sizeof(err))) {
+            fprintf(stderr, "openline call: %s\n", err);
+            goto out;
+        }
+    } else {
+        config_defaults(cfg);
+        fprintf(stderr, "openline call: no --config: default settings\n");
+    }
+    if (uri && util_strlcpy(cfg->hotline.uri, uri, sizeof(cfg->hotline.uri))) {
+        fprintf(stderr, "openline call: URI too long\n");
+        goto out;
+    }
+    if (audio && parse_audio(cfg, audio)) {
+        fprintf(stderr,
+                "openline call: --audio %s: accepted: wav:IN.wav:OUT.wav, null, "
+                "portaudio or portaudio:DEVICE\n",
+                audio);
+        goto out;
+    }
+    pthread_mutex_init(&q.mx, NULL);
+    pthread_cond_init(&q.cv, NULL);
+    if (call_engine_start(&e, cfg, on_event, &q, err, sizeof(err))) {
+        fprintf(stderr, "openline call: %s\n", err);
+        goto out_q;
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    for (long i = 0; i < repeat && !interrupted; i++) {
+        bool done = false, connected = false, hung_up = false;
+        uint64_t hangup_at = 0;
+        struct call_event ev;
+
+        if (repeat > 1)
+            printf("call %ld\n", i + 1);
+        if (call_engine_dial(e, lang, uri)) {
+            fprintf(stderr, "openline call: cannot queue the call\n");
+            status = CALL_EXIT_FAILED;
+            break;
+        }
+        while (!done) {
+            if (next_event(&q, &ev, 20)) {
+                printf("%7llu ms  %s%s%s%s", (unsigned long long)ev.ms, state_name(ev.state),
+                       ev.failure ? " (" : "", failure_name(ev.failure), ev.failure ? ")" : "");
+                if (ev.sip_status)
+                    printf("  SIP %d", ev.sip_status);
+                if (ev.secondary)
+                    printf("  [secondary]");
+                if (ev.reason[0])
+                    printf("  %s", ev.reason);
+                printf("\n");
+                fflush(stdout);
+                switch (ev.state) {
+                case CALL_STATE_CONNECTED:
+                    connected = true;
+                    hangup_at = mono_ms() + (uint64_t)seconds * 1000u;
+                    break;
+                case CALL_STATE_ENDED:
+                    status = connected ? CALL_EXIT_OK : CALL_EXIT_FAILED;
+                    done = true;
+                    break;
+                case CALL_STATE_FAILED:
+                    status = ev.failure == CALL_FAIL_BUSY        ? CALL_EXIT_BUSY
+                             : ev.failure == CALL_FAIL_NO_ANSWER ? CALL_EXIT_NO_ANSWER
+                                                                 : CALL_EXIT_FAILED;
+                    done = true;
+                    break;
+                default:
+                    break;
+                }
+            }
+            if (!hung_up && (interrupted || (connected && mono_ms() >= hangup_at))) {
+                call_engine_hangup(e);
+                hung_up = true;
+            }
+        }
+        if (status != CALL_EXIT_OK)
+            break;
+    }
+    call_engine_stop(e);
+out_q:
+    pthread_mutex_destroy(&q.mx);
+    pthread_cond_destroy(&q.cv);
+out:
+    free(cfg);
+    return status;
+bad_usage:
+    fprintf(stderr, "usage: %s\n", usage);
+    free(cfg);
+    return CALL_EXIT_FAILED;
+}

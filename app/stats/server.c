@@ -1,0 +1,520 @@
+/* libmicrohttpd daemon: listening, limits, routing, body collection and reply helpers. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ingest.h"
+#include "ratelimit.h"
+#include "slog.h"
+#include "writer.h"
+
+/* Largest TLS certificate or key file read, in bytes. */
+#define SERVER_PEM_MAX (1 << 20)
+
+struct server {
+    struct MHD_Daemon *daemon;
+    int fd;
+    struct store *wstore;
+    struct writer *writer;
+    struct store_pool *pool;
+    struct ratelimit *rate;
+    struct ratelimit *login;
+    char *cert, *key;
+    bool tls;
+    bool secure_cookies;
+    bool started;                /* MHD messages are logged only once running */
+    char mhd_error[200];         /* the last MHD message while starting */
+    char dummy[PASSWD_HASH_MAX]; /* verified against for unknown staff names */
+};
+
+static const struct route server_routes[] = {
+    {"POST", "/api/v1/batches", INGEST_BODY_MAX, api_start, api_batches},
+    {"POST", "/api/v1/heartbeat", INGEST_BODY_MAX, api_start, api_heartbeat},
+    {"GET", "/", 0, NULL, web_dashboard},
+    {"GET", "/login", 0, NULL, web_login_page},
+    {"POST", "/login", SERVER_FORM_MAX, NULL, web_login},
+    {"POST", "/logout", SERVER_FORM_MAX, NULL, web_logout},
+    {"GET", "/export.csv", 0, NULL, web_export},
+    {"GET", "/healthz", 0, NULL, web_health},
+};
+
+struct store_pool *server_pool(struct server *s)
+{
+    return s->pool;
+}
+
+struct writer *server_writer(struct server *s)
+{
+    return s->writer;
+}
+
+struct ratelimit *server_ratelimit(struct server *s)
+{
+    return s->rate;
+}
+
+struct ratelimit *server_login_limit(struct server *s)
+{
+    return s->login;
+}
+
+bool server_tls(struct server *s)
+{
+    return s->tls;
+}
+
+bool server_secure_cookies(struct server *s)
+{
+    return s->tls || s->secure_cookies;
+}
+
+const char *server_dummy_hash(struct server *s)
+{
+    return s->dummy;
+}
+
+const char *server_header(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+enum MHD_Result server_reply(struct MHD_Connection *c, unsigned status, const char *ctype,
+                             const char *body, size_t len, const char *const *headers)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    if (ctype)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    if (ctype && !strncmp(ctype, "text/html", 9)) {
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    }
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        MHD_add_response_header(resp, headers[i], headers[i + 1]);
+    enum MHD_Result ret = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+enum MHD_Result server_json(struct MHD_Connection *c, unsigned status, const char *word,
+                            const char *reason, const char *const *headers)
+{
+    json_t *obj = json_pack("{s:s,s:s}", "status", word, "reason", reason ? reason : "");
+    char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+    enum MHD_Result ret = MHD_NO;
+    if (text) {
+        size_t len = strlen(text);
+        struct buf b = {0};
+        buf_add(&b, text, len);
+        buf_puts(&b, "\n");
+        if (!b.err)
+            ret = server_reply(c, status, "application/json", b.data, b.len, headers);
+        buf_free(&b);
+    }
+    free(text);
+    json_decref(obj);
+    return ret;
+}
+
+enum MHD_Result server_redirect(struct MHD_Connection *c, const char *location,
+                                const char *const *headers)
+{
+    const char *h[12] = {"Location", location};
+    size_t n = 2;
+    for (size_t i = 0; headers && headers[i] && n + 2 < 12; i += 2) {
+        h[n++] = headers[i];
+        h[n++] = headers[i + 1];
+    }
+    h[n] = NULL;
+    static const char body[] = "See other\n";
+    return server_reply(c, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", body, sizeof(body) - 1,
+                        h);
+}
+
+enum MHD_Result server_page(struct MHD_Connection *c, unsigned status, const char *title,
+                            const char *message)
+{
+    struct buf b = {0};
+    enum MHD_Result ret = MHD_NO;
+
+    buf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    buf_html(&b, title);
+    buf_puts(&b, "</title></head><body style=\"font-family:system-ui,sans-serif;margin:40px\">"
+                 "<h1>");
+    buf_html(&b, title);
+    buf_puts(&b, "</h1><p>");
+    buf_html(&b, message);
+    buf_puts(&b, "</p><p><a href=\"/\">Back to the dashboard</a></p></body></html>\n");
+    if (!b.err)
+        ret = server_reply(c, status, "text/html; charset=utf-8", b.data, b.len, NULL);
+    buf_free(&b);
+    return ret;
+}
+
+static const struct route *server_route(const char *method, const char *url, bool *path_known)
+{
+    *path_known = false;
+    for (size_t i = 0; i < sizeof(server_routes) / sizeof(server_routes[0]); i++) {
+        if (strcmp(url, server_routes[i].path))
+            continue;
+        *path_known = true;
+        if (!strcmp(method, server_routes[i].method))
+            return &server_routes[i];
+    }
+    return NULL;
+}
+
+static enum MHD_Result server_not_found(struct MHD_Connection *c, const char *method,
+                                        const char *url, bool path_known)
+{
+    bool api = !strncmp(url, "/api/", 5);
+    if (path_known) {
+        char allow[32] = "";
+        for (size_t i = 0; i < sizeof(server_routes) / sizeof(server_routes[0]); i++) {
+            if (!strcmp(url, server_routes[i].path))
+                snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s",
+                         allow[0] ? ", " : "", server_routes[i].method);
+        }
+        const char *h[] = {"Allow", allow, NULL};
+        if (api)
+            return server_json(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "use POST", h);
+        static const char msg[] = "Method not allowed\n";
+        return server_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", msg,
+                            sizeof(msg) - 1, h);
+    }
+    (void)method;
+    if (api)
+        return server_json(c, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint", NULL);
+    static const char msg[] = "Not found\n";
+    return server_reply(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", msg, sizeof(msg) - 1,
+                        NULL);
+}
+
+static enum MHD_Result server_too_large(struct MHD_Connection *c, const struct route *r,
+                                        const char *url)
+{
+    slog("refused %s: 413 body larger than %zu bytes", url, r->body_max);
+    return server_json(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is too large", NULL);
+}
+
+static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const char *url,
+                                     const char *method, const char *version,
+                                     const char *upload_data, size_t *upload_data_size,
+                                     void **con_cls)
+{
+    struct server *s = cls;
+    struct request *rq = *con_cls;
+
+    if (!rq) {
+        bool path_known;
+        rq = calloc(1, sizeof(*rq));
+        if (!rq)
+            return MHD_NO;
+        *con_cls = rq;
+        rq->route = server_route(method, url, &path_known);
+        if (!rq->route) {
+            rq->replied = true;
+            return server_not_found(c, method, url, path_known);
+        }
+        /* Refuse a declared oversize body before reading any of it. */
+        const char *cl = server_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || end == cl || *end || n > rq->route->body_max) {
+                rq->replied = true;
+                return server_too_large(c, rq->route, url);
+            }
+        }
+        if (rq->route->start)
+            return rq->route->start(s, c, rq);
+        return MHD_YES;
+    }
+
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->replied)
+            return MHD_YES;
+        if (rq->discarded || rq->body.len + n > rq->route->body_max) {
+            /* A chunked body grew past the limit: drop it, answer 413 at its end, and give up on
+             * the connection if it goes on much longer. */
+            rq->discarded += n;
+            if (rq->discarded > 4 * (rq->route->body_max + 1024))
+                return MHD_NO;
+            return MHD_YES;
+        }
+        buf_add(&rq->body, upload_data, n);
+        return rq->body.err ? MHD_NO : MHD_YES;
+    }
+
+    if (rq->replied)
+        return MHD_YES;
+    if (rq->discarded)
+        return server_too_large(c, rq->route, url);
+    (void)version;
+    return rq->route->handle(s, c, rq);
+}
+
+static void server_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                             enum MHD_RequestTerminationCode toe)
+{
+    struct request *rq = *con_cls;
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (!rq)
+        return;
+    buf_free(&rq->body);
+    explicit_bzero(rq->password, sizeof(rq->password));
+    free(rq);
+    *con_cls = NULL;
+}
+
+/* libmicrohttpd's messages can carry a client address among their arguments: log only the
+ * format, never the arguments. */
+static void server_mhd_log(void *cls, const char *fm, va_list ap)
+{
+    struct server *s = cls;
+    char line[200];
+    size_t n = 0;
+    (void)ap;
+    for (; fm[n] && fm[n] != '\n' && n + 1 < sizeof(line); n++)
+        line[n] = fm[n];
+    line[n] = '\0';
+    if (!s->started) {
+        snprintf(s->mhd_error, sizeof(s->mhd_error), "%s", line);
+        return;
+    }
+    slog("libmicrohttpd: %s", line);
+}
+
+/* Read a whole PEM file into *outp (NUL-terminated). */
+static int server_read_pem(const char *path, const char *what, char **outp, char *err,
+                           size_t errlen)
+{
+    char *data = NULL;
+    size_t len = 0;
+    struct stat sb;
+    int rc = EBADMSG;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        rc = errno;
+        snprintf(err, errlen, "%s %s: %s", what, path, strerror(rc));
+        return rc;
+    }
+    if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size <= 0 || sb.st_size > SERVER_PEM_MAX) {
+        snprintf(err, errlen, "%s %s: not a regular file of a sensible size", what, path);
+        goto out;
+    }
+    data = malloc((size_t)sb.st_size + 1);
+    if (!data) {
+        rc = ENOMEM;
+        goto out;
+    }
+    while (len < (size_t)sb.st_size) {
+        ssize_t n = read(fd, data + len, (size_t)sb.st_size - len);
+        if (n <= 0) {
+            rc = n < 0 ? errno : EIO;
+            snprintf(err, errlen, "%s %s: %s", what, path, strerror(rc));
+            goto out;
+        }
+        len += (size_t)n;
+    }
+    data[len] = '\0';
+    if (!strstr(data, "-----BEGIN ")) {
+        snprintf(err, errlen, "%s %s: not a PEM file", what, path);
+        goto out;
+    }
+    *outp = data;
+    data = NULL;
+    rc = 0;
+out:
+    free(data);
+    close(fd);
+    return rc;
+}
+
+/* Bind and listen on spec ("ADDR:PORT" or "[ADDR]:PORT"). */
+static int server_listen(const char *spec, int *fdp, bool *v6p, unsigned *portp, char *err,
+                         size_t errlen)
+{
+    char host[128];
+    const char *port;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *ai = NULL;
+    int fd = -1, rc;
+
+    if (spec[0] == '[') {
+        const char *close_br = strchr(spec, ']');
+        if (!close_br || close_br[1] != ':' || (size_t)(close_br - spec - 1) >= sizeof(host))
+            goto bad;
+        memcpy(host, spec + 1, (size_t)(close_br - spec - 1));
+        host[close_br - spec - 1] = '\0';
+        port = close_br + 2;
+    } else {
+        const char *colon = strrchr(spec, ':');
+        if (!colon || (size_t)(colon - spec) >= sizeof(host) || strchr(spec, ':') != colon)
+            goto bad;
+        memcpy(host, spec, (size_t)(colon - spec));
+        host[colon - spec] = '\0';
+        port = colon + 1;
+    }
+    if (!*host || !*port || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+        strtol(port, NULL, 10) > 65535)
+        goto bad;
+    rc = getaddrinfo(host, port, &hints, &ai);
+    if (rc) {
+        snprintf(err, errlen, "--listen %s: %s", spec, gai_strerror(rc));
+        return EINVAL;
+    }
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        rc = errno;
+        snprintf(err, errlen, "--listen %s: %s", spec, strerror(rc));
+        goto out;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (ai->ai_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 128)) {
+        rc = errno;
+        snprintf(err, errlen, "cannot listen on %s: %s", spec, strerror(rc));
+        goto out;
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    getsockname(fd, (struct sockaddr *)&ss, &sl);
+    *portp = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                            : ((struct sockaddr_in *)&ss)->sin_port);
+    *v6p = ai->ai_family == AF_INET6;
+    *fdp = fd;
+    fd = -1;
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    freeaddrinfo(ai);
+    return rc;
+bad:
+    snprintf(err, errlen, "--listen %s: expected ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080",
+             spec);
+    return EINVAL;
+}
+
+int server_start(struct server **sp, const struct server_config *cfg, unsigned *portp, char *err,
+                 size_t errlen)
+{
+    struct server *s = calloc(1, sizeof(*s));
+    bool v6 = false;
+    int rc;
+
+    if (!s)
+        return ENOMEM;
+    s->fd = -1;
+    s->secure_cookies = cfg->secure_cookies;
+    if ((rc = store_open(cfg->db_url, true, &s->wstore, err, errlen)))
+        goto fail;
+    if ((rc = server_listen(cfg->listen, &s->fd, &v6, portp, err, errlen)))
+        goto fail;
+    if (cfg->tls_cert || cfg->tls_key) {
+        if (!cfg->tls_cert || !cfg->tls_key) {
+            snprintf(err, errlen, "--tls-cert and --tls-key go together");
+            rc = EINVAL;
+            goto fail;
+        }
+        if ((rc = server_read_pem(cfg->tls_cert, "--tls-cert", &s->cert, err, errlen)) ||
+            (rc = server_read_pem(cfg->tls_key, "--tls-key", &s->key, err, errlen)))
+            goto fail;
+        s->tls = true;
+    }
+    if ((rc = passwd_hash("openline-stats dummy password", s->dummy, sizeof(s->dummy)))) {
+        snprintf(err, errlen, "the password hash library (libxcrypt) does not work");
+        goto fail;
+    }
+    if ((rc = store_pool_alloc(&s->pool, cfg->db_url, 8)) ||
+        (rc = ratelimit_alloc(&s->rate, cfg->rate)) || (rc = ratelimit_alloc(&s->login, 10))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    if ((rc = writer_start(&s->writer, s->wstore))) {
+        snprintf(err, errlen, "cannot start the writer thread: %s", strerror(rc));
+        goto fail;
+    }
+
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_ERROR_LOG | (s->tls ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, server_access, s, MHD_OPTION_LISTEN_SOCKET, s->fd,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip, MHD_OPTION_THREAD_STACK_SIZE,
+        (size_t)1024 * 1024, MHD_OPTION_NOTIFY_COMPLETED, server_completed, s,
+        MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, s, MHD_OPTION_ARRAY,
+        s->tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+    if (!s->daemon) {
+        if (s->tls)
+            snprintf(err, errlen,
+                     "cannot start TLS with --tls-cert %s and --tls-key %s: %s (is the key the "
+                     "certificate's, unencrypted, in PEM?)",
+                     cfg->tls_cert, cfg->tls_key, s->mhd_error[0] ? s->mhd_error : "refused");
+        else
+            snprintf(err, errlen, "cannot start the HTTP server: %s",
+                     s->mhd_error[0] ? s->mhd_error : "refused");
+        rc = EIO;
+        goto fail;
+    }
+    s->started = true;
+    s->fd = -1; /* the daemon owns the listening socket now and closes it when stopped */
+    *sp = s;
+    return 0;
+fail:
+    server_stop(s);
+    return rc;
+}
+
+void server_stop(struct server *s)
+{
+    if (!s)
+        return;
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon); /* waits for the requests in progress */
+    if (s->fd >= 0)
+        close(s->fd);
+    writer_stop(s->writer);
+    store_close(s->wstore);
+    store_pool_free(s->pool);
+    ratelimit_free(s->rate);
+    ratelimit_free(s->login);
+    if (s->key)
+        explicit_bzero(s->key, strlen(s->key));
+    free(s->key);
+    free(s->cert);
+    free(s);
+}

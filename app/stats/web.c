@@ -1,0 +1,423 @@
+/* Staff pages: log-in and log-out (session cookies, CSRF checks), dashboard, CSV export. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "csv.h"
+#include "dashboard.h"
+#include "day.h"
+#include "ratelimit.h"
+#include "report.h"
+#include "server.h"
+#include "slog.h"
+
+#define WEB_SESSION_COOKIE "ol_session"
+#define WEB_CSRF_COOKIE    "ol_csrf"
+/* How long a log-in lasts, in seconds. */
+#define WEB_SESSION_S (12 * 3600)
+/* Weeks shown when the range is not given. */
+#define WEB_DEFAULT_WEEKS 12
+
+static enum MHD_Result web_unavailable(struct MHD_Connection *c)
+{
+    return server_page(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Database unavailable",
+                       "The database does not answer. Try again in a minute.");
+}
+
+/* Build a Set-Cookie value: name=value with the attributes every cookie here has. */
+static void web_cookie(struct server *s, char *out, size_t len, const char *name, const char *value,
+                       const char *path, int max_age)
+{
+    snprintf(out, len, "%s=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Strict%s", name, value, path,
+             max_age, server_secure_cookies(s) ? "; Secure" : "");
+}
+
+/* The token of the sign-out form of a session: bound to the session, unknown to other sites. */
+static void web_logout_token(const char *session, char out[TOKEN_HASH_LEN + 1])
+{
+    char in[TOKEN_LEN + 16];
+    int n = snprintf(in, sizeof(in), "logout:%s", session);
+    token_hash(in, (size_t)n, out);
+}
+
+/* The staff member signed in on this request, from the session cookie. Returns 0, ENOENT or
+ * EIO. csrf (optional) receives the session's sign-out form token. */
+static int web_session(struct server *s, struct MHD_Connection *c, char *name,
+                       char csrf[TOKEN_HASH_LEN + 1])
+{
+    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_SESSION_COOKIE);
+    char hash[TOKEN_HASH_LEN + 1];
+    struct store *st;
+    int64_t staff;
+    int err;
+
+    if (!cookie || !token_well_formed(cookie, strlen(cookie)))
+        return ENOENT;
+    token_hash(cookie, strlen(cookie), hash);
+    if ((err = store_pool_get(server_pool(s), &st)))
+        return err;
+    err = st->drv->session_get(st, hash, (int64_t)time(NULL), &staff, name);
+    store_pool_put(server_pool(s), st);
+    if (!err && csrf)
+        web_logout_token(cookie, csrf);
+    return err;
+}
+
+/* The from and to query arguments: to defaults to today, from to 12 weeks before to's week. */
+static int web_range(struct MHD_Connection *c, int32_t *fromp, int32_t *top)
+{
+    const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+    const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
+    int32_t f, t = day_today();
+
+    if (to && *to && day_parse(to, strlen(to), &t))
+        return EINVAL;
+    f = day_monday(t) - 7 * WEB_DEFAULT_WEEKS;
+    if (from && *from && day_parse(from, strlen(from), &f))
+        return EINVAL;
+    if (f > t)
+        return ERANGE;
+    *fromp = f;
+    *top = t;
+    return 0;
+}
+
+/* A POST from a page of this server, judged by the browser's Sec-Fetch-Site and Origin. The
+ * SameSite=Strict cookies and the form tokens are the main guard; this refuses early. */
+static bool web_same_origin(struct MHD_Connection *c)
+{
+    const char *site = server_header(c, "Sec-Fetch-Site");
+    if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
+        return false;
+    const char *origin = server_header(c, "Origin");
+    if (!origin)
+        return true;
+    const char *host = server_header(c, MHD_HTTP_HEADER_HOST);
+    if (!host)
+        return false;
+    const char *rest = !strncmp(origin, "https://", 8)  ? origin + 8
+                       : !strncmp(origin, "http://", 7) ? origin + 7
+                                                        : NULL;
+    return rest && !strcmp(rest, host);
+}
+
+static enum MHD_Result web_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *filename, const char *content_type,
+                                      const char *transfer_encoding, const char *data, uint64_t off,
+                                      size_t size)
+{
+    struct request *rq = cls;
+    char *dst;
+    size_t cap;
+    (void)kind;
+    (void)filename;
+    (void)content_type;
+    (void)transfer_encoding;
+
+    if (!strcmp(key, "name")) {
+        dst = rq->name;
+        cap = sizeof(rq->name);
+    } else if (!strcmp(key, "password")) {
+        dst = rq->password;
+        cap = sizeof(rq->password);
+    } else if (!strcmp(key, "csrf")) {
+        dst = rq->csrf;
+        cap = sizeof(rq->csrf);
+    } else {
+        return MHD_YES;
+    }
+    if (off + size >= cap) {
+        rq->form_overflow = true;
+        return MHD_YES;
+    }
+    memcpy(dst + off, data, size);
+    dst[off + size] = '\0';
+    return MHD_YES;
+}
+
+/* Decode the url-encoded form in the body with libmicrohttpd's post processor. */
+static int web_form(struct MHD_Connection *c, struct request *rq)
+{
+    struct MHD_PostProcessor *pp = MHD_create_post_processor(c, 1024, web_form_field, rq);
+    if (!pp)
+        return EINVAL;
+    enum MHD_Result ok = MHD_YES;
+    if (rq->body.len)
+        ok = MHD_post_process(pp, rq->body.data, rq->body.len);
+    enum MHD_Result done = MHD_destroy_post_processor(pp);
+    if (ok != MHD_YES || done != MHD_YES || rq->form_overflow)
+        return EINVAL;
+    return 0;
+}
+
+static enum MHD_Result web_login_form(struct server *s, struct MHD_Connection *c, unsigned status,
+                                      const char *message)
+{
+    char csrf[TOKEN_LEN + 1], cookie[200];
+    struct buf b = {0};
+    enum MHD_Result ret = MHD_NO;
+
+    if (token_new(csrf))
+        return MHD_NO;
+    web_cookie(s, cookie, sizeof(cookie), WEB_CSRF_COOKIE, csrf, "/login", 3600);
+    const char *h[] = {MHD_HTTP_HEADER_SET_COOKIE, cookie, NULL};
+    dashboard_login(&b, csrf, message);
+    if (!b.err)
+        ret = server_reply(c, status, "text/html; charset=utf-8", b.data, b.len, h);
+    buf_free(&b);
+    return ret;
+}
+
+enum MHD_Result web_login_page(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+    char name[STORE_NAME_MAX + 1];
+    (void)rq;
+    int err = web_session(s, c, name, NULL);
+    if (!err)
+        return server_redirect(c, "/", NULL);
+    if (err != ENOENT)
+        return web_unavailable(c);
+    return web_login_form(s, c, MHD_HTTP_OK, NULL);
+}
+
+enum MHD_Result web_login(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+    char pwhash[PASSWD_HASH_MAX], token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    char cookie[200], clear[200];
+    struct store *st;
+    int64_t staff = 0;
+    bool ok = false;
+    int err;
+
+    if (!web_same_origin(c)) {
+        slog("refused /login: 403 cross-site request");
+        return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign in from this site's own page.");
+    }
+    if (web_form(c, rq))
+        return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad request", "The sign-in form was garbled.");
+    const char *want = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_CSRF_COOKIE);
+    if (!want || !rq->csrf[0] || !token_equal(want, rq->csrf)) {
+        slog("refused /login: 403 missing or wrong form token");
+        return web_login_form(s, c, MHD_HTTP_FORBIDDEN,
+                              "The sign-in form had expired. Please sign in again.");
+    }
+
+    if ((err = store_pool_get(server_pool(s), &st)))
+        return web_unavailable(c);
+    err = st->drv->staff_get(st, rq->name, &staff, pwhash, sizeof(pwhash));
+    store_pool_put(server_pool(s), st);
+    if (err && err != ENOENT)
+        return web_unavailable(c);
+
+    unsigned retry;
+    if (!err && !ratelimit_take(server_login_limit(s), staff, ratelimit_now_ms(), &retry)) {
+        slog("refused /login: 429 too many attempts for one staff member");
+        return web_login_form(s, c, MHD_HTTP_TOO_MANY_REQUESTS,
+                              "Too many attempts. Wait a minute and try again.");
+    }
+    /* Unknown names cost as much time as known ones. */
+    if (passwd_verify(rq->password, err ? server_dummy_hash(s) : pwhash, &ok))
+        return MHD_NO;
+    if (err || !ok) {
+        slog("refused /login: 401 wrong name or password");
+        return web_login_form(s, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.");
+    }
+
+    if (token_new(token))
+        return MHD_NO;
+    token_hash(token, TOKEN_LEN, hash);
+    int64_t now = (int64_t)time(NULL);
+    if ((err = store_pool_get(server_pool(s), &st)))
+        return web_unavailable(c);
+    err = st->drv->session_add(st, hash, staff, now + WEB_SESSION_S, now);
+    store_pool_put(server_pool(s), st);
+    if (err)
+        return web_unavailable(c);
+    web_cookie(s, cookie, sizeof(cookie), WEB_SESSION_COOKIE, token, "/", WEB_SESSION_S);
+    web_cookie(s, clear, sizeof(clear), WEB_CSRF_COOKIE, "", "/login", 0);
+    const char *h[] = {MHD_HTTP_HEADER_SET_COOKIE, cookie, MHD_HTTP_HEADER_SET_COOKIE, clear, NULL};
+    explicit_bzero(token, sizeof(token));
+    return server_redirect(c, "/", h);
+}
+
+enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+    char name[STORE_NAME_MAX + 1], csrf[TOKEN_HASH_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    char clear[200];
+    struct store *st;
+
+    if (!web_same_origin(c)) {
+        slog("refused /logout: 403 cross-site request");
+        return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign out from this site's own page.");
+    }
+    if (web_form(c, rq))
+        return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad request", "The form was garbled.");
+    int err = web_session(s, c, name, csrf);
+    if (err == ENOENT)
+        return server_redirect(c, "/login", NULL);
+    if (err)
+        return web_unavailable(c);
+    if (!token_equal(csrf, rq->csrf)) {
+        slog("refused /logout: 403 missing or wrong form token");
+        return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign out from this site's own page.");
+    }
+    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_SESSION_COOKIE);
+    token_hash(cookie, strlen(cookie), hash);
+    if (store_pool_get(server_pool(s), &st))
+        return web_unavailable(c);
+    err = st->drv->session_remove(st, hash);
+    store_pool_put(server_pool(s), st);
+    if (err)
+        return web_unavailable(c);
+    web_cookie(s, clear, sizeof(clear), WEB_SESSION_COOKIE, "", "/", 0);
+    const char *h[] = {MHD_HTTP_HEADER_SET_COOKIE, clear, NULL};
+    return server_redirect(c, "/login", h);
+}
+
+enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+    char name[STORE_NAME_MAX + 1], csrf[TOKEN_HASH_LEN + 1];
+    struct report *r = NULL;
+    struct store *st = NULL;
+    struct buf b = {0};
+    int32_t from, to;
+    enum MHD_Result ret;
+    (void)rq;
+
+    int err = web_session(s, c, name, csrf);
+    if (err == ENOENT)
+        return server_redirect(c, "/login", NULL);
+    if (err)
+        return web_unavailable(c);
+    if ((err = web_range(c, &from, &to)))
+        return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
+                           err == ERANGE ? "The range ends before it starts."
+                                         : "Dates are written YYYY-MM-DD.");
+    if (store_pool_get(server_pool(s), &st))
+        return web_unavailable(c);
+    err = report_load(&r, st, from, to);
+    if (err == ERANGE) {
+        ret = server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
+                          "The range is longer than ten years.");
+        goto out;
+    }
+    if (!err) {
+        struct dashboard_page p = {.r = r,
+                                   .from_day = from,
+                                   .to_day = to,
+                                   .today = day_today(),
+                                   .staff = name,
+                                   .csrf = csrf};
+        err = dashboard_render(&b, st, &p);
+    }
+    if (err || b.err) {
+        ret = err == EIO ? web_unavailable(c) : MHD_NO;
+        goto out;
+    }
+    ret = server_reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.data, b.len, NULL);
+out:
+    if (st)
+        store_pool_put(server_pool(s), st);
+    report_free(r);
+    buf_free(&b);
+    return ret;
+}
+
+/* Whether the request carries a staff member's read-only token (only /export.csv takes it). */
+static int web_export_token(struct server *s, struct MHD_Connection *c)
+{
+    const char *auth = server_header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+    char hash[TOKEN_HASH_LEN + 1];
+    struct store *st;
+    int64_t staff;
+
+    if (!auth || strncasecmp(auth, "Bearer ", 7))
+        return ENOENT;
+    const char *tok = auth + 7;
+    while (*tok == ' ')
+        tok++;
+    if (!token_well_formed(tok, strlen(tok)))
+        return ENOENT;
+    token_hash(tok, strlen(tok), hash);
+    if (store_pool_get(server_pool(s), &st))
+        return EIO;
+    int err = st->drv->staff_by_token(st, hash, &staff);
+    store_pool_put(server_pool(s), st);
+    return err;
+}
+
+enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+    static const char *const www[] = {"WWW-Authenticate", "Bearer realm=\"openline-stats\"", NULL};
+    char name[STORE_NAME_MAX + 1], fname[120], disp[160];
+    char f[DAY_STR_LEN + 1], t[DAY_STR_LEN + 1];
+    struct report *r = NULL;
+    struct store *st = NULL;
+    struct buf b = {0};
+    enum csv_by by = CSV_BY_WEEK;
+    int32_t from, to;
+    enum MHD_Result ret;
+    (void)rq;
+
+    int err = web_session(s, c, name, NULL);
+    if (err == ENOENT)
+        err = web_export_token(s, c);
+    if (err == ENOENT) {
+        slog("refused /export.csv: 401 no session or read-only token");
+        static const char msg[] = "Sign in, or send a staff read-only token.\n";
+        return server_reply(c, MHD_HTTP_UNAUTHORIZED, "text/plain; charset=utf-8", msg,
+                            sizeof(msg) - 1, www);
+    }
+    if (err)
+        return web_unavailable(c);
+
+    const char *bys = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "by");
+    if ((bys && csv_by_parse(bys, &by)) || web_range(c, &from, &to)) {
+        static const char msg[] = "Use from=YYYY-MM-DD&to=YYYY-MM-DD&by=week|site|language|page, "
+                                  "with from before to.\n";
+        return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
+                            sizeof(msg) - 1, NULL);
+    }
+    if (store_pool_get(server_pool(s), &st))
+        return web_unavailable(c);
+    err = report_load(&r, st, from, to);
+    if (err == ERANGE) {
+        static const char msg[] = "The range is longer than ten years.\n";
+        ret = server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
+                           sizeof(msg) - 1, NULL);
+        goto out;
+    }
+    if (err) {
+        ret = web_unavailable(c);
+        goto out;
+    }
+    csv_render(&b, r, by);
+    if (b.err) {
+        ret = MHD_NO;
+        goto out;
+    }
+    static const char *const by_names[] = {"week", "site", "language", "page"};
+    day_format(from, f);
+    day_format(to, t);
+    snprintf(fname, sizeof(fname), "openline-stats-%s-%s-%s.csv", by_names[by], f, t);
+    snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", fname);
+    const char *h[] = {"Content-Disposition", disp, NULL};
+    ret = server_reply(c, MHD_HTTP_OK, "text/csv; charset=utf-8; header=present", b.data, b.len, h);
+out:
+    if (st)
+        store_pool_put(server_pool(s), st);
+    report_free(r);
+    buf_free(&b);
+    return ret;
+}
+
+enum MHD_Result web_health(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+    (void)s;
+    (void)rq;
+    return server_reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3, NULL);
+}

@@ -1,0 +1,109 @@
+/* The UI side of calls: dialling, hanging up, and events from the call thread.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "openline/clock.h"
+#include "openline/log.h"
+#include "ui_int.h"
+
+/* The SDL event type carrying call events; registered once by ui_alloc(). */
+static Uint32 ui_call_sdl_event = (Uint32)-1;
+
+Uint32 ui_call_event_type(void)
+{
+    if (ui_call_sdl_event == (Uint32)-1)
+        ui_call_sdl_event = SDL_RegisterEvents(1);
+    return ui_call_sdl_event;
+}
+
+void ui_call_event_h(const struct call_event *ev, void *arg)
+{
+    /* Call thread: copy the event and hand it to the UI thread (SDL_PushEvent is thread-safe).
+     * The UI frees the copy. */
+    (void)arg;
+    struct call_event *copy = malloc(sizeof(*copy));
+    if (!copy)
+        return;
+    *copy = *ev;
+    SDL_Event e = {0};
+    e.type = ui_call_sdl_event;
+    e.user.data1 = copy;
+    if (SDL_PushEvent(&e) <= 0)
+        free(copy);
+}
+
+void ui_set_call_engine(struct ui *ui, struct call_engine *e)
+{
+    ui->call = e;
+    ui->relayout = true; /* call-info shows the Call button only when calls work */
+}
+
+bool ui_calls_available(const struct ui *ui)
+{
+    return ui->call && call_engine_audio_ok(ui->call);
+}
+
+static void call_fail(struct ui *ui, enum call_failure why)
+{
+    ui->s.call_active = false;
+    ui->s.call = (struct call_event){.state = CALL_STATE_FAILED, .failure = why};
+    ui->s.call_since_ms = clock_now_ms();
+    ui_switch(ui, &ui_screen_call_failed);
+}
+
+void ui_call_dial(struct ui *ui)
+{
+    if (!ui_calls_available(ui)) {
+        call_fail(ui, CALL_FAIL_AUDIO);
+        return;
+    }
+    ui->s.call = (struct call_event){.state = CALL_STATE_CONNECTING};
+    ui->s.call_since_ms = clock_now_ms();
+    ui->s.keypad_open = false;
+    int err = call_engine_dial(ui->call, ui_lang(ui)->code, NULL);
+    if (err) {
+        log_error("call: cannot dial: %s", strerror(err));
+        call_fail(ui, CALL_FAIL_UNREACHABLE);
+        return;
+    }
+    ui->s.call_active = true;
+    if (ui->s.volume)
+        call_engine_volume(ui->call, ui->s.volume);
+    ui_switch(ui, &ui_screen_call);
+}
+
+void ui_call_hangup(struct ui *ui)
+{
+    if (!ui->s.call_active)
+        return;
+    /* BYE (or CANCEL) goes out from the call thread at once; the engine also stops the audio,
+     * closes the microphone and restores the configured volume. */
+    call_engine_hangup(ui->call);
+    ui->s.call_active = false;
+    ui->s.call.state = CALL_STATE_ENDED;
+    ui->s.call_since_ms = clock_now_ms();
+    ui->dirty = true;
+}
+
+void ui_call_on_event(struct ui *ui, const struct call_event *ev)
+{
+    if (!ui->s.call_active)
+        return; /* the visitor already hung up or left: a late event of that call */
+    ui->s.call = *ev;
+    ui->s.call_since_ms = clock_now_ms();
+    ui->dirty = true;
+    switch (ev->state) {
+    case CALL_STATE_ENDED:
+        ui->s.call_active = false;
+        break;
+    case CALL_STATE_FAILED:
+        log_info("call failed: %s", ev->reason);
+        call_fail(ui, ev->failure);
+        break;
+    default:
+        if (ui->screen != &ui_screen_call && ui->screen != &ui_screen_idle_warning)
+            ui_switch(ui, &ui_screen_call);
+        break;
+    }
+}

@@ -1,0 +1,193 @@
+/* Call screen: connecting, ringing, connected (elapsed time, volume, keypad, hang up), ended.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+
+#include "openline/clock.h"
+#include "openline/util.h"
+#include "ui_int.h"
+
+#define CALL_ENDED_HOLD_MS 5000 /* "The call has ended." stays this long, then home */
+
+static SDL_Rect status_box, time_box;
+
+static const char *status_msgid(const struct ui *ui)
+{
+    switch (ui->s.call.state) {
+    case CALL_STATE_CONNECTING:
+    case CALL_STATE_IDLE:
+        return N_("Connecting to a counsellor…");
+    case CALL_STATE_RINGING:
+        return N_("Ringing…");
+    case CALL_STATE_CONNECTED:
+        return N_("Connected. You can talk now.");
+    case CALL_STATE_ENDED:
+    case CALL_STATE_FAILED:
+        break;
+    }
+    return N_("The call has ended.");
+}
+
+static struct ui_widget *button(struct ui *ui, const char *id, SDL_Rect r, enum ui_action act,
+                                int arg, const char *msgid, const char *icon)
+{
+    struct ui_widget *w = ui_widget_add(ui, id, r, UI_STYLE_BUTTON, act, arg);
+    if (msgid) {
+        util_strlcpy(w->label, ui_tr(ui, msgid), sizeof(w->label));
+        w->label_lang = ui_tr_lang(ui, msgid);
+    }
+    if (icon)
+        util_strlcpy(w->icon, icon, sizeof(w->icon));
+    return w;
+}
+
+static void call_layout(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    bool rtl = ui_rtl(ui);
+    int top = ui_bar_layout(ui, 0);
+    bool ended = ui->s.call.state == CALL_STATE_ENDED;
+    int bh = SDL_max(m->target * 3 / 2, ui_button_h(ui, ui_tr_lang(ui, N_("Hang up"))));
+    int w = SDL_min(ui->w - 2 * m->margin, m->body_px * 40);
+    int x = (ui->w - w) / 2;
+
+    /* The one action that matters at the bottom, large: hang up, or after the call, go back. */
+    SDL_Rect main = {x, ui->h - m->margin - bh, w, bh};
+    if (ended) {
+        button(ui, "home", main, UI_ACT_HOME, 0, N_("Back to start"), "back.svg")->mirror_icon =
+            rtl;
+    } else {
+        button(ui, "hangup", main, UI_ACT_HANGUP, 0, N_("Hang up"), "hangup.svg")->tone =
+            UI_TONE_EXIT;
+    }
+    int bottom = main.y - m->gap;
+
+    if (!ended && ui->s.call.state == CALL_STATE_CONNECTED) {
+        /* Volume and keypad in one row above. */
+        int cw = (w - 2 * m->gap) / 3;
+        int rh = SDL_max(ui_button_h_for(ui, N_("Quieter"), cw),
+                         ui_button_h_for(ui, N_("Louder"), cw));
+        rh = SDL_max(rh, ui_button_h_for(ui, ui->s.keypad_open ? N_("Close keypad") : N_("Keypad"),
+                                         cw));
+        int y = bottom - rh;
+        int xs[3] = {x, x + cw + m->gap, x + 2 * (cw + m->gap)};
+        if (rtl) {
+            int t = xs[0];
+            xs[0] = xs[2];
+            xs[2] = t;
+        }
+        button(ui, "volume-down", (SDL_Rect){xs[0], y, cw, rh}, UI_ACT_VOLUME, -1, N_("Quieter"),
+               "volume-down.svg");
+        button(ui, "keypad", (SDL_Rect){xs[1], y, cw, rh}, UI_ACT_KEYPAD, 0,
+               ui->s.keypad_open ? N_("Close keypad") : N_("Keypad"), "keypad.svg");
+        button(ui, "volume-up", (SDL_Rect){xs[2], y, cw, rh}, UI_ACT_VOLUME, 1, N_("Louder"),
+               "volume-up.svg");
+        bottom = y - m->gap;
+    }
+
+    int head = top + m->margin;
+    if (ui->s.keypad_open && ui->s.call.state == CALL_STATE_CONNECTED) {
+        /* Keypad for hotline menus (RFC 4733 digits): 4 rows of 3, each a full touch target. */
+        static const char keys[] = "123456789*0#";
+        int kh = SDL_min((bottom - head - 3 * m->gap) / 4, m->target * 2);
+        int kw = SDL_min((w - 2 * m->gap) / 3, kh * 2);
+        int kx = (ui->w - (3 * kw + 2 * m->gap)) / 2;
+        status_box = (SDL_Rect){0, 0, 0, 0};
+        time_box = (SDL_Rect){0, 0, 0, 0};
+        for (int i = 0; i < 12; i++) {
+            char id[16], label[2] = {keys[i], '\0'};
+            snprintf(id, sizeof(id), "key-%c", keys[i] == '*' ? 's' : keys[i] == '#' ? 'h' : keys[i]);
+            struct ui_widget *k =
+                ui_widget_add(ui, id,
+                              (SDL_Rect){kx + (i % 3) * (kw + m->gap), head + (i / 3) * (kh + m->gap),
+                                         kw, kh},
+                              UI_STYLE_BUTTON, UI_ACT_DTMF, keys[i]);
+            util_strlcpy(k->label, label, sizeof(k->label));
+            k->label_lang = i18n_find(ui->i18n, "en"); /* digits look the same everywhere */
+        }
+        return;
+    }
+    int avail = bottom - head;
+    status_box = (SDL_Rect){x, head + avail / 6, w, avail / 3};
+    time_box = (SDL_Rect){x, status_box.y + status_box.h + m->gap, w, m->head_px * 2};
+}
+
+static bool call_event(struct ui *ui, const struct ui_event *ev)
+{
+    if (ev->type != UI_EV_ACTIVATE)
+        return false;
+    switch (ev->widget->action) {
+    case UI_ACT_HANGUP:
+        ui_call_hangup(ui);
+        ui->relayout = true;
+        return true;
+    case UI_ACT_HOME:
+        ui_switch(ui, &ui_screen_home);
+        return true;
+    case UI_ACT_VOLUME:
+        ui->s.volume = SDL_clamp(ui->s.volume + 10 * ev->widget->arg, 0, 100);
+        if (ui->call)
+            call_engine_volume(ui->call, ui->s.volume);
+        return true;
+    case UI_ACT_KEYPAD:
+        ui->s.keypad_open = !ui->s.keypad_open;
+        ui->relayout = true;
+        return true;
+    case UI_ACT_DTMF:
+        if (ui->call && ui->s.call_active)
+            call_engine_dtmf(ui->call, (char)ev->widget->arg);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void call_tick(struct ui *ui, uint64_t now)
+{
+    static enum call_state shown = CALL_STATE_IDLE;
+    if (ui->s.call.state != shown) {
+        shown = ui->s.call.state;
+        ui->relayout = true; /* the buttons differ per state */
+    }
+    if (ui->s.call.state == CALL_STATE_CONNECTED) {
+        /* redraw when the elapsed seconds change */
+        uint64_t el = now - ui->s.call_since_ms;
+        ui_wake_at(ui, now + 1000 - el % 1000);
+        ui->dirty = true;
+    } else if (ui->s.call.state == CALL_STATE_ENDED) {
+        if (now >= ui->s.call_since_ms + CALL_ENDED_HOLD_MS)
+            ui_switch(ui, &ui_screen_home);
+        else
+            ui_wake_at(ui, ui->s.call_since_ms + CALL_ENDED_HOLD_MS);
+    }
+}
+
+static void call_draw(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    char buf[32];
+    ui_clear(ui);
+    if (status_box.w) {
+        const char *msgid = status_msgid(ui);
+        const struct text_layout *l = ui_text_fit(ui, ui_tr(ui, msgid), ui_tr_lang(ui, msgid),
+                                                  m->head_px, m->title_px, true, status_box,
+                                                  TEXT_ALIGN_CENTER);
+        ui_text_draw(ui, l, status_box, true, ui->theme.text, "call status");
+        if (ui->s.call.state == CALL_STATE_CONNECTED) {
+            uint64_t s = (clock_now_ms() - ui->s.call_since_ms) / 1000;
+            snprintf(buf, sizeof(buf), "%02llu:%02llu", (unsigned long long)(s / 60),
+                     (unsigned long long)(s % 60));
+            l = ui_text_fit(ui, buf, i18n_find(ui->i18n, "en"), m->head_px, m->title_px, false,
+                            time_box, TEXT_ALIGN_CENTER);
+            ui_text_draw(ui, l, time_box, true, ui->theme.muted, "call time");
+        }
+    }
+    ui_draw_widgets(ui);
+}
+
+const struct ui_screen ui_screen_call = {
+    .name = "call",
+    .layout = call_layout,
+    .event = call_event,
+    .tick = call_tick,
+    .draw = call_draw,
+};

@@ -1,0 +1,110 @@
+/* Call-failed screen: what happened, in plain words, and the other ways to get help (number,
+ * SMS, web, QR code). Never a call-back.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "openline/util.h"
+#include "ui_int.h"
+
+static SDL_Rect reason_box, intro_box;
+
+static const char *reason_msgid(enum call_failure f)
+{
+    switch (f) {
+    case CALL_FAIL_BUSY:
+        return N_("The line is busy.");
+    case CALL_FAIL_NO_ANSWER:
+        return N_("Nobody answered.");
+    case CALL_FAIL_LOST:
+        return N_("The call was cut off.");
+    case CALL_FAIL_AUDIO:
+        return N_("Calls are not available at this kiosk.");
+    case CALL_FAIL_UNREACHABLE:
+    case CALL_FAIL_TLS:
+        return N_("The hotline cannot be reached from this kiosk right now.");
+    case CALL_FAIL_REJECTED:
+    case CALL_FAIL_NONE:
+        break;
+    }
+    return N_("The call could not be connected.");
+}
+
+static void failed_layout(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    bool rtl = ui_rtl(ui);
+    int top = ui_bar_layout(ui, 0);
+    int w = SDL_min(ui->w - 2 * m->margin, m->body_px * 44);
+    int x = (ui->w - w) / 2;
+    const char *reason = reason_msgid(ui->s.call.failure);
+
+    struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, w, TEXT_ALIGN_CENTER};
+    const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, reason), &st);
+    reason_box = (SDL_Rect){x, top + m->margin, w, l ? l->h : m->head_px * 2};
+    int y = reason_box.y + reason_box.h + m->margin;
+    const char *intro = N_("You can still get help:");
+    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, w, TEXT_ALIGN_START};
+    l = text_layout_get(ui->text, ui_tr(ui, intro), &st);
+    intro_box = (SDL_Rect){x, y, w, l ? l->h : m->title_px * 2};
+    y += intro_box.h + m->gap;
+
+    /* Buttons at the bottom: try again (when calls work here) and back to the start. */
+    int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, N_("Try again"))));
+    int by = ui->h - m->margin - bh;
+    bool again = ui_calls_available(ui);
+    int bw = again ? (w - m->gap) / 2 : w;
+    SDL_Rect back = {rtl ? x + w - bw : x, by, bw, bh}; /* back at the start edge */
+    struct ui_widget *b = ui_widget_add(ui, "home", back, UI_STYLE_BUTTON, UI_ACT_HOME, 0);
+    util_strlcpy(b->label, ui_tr(ui, N_("Back to start")), sizeof(b->label));
+    b->label_lang = ui_tr_lang(ui, N_("Back to start"));
+    util_strlcpy(b->icon, "back.svg", sizeof(b->icon));
+    b->mirror_icon = rtl;
+    if (again) {
+        SDL_Rect r = {rtl ? x : x + w - bw, by, bw, bh};
+        struct ui_widget *a = ui_widget_add(ui, "retry", r, UI_STYLE_BUTTON, UI_ACT_DIAL, 0);
+        a->tone = UI_TONE_ACCENT;
+        util_strlcpy(a->label, ui_tr(ui, N_("Try again")), sizeof(a->label));
+        a->label_lang = ui_tr_lang(ui, N_("Try again"));
+        util_strlcpy(a->icon, "call.svg", sizeof(a->icon));
+    }
+    ui_contact_layout(ui, (SDL_Rect){x, y, w, by - m->gap - y});
+}
+
+static bool failed_event(struct ui *ui, const struct ui_event *ev)
+{
+    if (ev->type != UI_EV_ACTIVATE)
+        return false;
+    switch (ev->widget->action) {
+    case UI_ACT_HOME:
+        ui_switch(ui, &ui_screen_home);
+        return true;
+    case UI_ACT_DIAL:
+        ui_call_dial(ui);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void failed_draw(struct ui *ui)
+{
+    const struct ui_metrics *m = &ui->m;
+    const char *reason = reason_msgid(ui->s.call.failure);
+    const char *intro = N_("You can still get help:");
+    ui_clear(ui);
+    struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, reason_box.w,
+                            TEXT_ALIGN_CENTER};
+    ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, reason), &st), reason_box, false,
+                 ui->theme.text, "call failure");
+    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, intro_box.w,
+                             TEXT_ALIGN_START};
+    ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, intro), &st), intro_box, false,
+                 ui->theme.muted, "call failure intro");
+    ui_contact_draw(ui);
+    ui_draw_widgets(ui);
+}
+
+const struct ui_screen ui_screen_call_failed = {
+    .name = "call-failed",
+    .layout = failed_layout,
+    .event = failed_event,
+    .draw = failed_draw,
+};

@@ -1,0 +1,91 @@
+/* Audio: the loudspeaker and microphone behind one driver interface, and the voice processing
+ * (echo cancellation, noise suppression, resampling) used by the call engine.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_AUDIO_H
+#define OPENLINE_AUDIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+
+/* One audio device: the configured driver ([audio] driver), opened for mono 16-bit full duplex.
+ * Samples move between the driver's realtime thread and the call thread through two lock-free
+ * ring buffers; every function below except audio_dev_alloc/free is for one thread (the call
+ * thread) and never blocks. */
+struct audio_dev;
+
+/* Latency and health counters of a running device (call thread). */
+struct audio_dev_stats {
+    uint64_t underruns;        /* playback callbacks that found too few samples */
+    uint64_t overruns;         /* capture samples dropped because the ring was full */
+    unsigned in_latency_us;    /* the driver's own input buffering */
+    unsigned out_latency_us;   /* the driver's own output buffering */
+    uint64_t last_callback_ns; /* CLOCK_MONOTONIC of the driver's latest callback */
+};
+
+/* Prepare the configured driver without opening the microphone: find the device (PortAudio:
+ * by [audio] device name; wav: read and convert capture_file) and check it can run.
+ * *dp is set only on success. On failure err says why ("no audio device", the PortAudio
+ * error, the WAV file problem). Call thread (or the main thread before it starts). */
+int audio_dev_alloc(struct audio_dev **dp, const struct config *cfg, char *err, size_t errlen);
+
+/* Open and start the streams: from now the microphone is open. Rings start empty.
+ * Returns 0 or an errno value with a reason in err. */
+int audio_dev_start(struct audio_dev *d, char *err, size_t errlen);
+
+/* Stop and close the streams (microphone closed). Safe when not started. */
+void audio_dev_stop(struct audio_dev *d);
+
+/* Stop if running and release everything. NULL is ignored. */
+void audio_dev_free(struct audio_dev *d);
+
+/* The device's sample rate in Hz (valid after audio_dev_alloc). */
+unsigned audio_dev_rate(const struct audio_dev *d);
+
+/* Samples captured and not read yet; read up to n of them into buf. Returns the number read. */
+size_t audio_dev_capture_avail(const struct audio_dev *d);
+size_t audio_dev_capture_read(struct audio_dev *d, int16_t *buf, size_t n);
+
+/* Samples waiting to be played; queue up to n more. Returns the number queued. */
+size_t audio_dev_playback_fill(const struct audio_dev *d);
+size_t audio_dev_playback_write(struct audio_dev *d, const int16_t *buf, size_t n);
+
+void audio_dev_stats(const struct audio_dev *d, struct audio_dev_stats *st);
+
+/* CLOCK_MONOTONIC in nanoseconds (any thread, including the realtime one). */
+uint64_t audio_now_ns(void);
+
+/* self-test: prepare the configured device and open its streams for a moment.
+ * Returns true with a description (driver and device name) or false with the reason. */
+bool audio_check(const struct config *cfg, char *why, size_t len);
+
+/* Capture-side voice processing on fixed frames: speexdsp echo canceller (far-end reference =
+ * what was sent to the loudspeaker) and noise suppression. Call thread. */
+struct audio_proc;
+
+/* rate in Hz, frame in samples (10-20 ms), tail_ms the echo path length covered.
+ * *pp set only on success. */
+int audio_proc_alloc(struct audio_proc **pp, unsigned rate, unsigned frame, unsigned tail_ms,
+                     bool echo_cancel, bool noise_suppression);
+/* mic and out: frame samples (may be the same buffer); ref: the frame played at the same time,
+ * or NULL for silence. */
+void audio_proc_run(struct audio_proc *p, const int16_t *mic, const int16_t *ref, int16_t *out);
+void audio_proc_free(struct audio_proc *p);
+
+/* Sample-rate conversion of mono 16-bit audio (speexdsp resampler). */
+struct audio_resampler;
+
+int audio_resampler_alloc(struct audio_resampler **rp, unsigned in_rate, unsigned out_rate);
+/* Convert up to *in_n samples into at most *out_n; both updated to what was used/produced. */
+void audio_resampler_run(struct audio_resampler *r, const int16_t *in, size_t *in_n, int16_t *out,
+                         size_t *out_n);
+void audio_resampler_free(struct audio_resampler *r);
+
+/* Read a whole 16-bit PCM WAV file (any rate, any channel count) as mono at rate Hz.
+ * *samples (malloc, caller frees) and *n set only on success; err says what is wrong. */
+int audio_wav_load(const char *path, unsigned rate, int16_t **samples, size_t *n, char *err,
+                   size_t errlen);
+
+#endif

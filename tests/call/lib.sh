@@ -1,0 +1,158 @@
+# Shell functions for tests that need real SIP peers on 127.0.0.1 (sourced, POSIX sh).
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   . tests/call/lib.sh
+#   ol_setup                      temp dir in $OL_TMP, cleaned up (peers stopped) on exit
+#   port=$(ol_freeport)           a port P with UDP P, TCP P and TCP P+1 free on 127.0.0.1
+#   ol_baresip_start NAME PORT [key=value ...]     auto-answering baresip callee; waits until ready
+#       codec=opus|pcmu|pcma      what it accepts (default: opus, pcmu, pcma)
+#       tone=HZ | file=WAV        what it sends (default: tone=1000)
+#       srtp=yes                  SDES-SRTP mandatory (RTP/SAVP)
+#       cert=PEM                  certificate + key: also listens for TLS on PORT+1
+#       seconds=N                 quits by itself after N seconds (default 120)
+#     It records what it receives (and sends) as $OL_TMP/NAME/dump-*-dec.wav (-enc.wav).
+#   ol_baresip_received NAME      path of the recording of what NAME received
+#   ol_baresip_stop NAME
+#   ol_sipp_uas NAME PORT XML [sipp options...]    SIPp as a one-call server; stops by itself
+#   ol_wait_pid PID SECONDS       wait for a process, kill it after SECONDS; returns its status
+#
+# Every peer listens on 127.0.0.1 only, has its own directory under $OL_TMP (never ~/.baresip)
+# and is stopped by ol_cleanup, which ol_setup installs as the EXIT trap.
+
+OL_ROOT=${OL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+OL_BIN=${OL_BIN:-$OL_ROOT/build/openline}
+OL_TONE=${OL_TONE:-$OL_ROOT/build/tests/call-tone}
+
+ol_setup() {
+    OL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/openline-call.XXXXXX")
+    : >"$OL_TMP/pids"
+    # A private copy: a rebuild of build/openline during the run must not break it.
+    cp "$OL_BIN" "$OL_TMP/openline" && OL_BIN=$OL_TMP/openline
+    trap ol_cleanup EXIT
+    trap 'exit 130' INT TERM HUP PIPE
+}
+
+ol_cleanup() {
+    if [ -n "${OL_TMP:-}" ] && [ -f "$OL_TMP/pids" ]; then
+        while read -r pid; do
+            kill "$pid" 2>/dev/null
+        done <"$OL_TMP/pids"
+        sleep 0.2
+        while read -r pid; do
+            kill -9 "$pid" 2>/dev/null
+        done <"$OL_TMP/pids"
+        [ "${OL_KEEP:-0}" = 1 ] && echo "kept $OL_TMP" >&2 || rm -rf "$OL_TMP"
+    fi
+}
+
+ol_track() {
+    echo "$1" >>"$OL_TMP/pids"
+}
+
+ol_freeport() {
+    "$OL_TONE" freeport
+}
+
+ol_baresip_start() {
+    name=$1 port=$2
+    shift 2
+    codec="" tone=1000 file="" srtp="" cert="" seconds=120
+    for kv in "$@"; do
+        case "$kv" in
+        codec=*) codec=${kv#codec=} ;;
+        tone=*) tone=${kv#tone=} ;;
+        file=*) file=${kv#file=} ;;
+        srtp=*) srtp=${kv#srtp=} ;;
+        cert=*) cert=${kv#cert=} ;;
+        seconds=*) seconds=${kv#seconds=} ;;
+        *) echo "ol_baresip_start: unknown option $kv" >&2; return 2 ;;
+        esac
+    done
+    dir=$OL_TMP/$name
+    mkdir -p "$dir"
+    source_line="ausine,$tone"
+    [ -n "$file" ] && source_line="aufile,$file"
+    {
+        echo "poll_method epoll"
+        echo "sip_listen 127.0.0.1:$port"
+        [ -n "$cert" ] && echo "sip_certificate $cert"
+        echo "net_interface 127.0.0.1"
+        echo "audio_player alsa,null"
+        echo "audio_alert alsa,null"
+        echo "audio_source $source_line"
+        echo "ausrc_srate 48000"
+        echo "ausrc_channels 2"
+        echo "auplay_srate 48000"
+        echo "rtp_ports 30000-39999"
+        echo "module_path /usr/lib/baresip/modules"
+        echo "module g711.so"
+        echo "module opus.so"
+        echo "module ausine.so"
+        echo "module aufile.so"
+        echo "module alsa.so"
+        echo "module srtp.so"
+        echo "module sndfile.so"
+        echo "snd_path $dir"
+        echo "module_app account.so"
+    } >"$dir/config"
+    params=";regint=0;answermode=auto"
+    case "$codec" in
+    opus) params="$params;audio_codecs=opus/48000/2" ;;
+    pcmu) params="$params;audio_codecs=PCMU/8000/1" ;;
+    pcma) params="$params;audio_codecs=PCMA/8000/1" ;;
+    esac
+    [ "$srtp" = yes ] && params="$params;mediaenc=srtp-mand"
+    echo "<sip:callee@127.0.0.1>$params" >"$dir/accounts"
+    baresip -f "$dir" -t "$seconds" </dev/null >"$dir/log" 2>&1 &
+    pid=$!
+    ol_track $pid
+    echo $pid >"$dir/pid"
+    i=0
+    while ! grep -q "baresip is ready" "$dir/log" 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 100 ] || ! kill -0 $pid 2>/dev/null; then
+            echo "baresip $name did not start:" >&2
+            cat "$dir/log" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+ol_baresip_received() {
+    ls "$OL_TMP/$1"/dump-*-dec.wav 2>/dev/null | tail -n 1
+}
+
+ol_baresip_stop() {
+    pid=$(cat "$OL_TMP/$1/pid" 2>/dev/null) || return 0
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+ol_sipp_uas() {
+    name=$1 port=$2 xml=$3
+    shift 3
+    dir=$OL_TMP/$name
+    mkdir -p "$dir"
+    (cd "$dir" && exec sipp -sf "$xml" -i 127.0.0.1 -p "$port" -m 1 -timeout 30s \
+        -timeout_error -trace_msg -message_file "$dir/messages.log" -trace_err \
+        -error_file "$dir/errors.log" -nostdin "$@" >"$dir/out" 2>&1) &
+    pid=$!
+    ol_track $pid
+    echo $pid >"$dir/pid"
+    sleep 0.3
+}
+
+ol_wait_pid() {
+    pid=$1 secs=$2 n=0
+    while kill -0 "$pid" 2>/dev/null; do
+        n=$((n + 1))
+        if [ $n -gt $((secs * 20)) ]; then
+            kill "$pid" 2>/dev/null
+            break
+        fi
+        sleep 0.05
+    done
+    wait "$pid"
+}

@@ -1,0 +1,325 @@
+#!/bin/sh
+# Call suite: the real binary against real peers (baresip, SIPp, JACK dummy) on 127.0.0.1.
+# Prints one line per check; exits non-zero when any failed.
+#   OL_KEEP=1 keeps the temp directory; OL_ONLY="tones tls ..." runs some groups only.
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+cd "$(dirname "$0")/../.."
+. tests/call/lib.sh
+
+for tool in baresip sipp openssl sox; do
+    command -v $tool >/dev/null 2>&1 || { echo "call suite: $tool missing (make deps)" >&2; exit 1; }
+done
+[ -x "$OL_BIN" ] && [ -x "$OL_TONE" ] || { echo "call suite: build first (make check)" >&2; exit 1; }
+
+ol_setup
+T=$OL_TMP
+passed=0 failed=0
+start=$(date +%s)
+
+ok() { echo "ok    $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL  $1"; failed=$((failed + 1)); }
+# check DESCRIPTION COMMAND...: run a command, ok when it succeeds
+check() {
+    d=$1
+    shift
+    if "$@" >"$T/check.out" 2>&1; then ok "$d"; else bad "$d"; sed 's/^/      /' "$T/check.out"; fi
+}
+want() { [ "${OL_ONLY:-}" = "" ] || case " $OL_ONLY " in *" $1 "*) true ;; *) false ;; esac; }
+
+# A kiosk configuration: conf FILE, then [hotline]/[audio] lines on stdin.
+conf() {
+    {
+        printf '[organisation]\nname = Test Helpline\nhotline = +1 555 0100\n\n'
+        cat
+    } >"$1"
+}
+
+# The kiosk's microphone: 440 Hz; near-end "speech" for the echo test: 440 Hz bursts.
+sox -q -n -r 48000 -c 1 -b 16 "$T/440.wav" synth 12 sine 440 vol 0.4
+sox -q -n -r 44100 -c 2 -b 16 "$T/near.wav" synth 0.5 sine 440 vol 0.1 pad 0 0.5 repeat 15
+
+# ---- certificates made by the test: a CA, a server for 127.0.0.1, a wrong name, a self-signed
+mkcert() {
+    cd "$T" || return 1
+    key="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+    openssl req -x509 $key -keyout ca.key -out ca.pem -days 2 -subj "/CN=OpenLine Test CA" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null &&
+    for n in good wrong; do
+        san="IP:127.0.0.1"
+        [ $n = wrong ] && san="DNS:wrong.example"
+        openssl req $key -keyout $n.key -out $n.csr -subj "/CN=$n" 2>/dev/null &&
+        printf 'subjectAltName=%s\n' "$san" >$n.ext &&
+        openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $n.crt \
+            -days 2 -extfile $n.ext 2>/dev/null && cat $n.crt $n.key >$n.pem || return 1
+    done
+    openssl req -x509 $key -keyout self.key -out self.crt -days 2 -subj "/CN=127.0.0.1" \
+        -addext subjectAltName=IP:127.0.0.1 2>/dev/null && cat self.crt self.key >self.pem
+    cd - >/dev/null
+}
+mkcert || { echo "call suite: openssl could not make test certificates" >&2; exit 1; }
+
+# ---- tones both ways: tone_call NAME "baresip options" "[hotline] lines" URI-suffix
+tone_call() {
+    name=$1 peer_opts=$2 hot=$3 suffix=$4 expect=$5
+    port=$(ol_freeport)
+    # shellcheck disable=SC2086
+    ol_baresip_start $name $port tone=1000 $peer_opts || { bad "$name: baresip starts"; return; }
+    conf "$T/$name.conf" <<EOF
+[hotline]
+ca_file = $T/ca.pem
+$hot
+[audio]
+driver = wav
+capture_file = $T/440.wav
+playback_file = $T/$name-out.wav
+EOF
+    uri="sip:callee@127.0.0.1:$port$suffix"
+    case "$suffix" in *tls*) uri="sip:callee@127.0.0.1:$((port + 1))$suffix" ;; esac
+    "$OL_BIN" call --config "$T/$name.conf" --lang ar --seconds 4 "$uri" >"$T/$name.log" 2>&1
+    rc=$?
+    ol_baresip_stop $name
+    sed 's/^/      /' "$T/$name.log" | grep -v warning
+    [ $rc = 0 ] && ok "$name: call connected and ended normally (exit 0)" ||
+        bad "$name: exit $rc, want 0"
+    grep -q "ended .*$expect" "$T/$name.log" && ok "$name: media is $expect" ||
+        bad "$name: media is not $expect"
+    check "$name: kiosk hears the callee's 1000 Hz" "$OL_TONE" check "$T/$name-out.wav" 1000 1 3.5
+    rec=$(ol_baresip_received $name)
+    if [ -n "$rec" ]; then
+        check "$name: callee hears the kiosk's 440 Hz" "$OL_TONE" check "$rec" 440 1 3.5
+    else
+        bad "$name: callee recorded nothing"
+    fi
+}
+
+if want tones; then
+    tone_call pcmu "codec=pcmu" "" "" "PCMU RTP"
+    tone_call opus "codec=opus" "" "" "Opus RTP"
+    tone_call srtp-udp "srtp=yes" "srtp = mandatory" "" "Opus SRTP"
+    tone_call tls-srtp "srtp=yes cert=$T/good.pem" "" ";transport=tls" "Opus SRTP"
+fi
+
+# ---- TLS that must not verify: no media, a certificate reason
+tls_fail() {
+    name=$1 pem=$2 what=$3
+    port=$(ol_freeport)
+    ol_baresip_start $name $port cert="$pem" srtp=yes || { bad "$name: baresip starts"; return; }
+    conf "$T/$name.conf" <<EOF
+[hotline]
+ca_file = $T/ca.pem
+[audio]
+driver = wav
+capture_file = $T/440.wav
+playback_file = $T/$name-out.wav
+EOF
+    "$OL_BIN" call --config "$T/$name.conf" --seconds 2 \
+        "sip:callee@127.0.0.1:$((port + 1));transport=tls" >"$T/$name.log" 2>&1
+    rc=$?
+    ol_baresip_stop $name
+    sed 's/^/      /' "$T/$name.log" | grep -v warning
+    [ $rc = 4 ] && ok "$name: call fails (exit 4)" || bad "$name: exit $rc, want 4"
+    grep -q "failed (tls).*certificate.*$what" "$T/$name.log" &&
+        ok "$name: reason names the certificate error ($what)" || bad "$name: no certificate reason"
+    [ -z "$(ol_baresip_received $name)" ] && ! grep -q "Call established" "$T/$name/log" &&
+        ok "$name: no call, no media at the server" || bad "$name: media flowed"
+}
+if want tls; then
+    tls_fail tls-selfsigned "$T/self.pem" "self-signed"
+    tls_fail tls-wrongname "$T/wrong.pem" "mismatch"
+fi
+
+# ---- SIPp: busy, 503, no answer, unreachable and the secondary
+sipp_reply() {
+    name=$1 status=$2 want_rc=$3 want_text=$4
+    port=$(ol_freeport)
+    sed "s/@STATUS@/$status/" tests/call/sipp/reply.xml >"$T/$name.xml"
+    ol_sipp_uas $name $port "$T/$name.xml"
+    "$OL_BIN" call --audio null --lang sw "sip:hotline@127.0.0.1:$port" >"$T/$name.log" 2>&1
+    rc=$?
+    sed 's/^/      /' "$T/$name.log" | grep -v warning
+    [ $rc = "$want_rc" ] && ok "$name: $status -> exit $rc" || bad "$name: $status -> exit $rc, want $want_rc"
+    grep -q "$want_text" "$T/$name.log" && ok "$name: reported as $want_text" || bad "$name: not $want_text"
+    grep -q "^Accept-Language: sw" "$T/$name/messages.log" && ok "$name: INVITE carries Accept-Language: sw" ||
+        bad "$name: no Accept-Language in the INVITE"
+}
+if want sipp; then
+    sipp_reply busy "486 Busy Here" 2 "failed (busy)"
+    sipp_reply unavailable "503 Service Unavailable" 4 "failed (rejected).*503"
+
+    port=$(ol_freeport)
+    ol_sipp_uas noanswer $port "$PWD/tests/call/sipp/noanswer.xml"
+    conf "$T/noanswer.conf" <<EOF
+[hotline]
+no_answer_timeout = 3s
+[audio]
+driver = null
+EOF
+    "$OL_BIN" call --config "$T/noanswer.conf" "sip:hotline@127.0.0.1:$port" >"$T/noanswer.log" 2>&1
+    rc=$?
+    sed 's/^/      /' "$T/noanswer.log" | grep -v warning
+    [ $rc = 3 ] && ok "no answer: exit 3" || bad "no answer: exit $rc, want 3"
+    grep -q "ringing" "$T/noanswer.log" && ok "no answer: ringing reported" || bad "no answer: no ringing"
+    ol_wait_pid "$(cat "$T/noanswer/pid")" 5 && ok "no answer: SIPp got CANCEL and its 487 ACKed" ||
+        bad "no answer: SIPp scenario failed"
+
+    dead=$(ol_freeport)
+    t0=$(date +%s%N)
+    "$OL_BIN" call --audio null "sip:hotline@127.0.0.1:$dead" >"$T/unreach.log" 2>&1
+    rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    sed 's/^/      /' "$T/unreach.log" | grep -v warning
+    [ $rc = 4 ] && grep -q "failed (unreachable)" "$T/unreach.log" && [ $ms -lt 10000 ] &&
+        ok "unreachable: failed (unreachable) after $ms ms (< 10 s)" || bad "unreachable: exit $rc after $ms ms"
+
+    dead2=$(ol_freeport)
+    conf "$T/both.conf" <<EOF
+[hotline]
+uri = sip:hotline@127.0.0.1:$dead
+secondary_uri = sip:hotline@127.0.0.1:$dead2
+[audio]
+driver = null
+EOF
+    t0=$(date +%s%N)
+    "$OL_BIN" call --config "$T/both.conf" >"$T/both.log" 2>&1
+    rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    sed 's/^/      /' "$T/both.log" | grep -v warning
+    [ $rc = 4 ] && grep -q "secondary" "$T/both.log" && [ $ms -lt 10000 ] &&
+        ok "primary and secondary unreachable: fallback after $ms ms (< 10 s)" ||
+        bad "primary and secondary unreachable: exit $rc after $ms ms"
+
+    port=$(ol_freeport)
+    ol_baresip_start secondary $port codec=pcmu || bad "secondary: baresip starts"
+    conf "$T/secondary.conf" <<EOF
+[hotline]
+uri = sip:hotline@127.0.0.1:$dead
+secondary_uri = sip:callee@127.0.0.1:$port
+connect_timeout = 2s
+[audio]
+driver = null
+EOF
+    "$OL_BIN" call --config "$T/secondary.conf" --seconds 1 >"$T/secondary.log" 2>&1
+    rc=$?
+    ol_baresip_stop secondary
+    sed 's/^/      /' "$T/secondary.log" | grep -v warning
+    [ $rc = 0 ] && grep -q "connected.*\[secondary\]" "$T/secondary.log" &&
+        ok "primary unreachable: the secondary hotline answers" || bad "secondary: exit $rc"
+fi
+
+# ---- an incoming INVITE to the kiosk while it runs a call is refused (403)
+if want incoming; then
+    port=$(ol_freeport)
+    kport=$(ol_freeport)
+    ol_baresip_start incoming $port codec=pcmu || bad "incoming: baresip starts"
+    conf "$T/incoming.conf" <<EOF
+[hotline]
+local_port = $kport
+[audio]
+driver = null
+EOF
+    "$OL_BIN" call --config "$T/incoming.conf" --seconds 3 "sip:callee@127.0.0.1:$port" \
+        >"$T/incoming.log" 2>&1 &
+    kpid=$!
+    ol_track $kpid
+    sleep 1
+    mkdir -p "$T/uac"
+    (cd "$T/uac" && sipp -sf "$OLDPWD/tests/call/sipp/invite-kiosk.xml" -i 127.0.0.1 \
+        -p "$(ol_freeport)" -m 1 -timeout 10s -timeout_error -nostdin "127.0.0.1:$kport" \
+        >"$T/uac/out" 2>&1)
+    src=$?
+    ol_wait_pid $kpid 10
+    krc=$?
+    ol_baresip_stop incoming
+    [ $src = 0 ] && ok "incoming INVITE refused with 403 while a call runs" ||
+        { bad "incoming INVITE not refused (sipp exit $src)"; tail -5 "$T/uac/out"; }
+    [ $krc = 0 ] && ok "incoming: the kiosk's own call went on (exit 0)" || bad "incoming: kiosk exit $krc"
+fi
+
+# ---- hang-up sends BYE within 100 ms (SIPp logs each message's arrival time)
+if want bye; then
+    port=$(ol_freeport)
+    mport=$(ol_freeport)
+    ol_sipp_uas bye $port "$PWD/tests/call/sipp/answer.xml" -rtp_echo -mp "$mport"
+    "$OL_BIN" call --audio null --seconds 60 "sip:hotline@127.0.0.1:$port" >"$T/bye.log" 2>&1 &
+    kpid=$!
+    ol_track $kpid
+    n=0
+    while ! grep -q connected "$T/bye.log" && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+    sleep 1
+    t_hang=$(date +%s.%N)
+    kill -INT $kpid
+    ol_wait_pid $kpid 5
+    krc=$?
+    ol_wait_pid "$(cat "$T/bye/pid")" 5
+    t_bye=$(awk '/^-----/ {ts=$3} /^BYE / {print ts; exit}' "$T/bye/messages.log")
+    if [ -n "$t_bye" ]; then
+        ms=$(echo "$t_hang $t_bye" | awk '{split($1,a,"."); split($2,b,":");
+            hang = (a[1] % 86400) + ("0." a[2]); bye = b[1]*3600 + b[2]*60 + b[3];
+            d = (bye - hang) * 1000; if (d < -43200000) d += 86400000; printf "%.1f", d}')
+        # SIPp prints local time: compare in the same zone
+        off=$(date +%z | awk '{s=substr($1,1,1); h=substr($1,2,2); m=substr($1,4,2);
+            v=(h*3600+m*60)*1000; print (s=="-") ? -v : v}')
+        ms=$(echo "$ms $off" | awk '{d=$1-$2; if (d<-43200000) d+=86400000; if (d>43200000) d-=86400000; printf "%.1f", d}')
+        awk -v d="$ms" 'BEGIN{exit !(d >= 0 && d < 100)}' &&
+            ok "hang-up: BYE reached the hotline $ms ms after the hang-up request" ||
+            bad "hang-up: BYE $ms ms after the hang-up request (want < 100)"
+    else
+        bad "hang-up: no BYE reached SIPp"
+    fi
+    [ $krc = 0 ] && ok "hang-up: exit 0" || bad "hang-up: exit $krc"
+fi
+
+# ---- echo: the wav driver's room (mic = near speech + loudspeaker 40 ms later, 6 dB down)
+echo_run() {
+    name=$1 aec=$2
+    port=$(ol_freeport)
+    ol_baresip_start $name $port tone=1000 codec=pcmu || { bad "$name: baresip starts"; return; }
+    conf "$T/$name.conf" <<EOF
+[audio]
+driver = wav
+capture_file = $T/near.wav
+playback_file = $T/$name-out.wav
+echo_cancel = $aec
+noise_suppression = no
+wav_room_delay = 40ms
+wav_room_attenuation = 6
+EOF
+    "$OL_BIN" call --config "$T/$name.conf" --seconds 9 "sip:callee@127.0.0.1:$port" \
+        >"$T/$name.log" 2>&1
+    ol_baresip_stop $name
+}
+if want echo; then
+    echo_run echo-off no
+    echo_run echo-on yes
+    off=$(ol_baresip_received echo-off)
+    on=$(ol_baresip_received echo-on)
+    if [ -n "$off" ] && [ -n "$on" ]; then
+        l_off=$("$OL_TONE" level "$off" 1000 5 8.5 | sed 's/.* at \([-0-9.]*\) dBFS.*/\1/')
+        l_on=$("$OL_TONE" level "$on" 1000 5 8.5 | sed 's/.* at \([-0-9.]*\) dBFS.*/\1/')
+        near=$("$OL_TONE" level "$on" 440 5 8.5 | sed 's/.* at \([-0-9.]*\) dBFS.*/\1/')
+        drop=$(echo "$l_off $l_on" | awk '{printf "%.1f", $1 - $2}')
+        echo "      far end (1000 Hz) in the sent audio: $l_off dBFS without, $l_on dBFS with" \
+            "echo cancellation; near end (440 Hz) $near dBFS"
+        awk -v d="$drop" 'BEGIN{exit !(d >= 20)}' && ok "echo: far end drops by $drop dB (>= 20)" ||
+            bad "echo: far end drops by only $drop dB (want >= 20)"
+        awk -v n="$near" 'BEGIN{exit !(n > -40)}' && ok "echo: near-end speech still sent ($near dBFS)" ||
+            bad "echo: near-end speech lost ($near dBFS)"
+    else
+        bad "echo: the callee recorded nothing"
+    fi
+fi
+
+# ---- the real PortAudio path under JACK's dummy driver
+if want jack; then
+    if command -v jackd >/dev/null 2>&1; then
+        sh tests/call/jack.sh "$T" && ok "portaudio under JACK dummy: tone both ways" ||
+            bad "portaudio under JACK dummy"
+    else
+        bad "jackd missing"
+    fi
+fi
+
+echo "call suite: $(($(date +%s) - start)) s"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,206 @@
+/* call-tone: test helper for the call suite: tone levels by Goertzel filter, onset latency,
+ * and free ports for peers.
+ *   call-tone freeport                       a port P with UDP P, TCP P and TCP P+1 free
+ *   call-tone level FILE HZ [FROM_S TO_S]     tone level, overall level and purity
+ *   call-tone check FILE HZ [FROM_S TO_S]     exit 0 when HZ dominates the (non-silent) audio
+ *   call-tone silent FILE                    exit 0 when the file holds (almost) nothing
+ *   call-tone onset FILE                     seconds to the first sample above -20 dBFS
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <arpa/inet.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct wav {
+    double *x; /* first channel, -1..1 */
+    size_t n;
+    unsigned rate;
+};
+
+static unsigned le16(const unsigned char *p)
+{
+    return (unsigned)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int wav_read(const char *path, struct wav *w)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    long len;
+    unsigned ch = 0, bits = 0;
+    int rc = -1;
+
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 44 || fseek(f, 0, SEEK_SET))
+        goto out;
+    buf = malloc((size_t)len);
+    if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len)
+        goto out;
+    for (long at = 12; at + 8 <= len;) {
+        uint32_t cl = le32(buf + at + 4);
+        if (!memcmp(buf + at, "fmt ", 4)) {
+            ch = le16(buf + at + 10);
+            w->rate = le32(buf + at + 12);
+            bits = le16(buf + at + 22);
+        } else if (!memcmp(buf + at, "data", 4)) {
+            size_t avail = (size_t)(len - at - 8);
+            size_t bytes = cl && cl <= avail ? cl : avail;
+            if (bits != 16 || !ch)
+                goto out;
+            w->n = bytes / (2u * ch);
+            w->x = calloc(w->n ? w->n : 1, sizeof(double));
+            if (!w->x)
+                goto out;
+            for (size_t i = 0; i < w->n; i++)
+                w->x[i] = (int16_t)le16(buf + at + 8 + i * 2 * ch) / 32768.0;
+            rc = 0;
+            break;
+        }
+        at += 8 + (long)cl + (cl & 1);
+    }
+out:
+    if (rc)
+        fprintf(stderr, "%s: not a readable 16-bit PCM WAV\n", path);
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+/* Goertzel amplitude at hz over x[0..n) (a full-scale sine gives 1). */
+static double goertzel_amp(const double *x, size_t n, unsigned rate, double hz)
+{
+    double k = 2 * cos(2 * M_PI * hz / rate), s1 = 0, s2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double s0 = x[i] + k * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    double p = s1 * s1 + s2 * s2 - k * s1 * s2;
+    return 2 * sqrt(p > 0 ? p : 0) / (double)n;
+}
+
+/* Mean power of 40 ms Goertzel blocks (a 25 Hz wide filter), so that a phase jump from a lost
+ * packet or concealment does not cancel the tone out; in dBFS. */
+static double goertzel_dbfs(const double *x, size_t n, unsigned rate, double hz)
+{
+    size_t block = rate / 25, blocks = 0;
+    double sum = 0;
+    for (size_t at = 0; at + block <= n; at += block, blocks++) {
+        double a = goertzel_amp(x + at, block, rate, hz);
+        sum += a * a;
+    }
+    double amp = blocks ? sqrt(sum / (double)blocks) : 0;
+    return 20 * log10(amp > 1e-9 ? amp : 1e-9);
+}
+
+static double rms_dbfs(const double *x, size_t n)
+{
+    double e = 0;
+    for (size_t i = 0; i < n; i++)
+        e += x[i] * x[i];
+    double r = n ? sqrt(e / (double)n) * sqrt(2.0) : 0; /* sine-referenced: full-scale sine 0 */
+    return 20 * log10(r > 1e-9 ? r : 1e-9);
+}
+
+static int range(const struct wav *w, int argc, char **argv, int at, size_t *from, size_t *to)
+{
+    *from = 0;
+    *to = w->n;
+    if (argc > at + 1) {
+        *from = (size_t)(strtod(argv[at], NULL) * w->rate);
+        *to = (size_t)(strtod(argv[at + 1], NULL) * w->rate);
+        if (*to > w->n)
+            *to = w->n;
+        if (*from >= *to) {
+            fprintf(stderr, "empty range\n");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int freeport(void)
+{
+    srand((unsigned)time(NULL) ^ (unsigned)getpid());
+    for (int tries = 0; tries < 200; tries++) {
+        int p = 20000 + rand() % 30000;
+        int ok = 1;
+        for (int i = 0; i < 3 && ok; i++) {
+            int type = i == 0 ? SOCK_DGRAM : SOCK_STREAM;
+            int fd = socket(AF_INET, type, 0);
+            struct sockaddr_in a = {.sin_family = AF_INET,
+                                    .sin_port = htons((uint16_t)(p + (i == 2))),
+                                    .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+            ok = fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a));
+            if (fd >= 0)
+                close(fd);
+        }
+        if (ok) {
+            printf("%d\n", p);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct wav w = {0};
+    size_t from, to;
+
+    if (argc >= 2 && !strcmp(argv[1], "freeport"))
+        return freeport();
+    if (argc < 3) {
+        fprintf(stderr, "usage: call-tone freeport | level|check FILE HZ [FROM TO] | silent FILE "
+                        "| onset FILE\n");
+        return 2;
+    }
+    if (wav_read(argv[2], &w))
+        return 2;
+    if (!strcmp(argv[1], "silent")) {
+        double db = rms_dbfs(w.x, w.n);
+        printf("%s: %.2f s, level %.1f dBFS\n", argv[2], (double)w.n / w.rate, db);
+        free(w.x);
+        return db < -60 ? 0 : 1;
+    }
+    if (!strcmp(argv[1], "onset")) {
+        for (size_t i = 0; i < w.n; i++) {
+            if (fabs(w.x[i]) > 0.1) {
+                printf("%.4f\n", (double)i / w.rate);
+                free(w.x);
+                return 0;
+            }
+        }
+        free(w.x);
+        printf("none\n");
+        return 1;
+    }
+    if (argc < 4 || range(&w, argc, argv, 4, &from, &to)) {
+        free(w.x);
+        return 2;
+    }
+    double hz = strtod(argv[3], NULL);
+    double tone = goertzel_dbfs(w.x + from, to - from, w.rate, hz);
+    double all = rms_dbfs(w.x + from, to - from);
+    printf("%s: %.0f Hz at %.1f dBFS, all %.1f dBFS, purity %.2f (%.2f..%.2f s of %.2f s)\n",
+           argv[2], hz, tone, all, pow(10, (tone - all) / 10), (double)from / w.rate,
+           (double)to / w.rate, (double)w.n / w.rate);
+    free(w.x);
+    if (!strcmp(argv[1], "check"))
+        return tone > -40 && tone - all > -3 ? 0 : 1;
+    return 0;
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Quick exit during a connected call: the kiosk's UI (openline play) places a real call to SIPp
+# on 127.0.0.1, the visitor presses Escape, and the BYE must reach SIPp within 100 ms while the
+# screen is already back on attract.
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+cd "$(dirname "$0")/../.."
+. tests/call/lib.sh
+ol_setup
+T=$OL_TMP
+failed=0
+
+port=$(ol_freeport)
+mport=$(ol_freeport)
+ol_sipp_uas bye "$port" "$PWD/tests/call/sipp/answer.xml" -rtp_echo -mp "$mport"
+sed -e "s|^uri = .*|uri = sip:hotline@127.0.0.1:$port|" -e "s|^driver = .*|driver = null|" \
+    assets/openline.conf.example > "$T/call.conf"
+build/openline play --config "$T/call.conf" --script tests/flow/call-quick-exit.play \
+    > "$T/play.out" 2> "$T/play.err"
+rc=$?
+ol_wait_pid "$(cat "$T/bye/pid")" 5
+if [ $rc -ne 0 ]; then
+    echo "FAIL call-quick-exit.play (exit $rc)"
+    sed 's/^/     /' "$T/play.err" | grep -v -e ALSA -e Jack -e jack -e 'Cannot connect' | tail -15
+    failed=1
+else
+    echo "ok   call-quick-exit.play: $(grep 'quick exit:' "$T/play.out" | sed 's/.*: //')"
+fi
+t_mark=$(sed -n 's/^mark quick-exit //p' "$T/play.out")
+t_bye=$(awk '/^-----/ {ts=$3} /^BYE / {print ts; exit}' "$T/bye/messages.log" 2>/dev/null)
+if [ -n "$t_mark" ] && [ -n "$t_bye" ]; then
+    # SIPp logs local wall-clock time of day; the mark is seconds since the epoch (UTC).
+    off=$(date +%z | awk '{s = substr($1, 1, 1); v = substr($1, 2, 2) * 3600 + substr($1, 4, 2) * 60;
+        print (s == "-") ? -v : v}')
+    ms=$(echo "$t_mark $t_bye $off" | awk '{split($2, b, ":"); bye = b[1] * 3600 + b[2] * 60 + b[3];
+        mark = ($1 + $3) % 86400; d = (bye - mark) * 1000;
+        if (d < -43200000) d += 86400000; printf "%.1f", d}')
+    if awk -v d="$ms" 'BEGIN { exit !(d >= 0 && d < 100) }'; then
+        echo "ok   quick exit during a call: BYE reached the hotline $ms ms after Escape"
+    else
+        echo "FAIL quick exit during a call: BYE $ms ms after Escape (want < 100)"
+        failed=1
+    fi
+else
+    echo "FAIL quick exit during a call: no BYE reached SIPp (mark '$t_mark', BYE '$t_bye')"
+    failed=1
+fi
+exit $failed

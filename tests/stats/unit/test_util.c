@@ -1,0 +1,182 @@
+/* Unit tests of the collector's small modules: days, buffers and escaping, rate limits, tokens,
+ * password hashes, cell suppression and CSV. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "csv.h"
+#include "day.h"
+#include "passwd.h"
+#include "ratelimit.h"
+#include "report.h"
+#include "token.h"
+
+static void test_days(void **state)
+{
+    int32_t d;
+    char s[DAY_STR_LEN + 1];
+    (void)state;
+    assert_int_equal(day_parse("2000-01-01", 10, &d), 0);
+    assert_int_equal(d, DAY_MIN);
+    assert_int_equal(day_parse("2026-11-23", 10, &d), 0);
+    assert_int_equal(day_weekday(d), 0); /* a Monday */
+    assert_int_equal(day_monday(d + 6), d);
+    day_format(d + 8, s);
+    assert_string_equal(s, "2026-12-01");
+    assert_int_equal(day_parse("2024-02-29", 10, &d), 0);
+    assert_int_equal(day_parse("2023-02-29", 10, &d), EINVAL);
+    assert_int_equal(day_parse("2026-13-01", 10, &d), EINVAL);
+    assert_int_equal(day_parse("2026-1-01", 9, &d), EINVAL);
+    assert_int_equal(day_parse("2026-01-01x", 11, &d), EINVAL);
+    assert_int_equal(day_parse("+026-01-01", 10, &d), EINVAL);
+    assert_int_equal(day_parse("1970-01-01", 10, &d), EINVAL); /* before DAY_MIN */
+    day_format(0, s);
+    assert_string_equal(s, "1970-01-01");
+    assert_int_equal(day_weekday(0), 3); /* a Thursday */
+}
+
+static void test_buf_escaping(void **state)
+{
+    struct buf b = {0};
+    (void)state;
+    buf_html(&b, "<a href=\"x\">Tom & Jerry's</a>");
+    assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+    buf_free(&b);
+
+    buf_csv(&b, "plain");
+    buf_puts(&b, "|");
+    buf_csv(&b, "a,b");
+    buf_puts(&b, "|");
+    buf_csv(&b, "say \"hi\"");
+    buf_puts(&b, "|");
+    buf_csv(&b, "=HYPERLINK(1)");
+    assert_string_equal(b.data, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"'=HYPERLINK(1)\"");
+    buf_free(&b);
+
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%04d,", i);
+    assert_int_equal(b.len, 5000);
+    size_t len;
+    char *p = buf_take(&b, &len);
+    assert_int_equal(len, 5000);
+    assert_memory_equal(p + 4995, "0999,", 5);
+    free(p);
+    assert_null(b.data);
+}
+
+static void test_ratelimit(void **state)
+{
+    struct ratelimit *rl;
+    unsigned retry = 0;
+    (void)state;
+    assert_int_equal(ratelimit_alloc(&rl, 3), 0);
+    for (int i = 0; i < 3; i++)
+        assert_true(ratelimit_take(rl, 7, 1000, &retry));
+    assert_false(ratelimit_take(rl, 7, 1000, &retry));
+    assert_int_equal(retry, 20);                      /* 3 a minute: one every 20 s */
+    assert_true(ratelimit_take(rl, 8, 1000, &retry)); /* other keys are apart */
+    assert_false(ratelimit_take(rl, 7, 11000, &retry));
+    assert_int_equal(retry, 10);
+    assert_true(ratelimit_take(rl, 7, 21000, &retry));
+    ratelimit_free(rl);
+
+    assert_int_equal(ratelimit_alloc(&rl, 0), 0); /* 0: no limit */
+    for (int i = 0; i < 1000; i++)
+        assert_true(ratelimit_take(rl, 1, 0, &retry));
+    ratelimit_free(rl);
+}
+
+static void test_tokens(void **state)
+{
+    char a[TOKEN_LEN + 1], b[TOKEN_LEN + 1], h[TOKEN_HASH_LEN + 1];
+    (void)state;
+    assert_int_equal(token_init(), 0);
+    assert_int_equal(token_new(a), 0);
+    assert_int_equal(token_new(b), 0);
+    assert_int_equal(strlen(a), 64);
+    assert_string_not_equal(a, b);
+    assert_true(token_well_formed(a, 64));
+    assert_true(token_well_formed("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_01234", 43));
+    assert_false(token_well_formed(a, 63));
+    assert_false(token_well_formed("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ+/01234", 43));
+    token_hash("abc", 3, h);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_true(token_equal(h, h));
+    assert_false(token_equal(a, b));
+}
+
+static void test_passwords(void **state)
+{
+    char h[PASSWD_HASH_MAX];
+    bool ok;
+    (void)state;
+    assert_int_equal(passwd_hash("correct horse battery", h, sizeof(h)), 0);
+    assert_memory_equal(h, "$y$", 3);
+    assert_int_equal(passwd_verify("correct horse battery", h, &ok), 0);
+    assert_true(ok);
+    assert_int_equal(passwd_verify("correct horse batterY", h, &ok), 0);
+    assert_false(ok);
+    assert_int_equal(passwd_verify("x", "not a hash", &ok), 0);
+    assert_false(ok);
+}
+
+static void test_cells_and_csv(void **state)
+{
+    char c[24];
+    (void)state;
+    report_cell(4, c);
+    assert_string_equal(c, "<5");
+    report_cell(-3, c);
+    assert_string_equal(c, "<5");
+    report_cell(5, c);
+    assert_string_equal(c, "5");
+
+    int64_t weeks[2][REPORT_COUNTERS] = {{12, 4, 0, 0, 9, 5}, {3, 0, 0, 0, 0, 0}};
+    struct report_row sites[] = {{.name = "Gate \"A\", T1", .v = {15, 4, 0, 0, 9, 5}}};
+    struct report_row langs[] = {{.name = "es", .v = {7}}, {.name = "am", .v = {2}}};
+    struct report r = {.from_week = 20780,
+                       .to_week = 20787,
+                       .nweeks = 2,
+                       .weeks = weeks,
+                       .sites = sites,
+                       .nsites = 1,
+                       .langs = langs,
+                       .nlangs = 2};
+    struct buf b = {0};
+    csv_render(&b, &r, CSV_BY_WEEK);
+    assert_string_equal(b.data, "week,sessions,call.attempted,call.connected,call.failed,"
+                                "read_aloud,quick_exit\r\n"
+                                "2026-11-23,12,<5,<5,<5,9,5\r\n"
+                                "2026-11-30,<5,<5,<5,<5,<5,<5\r\n");
+    buf_free(&b);
+    csv_render(&b, &r, CSV_BY_SITE);
+    assert_string_equal(b.data, "site,sessions,call.attempted,call.connected,call.failed,"
+                                "read_aloud,quick_exit\r\n"
+                                "\"Gate \"\"A\"\", T1\",15,<5,<5,<5,9,5\r\n");
+    buf_free(&b);
+    csv_render(&b, &r, CSV_BY_LANGUAGE);
+    assert_string_equal(b.data, "language,sessions\r\nes,7\r\nam,<5\r\n");
+    buf_free(&b);
+    enum csv_by by;
+    assert_int_equal(csv_by_parse("language", &by), 0);
+    assert_int_equal(by, CSV_BY_LANGUAGE);
+    assert_int_equal(csv_by_parse("ip", &by), EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_days),      cmocka_unit_test(test_buf_escaping),
+        cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_passwords), cmocka_unit_test(test_cells_and_csv),
+    };
+    return cmocka_run_group_tests_name("stats_util", tests, NULL, NULL);
+}

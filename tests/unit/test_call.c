@@ -1,0 +1,185 @@
+/* Unit tests for the call and audio modules: ring buffer, jitter buffer, WAV loading and the
+ * [hotline]/[audio] configuration keys.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../app/audio/audio_int.h"
+#include "../../app/call/call_int.h"
+#include "openline/config.h"
+
+static void test_ring_wraps(void **state)
+{
+    struct audio_ring r;
+    int16_t in[100], out[100];
+    assert_int_equal(audio_ring_init(&r, 100), 0);
+    assert_int_equal(r.cap, 128);
+    for (int round = 0; round < 50; round++) {
+        for (int i = 0; i < 100; i++)
+            in[i] = (int16_t)(round * 100 + i);
+        assert_int_equal(audio_ring_write(&r, in, 100), 100);
+        assert_int_equal(audio_ring_write(&r, in, 100), 28); /* full */
+        assert_int_equal(audio_ring_read(&r, out, 100), 100);
+        assert_memory_equal(in, out, sizeof(in));
+        assert_int_equal(audio_ring_read(&r, out, 100), 28);
+        assert_int_equal(audio_ring_fill(&r), 0);
+    }
+    audio_ring_free(&r);
+}
+
+static void test_jitter_reorders_and_conceals(void **state)
+{
+    static struct call_jitter jb;
+    const struct call_jitter_slot *s;
+    uint8_t p = 0;
+    call_jitter_init(&jb, 8);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_EMPTY);
+    call_jitter_put(&jb, 10, 0, &p, 1, 0);
+    call_jitter_put(&jb, 12, 0, &p, 1, 0);
+    call_jitter_put(&jb, 11, 0, &p, 1, 0);
+    call_jitter_put(&jb, 11, 0, &p, 1, 0); /* duplicate */
+    for (uint16_t seq = 10; seq <= 12; seq++) {
+        assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+        assert_int_equal(s->seq, seq);
+    }
+    call_jitter_put(&jb, 9, 0, &p, 1, 0); /* late */
+    assert_int_equal(jb.late, 1);
+    call_jitter_put(&jb, 14, 0, &p, 1, 0);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_LOST); /* 13 missing */
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, 14);
+    /* wraps at 65535 and stays bounded */
+    call_jitter_init(&jb, 4);
+    for (uint16_t seq = 65530; seq != 5; seq++)
+        call_jitter_put(&jb, seq, 0, &p, 1, 0);
+    assert_true(jb.count <= 4);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, 1);
+}
+
+static char tmpdir[] = "/tmp/openline-test-call.XXXXXX";
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int load(const char *body, char *err, struct config *cfg)
+{
+    char path[256], text[2048];
+    snprintf(path, sizeof(path), "%s/c.conf", tmpdir);
+    snprintf(text, sizeof(text), "[organisation]\nname = T\nhotline = +1 555 0100\n%s", body);
+    write_file(path, text);
+    return config_load(cfg, path, err, CONFIG_ERR_LEN);
+}
+
+static void test_config_hotline_keys(void **state)
+{
+    static struct config cfg;
+    char err[CONFIG_ERR_LEN];
+
+    assert_int_equal(load("", err, &cfg), 0);
+    assert_int_equal(cfg.hotline.no_answer_timeout_ms, 45000);
+    assert_int_equal(cfg.audio.driver, CONFIG_AUDIO_PORTAUDIO);
+    assert_int_equal(cfg.audio.volume, 80);
+
+    assert_int_equal(
+        load("[hotline]\nuri = sips:help@pbx.example.org\nuri.ar = "
+             "sip:ar@pbx.example.org;transport=tcp\nuri.zh-Hans = sip:zh@10.0.0.1:5062\n"
+             "secondary_uri = sip:b@127.0.0.1\ntransport = tls\nsrtp = mandatory\n"
+             "no_answer_timeout = 30s\n[audio]\ndriver = wav\ncapture_file = /tmp/a.wav\n"
+             "volume = 50\necho_cancel = no\n",
+             err, &cfg),
+        0);
+    assert_string_equal(cfg.hotline.uri, "sips:help@pbx.example.org");
+    assert_int_equal(cfg.hotline.n_lang_uris, 2);
+    assert_string_equal(cfg.hotline.lang_uris[1].lang, "zh-Hans");
+    assert_int_equal(cfg.hotline.transport, CONFIG_TRANSPORT_TLS);
+    assert_int_equal(cfg.hotline.srtp, CONFIG_SRTP_MANDATORY);
+    assert_int_equal(cfg.audio.driver, CONFIG_AUDIO_WAV);
+    assert_false(cfg.audio.echo_cancel);
+
+    assert_int_not_equal(load("[hotline]\nuri = http://example.org\n", err, &cfg), 0);
+    assert_non_null(strstr(err, "[hotline] uri"));
+    assert_int_not_equal(load("[hotline]\nuri.XX = sip:a@b\n", err, &cfg), 0);
+    assert_non_null(strstr(err, "language code"));
+    assert_int_not_equal(load("[hotline]\nuri.ar = sip:a@b\nuri.ar = sip:c@d\n", err, &cfg), 0);
+    assert_int_not_equal(load("[hotline]\ntransport = sctp\n", err, &cfg), 0);
+    assert_int_not_equal(load("[hotline]\ntransport = tls\nsrtp = off\n", err, &cfg), 0);
+    assert_non_null(strstr(err, "allow_plain_rtp"));
+    assert_int_not_equal(load("[hotline]\nregister = yes\n", err, &cfg), 0);
+    assert_int_not_equal(load("[hotline]\nlocal_address = 1.2.3\n", err, &cfg), 0);
+    assert_int_not_equal(load("[audio]\ndriver = alsa\n", err, &cfg), 0);
+    assert_int_not_equal(load("[audio]\nvolume = 101\n", err, &cfg), 0);
+    assert_int_not_equal(load("[audio]\ncapture_file = relative.wav\n", err, &cfg), 0);
+    assert_int_not_equal(load("[phone]\nx = 1\n", err, &cfg), 0);
+    assert_non_null(strstr(err, "[hotline], [audio]"));
+}
+
+static void test_wav_load_converts(void **state)
+{
+    /* 8 kHz stereo, 0.5 s: channel 0 = 1000, channel 1 = 3000 -> mono 2000 at 48 kHz */
+    char path[256], err[256];
+    unsigned char h[44] = "RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x02\0\x40\x1f\0\0\0\x7d\0\0"
+                          "\x04\0\x10\0data";
+    int16_t frames[8000];
+    int16_t *out = NULL;
+    size_t n = 0;
+    uint32_t bytes = sizeof(frames);
+    for (int i = 0; i < 4000; i++) {
+        frames[2 * i] = 1000;
+        frames[2 * i + 1] = 3000;
+    }
+    memcpy(h + 40, &bytes, 4);
+    snprintf(path, sizeof(path), "%s/s.wav", tmpdir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(h, 1, 44, f);
+    fwrite(frames, 1, sizeof(frames), f);
+    fclose(f);
+    assert_int_equal(audio_wav_load(path, 48000, &out, &n, err, sizeof(err)), 0);
+    assert_true(n > 23000 && n <= 24000);
+    assert_true(abs(out[n / 2] - 2000) < 40);
+    free(out);
+    write_file(path, "not a wav file at all, but long enough");
+    assert_int_not_equal(audio_wav_load(path, 48000, &out, &n, err, sizeof(err)), 0);
+    assert_non_null(strstr(err, "RIFF"));
+}
+
+static int setup(void **state)
+{
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/c.conf", tmpdir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/s.wav", tmpdir);
+    unlink(path);
+    rmdir(tmpdir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ring_wraps),
+        cmocka_unit_test(test_jitter_reorders_and_conceals),
+        cmocka_unit_test(test_config_hotline_keys),
+        cmocka_unit_test(test_wav_load_converts),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
