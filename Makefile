@@ -184,6 +184,7 @@ check: deps
 SUITES += flow ui i18n
 
 check-all: all $(UNIT_BINS) $(TEST_BINS)
+	$(Q)tools/lint.sh
 	$(Q)tools/run-tests.sh unit $(UNIT_BINS) -- $(SUITES)
 
 check-unit: all $(UNIT_BINS)

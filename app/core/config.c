@@ -20,23 +20,23 @@
 #include <re.h>
 
 enum key_type {
-    KEY_STRING,   /* printable text, 1..size-1 bytes */
-    KEY_UINT,     /* whole number in [min, max] */
-    KEY_DURATION, /* "90s", "2m" ...; stored as uint64_t ms in [min, max] ms */
-    KEY_BOOL,     /* yes/no, true/false, on/off, 1/0 */
-    KEY_THEME,    /* standard | high-contrast */
-    KEY_LANGS,    /* space- or comma-separated language codes */
-    KEY_LANG,     /* one language code */
-    KEY_PHONE,    /* digits with + - ( ) and spaces */
-    KEY_WEB,      /* web address without spaces */
-    KEY_PATH,     /* absolute directory path */
-    KEY_FILE,     /* absolute file path (readability is checked where the file is used) */
-    KEY_SIP_URI,  /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
-    KEY_LANG_URI, /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
+    KEY_STRING,    /* printable text, 1..size-1 bytes */
+    KEY_UINT,      /* whole number in [min, max] */
+    KEY_DURATION,  /* "90s", "2m" ...; stored as uint64_t ms in [min, max] ms */
+    KEY_BOOL,      /* yes/no, true/false, on/off, 1/0 */
+    KEY_THEME,     /* standard | high-contrast */
+    KEY_LANGS,     /* space- or comma-separated language codes */
+    KEY_LANG,      /* one language code */
+    KEY_PHONE,     /* digits with + - ( ) and spaces */
+    KEY_WEB,       /* web address without spaces */
+    KEY_PATH,      /* absolute directory path */
+    KEY_FILE,      /* absolute file path (readability is checked where the file is used) */
+    KEY_SIP_URI,   /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
+    KEY_LANG_URI,  /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
     KEY_TRANSPORT, /* udp | tcp | tls */
     KEY_SRTP,      /* auto | mandatory | off */
     KEY_DRIVER,    /* portaudio | wav | null */
-    KEY_IP,       /* IPv4 or IPv6 address literal, or "" */
+    KEY_IP,        /* IPv4 or IPv6 address literal, or "" */
 };
 
 struct key {
@@ -115,13 +115,12 @@ static const struct key keys[] = {
      "a SIP address of the registrar such as sip:pbx.example.org, or empty", "the uri's host"},
     {"hotline", "register", KEY_BOOL, F(hotline.do_register), 0, 1, false,
      "yes or no: keep the account registered (needs username)", "no"},
-    {"hotline", "register_interval", KEY_DURATION, F(hotline.register_interval_ms), 30000,
-     3600000, false, "a duration from 30s to 1h; refreshed at 90 % of it", "60s"},
+    {"hotline", "register_interval", KEY_DURATION, F(hotline.register_interval_ms), 30000, 3600000,
+     false, "a duration from 30s to 1h; refreshed at 90 % of it", "60s"},
     {"hotline", "no_answer_timeout", KEY_DURATION, F(hotline.no_answer_timeout_ms), 2000, 300000,
      false, "a duration from 2s to 5m", "45s"},
-    {"hotline", "connect_timeout", KEY_DURATION, F(hotline.connect_timeout_ms), 1000, 30000,
-     false, "a duration from 1s to 30s without any reply before a hotline counts as unreachable",
-     "4s"},
+    {"hotline", "connect_timeout", KEY_DURATION, F(hotline.connect_timeout_ms), 1000, 30000, false,
+     "a duration from 1s to 30s without any reply before a hotline counts as unreachable", "4s"},
     {"hotline", "media_timeout", KEY_DURATION, F(hotline.media_timeout_ms), 2000, 60000, false,
      "a duration from 2s to 60s without media before a call counts as lost", "8s"},
     {"hotline", "local_address", KEY_IP, F(hotline.local_address), 0, 0, false,
@@ -145,19 +144,18 @@ static const struct key keys[] = {
     {"audio", "volume", KEY_UINT, F(audio.volume), 0, 100, false,
      "loudspeaker volume in percent, 0 to 100 (restored after every call)", "80"},
     {"audio", "echo_cancel", KEY_BOOL, F(audio.echo_cancel), 0, 1, false, "yes or no", "yes"},
-    {"audio", "noise_suppression", KEY_BOOL, F(audio.noise_suppression), 0, 1, false,
-     "yes or no", "yes"},
+    {"audio", "noise_suppression", KEY_BOOL, F(audio.noise_suppression), 0, 1, false, "yes or no",
+     "yes"},
     {"audio", "wav_room_delay", KEY_DURATION, F(audio.wav_room_delay_ms), 0, 500, false,
-     "wav driver: 0 or a delay up to 500ms after which the microphone hears the loudspeaker",
-     "0"},
+     "wav driver: 0 or a delay up to 500ms after which the microphone hears the loudspeaker", "0"},
     {"audio", "wav_room_attenuation", KEY_UINT, F(audio.wav_room_attenuation_db), 0, 60, false,
      "wav driver: dB, 0 to 60, the loudspeaker is quieter at the microphone", "10"},
 };
 
 _Static_assert(ARRAY_SIZE(keys) <= ARRAY_SIZE(((struct config *)0)->lines), "lines[] too small");
 
-static const char *const sections[] = {"kiosk", "display", "organisation", "paths", "hotline",
-                                       "audio"};
+static const char *const sections[] = {"kiosk", "display", "organisation",
+                                       "paths", "hotline", "audio"};
 
 struct parse {
     struct config *cfg;
@@ -266,8 +264,7 @@ static const char *const transports[] = {"udp", "tcp", "tls"};
 static const char *const srtp_modes[] = {"auto", "mandatory", "off"};
 static const char *const drivers[] = {"portaudio", "wav", "null"};
 
-static const char *store_word(const char *const *words, size_t n, const char *value,
-                              unsigned *dst)
+static const char *store_word(const char *const *words, size_t n, const char *value, unsigned *dst)
 {
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(words[i], value)) {
@@ -591,15 +588,17 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
     }
     if (cfg->hotline.rtp_port_min >= cfg->hotline.rtp_port_max) {
         int ki = config_key_index("hotline", "rtp_port_max");
-        fail(&p, cfg->lines[ki], "[hotline] rtp_port_max = %u: not above rtp_port_min (%u); "
-             "accepted: %s", cfg->hotline.rtp_port_max, cfg->hotline.rtp_port_min,
-             keys[ki].accepted);
+        fail(&p, cfg->lines[ki],
+             "[hotline] rtp_port_max = %u: not above rtp_port_min (%u); "
+             "accepted: %s",
+             cfg->hotline.rtp_port_max, cfg->hotline.rtp_port_min, keys[ki].accepted);
         rc = EINVAL;
         goto out;
     }
     if (cfg->hotline.do_register && !cfg->hotline.username[0]) {
         int ki = config_key_index("hotline", "register");
-        fail(&p, cfg->lines[ki], "[hotline] register = yes needs a username; accepted: "
+        fail(&p, cfg->lines[ki],
+             "[hotline] register = yes needs a username; accepted: "
              "username = NAME (and password) in [hotline], or register = no");
         rc = EINVAL;
         goto out;
@@ -607,7 +606,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
     if (cfg->hotline.transport == CONFIG_TRANSPORT_TLS && cfg->hotline.srtp == CONFIG_SRTP_OFF &&
         !cfg->hotline.allow_plain_rtp) {
         int ki = config_key_index("hotline", "srtp");
-        fail(&p, cfg->lines[ki], "[hotline] srtp = off with transport = tls: media would be "
+        fail(&p, cfg->lines[ki],
+             "[hotline] srtp = off with transport = tls: media would be "
              "unencrypted; accepted: srtp = auto or mandatory, or allow_plain_rtp = yes");
         rc = EINVAL;
         goto out;

@@ -231,8 +231,8 @@ int kiosk_cmd_check_layout(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    static const char *const screens[] = {"attract",      "language", "home",       "page",
-                                          "call-info",    "idle-warning", "call", "call-failed"};
+    static const char *const screens[] = {"attract",   "language",     "home", "page",
+                                          "call-info", "idle-warning", "call", "call-failed"};
     const char *config = NULL, *dir = NULL;
     int w = 1920, h = 1080, c, bad = 0, n = 0;
     struct kiosk k;

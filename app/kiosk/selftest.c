@@ -23,7 +23,7 @@ static int report(const char *check, bool ok, const char *reason)
 
 static bool check_icons(const struct kiosk *k, char *why, size_t len)
 {
-    static const char *const ui_icons[] = {"back.svg", "exit.svg",    "language.svg", "call.svg",
+    static const char *const ui_icons[] = {"back.svg",   "exit.svg",  "language.svg", "call.svg",
                                            "counts.svg", "touch.svg", "contrast.svg"};
     char path[PATH_MAX + 128];
     size_t n = content_count(k->content);

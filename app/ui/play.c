@@ -195,8 +195,8 @@ static int expect(struct play *p, char *what)
             printf("%s:%u: quick exit: %u ms from input to attract frame\n", p->path, p->line,
                    ui->qe_latency_ms);
     } else if (!strcmp(what, "call")) {
-        static const char *const states[] = {"none", "connecting", "ringing", "connected",
-                                             "ended", "failed"};
+        static const char *const states[] = {"none",      "connecting", "ringing",
+                                             "connected", "ended",      "failed"};
         const char *has = ui->s.call.state <= CALL_STATE_FAILED ? states[ui->s.call.state] : "?";
         if (strcmp(has, arg))
             play_fail(p, "expected call %s, it is %s", arg, has);

@@ -64,10 +64,10 @@ static void call_layout(struct ui *ui)
     if (!ended && ui->s.call.state == CALL_STATE_CONNECTED) {
         /* Volume and keypad in one row above. */
         int cw = (w - 2 * m->gap) / 3;
-        int rh = SDL_max(ui_button_h_for(ui, N_("Quieter"), cw),
-                         ui_button_h_for(ui, N_("Louder"), cw));
-        rh = SDL_max(rh, ui_button_h_for(ui, ui->s.keypad_open ? N_("Close keypad") : N_("Keypad"),
-                                         cw));
+        int rh =
+            SDL_max(ui_button_h_for(ui, N_("Quieter"), cw), ui_button_h_for(ui, N_("Louder"), cw));
+        rh = SDL_max(
+            rh, ui_button_h_for(ui, ui->s.keypad_open ? N_("Close keypad") : N_("Keypad"), cw));
         int y = bottom - rh;
         int xs[3] = {x, x + cw + m->gap, x + 2 * (cw + m->gap)};
         if (rtl) {
@@ -95,12 +95,14 @@ static void call_layout(struct ui *ui)
         time_box = (SDL_Rect){0, 0, 0, 0};
         for (int i = 0; i < 12; i++) {
             char id[16], label[2] = {keys[i], '\0'};
-            snprintf(id, sizeof(id), "key-%c", keys[i] == '*' ? 's' : keys[i] == '#' ? 'h' : keys[i]);
-            struct ui_widget *k =
-                ui_widget_add(ui, id,
-                              (SDL_Rect){kx + (i % 3) * (kw + m->gap), head + (i / 3) * (kh + m->gap),
-                                         kw, kh},
-                              UI_STYLE_BUTTON, UI_ACT_DTMF, keys[i]);
+            snprintf(id, sizeof(id), "key-%c",
+                     keys[i] == '*'   ? 's'
+                     : keys[i] == '#' ? 'h'
+                                      : keys[i]);
+            struct ui_widget *k = ui_widget_add(
+                ui, id,
+                (SDL_Rect){kx + (i % 3) * (kw + m->gap), head + (i / 3) * (kh + m->gap), kw, kh},
+                UI_STYLE_BUTTON, UI_ACT_DTMF, keys[i]);
             util_strlcpy(k->label, label, sizeof(k->label));
             k->label_lang = i18n_find(ui->i18n, "en"); /* digits look the same everywhere */
         }
@@ -168,9 +170,9 @@ static void call_draw(struct ui *ui)
     ui_clear(ui);
     if (status_box.w) {
         const char *msgid = status_msgid(ui);
-        const struct text_layout *l = ui_text_fit(ui, ui_tr(ui, msgid), ui_tr_lang(ui, msgid),
-                                                  m->head_px, m->title_px, true, status_box,
-                                                  TEXT_ALIGN_CENTER);
+        const struct text_layout *l =
+            ui_text_fit(ui, ui_tr(ui, msgid), ui_tr_lang(ui, msgid), m->head_px, m->title_px, true,
+                        status_box, TEXT_ALIGN_CENTER);
         ui_text_draw(ui, l, status_box, true, ui->theme.text, "call status");
         if (ui->s.call.state == CALL_STATE_CONNECTED) {
             uint64_t s = (clock_now_ms() - ui->s.call_since_ms) / 1000;

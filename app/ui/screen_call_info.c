@@ -34,8 +34,8 @@ static void call_info_layout(struct ui *ui)
         int y = ui->h - m->margin - bh;
         SDL_Rect back = {rtl ? m->margin + w - bw : m->margin, y, bw, bh};
         SDL_Rect call = {rtl ? m->margin : m->margin + bw + m->gap, y, w - bw - m->gap, bh};
-        struct ui_widget *b = ui_widget_add(ui, "back-bottom", back, UI_STYLE_BUTTON,
-                                            UI_ACT_BACK, 0);
+        struct ui_widget *b =
+            ui_widget_add(ui, "back-bottom", back, UI_STYLE_BUTTON, UI_ACT_BACK, 0);
         util_strlcpy(b->label, ui_tr(ui, N_("Back")), sizeof(b->label));
         b->label_lang = ui_tr_lang(ui, N_("Back"));
         util_strlcpy(b->icon, "back.svg", sizeof(b->icon));

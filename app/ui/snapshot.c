@@ -28,9 +28,8 @@ int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen)
 }
 
 static const struct ui_screen *const screens[] = {
-    &ui_screen_attract,      &ui_screen_language, &ui_screen_home,
-    &ui_screen_page,         &ui_screen_call_info, &ui_screen_idle_warning,
-    &ui_screen_call,         &ui_screen_call_failed,
+    &ui_screen_attract,   &ui_screen_language,     &ui_screen_home, &ui_screen_page,
+    &ui_screen_call_info, &ui_screen_idle_warning, &ui_screen_call, &ui_screen_call_failed,
 };
 
 const struct ui_screen *ui_screen_by_name(const char *name)
@@ -96,8 +95,8 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
             ui->s.call = (struct call_event){.state = CALL_STATE_CONNECTED};
             ui->s.call_since_ms = clock_now_ms() - 83000;
         } else if (to == &ui_screen_call_failed) {
-            ui->s.call = (struct call_event){.state = CALL_STATE_FAILED,
-                                             .failure = CALL_FAIL_UNREACHABLE};
+            ui->s.call =
+                (struct call_event){.state = CALL_STATE_FAILED, .failure = CALL_FAIL_UNREACHABLE};
         }
         if (to == &ui_screen_idle_warning) {
             ui_switch(ui, page ? &ui_screen_page : &ui_screen_home);

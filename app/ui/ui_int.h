@@ -34,10 +34,10 @@ enum ui_action {
     UI_ACT_START,     /* attract: begin */
     UI_ACT_DIAL,      /* call-info: place the call */
     UI_ACT_HANGUP,
-    UI_ACT_VOLUME,    /* arg: -1 quieter, +1 louder */
-    UI_ACT_KEYPAD,    /* open or close the keypad */
-    UI_ACT_DTMF,      /* arg: the digit's character */
-    UI_ACT_HOME,      /* back to the home screen */
+    UI_ACT_VOLUME, /* arg: -1 quieter, +1 louder */
+    UI_ACT_KEYPAD, /* open or close the keypad */
+    UI_ACT_DTMF,   /* arg: the digit's character */
+    UI_ACT_HOME,   /* back to the home screen */
 };
 
 enum ui_widget_style {
@@ -70,10 +70,10 @@ struct ui_widget {
 struct ui_session {
     const struct lang *lang;
     /* the call, if any: hung up by every reset */
-    bool call_active;         /* dialled and not yet ended or failed */
-    struct call_event call;   /* the last event (state, failure, reason) */
-    uint64_t call_since_ms;   /* when the current state began (connected: elapsed time) */
-    int volume;               /* percent; starts at the configured level each session */
+    bool call_active;       /* dialled and not yet ended or failed */
+    struct call_event call; /* the last event (state, failure, reason) */
+    uint64_t call_since_ms; /* when the current state began (connected: elapsed time) */
+    int volume;             /* percent; starts at the configured level each session */
     bool keypad_open;
     bool high_contrast_toggled;
     int page;   /* content page index shown by the page screen */

@@ -50,26 +50,26 @@ struct config {
         char languages[CONFIG_MAX_LANGS][CONFIG_LANG_LEN]; /* enabled, in screen order */
         unsigned n_languages;
         char default_language[CONFIG_LANG_LEN]; /* attract and reset; one of languages */
-        uint64_t idle_timeout_ms;   /* no input this long: the idle warning */
-        uint64_t idle_warning_ms;   /* countdown shown before the reset, >= 20 s */
-        uint64_t attract_cycle_ms;  /* attract message changes language this often */
-        uint64_t attract_dim_ms;    /* attract screen goes dark after this (0: never) */
-        uint64_t quick_exit_window_ms; /* Shift pressed 3 times within this = quick exit */
+        uint64_t idle_timeout_ms;               /* no input this long: the idle warning */
+        uint64_t idle_warning_ms;               /* countdown shown before the reset, >= 20 s */
+        uint64_t attract_cycle_ms;              /* attract message changes language this often */
+        uint64_t attract_dim_ms;                /* attract screen goes dark after this (0: never) */
+        uint64_t quick_exit_window_ms;          /* Shift pressed 3 times within this = quick exit */
     } kiosk;
 
     struct {
-        unsigned width_mm;    /* physical width of the visible screen area, millimetres */
-        bool fullscreen;      /* kiosk mode; `--kiosk` / `--windowed` override */
-        unsigned window_w;    /* windowed size in pixels */
+        unsigned width_mm; /* physical width of the visible screen area, millimetres */
+        bool fullscreen;   /* kiosk mode; `--kiosk` / `--windowed` override */
+        unsigned window_w; /* windowed size in pixels */
         unsigned window_h;
         enum config_theme theme;
     } display;
 
     struct {
-        char name[128];    /* shown as "a counsellor from <name>" */
-        char hotline[40];  /* the number to call, as printed */
-        char sms[40];      /* SMS number, "" if none */
-        char web[256];     /* web address, "" if none */
+        char name[128];   /* shown as "a counsellor from <name>" */
+        char hotline[40]; /* the number to call, as printed */
+        char sms[40];     /* SMS number, "" if none */
+        char web[256];    /* web address, "" if none */
     } organisation;
 
     struct {
@@ -84,20 +84,20 @@ struct config {
         enum config_transport transport; /* when the URI names none (;transport= or sips:) */
         char ca_file[PATH_MAX];          /* PEM bundle the TLS server must chain to */
         enum config_srtp srtp;
-        bool allow_plain_rtp;            /* TLS signalling with unencrypted media */
-        char username[128];              /* digest credentials, "" = none */
+        bool allow_plain_rtp; /* TLS signalling with unencrypted media */
+        char username[128];   /* digest credentials, "" = none */
         char password[128];
-        char registrar[CONFIG_URI_LEN];  /* "" = the primary URI's host */
-        bool do_register;                /* key "register" */
-        uint64_t register_interval_ms;   /* registration expiry asked for; refreshed at 90 % */
-        uint64_t no_answer_timeout_ms;   /* ringing this long: no answer */
-        uint64_t connect_timeout_ms;     /* no reply at all this long: unreachable */
-        uint64_t media_timeout_ms;       /* no RTP nor RTCP this long mid-call: lost */
-        char local_address[64];          /* IP to bind SIP and RTP; "" = towards the hotline */
-        unsigned local_port;             /* SIP over UDP and TCP (TLS: +1); 0 = any free port */
+        char registrar[CONFIG_URI_LEN]; /* "" = the primary URI's host */
+        bool do_register;               /* key "register" */
+        uint64_t register_interval_ms;  /* registration expiry asked for; refreshed at 90 % */
+        uint64_t no_answer_timeout_ms;  /* ringing this long: no answer */
+        uint64_t connect_timeout_ms;    /* no reply at all this long: unreachable */
+        uint64_t media_timeout_ms;      /* no RTP nor RTCP this long mid-call: lost */
+        char local_address[64];         /* IP to bind SIP and RTP; "" = towards the hotline */
+        unsigned local_port;            /* SIP over UDP and TCP (TLS: +1); 0 = any free port */
         unsigned rtp_port_min;
         unsigned rtp_port_max;
-        uint64_t jitter_ms;              /* playout delay kept in front of the loudspeaker */
+        uint64_t jitter_ms; /* playout delay kept in front of the loudspeaker */
     } hotline;
 
     struct {
@@ -112,7 +112,8 @@ struct config {
         unsigned wav_room_attenuation_db; /* ... this many dB quieter (room simulation) */
     } audio;
 
-    /* Line of each key in the file (0: not set), for later semantic errors. Index: config_key_index() */
+    /* Line of each key in the file (0: not set), for later semantic errors. Index:
+     * config_key_index() */
     unsigned lines[64];
 };
 
@@ -121,7 +122,8 @@ void config_defaults(struct config *cfg);
 
 /* Read and validate path into cfg. On any problem returns EINVAL (bad content) or an errno value
  * (unreadable file), leaves cfg unspecified, and writes one message naming the file, the line,
- * the key and what is accepted into err (errlen bytes). Nothing half-configured is ever returned. */
+ * the key and what is accepted into err (errlen bytes). Nothing half-configured is ever returned.
+ */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 
 /* Index of "section.key" into cfg->lines, or -1. */

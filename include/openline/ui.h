@@ -46,10 +46,11 @@ void ui_call_event_h(const struct call_event *ev, void *arg);
 /* Run until the window is closed (not in kiosk mode) or SIGTERM. Returns 0. */
 int ui_run(struct ui *ui);
 
-/* Render one screen and save it as PNG (out_png NULL: only check the layout). screen: attract, language, home, page, call-info,
- * idle-warning. lang and page may be NULL. Returns 0; 2 for an unknown screen, language or page
- * (message in err); 3 when the layout check found clipped or overlapping text or touch targets
- * under 20 mm (each printed to stderr); errno values for I/O errors. */
+/* Render one screen and save it as PNG (out_png NULL: only check the layout). screen: attract,
+ * language, home, page, call-info, idle-warning. lang and page may be NULL. Returns 0; 2 for an
+ * unknown screen, language or page (message in err); 3 when the layout check found clipped or
+ * overlapping text or touch targets under 20 mm (each printed to stderr); errno values for I/O
+ * errors. */
 int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char *page,
                 const char *out_png, char *err, size_t errlen);
 
