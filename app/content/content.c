@@ -4,11 +4,11 @@
 
 #include <cmark.h>
 #include <errno.h>
-#include <ini.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "openline/inifile.h"
 #include "openline/util.h"
 
 #define CONTENT_MAX_PAGES 64
@@ -26,30 +26,9 @@ static const char accepted_md[] =
 
 /* ---- pages.ini ----------------------------------------------------------------------------- */
 
-struct index_parse {
-    struct content *c;
-    const char *path;
-    FILE *f;
-    unsigned line;
-    char *err;
-    size_t errlen;
-    bool failed;
-};
-
-static char *index_reader(char *str, int num, void *stream)
+static int index_fail(struct inifile *f, const char *section, const char *key, const char *why)
 {
-    struct index_parse *p = stream;
-    char *s = fgets(str, num, p->f);
-    if (s)
-        p->line++;
-    return s;
-}
-
-static int index_fail(struct index_parse *p, const char *section, const char *key, const char *why)
-{
-    if (!p->failed)
-        snprintf(p->err, p->errlen, "%s:%u: [%s] %s: %s", p->path, p->line, section, key, why);
-    p->failed = true;
+    inifile_fail(f, "[%s] %s: %s", section, key, why);
     return 0;
 }
 
@@ -65,10 +44,10 @@ static bool is_page_id(const char *s)
     return true;
 }
 
-static int index_handler(void *user, const char *section, const char *name, const char *value)
+static int index_handler(struct inifile *p, const char *section, const char *name,
+                         const char *value, void *arg)
 {
-    struct index_parse *p = user;
-    struct content *c = p->c;
+    struct content *c = arg;
     struct content_page *pg = NULL;
 
     if (!is_page_id(section))
@@ -300,26 +279,15 @@ int content_load(struct content **cp, const char *dir, char *err, size_t errlen)
 {
     char path[PATH_MAX];
     struct content *c = calloc(1, sizeof(*c));
-    struct index_parse p = {.c = c, .path = path, .err = err, .errlen = errlen};
     int rc = 0;
 
     if (!c)
         return ENOMEM;
     snprintf(path, sizeof(path), "%s/pages.ini", dir);
-    p.f = fopen(path, "r");
-    if (!p.f) {
-        rc = errno;
-        snprintf(err, errlen, "%s: cannot read the page index: %s", path, strerror(rc));
+    rc = inifile_parse(path, "the page index", "accepted: [page-id] sections with file, icon, tile",
+                       index_handler, c, err, errlen);
+    if (rc)
         goto out;
-    }
-    int line = ini_parse_stream(index_reader, &p, index_handler, &p);
-    fclose(p.f);
-    if (line && !p.failed)
-        snprintf(err, errlen, "%s:%d: not a 'key = value' line or [page-id] header", path, line);
-    if (line || p.failed) {
-        rc = EINVAL;
-        goto out;
-    }
     if (!c->n) {
         snprintf(err, errlen, "%s: no pages", path);
         rc = EINVAL;

@@ -4,7 +4,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "openline/clock.h"
+#include "openline/inifile.h"
 #include "openline/util.h"
 
 /* After util.h: libre redefines ARRAY_SIZE identically (with #undef). */
@@ -156,16 +156,6 @@ _Static_assert(ARRAY_SIZE(keys) <= ARRAY_SIZE(((struct config *)0)->lines), "lin
 
 static const char *const sections[] = {"kiosk", "display", "organisation",
                                        "paths", "hotline", "audio"};
-
-struct parse {
-    struct config *cfg;
-    const char *path;
-    FILE *f;
-    unsigned line;
-    char *err;
-    size_t errlen;
-    bool failed;
-};
 
 /* "uri.ar" matches the table's "uri.LANG" (KEY_LANG_URI): the part before the dot must match. */
 static bool key_matches(const struct key *k, const char *key)
@@ -435,67 +425,40 @@ static const char *store_value(struct config *cfg, const struct key *k, const ch
     return "unhandled";
 }
 
-static void fail(struct parse *p, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail(struct parse *p, unsigned line, const char *fmt, ...)
+static int handler(struct inifile *f, const char *section, const char *name, const char *value,
+                   void *arg)
 {
-    if (p->failed)
-        return; /* one message: the first problem */
-    p->failed = true;
-    int n = line ? snprintf(p->err, p->errlen, "%s:%u: ", p->path, line)
-                 : snprintf(p->err, p->errlen, "%s: ", p->path);
-    if (n < 0 || (size_t)n >= p->errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-}
-
-static int handler(void *user, const char *section, const char *name, const char *value)
-{
-    struct parse *p = user;
+    struct config *cfg = arg;
     if (!known_section(section)) {
-        fail(p, p->line,
-             "unknown section [%s]; accepted: [kiosk], [display], [organisation], [paths], "
-             "[hotline], [audio]",
-             section);
+        inifile_fail(f,
+                     "unknown section [%s]; accepted: [kiosk], [display], [organisation], [paths], "
+                     "[hotline], [audio]",
+                     section);
         return 0;
     }
     int i = config_key_index(section, name);
     if (i < 0) {
         char list[512];
         section_keys(section, list, sizeof(list));
-        fail(p, p->line, "[%s] unknown key '%s'; accepted in [%s]: %s", section, name, section,
-             list);
+        inifile_fail(f, "[%s] unknown key '%s'; accepted in [%s]: %s", section, name, section,
+                     list);
         return 0;
     }
     /* uri.LANG keys share one line slot (the first); store_value() refuses a language twice. */
-    if (p->cfg->lines[i] && keys[i].type != KEY_LANG_URI) {
-        fail(p, p->line, "[%s] %s is set twice (first on line %u); accepted: one value", section,
-             name, p->cfg->lines[i]);
+    if (cfg->lines[i] && keys[i].type != KEY_LANG_URI) {
+        inifile_fail(f, "[%s] %s is set twice (first on line %u); accepted: one value", section,
+                     name, cfg->lines[i]);
         return 0;
     }
-    if (!p->cfg->lines[i])
-        p->cfg->lines[i] = p->line;
-    const char *why = store_value(p->cfg, &keys[i], name, value);
+    if (!cfg->lines[i])
+        cfg->lines[i] = f->line;
+    const char *why = store_value(cfg, &keys[i], name, value);
     if (why) {
-        fail(p, p->line, "[%s] %s = '%s': %s; accepted: %s", section, name, value, why,
-             keys[i].accepted);
+        inifile_fail(f, "[%s] %s = '%s': %s; accepted: %s", section, name, value, why,
+                     keys[i].accepted);
         return 0;
     }
     return 1;
-}
-
-/* inih reads line by line through this, which lets errors from the handler name their line. */
-static char *reader(char *str, int num, void *stream)
-{
-    struct parse *p = stream;
-    char *s = fgets(str, num, p->f);
-    if (s)
-        p->line++;
-    return s;
 }
 
 void config_defaults(struct config *cfg)
@@ -532,8 +495,8 @@ void config_defaults(struct config *cfg)
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
-    struct parse p = {.cfg = cfg, .path = path, .err = err, .errlen = errlen};
-    int rc = 0;
+    struct inifile f = {.path = path, .err = err, .errlen = errlen};
+    int rc;
 
     config_defaults(cfg);
     err[0] = '\0';
@@ -541,36 +504,18 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: path too long", path);
         return ENAMETOOLONG;
     }
-    p.f = fopen(path, "r");
-    if (!p.f) {
-        rc = errno;
-        snprintf(err, errlen, "%s: cannot read the configuration: %s", path, strerror(rc));
+    rc = inifile_parse(path, "the configuration",
+                       "accepted: key = value lines under [kiosk], [display], [organisation], "
+                       "[paths], [hotline], [audio], and ; comments",
+                       handler, cfg, err, errlen);
+    if (rc)
         return rc;
-    }
-    int line = ini_parse_stream(reader, &p, handler, &p);
-    if (ferror(p.f)) {
-        rc = EIO;
-        snprintf(err, errlen, "%s: read error", path);
-        goto out;
-    }
-    if (line > 0 && !p.failed) {
-        fail(&p, (unsigned)line,
-             "not a 'key = value' line, a [section] header or a ; comment; accepted: "
-             "key = value lines under [kiosk], [display], [organisation], [paths], [hotline], "
-             "[audio]");
-    }
-    if (line < 0 && !p.failed)
-        fail(&p, 0, "out of memory while parsing");
-    if (p.failed) {
-        rc = EINVAL;
-        goto out;
-    }
+    /* Checks across keys, once the whole file is read. */
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
         if (keys[i].required && !cfg->lines[i]) {
-            fail(&p, 0, "[%s] %s is missing; accepted: %s", keys[i].section, keys[i].name,
-                 keys[i].accepted);
-            rc = EINVAL;
-            goto out;
+            inifile_fail_at(&f, 0, "[%s] %s is missing; accepted: %s", keys[i].section,
+                            keys[i].name, keys[i].accepted);
+            return EINVAL;
         }
     }
     /* The default language must be enabled; when `languages` is absent every language is. */
@@ -580,41 +525,37 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
             found |= !strcmp(cfg->kiosk.languages[i], cfg->kiosk.default_language);
         if (!found) {
             int di = config_key_index("kiosk", "default_language");
-            fail(&p, cfg->lines[di], "[kiosk] default_language = '%s': not enabled; accepted: %s",
-                 cfg->kiosk.default_language, keys[di].accepted);
-            rc = EINVAL;
-            goto out;
+            inifile_fail_at(&f, cfg->lines[di],
+                            "[kiosk] default_language = '%s': not enabled; accepted: %s",
+                            cfg->kiosk.default_language, keys[di].accepted);
+            return EINVAL;
         }
     }
     if (cfg->hotline.rtp_port_min >= cfg->hotline.rtp_port_max) {
         int ki = config_key_index("hotline", "rtp_port_max");
-        fail(&p, cfg->lines[ki],
-             "[hotline] rtp_port_max = %u: not above rtp_port_min (%u); "
-             "accepted: %s",
-             cfg->hotline.rtp_port_max, cfg->hotline.rtp_port_min, keys[ki].accepted);
-        rc = EINVAL;
-        goto out;
+        inifile_fail_at(&f, cfg->lines[ki],
+                        "[hotline] rtp_port_max = %u: not above rtp_port_min (%u); "
+                        "accepted: %s",
+                        cfg->hotline.rtp_port_max, cfg->hotline.rtp_port_min, keys[ki].accepted);
+        return EINVAL;
     }
     if (cfg->hotline.do_register && !cfg->hotline.username[0]) {
         int ki = config_key_index("hotline", "register");
-        fail(&p, cfg->lines[ki],
-             "[hotline] register = yes needs a username; accepted: "
-             "username = NAME (and password) in [hotline], or register = no");
-        rc = EINVAL;
-        goto out;
+        inifile_fail_at(&f, cfg->lines[ki],
+                        "[hotline] register = yes needs a username; accepted: "
+                        "username = NAME (and password) in [hotline], or register = no");
+        return EINVAL;
     }
     if (cfg->hotline.transport == CONFIG_TRANSPORT_TLS && cfg->hotline.srtp == CONFIG_SRTP_OFF &&
         !cfg->hotline.allow_plain_rtp) {
         int ki = config_key_index("hotline", "srtp");
-        fail(&p, cfg->lines[ki],
-             "[hotline] srtp = off with transport = tls: media would be "
-             "unencrypted; accepted: srtp = auto or mandatory, or allow_plain_rtp = yes");
-        rc = EINVAL;
-        goto out;
+        inifile_fail_at(
+            &f, cfg->lines[ki],
+            "[hotline] srtp = off with transport = tls: media would be "
+            "unencrypted; accepted: srtp = auto or mandatory, or allow_plain_rtp = yes");
+        return EINVAL;
     }
-out:
-    fclose(p.f);
-    return rc;
+    return 0;
 }
 
 void config_key_error(const struct config *cfg, const char *section, const char *key, char *err,

@@ -5,13 +5,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <gettext-po.h>
-#include <ini.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "openline/inifile.h"
 #include "openline/log.h"
 #include "openline/util.h"
 
@@ -34,37 +34,16 @@ struct i18n {
 
 /* ---- languages.ini ----------------------------------------------------------------------- */
 
-struct lang_parse {
-    struct i18n *i;
-    const char *path;
-    FILE *f;
-    unsigned line;
-    char *err;
-    size_t errlen;
-    bool failed;
-};
-
-static char *lang_reader(char *str, int num, void *stream)
+static int lang_fail(struct inifile *f, const char *section, const char *key, const char *why)
 {
-    struct lang_parse *p = stream;
-    char *s = fgets(str, num, p->f);
-    if (s)
-        p->line++;
-    return s;
-}
-
-static int lang_fail(struct lang_parse *p, const char *section, const char *key, const char *why)
-{
-    if (!p->failed)
-        snprintf(p->err, p->errlen, "%s:%u: [%s] %s: %s", p->path, p->line, section, key, why);
-    p->failed = true;
+    inifile_fail(f, "[%s] %s: %s", section, key, why);
     return 0;
 }
 
-static int lang_handler(void *user, const char *section, const char *name, const char *value)
+static int lang_handler(struct inifile *p, const char *section, const char *name, const char *value,
+                        void *arg)
 {
-    struct lang_parse *p = user;
-    struct i18n *i = p->i;
+    struct i18n *i = arg;
     struct lang *l = NULL;
 
     for (unsigned k = 0; k < i->n; k++) {
@@ -255,26 +234,15 @@ int i18n_load(struct i18n **ip, const char *locales_dir, char *err, size_t errle
 {
     char path[PATH_MAX];
     struct i18n *i = calloc(1, sizeof(*i));
-    struct lang_parse p = {.i = i, .path = path, .err = err, .errlen = errlen};
     int rc = 0;
 
     if (!i)
         return ENOMEM;
     snprintf(path, sizeof(path), "%s/languages.ini", locales_dir);
-    p.f = fopen(path, "r");
-    if (!p.f) {
-        rc = errno;
-        snprintf(err, errlen, "%s: cannot read the languages table: %s", path, strerror(rc));
+    rc = inifile_parse(path, "the languages table", "accepted: [code] sections (README there)",
+                       lang_handler, i, err, errlen);
+    if (rc)
         goto out;
-    }
-    int line = ini_parse_stream(lang_reader, &p, lang_handler, &p);
-    fclose(p.f);
-    if (line && !p.failed)
-        snprintf(err, errlen, "%s:%d: not a 'key = value' line or [code] header", path, line);
-    if (line || p.failed) {
-        rc = EINVAL;
-        goto out;
-    }
     if (!i18n_find(i, "en")) {
         snprintf(err, errlen, "%s: the source language [en] is missing", path);
         rc = EINVAL;

@@ -1,41 +1,20 @@
 /* Text engine: the script -> font table, open fonts, the layout cache and drawing.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "openline/i18n.h"
+#include "openline/inifile.h"
 #include "openline/log.h"
 #include "openline/util.h"
 #include "text_int.h"
 
-struct fonts_parse {
-    struct text_engine *e;
-    const char *path;
-    FILE *f;
-    unsigned line;
-    char *err;
-    size_t errlen;
-    bool failed;
-};
-
-static char *fonts_reader(char *str, int num, void *stream)
+static int fonts_fail(struct inifile *f, const char *what, const char *value)
 {
-    struct fonts_parse *p = stream;
-    char *s = fgets(str, num, p->f);
-    if (s)
-        p->line++;
-    return s;
-}
-
-static int fonts_fail(struct fonts_parse *p, const char *what, const char *value)
-{
-    if (!p->failed)
-        snprintf(p->err, p->errlen, "%s:%u: %s '%s'", p->path, p->line, what, value);
-    p->failed = true;
+    inifile_fail(f, "%s '%s'", what, value);
     return 0;
 }
 
@@ -60,10 +39,10 @@ static bool is_script_code(const char *s)
            s[2] >= 'a' && s[2] <= 'z' && s[3] >= 'a' && s[3] <= 'z';
 }
 
-static int fonts_handler(void *user, const char *section, const char *name, const char *value)
+static int fonts_handler(struct inifile *p, const char *section, const char *name,
+                         const char *value, void *arg)
 {
-    struct fonts_parse *p = user;
-    struct text_engine *e = p->e;
+    struct text_engine *e = arg;
 
     if (!strcmp(section, "fonts")) {
         if (!strcmp(name, "dirs")) {
@@ -114,7 +93,6 @@ static int fonts_handler(void *user, const char *section, const char *name, cons
 int text_engine_alloc(struct text_engine **ep, const char *fonts_ini, char *err, size_t errlen)
 {
     struct text_engine *e = calloc(1, sizeof(*e));
-    struct fonts_parse p = {.e = e, .path = fonts_ini, .err = err, .errlen = errlen};
     int rc = 0;
 
     if (!e)
@@ -125,20 +103,10 @@ int text_engine_alloc(struct text_engine **ep, const char *fonts_ini, char *err,
         return EIO;
     }
     util_strlcpy(e->fallback, "Latn", sizeof(e->fallback));
-    p.f = fopen(fonts_ini, "r");
-    if (!p.f) {
-        rc = errno;
-        snprintf(err, errlen, "%s: cannot read the font table: %s", fonts_ini, strerror(rc));
+    rc = inifile_parse(fonts_ini, "the font table", "accepted: [fonts] and [Xxxx] script sections",
+                       fonts_handler, e, err, errlen);
+    if (rc)
         goto out;
-    }
-    int line = ini_parse_stream(fonts_reader, &p, fonts_handler, &p);
-    fclose(p.f);
-    if (line && !p.failed)
-        snprintf(err, errlen, "%s:%d: not a 'key = value' line or [section]", fonts_ini, line);
-    if (line || p.failed) {
-        rc = EINVAL;
-        goto out;
-    }
     for (unsigned i = 0; i < e->n_scripts; i++) {
         if (!e->scripts[i].regular[0]) {
             snprintf(err, errlen, "%s: [%s] has no 'regular' font", fonts_ini,
