@@ -73,12 +73,12 @@ void kiosk_data_dir(const struct config *cfg, char *dir, size_t len)
 
 int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
 {
-    char err[CONFIG_ERR_LEN + 512], path[PATH_MAX + 64];
+    char *err = k->err, path[PATH_MAX + 64];
     const char *file = config_path ? config_path : CONFIG_DEFAULT_PATH;
 
     memset(k, 0, sizeof(*k));
     if (need_config || config_path || access(file, F_OK) == 0) {
-        int e = config_load(&k->cfg, file, err, sizeof(err));
+        int e = config_load(&k->cfg, file, err, sizeof(k->err));
         if (e) {
             fprintf(stderr, "openline: %s\n", err);
             if (!config_path && e == ENOENT)
@@ -92,14 +92,14 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
     kiosk_data_dir(&k->cfg, k->data_dir, sizeof(k->data_dir));
 
     snprintf(path, sizeof(path), "%s/locales", k->data_dir);
-    if (i18n_load(&k->i18n, path, err, sizeof(err))) {
+    if (i18n_load(&k->i18n, path, err, sizeof(k->err))) {
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_FAIL;
     }
     /* Language codes in the configuration must exist in the languages table. */
     for (unsigned i = 0; i < k->cfg.kiosk.n_languages; i++) {
         if (!i18n_find(k->i18n, k->cfg.kiosk.languages[i])) {
-            config_key_error(&k->cfg, "kiosk", "languages", err, sizeof(err),
+            config_key_error(&k->cfg, "kiosk", "languages", err, sizeof(k->err),
                              "unknown language '%s'; accepted: codes in %s/languages.ini",
                              k->cfg.kiosk.languages[i], path);
             fprintf(stderr, "openline: %s\n", err);
@@ -107,19 +107,19 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
         }
     }
     if (!i18n_find(k->i18n, k->cfg.kiosk.default_language)) {
-        config_key_error(&k->cfg, "kiosk", "default_language", err, sizeof(err),
+        config_key_error(&k->cfg, "kiosk", "default_language", err, sizeof(k->err),
                          "unknown language '%s'; accepted: codes in %s/languages.ini",
                          k->cfg.kiosk.default_language, path);
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_CONFIG;
     }
     snprintf(path, sizeof(path), "%s/assets/content", k->data_dir);
-    if (content_load(&k->content, path, err, sizeof(err))) {
+    if (content_load(&k->content, path, err, sizeof(k->err))) {
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_FAIL;
     }
     snprintf(path, sizeof(path), "%s/assets/fonts.ini", k->data_dir);
-    if (text_engine_alloc(&k->text, path, err, sizeof(err))) {
+    if (text_engine_alloc(&k->text, path, err, sizeof(k->err))) {
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_FAIL;
     }

@@ -26,6 +26,7 @@ struct kiosk {
     struct i18n *i18n;
     struct content *content;
     struct text_engine *text;
+    char err[CONFIG_ERR_LEN + 512]; /* what kiosk_open() refused, also printed to stderr */
 };
 
 /* Load config_path (NULL: the default path; when need_config is false and that file does not

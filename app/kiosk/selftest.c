@@ -71,7 +71,7 @@ int kiosk_cmd_self_test(int argc, char **argv)
     }
     if (rc) {
         report("configuration", true, k.cfg.path);
-        report("data", false, "languages, content or font table unreadable (message above)");
+        report("data", false, k.err);
         kiosk_close(&k);
         return KIOSK_EXIT_FAIL;
     }
