@@ -23,6 +23,8 @@ OBJ       := $(BUILD)/obj
 SANFLAGS  :=
 endif
 
+VARIANT   := $(BUILD)/.variant
+
 ifeq ($(V),1)
 Q :=
 else
@@ -80,14 +82,20 @@ $(OBJ)/%.o: %.c $(OBJ)/.flags
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS_BASE) $(CFLAGS_BASE) $(CFLAGS_EXTRA) $(DEPFLAGS) -c -o $@ $<
 
+# Relink every program when the object tree changes (SANITIZER on or off): the binaries keep
+# their names, so without this a sanitizer build would leave its binaries behind.
+$(VARIANT): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(OBJ) $(LDFLAGS_BASE)' | cmp -s - $@ || echo '$(OBJ) $(LDFLAGS_BASE)' > $@
+
 # Rebuild a tree's objects when its flags change (optimisation, defines).
 $(OBJ)/.flags: FORCE
 	@mkdir -p $(OBJ)
 	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE)' | cmp -s - $@ || echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE)' > $@
 
-$(BUILD)/openline: $(KIOSK_OBJS)
+$(BUILD)/openline: $(KIOSK_OBJS) $(VARIANT)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,$(KIOSK_PKGS)) $(KIOSK_EXTRA_LIBS)
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(KIOSK_PKGS)) $(KIOSK_EXTRA_LIBS)
 
 ALL_BINS += $(BUILD)/openline
 
@@ -130,17 +138,17 @@ i18n-report: $(BUILD)/openline
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-$(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(KIOSK_LIB_OBJS)
+$(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(KIOSK_LIB_OBJS) $(VARIANT)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,$(KIOSK_PKGS) cmocka) $(KIOSK_EXTRA_LIBS)
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(KIOSK_PKGS) cmocka) $(KIOSK_EXTRA_LIBS)
 
 # Golden-image comparison for the UI suite.
 TEST_BINS += $(BUILD)/tests/pngdiff
-$(BUILD)/tests/pngdiff: $(OBJ)/tests/ui/pngdiff.o
+$(BUILD)/tests/pngdiff: $(OBJ)/tests/ui/pngdiff.o $(VARIANT)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,sdl2 SDL2_image)
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,sdl2 SDL2_image)
 
 # ---------------------------------------------------------------------------------------------
 # Installation (used by packaging/debian/rules) and the Debian packages.

@@ -15,10 +15,10 @@ SUITES += call
 # Test helpers: tone analysis (Goertzel) and a room echo measurement.
 TEST_BINS += $(BUILD)/tests/call-tone
 
-$(BUILD)/tests/call-tone: $(OBJ)/tests/call/tone.o
+$(BUILD)/tests/call-tone: $(OBJ)/tests/call/tone.o $(VARIANT)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ -lm
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) -lm
 
 # The demo hotline's greeting (make run): spoken by espeak-ng at build time.
 DEMO_GREETING := $(BUILD)/demo/greeting.wav

@@ -22,9 +22,9 @@ STATS_OBJS     := $(STATS_LIB_OBJS) $(OBJ)/app/stats/main.o
 $(OBJ)/app/stats/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(STATS_PKGS))
 $(OBJ)/tests/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS) cmocka)
 
-$(BUILD)/openline-stats: $(STATS_OBJS)
+$(BUILD)/openline-stats: $(STATS_OBJS) $(VARIANT)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,$(STATS_PKGS)) -lpthread -lm
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS)) -lpthread -lm
 
 ALL_BINS += $(BUILD)/openline-stats
 
@@ -32,16 +32,16 @@ ALL_BINS += $(BUILD)/openline-stats
 STATS_UNIT_SRCS := $(wildcard tests/stats/unit/test_*.c)
 STATS_UNIT_BINS := $(STATS_UNIT_SRCS:tests/stats/unit/test_%.c=$(BUILD)/tests/stats_test_%)
 
-$(BUILD)/tests/stats_test_%: $(OBJ)/tests/stats/unit/test_%.o $(STATS_LIB_OBJS)
+$(BUILD)/tests/stats_test_%: $(OBJ)/tests/stats/unit/test_%.o $(STATS_LIB_OBJS) $(VARIANT)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,$(STATS_PKGS) cmocka) -lpthread -lm
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS) cmocka) -lpthread -lm
 
 # The benchmark's C loop of bare INSERTs, and its loader of 1,000 kiosks x 52 weeks.
-$(BUILD)/tests/stats_bench: $(OBJ)/tests/stats/bench_store.o $(STATS_LIB_OBJS)
+$(BUILD)/tests/stats_bench: $(OBJ)/tests/stats/bench_store.o $(STATS_LIB_OBJS) $(VARIANT)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $^ $(call pkg_libs,$(STATS_PKGS)) -lpthread -lm
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS)) -lpthread -lm
 
 TEST_BINS += $(STATS_UNIT_BINS) $(BUILD)/tests/stats_bench
 SUITES += stats
