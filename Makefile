@@ -163,7 +163,10 @@ install: all
 	install -m 755 $(ALL_BINS) $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets locales $(DESTDIR)$(PREFIX)/share/openline/
 	rm -f $(DESTDIR)$(PREFIX)/share/openline/locales/openline.pot
-	install -m 640 assets/openline.conf.example $(DESTDIR)$(SYSCONFDIR)/openline/openline.conf
+	# Installed: kiosk mode, and no hotline until the deployer names theirs (the number shows).
+	sed -e 's/^fullscreen = no/fullscreen = yes/' -e 's|^uri = sip:hotline@127.0.0.1:5070|uri =|' \
+		assets/openline.conf.example > $(DESTDIR)$(SYSCONFDIR)/openline/openline.conf
+	chmod 640 $(DESTDIR)$(SYSCONFDIR)/openline/openline.conf
 	install -m 644 packaging/systemd/*.service $(DESTDIR)/lib/systemd/system/
 
 deb:
