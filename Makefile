@@ -14,6 +14,7 @@
 .SECONDARY:
 .SUFFIXES:
 
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 BUILD     := build
 SANITIZER ?=
 ifneq ($(SANITIZER),)
@@ -57,7 +58,6 @@ CFLAGS_BASE   := -std=c11 -g $(OPT) -Wall -Wextra -Wshadow -Wstrict-prototypes \
 DEPFLAGS      := -MMD -MP
 LDFLAGS_BASE  := $(SANFLAGS) -Wl,-z,relro,-z,now
 
-VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 # ---------------------------------------------------------------------------------------------
 # Kiosk sources, by module (see ARCHITECTURE.md)
@@ -70,7 +70,17 @@ KIOSK_MAIN   := $(wildcard app/kiosk/*.c)
 KIOSK_LIB_SRCS := $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS) $(UI_SRCS)
 KIOSK_EXTRA_LIBS := -lgettextpo -lm
 
--include mk/*.mk
+# Calls and audio (app/call, app/audio; docs/calls.md)
+KIOSK_LIB_SRCS += $(wildcard app/call/*.c app/audio/*.c)
+KIOSK_PKGS     += libre librem portaudio-2.0 alsa opus speexdsp libssl libcrypto
+# libre's headers need these and pkg-config does not give them (DESIGN.md section 5).
+CPPFLAGS_BASE  += -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
+KIOSK_EXTRA_LIBS += -lpthread
+
+DEB_PKGS += libre-dev librem-dev portaudio19-dev libasound2-dev libopus-dev libspeexdsp-dev libssl-dev \
+	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump
+
+SUITES += call
 
 KIOSK_LIB_OBJS := $(KIOSK_LIB_SRCS:%.c=$(OBJ)/%.o)
 KIOSK_OBJS     := $(KIOSK_LIB_OBJS) $(KIOSK_MAIN:%.c=$(OBJ)/%.o)
@@ -150,6 +160,155 @@ $(BUILD)/tests/pngdiff: $(OBJ)/tests/ui/pngdiff.o $(VARIANT)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,sdl2 SDL2_image)
+
+# ---------------------------------------------------------------------------------------------
+# Calls: test helpers, the demo hotline, benchmark
+# Test helpers: tone analysis (Goertzel) and a room echo measurement.
+TEST_BINS += $(BUILD)/tests/call-tone
+
+$(BUILD)/tests/call-tone: $(OBJ)/tests/call/tone.o $(VARIANT)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) -lm
+
+# The demo hotline's greeting (make run): spoken by espeak-ng at build time.
+DEMO_GREETING := $(BUILD)/demo/greeting.wav
+all: $(DEMO_GREETING)
+
+$(DEMO_GREETING): Makefile
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  ESPEAK  $@")
+	$(Q)espeak-ng -v en -s 150 -w $@.tmp.wav "You are connected to the OpenLine demo hotline. \
+This is a test call on this computer. Nobody is listening, and nothing is recorded. \
+Speak, and you will hear the line stay open. Hang up when you are done." && \
+	sox -q $@.tmp.wav -r 48000 -c 2 -b 16 $@ && rm -f $@.tmp.wav
+
+.PHONY: bench-call check-call
+check-call: all $(TEST_BINS)
+	$(Q)tools/run-tests.sh call
+
+bench-call: all $(TEST_BINS)
+	$(Q)tests/bench/call.sh
+
+# ---------------------------------------------------------------------------------------------
+# openline-stats: the collector of anonymized usage counts and the staff dashboard
+#
+#   make build/openline-stats     the collector
+#   make check-stats              its unit tests and tests/stats/run.sh (real server, PostgreSQL,
+#                                 headless Chromium)
+#   make bench-stats              tests/bench/stats.sh: ingest rate (wrk) against bare INSERTs,
+#                                 dashboard render time
+
+STATS_PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libxcrypt
+
+# Libraries, and the tools the tests and the benchmark drive.
+DEB_PKGS += libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev \
+	libcrypt-dev libcmocka-dev postgresql chromium curl wrk nodejs openssl sqlite3 \
+	iproute2 util-linux
+
+STATS_SRCS     := $(wildcard app/stats/*.c)
+STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS))
+STATS_LIB_OBJS := $(STATS_LIB_SRCS:%.c=$(OBJ)/%.o)
+STATS_OBJS     := $(STATS_LIB_OBJS) $(OBJ)/app/stats/main.o
+
+$(OBJ)/app/stats/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(STATS_PKGS))
+$(OBJ)/tests/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS) cmocka)
+
+$(BUILD)/openline-stats: $(STATS_OBJS) $(VARIANT)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS)) -lpthread -lm
+
+ALL_BINS += $(BUILD)/openline-stats
+
+# Unit tests (cmocka), linked against the collector's objects only, not the kiosk's.
+STATS_UNIT_SRCS := $(wildcard tests/stats/unit/test_*.c)
+STATS_UNIT_BINS := $(STATS_UNIT_SRCS:tests/stats/unit/test_%.c=$(BUILD)/tests/stats_test_%)
+
+$(BUILD)/tests/stats_test_%: $(OBJ)/tests/stats/unit/test_%.o $(STATS_LIB_OBJS) $(VARIANT)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS) cmocka) -lpthread -lm
+
+# The benchmark's C loop of bare INSERTs, and its loader of 1,000 kiosks x 52 weeks.
+$(BUILD)/tests/stats_bench: $(OBJ)/tests/stats/bench_store.o $(STATS_LIB_OBJS) $(VARIANT)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS)) -lpthread -lm
+
+TEST_BINS += $(STATS_UNIT_BINS) $(BUILD)/tests/stats_bench
+SUITES += stats
+
+.PHONY: check-stats bench-stats
+check-stats: $(BUILD)/openline-stats $(STATS_UNIT_BINS) $(BUILD)/tests/stats_bench
+	$(Q)tools/run-tests.sh stats
+
+bench-stats: $(BUILD)/openline-stats $(BUILD)/tests/stats_bench
+	$(Q)tests/bench/stats.sh
+
+# ---------------------------------------------------------------------------------------------
+# Text engine tests: shaping against hb-shape, the text benchmark, libFuzzer targets
+#
+#   make build/tests/test_shaping   glyphs and advances of every piece equal hb-shape's
+#   make bench                      includes tests/bench/text.sh (build/tests/text_bench)
+#   make fuzz                       libFuzzer targets (clang) in build/fuzz/
+#   make fuzz-smoke                 each target for FUZZ_SECONDS (20) on tests/fuzz/corpus/<t>/
+
+DEB_PKGS += libharfbuzz-bin libfreetype-dev clang libclang-rt-14-dev
+
+# ---- shaping test: FreeType rasterises hb-shape's glyph list itself ----------------------------
+$(OBJ)/tests/unit/test_shaping.o: CFLAGS_EXTRA += $(call pkg_cflags,freetype2)
+$(BUILD)/tests/test_shaping: KIOSK_EXTRA_LIBS += $(call pkg_libs,freetype2)
+
+# ---- text benchmark (tests/bench/text.sh): the page screen's own layout and draw ---------------
+$(OBJ)/tests/bench/text_bench.o: CFLAGS_EXTRA += -Iapp/ui
+
+$(BUILD)/tests/text_bench: $(OBJ)/tests/bench/text_bench.o $(KIOSK_LIB_OBJS) $(VARIANT)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(KIOSK_PKGS)) \
+		$(KIOSK_EXTRA_LIBS)
+
+TEST_BINS += $(BUILD)/tests/text_bench
+
+# ---- libFuzzer targets (tests/fuzz/fuzz_<target>.c), built with clang into build/fuzz/ -------
+# Their own objects (build/fuzz/obj), instrumented; the kiosk's non-UI modules only.
+FUZZ_CC      ?= clang
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_OBJ     := $(FUZZ_DIR)/obj
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-unused-function $(FUZZ_SAN)
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_LIB_SRCS = $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS)
+FUZZ_LIB_OBJS = $(FUZZ_LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o)
+
+# Rebuild the instrumented objects when the fuzz flags change.
+$(FUZZ_DIR)/flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FUZZ_CFLAGS) $(CPPFLAGS_BASE)' | cmp -s - $@ || echo '$(FUZZ_CFLAGS) $(CPPFLAGS_BASE)' > $@
+
+$(FUZZ_OBJ)/%.o: %.c $(FUZZ_DIR)/flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS_BASE) -DFUZZ_ROOT='"$(CURDIR)"' $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link $(call pkg_cflags,$(KIOSK_PKGS)) $(DEPFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(call pkg_libs,$(KIOSK_PKGS)) \
+		$(KIOSK_EXTRA_LIBS)
+
+# Reached only through the pattern rule above: keep them, or make deletes them as intermediates.
+.SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZ_TARGETS:%=$(FUZZ_OBJ)/tests/fuzz/fuzz_%.o)
+
+.PHONY: fuzz fuzz-smoke
+fuzz: $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS on its seeds (tests/fuzz/corpus/<target>/, read only); new inputs go
+# to build/fuzz/corpus/<target>/, crashes to build/fuzz/artifacts/.
+fuzz-smoke: fuzz
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/smoke.sh $(FUZZ_TARGETS)
 
 # ---------------------------------------------------------------------------------------------
 # Installation (used by packaging/debian/rules) and the Debian packages.

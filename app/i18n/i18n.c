@@ -215,7 +215,8 @@ static int catalog_load(struct catalog **cp, const char *path, char *err, size_t
     }
     po_message_iterator_free(it);
     po_file_free(file);
-    qsort(c->entries, c->n, sizeof(*c->entries), entry_cmp);
+    if (c->n)
+        qsort(c->entries, c->n, sizeof(*c->entries), entry_cmp);
     *cp = c;
     return 0;
 }

@@ -416,6 +416,14 @@ const struct text_layout *text_layout_get(struct text_engine *e, const char *utf
 void text_engine_next_frame(struct text_engine *e)
 {
     e->frame++;
+    /* Every size ever asked for stays open (window resizes, text shrunk to fit): at a frame's
+     * start no layout is in use, so drop them all and let the frame open what it needs. */
+    if (e->n_fonts >= TEXT_FONTS_SOFT) {
+        text_engine_flush(e);
+        for (unsigned i = 0; i < e->n_fonts; i++)
+            TTF_CloseFont(e->fonts[i].ttf);
+        e->n_fonts = 0;
+    }
 }
 
 void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *cl, int x,

@@ -29,7 +29,15 @@ struct run {
     UBiDiLevel level;
 };
 
+/* A width already shaped for [a, b) of one run: line breaking asks for the same slices again
+ * (a line shaped whole, then its pieces), and shaping is most of the cost (Nastaliq). */
+struct span_width {
+    int run, a, b, w, h;
+};
+
 struct para {
+    struct span_width *memo;
+    int n_memo, cap_memo;
     struct text_engine *e;
     const struct text_style *st;
     const UChar *text;
@@ -285,22 +293,48 @@ static char *slice_utf8(const UChar *text, int a, int b)
     return out;
 }
 
+/* Shape run r's slice [s, t) (or find it already shaped): width and height in *w, *h. */
+static void slice_size(struct para *p, int r, int s, int t, const char *u8, int *w, int *h)
+{
+    struct run *run = &p->runs[r];
+    for (int i = 0; i < p->n_memo; i++) {
+        const struct span_width *m = &p->memo[i];
+        if (m->run == r && m->a == s && m->b == t) {
+            *w = m->w;
+            *h = m->h;
+            return;
+        }
+    }
+    char *own = u8 ? NULL : slice_utf8(p->text, s, t);
+    const char *text = u8 ? u8 : own;
+    *w = *h = 0;
+    if (text && text[0]) {
+        text_font_prepare(run->font, run->script, run->level & 1);
+        TTF_SizeUTF8(run->font->ttf, text, w, h);
+    }
+    free(own);
+    if (p->n_memo == p->cap_memo) {
+        int ncap = p->cap_memo ? p->cap_memo * 2 : 64;
+        struct span_width *nm = realloc(p->memo, sizeof(*nm) * (size_t)ncap);
+        if (!nm)
+            return; /* only a cache */
+        p->memo = nm;
+        p->cap_memo = ncap;
+    }
+    p->memo[p->n_memo++] = (struct span_width){r, s, t, *w, *h};
+}
+
 static int measure_span(struct para *p, int a, int b)
 {
     int w = 0;
     for (int r = 0; r < p->n_runs; r++) {
-        struct run *run = &p->runs[r];
+        const struct run *run = &p->runs[r];
         int s = run->start > a ? run->start : a;
         int t = run->end < b ? run->end : b;
         if (s >= t)
             continue;
-        char *u8 = slice_utf8(p->text, s, t);
-        int rw = 0, rh = 0;
-        if (u8 && u8[0]) {
-            text_font_prepare(run->font, run->script, run->level & 1);
-            TTF_SizeUTF8(run->font->ttf, u8, &rw, &rh);
-        }
-        free(u8);
+        int rw, rh;
+        slice_size(p, r, s, t, NULL, &rw, &rh);
         w += rw;
     }
     return w;
@@ -364,7 +398,8 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
                     idx[n++] = r;
             }
             for (int k = 0; k < n; k++) {
-                struct run *run = &p->runs[dir == UBIDI_RTL ? idx[n - 1 - k] : idx[k]];
+                int ri = dir == UBIDI_RTL ? idx[n - 1 - k] : idx[k];
+                struct run *run = &p->runs[ri];
                 int rs = run->start > s ? run->start : s;
                 int rt = run->end < t ? run->end : t;
                 char *u8 = slice_utf8(p->text, rs, rt);
@@ -386,8 +421,7 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
                 memcpy(pc->script, run->script, 4);
                 pc->script[4] = '\0';
                 pc->rtl = run->level & 1;
-                text_font_prepare(run->font, pc->script, pc->rtl);
-                TTF_SizeUTF8(run->font->ttf, u8, &pc->w, &pc->h);
+                slice_size(p, ri, rs, rt, u8, &pc->w, &pc->h);
                 pc->x = x;
                 x += pc->w;
             }
@@ -494,17 +528,21 @@ static int break_lines(struct para *p, struct out *o)
         int t = trim_end(p->text, prev, b);
         brk[n] = b;
         trim[n] = t > prev ? measure_span(p, prev, t) : 0;
-        full[n] = t < b ? measure_span(p, prev, b) : trim[n];
+        /* the trailing spaces on their own: cheap, where the word shaped twice was not */
+        full[n] = trim[n] + (t < b ? measure_span(p, t, b) : 0);
         hard[n] = status >= UBRK_LINE_HARD && status < UBRK_LINE_HARD_LIMIT && b < p->len;
         n++;
         prev = b;
     }
     int line_start = 0, first = 0; /* the line begins at segment `first` */
+    /* Segments shaped apart add up wider than a line shaped whole in joined scripts (Nastaliq):
+     * learn the ratio from each line so that the next guess needs fewer corrections. */
+    double scale = 1.0;
     while (first < n) {
         /* Take segments while the line (without trailing spaces) fits. */
         int w = 0, last = first - 1;
         for (int i = first; i < n; i++) {
-            if (i > first && w + trim[i] > maxw)
+            if (i > first && (w + trim[i]) * scale > maxw)
                 break;
             w += full[i];
             last = i;
@@ -540,9 +578,15 @@ static int break_lines(struct para *p, struct out *o)
         }
         /* Segment widths are an estimate: shaped whole, a line can come out wider (rounding) or,
          * in joined scripts such as Nastaliq, narrower. Settle on the real width. */
-        while (last > first &&
-               measure_span(p, line_start, trim_end(p->text, line_start, brk[last])) > maxw)
-            last--;
+        int est = 0;
+        for (int i = first; i < last; i++)
+            est += full[i];
+        est += trim[last];
+        int real = measure_span(p, line_start, trim_end(p->text, line_start, brk[last]));
+        if (est > 0 && real > 0 && last > first)
+            scale = (double)real / est;
+        while (last > first && real > maxw)
+            real = measure_span(p, line_start, trim_end(p->text, line_start, brk[--last]));
         while (last + 1 < n && !hard[last] &&
                measure_span(p, line_start, trim_end(p->text, line_start, brk[last + 1])) <= maxw)
             last++;
@@ -574,6 +618,10 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
 
     if (!l)
         return NULL;
+    if (!text_font_fallback(e, style->px, style->bold)) {
+        free(l);
+        return NULL; /* no font at all: nothing can be measured (logged when opening) */
+    }
     src = style->lang && style->lang->rtl ? text_isolate_ltr(utf8) : strdup(utf8);
     if (!src)
         goto fail;
@@ -596,9 +644,10 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
         p.units = calloc((size_t)(p.len + 1), sizeof(*p.units));
         if (!p.units)
             goto fail;
-        int rc = itemize(&p);
+        /* An empty paragraph is an empty line (ICU's bidi has no levels for it). */
+        int rc = p.len ? itemize(&p) : 0;
         if (!rc)
-            rc = break_lines(&p, &o);
+            rc = p.len ? break_lines(&p, &o) : emit_line(&p, &o, 0, 0);
         if (p.bidi)
             ubidi_close(p.bidi);
         for (int i = first_line; i < o.n_lines; i++) {
@@ -608,6 +657,7 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
         l->missing += p.missing;
         free(p.units);
         free(p.runs);
+        free(p.memo);
         if (rc)
             goto fail;
         a = b + 1;

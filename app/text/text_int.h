@@ -10,7 +10,8 @@
 
 #define TEXT_MAX_SCRIPTS 48
 #define TEXT_MAX_DIRS    4
-#define TEXT_MAX_FONTS   256
+#define TEXT_MAX_FONTS   512  /* open fonts (file, face, size); a hard limit */
+#define TEXT_FONTS_SOFT  256  /* past this, the next frame starts with no fonts open */
 #define TEXT_CACHE_SLOTS 4096 /* hash buckets */
 #define TEXT_CACHE_MAX   3000 /* layouts kept before eviction */
 

@@ -318,6 +318,40 @@ static void test_numbers_unbroken(void **state)
     }
 }
 
+/* Empty paragraphs are empty lines, never a failed layout (found by fuzzing). */
+static void test_empty_paragraphs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int lines;
+    } cases[] = {{"", 1}, {"Hello\n", 2}, {"\nHello", 2}, {"Hello\n\nWorld", 3}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (int w = 0; w <= 300; w += 300) {
+            const struct text_layout *l = lay("ar", cases[i].text, w);
+            assert_int_equal(l->n_lines, cases[i].lines);
+            assert_true(l->h > 0);
+            l = lay("en", cases[i].text, w);
+            assert_int_equal(l->n_lines, cases[i].lines);
+        }
+    }
+}
+
+/* Hundreds of font sizes (window resizes, text shrunk to fit) never run out of font slots. */
+static void test_many_sizes(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 3; round++) {
+        for (int px = 8; px < 300; px++) {
+            struct text_style st = {L(px % 2 ? "my" : "th"), px, px % 3 == 0, 0, TEXT_ALIGN_START};
+            const struct text_layout *l = text_layout_get(eng, "ၼ 1-888 ไทย", &st);
+            assert_non_null(l);
+            assert_int_equal(l->missing, 0);
+            text_engine_next_frame(eng);
+        }
+    }
+}
+
 static void test_cache(void **state)
 {
     (void)state;
@@ -352,6 +386,8 @@ int main(void)
         cmocka_unit_test(test_wrap_width),
         cmocka_unit_test(test_numbers_unbroken),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_empty_paragraphs),
+        cmocka_unit_test(test_many_sizes),
         cmocka_unit_test(test_line_heights),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
