@@ -40,6 +40,19 @@ for size in 1280x720 1920x1080 1080x1920 3840x2160; do
     snap language-my "$size" --screen language --lang my
 done
 
+# The high-contrast theme: outlined controls, the same layout.
+sed 's/^theme = standard/theme = high-contrast/' $conf > "$tmp/hc.conf"
+for screen in home page call-info call; do
+    if msg=$($bin snapshot --config "$tmp/hc.conf" --size 1280x720 --screen $screen \
+        --out "$out/hc-$screen.png" 2>&1); then
+        echo "ok   high contrast: $screen"
+    else
+        echo "FAIL high contrast: $screen"
+        printf '%s\n' "$msg" | sed 's/^/     /'
+        failed=1
+    fi
+done
+
 # Every screen and every page in every enabled language (the translations included).
 for size in 1280x720 1080x1920 1920x1080 3840x2160; do
     if msg=$($bin check-layout --config $conf --size "$size" 2>&1); then
