@@ -1,6 +1,5 @@
 /* The kiosk's commands: run, snapshot, play, render, and the translator tools.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,54 +56,19 @@ int kiosk_cmd_run(int argc, char **argv)
 {
     static const char usage[] =
         "openline [run] [--config FILE] [--kiosk | --windowed] [--size WxH]";
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"kiosk", no_argument, NULL, 'k'},
-        {"windowed", no_argument, NULL, 'w'},
-        {"size", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {"start", required_argument, NULL, 'S'},
-        {"first-frame-exit", no_argument, NULL, 'F'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *config = NULL, *start = NULL;
-    bool first_frame_exit = false;
-    int fullscreen = -1, w = 0, h = 0, c;
+    struct kiosk_args a;
     struct kiosk k;
     struct run_calls calls = {.k = &k};
     struct ui *ui = NULL;
     char err[1024];
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            config = optarg;
-            break;
-        case 'k':
-            fullscreen = 1;
-            break;
-        case 'w':
-            fullscreen = 0;
-            break;
-        case 's':
-            if (kiosk_parse_size(optarg, &w, &h))
-                return bad_usage(usage);
-            break;
-        case 'S': /* developer options: benchmarks and demos */
-            start = optarg;
-            break;
-        case 'F':
-            first_frame_exit = true;
-            break;
-        case 'h':
-            printf("usage: %s\n", usage);
-            return 0;
-        default:
-            return bad_usage(usage);
-        }
-    }
-    if (optind < argc)
+    /* --start SCREEN and --first-frame-exit are for benchmarks and demos */
+    int st = kiosk_args_parse(argc, argv, "ckwsTF", usage, &a);
+    if (st >= 0)
+        return st;
+    if (a.n_operands)
         return bad_usage(usage);
+    const char *config = a.config;
     int rc = kiosk_open(&k, config, true);
     if (rc)
         goto out;
@@ -114,11 +78,11 @@ int kiosk_cmd_run(int argc, char **argv)
         .content = k.content,
         .text = k.text,
         .data_dir = k.data_dir,
-        .w = w,
-        .h = h,
-        .fullscreen = fullscreen < 0 ? k.cfg.display.fullscreen : fullscreen,
-        .start = start,
-        .first_frame_exit = first_frame_exit,
+        .w = a.w,
+        .h = a.h,
+        .fullscreen = a.fullscreen < 0 ? k.cfg.display.fullscreen : a.fullscreen,
+        .start = a.start,
+        .first_frame_exit = a.first_frame_exit,
         .on_first_frame = start_calls_later,
         .on_first_frame_arg = &calls,
     };
@@ -162,53 +126,23 @@ int kiosk_cmd_snapshot(int argc, char **argv)
 {
     static const char usage[] = "openline snapshot --screen NAME [--lang CODE] [--page ID] "
                                 "[--size WxH] [--config FILE] --out FILE.png";
-    static const struct option opts[] = {
-        {"screen", required_argument, NULL, 'S'}, {"lang", required_argument, NULL, 'l'},
-        {"page", required_argument, NULL, 'p'},   {"size", required_argument, NULL, 's'},
-        {"config", required_argument, NULL, 'c'}, {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
-    const char *screen = NULL, *lang = NULL, *page = NULL, *config = NULL, *out = NULL;
-    int w = 1920, h = 1080, c;
+    struct kiosk_args a;
     struct kiosk k;
     struct ui *ui = NULL;
     char err[1024];
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'S':
-            screen = optarg;
-            break;
-        case 'l':
-            lang = optarg;
-            break;
-        case 'p':
-            page = optarg;
-            break;
-        case 'c':
-            config = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 's':
-            if (kiosk_parse_size(optarg, &w, &h))
-                return bad_usage(usage);
-            break;
-        case 'h':
-            printf("usage: %s\n", usage);
-            return 0;
-        default:
-            return bad_usage(usage);
-        }
-    }
-    if (!screen || !out || optind < argc)
+    int st = kiosk_args_parse(argc, argv, "cSlpos", usage, &a);
+    if (st >= 0)
+        return st;
+    if (!a.screen || !a.out || a.n_operands)
         return bad_usage(usage);
+    const char *config = a.config;
+    int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
     int rc = kiosk_open(&k, config, true);
     if (!rc)
         rc = headless_ui(&k, w, h, &ui);
     if (!rc) {
-        rc = ui_snapshot(ui, screen, lang, page, out, err, sizeof(err));
+        rc = ui_snapshot(ui, a.screen, a.lang, a.page, a.out, err, sizeof(err));
         if (rc && rc != 3)
             fprintf(stderr, "openline: %s\n", err);
     }
@@ -224,42 +158,21 @@ int kiosk_cmd_check_layout(int argc, char **argv)
 {
     static const char usage[] =
         "openline check-layout [--size WxH] [--config FILE] [--out-dir DIR]";
-    static const struct option opts[] = {
-        {"size", required_argument, NULL, 's'},
-        {"config", required_argument, NULL, 'c'},
-        {"out-dir", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     static const char *const screens[] = {"attract",   "language",     "home", "page",
                                           "call-info", "idle-warning", "call", "call-failed"};
-    const char *config = NULL, *dir = NULL;
-    int w = 1920, h = 1080, c, bad = 0, n = 0;
+    struct kiosk_args a;
+    int bad = 0, n = 0;
     struct kiosk k;
     struct ui *ui = NULL;
     char err[1024], png[PATH_MAX];
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            config = optarg;
-            break;
-        case 'o':
-            dir = optarg;
-            break;
-        case 's':
-            if (kiosk_parse_size(optarg, &w, &h))
-                return bad_usage(usage);
-            break;
-        case 'h':
-            printf("usage: %s\n", usage);
-            return 0;
-        default:
-            return bad_usage(usage);
-        }
-    }
-    if (optind < argc)
+    int st = kiosk_args_parse(argc, argv, "csd", usage, &a);
+    if (st >= 0)
+        return st;
+    if (a.n_operands)
         return bad_usage(usage);
+    const char *config = a.config, *dir = a.out_dir;
+    int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
     int rc = kiosk_open(&k, config, true);
     if (!rc)
         rc = headless_ui(&k, w, h, &ui);
@@ -305,41 +218,18 @@ int kiosk_cmd_play(int argc, char **argv)
 {
     static const char usage[] =
         "openline play --script FILE [--config FILE] [--size WxH] [--test-clock]";
-    static const struct option opts[] = {
-        {"script", required_argument, NULL, 'x'}, {"config", required_argument, NULL, 'c'},
-        {"size", required_argument, NULL, 's'},   {"test-clock", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
-    const char *script = NULL, *config = NULL;
-    int w = 1920, h = 1080, c;
-    bool test_clock = false;
+    struct kiosk_args a;
     struct kiosk k;
     struct ui *ui = NULL;
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'x':
-            script = optarg;
-            break;
-        case 'c':
-            config = optarg;
-            break;
-        case 't':
-            test_clock = true;
-            break;
-        case 's':
-            if (kiosk_parse_size(optarg, &w, &h))
-                return bad_usage(usage);
-            break;
-        case 'h':
-            printf("usage: %s\n", usage);
-            return 0;
-        default:
-            return bad_usage(usage);
-        }
-    }
-    if (!script || optind < argc)
+    int st = kiosk_args_parse(argc, argv, "cxst", usage, &a);
+    if (st >= 0)
+        return st;
+    if (!a.script || a.n_operands)
         return bad_usage(usage);
+    const char *config = a.config, *script = a.script;
+    int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
+    bool test_clock = a.test_clock;
     if (test_clock)
         clock_use_virtual();
     int rc = kiosk_open(&k, config, true);
@@ -359,48 +249,17 @@ int kiosk_cmd_render(int argc, char **argv)
 {
     static const char usage[] =
         "openline render --lang CODE [--width PX] [--font-size PX] --out FILE.png TEXT";
-    static const struct option opts[] = {
-        {"lang", required_argument, NULL, 'l'},
-        {"width", required_argument, NULL, 'w'},
-        {"font-size", required_argument, NULL, 'f'},
-        {"out", required_argument, NULL, 'o'},
-        {"config", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *code = NULL, *out = NULL, *config = NULL;
-    long width = 800, px = 32;
-    int c, rc;
+    struct kiosk_args a;
+    int rc;
     struct kiosk k;
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'l':
-            code = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'c':
-            config = optarg;
-            break;
-        case 'w':
-            if (util_parse_long(optarg, 16, 8000, &width))
-                return bad_usage(usage);
-            break;
-        case 'f':
-            if (util_parse_long(optarg, 4, 400, &px))
-                return bad_usage(usage);
-            break;
-        case 'h':
-            printf("usage: %s\n", usage);
-            return 0;
-        default:
-            return bad_usage(usage);
-        }
-    }
-    if (!code || !out || optind != argc - 1)
+    int st = kiosk_args_parse(argc, argv, "clWfo", usage, &a);
+    if (st >= 0)
+        return st;
+    if (!a.lang || !a.out || a.n_operands != 1)
         return bad_usage(usage);
+    const char *code = a.lang, *out = a.out, *config = a.config;
+    long width = a.width, px = a.font_px;
     if ((rc = kiosk_open(&k, config, false)))
         goto out;
     const struct lang *lang = i18n_find(k.i18n, code);
@@ -417,8 +276,9 @@ int kiosk_cmd_render(int argc, char **argv)
         goto out;
     }
     /* A software renderer on a surface: no display needed. */
-    struct text_style st = {lang, (int)px, false, (int)width - 2 * (int)px / 2, TEXT_ALIGN_START};
-    const struct text_layout *l = text_layout_get(k.text, argv[optind], &st);
+    struct text_style style = {lang, (int)px, false, (int)width - 2 * (int)px / 2,
+                               TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(k.text, a.operands[0], &style);
     if (!l) {
         rc = KIOSK_EXIT_FAIL;
         goto out;

@@ -52,6 +52,25 @@ int kiosk_cmd_i18n_report(int argc, char **argv);
 int kiosk_cmd_config_reference(int argc, char **argv);
 int kiosk_cmd_call(int argc, char **argv);
 
+/* Options of the kiosk's commands (see kiosk_args_parse). */
+struct kiosk_args {
+    const char *config, *screen, *lang, *page, *out, *script, *out_dir, *start;
+    int w, h;        /* --size WxH; 0 when not given */
+    int fullscreen;  /* -1: as configured, 0: --windowed, 1: --kiosk */
+    bool test_clock; /* --test-clock */
+    bool first_frame_exit;
+    long width, font_px; /* render: --width, --font-size */
+    char **operands;     /* what follows the options */
+    int n_operands;
+};
+
+/* Parse the options of a command that accepts those whose short codes are in accepted:
+ * c config, S screen, l lang, p page, o out, x script, d out-dir, s size, k kiosk, w windowed,
+ * t test-clock, T start, F first-frame-exit, W width, f font-size (--help always). Returns -1 to
+ * go on, or the exit status: 0 after --help, KIOSK_EXIT_CONFIG for a bad option (usage printed). */
+int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *usage,
+                     struct kiosk_args *a);
+
 /* Parse "WxH". Returns 0 or EINVAL. */
 int kiosk_parse_size(const char *s, int *w, int *h);
 

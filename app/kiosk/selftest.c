@@ -1,6 +1,5 @@
 /* self-test: one line per check with ok/FAIL and a reason, for technicians and the heartbeat.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,24 +44,20 @@ static bool check_icons(const struct kiosk *k, char *why, size_t len)
 
 int kiosk_cmd_self_test(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *config = NULL;
+    static const char usage[] = "openline self-test [--config FILE]";
+    struct kiosk_args a;
     char why[1024];
-    int c, failed = 0;
+    int failed = 0;
     struct kiosk k;
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'c') {
-            config = optarg;
-        } else {
-            fprintf(c == 'h' ? stdout : stderr, "usage: openline self-test [--config FILE]\n");
-            return c == 'h' ? 0 : KIOSK_EXIT_CONFIG;
-        }
+    int st = kiosk_args_parse(argc, argv, "c", usage, &a);
+    if (st >= 0)
+        return st;
+    if (a.n_operands) {
+        fprintf(stderr, "usage: %s\n", usage);
+        return KIOSK_EXIT_CONFIG;
     }
+    const char *config = a.config;
     int rc = kiosk_open(&k, config, true);
     if (rc == KIOSK_EXIT_CONFIG) {
         report("configuration", false, "see the message above");
