@@ -24,6 +24,9 @@ static const struct option kiosk_options[] = {
     {"first-frame-exit", no_argument, NULL, 'F'},
     {"width", required_argument, NULL, 'W'},
     {"font-size", required_argument, NULL, 'f'},
+    {"audio", required_argument, NULL, 'a'},
+    {"seconds", required_argument, NULL, 'n'},
+    {"repeat", required_argument, NULL, 'r'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -42,6 +45,8 @@ int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *us
     a->fullscreen = -1;
     a->width = 800;
     a->font_px = 32;
+    a->seconds = 10;
+    a->repeat = 1;
     optind = 1;
     opterr = 1;
     while ((c = getopt_long(argc, argv, "", kiosk_options, NULL)) != -1) {
@@ -105,6 +110,17 @@ int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *us
             break;
         case 'f':
             if (util_parse_long(optarg, 4, 400, &a->font_px))
+                return kiosk_args_usage(usage);
+            break;
+        case 'a':
+            a->audio = optarg;
+            break;
+        case 'n':
+            if (util_parse_long(optarg, 0, 86400, &a->seconds))
+                return kiosk_args_usage(usage);
+            break;
+        case 'r':
+            if (util_parse_long(optarg, 1, 100000, &a->repeat))
                 return kiosk_args_usage(usage);
             break;
         }

@@ -1,7 +1,6 @@
 /* openline call: place one hotline call headless and print each state change.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -126,57 +125,27 @@ int kiosk_cmd_call(int argc, char **argv)
     static const char usage[] =
         "openline call [--config FILE] [--lang CODE] [--audio wav:IN.wav:OUT.wav | null | "
         "portaudio[:DEVICE]] [--seconds N] [--repeat N] [URI]";
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"lang", required_argument, NULL, 'l'},
-        {"audio", required_argument, NULL, 'a'},
-        {"seconds", required_argument, NULL, 's'},
-        {"repeat", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct config *cfg = calloc(1, sizeof(*cfg));
-    const char *config = NULL, *lang = "en", *audio = NULL;
-    long seconds = 10, repeat = 1;
+    struct kiosk_args a;
+    struct config *cfg = NULL;
     struct call_engine *e = NULL;
     struct queue q = {.n = 0};
     char err[CONFIG_ERR_LEN];
-    int c, status = CALL_EXIT_FAILED;
+    int status = CALL_EXIT_FAILED;
 
+    int st = kiosk_args_parse(argc, argv, "clanr", usage, &a);
+    if (st >= 0) /* usage mistakes exit 4 here: 2 means busy */
+        return st == KIOSK_EXIT_CONFIG ? CALL_EXIT_FAILED : st;
+    /* Without URI: the configured hotline (per-language address, then the secondary). */
+    if (a.n_operands > 1) {
+        fprintf(stderr, "usage: %s\n", usage);
+        return CALL_EXIT_FAILED;
+    }
+    const char *config = a.config, *lang = a.lang ? a.lang : "en", *audio = a.audio;
+    const char *uri = a.n_operands ? a.operands[0] : NULL;
+    long seconds = a.seconds, repeat = a.repeat;
+    cfg = calloc(1, sizeof(*cfg));
     if (!cfg)
         return CALL_EXIT_FAILED;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            config = optarg;
-            break;
-        case 'l':
-            lang = optarg;
-            break;
-        case 'a':
-            audio = optarg;
-            break;
-        case 's':
-            if (util_parse_long(optarg, 0, 86400, &seconds))
-                goto bad_usage;
-            break;
-        case 'r':
-            if (util_parse_long(optarg, 1, 100000, &repeat))
-                goto bad_usage;
-            break;
-        case 'h':
-            printf("usage: %s\n", usage);
-            free(cfg);
-            return 0;
-        default:
-            goto bad_usage;
-        }
-    }
-    /* Without URI: the configured hotline (per-language address, then the secondary). */
-    if (argc - optind > 1)
-        goto bad_usage;
-    const char *uri = optind < argc ? argv[optind] : NULL;
 
     if (config) {
         if (config_load(cfg, config, err, sizeof(err))) {
@@ -266,8 +235,4 @@ out_q:
 out:
     free(cfg);
     return status;
-bad_usage:
-    fprintf(stderr, "usage: %s\n", usage);
-    free(cfg);
-    return CALL_EXIT_FAILED;
 }

@@ -59,14 +59,17 @@ struct kiosk_args {
     int fullscreen;  /* -1: as configured, 0: --windowed, 1: --kiosk */
     bool test_clock; /* --test-clock */
     bool first_frame_exit;
-    long width, font_px; /* render: --width, --font-size */
-    char **operands;     /* what follows the options */
+    long width, font_px;  /* render: --width, --font-size */
+    const char *audio;    /* call: --audio DRIVER[:...] */
+    long seconds, repeat; /* call: --seconds (10), --repeat (1) */
+    char **operands;      /* what follows the options */
     int n_operands;
 };
 
 /* Parse the options of a command that accepts those whose short codes are in accepted:
  * c config, S screen, l lang, p page, o out, x script, d out-dir, s size, k kiosk, w windowed,
- * t test-clock, T start, F first-frame-exit, W width, f font-size (--help always). Returns -1 to
+ * t test-clock, T start, F first-frame-exit, W width, f font-size, a audio, n seconds, r repeat
+ * (--help always). Returns -1 to
  * go on, or the exit status: 0 after --help, KIOSK_EXIT_CONFIG for a bad option (usage printed). */
 int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *usage,
                      struct kiosk_args *a);
