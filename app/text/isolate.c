@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uregex.h>
+#include <regex.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
 #include <unicode/ustring.h>
 
 #include "openline/text.h"
@@ -10,36 +12,61 @@
 
 /* The bidi algorithm reorders "1-888-373-7888" inside Arabic as "7888-373-888-1" (the hyphens
  * and digits are weak types); wrapping each match in LRI ... PDI makes it one left-to-right unit.
- * The order of alternatives matters: addresses before bare numbers. */
+ * POSIX extended regular expressions from the C library, on the UTF-8 form of the text (the
+ * patterns are ASCII; other bytes are ordinary characters to them), leftmost-longest. */
 static const char isolate_pattern[] =
-    "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"                 /* e-mail */
-    "|(?:https?://|www\\.)[^\\s]+"                                    /* URL with scheme */
-    "|[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}(?:/[^\\s]*)?" /* bare domain[/path] */
-    "|\\+?\\(?[0-9][0-9()\\- ]*[0-9]";                                /* phone number */
+    "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"                   /* e-mail */
+    "|(https?://|www\\.)[^[:space:]]+"                                  /* URL with scheme */
+    "|[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}(/[^[:space:]]*)?" /* bare domain[/path] */
+    "|\\+?\\(?[0-9][0-9() -]*[0-9]";                                    /* phone number */
 
 /* The compiled pattern, kept for the life of the process (text runs on the UI thread only). */
-static URegularExpression *isolate_re(void)
+static const regex_t *isolate_re(void)
 {
-    static URegularExpression *re;
-    UErrorCode st = U_ZERO_ERROR;
-    if (!re) {
-        re = uregex_openC(isolate_pattern, 0, NULL, &st);
-        if (U_FAILURE(st))
-            re = NULL;
-    }
-    return re;
+    static regex_t re;
+    static int state; /* 0: not compiled, 1: ready, -1: failed */
+    if (!state)
+        state = regcomp(&re, isolate_pattern, REG_EXTENDED) ? -1 : 1;
+    return state > 0 ? &re : NULL;
 }
 
 int text_ltr_spans(const UChar *text, int32_t len, int32_t *spans, int max)
 {
+    const regex_t *re = isolate_re();
     UErrorCode st = U_ZERO_ERROR;
-    URegularExpression *re = isolate_re();
     int n = 0;
-    if (!re)
+    if (!re || len <= 0)
         return 0;
-    uregex_setText(re, text, len, &st);
-    while (n < max && uregex_findNext(re, &st) && U_SUCCESS(st)) {
-        int32_t s = uregex_start(re, 0, &st), e = uregex_end(re, 0, &st);
+    /* UTF-8 for the matcher, and for every byte the UTF-16 offset it came from. */
+    size_t cap = (size_t)len * 3 + 1;
+    char *u8 = malloc(cap);
+    int32_t *at = malloc(sizeof(*at) * (cap + 1));
+    if (!u8 || !at)
+        goto out;
+    size_t nb = 0;
+    for (int32_t i = 0; i < len;) {
+        int32_t s = i;
+        UChar32 c;
+        U16_NEXT(text, i, len, c);
+        char buf[4];
+        int32_t k = 0;
+        UBool err = false;
+        U8_APPEND((uint8_t *)buf, k, 4, c, err);
+        if (err)
+            buf[(k = 1) - 1] = '?';
+        for (int32_t b = 0; b < k; b++) {
+            at[nb] = s;
+            u8[nb++] = buf[b] ? buf[b] : ' '; /* a NUL would end the matcher's string */
+        }
+    }
+    u8[nb] = '\0';
+    at[nb] = len;
+    regmatch_t m;
+    size_t off = 0;
+    while (n < max && off < nb && !regexec(re, u8 + off, 1, &m, off ? REG_NOTBOL : 0)) {
+        size_t bs = off + (size_t)m.rm_so, be = off + (size_t)m.rm_eo;
+        off = be > bs ? be : bs + 1;
+        int32_t s = at[bs], e = at[be];
         /* Sentence punctuation after an address is not part of it. */
         while (e > s && (text[e - 1] == '.' || text[e - 1] == ',' || text[e - 1] == ')' ||
                          text[e - 1] == ' ' || text[e - 1] == '-'))
@@ -50,7 +77,10 @@ int text_ltr_spans(const UChar *text, int32_t len, int32_t *spans, int max)
         spans[2 * n + 1] = e;
         n++;
     }
-    uregex_setText(re, NULL, 0, &st); /* do not keep a pointer to the caller's text */
+out:
+    (void)st;
+    free(u8);
+    free(at);
     return n;
 }
 
