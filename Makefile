@@ -41,7 +41,8 @@ WERROR    ?= -Werror
 # Debian packages the project needs to build, run and test. `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config clang-format gettext libgettextpo-dev \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libicu-dev libinih-dev libcmark-dev \
-	libcmocka-dev libqrencode-dev fonts-noto-core fonts-noto-cjk time procps xvfb xauth chromium
+	libcmocka-dev libqrencode-dev fonts-noto-core fonts-noto-cjk time procps xvfb xauth chromium \
+	openbox xdotool x11-utils x11-apps netpbm libx11-dev libxfixes-dev
 
 # Per-module additions (pkg-config names, Debian packages, sources, tests) come from the sections
 # below; keep every program's libraries listed with its sources.

@@ -611,13 +611,23 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     }
     int w = o->w ? o->w : (int)o->cfg->display.window_w;
     int h = o->h ? o->h : (int)o->cfg->display.window_h;
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
-    if (o->fullscreen && !o->headless)
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    else if (!o->headless)
+    SDL_Rect screen;
+    if (o->fullscreen && !o->headless) {
+        /* Fullscreen through the window manager where there is one; where there is none (a bare
+         * X server), SDL 2.26 cannot, so the window is also borderless and covers the screen. */
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+        if (SDL_GetDisplayBounds(0, &screen) == 0) {
+            x = screen.x;
+            y = screen.y;
+            w = screen.w;
+            h = screen.h;
+        }
+    } else if (!o->headless) {
         flags |= SDL_WINDOW_RESIZABLE;
-    ui->window =
-        SDL_CreateWindow("OpenLine", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    }
+    ui->window = SDL_CreateWindow("OpenLine", x, y, w, h, flags);
     if (!ui->window) {
         snprintf(err, errlen, "cannot create the window: %s", SDL_GetError());
         rc = ENODEV;

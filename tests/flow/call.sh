@@ -1,7 +1,9 @@
 #!/bin/sh
-# Quick exit during a connected call: the kiosk's UI (openline play) places a real call to SIPp
-# on 127.0.0.1, the visitor presses Escape, and the BYE must reach SIPp within 100 ms while the
-# screen is already back on attract.
+# Calls through the kiosk's UI (openline play) to real peers on 127.0.0.1:
+# - quick exit during a connected call: the visitor presses Escape, and the BYE must reach SIPp
+#   within 100 ms while the screen is already back on attract;
+# - the keypad (RFC 4733): the visitor taps 1, 2, # during a call to a baresip callee, which must
+#   receive exactly those telephone-events, in that order, each ended.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 cd "$(dirname "$0")/../.."
@@ -43,6 +45,33 @@ if [ -n "$t_mark" ] && [ -n "$t_bye" ]; then
     fi
 else
     echo "FAIL quick exit during a call: no BYE reached SIPp (mark '$t_mark', BYE '$t_bye')"
+    failed=1
+fi
+
+# The keypad: baresip logs each telephone-event it receives ("received event: '1' (end=0)",
+# then end=1); the digits must arrive as tapped, each ended before the next starts.
+port=$(ol_freeport)
+ol_baresip_start dtmf "$port" seconds=30 || failed=1
+sed -e "s|^uri = .*|uri = sip:callee@127.0.0.1:$port|" -e "s|^driver = .*|driver = null|" \
+    assets/openline.conf.example > "$T/dtmf.conf"
+build/openline play --config "$T/dtmf.conf" --script tests/flow/call-dtmf.play \
+    > "$T/dtmf.out" 2> "$T/dtmf.err"
+rc=$?
+ol_baresip_stop dtmf
+if [ $rc -ne 0 ]; then
+    echo "FAIL call-dtmf.play (exit $rc)"
+    sed 's/^/     /' "$T/dtmf.err" | grep -v -e ALSA -e Jack -e jack -e 'Cannot connect' | tail -15
+    failed=1
+else
+    echo "ok   call-dtmf.play: dialled, keypad opened, 1 2 # tapped during the call"
+fi
+events=$(sed -n "s/^received event: '\(.\)' (end=\([01]\)).*/\1\2/p" "$T/dtmf/log" | tr '\n' ' ')
+if [ "$events" = "10 11 20 21 #0 #1 " ]; then
+    echo "ok   keypad: the hotline received telephone-events 1, 2, # in order, each ended"
+else
+    echo "FAIL keypad: the hotline received telephone-events '$events' (digit + end flag;" \
+        "want '10 11 20 21 #0 #1')"
+    grep -i -e event -e established "$T/dtmf/log" | sed 's/^/     /'
     failed=1
 fi
 exit $failed

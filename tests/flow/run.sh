@@ -8,7 +8,7 @@ conf=assets/openline.conf.example
 bin=build/openline
 failed=0
 for script in tests/flow/*.play; do
-    case "$script" in *must-fail.play | *call-quick-exit.play) continue ;; esac
+    case "$script" in *must-fail.play | */call-*.play) continue ;; esac # call-*: tests/flow/call.sh
     # A script may name its sizes (scrolling needs a page longer than the screen).
     sizes=$(sed -n 's/^# sizes: //p' "$script")
     for size in ${sizes:-1920x1080 1080x1920}; do
@@ -38,6 +38,7 @@ else
     failed=1
 fi
 tests/flow/call.sh || failed=1
+tests/flow/kiosk-mode.sh || failed=1
 
 # The configuration reference in README.md is the program's own (build/openline config-reference).
 ref=$(mktemp)
