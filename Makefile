@@ -122,7 +122,7 @@ $(BUILD)/po/%.ok: locales/%.po
 	$(Q)msgfmt --check --check-format -o /dev/null $< || { echo "locales/$*.po: invalid catalog (msgfmt --check above)" >&2; exit 1; }
 	$(Q)touch $@
 
-all: $(ALL_BINS) $(PO_STAMPS)
+# (all: comes after every section has added its programs to ALL_BINS, below)
 
 # Translator workflow (README "Translations"): the template holds every UI string (xgettext over
 # the C sources, keyword N_) and every sentence of the content pages (openline pot-content).
@@ -300,8 +300,7 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(call pkg_libs,$(KIOSK_PKGS)) \
 		$(KIOSK_EXTRA_LIBS)
 
-# Reached only through the pattern rule above: keep them, or make deletes them as intermediates.
-.SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZ_TARGETS:%=$(FUZZ_OBJ)/tests/fuzz/fuzz_%.o)
+# (the objects reached only through the pattern rule are kept: .SECONDARY at the top)
 
 .PHONY: fuzz fuzz-smoke
 fuzz: $(FUZZ_BINS)
@@ -310,6 +309,10 @@ fuzz: $(FUZZ_BINS)
 # to build/fuzz/corpus/<target>/, crashes to build/fuzz/artifacts/.
 fuzz-smoke: fuzz
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/smoke.sh $(FUZZ_TARGETS)
+
+# ---------------------------------------------------------------------------------------------
+# Every program, after the sections above added theirs (prerequisites expand when read).
+all: $(ALL_BINS) $(PO_STAMPS)
 
 # ---------------------------------------------------------------------------------------------
 # Installation (used by packaging/debian/rules) and the Debian packages.
