@@ -100,34 +100,21 @@ static const struct sample samples[] = {
     {"ta", passport, {"\u0bca"}},
 };
 
-static struct text_engine *eng;
-static struct i18n *langs;
+#include "text_fixture.h"
+
 static FT_Library ft;
 
 static int setup(void **state)
 {
-    char err[512];
-    (void)state;
-    if (i18n_load(&langs, "locales", err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    if (text_engine_alloc(&eng, "assets/fonts.ini", err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    if (FT_Init_FreeType(&ft))
+    if (text_fixture_setup(state) || FT_Init_FreeType(&ft))
         return -1;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    (void)state;
     FT_Done_FreeType(ft);
-    text_engine_free(eng);
-    i18n_free(langs);
-    return 0;
+    return text_fixture_teardown(state);
 }
 
 /* ---- hb-shape ------------------------------------------------------------------------------ */

@@ -18,31 +18,7 @@
 #include "openline/i18n.h"
 #include "openline/text.h"
 
-static struct text_engine *eng;
-static struct i18n *langs;
-
-static int setup(void **state)
-{
-    char err[512];
-    (void)state;
-    if (i18n_load(&langs, "locales", err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    if (text_engine_alloc(&eng, "assets/fonts.ini", err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    text_engine_free(eng);
-    i18n_free(langs);
-    return 0;
-}
+#include "text_fixture.h"
 
 static const struct lang *L(const char *code)
 {
@@ -390,5 +366,5 @@ int main(void)
         cmocka_unit_test(test_many_sizes),
         cmocka_unit_test(test_line_heights),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }
