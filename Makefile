@@ -16,6 +16,7 @@
 
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 BUILD     := build
+PREFIX    ?= /usr/local
 SANITIZER ?=
 ifneq ($(SANITIZER),)
 OBJ       := $(BUILD)/obj-san
@@ -71,12 +72,20 @@ KIOSK_MAIN   := $(wildcard app/kiosk/*.c)
 KIOSK_LIB_SRCS := $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS) $(UI_SRCS)
 KIOSK_EXTRA_LIBS := -lgettextpo -lm
 
-# Calls and audio (app/call, app/audio; docs/calls.md)
-KIOSK_LIB_SRCS += $(wildcard app/call/*.c app/audio/*.c)
-KIOSK_PKGS     += libre librem portaudio-2.0 alsa opus speexdsp libssl libcrypto
+# Calls and audio (app/call, app/audio; docs/calls.md): the plug-in openline-call.so, which the
+# kiosk loads after its first frame (include/openline/call.h). Unit tests link the objects.
+CALL_SRCS      := $(wildcard app/call/*.c app/audio/*.c)
+CALL_PKGS      := libre librem portaudio-2.0 alsa opus speexdsp libssl libcrypto
+UI_PKGS        := $(KIOSK_PKGS)
+KIOSK_LIB_SRCS += $(CALL_SRCS)
+KIOSK_PKGS     += $(CALL_PKGS)
 # libre's headers need these and pkg-config does not give them (DESIGN.md section 5).
 CPPFLAGS_BASE  += -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 KIOSK_EXTRA_LIBS += -lpthread
+# What the plug-in uses from the kiosk program (one log, one set of helpers).
+CALL_HOST_SYMS := log_msg util_strlcpy
+# The plug-in and the program that loads it must agree on these headers' structs.
+CALL_ABI        = $(VERSION)-$(shell cat include/openline/call.h include/openline/config.h | cksum | cut -d' ' -f1)
 
 DEB_PKGS += libre-dev librem-dev portaudio19-dev libasound2-dev libopus-dev libspeexdsp-dev libssl-dev \
 	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump
@@ -87,6 +96,12 @@ KIOSK_LIB_OBJS := $(KIOSK_LIB_SRCS:%.c=$(OBJ)/%.o)
 KIOSK_OBJS     := $(KIOSK_LIB_OBJS) $(KIOSK_MAIN:%.c=$(OBJ)/%.o)
 
 $(OBJ)/app/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS))
+# The plug-in's objects: position independent, only openline_call_api exported.
+CALL_CFLAGS := -fPIC -fvisibility=hidden
+$(CALL_SRCS:%.c=$(OBJ)/%.o): CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS)) $(CALL_CFLAGS)
+$(OBJ)/app/call/plugin.o $(OBJ)/app/kiosk/call_plugin.o: CPPFLAGS_BASE += -DOPENLINE_CALL_ABI='"$(CALL_ABI)"'
+$(OBJ)/app/kiosk/%.o: CPPFLAGS_BASE += -DOPENLINE_DATADIR='"$(PREFIX)/share/openline"' \
+	-DOPENLINE_LIBDIR='"$(PREFIX)/lib/openline"'
 $(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS) cmocka)
 
 $(OBJ)/%.o: %.c $(OBJ)/.flags
@@ -103,13 +118,25 @@ $(VARIANT): FORCE
 # Rebuild a tree's objects when its flags change (optimisation, defines).
 $(OBJ)/.flags: FORCE
 	@mkdir -p $(OBJ)
-	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE)' | cmp -s - $@ || echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE)' > $@
+	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS)' | cmp -s - $@ || \
+		echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS)' > $@
 
-$(BUILD)/openline: $(KIOSK_OBJS) $(VARIANT)
+CALL_OBJS := $(CALL_SRCS:%.c=$(OBJ)/%.o)
+
+$(BUILD)/openline: $(filter-out $(CALL_OBJS),$(KIOSK_OBJS)) $(VARIANT)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(KIOSK_PKGS)) $(KIOSK_EXTRA_LIBS)
+	$(Q)$(CC) $(LDFLAGS_BASE) $(CALL_HOST_SYMS:%=-Wl,--export-dynamic-symbol=%) -o $@ \
+		$(filter-out $(VARIANT),$^) $(call pkg_libs,$(UI_PKGS)) $(KIOSK_EXTRA_LIBS)
 
-ALL_BINS += $(BUILD)/openline
+# Its only undefined symbols outside its libraries are CALL_HOST_SYMS; the kiosk loads it with
+# RTLD_NOW, so any other would fail every call test at load.
+$(BUILD)/openline-call.so: $(CALL_OBJS) $(VARIANT)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -shared -o $@ $(filter-out $(VARIANT),$^) \
+		$(call pkg_libs,$(CALL_PKGS)) -lpthread -lm
+
+ALL_BINS    += $(BUILD)/openline
+ALL_PLUGINS += $(BUILD)/openline-call.so
 
 # ---------------------------------------------------------------------------------------------
 # Catalogs: every PO file is checked with msgfmt --check; the build fails naming a bad file.
@@ -312,18 +339,19 @@ fuzz-smoke: fuzz
 
 # ---------------------------------------------------------------------------------------------
 # Every program, after the sections above added theirs (prerequisites expand when read).
-all: $(ALL_BINS) $(PO_STAMPS)
+all: $(ALL_BINS) $(ALL_PLUGINS) $(PO_STAMPS)
 
 # ---------------------------------------------------------------------------------------------
 # Installation (used by packaging/debian/rules) and the Debian packages.
-PREFIX     ?= /usr/local
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/openline \
-		$(DESTDIR)$(SYSCONFDIR)/openline $(DESTDIR)/lib/systemd/system
+		$(DESTDIR)$(PREFIX)/lib/openline $(DESTDIR)$(SYSCONFDIR)/openline \
+		$(DESTDIR)/lib/systemd/system
 	install -m 755 $(ALL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(ALL_PLUGINS) $(DESTDIR)$(PREFIX)/lib/openline/
 	cp -r assets locales $(DESTDIR)$(PREFIX)/share/openline/
 	rm -f $(DESTDIR)$(PREFIX)/share/openline/locales/openline.pot
 	# Installed: kiosk mode, and no hotline until the deployer names theirs (the number shows).

@@ -827,14 +827,19 @@ static int setup(struct call_engine *e, char *err, size_t errlen)
         return rc;
     }
 
-    /* TLS only when something needs it; its absence is an error only then. */
+    /* TLS only when a configured address uses it: the CA store costs about a megabyte and
+     * OpenSSL's certificate code a few more. Without it a TLS address cannot come up later:
+     * every address the kiosk dials is in the configuration (`openline call URI` puts its URI
+     * there too). */
     const char *uris[] = {cfg->hotline.uri, cfg->hotline.secondary_uri, cfg->hotline.registrar};
     for (size_t i = 0; i < ARRAY_SIZE(uris); i++)
         need_tls |= uris[i][0] && !target_parse(cfg, uris[i], &t) && t.tp == SIP_TRANSP_TLS;
     for (unsigned i = 0; i < cfg->hotline.n_lang_uris; i++)
         need_tls |= !target_parse(cfg, cfg->hotline.lang_uris[i].uri, &t) && t.tp == SIP_TRANSP_TLS;
-    rc = call_tls_alloc(&e->tls, cfg->hotline.ca_file, &e->tv, e->tls_problem,
-                        sizeof(e->tls_problem));
+    snprintf(e->tls_problem, sizeof(e->tls_problem), "no configured address uses TLS");
+    rc = need_tls ? call_tls_alloc(&e->tls, cfg->hotline.ca_file, &e->tv, e->tls_problem,
+                                   sizeof(e->tls_problem))
+                  : ENOENT;
     if (!rc) {
         if (cfg->hotline.local_port)
             sa_set_port(&laddr, (uint16_t)(cfg->hotline.local_port + 1));

@@ -127,6 +127,7 @@ int kiosk_cmd_call(int argc, char **argv)
         "portaudio[:DEVICE]] [--seconds N] [--repeat N] [URI]";
     struct kiosk_args a;
     struct config *cfg = NULL;
+    const struct call_api *api = NULL;
     struct call_engine *e = NULL;
     struct queue q = {.n = 0};
     char err[CONFIG_ERR_LEN];
@@ -169,7 +170,8 @@ int kiosk_cmd_call(int argc, char **argv)
     }
     pthread_mutex_init(&q.mx, NULL);
     pthread_cond_init(&q.cv, NULL);
-    if (call_engine_start(&e, cfg, on_event, &q, err, sizeof(err))) {
+    api = call_api_load(err, sizeof(err));
+    if (!api || api->engine_start(&e, cfg, on_event, &q, err, sizeof(err))) {
         fprintf(stderr, "openline call: %s\n", err);
         goto out_q;
     }
@@ -184,7 +186,7 @@ int kiosk_cmd_call(int argc, char **argv)
 
         if (repeat > 1)
             printf("call %ld\n", i + 1);
-        if (call_engine_dial(e, lang, uri)) {
+        if (api->dial(e, lang, uri)) {
             fprintf(stderr, "openline call: cannot queue the call\n");
             status = CALL_EXIT_FAILED;
             break;
@@ -221,14 +223,14 @@ int kiosk_cmd_call(int argc, char **argv)
                 }
             }
             if (!hung_up && (interrupted || (connected && mono_ms() >= hangup_at))) {
-                call_engine_hangup(e);
+                api->hangup(e);
                 hung_up = true;
             }
         }
         if (status != CALL_EXIT_OK)
             break;
     }
-    call_engine_stop(e);
+    api->engine_stop(e);
 out_q:
     pthread_mutex_destroy(&q.mx);
     pthread_cond_destroy(&q.cv);

@@ -27,12 +27,22 @@ static struct call_engine *start_calls(struct kiosk *k, struct ui *ui)
         log_info("no [hotline] uri: calls are off, the number is shown instead");
         return NULL;
     }
-    if (call_engine_start(&e, &k->cfg, ui_call_event_h, NULL, err, sizeof(err))) {
+    const struct call_api *api = call_api_load(err, sizeof(err));
+    if (!api || api->engine_start(&e, &k->cfg, ui_call_event_h, NULL, err, sizeof(err))) {
         log_error("calls unavailable: %s", err);
         return NULL;
     }
-    ui_set_call_engine(ui, e);
+    ui_set_call_engine(ui, api, e);
     return e;
+}
+
+/* Hang up a call still running and stop the thread; before the UI goes. */
+static void stop_calls(struct call_engine *e)
+{
+    char err[512];
+    const struct call_api *api = e ? call_api_load(err, sizeof(err)) : NULL;
+    if (api)
+        api->engine_stop(e);
 }
 
 struct run_calls {
@@ -95,7 +105,7 @@ int kiosk_cmd_run(int argc, char **argv)
              k.cfg.path);
     rc = ui_run(ui);
 out:
-    call_engine_stop(calls.engine); /* hangs up a call still running; before the UI goes */
+    stop_calls(calls.engine);
     ui_free(ui);
     kiosk_close(&k);
     SDL_Quit();
@@ -238,7 +248,7 @@ int kiosk_cmd_play(int argc, char **argv)
     struct call_engine *calls = rc ? NULL : start_calls(&k, ui);
     if (!rc)
         rc = ui_play(ui, script);
-    call_engine_stop(calls);
+    stop_calls(calls);
     ui_free(ui);
     kiosk_close(&k);
     SDL_Quit();

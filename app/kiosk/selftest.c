@@ -7,7 +7,6 @@
 #include <SDL_image.h>
 
 #include "kiosk.h"
-#include "openline/audio.h"
 #include "openline/call.h"
 #include "openline/content.h"
 #include "openline/i18n.h"
@@ -112,12 +111,15 @@ int kiosk_cmd_self_test(int argc, char **argv)
         snprintf(why, sizeof(why), "%u language(s) enabled, every catalog reads", n);
     failed |= report("locales", !problem && !without, why);
 
+    /* audio and hotline need the call plug-in; without it both fail with its reason */
+    const struct call_api *api = call_api_load(why, sizeof(why));
+
     /* audio: the configured device opens (its microphone only for this moment) */
-    ok = audio_check(&k.cfg, why, sizeof(why));
+    ok = api && api->check_audio(&k.cfg, why, sizeof(why));
     failed |= report("audio", ok, why);
 
     /* hotline: OPTIONS answered, or the registration's outcome (TLS verified as for calls) */
-    ok = call_check_hotline(&k.cfg, why, sizeof(why));
+    ok = api && api->check_hotline(&k.cfg, why, sizeof(why));
     failed |= report("hotline", ok, why);
 
     kiosk_close(&k);

@@ -33,15 +33,16 @@ void ui_call_event_h(const struct call_event *ev, void *arg)
         free(copy);
 }
 
-void ui_set_call_engine(struct ui *ui, struct call_engine *e)
+void ui_set_call_engine(struct ui *ui, const struct call_api *api, struct call_engine *e)
 {
+    ui->call_api = api;
     ui->call = e;
     ui->relayout = true; /* call-info shows the Call button only when calls work */
 }
 
 bool ui_calls_available(const struct ui *ui)
 {
-    return ui->call && call_engine_audio_ok(ui->call);
+    return ui->call && ui->call_api->audio_ok(ui->call);
 }
 
 static void call_fail(struct ui *ui, enum call_failure why)
@@ -61,7 +62,7 @@ void ui_call_dial(struct ui *ui)
     ui->s.call = (struct call_event){.state = CALL_STATE_CONNECTING};
     ui->s.call_since_ms = clock_now_ms();
     ui->s.keypad_open = false;
-    int err = call_engine_dial(ui->call, ui_lang(ui)->code, NULL);
+    int err = ui->call_api->dial(ui->call, ui_lang(ui)->code, NULL);
     if (err) {
         log_error("call: cannot dial: %s", strerror(err));
         call_fail(ui, CALL_FAIL_UNREACHABLE);
@@ -69,7 +70,7 @@ void ui_call_dial(struct ui *ui)
     }
     ui->s.call_active = true;
     if (ui->s.volume)
-        call_engine_volume(ui->call, ui->s.volume);
+        ui->call_api->volume(ui->call, ui->s.volume);
     ui_switch(ui, &ui_screen_call);
 }
 
@@ -79,7 +80,7 @@ void ui_call_hangup(struct ui *ui)
         return;
     /* BYE (or CANCEL) goes out from the call thread at once; the engine also stops the audio,
      * closes the microphone and restores the configured volume. */
-    call_engine_hangup(ui->call);
+    ui->call_api->hangup(ui->call);
     ui->s.call_active = false;
     ui->s.call.state = CALL_STATE_ENDED;
     ui->s.call_since_ms = clock_now_ms();

@@ -128,7 +128,7 @@ static bool call_event(struct ui *ui, const struct ui_event *ev)
     case UI_ACT_VOLUME:
         ui->s.volume = SDL_clamp(ui->s.volume + 10 * ev->widget->arg, 0, 100);
         if (ui->call)
-            call_engine_volume(ui->call, ui->s.volume);
+            ui->call_api->volume(ui->call, ui->s.volume);
         return true;
     case UI_ACT_KEYPAD:
         ui->s.keypad_open = !ui->s.keypad_open;
@@ -136,7 +136,7 @@ static bool call_event(struct ui *ui, const struct ui_event *ev)
         return true;
     case UI_ACT_DTMF:
         if (ui->call && ui->s.call_active)
-            call_engine_dtmf(ui->call, (char)ev->widget->arg);
+            ui->call_api->dtmf(ui->call, (char)ev->widget->arg);
         return true;
     default:
         return false;

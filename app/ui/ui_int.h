@@ -212,8 +212,9 @@ struct ui {
     SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
 
     struct ui_icon *icons;
-    struct call_engine *call; /* NULL: calls are unavailable on this kiosk */
-    SDL_Texture *qr;          /* QR code of the hotline (tel: link), made once */
+    struct call_engine *call;        /* NULL: calls are unavailable on this kiosk */
+    const struct call_api *call_api; /* the plug-in's functions, set with call */
+    SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
     int qr_modules;
     SDL_Rect exit_rect;                  /* where the top bar put the quick exit, w = 0: none */
     SDL_Texture *backdrop;               /* the screen below a modal one, captured when it opened */

@@ -86,4 +86,39 @@ enum call_reg_state call_engine_registration(struct call_engine *e, char *why, s
  * in why; false with the reason (no URI, unreachable, certificate error, 4xx from registrar). */
 bool call_check_hotline(const struct config *cfg, char *why, size_t len);
 
+/* The call subsystem (this header's functions, the audio drivers and their libraries: libre,
+ * OpenSSL, PortAudio, Opus, speexdsp) is built as a plug-in, openline-call.so, that the kiosk
+ * loads after its first frame is on screen. The content therefore appears without waiting for
+ * SIP, TLS and the sound system, the kiosk's first-frame memory holds none of them, and a
+ * kiosk whose call libraries are missing or broken still starts and shows the number.
+ * The kiosk reaches the functions above only through this table. */
+#define CALL_API_VERSION 1
+
+struct call_api {
+    unsigned version;   /* CALL_API_VERSION */
+    size_t config_size; /* sizeof(struct config): plug-in and kiosk share the struct */
+    const char *build;  /* OPENLINE_CALL_ABI: version and a checksum of this header and
+                         * config.h, so that a plug-in from another build is refused */
+    int (*engine_start)(struct call_engine **ep, const struct config *cfg, call_event_h *handler,
+                        void *arg, char *err, size_t errlen);
+    void (*engine_stop)(struct call_engine *e);
+    int (*dial)(struct call_engine *e, const char *lang, const char *uri);
+    int (*hangup)(struct call_engine *e);
+    int (*dtmf)(struct call_engine *e, char digit);
+    int (*volume)(struct call_engine *e, int percent);
+    bool (*audio_ok)(const struct call_engine *e);
+    enum call_reg_state (*registration)(struct call_engine *e, char *why, size_t len);
+    bool (*check_hotline)(const struct config *cfg, char *why, size_t len);
+    bool (*check_audio)(const struct config *cfg, char *why, size_t len);
+};
+
+/* The plug-in's one exported symbol. */
+#define CALL_API_SYMBOL "openline_call_api"
+
+/* The kiosk side (app/kiosk/call_plugin.c): load openline-call.so once, from the directory of
+ * the running program (a build tree) or else the installed plug-in directory. Returns NULL with
+ * the reason in err when it is missing, does not load, or comes from another build. Not
+ * thread-safe: call from the main thread. */
+const struct call_api *call_api_load(char *err, size_t errlen);
+
 #endif

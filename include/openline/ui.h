@@ -35,12 +35,13 @@ struct ui_opts {
 int ui_alloc(struct ui **up, const struct ui_opts *opts, char *err, size_t errlen);
 void ui_free(struct ui *ui);
 
-/* Calls: the engine (NULL: calls unavailable) and the handler to give call_engine_start(),
- * which turns each call event into an SDL event for the UI thread. Start the engine after
- * ui_alloc(); stop it before ui_free(). */
+/* Calls: the plug-in's functions and the engine (NULL: calls unavailable), and the handler to
+ * give its engine_start(), which turns each call event into an SDL event for the UI thread.
+ * Start the engine after ui_alloc(); stop it before ui_free(). */
+struct call_api;
 struct call_engine;
 struct call_event;
-void ui_set_call_engine(struct ui *ui, struct call_engine *e);
+void ui_set_call_engine(struct ui *ui, const struct call_api *api, struct call_engine *e);
 void ui_call_event_h(const struct call_event *ev, void *arg);
 
 /* Run until the window is closed (not in kiosk mode) or SIGTERM. Returns 0. */

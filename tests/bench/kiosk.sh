@@ -29,8 +29,9 @@ for i in $(seq "$runs"); do
     sed -n 's/first frame: \([0-9.]*\) ms.*/\1/p' "$tmp/ol.out" >> "$tmp/ol.first"
     wall_ms "$tmp/ol.time" >> "$tmp/ol.wall"
     max_kib "$tmp/ol.time" >> "$tmp/ol.rss"
-    # The same kiosk left running for 3 s: the call thread and audio devices start after the
-    # first frame, so its steady-state peak is larger than the first frame's.
+    # The same kiosk left running for 3 s: the call plug-in (libre, OpenSSL, PortAudio) is
+    # loaded and its thread and audio device started after the first frame, so this peak is
+    # larger than the first frame's.
     SDL_VIDEODRIVER=offscreen /usr/bin/time -v -o "$tmp/ols.time" timeout -s TERM 3 \
         build/openline run --windowed --size 1920x1080 --start home --config $conf \
         >/dev/null 2>&1

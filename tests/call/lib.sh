@@ -26,8 +26,10 @@ OL_TONE=${OL_TONE:-$OL_ROOT/build/tests/call-tone}
 ol_setup() {
     OL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/openline-call.XXXXXX")
     : >"$OL_TMP/pids"
-    # A private copy: a rebuild of build/openline during the run must not break it.
-    cp "$OL_BIN" "$OL_TMP/openline" && OL_BIN=$OL_TMP/openline
+    # A private copy: a rebuild of build/openline during the run must not break it. The call
+    # plug-in goes with it: the program loads it from its own directory.
+    cp "$OL_BIN" "$OL_TMP/openline" && cp "$(dirname "$OL_BIN")/openline-call.so" "$OL_TMP/" &&
+        OL_BIN=$OL_TMP/openline
     trap ol_cleanup EXIT
     trap 'exit 130' INT TERM HUP PIPE
 }

@@ -38,6 +38,7 @@ else
     failed=1
 fi
 tests/flow/call.sh || failed=1
+tests/flow/no-calls.sh || failed=1
 tests/flow/kiosk-mode.sh || failed=1
 
 # The configuration reference in README.md is the program's own (build/openline config-reference).

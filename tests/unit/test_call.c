@@ -16,6 +16,8 @@
 #include "../../app/call/call_int.h"
 #include "openline/config.h"
 
+#include <re.h>
+
 static void test_ring_wraps(void **state)
 {
     struct audio_ring r;
@@ -127,6 +129,69 @@ static void test_config_hotline_keys(void **state)
     assert_non_null(strstr(err, "[hotline], [audio]"));
 }
 
+/* The configuration checks SIP addresses with a regular expression (app/core/config.c) so that
+ * the kiosk need not load libre before its first frame; libre must take every one it accepts,
+ * with the same host and port, or a kiosk would start with a hotline it cannot dial. */
+static void test_config_sip_addresses_agree_with_libre(void **state)
+{
+    static const struct {
+        const char *uri;
+        bool ok;
+        const char *host;
+        unsigned port;
+    } cases[] = {
+        {"sip:hotline@127.0.0.1:5070", true, "127.0.0.1", 5070},
+        {"sips:help@pbx.example.org", true, "pbx.example.org", 0},
+        {"sip:ar@pbx.example.org;transport=tcp", true, "pbx.example.org", 0},
+        {"sip:zh@10.0.0.1:5062", true, "10.0.0.1", 5062},
+        {"sip:a@b", true, "b", 0},
+        {"sip:pbx.example.org", true, "pbx.example.org", 0},
+        {"sip:hotline@[::1]:5070", true, "::1", 5070},
+        {"sip:hotline@[2001:db8::5]", true, "2001:db8::5", 0},
+        {"sip:+4930123456@gw.example.org;user=phone", true, "gw.example.org", 0},
+        {"sip:agent:secret@pbx.example.org:5061;transport=tls?subject=x", true, "pbx.example.org",
+         5061},
+        {"sip:help@pbx.example.org.", true, "pbx.example.org.", 0},
+        {"sip:", false, NULL, 0},
+        {"sip:help@", false, NULL, 0},
+        {"sip:help@:5060", false, NULL, 0},
+        {"sip:help@pbx..example.org", false, NULL, 0},
+        {"sip:help@-pbx.example.org", false, NULL, 0},
+        {"sip:help@pbx_example.org", false, NULL, 0},
+        {"sip:help@pbx.example.org:", false, NULL, 0},
+        {"sip:help@pbx.example.org:65536", false, NULL, 0},
+        {"sip:help@pbx.example.org:123456", false, NULL, 0},
+        {"sip:help@[::1", false, NULL, 0},
+        {"sip:help@[pbx]", false, NULL, 0},
+        {"sip:help@pbx.example.org:50x", false, NULL, 0},
+        {"sips:@pbx.example.org", false, NULL, 0},
+        {"tel:+4930123456", false, NULL, 0},
+        {"sip:help@pbx.example.org/path", false, NULL, 0},
+    };
+    static struct config cfg;
+    char err[CONFIG_ERR_LEN], body[256];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(body, sizeof(body), "[hotline]\nuri = %s\n", cases[i].uri);
+        int rc = load(body, err, &cfg);
+        if ((rc == 0) != cases[i].ok)
+            fail_msg("%s: config %s it: %s", cases[i].uri, rc ? "refused" : "accepted",
+                     rc ? err : "");
+        if (!cases[i].ok) {
+            assert_non_null(strstr(err, "[hotline] uri"));
+            continue;
+        }
+        struct uri u;
+        struct pl pl;
+        pl_set_str(&pl, cases[i].uri);
+        if (uri_decode(&u, &pl) || !pl_isset(&u.host))
+            fail_msg("%s: accepted by the configuration, not by libre", cases[i].uri);
+        if (pl_strcmp(&u.host, cases[i].host) || u.port != cases[i].port)
+            fail_msg("%s: libre reads host %.*s port %u", cases[i].uri, (int)u.host.l, u.host.p,
+                     u.port);
+    }
+}
+
 static void test_wav_load_converts(void **state)
 {
     /* 8 kHz stereo, 0.5 s: channel 0 = 1000, channel 1 = 3000 -> mono 2000 at 48 kHz */
@@ -179,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_ring_wraps),
         cmocka_unit_test(test_jitter_reorders_and_conceals),
         cmocka_unit_test(test_config_hotline_keys),
+        cmocka_unit_test(test_config_sip_addresses_agree_with_libre),
         cmocka_unit_test(test_wav_load_converts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
