@@ -404,7 +404,7 @@ lint:
 	$(Q)tools/lint.sh
 
 format:
-	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+	$(Q)clang-format -i $$(git ls-files --cached --others --exclude-standard '*.c' '*.h')
 
 clean:
 	rm -rf $(BUILD)

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 status=0
-files=$(git ls-files '*.c' '*.h' 2>/dev/null)
+files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 [ -n "$files" ] || files=$(find app include tests -name '*.[ch]')
 for f in $files; do
     if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then

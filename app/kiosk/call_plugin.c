@@ -58,8 +58,9 @@ static const struct call_api *load(char *err, size_t errlen)
     }
     if (api->version != CALL_API_VERSION || api->config_size != sizeof(struct config) ||
         !api->build || strcmp(api->build, OPENLINE_CALL_ABI)) {
-        snprintf(err, errlen, "%.300s is from another build (%.40s, this program is %s): reinstall both",
-                 path, api->build ? api->build : "?", OPENLINE_CALL_ABI);
+        snprintf(err, errlen,
+                 "%.300s is from another build (%.40s, this program is %s): reinstall both", path,
+                 api->build ? api->build : "?", OPENLINE_CALL_ABI);
         dlclose(h);
         return NULL;
     }
