@@ -75,7 +75,7 @@ KIOSK_EXTRA_LIBS := -lgettextpo -lm
 # Calls and audio (app/call, app/audio; docs/calls.md): the plug-in openline-call.so, which the
 # kiosk loads after its first frame (include/openline/call.h). Unit tests link the objects.
 CALL_SRCS      := $(wildcard app/call/*.c app/audio/*.c)
-CALL_PKGS      := libre librem portaudio-2.0 alsa opus speexdsp libssl libcrypto
+CALL_PKGS      := libre librem portaudio-2.0 alsa jack opus speexdsp libssl libcrypto
 UI_PKGS        := $(KIOSK_PKGS)
 KIOSK_LIB_SRCS += $(CALL_SRCS)
 KIOSK_PKGS     += $(CALL_PKGS)
@@ -87,7 +87,7 @@ CALL_HOST_SYMS := log_msg util_strlcpy
 # The plug-in and the program that loads it must agree on these headers' structs.
 CALL_ABI        = $(VERSION)-$(shell cat include/openline/call.h include/openline/config.h | cksum | cut -d' ' -f1)
 
-DEB_PKGS += libre-dev librem-dev portaudio19-dev libasound2-dev libopus-dev libspeexdsp-dev libssl-dev \
+DEB_PKGS += libre-dev librem-dev portaudio19-dev libasound2-dev libjack-jackd2-dev libopus-dev libspeexdsp-dev libssl-dev \
 	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump
 
 SUITES += call

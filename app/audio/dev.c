@@ -112,6 +112,11 @@ unsigned audio_dev_rate(const struct audio_dev *d)
     return d->rate;
 }
 
+const char *audio_dev_name(const struct audio_dev *d)
+{
+    return d->name;
+}
+
 size_t audio_dev_capture_avail(const struct audio_dev *d)
 {
     return audio_ring_fill(&d->capture);

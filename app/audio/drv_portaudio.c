@@ -7,9 +7,16 @@
 #include <strings.h>
 
 #include <alsa/asoundlib.h>
+#include <jack/jack.h>
 #include <portaudio.h>
 
 #include "audio_int.h"
+#include "openline/log.h"
+
+/* PortAudio's JACK host API asserts (abort()) in Pa_Terminate when the JACK server it was
+ * connected to has stopped. Then PortAudio is left initialized, and cannot be started again
+ * until the program restarts: this says so instead of crashing. Process-wide, like PortAudio. */
+static bool pa_stuck;
 
 struct priv {
     bool initialized; /* Pa_Initialize succeeded: Pa_Terminate owed */
@@ -63,6 +70,13 @@ static void alsa_quiet(const char *file, int line, const char *function, int err
 {
 }
 
+/* JACK prints a few lines to stderr each time PortAudio looks for a JACK server that is not
+ * running, which the device probe does every 10 s while no device works: debug log instead. */
+static void jack_quiet(const char *msg)
+{
+    log_debug("JACK: %s", msg);
+}
+
 static int pa_init(struct audio_dev *dev, char *err, size_t errlen)
 {
     struct priv *p = dev->priv;
@@ -70,7 +84,15 @@ static int pa_init(struct audio_dev *dev, char *err, size_t errlen)
     PaStreamParameters in, out;
     PaError pe;
 
+    if (pa_stuck) {
+        snprintf(err, errlen,
+                 "the JACK server stopped while PortAudio used it; audio comes back "
+                 "when the kiosk restarts");
+        return ENODEV;
+    }
     snd_lib_error_set_handler(alsa_quiet);
+    jack_set_error_function(jack_quiet);
+    jack_set_info_function(jack_quiet);
     pe = Pa_Initialize();
     if (pe != paNoError) {
         snprintf(err, errlen, "PortAudio: %s", Pa_GetErrorText(pe));
@@ -147,11 +169,31 @@ static void pa_stop(struct audio_dev *dev)
     p->stream = NULL;
 }
 
+/* True when PortAudio uses JACK and no JACK server answers any more (see pa_stuck). */
+static bool jack_server_gone(void)
+{
+    if (Pa_HostApiTypeIdToHostApiIndex(paJACK) < 0)
+        return false; /* no JACK server when PortAudio started: it holds no JACK client */
+    jack_status_t st;
+    jack_client_t *c = jack_client_open("openline-check", JackNoStartServer, &st);
+    if (!c)
+        return true;
+    jack_client_close(c);
+    return false;
+}
+
 static void pa_uninit(struct audio_dev *dev)
 {
     struct priv *p = dev->priv;
-    if (p->initialized)
-        Pa_Terminate();
+    if (p->initialized) {
+        if (jack_server_gone()) {
+            log_warn("audio: the JACK server stopped while in use; PortAudio stays as it is "
+                     "until the kiosk restarts");
+            pa_stuck = true;
+        } else {
+            Pa_Terminate();
+        }
+    }
     p->initialized = false;
 }
 

@@ -29,6 +29,7 @@ enum cmd {
 enum {
     MAX_ATTEMPTS = 2, /* primary, secondary */
     STOP_GRACE_MS = 300,
+    AUDIO_RETRY_MS = 10000, /* without a usable audio device: probe again this often */
 };
 
 struct dial_req {
@@ -83,6 +84,7 @@ struct call_engine {
     struct sip_dialog *ping_dlg;
     struct tmr ping_tmr;
     uint64_t ping_t0;
+    struct tmr audio_tmr; /* runs while there is no usable audio device: probe again */
     struct tmr stop_tmr;
 };
 
@@ -133,6 +135,62 @@ static void emit(struct call *c, enum call_state st, enum call_failure f, int st
     snprintf(ev.reason, sizeof(ev.reason), "%s", reason ? reason : "");
     c->state = st;
     c->e->handler(&ev, c->e->arg);
+}
+
+/* Not about a call: whether calls are possible changed (call_engine_audio_ok()). */
+static void emit_availability(struct call_engine *e)
+{
+    struct call_event ev = {.state = CALL_STATE_IDLE, .availability = true};
+    snprintf(ev.reason, sizeof(ev.reason), "%.150s",
+             e->audio ? "an audio device is available" : e->audio_problem);
+    e->handler(&ev, e->arg);
+}
+
+static void audio_tmr_h(void *arg);
+
+/* Audio devices come and go: a USB handset enumerated after the kiosk started, or unplugged
+ * and plugged back. Without a usable device the call thread probes again every
+ * AUDIO_RETRY_MS, and the kiosk shows the number until one answers. */
+static void audio_probe(struct call_engine *e, bool first)
+{
+    char why[sizeof(e->audio_problem)];
+    int rc = audio_dev_alloc(&e->audio, e->cfg, why, sizeof(why));
+    if (rc) {
+        e->audio = NULL;
+        /* Said once at start, then only when the reason changes: no log line every 10 s. */
+        if (first || strcmp(why, e->audio_problem))
+            log_warn("audio: %s; calls are unavailable on this kiosk until a device answers "
+                     "(tried every %u s)",
+                     why, AUDIO_RETRY_MS / 1000);
+        snprintf(e->audio_problem, sizeof(e->audio_problem), "%s", why);
+        tmr_start(&e->audio_tmr, AUDIO_RETRY_MS, audio_tmr_h, e);
+        return;
+    }
+    e->audio_problem[0] = '\0';
+    atomic_store(&e->audio_ok, true);
+    if (!first) {
+        log_info("audio: %s: calls are available again", audio_dev_name(e->audio));
+        emit_availability(e);
+    }
+}
+
+static void audio_tmr_h(void *arg)
+{
+    struct call_engine *e = arg;
+    if (!e->audio)
+        audio_probe(e, false);
+}
+
+/* The device failed when a call needed it: drop it, say so, and probe again later. */
+static void audio_lost(struct call_engine *e, const char *why)
+{
+    audio_dev_free(e->audio);
+    e->audio = NULL;
+    atomic_store(&e->audio_ok, false);
+    snprintf(e->audio_problem, sizeof(e->audio_problem), "%.200s", why);
+    log_warn("audio: %s; calls are unavailable on this kiosk until a device answers", why);
+    emit_availability(e);
+    tmr_start(&e->audio_tmr, AUDIO_RETRY_MS, audio_tmr_h, e);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -630,7 +688,10 @@ static void do_dial(struct call_engine *e, struct dial_req *r)
     if (audio_dev_start(e->audio, err, sizeof(err))) {
         char why[300];
         snprintf(why, sizeof(why), "audio device: %.200s", err);
+        /* Unavailable before the UI hears of the failure: it offers no "Try again". */
+        atomic_store(&e->audio_ok, false);
         call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, why);
+        audio_lost(e, why); /* after the call and its media are gone */
         return;
     }
     c->audio_started = true;
@@ -646,6 +707,7 @@ static void ping_answer(struct call_engine *e, bool ok, const char *why)
         return;
     e->ping = NULL;
     tmr_cancel(&e->ping_tmr);
+    tmr_cancel(&e->audio_tmr);
     e->ping_req = mem_deref(e->ping_req);
     e->ping_dlg = mem_deref(e->ping_dlg);
     pthread_mutex_lock(&p->mx);
@@ -798,13 +860,8 @@ static int setup(struct call_engine *e, char *err, size_t errlen)
     rand_str(e->cuser, sizeof(e->cuser));
     pick_laddr(cfg, &e->laddr);
 
-    /* Audio: prepared now (calls unavailable when this fails); the microphone opens per call. */
-    rc = audio_dev_alloc(&e->audio, cfg, e->audio_problem, sizeof(e->audio_problem));
-    if (rc) {
-        log_warn("audio: %s; calls are unavailable on this kiosk", e->audio_problem);
-        e->audio = NULL;
-    }
-    atomic_store(&e->audio_ok, e->audio != NULL);
+    /* Audio: prepared now (calls unavailable until it works); the microphone opens per call. */
+    audio_probe(e, true);
 
     if (dns_srv_get(domain, sizeof(domain), nsv, &nsn))
         nsn = 0;
@@ -921,6 +978,7 @@ static void *engine_thread(void *arg)
     } else {
         tmr_init(&e->stop_tmr);
         tmr_init(&e->ping_tmr);
+        tmr_init(&e->audio_tmr);
         rc = setup(e, err, sizeof(err));
     }
     pthread_mutex_lock(&e->mx);

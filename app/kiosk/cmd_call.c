@@ -41,6 +41,8 @@ static void on_signal(int sig)
 static void on_event(const struct call_event *ev, void *arg)
 {
     struct queue *q = arg;
+    if (ev->availability)
+        return; /* the engine's log says it; this command reports its call */
     pthread_mutex_lock(&q->mx);
     if (q->n < QUEUE_LEN) {
         q->ev[(q->head + q->n) % QUEUE_LEN] = *ev;

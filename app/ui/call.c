@@ -89,6 +89,11 @@ void ui_call_hangup(struct ui *ui)
 
 void ui_call_on_event(struct ui *ui, const struct call_event *ev)
 {
+    if (ev->availability) { /* an audio device came or went: the Call button, or the number */
+        ui->relayout = true;
+        ui->dirty = true;
+        return;
+    }
     if (!ui->s.call_active)
         return; /* the visitor already hung up or left: a late event of that call */
     ui->s.call = *ev;

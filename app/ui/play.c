@@ -282,18 +282,24 @@ static int run_line(struct play *p, char *line)
             return EINVAL;
         return expect(p, arg);
     } else if (!strcmp(line, "wait-for")) {
-        /* wait-for screen NAME MS: real time passes until the screen shows (calls, peers) */
-        char name[64];
+        /* wait-for screen NAME MS | wait-for widget ID MS: real time passes until the screen
+         * shows or the widget is there (calls, peers, devices) */
+        char kind[8], name[64];
         long ms;
-        if (!arg || sscanf(arg, "screen %63s %ld", name, &ms) != 2 || ms <= 0)
+        if (!arg || sscanf(arg, "%7s %63s %ld", kind, name, &ms) != 3 || ms <= 0 ||
+            (strcmp(kind, "screen") && strcmp(kind, "widget")))
             return EINVAL;
+        bool screen = !strcmp(kind, "screen");
+        const char *id = name[0] == '@' ? name + 1 : name;
         uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
-        while (strcmp(ui->screen->name, name) && SDL_GetTicks64() < end) {
+        bool there;
+        while (!(there = screen ? !strcmp(ui->screen->name, name) : !!ui_widget_find(ui, id)) &&
+               SDL_GetTicks64() < end) {
             SDL_WaitEventTimeout(NULL, 10);
             ui_step(ui);
         }
-        if (strcmp(ui->screen->name, name))
-            play_fail(p, "screen %s did not come within %ld ms (it shows %s)", name, ms,
+        if (!there)
+            play_fail(p, "%s %s did not come within %ld ms (the screen is %s)", kind, name, ms,
                       ui->screen->name);
     } else if (!strcmp(line, "mark")) {
         /* mark NAME: print the wall-clock time, to line up with a peer's log */
@@ -336,7 +342,7 @@ int ui_play(struct ui *ui, const char *script_path)
                     "%s:%u: cannot understand '%s'; accepted: tap X Y | tap @ID | drag X1 Y1 X2 "
                     "Y2 | wheel N | key NAME | wait MS | advance DURATION | expect screen|focus|"
                     "lang|widget|no-widget|contrast|scroll|countdown|call|quick-exit-under ARG | "
-                    "wait-for screen NAME MS | mark NAME | snapshot FILE\n",
+                    "wait-for screen NAME MS | wait-for widget ID MS | mark NAME | snapshot FILE\n",
                     script_path, p.line, copy);
             fclose(f);
             return 2;

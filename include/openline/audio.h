@@ -43,6 +43,8 @@ void audio_dev_free(struct audio_dev *d);
 
 /* The device's sample rate in Hz (valid after audio_dev_alloc). */
 unsigned audio_dev_rate(const struct audio_dev *d);
+/* What was found: the host API and the devices, for logs and self-test. */
+const char *audio_dev_name(const struct audio_dev *d);
 
 /* Samples captured and not read yet; read up to n of them into buf. Returns the number read. */
 size_t audio_dev_capture_avail(const struct audio_dev *d);

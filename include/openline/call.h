@@ -34,10 +34,11 @@ enum call_failure {
 struct call_event {
     enum call_state state;
     enum call_failure failure;
-    int sip_status;   /* final SIP status when there was one, else 0 */
-    char reason[160]; /* for logs and `openline call`: never shown with visitor data */
-    uint64_t ms;      /* milliseconds since call_engine_dial() */
-    bool secondary;   /* this attempt is on the secondary hotline */
+    int sip_status;    /* final SIP status when there was one, else 0 */
+    char reason[160];  /* for logs and `openline call`: never shown with visitor data */
+    uint64_t ms;       /* milliseconds since call_engine_dial() */
+    bool secondary;    /* this attempt is on the secondary hotline */
+    bool availability; /* not about a call: call_engine_audio_ok() changed (reason: why) */
 };
 
 typedef void(call_event_h)(const struct call_event *ev, void *arg);
@@ -65,8 +66,9 @@ int call_engine_dtmf(struct call_engine *e, char digit);
  * call_engine_hangup(). */
 int call_engine_volume(struct call_engine *e, int percent);
 
-/* True when the configured audio device could be opened at start (else calls are unavailable
- * and the kiosk shows the number instead). */
+/* True while the configured audio device is usable (else calls are unavailable and the kiosk
+ * shows the number instead). Without one the engine probes again every 10 s; each change is
+ * reported by an event with availability set. */
 bool call_engine_audio_ok(const struct call_engine *e);
 
 /* Registration with the hotline's registrar ([hotline] register = yes). */

@@ -414,6 +414,9 @@ if want jack; then
     if command -v jackd >/dev/null 2>&1; then
         sh tests/call/jack.sh "$T" && ok "portaudio under JACK dummy: tone both ways" ||
             bad "portaudio under JACK dummy"
+        sh tests/call/audio-late.sh "$T" &&
+            ok "audio device appears after start, then goes: Call button, call, number again" ||
+            bad "audio device that comes and goes"
     else
         bad "jackd missing"
     fi
