@@ -11,10 +11,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/call/lib.sh
-OL_TMP=$1/audio-late
-mkdir -p "$OL_TMP"
-: >"$OL_TMP/pids"
-OL_BIN=$1/openline
+ol_sub_setup audio-late "$1"
 T=$OL_TMP
 export JACK_DEFAULT_SERVER="openline-late-$$"
 export JACK_NO_START_SERVER=1

@@ -6,10 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/call/lib.sh
-OL_TMP=$1/jack-run
-mkdir -p "$OL_TMP"
-: >"$OL_TMP/pids"
-OL_BIN=$1/openline
+ol_sub_setup jack-run "$1"
 trap 'ol_cleanup_jack' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 ol_cleanup_jack() {

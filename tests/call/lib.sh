@@ -3,6 +3,7 @@
 #
 #   . tests/call/lib.sh
 #   ol_setup                      temp dir in $OL_TMP, cleaned up (peers stopped) on exit
+#   ol_sub_setup NAME DIR         for scripts run by the suite: $OL_TMP = DIR/NAME, the suite's binary
 #   port=$(ol_freeport)           a port P with UDP P, TCP P and TCP P+1 free on 127.0.0.1
 #   ol_baresip_start NAME PORT [key=value ...]     auto-answering baresip callee; waits until ready
 #       codec=opus|pcmu|pcma      what it accepts (default: opus, pcmu, pcma)
@@ -45,6 +46,15 @@ ol_cleanup() {
         done <"$OL_TMP/pids"
         [ "${OL_KEEP:-0}" = 1 ] && echo "kept $OL_TMP" >&2 || rm -rf "$OL_TMP"
     fi
+}
+
+# For a script that tests/call/run.sh runs with its temp dir: its own directory NAME there, and
+# the suite's private copy of the program. The caller installs its own EXIT trap.
+ol_sub_setup() { # NAME SUITE_TMPDIR
+    OL_TMP=$2/$1
+    mkdir -p "$OL_TMP"
+    : >"$OL_TMP/pids"
+    OL_BIN=$2/openline
 }
 
 ol_track() {
