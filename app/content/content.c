@@ -19,6 +19,7 @@ struct content {
 };
 
 static const char *const placeholders[] = {"organisation", "hotline", "sms", "web"};
+enum { PH_ORGANISATION, PH_HOTLINE, PH_SMS, PH_WEB }; /* indexes into placeholders[] */
 
 static const char accepted_md[] =
     "accepted: one '# Title' first, then paragraphs, '## Subheadings' and '- ' bullet lists "
@@ -152,17 +153,31 @@ static int md_inline(struct md *m, cmark_node *n, struct buf *b)
 
 static int check_placeholders(struct md *m, cmark_node *n, const char *text)
 {
+    unsigned used = 0; /* bit i: placeholders[i] */
     for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
         const char *end = strchr(p, '}');
         bool ok = false;
         for (size_t i = 0; end && i < ARRAY_SIZE(placeholders); i++) {
             size_t len = strlen(placeholders[i]);
-            ok |= (size_t)(end - p - 1) == len && !strncmp(p + 1, placeholders[i], len);
+            if ((size_t)(end - p - 1) == len && !strncmp(p + 1, placeholders[i], len)) {
+                ok = true;
+                used |= 1u << i;
+            }
         }
         if (!ok) {
             md_fail(m, n, "unknown placeholder (use {organisation}, {hotline}, {sms} or {web})");
             return EINVAL;
         }
+    }
+    /* A block naming a setting that is not configured is left out (content_expand), so
+     * {sms} and {web}, which a deployment may leave empty, each need a block of their own:
+     * the hotline's number must never disappear with them. */
+    unsigned optional = used & (1u << PH_SMS | 1u << PH_WEB);
+    if (optional && (used & (1u << PH_HOTLINE) || (optional & (optional - 1)))) {
+        md_fail(m, n,
+                "{sms} and {web} each need a sentence of their own, without {hotline}: "
+                "where one is not configured its sentence is left out");
+        return EINVAL;
     }
     return 0;
 }

@@ -165,6 +165,10 @@ static void test_unknown_placeholder(void **state)
 {
     (void)state;
     expect_page_error("# A\n\nCall {phone} now.\n", "p.md:3:", "unknown placeholder", NULL);
+    /* the hotline's number must not depend on a setting a deployment may leave empty */
+    expect_page_error("# A\n\nCall {hotline} or visit {web}.\n", "p.md:3:", "{sms} and {web}",
+                      NULL);
+    expect_page_error("# A\n\n- Text {sms} or visit {web}.\n", "p.md:3:", "own", NULL);
 }
 
 static void test_empty_page(void **state)
