@@ -33,6 +33,18 @@ void ui_call_event_h(const struct call_event *ev, void *arg)
         free(copy);
 }
 
+void ui_call_drain_events(void)
+{
+    SDL_Event ev[16];
+    int n;
+    if (ui_call_sdl_event == (Uint32)-1)
+        return;
+    while ((n = SDL_PeepEvents(ev, 16, SDL_GETEVENT, ui_call_sdl_event, ui_call_sdl_event)) > 0) {
+        for (int i = 0; i < n; i++)
+            free(ev[i].user.data1);
+    }
+}
+
 void ui_set_call_engine(struct ui *ui, const struct call_api *api, struct call_engine *e)
 {
     ui->call_api = api;

@@ -675,6 +675,7 @@ void ui_free(struct ui *ui)
         return;
     if (ui->text)
         text_engine_flush(ui->text); /* textures belong to this renderer */
+    ui_call_drain_events();
     ui_icons_free(ui);
     ui_contact_free(ui);
     if (ui->renderer)

@@ -236,6 +236,9 @@ void ui_call_dial(struct ui *ui);
 void ui_call_hangup(struct ui *ui);
 /* The SDL event type of call events (registered on first use). */
 Uint32 ui_call_event_type(void);
+/* Free the copies of call events still queued when the UI stops reading (the call engine is
+ * stopped first, so none come after). */
+void ui_call_drain_events(void);
 /* An event from the call thread, on the UI thread. */
 void ui_call_on_event(struct ui *ui, const struct call_event *ev);
 /* True when this kiosk can place calls (an engine and a working audio device). */
