@@ -73,8 +73,8 @@ kpid=$!
 ol_track $kpid
 wait_mark() { # NAME SECONDS
     n=0
-    while ! grep -q "^mark $1 " "$T/play.out" && [ $n -lt $(($2 * 10)) ]; do sleep 0.1; n=$((n + 1)); done
-    grep -q "^mark $1 " "$T/play.out"
+    while ! grep -q "^mark $1 " "$T/play.out" 2>/dev/null && [ $n -lt $(($2 * 10)) ]; do sleep 0.1; n=$((n + 1)); done
+    grep -q "^mark $1 " "$T/play.out" 2>/dev/null
 }
 status=0
 if wait_mark no-device 20; then
