@@ -707,7 +707,6 @@ static void ping_answer(struct call_engine *e, bool ok, const char *why)
         return;
     e->ping = NULL;
     tmr_cancel(&e->ping_tmr);
-    tmr_cancel(&e->audio_tmr);
     e->ping_req = mem_deref(e->ping_req);
     e->ping_dlg = mem_deref(e->ping_dlg);
     pthread_mutex_lock(&p->mx);
@@ -953,6 +952,7 @@ static void teardown(struct call_engine *e)
     e->call = NULL;
     tmr_cancel(&e->stop_tmr);
     tmr_cancel(&e->ping_tmr);
+    tmr_cancel(&e->audio_tmr);
     e->ping_req = mem_deref(e->ping_req);
     e->ping_dlg = mem_deref(e->ping_dlg);
     e->reg = mem_deref(e->reg);
