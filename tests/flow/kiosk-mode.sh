@@ -81,12 +81,31 @@ while ! [ -s "$T/display" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
 [ -s "$T/display" ] || { bad "Xvfb did not start"; cat "$T/xvfb.log"; exit 1; }
 DISPLAY=:$(cat "$T/display")
 export DISPLAY
+# On a fresh machine the first X server can take a moment after -displayfd before it accepts
+# clients (seen: openbox "Failed to open the display"); wait until one connects.
+n=0
+until xdpyinfo >/dev/null 2>&1; do
+    n=$((n + 1))
+    [ $n -gt 200 ] && { bad "Xvfb accepted no client within 10 s"; cat "$T/xvfb.log"; exit 1; }
+    sleep 0.05
+done
 screen=$(xdpyinfo | sed -n 's/^ *dimensions: *\([0-9]*x[0-9]*\) pixels.*/\1/p')
-HOME=$T openbox --sm-disable >"$T/openbox.log" 2>&1 &
-wm=$!
-track $wm
+# openbox, started again (up to three times) if it exits before it manages the screen.
+tries=0
+wm=
 n=0
 while ! xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id'; do
+    if [ -z "$wm" ] || ! kill -0 "$wm" 2>/dev/null; then
+        tries=$((tries + 1))
+        if [ $tries -gt 3 ]; then
+            bad "openbox did not start (3 tries)"
+            sed 's/^/     /' "$T/openbox.log"
+            exit 1
+        fi
+        HOME=$T openbox --sm-disable >>"$T/openbox.log" 2>&1 &
+        wm=$!
+        track $wm
+    fi
     n=$((n + 1))
     if [ $n -gt 200 ]; then
         bad "openbox did not start within 10 s"
