@@ -47,7 +47,7 @@ DEB_PKGS := build-essential pkg-config clang-format gettext libgettextpo-dev \
 
 # Per-module additions (pkg-config names, Debian packages, sources, tests) come from the sections
 # below; keep every program's libraries listed with its sources.
-KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc inih libcmark libqrencode
+KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc inih libcmark libqrencode sqlite3 jansson
 
 # Recursively expanded on purpose: pkg-config runs when a recipe needs the flags, after `deps`.
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
@@ -68,8 +68,9 @@ TEXT_SRCS    := $(wildcard app/text/*.c)
 I18N_SRCS    := $(wildcard app/i18n/*.c)
 CONTENT_SRCS := $(wildcard app/content/*.c)
 UI_SRCS      := $(wildcard app/ui/*.c)
+COUNTS_SRCS  := $(wildcard app/counts/*.c)
 KIOSK_MAIN   := $(wildcard app/kiosk/*.c)
-KIOSK_LIB_SRCS := $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS) $(UI_SRCS)
+KIOSK_LIB_SRCS := $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS) $(UI_SRCS) $(COUNTS_SRCS)
 KIOSK_EXTRA_LIBS := -lgettextpo -lm
 
 # Calls and audio (app/call, app/audio; docs/calls.md): the plug-in openline-call.so, which the
@@ -100,8 +101,8 @@ $(OBJ)/app/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS))
 CALL_CFLAGS := -fPIC -fvisibility=hidden
 $(CALL_SRCS:%.c=$(OBJ)/%.o): CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS)) $(CALL_CFLAGS)
 $(OBJ)/app/call/plugin.o $(OBJ)/app/kiosk/call_plugin.o: CPPFLAGS_BASE += -DOPENLINE_CALL_ABI='"$(CALL_ABI)"'
-$(OBJ)/app/kiosk/%.o: CPPFLAGS_BASE += -DOPENLINE_DATADIR='"$(PREFIX)/share/openline"' \
-	-DOPENLINE_LIBDIR='"$(PREFIX)/lib/openline"'
+$(OBJ)/app/kiosk/%.o: CPPFLAGS_BASE += -DOPENLINE_DATADIR='"$(PREFIX)/share/openline"'
+$(OBJ)/app/core/plugin.o: CPPFLAGS_BASE += -DOPENLINE_LIBDIR='"$(PREFIX)/lib/openline"'
 $(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS) cmocka)
 
 $(OBJ)/%.o: %.c $(OBJ)/.flags
@@ -137,6 +138,23 @@ $(BUILD)/openline-call.so: $(CALL_OBJS) $(VARIANT)
 
 ALL_BINS    += $(BUILD)/openline
 ALL_PLUGINS += $(BUILD)/openline-call.so
+
+# Uploads (app/upload; include/openline/upload.h): libcurl in a plug-in, openline-upload.so,
+# that the counts thread loads when it first sends, so libcurl and its TLS library are not
+# mapped before the first frame. The counting itself (app/counts) is in the program.
+UPLOAD_SRCS := $(wildcard app/upload/*.c)
+UPLOAD_OBJS := $(UPLOAD_SRCS:%.c=$(OBJ)/%.o)
+UPLOAD_ABI   = $(VERSION)-$(shell cat include/openline/upload.h | cksum | cut -d' ' -f1)
+$(UPLOAD_OBJS): CFLAGS_EXTRA = $(call pkg_cflags,libcurl) $(CALL_CFLAGS)
+$(UPLOAD_OBJS) $(OBJ)/app/counts/uploader.o: CPPFLAGS_BASE += -DOPENLINE_UPLOAD_ABI='"$(UPLOAD_ABI)"'
+
+$(BUILD)/openline-upload.so: $(UPLOAD_OBJS) $(VARIANT)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -shared -o $@ $(filter-out $(VARIANT),$^) \
+		$(call pkg_libs,libcurl) -lpthread
+
+ALL_PLUGINS += $(BUILD)/openline-upload.so
+DEB_PKGS += libsqlite3-dev libjansson-dev libcurl4-openssl-dev python3
 
 # ---------------------------------------------------------------------------------------------
 # Catalogs: every PO file is checked with msgfmt --check; the build fails naming a bad file.
@@ -235,7 +253,7 @@ DEB_PKGS += libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-
 	iproute2 util-linux
 
 STATS_SRCS     := $(wildcard app/stats/*.c)
-STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS))
+STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS)) app/core/day.c
 STATS_LIB_OBJS := $(STATS_LIB_SRCS:%.c=$(OBJ)/%.o)
 STATS_OBJS     := $(STATS_LIB_OBJS) $(OBJ)/app/stats/main.o
 

@@ -94,7 +94,8 @@ struct call {
     char uris[MAX_ATTEMPTS][CONFIG_URI_LEN];
     unsigned n_uris;
     unsigned attempt;
-    uint64_t t0; /* call_now_ms() at dial */
+    char failover[128]; /* why the primary failed, reported with the secondary's first event */
+    uint64_t t0;        /* call_now_ms() at dial */
     enum call_state state;
     bool got_reply;
     bool early_media;
@@ -454,8 +455,8 @@ static void tmr_media_h(void *arg)
 static void attempt_failed(struct call *c, enum call_failure f, int status, const char *reason)
 {
     if (c->attempt + 1 < c->n_uris) {
-        log_info("call: hotline %u failed (%s); trying the secondary hotline", c->attempt + 1,
-                 reason);
+        /* An event, not a log line: a visitor's call must leave no trace in the journal. */
+        snprintf(c->failover, sizeof(c->failover), "%s", reason);
         tmr_cancel(&c->tmr_connect);
         tmr_cancel(&c->tmr_noanswer);
         c->sess = mem_deref(c->sess);
@@ -636,8 +637,9 @@ static void call_attempt(struct call *c)
     }
     tmr_start(&c->tmr_connect, cfg->hotline.connect_timeout_ms, tmr_connect_h, c);
     tmr_start(&c->tmr_noanswer, cfg->hotline.no_answer_timeout_ms, tmr_noanswer_h, c);
-    emit(c, CALL_STATE_CONNECTING, CALL_FAIL_NONE, 0,
-         c->attempt ? "secondary hotline" : (secure ? "SRTP" : ""));
+    char note[sizeof(c->failover) + 40];
+    snprintf(note, sizeof(note), "secondary hotline (the primary: %s)", c->failover);
+    emit(c, CALL_STATE_CONNECTING, CALL_FAIL_NONE, 0, c->attempt ? note : (secure ? "SRTP" : ""));
 }
 
 static void do_dial(struct call_engine *e, struct dial_req *r)
@@ -646,10 +648,8 @@ static void do_dial(struct call_engine *e, struct dial_req *r)
     struct call *c;
     char err[256];
 
-    if (e->call) {
-        log_warn("call: dial ignored, a call is in progress");
-        return;
-    }
+    if (e->call)
+        return; /* a call is in progress (the UI never asks twice) */
     c = calloc(1, sizeof(*c));
     if (!c)
         return;

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <regex.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "openline/clock.h"
@@ -35,6 +37,10 @@ enum key_type {
     KEY_SRTP,      /* auto | mandatory | off */
     KEY_DRIVER,    /* portaudio | wav | null */
     KEY_IP,        /* IPv4 or IPv6 address literal, or "" */
+    KEY_URL,       /* https://host[:port][/path], or http:// to a loopback address; "" allowed */
+    KEY_BUCKET,    /* week | day */
+    KEY_NOISE,     /* geometric | none */
+    KEY_EPSILON,   /* decimal number, 0 < e <= 10, at most 6 decimals */
 };
 
 struct key {
@@ -148,12 +154,35 @@ static const struct key keys[] = {
      "wav driver: 0 or a delay up to 500ms after which the microphone hears the loudspeaker", "0"},
     {"audio", "wav_room_attenuation", KEY_UINT, F(audio.wav_room_attenuation_db), 0, 60, false,
      "wav driver: dB, 0 to 60, the loudspeaker is quieter at the microphone", "10"},
+    {"counts", "collector", KEY_URL, F(counts.collector), 0, 0, false,
+     "the address of openline-stats, such as https://stats.example.org (http:// only to "
+     "127.0.0.1, ::1 or localhost), or empty (counting off, nothing stored)",
+     ""},
+    {"counts", "token_file", KEY_FILE, F(counts.token_file), 0, 0, false,
+     "an absolute path to the file holding this kiosk's token (openline-stats kiosk add), "
+     "readable by the kiosk and not by others; required with a collector",
+     ""},
+    {"counts", "ca_file", KEY_FILE, F(counts.ca_file), 0, 0, false,
+     "an absolute path to PEM certificates the collector's TLS certificate must chain to",
+     "/etc/ssl/certs/ca-certificates.crt"},
+    {"counts", "bucket", KEY_BUCKET, F(counts.bucket), 0, 0, false,
+     "week (ISO week from Monday 00:00 UTC) or day (UTC): the counts are summed this long", "week"},
+    {"counts", "noise", KEY_NOISE, F(counts.noise), 0, 0, false,
+     "geometric (privacy noise on every count) or none (exact counts: tests and labs only)",
+     "geometric"},
+    {"counts", "epsilon", KEY_EPSILON, F(counts.epsilon), 0, 0, false,
+     "the privacy parameter of the noise, a number above 0 and at most 10 (smaller: more "
+     "noise), at most 6 decimals",
+     "1"},
+    {"counts", "state_dir", KEY_PATH, F(counts.state_dir), 0, 0, false,
+     "an absolute directory for the counts waiting to be sent (created if missing)",
+     "/var/lib/openline"},
 };
 
 _Static_assert(ARRAY_SIZE(keys) <= ARRAY_SIZE(((struct config *)0)->lines), "lines[] too small");
 
-static const char *const sections[] = {"kiosk", "display", "organisation",
-                                       "paths", "hotline", "audio"};
+static const char *const sections[] = {"kiosk",   "display", "organisation", "paths",
+                                       "hotline", "audio",   "counts"};
 
 /* "uri.ar" matches the table's "uri.LANG" (KEY_LANG_URI): the part before the dot must match. */
 static bool key_matches(const struct key *k, const char *key)
@@ -273,6 +302,95 @@ static const char *check_sip_uri(const char *value)
 static const char *const transports[] = {"udp", "tcp", "tls"};
 static const char *const srtp_modes[] = {"auto", "mandatory", "off"};
 static const char *const drivers[] = {"portaudio", "wav", "null"};
+static const char *const buckets[] = {"week", "day"};
+static const char *const noises[] = {"geometric", "none"};
+
+/* The collector's address: https:// anywhere, http:// only to this machine (tests and the demo;
+ * the kiosk must never send counts in the clear across a network). Like SIP addresses, checked
+ * with a regular expression: libcurl is loaded only by the upload thread. */
+static const char url_re[] = "^(https?)://"
+                             "(" SIP_LABEL "(\\." SIP_LABEL ")*|\\[[0-9A-Fa-f:.]+\\])" /* host */
+                             "(:([0-9]{1,5}))?"                                        /* port */
+                             "(/[^?#]*)?$";                                            /* path */
+#define URL_RE_HOST 2
+#define URL_RE_PORT 7
+
+static const char *check_url(const char *value)
+{
+    regmatch_t m[URL_RE_PORT + 1];
+    regex_t re;
+    char host[CONFIG_URI_LEN];
+
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '"' || *p == '\\')
+            return "contains spaces or characters not allowed in an address";
+    }
+    if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+        return "does not start with https://";
+    if (strlen(value) >= CONFIG_URI_LEN)
+        return "too long";
+    if (regcomp(&re, url_re, REG_EXTENDED))
+        return "cannot be checked (out of memory)";
+    int nomatch = regexec(&re, value, URL_RE_PORT + 1, m, 0);
+    regfree(&re);
+    if (nomatch)
+        return "not an address with a host (and no ?query or #fragment)";
+    if (m[URL_RE_PORT].rm_so >= 0 && (strtol(value + m[URL_RE_PORT].rm_so, NULL, 10) > 65535 ||
+                                      strtol(value + m[URL_RE_PORT].rm_so, NULL, 10) < 1))
+        return "port out of range";
+    if (value[4] == 's')
+        return NULL;
+    /* http://: the host must be this machine */
+    size_t n = (size_t)(m[URL_RE_HOST].rm_eo - m[URL_RE_HOST].rm_so);
+    memcpy(host, value + m[URL_RE_HOST].rm_so, n);
+    host[n] = '\0';
+    unsigned char a[sizeof(struct in6_addr)];
+    if (!strcmp(host, "localhost") || !strcmp(host, "[::1]"))
+        return NULL;
+    if (inet_pton(AF_INET, host, a) == 1 && a[0] == 127)
+        return NULL;
+    return "http:// is accepted only to 127.0.0.1, ::1 or localhost (counts travel over "
+           "https:// across a network)";
+}
+
+/* "1", "0.25", "10": a decimal number into a fraction num/den in lowest terms, 0 < e <= 10. */
+static const char *parse_epsilon(const char *value, double *e, uint32_t *num, uint32_t *den)
+{
+    uint64_t n = 0, d = 1;
+    const char *p = value;
+    if (!isdigit((unsigned char)*p))
+        return "not a number";
+    for (; isdigit((unsigned char)*p); p++) {
+        n = n * 10 + (uint64_t)(*p - '0');
+        if (n > 10)
+            return "out of range";
+    }
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p))
+            return "not a number";
+        for (; isdigit((unsigned char)*p); p++) {
+            if (d == 1000000)
+                return "more than 6 decimals";
+            n = n * 10 + (uint64_t)(*p - '0');
+            d *= 10;
+        }
+    }
+    if (*p)
+        return "not a number";
+    if (!n || n > 10 * d)
+        return "out of range";
+    uint64_t a = n, b = d;
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    *num = (uint32_t)(n / a);
+    *den = (uint32_t)(d / a);
+    *e = (double)*num / (double)*den;
+    return NULL;
+}
 
 static const char *store_word(const char *const *words, size_t n, const char *value, unsigned *dst)
 {
@@ -433,6 +551,25 @@ static const char *store_value(struct config *cfg, const struct key *k, const ch
         return store_word(srtp_modes, ARRAY_SIZE(srtp_modes), value, (unsigned *)(void *)dst);
     case KEY_DRIVER:
         return store_word(drivers, ARRAY_SIZE(drivers), value, (unsigned *)(void *)dst);
+    case KEY_URL: {
+        const char *why = *value ? check_url(value) : NULL;
+        if (why)
+            return why;
+        if (util_strlcpy(dst, value, k->size))
+            return "too long";
+        /* one form for building request addresses: no trailing slash */
+        size_t n = strlen(dst);
+        while (n && dst[n - 1] == '/')
+            dst[--n] = '\0';
+        return NULL;
+    }
+    case KEY_BUCKET:
+        return store_word(buckets, ARRAY_SIZE(buckets), value, (unsigned *)(void *)dst);
+    case KEY_NOISE:
+        return store_word(noises, ARRAY_SIZE(noises), value, (unsigned *)(void *)dst);
+    case KEY_EPSILON:
+        return parse_epsilon(value, (double *)(void *)dst, &cfg->counts.epsilon_num,
+                             &cfg->counts.epsilon_den);
     case KEY_IP: {
         unsigned char buf[sizeof(struct in6_addr)];
         if (*value && inet_pton(AF_INET, value, buf) != 1 && inet_pton(AF_INET6, value, buf) != 1)
@@ -452,7 +589,7 @@ static int handler(struct inifile *f, const char *section, const char *name, con
     if (!known_section(section)) {
         inifile_fail(f,
                      "unknown section [%s]; accepted: [kiosk], [display], [organisation], [paths], "
-                     "[hotline], [audio]",
+                     "[hotline], [audio], [counts]",
                      section);
         return 0;
     }
@@ -511,6 +648,78 @@ void config_defaults(struct config *cfg)
     cfg->audio.echo_cancel = true;
     cfg->audio.noise_suppression = true;
     cfg->audio.wav_room_attenuation_db = 10;
+    util_strlcpy(cfg->counts.ca_file, "/etc/ssl/certs/ca-certificates.crt",
+                 sizeof(cfg->counts.ca_file));
+    cfg->counts.bucket = CONFIG_BUCKET_WEEK;
+    cfg->counts.noise = CONFIG_NOISE_GEOMETRIC;
+    cfg->counts.epsilon = 1.0;
+    cfg->counts.epsilon_num = 1;
+    cfg->counts.epsilon_den = 1;
+    util_strlcpy(cfg->counts.state_dir, "/var/lib/openline", sizeof(cfg->counts.state_dir));
+}
+
+/* The token file: a regular file the kiosk can read and others cannot (a token lets anyone
+ * send counts in this kiosk's name), holding one token as `openline-stats kiosk add` prints it:
+ * 64 hex digits (43 base64url characters are accepted too, as by the collector). */
+static int check_token_file(struct config *cfg, struct inifile *f)
+{
+    int ki = config_key_index("counts", "token_file");
+    unsigned line =
+        cfg->lines[ki] ? cfg->lines[ki] : cfg->lines[config_key_index("counts", "collector")];
+    const char *path = cfg->counts.token_file;
+    const char *accepted = keys[ki].accepted;
+    struct stat st;
+    char *data = NULL;
+    size_t len;
+    int rc = EINVAL;
+
+    if (!path[0]) {
+        inifile_fail_at(
+            f, line, "[counts] token_file is missing (a collector is set); accepted: %s", accepted);
+        return EINVAL;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || fstat(fd, &st)) {
+        inifile_fail_at(f, line, "[counts] token_file = '%s': %s; accepted: %s", path,
+                        strerror(errno), accepted);
+        if (fd >= 0)
+            close(fd);
+        return EINVAL;
+    }
+    close(fd);
+    if (!S_ISREG(st.st_mode)) {
+        inifile_fail_at(f, line, "[counts] token_file = '%s': not a regular file; accepted: %s",
+                        path, accepted);
+        return EINVAL;
+    }
+    if (st.st_mode & (S_IROTH | S_IWOTH)) {
+        inifile_fail_at(f, line,
+                        "[counts] token_file = '%s': readable or writable by others (mode %04o); "
+                        "accepted: a file only the kiosk's user and group can read (chmod 640)",
+                        path, (unsigned)(st.st_mode & 07777));
+        return EINVAL;
+    }
+    int e = util_read_file(path, &data, &len);
+    if (e) {
+        inifile_fail_at(f, line, "[counts] token_file = '%s': cannot read it: %s; accepted: %s",
+                        path, strerror(e), accepted);
+        return EINVAL;
+    }
+    char *tok = util_trim(data);
+    size_t n = strlen(tok), hex = strspn(tok, "0123456789abcdef"),
+           b64 = strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    if ((n == 64 && hex == 64) || (n == 43 && b64 == 43)) {
+        util_strlcpy(cfg->counts.token, tok, sizeof(cfg->counts.token));
+        rc = 0;
+    } else {
+        inifile_fail_at(f, line,
+                        "[counts] token_file = '%s': does not hold a kiosk token; accepted: the 64 "
+                        "hex digits printed by openline-stats kiosk add, on one line",
+                        path);
+    }
+    explicit_bzero(data, len);
+    free(data);
+    return rc;
 }
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
@@ -526,7 +735,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
     }
     rc = inifile_parse(path, "the configuration",
                        "accepted: key = value lines under [kiosk], [display], [organisation], "
-                       "[paths], [hotline], [audio], and ; comments",
+                       "[paths], [hotline], [audio], [counts], and ; comments",
                        handler, cfg, err, errlen);
     if (rc)
         return rc;
@@ -566,6 +775,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
                         "username = NAME (and password) in [hotline], or register = no");
         return EINVAL;
     }
+    if (cfg->counts.collector[0] && check_token_file(cfg, &f))
+        return EINVAL;
     if (cfg->hotline.transport == CONFIG_TRANSPORT_TLS && cfg->hotline.srtp == CONFIG_SRTP_OFF &&
         !cfg->hotline.allow_plain_rtp) {
         int ki = config_key_index("hotline", "srtp");

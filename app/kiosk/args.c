@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kiosk.h"
+#include "openline/clock.h"
 #include "openline/util.h"
 
 static const struct option kiosk_options[] = {
@@ -19,7 +20,7 @@ static const struct option kiosk_options[] = {
     {"size", required_argument, NULL, 's'},
     {"kiosk", no_argument, NULL, 'k'},
     {"windowed", no_argument, NULL, 'w'},
-    {"test-clock", no_argument, NULL, 't'},
+    {"test-clock", optional_argument, NULL, 't'},
     {"start", required_argument, NULL, 'T'},
     {"first-frame-exit", no_argument, NULL, 'F'},
     {"width", required_argument, NULL, 'W'},
@@ -27,6 +28,7 @@ static const struct option kiosk_options[] = {
     {"audio", required_argument, NULL, 'a'},
     {"seconds", required_argument, NULL, 'n'},
     {"repeat", required_argument, NULL, 'r'},
+    {"upload-now", no_argument, NULL, 'u'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -97,6 +99,17 @@ int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *us
             break;
         case 't':
             a->test_clock = true;
+            a->test_clock_ms = 0;
+            if (optarg && clock_parse_utc(optarg, &a->test_clock_ms)) {
+                fprintf(stderr,
+                        "openline: --test-clock=%s: not a UTC time such as "
+                        "2026-09-07T00:00Z\n",
+                        optarg);
+                return kiosk_args_usage(usage);
+            }
+            break;
+        case 'u':
+            a->upload_now = true;
             break;
         case 'T':
             a->start = optarg;

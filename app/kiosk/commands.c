@@ -11,6 +11,7 @@
 #include "openline/call.h"
 #include "openline/clock.h"
 #include "openline/content.h"
+#include "openline/counts.h"
 #include "openline/i18n.h"
 #include "openline/log.h"
 #include "openline/text.h"
@@ -36,6 +37,55 @@ static struct call_engine *start_calls(struct kiosk *k, struct ui *ui)
     return e;
 }
 
+/* What the heartbeat says about calls: the audio device and the registration, read through the
+ * engine's thread-safe functions (on the counts thread). */
+struct calls_health {
+    const struct config *cfg;
+    const struct call_api *api;
+    struct call_engine *engine;
+};
+
+static bool calls_health_h(char *check, size_t len, void *arg)
+{
+    const struct calls_health *h = arg;
+    const char *bad = NULL;
+    if (!h->cfg->hotline.uri[0])
+        return true; /* calls are not configured here */
+    if (!h->api || !h->engine)
+        bad = "calls";
+    else if (!h->api->audio_ok(h->engine))
+        bad = "audio";
+    else if (h->api->registration(h->engine, NULL, 0) == CALL_REG_FAILED)
+        bad = "hotline";
+    if (bad)
+        snprintf(check, len, "%s", bad);
+    return !bad;
+}
+
+static struct calls_health calls_health_state;
+
+struct counts *kiosk_counts_start(struct kiosk *k, struct ui *ui, struct call_engine *engine)
+{
+    const struct lang *enabled[CONFIG_MAX_LANGS];
+    const char *langs[CONFIG_MAX_LANGS], *pages[64];
+    unsigned nl = kiosk_languages(k, enabled), np = 0;
+    for (unsigned i = 0; i < nl; i++)
+        langs[i] = enabled[i]->code;
+    struct counts *c = NULL;
+    char err[1024];
+    for (size_t i = 0; i < content_count(k->content) && np < 64; i++)
+        pages[np++] = content_at(k->content, i)->id;
+    if (counts_start(&c, &k->cfg, langs, nl, pages, np, err, sizeof(err))) {
+        log_error("%s; the kiosk runs on without counting", err);
+        return NULL;
+    }
+    const struct call_api *api = engine ? call_api_load(err, sizeof(err)) : NULL;
+    calls_health_state = (struct calls_health){&k->cfg, api, engine};
+    counts_set_health(c, calls_health_h, &calls_health_state);
+    ui_set_counts(ui, c);
+    return c;
+}
+
 /* Hang up a call still running and stop the thread; before the UI goes. */
 static void stop_calls(struct call_engine *e)
 {
@@ -45,15 +95,18 @@ static void stop_calls(struct call_engine *e)
         api->engine_stop(e);
 }
 
-struct run_calls {
+/* What `run` starts after its first frame. */
+struct run_later {
     struct kiosk *k;
     struct call_engine *engine;
+    struct counts *counts;
 };
 
-static void start_calls_later(struct ui *ui, void *arg)
+static void start_later(struct ui *ui, void *arg)
 {
-    struct run_calls *rc = arg;
-    rc->engine = start_calls(rc->k, ui);
+    struct run_later *rl = arg;
+    rl->engine = start_calls(rl->k, ui);
+    rl->counts = kiosk_counts_start(rl->k, ui, rl->engine);
 }
 
 static int bad_usage(const char *usage)
@@ -68,7 +121,7 @@ int kiosk_cmd_run(int argc, char **argv)
         "openline [run] [--config FILE] [--kiosk | --windowed] [--size WxH]";
     struct kiosk_args a;
     struct kiosk k;
-    struct run_calls calls = {.k = &k};
+    struct run_later later = {.k = &k};
     struct ui *ui = NULL;
     char err[1024];
 
@@ -93,8 +146,8 @@ int kiosk_cmd_run(int argc, char **argv)
         .fullscreen = a.fullscreen < 0 ? k.cfg.display.fullscreen : a.fullscreen,
         .start = a.start,
         .first_frame_exit = a.first_frame_exit,
-        .on_first_frame = start_calls_later,
-        .on_first_frame_arg = &calls,
+        .on_first_frame = start_later,
+        .on_first_frame_arg = &later,
     };
     if (ui_alloc(&ui, &o, err, sizeof(err))) {
         fprintf(stderr, "openline: %s\n", err);
@@ -105,8 +158,9 @@ int kiosk_cmd_run(int argc, char **argv)
              k.cfg.path);
     rc = ui_run(ui);
 out:
-    stop_calls(calls.engine);
+    stop_calls(later.engine);
     ui_free(ui);
+    counts_stop(later.counts);
     kiosk_close(&k);
     SDL_Quit();
     return rc;
@@ -226,30 +280,34 @@ int kiosk_cmd_check_layout(int argc, char **argv)
 
 int kiosk_cmd_play(int argc, char **argv)
 {
-    static const char usage[] =
-        "openline play --script FILE [--config FILE] [--size WxH] [--test-clock]";
+    static const char usage[] = "openline play --script FILE [--config FILE] [--size WxH] "
+                                "[--test-clock[=YYYY-MM-DDTHH:MMZ]]";
     struct kiosk_args a;
     struct kiosk k;
     struct ui *ui = NULL;
 
     int st = kiosk_args_parse(argc, argv, "cxst", usage, &a);
+    struct counts *counts = NULL;
     if (st >= 0)
         return st;
     if (!a.script || a.n_operands)
         return bad_usage(usage);
     const char *config = a.config, *script = a.script;
     int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
-    bool test_clock = a.test_clock;
-    if (test_clock)
-        clock_use_virtual();
+    /* The test clock is also trusted UTC time, from the given time on (default: now). */
+    if (a.test_clock)
+        clock_use_virtual(a.test_clock_ms ? a.test_clock_ms : clock_wall_ms());
     int rc = kiosk_open(&k, config, true);
     if (!rc)
         rc = headless_ui(&k, w, h, &ui);
     struct call_engine *calls = rc ? NULL : start_calls(&k, ui);
     if (!rc)
+        counts = kiosk_counts_start(&k, ui, calls);
+    if (!rc)
         rc = ui_play(ui, script);
     stop_calls(calls);
     ui_free(ui);
+    counts_stop(counts);
     kiosk_close(&k);
     SDL_Quit();
     return rc;

@@ -129,6 +129,22 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
     return 0;
 }
 
+unsigned kiosk_languages(const struct kiosk *k, const struct lang **out)
+{
+    unsigned n = 0;
+    if (k->cfg.kiosk.n_languages) {
+        for (unsigned i = 0; i < k->cfg.kiosk.n_languages; i++) {
+            const struct lang *l = i18n_find(k->i18n, k->cfg.kiosk.languages[i]);
+            if (l)
+                out[n++] = l;
+        }
+    } else {
+        for (unsigned i = 0; i < i18n_count(k->i18n) && n < CONFIG_MAX_LANGS; i++)
+            out[n++] = i18n_at(k->i18n, i);
+    }
+    return n;
+}
+
 void kiosk_close(struct kiosk *k)
 {
     text_engine_free(k->text);

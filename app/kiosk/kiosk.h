@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "openline/config.h"
 
@@ -51,13 +52,29 @@ int kiosk_cmd_pot_content(int argc, char **argv);
 int kiosk_cmd_i18n_report(int argc, char **argv);
 int kiosk_cmd_config_reference(int argc, char **argv);
 int kiosk_cmd_call(int argc, char **argv);
+int kiosk_cmd_counts(int argc, char **argv);
+
+/* Start counting for a UI: the closed set is the enabled languages and every content page;
+ * the call engine's health (engine may be NULL) goes into the heartbeat. A failure is logged
+ * and the kiosk runs on without counting (visitors come first). Returns the counts or NULL
+ * (also when counting is off); counts_stop() after ui_free(). */
+struct ui;
+struct call_engine;
+struct counts *kiosk_counts_start(struct kiosk *k, struct ui *ui, struct call_engine *engine);
+
+/* The enabled languages, in configured order (every language of locales/languages.ini when
+ * none is configured), into out; returns how many (at most CONFIG_MAX_LANGS). */
+struct lang;
+unsigned kiosk_languages(const struct kiosk *k, const struct lang **out);
 
 /* Options of the kiosk's commands (see kiosk_args_parse). */
 struct kiosk_args {
     const char *config, *screen, *lang, *page, *out, *script, *out_dir, *start;
-    int w, h;        /* --size WxH; 0 when not given */
-    int fullscreen;  /* -1: as configured, 0: --windowed, 1: --kiosk */
-    bool test_clock; /* --test-clock */
+    int w, h;              /* --size WxH; 0 when not given */
+    int fullscreen;        /* -1: as configured, 0: --windowed, 1: --kiosk */
+    bool test_clock;       /* --test-clock[=YYYY-MM-DDTHH:MMZ] */
+    int64_t test_clock_ms; /* the UTC time it starts at (0: now) */
+    bool upload_now;       /* counts: --upload-now */
     bool first_frame_exit;
     long width, font_px;  /* render: --width, --font-size */
     const char *audio;    /* call: --audio DRIVER[:...] */
@@ -68,8 +85,8 @@ struct kiosk_args {
 
 /* Parse the options of a command that accepts those whose short codes are in accepted:
  * c config, S screen, l lang, p page, o out, x script, d out-dir, s size, k kiosk, w windowed,
- * t test-clock, T start, F first-frame-exit, W width, f font-size, a audio, n seconds, r repeat
- * (--help always). Returns -1 to
+ * t test-clock, T start, F first-frame-exit, W width, f font-size, a audio, n seconds, r repeat,
+ * u upload-now (--help always). Returns -1 to
  * go on, or the exit status: 0 after --help, KIOSK_EXIT_CONFIG for a bad option (usage printed). */
 int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *usage,
                      struct kiosk_args *a);

@@ -9,14 +9,27 @@
 #include "kiosk.h"
 #include "openline/call.h"
 #include "openline/content.h"
+#include "openline/counts.h"
 #include "openline/i18n.h"
 #include "openline/text.h"
 
+/* The first check that failed, for the heartbeat ("fail:CHECK"). */
+static char selftest_first_failed[32];
+
+/* level: 0 ok, 1 warning, 2 failed. Returns 1 when failed. */
+static int report_level(const char *check, int level, const char *reason)
+{
+    static const char *const words[] = {"ok", "WARN", "FAIL"};
+    printf("%-14s %-4s %s\n", check, words[level], reason);
+    fflush(stdout);
+    if (level == 2 && !selftest_first_failed[0])
+        snprintf(selftest_first_failed, sizeof(selftest_first_failed), "%s", check);
+    return level == 2;
+}
+
 static int report(const char *check, bool ok, const char *reason)
 {
-    printf("%-14s %-4s %s\n", check, ok ? "ok" : "FAIL", reason);
-    fflush(stdout);
-    return ok ? 0 : 1;
+    return report_level(check, ok ? 0 : 2, reason);
 }
 
 static bool check_icons(const struct kiosk *k, char *why, size_t len)
@@ -73,14 +86,7 @@ int kiosk_cmd_self_test(int argc, char **argv)
 
     /* fonts: every script's font opens, and every enabled language has one */
     const struct lang *langs[CONFIG_MAX_LANGS];
-    unsigned n = 0;
-    if (k.cfg.kiosk.n_languages) {
-        for (unsigned i = 0; i < k.cfg.kiosk.n_languages; i++)
-            langs[n++] = i18n_find(k.i18n, k.cfg.kiosk.languages[i]);
-    } else {
-        for (unsigned i = 0; i < i18n_count(k.i18n) && n < CONFIG_MAX_LANGS; i++)
-            langs[n++] = i18n_at(k.i18n, i);
-    }
+    unsigned n = kiosk_languages(&k, langs);
     bool ok = !text_engine_check_fonts(k.text, langs, n, why, sizeof(why));
     if (ok)
         snprintf(why, sizeof(why), "fonts for %u language(s) open", n);
@@ -121,6 +127,12 @@ int kiosk_cmd_self_test(int argc, char **argv)
     /* hotline: OPTIONS answered, or the registration's outcome (TLS verified as for calls) */
     ok = api && api->check_hotline(&k.cfg, why, sizeof(why));
     failed |= report("hotline", ok, why);
+
+    /* counts: the spool, the token, the collector (a heartbeat carrying this result), clock */
+    char result[48] = "pass";
+    if (selftest_first_failed[0])
+        snprintf(result, sizeof(result), "fail:%s", selftest_first_failed);
+    failed |= counts_self_test(&k.cfg, result, report_level) != 0;
 
     kiosk_close(&k);
     SDL_Quit();

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "day.h"
+#include "openline/day.h"
 #include "ingest.h"
 #include "ratelimit.h"
 #include "server.h"

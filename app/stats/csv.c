@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "day.h"
+#include "openline/day.h"
 
 int csv_by_parse(const char *s, enum csv_by *byp)
 {

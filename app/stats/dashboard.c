@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "day.h"
+#include "openline/day.h"
 
 static const char dashboard_css[] =
     "*{box-sizing:border-box}"

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "day.h"
+#include "openline/day.h"
 
 static int ingest_fail(struct ingest_error *e, int err, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "day.h"
+#include "openline/day.h"
 #include "passwd.h"
 #include "server.h"
 #include "slog.h"

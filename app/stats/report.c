@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "day.h"
+#include "openline/day.h"
 
 static const char *const report_names[REPORT_COUNTERS] = {
     [REPORT_SESSIONS] = "sessions",

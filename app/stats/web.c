@@ -9,7 +9,7 @@
 
 #include "csv.h"
 #include "dashboard.h"
-#include "day.h"
+#include "openline/day.h"
 #include "ratelimit.h"
 #include "report.h"
 #include "server.h"

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "openline/clock.h"
-#include "openline/log.h"
 #include "ui_int.h"
 
 /* The SDL event type carrying call events; registered once by ui_alloc(). */
@@ -57,8 +56,12 @@ bool ui_calls_available(const struct ui *ui)
     return ui->call && ui->call_api->audio_ok(ui->call);
 }
 
+/* A failed call is counted (call.failed), never logged: a log line is time-stamped by the
+ * journal and would say when someone stood at the kiosk (docs/design.md). The engine's own
+ * health (audio device, registration) reaches technicians through self-test and the heartbeat. */
 static void call_fail(struct ui *ui, enum call_failure why)
 {
+    counts_add(ui->counts, COUNTS_CALL_FAILED);
     ui->s.call_active = false;
     ui->s.call = (struct call_event){.state = CALL_STATE_FAILED, .failure = why};
     ui->s.call_since_ms = clock_now_ms();
@@ -67,6 +70,7 @@ static void call_fail(struct ui *ui, enum call_failure why)
 
 void ui_call_dial(struct ui *ui)
 {
+    counts_add(ui->counts, COUNTS_CALL_ATTEMPTED);
     if (!ui_calls_available(ui)) {
         call_fail(ui, CALL_FAIL_AUDIO);
         return;
@@ -76,7 +80,6 @@ void ui_call_dial(struct ui *ui)
     ui->s.keypad_open = false;
     int err = ui->call_api->dial(ui->call, ui_lang(ui)->code, NULL);
     if (err) {
-        log_error("call: cannot dial: %s", strerror(err));
         call_fail(ui, CALL_FAIL_UNREACHABLE);
         return;
     }
@@ -116,8 +119,12 @@ void ui_call_on_event(struct ui *ui, const struct call_event *ev)
         ui->s.call_active = false;
         break;
     case CALL_STATE_FAILED:
-        log_info("call failed: %s", ev->reason);
         call_fail(ui, ev->failure);
+        break;
+    case CALL_STATE_CONNECTED:
+        counts_add(ui->counts, COUNTS_CALL_CONNECTED);
+        if (ui->screen != &ui_screen_call && ui->screen != &ui_screen_idle_warning)
+            ui_switch(ui, &ui_screen_call);
         break;
     default:
         if (ui->screen != &ui_screen_call && ui->screen != &ui_screen_idle_warning)

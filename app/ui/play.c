@@ -200,6 +200,14 @@ static int expect(struct play *p, char *what)
         const char *has = ui->s.call.state <= CALL_STATE_FAILED ? states[ui->s.call.state] : "?";
         if (strcmp(has, arg))
             play_fail(p, "expected call %s, it is %s", arg, has);
+    } else if (!strcmp(what, "outbox")) {
+        long n;
+        if (util_parse_long(arg, 0, 100000, &n))
+            return EINVAL;
+        int has = counts_outbox(ui->counts);
+        if (has != n)
+            play_fail(p, "expected %ld batch(es) in the outbox, it holds %d%s", n, has,
+                      ui->counts ? "" : " (counting is off)");
     } else if (!strcmp(what, "countdown")) {
         long s;
         uint64_t now = clock_now_ms();
@@ -277,28 +285,43 @@ static int run_line(struct play *p, char *line)
         if (!arg || clock_parse_duration(arg, &ms))
             return EINVAL;
         pass_time(p, ms);
+        /* Buckets that ended by now are closed before the next line runs (an upload in
+         * progress may hold the counts thread: then the script goes on after 5 s). */
+        counts_settle(ui->counts, 5000);
     } else if (!strcmp(line, "expect")) {
         if (!arg)
             return EINVAL;
         return expect(p, arg);
     } else if (!strcmp(line, "wait-for")) {
-        /* wait-for screen NAME MS | wait-for widget ID MS: real time passes until the screen
-         * shows or the widget is there (calls, peers, devices) */
+        /* wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS: real time
+         * passes until the screen shows, the widget is there (calls, peers, devices) or the
+         * outbox holds N batches (the counts thread uploading) */
         char kind[8], name[64];
-        long ms;
+        long ms, n = 0;
         if (!arg || sscanf(arg, "%7s %63s %ld", kind, name, &ms) != 3 || ms <= 0 ||
-            (strcmp(kind, "screen") && strcmp(kind, "widget")))
+            (strcmp(kind, "screen") && strcmp(kind, "widget") && strcmp(kind, "outbox")) ||
+            (!strcmp(kind, "outbox") && util_parse_long(name, 0, 100000, &n)))
             return EINVAL;
-        bool screen = !strcmp(kind, "screen");
         const char *id = name[0] == '@' ? name + 1 : name;
         uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
         bool there;
-        while (!(there = screen ? !strcmp(ui->screen->name, name) : !!ui_widget_find(ui, id)) &&
-               SDL_GetTicks64() < end) {
+        int has = 0;
+        for (;;) {
+            if (!strcmp(kind, "screen"))
+                there = !strcmp(ui->screen->name, name);
+            else if (!strcmp(kind, "widget"))
+                there = ui_widget_find(ui, id);
+            else
+                there = (has = counts_outbox(ui->counts)) == n;
+            if (there || SDL_GetTicks64() >= end)
+                break;
             SDL_WaitEventTimeout(NULL, 10);
             ui_step(ui);
         }
-        if (!there)
+        if (!there && !strcmp(kind, "outbox"))
+            play_fail(p, "the outbox did not come to %ld batch(es) within %ld ms (it holds %d)", n,
+                      ms, has);
+        else if (!there)
             play_fail(p, "%s %s did not come within %ld ms (the screen is %s)", kind, name, ms,
                       ui->screen->name);
     } else if (!strcmp(line, "mark")) {
@@ -341,8 +364,9 @@ int ui_play(struct ui *ui, const char *script_path)
             fprintf(stderr,
                     "%s:%u: cannot understand '%s'; accepted: tap X Y | tap @ID | drag X1 Y1 X2 "
                     "Y2 | wheel N | key NAME | wait MS | advance DURATION | expect screen|focus|"
-                    "lang|widget|no-widget|contrast|scroll|countdown|call|quick-exit-under ARG | "
-                    "wait-for screen NAME MS | wait-for widget ID MS | mark NAME | snapshot FILE\n",
+                    "lang|widget|no-widget|contrast|scroll|countdown|call|outbox|"
+                    "quick-exit-under ARG | wait-for screen NAME MS | wait-for widget ID MS | "
+                    "wait-for outbox N MS | mark NAME | snapshot FILE\n",
                     script_path, p.line, copy);
             fclose(f);
             return 2;

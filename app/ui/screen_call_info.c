@@ -11,6 +11,11 @@
 static SDL_Rect notice_box;
 static bool can_call;
 
+static void call_info_enter(struct ui *ui)
+{
+    counts_add_page(ui->counts, "call"); /* the content page this screen shows */
+}
+
 static void call_info_leave(struct ui *ui)
 {
     ui_page_free();
@@ -106,6 +111,7 @@ static void call_info_draw(struct ui *ui)
 
 const struct ui_screen ui_screen_call_info = {
     .name = "call-info",
+    .enter = call_info_enter,
     .leave = call_info_leave,
     .layout = call_info_layout,
     .event = call_info_event,

@@ -62,6 +62,7 @@ static bool language_event(struct ui *ui, const struct ui_event *ev)
     switch (ev->widget->action) {
     case UI_ACT_SET_LANG:
         ui->s.lang = ui->langs[ev->widget->arg];
+        counts_add_lang(ui->counts, ui->s.lang->code);
         ui_switch(ui, ui->lang_return ? ui->lang_return : &ui_screen_home);
         return true;
     case UI_ACT_BACK:

@@ -4,6 +4,11 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
+static void page_enter(struct ui *ui)
+{
+    counts_add_page(ui->counts, content_at(ui->content, (size_t)SDL_max(0, ui->s.page))->id);
+}
+
 static void page_leave(struct ui *ui)
 {
     ui_page_free();
@@ -63,6 +68,7 @@ static void page_draw(struct ui *ui)
 
 const struct ui_screen ui_screen_page = {
     .name = "page",
+    .enter = page_enter,
     .leave = page_leave,
     .layout = page_layout,
     .event = page_event,

@@ -119,8 +119,19 @@ static void ui_relayout(struct ui *ui)
     ui->dirty = true;
 }
 
+void ui_set_counts(struct ui *ui, struct counts *c)
+{
+    ui->counts = c;
+}
+
 void ui_switch(struct ui *ui, const struct ui_screen *to)
 {
+    /* A visitor session is everything between leaving attract (the first touch) and coming
+     * back to it (quick exit, idle reset, the language screen's exit). */
+    if (to == &ui_screen_attract)
+        counts_session_end(ui->counts);
+    else if (ui->screen == &ui_screen_attract && !to->modal)
+        counts_session_begin(ui->counts);
     if (to->modal) {
         ui->under = ui->screen;
     } else {
@@ -185,6 +196,7 @@ static void ui_quick_exit(struct ui *ui)
 {
     ui->qe_ticks = ui->ev_ticks ? ui->ev_ticks : SDL_GetTicks();
     ui->qe_measured = false;
+    counts_add(ui->counts, COUNTS_QUICK_EXIT); /* only during a session */
     ui_reset(ui);
 }
 
@@ -457,6 +469,9 @@ static void ui_tick(struct ui *ui, uint64_t now)
     }
     if (ui->screen->tick)
         ui->screen->tick(ui, now);
+    uint64_t counts_retry = counts_tick(ui->counts, now);
+    if (counts_retry)
+        ui_wake_at(ui, counts_retry);
     if (ui->relayout)
         ui_relayout(ui);
 }

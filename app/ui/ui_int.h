@@ -10,6 +10,7 @@
 #include "openline/call.h"
 #include "openline/config.h"
 #include "openline/content.h"
+#include "openline/counts.h"
 #include "openline/i18n.h"
 #include "openline/text.h"
 #include "openline/ui.h"
@@ -212,6 +213,7 @@ struct ui {
     SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
 
     struct ui_icon *icons;
+    struct counts *counts;           /* NULL: counting is off (include/openline/counts.h) */
     struct call_engine *call;        /* NULL: calls are unavailable on this kiosk */
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */

@@ -38,6 +38,17 @@ struct config_lang_uri {
     char uri[CONFIG_URI_LEN];
 };
 
+/* [counts]: the time bucket counts are summed in, and the noise added when it closes. */
+enum config_bucket {
+    CONFIG_BUCKET_WEEK, /* ISO week, Monday 00:00 UTC */
+    CONFIG_BUCKET_DAY,  /* one UTC day */
+};
+
+enum config_noise {
+    CONFIG_NOISE_GEOMETRIC, /* two-sided geometric noise with epsilon (docs/design.md) */
+    CONFIG_NOISE_NONE,      /* exact counts: tests and labs only; self-test warns */
+};
+
 enum config_theme {
     CONFIG_THEME_STANDARD,
     CONFIG_THEME_HIGH_CONTRAST,
@@ -112,9 +123,21 @@ struct config {
         unsigned wav_room_attenuation_db; /* ... this many dB quieter (room simulation) */
     } audio;
 
+    struct {
+        char collector[CONFIG_URI_LEN]; /* base URL of openline-stats; "" = counting off */
+        char token_file[PATH_MAX];      /* the kiosk's bearer token, private to its user */
+        char token[80];                 /* what token_file held when the configuration was read */
+        char ca_file[PATH_MAX];         /* PEM certificates the collector must chain to */
+        enum config_bucket bucket;
+        enum config_noise noise;
+        double epsilon;                    /* privacy parameter, 0 < epsilon <= 10 */
+        uint32_t epsilon_num, epsilon_den; /* the same as a fraction, for exact sampling */
+        char state_dir[PATH_MAX];          /* the spool: counts.db */
+    } counts;
+
     /* Line of each key in the file (0: not set), for later semantic errors. Index:
      * config_key_index() */
-    unsigned lines[64];
+    unsigned lines[80];
 };
 
 /* Fill cfg with the built-in defaults (no organisation: config_load requires one). */

@@ -44,6 +44,11 @@ struct call_event;
 void ui_set_call_engine(struct ui *ui, const struct call_api *api, struct call_engine *e);
 void ui_call_event_h(const struct call_event *ev, void *arg);
 
+/* Counting (NULL: off): the UI counts sessions, languages, pages, calls and quick exits into it
+ * (include/openline/counts.h). Set after ui_alloc(); stop the counts after ui_free(). */
+struct counts;
+void ui_set_counts(struct ui *ui, struct counts *c);
+
 /* Run until the window is closed (not in kiosk mode) or SIGTERM. Returns 0. */
 int ui_run(struct ui *ui);
 

@@ -12,7 +12,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
-#include "day.h"
+#include "openline/day.h"
 #include "ingest.h"
 #include "store.h"
 #include "token.h"

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "day.h"
+#include "openline/day.h"
 #include "ingest.h"
 
 /* 2026-11-30, a Monday: the week of 2026-11-23 has ended, this week has not. */

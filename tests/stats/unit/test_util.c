@@ -13,7 +13,7 @@
 
 #include "buf.h"
 #include "csv.h"
-#include "day.h"
+#include "openline/day.h"
 #include "passwd.h"
 #include "ratelimit.h"
 #include "report.h"

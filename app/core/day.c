@@ -1,6 +1,6 @@
 /* Calendar arithmetic for day numbers (proleptic Gregorian calendar, UTC). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "day.h"
+#include "openline/day.h"
 
 #include <errno.h>
 #include <stdio.h>

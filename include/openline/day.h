@@ -1,7 +1,8 @@
-/* Calendar days as integers (days since 1970-01-01, UTC): buckets, weeks and date ranges. */
-/* SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef STATS_DAY_H
-#define STATS_DAY_H
+/* Calendar days as integers (days since 1970-01-01, UTC), shared by the kiosk (count buckets)
+ * and the collector (buckets, weeks, date ranges).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef OPENLINE_DAY_H
+#define OPENLINE_DAY_H
 
 #include <stddef.h>
 #include <stdint.h>
