@@ -104,6 +104,7 @@ $(OBJ)/app/call/plugin.o $(OBJ)/app/kiosk/call_plugin.o: CPPFLAGS_BASE += -DOPEN
 $(OBJ)/app/kiosk/%.o: CPPFLAGS_BASE += -DOPENLINE_DATADIR='"$(PREFIX)/share/openline"'
 $(OBJ)/app/core/plugin.o: CPPFLAGS_BASE += -DOPENLINE_LIBDIR='"$(PREFIX)/lib/openline"'
 $(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS) cmocka)
+$(OBJ)/tests/unit/test_counts.o: CFLAGS_EXTRA += -Iapp/counts
 
 $(OBJ)/%.o: %.c $(OBJ)/.flags
 	@mkdir -p $(@D)

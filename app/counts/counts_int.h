@@ -213,9 +213,9 @@ void uploader_set_health(struct uploader *u, counts_health_h *h, void *arg);
 void uploader_session_ended(struct uploader *u);
 /* Wake the thread (the virtual clock moved). Any thread. */
 void uploader_wake(struct uploader *u);
-/* Wait (up to timeout_ms, real time) until the thread has looked at the buckets since the last
- * uploader_wake(): buckets that ended by then are closed. False on timeout (an upload in
- * progress holds the thread). */
+/* Wait (up to timeout_ms, real time) until the thread has done its work once since the last
+ * uploader_wake(): buckets that ended by then are closed, batches and the heartbeat due by then
+ * were sent (or failed). False on timeout (an upload that hangs holds the thread). */
 bool uploader_settle(struct uploader *u, unsigned timeout_ms);
 /* The UI thread's counts cannot be written now (the disk is full...): the heartbeat says so. */
 void uploader_ui_write_failing(struct uploader *u, bool failing);

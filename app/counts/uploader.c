@@ -474,7 +474,6 @@ static void *uploader_main(void *arg)
         }
         if (trusted)
             buckets_work(u, now);
-        atomic_store(&u->settled, wakes);
         if (checkpoint || clock_now_ms() - u->checkpoint_ms >= UPLOADER_CHECKPOINT_MS) {
             spool_checkpoint(u->sp); /* busy: the next one will do */
             u->checkpoint_ms = clock_now_ms();
@@ -482,6 +481,7 @@ static void *uploader_main(void *arg)
         if (trusted)
             uploads_work(u, now, trusted);
         heartbeat_work(u, now, trusted);
+        atomic_store(&u->settled, wakes);
 
         /* Sleep until the next thing is due (wall time), a minute at most. */
         trusted = trust_now(&now);

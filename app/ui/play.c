@@ -285,8 +285,8 @@ static int run_line(struct play *p, char *line)
         if (!arg || clock_parse_duration(arg, &ms))
             return EINVAL;
         pass_time(p, ms);
-        /* Buckets that ended by now are closed before the next line runs (an upload in
-         * progress may hold the counts thread: then the script goes on after 5 s). */
+        /* What the counts thread had to do by now is done before the next line runs (an
+         * upload that hangs may hold it: then the script goes on after 5 s). */
         counts_settle(ui->counts, 5000);
     } else if (!strcmp(line, "expect")) {
         if (!arg)

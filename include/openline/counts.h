@@ -68,7 +68,8 @@ void counts_add_page(struct counts *c, const char *id);
 uint64_t counts_tick(struct counts *c, uint64_t now_ms);
 
 /* After the test clock moved: wait (real time, up to timeout_ms) until the counts thread has
- * closed the buckets that ended by then. False on timeout. UI thread. */
+ * done what was due by then (buckets closed, uploads and the heartbeat tried). False on
+ * timeout. UI thread. */
 bool counts_settle(struct counts *c, unsigned timeout_ms);
 
 /* Batches in the outbox not yet acknowledged by the collector, quarantined ones included;

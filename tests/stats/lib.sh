@@ -24,7 +24,7 @@ lib_cleanup() {
     while read -r pid; do
         [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
     done <"$T/pids"
-    rm -rf "$T"
+    [ "${KEEP_T:-0}" = 1 ] && echo "kept $T" >&2 || rm -rf "$T"
 }
 trap lib_cleanup EXIT
 trap 'exit 130' INT TERM

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -251,6 +252,106 @@ static void test_key_error_format(void **state)
     assert_non_null(strstr(err, ":2: [kiosk] languages: unknown language 'xx'"));
 }
 
+/* A token file with mode; returns its path (static buffer). */
+static const char *write_token(const char *text, mode_t mode)
+{
+    static char path[64];
+    snprintf(path, sizeof(path), "/tmp/openline-token-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    assert_int_equal(fchmod(fd, mode), 0);
+    close(fd);
+    return path;
+}
+
+static const char token64[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
+
+static void test_counts_values(void **state)
+{
+    struct config cfg;
+    char err[CONFIG_ERR_LEN], text[512];
+    (void)state;
+    const char *tok = write_token(token64, 0640);
+    snprintf(text, sizeof(text),
+             "%s[counts]\ncollector = https://stats.example.org/\ntoken_file = %s\n"
+             "bucket = day\nnoise = geometric\nepsilon = 0.25\nstate_dir = /tmp/x\n",
+             base, tok);
+    const char *path = write_conf(text);
+    int rc = config_load(&cfg, path, err, sizeof(err));
+    unlink(path);
+    unlink(tok);
+    if (rc)
+        fail_msg("%s", err);
+    assert_string_equal(cfg.counts.collector, "https://stats.example.org"); /* no slash */
+    assert_string_equal(cfg.counts.token, "0123456789abcdef0123456789abcdef0123456789abcdef"
+                                          "0123456789abcdef");
+    assert_int_equal(cfg.counts.bucket, CONFIG_BUCKET_DAY);
+    assert_int_equal(cfg.counts.noise, CONFIG_NOISE_GEOMETRIC);
+    assert_int_equal(cfg.counts.epsilon_num, 1);
+    assert_int_equal(cfg.counts.epsilon_den, 4);
+    assert_true(cfg.counts.epsilon == 0.25);
+    assert_string_equal(cfg.counts.state_dir, "/tmp/x");
+
+    /* defaults: counting off, week, geometric, epsilon 1, /var/lib/openline */
+    path = write_conf(base);
+    assert_int_equal(config_load(&cfg, path, err, sizeof(err)), 0);
+    unlink(path);
+    assert_string_equal(cfg.counts.collector, "");
+    assert_int_equal(cfg.counts.bucket, CONFIG_BUCKET_WEEK);
+    assert_int_equal(cfg.counts.epsilon_num, 1);
+    assert_int_equal(cfg.counts.epsilon_den, 1);
+    assert_string_equal(cfg.counts.state_dir, "/var/lib/openline");
+}
+
+/* [counts] with collector line 5 and the given extra lines (token_file on line 6 when tok). */
+static void expect_counts_error(const char *collector, const char *tok, const char *extra,
+                                const char *n1, const char *n2)
+{
+    char text[600];
+    snprintf(text, sizeof(text), "%s[counts]\ncollector = %s\n%s%s%s%s", base, collector,
+             tok ? "token_file = " : "", tok ? tok : "", tok ? "\n" : "", extra);
+    expect_error(text, EINVAL, n1, n2, NULL);
+}
+
+static void test_counts_errors(void **state)
+{
+    (void)state;
+    const char *tok = write_token(token64, 0600);
+    expect_counts_error("http://stats.example.org", tok, "", ":5: [counts] collector",
+                        "only to 127.0.0.1");
+    expect_counts_error("ftp://x.org", tok, "", ":5: [counts] collector", "https://");
+    expect_counts_error("https://x.org/?a=1", tok, "", ":5:", "no ?query");
+    expect_counts_error("https://x.org:70000", tok, "", ":5:", "port out of range");
+    expect_counts_error("https://x.org", NULL, "", ":5: [counts] token_file is missing",
+                        "accepted:");
+    expect_counts_error("https://x.org", "relative/token", "", ":6: [counts] token_file",
+                        "not an absolute path");
+    expect_counts_error("https://x.org", "/nonexistent/token", "", ":6: [counts] token_file",
+                        "No such file");
+    expect_counts_error("https://x.org", tok, "epsilon = 0\n", ":7: [counts] epsilon",
+                        "out of range");
+    expect_counts_error("https://x.org", tok, "epsilon = 10.5\n", ":7:", "out of range");
+    expect_counts_error("https://x.org", tok, "epsilon = 0.1234567\n", ":7:", "6 decimals");
+    expect_counts_error("https://x.org", tok, "epsilon = one\n", ":7:", "not a number");
+    expect_counts_error("https://x.org", tok, "bucket = month\n", ":7: [counts] bucket",
+                        "week (ISO week");
+    expect_counts_error("https://x.org", tok, "noise = laplace\n", ":7: [counts] noise",
+                        "geometric");
+    expect_counts_error("https://x.org", tok, "state_dir = var/lib\n", ":7: [counts] state_dir",
+                        "absolute");
+    unlink(tok);
+    /* a token others can read, or a file without a token */
+    tok = write_token(token64, 0644);
+    expect_counts_error("http://127.0.0.1:8080", tok, "", ":6: [counts] token_file",
+                        "readable or writable by others (mode 0644)");
+    unlink(tok);
+    tok = write_token("not a token\n", 0600);
+    expect_counts_error("http://[::1]:8080", tok, "", ":6: [counts] token_file",
+                        "does not hold a kiosk token");
+    unlink(tok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_bad_path),         cmocka_unit_test(test_twice),
         cmocka_unit_test(test_missing_required), cmocka_unit_test(test_malformed_line),
         cmocka_unit_test(test_too_long),         cmocka_unit_test(test_key_error_format),
+        cmocka_unit_test(test_counts_values),    cmocka_unit_test(test_counts_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
