@@ -389,7 +389,7 @@ deb:
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: install deb
-.PHONY: all deps run check check-all check-unit check-flow check-ui check-i18n check-long bench \
+.PHONY: all deps run check check-all check-unit check-flow check-ui check-i18n check-counts check-long bench \
 	lint format clean pot po i18n-report FORCE
 
 deps:
@@ -403,7 +403,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-all
 
 # Suites: unit (cmocka binaries), then tests/<suite>/run.sh for every suite in SUITES.
-SUITES += flow ui i18n
+SUITES += flow ui i18n counts
 
 check-all: all $(UNIT_BINS) $(TEST_BINS)
 	$(Q)tools/lint.sh
@@ -412,8 +412,13 @@ check-all: all $(UNIT_BINS) $(TEST_BINS)
 check-unit: all $(UNIT_BINS)
 	$(Q)tools/run-tests.sh unit $(UNIT_BINS)
 
-check-flow check-ui check-i18n: check-%: all
+check-flow check-ui check-i18n check-counts: check-%: all
 	$(Q)tools/run-tests.sh $*
+
+# Soak and fault loops too long for make check: the kiosk killed at 100 random moments.
+check-long: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/counts/kill.sh 100
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BINS)

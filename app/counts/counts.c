@@ -2,6 +2,7 @@
  * one SQLite update per counted event into the current bucket.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,9 +154,12 @@ int counts_start(struct counts **cp, const struct config *cfg, const char *const
         free(c);
         return e ? e : ENOMEM;
     }
-    if ((e = spool_open(&c->sp, cfg->counts.state_dir, SPOOL_UI, err, errlen)))
-        goto fail;
-    uploader_restore_anchor(c->sp);
+    /* A spool that cannot be opened now (a full disk) is opened again when a count is written;
+     * the counts wait in memory meanwhile. */
+    if (spool_open(&c->sp, cfg->counts.state_dir, SPOOL_UI, err, errlen))
+        log_error("%s; counts are kept in memory until it can be written", err);
+    else
+        uploader_restore_anchor(c->sp);
     trust_refresh();
     if ((e = uploader_start(&c->up, cfg, &c->set, err, errlen)))
         goto fail;
@@ -210,13 +214,14 @@ static struct bucket current_bucket(struct counts *c)
     if (c->cached_valid && c->cached_day == day)
         return c->cached;
     struct bucket open = {0, 0};
-    if (spool_meta_get(c->sp, "closed_until", &closed_until))
+    if (!c->sp || spool_meta_get(c->sp, "closed_until", &closed_until))
         closed_until = 0;
-    spool_open_bucket_holding(c->sp, day, &open);
+    if (c->sp)
+        spool_open_bucket_holding(c->sp, day, &open);
     c->cached = bucket_for_day(day, c->cfg->counts.bucket == CONFIG_BUCKET_DAY ? 1 : 7,
                                closed_until, open.start, open.days);
     c->cached_day = day;
-    c->cached_valid = true;
+    c->cached_valid = c->sp != NULL; /* without the spool: a guess, made again with it */
     return c->cached;
 }
 
@@ -257,8 +262,11 @@ static void pending_push(struct counts *c, const struct bucket *b, int idx)
 /* Write what is pending: one statement for one count (the usual case), else one transaction. */
 static void flush(struct counts *c)
 {
+    char msg[PATH_MAX + 256];
     int err;
-    if (c->n_pending == 1) {
+    if (!c->sp && spool_open(&c->sp, c->cfg->counts.state_dir, SPOOL_UI, msg, sizeof(msg))) {
+        err = EIO;
+    } else if (c->n_pending == 1) {
         err = spool_add(c->sp, &c->pending[0].b, c->set.names[c->pending[0].idx],
                         c->pending[0].delta);
     } else {
@@ -358,7 +366,7 @@ bool counts_settle(struct counts *c, unsigned timeout_ms)
 int counts_outbox(struct counts *c)
 {
     int n = -1;
-    if (c && spool_depth(c->sp, &n, NULL))
+    if (c && (!c->sp || spool_depth(c->sp, &n, NULL)))
         n = -1;
     return n;
 }

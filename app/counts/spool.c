@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -209,9 +210,12 @@ int spool_open(struct spool **sp, const char *state_dir, enum spool_role role, c
         rc =
             sqlite3_prepare_v3(s->db, spool_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
     if (rc != SQLITE_OK) {
-        e = spool_errno(rc);
-        snprintf(err, errlen, "counts: %s: %s", path,
-                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        struct statvfs fs;
+        bool full = !statvfs(state_dir, &fs) && fs.f_bavail == 0;
+        e = full ? ENOSPC : spool_errno(rc);
+        snprintf(err, errlen, "counts: %s: %s%s", path,
+                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc),
+                 full ? " (no space left on its disk)" : "");
         spool_close(s);
         return e ? e : EIO;
     }

@@ -8,6 +8,7 @@
  * disk full), once per change, never anything a visitor did.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ struct uploader {
     const struct upload_api *http;
     char token[80];
     bool paused;          /* 401/403: nothing is sent until the token changes or a day passes */
+    bool refused;         /* logged that the token is refused (until a reply takes it) */
     int64_t paused_until; /* wall ms: try once more then */
     int64_t hb_due;       /* wall ms of the next heartbeat */
     unsigned hb_failures;
@@ -170,7 +172,10 @@ static void record_reply(struct spool *sp, const struct upload_reply *rp, int64_
 
 static void note_reply(struct uploader *u, const struct upload_reply *rp, int64_t now, bool trusted)
 {
-    record_reply(u->sp, rp, now, trusted);
+    if (u->sp)
+        record_reply(u->sp, rp, now, trusted);
+    if (rp->status >= 200 && rp->status < 300)
+        u->refused = false;
     if (rp->status && u->unreachable) {
         log_info("counts: the collector answers again");
         u->unreachable = false;
@@ -186,10 +191,11 @@ static void pause_uploads(struct uploader *u, const struct upload_reply *rp, int
 {
     char text[400];
     reply_text(rp, text, sizeof(text));
-    if (!u->paused)
+    if (!u->refused)
         log_error("counts: the collector refused this kiosk's token (%s): uploads are paused "
                   "and every batch is kept; put a valid token in %s",
                   text, u->cfg->counts.token_file);
+    u->refused = true;
     u->paused = true;
     u->paused_until = now + MS_DAY;
 }
@@ -392,7 +398,7 @@ static void health(struct uploader *u, int quarantined, char *out, size_t len)
             util_strlcpy(check, "health", sizeof(check));
     } else if (quarantined)
         util_strlcpy(check, "spool.quarantined", sizeof(check));
-    else if (!spool_meta_get(u->sp, "dropped_unreported", &dropped) && dropped)
+    else if (u->sp && !spool_meta_get(u->sp, "dropped_unreported", &dropped) && dropped)
         util_strlcpy(check, "spool.dropped", sizeof(check));
     if (check[0])
         snprintf(out, len, "fail:%s", check);
@@ -407,7 +413,8 @@ static void heartbeat_work(struct uploader *u, int64_t now, bool trusted)
     char self_test[48];
     if (now < u->hb_due || still_paused(u, now) || !(http = uploader_http(u)))
         return;
-    spool_depth(u->sp, &depth, &quarantined);
+    if (u->sp)
+        spool_depth(u->sp, &depth, &quarantined);
     health(u, quarantined, self_test, sizeof(self_test));
     char *body = payload_heartbeat(bucket_day_of(now), depth, trusted, self_test);
     struct upload_reply rp;
@@ -422,7 +429,7 @@ static void heartbeat_work(struct uploader *u, int64_t now, bool trusted)
     switch (err ? REPLY_RETRY : uploader_classify(rp.status)) {
     case REPLY_DONE:
         u->hb_failures = 0;
-        if (!strcmp(self_test, "fail:spool.dropped"))
+        if (u->sp && !strcmp(self_test, "fail:spool.dropped"))
             spool_meta_set(u->sp, "dropped_unreported", 0);
         u->hb_due = next_day_random(now2);
         break;
@@ -448,6 +455,23 @@ static void heartbeat_work(struct uploader *u, int64_t now, bool trusted)
 
 /* ---- the thread ----------------------------------------------------------------------------- */
 
+/* The thread's spool connection, opened again while it cannot be (a full disk cannot take the
+ * journal's files): until then the heartbeat still goes, saying fail:state_dir. */
+static bool spool_ready(struct uploader *u)
+{
+    char err[PATH_MAX + 256];
+    if (u->sp)
+        return true;
+    if (!spool_open(&u->sp, u->cfg->counts.state_dir, SPOOL_THREAD, err, sizeof(err))) {
+        uploader_restore_anchor(u->sp);
+        return true;
+    }
+    if (!u->write_failing)
+        log_error("%s; the counts are kept and it is tried again", err);
+    u->write_failing = true;
+    return false;
+}
+
 static void *uploader_main(void *arg)
 {
     struct uploader *u = arg;
@@ -472,13 +496,14 @@ static void *uploader_main(void *arg)
             u->hb_trusted = trusted;
             u->hb_due = now + uniform_ms(MS_MINUTE);
         }
-        if (trusted)
+        bool ready = spool_ready(u);
+        if (ready && trusted)
             buckets_work(u, now);
-        if (checkpoint || clock_now_ms() - u->checkpoint_ms >= UPLOADER_CHECKPOINT_MS) {
+        if (ready && (checkpoint || clock_now_ms() - u->checkpoint_ms >= UPLOADER_CHECKPOINT_MS)) {
             spool_checkpoint(u->sp); /* busy: the next one will do */
             u->checkpoint_ms = clock_now_ms();
         }
-        if (trusted)
+        if (ready && trusted)
             uploads_work(u, now, trusted);
         heartbeat_work(u, now, trusted);
         atomic_store(&u->settled, wakes);
@@ -486,11 +511,11 @@ static void *uploader_main(void *arg)
         /* Sleep until the next thing is due (wall time), a minute at most. */
         trusted = trust_now(&now);
         int64_t due = u->hb_due;
-        if (trusted && !u->paused) {
+        if (ready && trusted && !u->paused) {
             int64_t t = spool_next_attempt(u->sp);
             due = t < due ? t : due;
         }
-        if (trusted) {
+        if (ready && trusted) {
             int64_t t = bucket_end_ms(u, now);
             due = t < due ? t : due;
         }
@@ -527,10 +552,6 @@ int uploader_start(struct uploader **up, const struct config *cfg, const struct 
     u->cfg = cfg;
     u->set = set;
     util_strlcpy(u->token, cfg->counts.token, sizeof(u->token));
-    if ((e = spool_open(&u->sp, cfg->counts.state_dir, SPOOL_THREAD, err, errlen))) {
-        free(u);
-        return e;
-    }
     pthread_mutex_init(&u->mx, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

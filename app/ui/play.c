@@ -276,6 +276,17 @@ static int run_line(struct play *p, char *line)
         if (!arg || util_parse_long(arg, 0, 600000, &ms))
             return EINVAL;
         pass_time(p, (uint64_t)ms);
+    } else if (!strcmp(line, "sleep")) {
+        /* sleep MS: real time passes, the kiosk running, also on the test clock (which stays
+         * where it is): for a test to act on files or peers between two lines */
+        long ms;
+        if (!arg || util_parse_long(arg, 0, 600000, &ms))
+            return EINVAL;
+        uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
+        while (SDL_GetTicks64() < end) {
+            SDL_WaitEventTimeout(NULL, (int)SDL_min(end - SDL_GetTicks64(), 10));
+            ui_step(ui);
+        }
     } else if (!strcmp(line, "advance")) {
         uint64_t ms;
         if (!clock_is_virtual()) {
@@ -363,7 +374,8 @@ int ui_play(struct ui *ui, const char *script_path)
         if (run_line(&p, line)) {
             fprintf(stderr,
                     "%s:%u: cannot understand '%s'; accepted: tap X Y | tap @ID | drag X1 Y1 X2 "
-                    "Y2 | wheel N | key NAME | wait MS | advance DURATION | expect screen|focus|"
+                    "Y2 | wheel N | key NAME | wait MS | sleep MS | advance DURATION | expect "
+                    "screen|focus|"
                     "lang|widget|no-widget|contrast|scroll|countdown|call|outbox|"
                     "quick-exit-under ARG | wait-for screen NAME MS | wait-for widget ID MS | "
                     "wait-for outbox N MS | mark NAME | snapshot FILE\n",

@@ -68,25 +68,26 @@ site() {
 # conf NAME [bucket=week|day] [noise=none|geometric] [hotline=URI] [state=DIR]: the kiosk's
 # configuration in $T/NAME.conf, counting through NAME's proxy.
 conf() {
-    local name=$1 bucket=week noise=none hotline="" state=$T/$1.state kv
+    local name=$1 bucket=week noise=none hotline="" secondary="" state=$T/$1.state kv
     shift
     for kv in "$@"; do
         case "$kv" in
         bucket=*) bucket=${kv#bucket=} ;;
         noise=*) noise=${kv#noise=} ;;
         hotline=*) hotline=${kv#hotline=} ;;
+        secondary=*) secondary=${kv#secondary=} ;;
         state=*) state=${kv#state=} ;;
         esac
     done
     cat >"$T/$name.conf" <<EOF
 [kiosk]
 languages = en es fr ar uk
-attract_dim_after = 0
 [organisation]
 name = Test Helpline
 hotline = +1 555 0100
 [hotline]
 uri = $hotline
+secondary_uri = $secondary
 connect_timeout = 1s
 [audio]
 driver = null
@@ -111,6 +112,38 @@ closed_set() {
 play() {
     "$KIOSK" play --config "$T/$1.conf" --size 1280x720 --test-clock="$2" --script "$3" \
         >>"$T/$1.out" 2>>"$T/$1.err"
+}
+
+# play_real NAME SCRIPT: the same on the real clock (the kiosk must learn the date itself).
+play_real() {
+    "$KIOSK" play --config "$T/$1.conf" --size 1280x720 --script "$2" >>"$T/$1.out" \
+        2>>"$T/$1.err"
+}
+
+# play_bg NAME CLOCK SCRIPT: play in the background; its pid in $T/NAME.play.pid. play_wait NAME
+# waits for it and returns its exit status; wait_mark NAME MARK waits (up to 30 s) until the
+# script printed `mark MARK`.
+play_bg() {
+    "$KIOSK" play --config "$T/$1.conf" --size 1280x720 --test-clock="$2" --script "$3" \
+        >>"$T/$1.out" 2>>"$T/$1.err" &
+    echo $! >"$T/$1.play.pid"
+    track $!
+}
+play_wait() {
+    wait "$(cat "$T/$1.play.pid")"
+}
+wait_mark() {
+    local i
+    for i in $(seq 1 600); do
+        grep -q "^mark $2 " "$T/$1.out" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# counts_out NAME: `openline counts` for NAME's kiosk.
+counts_out() {
+    "$KIOSK" counts --config "$T/$1.conf" 2>&1
 }
 
 # csv NAME BY FROM TO: the collector's export, read with the read-only token.
@@ -157,10 +190,23 @@ print(" ".join(bad) if bad else "exact")' "$3")
     fi
 }
 
-# Visitor sessions, as play lines. A session ends with quick exit (Escape) or by idleness
-# (3 minutes pass: the warning after 90 s, the reset 30 s later).
+# state_dump DIR: what the spool in DIR holds (every table, in order), and its files' names
+# and modes.
+state_dump() {
+    sqlite3 "$1/counts.db" .dump
+    (cd "$1" && stat -c '%n %a' -- *)
+}
+
+# Visitor sessions, as play lines. A session begins with v_start: Escape on attract (not a
+# session: nothing counted) lights a screen that went dark after 10 minutes, then the touch. It
+# ends with quick exit (Escape) or by idleness (3 minutes pass: the warning after 90 s, the
+# reset 30 s later).
+v_start() {
+    printf 'key Escape\ntap @attract\n'
+}
 v_page() { # LANG PAGE END
-    printf 'tap @attract\ntap @lang-%s\ntap @tile-%s\n' "$1" "$2"
+    v_start
+    printf 'tap @lang-%s\ntap @tile-%s\n' "$1" "$2"
     v_end "$3"
 }
 v_end() {

@@ -6,6 +6,8 @@
 # heartbeat or *; COUNT how many matching requests the line serves (then the next line that
 # matches takes over), or * for all; MODE one of
 #   pass            forward to the collector and return its reply (status, Date, Retry-After, body)
+#   slow MS         the same, but the reply waits MS milliseconds after the collector answered
+#                   (the collector has stored the batch; the kiosk does not know it yet)
 #   status N [S]    reply N (with Retry-After: S when given) without asking the collector
 #   hang            read the request, never answer (until the kiosk gives up)
 #   reset           read the headers and a few bytes of the body, then reset the connection
@@ -105,6 +107,8 @@ class Handler(socketserver.BaseRequestHandler):
             conn.request(lines[0].split()[0], path, body=body, headers=fwd)
             r = conn.getresponse()
             out = r.read()
+            if m[0] == "slow":
+                time.sleep(int(m[1]) / 1000)
             extra = [f"{k}: {v}" for k, v in r.getheaders() if k.lower() in ("retry-after",
                                                                              "www-authenticate")]
             reply(sock, r.status, out, extra)

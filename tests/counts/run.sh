@@ -46,12 +46,14 @@ exactness() {
     conf exact hotline="sip:nobody@127.0.0.1:$closed"
     {
         for i in 1 2 3 4 5; do
-            printf 'tap @attract\ntap @lang-fr\ntap @tile-call\ntap @dial\n'
+            v_start
+            printf 'tap @lang-fr\ntap @tile-call\ntap @dial\n'
             printf 'wait-for screen call-failed 8000\n'
             v_end idle
         done
         for i in 1 2 3 4 5 6 7; do
-            printf 'tap @attract\ntap @lang-en\ntap @tile-signs\ntap @back\ntap @tile-travel\n'
+            v_start
+            printf 'tap @lang-en\ntap @tile-signs\ntap @back\ntap @tile-travel\n'
             v_end idle
         done
     } >"$T/w2.play"
@@ -67,11 +69,13 @@ exactness() {
     conf exact hotline="sip:hotline@127.0.0.1:$sipp_port"
     {
         for i in 1 2 3 4 5; do
-            printf 'tap @attract\ntap @lang-uk\ntap @tile-call\ntap @dial\n'
+            v_start
+            printf 'tap @lang-uk\ntap @tile-call\ntap @dial\n'
             printf 'wait-for widget keypad 5000\nexpect call connected\ntap @hangup\n'
             v_end idle
         done
-        printf 'tap @attract\ntap @lang-es\ntap @tile-rights\ntap @back\ntap @tile-rights\n'
+        v_start
+        printf 'tap @lang-es\ntap @tile-rights\ntap @back\ntap @tile-rights\n'
         printf 'tap @language\ntap @lang-es\n'
         v_end quick
     } >"$T/w3.play"
@@ -120,7 +124,273 @@ travel,7"
 }
 
 # ---------------------------------------------------------------------------------------------
+privacy() {
+    echo "== privacy: what a visitor leaves on disk and in the log"
+    site priv || { not_ok "priv: collector starts"; return; }
+    local a b
+    a=$(free_port)
+    b=$(free_port)
+    conf priv noise=geometric hotline="sip:nobody@127.0.0.1:$a" secondary="sip:nobody@127.0.0.1:$b"
+    # Run 1 without a visitor: the kiosk starts, opens its bucket, sends its heartbeat, stops.
+    printf 'advance 2m\nexpect screen attract\n' >"$T/p1.play"
+    check "priv: a run without a visitor" play priv 2026-06-01T08:00Z "$T/p1.play"
+    cp "$T/priv.err" "$T/priv.err.before"
+    state_dump "$T/priv.state" >"$T/dump.before"
+    # Run 2: one visitor, who picks a language, reads a page, calls (the primary and the
+    # secondary hotline both fail), and leaves with quick exit.
+    : >"$T/priv.err"
+    { v_start; printf 'tap @lang-ar\ntap @tile-rights\ntap @call\ntap @dial\n'; } >"$T/p2.play"
+    printf 'wait-for screen call-failed 8000\nkey Escape\nexpect screen attract\n' >>"$T/p2.play"
+    check "priv: a run with one visitor whose call fails" \
+        play priv 2026-06-01T08:03Z "$T/p2.play"
+    state_dump "$T/priv.state" >"$T/dump.after"
+    # Only counter values may differ: the same rows of live, with other values.
+    local changed
+    changed=$(diff "$T/dump.before" "$T/dump.after" | grep '^[<>]' | sed 's/^[<>] //' |
+        sed -n "s/^INSERT INTO live VALUES(\([0-9-]*,[0-9]*,'[a-z._-]*'\),[0-9-]*);\$/\1/p" |
+        sort | uniq -c | awk '$1 != 2 { bad = 1 } END { exit bad }' && echo same-rows)
+    local other
+    other=$(diff "$T/dump.before" "$T/dump.after" | grep '^[<>]' |
+        grep -v "^[<>] INSERT INTO live VALUES" | head -5)
+    if [ "$changed" = same-rows ] && [ -z "$other" ] &&
+        ! diff -q "$T/dump.before" "$T/dump.after" >/dev/null; then
+        ok "priv: the visit changed only counter values on disk ($(diff "$T/dump.before" \
+            "$T/dump.after" | grep -c '^>') value(s)), no row or file added"
+    else
+        not_ok "priv: the visit changed more than counter values:"
+        diff "$T/dump.before" "$T/dump.after" | head -20 | sed 's/^/     /'
+    fi
+    if cmp -s "$T/priv.err.before" "$T/priv.err"; then
+        ok "priv: the visit wrote no log line ($(wc -l <"$T/priv.err") start-up line(s), as without it)"
+    else
+        not_ok "priv: the log differs from a run without a visitor:"
+        diff "$T/priv.err.before" "$T/priv.err" | sed 's/^/     /'
+    fi
+    # The counts reach the collector, noised, with every counter of the closed set.
+    printf 'advance 8d\nwait-for outbox 0 10000\n' >"$T/p3.play"
+    check "priv: the noisy batch goes up" play priv 2026-06-01T08:05Z "$T/p3.play"
+    check "priv: it declared its noise" test "$(sqlite3 "$T/priv.db" \
+        "SELECT mech || ' ' || epsilon FROM batches")" = "geometric 1.0"
+    wirecheck priv
+}
+
+# ---------------------------------------------------------------------------------------------
+# The collector is down (nothing listens) for three weeks; then it comes back.
+fault_down() {
+    echo "== faults: the collector down for three weeks"
+    site down || { not_ok "down: collector starts"; return; }
+    conf down
+    proxy_stop down
+    {
+        repeat 5 v_page es rights quick
+        printf 'advance 7d\n'
+        repeat 5 v_page es rights quick
+        printf 'advance 7d\n'
+        repeat 5 v_page es rights quick
+        printf 'advance 7d\nadvance 1d\nexpect outbox 3\n'
+    } >"$T/d1.play"
+    check "down: three weeks of visitors, three batches wait" play down 2026-06-01T08:00Z "$T/d1.play"
+    local waiting
+    waiting=$(counts_out down | grep -c ' waiting$')
+    check "down: openline counts shows 3 batches waiting, each tried" \
+        test "$waiting" = 3 -a "$(counts_out down | awk '$NF == "waiting" && $3 >= 1' | wc -l)" = 3
+    check "down: the kiosk said once that the collector cannot be reached" \
+        test "$(grep -c 'collector cannot be reached' "$T/down.err")" = 1
+    proxy_start down "$(cat "$T/down.pport")"
+    printf 'advance 7h\nwait-for outbox 0 10000\nexpect outbox 0\n' >"$T/d2.play"
+    check "down: back up, every batch goes within the longest back-off (6 h)" \
+        play down 2026-06-24T00:00Z "$T/d2.play"
+    check "down: no more lines about it" \
+        test "$(grep -c 'collector cannot be reached' "$T/down.err")" = 1
+    for w in 2026-06-01 2026-06-08 2026-06-15; do
+        expect_batch down $w "sessions=5 lang.es=5 page.rights=5 quick_exit=5"
+    done
+    wirecheck down
+}
+
+# Every reply the kiosk must retry, in turn: a reset mid-request, 500, 503 and 429 with
+# Retry-After; then the batch goes. Then a batch the collector refuses (400): kept aside.
+fault_replies() {
+    echo "== faults: reset, 500, 503, 429 + Retry-After, then 400"
+    site replies || { not_ok "replies: collector starts"; return; }
+    conf replies
+    printf '%s\n' "batches 1 reset" "batches 1 status 500" "batches 1 status 503 60" \
+        "batches 1 status 429 7200" "* * pass" >"$T/replies.mode"
+    {
+        repeat 5 v_page fr help quick
+        # the bucket closes; its first attempt is within a day: the connection is reset
+        printf 'advance 7d\nadvance 1d\nexpect outbox 1\n'
+        # full jitter: after n failures at most 5 min * 2^(n-1) (+ Retry-After when longer)
+        printf 'advance 6m\nexpect outbox 1\n'     # 500
+        printf 'advance 11m\nexpect outbox 1\n'    # 503, Retry-After: 60
+        printf 'advance 21m\nexpect outbox 1\n'    # 429, Retry-After: 7200
+        printf 'advance 115m\nexpect outbox 1\n'  # not before Retry-After
+        printf 'advance 6m\nwait-for outbox 0 5000\n'
+    } >"$T/r1.play"
+    check "replies: retried through reset, 500, 503, 429 and delivered" \
+        play replies 2026-06-01T08:00Z "$T/r1.play"
+    local seq
+    seq=$(modes replies | grep '^batches' | tr '\n' ',')
+    check "replies: one attempt per reply, none before Retry-After ($seq)" test "$seq" = \
+        "batches reset,batches status 500,batches status 503 60,batches status 429 7200,batches pass,"
+    expect_batch replies 2026-06-01 "sessions=5 lang.fr=5 page.help=5 quick_exit=5"
+
+    printf '%s\n' "batches 1 status 400" "* * pass" >"$T/replies.mode"
+    {
+        repeat 5 v_page fr help quick
+        printf 'advance 7d\nadvance 1d\nexpect outbox 1\nadvance 2d\nadvance 1d\nexpect outbox 1\n'
+    } >"$T/r2.play"
+    check "replies: a batch refused with 400 stays in the outbox" \
+        play replies 2026-06-09T12:00Z "$T/r2.play"
+    check "replies: openline counts shows it quarantined with the reply" \
+        grep -q 'quarantined: 400 test: injected by the test proxy' <(counts_out replies)
+    check "replies: it is not sent again" \
+        test "$(modes replies | grep -c '^batches status 400')" = 1 -a \
+        "$(modes replies | grep -c '^batches')" = 6
+    check "replies: the heartbeat reports it (spool depth 1, fail:spool.quarantined)" \
+        test "$(sqlite3 "$T/replies.db" "SELECT spool_depth || ' ' || self_test FROM heartbeats \
+            ORDER BY day DESC LIMIT 1")" = "1 fail:spool.quarantined"
+    check "replies: the kiosk logged the refusal" grep -q 'refused the batch of 2026-06-08/7' \
+        "$T/replies.err"
+    wirecheck replies
+}
+
+# A collector that takes the request and never answers: the kiosk gives up after 60 s and tries
+# again; a kiosk stopping during such an upload stops at once and keeps the batch untouched.
+fault_hang() {
+    echo "== faults: a collector that never answers"
+    site hang || { not_ok "hang: collector starts"; return; }
+    conf hang
+    printf '%s\n' "batches 2 hang" "* * pass" >"$T/hang.mode"
+    {
+        repeat 5 v_page uk others quick
+        printf 'advance 7d\nadvance 1d\nmark end\n'
+    } >"$T/h1.play"
+    local t0 t1
+    play_bg hang 2026-06-01T08:00Z "$T/h1.play"
+    wait_mark hang end
+    t0=$(date +%s%N)
+    check "hang: a run ends while its upload hangs" play_wait hang
+    t1=$(date +%s%N)
+    check "hang: ... and stops at once ($(((t1 - t0) / 1000000)) ms from its last line)" \
+        test $(((t1 - t0) / 1000000)) -lt 2000
+    check "hang: the abandoned attempt is not counted" \
+        test "$(counts_out hang | awk '$NF == "waiting" {print $3}')" = 0
+    printf 'sleep 62000\nadvance 6m\nwait-for outbox 0 5000\n' >"$T/h2.play"
+    check "hang: the next run gives up after 60 s and delivers on the retry" \
+        play hang 2026-06-09T12:00Z "$T/h2.play"
+    check "hang: it said it timed out" grep -q 'cannot be reached (Operation timed out after 60' \
+        "$T/hang.err"
+    expect_batch hang 2026-06-01 "sessions=5 lang.uk=5 page.others=5 quick_exit=5"
+    wirecheck hang
+}
+
+# The collector refuses the kiosk's token (it was revoked): uploads pause, everything is kept;
+# a new token in token_file and they go on, without a restart.
+fault_token() {
+    echo "== faults: a refused token"
+    site token || { not_ok "token: collector starts"; return; }
+    conf token
+    "$STATS_BIN" --db "sqlite:$T/token.db" kiosk revoke 1 >/dev/null 2>&1
+    {
+        repeat 5 v_page ar signs quick
+        printf 'advance 7d\nadvance 1d\nexpect outbox 1\nmark paused\nsleep 1500\n'
+        printf 'advance 1m\nwait-for outbox 0 5000\n'
+    } >"$T/t1.play"
+    play_bg token 2026-06-01T08:00Z "$T/t1.play"
+    if wait_mark token paused; then
+        "$STATS_BIN" --db "sqlite:$T/token.db" kiosk add "token 2" >"$T/token.new" 2>/dev/null
+        chmod 600 "$T/token.new"
+        mv "$T/token.new" "$T/token.token"
+    fi
+    check "token: paused on 403, resumed with the new token, delivered" play_wait token
+    check "token: the kiosk said the token was refused, once" \
+        test "$(grep -c "refused this kiosk's token" "$T/token.err")" = 1
+    check "token: ... and that a new token came" grep -q 'holds a new token' "$T/token.err"
+    check "token: the batch is stored under the new kiosk" \
+        test "$(sqlite3 "$T/token.db" "SELECT kiosk FROM batches")" = 2
+    expect_batch token 2026-06-01 "sessions=5 lang.ar=5 page.signs=5 quick_exit=5"
+}
+
+# The state directory's disk is full while visitors come: the kiosk goes on, keeps their
+# counts in memory, reports it in the heartbeat, and writes them once there is room.
+fault_full() {
+    echo "== faults: the state directory's disk full"
+    mkdir -p "$T/full"
+    if ! mount -t tmpfs -o size=512k,mode=700 tmpfs "$T/full"; then
+        not_ok "full: cannot mount a small tmpfs (this test needs root)"
+        return
+    fi
+    echo "$T/full" >>"$T/mounts"
+    site full || { not_ok "full: collector starts"; return; }
+    conf full state="$T/full/state"
+    printf 'advance 2m\n' >"$T/f0.play"
+    check "full: the spool is made" play full 2026-06-01T08:00Z "$T/f0.play"
+    dd if=/dev/zero of="$T/full/filler" bs=4k >/dev/null 2>&1
+    check "full: the disk is full" test "$(df --output=avail "$T/full" | tail -n 1)" -eq 0
+    {
+        repeat 5 v_page es travel quick
+        printf 'expect screen attract\nadvance 1h\nmark visited\nsleep 1500\n'
+        printf 'advance 1m\nadvance 7d\nadvance 1d\nwait-for outbox 0 5000\n'
+    } >"$T/f1.play"
+    play_bg full 2026-06-01T08:03Z "$T/f1.play"
+    if wait_mark full visited; then
+        check "full: nothing could be written meanwhile" \
+            test "$(sqlite3 "file:$T/full/state/counts.db?immutable=1" \
+                "SELECT sum(value) FROM live")" = 0
+        rm -f "$T/full/filler"
+    fi
+    check "full: five visitors on a full disk, then room: every count delivered" play_wait full
+    expect_batch full 2026-06-01 "sessions=5 lang.es=5 page.travel=5 quick_exit=5"
+    check "full: the heartbeat while full said fail:state_dir" \
+        grep -q 'fail:state_dir' <(sqlite3 "$T/full.db" "SELECT self_test FROM heartbeats")
+    check "full: no visitor caused a log line (only start-up and the spool's own state)" \
+        test "$(grep -v -e 'counts:' -e 'no \[hotline\] uri' -c "$T/full.err")" = 0
+}
+
+# Without NTP, the date comes from the collector's Date header: counts made before it wait
+# undated, and join the current bucket when it is known, also after a restart.
+fault_clock() {
+    echo "== faults: the clock learnt from the collector"
+    site clock || { not_ok "clock: collector starts"; return; }
+    conf clock
+    proxy_stop clock
+    { v_page en rights quick; printf 'sleep 300\n'; } >"$T/c1.play"
+    check "clock: a visitor on a kiosk that cannot know the date" play_real clock "$T/c1.play"
+    if counts_out clock | grep -q 'trusted (NTP)'; then
+        ok "clock: NTP keeps this machine's clock: the collector's Date is not needed here"
+        return
+    fi
+    check "clock: the count waits undated" test "$(sqlite3 "$T/clock.state/counts.db" \
+        "SELECT value FROM live WHERE start = -1 AND name = 'sessions'")" = 1
+    proxy_start clock "$(cat "$T/clock.pport")"
+    "$KIOSK" self-test --config "$T/clock.conf" >"$T/clock.selftest" 2>&1
+    check "clock: self-test's heartbeat gave the date" \
+        grep -q '^clock *ok *trusted (collector)' "$T/clock.selftest"
+    check "clock: self-test's collector check passed" grep -q '^collector *ok' "$T/clock.selftest"
+    printf 'sleep 1000\n' >"$T/c2.play"
+    check "clock: a restart within the same boot" play_real clock "$T/c2.play"
+    local monday
+    monday=$(($(date -u -d "$(date -u +%F) -$(($(date -u +%u) - 1)) days" +%s) / 86400))
+    check "clock: the undated count joined this week's bucket" test "$(sqlite3 \
+        "$T/clock.state/counts.db" "SELECT group_concat(start || ':' || value) FROM live \
+        WHERE name = 'sessions' AND value > 0")" = "$monday:1"
+    check "clock: openline counts says trusted (collector)" \
+        grep -q 'trusted (collector)' <(counts_out clock)
+}
+
+# ---------------------------------------------------------------------------------------------
 want exactness && exactness
+want privacy && privacy
+want down && fault_down
+want replies && fault_replies
+want token && fault_token
+want full && fault_full
+want clock && fault_clock
+want hang && fault_hang
+if want kill; then
+    if tests/counts/kill.sh 10; then ok "kill: tests/counts/kill.sh 10"; else not_ok "kill: tests/counts/kill.sh 10"; fi
+fi
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -24,6 +24,12 @@ lib_cleanup() {
     while read -r pid; do
         [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
     done <"$T/pids"
+    # file systems a test mounted in $T (the counts tests' full disk)
+    if [ -f "$T/mounts" ]; then
+        while read -r m; do
+            umount -l "$m" 2>/dev/null
+        done <"$T/mounts"
+    fi
     [ "${KEEP_T:-0}" = 1 ] && echo "kept $T" >&2 || rm -rf "$T"
 }
 trap lib_cleanup EXIT

@@ -308,10 +308,10 @@ static void test_spool(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_noise_epsilon_1), cmocka_unit_test(test_noise_epsilon_half),
+        cmocka_unit_test(test_noise_epsilon_1),   cmocka_unit_test(test_noise_epsilon_half),
         cmocka_unit_test(test_noise_epsilon_2_5), cmocka_unit_test(test_noise_uniform),
-        cmocka_unit_test(test_buckets),         cmocka_unit_test(test_payload_exact),
-        cmocka_unit_test(test_payload_noisy),   cmocka_unit_test(test_spool),
+        cmocka_unit_test(test_buckets),           cmocka_unit_test(test_payload_exact),
+        cmocka_unit_test(test_payload_noisy),     cmocka_unit_test(test_spool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
