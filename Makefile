@@ -317,6 +317,22 @@ $(BUILD)/tests/text_bench: $(OBJ)/tests/bench/text_bench.o $(KIOSK_LIB_OBJS) $(V
 
 TEST_BINS += $(BUILD)/tests/text_bench
 
+# ---- counts benchmark (tests/bench/counts.sh) -----------------------------------------------
+$(OBJ)/tests/bench/counts_bench.o: CFLAGS_EXTRA += -Iapp/counts
+
+$(BUILD)/tests/counts_bench: $(OBJ)/tests/bench/counts_bench.o $(KIOSK_LIB_OBJS) $(VARIANT)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(KIOSK_PKGS)) \
+		$(KIOSK_EXTRA_LIBS)
+
+# It loads the upload plug-in from its own directory, as the kiosk does.
+$(BUILD)/tests/openline-upload.so: $(BUILD)/openline-upload.so
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+
+TEST_BINS += $(BUILD)/tests/counts_bench $(BUILD)/tests/openline-upload.so
+
 # ---- libFuzzer targets (tests/fuzz/fuzz_<target>.c), built with clang into build/fuzz/ -------
 # Their own objects (build/fuzz/obj), instrumented; the kiosk's non-UI modules only.
 FUZZ_CC      ?= clang

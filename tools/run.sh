@@ -1,5 +1,6 @@
 #!/bin/sh
-# make run: the kiosk with the bundled content and the example configuration.
+# make run: the kiosk with the bundled content and the example configuration, a demo hotline
+# and a demo collector on this computer (its counts on a dashboard at http://127.0.0.1:PORT/).
 #   KIOSK=1 make run   fullscreen kiosk mode
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
@@ -23,7 +24,16 @@ demo=0
 if grep -Eq '^[[:space:]]*uri[[:space:]]*=[[:space:]]*sip:[^@]*@127\.0\.0\.1:5070' "$conf"; then
     tools/demo-hotline.sh start && demo=1
 fi
+# The demo collector (tools/demo-collector.sh): the example configuration plus [counts].
+collector=0
+if tools/demo-collector.sh start; then
+    collector=1
+    conf=build/demo/openline.conf
+else
+    echo "make run: without the demo collector, this run counts nothing" >&2
+fi
 build/openline run --config "$conf" $mode
 status=$?
 [ $demo = 1 ] && tools/demo-hotline.sh stop
+[ $collector = 1 ] && tools/demo-collector.sh stop
 exit $status

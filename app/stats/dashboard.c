@@ -271,8 +271,10 @@ static void dashboard_noise(struct buf *out, const struct report *r)
                    r->noise[0].epsilon, n == 1 ? "the" : "all", n, n == 1 ? "" : "es", sd, sd);
     } else if (r->nnoise == 1) {
         buf_printf(out,
-                   "Privacy noise: none. The %" PRId64 " batch%s summed here declared no noise "
-                   "(mechanism &ldquo;none&rdquo;). ",
+                   "<strong>Privacy noise: none: these numbers are exact.</strong> The %" PRId64
+                   " batch%s summed here declared no noise (mechanism &ldquo;none&rdquo;): they "
+                   "come from kiosks set up with <code>noise = none</code> for a test or a "
+                   "demonstration. A kiosk at a site adds noise to every count. ",
                    r->noise[0].batches, r->noise[0].batches == 1 ? "" : "es");
     } else {
         buf_puts(out, "Privacy noise: the batches summed here declared different noise: ");
@@ -283,7 +285,8 @@ static void dashboard_noise(struct buf *out, const struct report *r)
             if (!strcmp(n->mech, "geometric"))
                 buf_printf(out, "two-sided geometric, &epsilon; = %g", n->epsilon);
             else
-                buf_puts(out, "none");
+                buf_puts(out, "<strong>none (exact counts, from a test or demonstration set-up)"
+                              "</strong>");
             buf_printf(out, " (%" PRId64 " batch%s)", n->batches, n->batches == 1 ? "" : "es");
         }
         buf_puts(out, ". ");
