@@ -105,6 +105,9 @@ struct run_later {
 static void start_later(struct ui *ui, void *arg)
 {
     struct run_later *rl = arg;
+    char why[1024];
+    if (!kiosk_check_icons(rl->k, why, sizeof(why)))
+        log_error("content: %s; it is left out where it would show", why);
     rl->engine = start_calls(rl->k, ui);
     rl->counts = kiosk_counts_start(rl->k, ui, rl->engine);
 }

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <SDL.h>
+#include <SDL_image.h>
+
 #include "openline/content.h"
 #include "openline/i18n.h"
 #include "openline/log.h"
@@ -127,6 +130,30 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
      * (a kiosk runs for months: its resident size matters). */
     malloc_trim(0);
     return 0;
+}
+
+/* Every pictogram the screens use loads: self-test, and `run` at start (so that a broken one is
+ * logged then, not when a visitor first opens the screen that shows it). */
+bool kiosk_check_icons(const struct kiosk *k, char *why, size_t len)
+{
+    static const char *const ui_icons[] = {"back.svg",   "exit.svg",  "language.svg", "call.svg",
+                                           "counts.svg", "touch.svg", "contrast.svg"};
+    char path[PATH_MAX + 128];
+    size_t n = content_count(k->content);
+    for (size_t i = 0; i < n + sizeof(ui_icons) / sizeof(ui_icons[0]); i++) {
+        const char *icon = i < n ? content_at(k->content, i)->icon : ui_icons[i - n];
+        snprintf(path, sizeof(path), "%s/assets/icons/%s", k->data_dir, icon);
+        SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+        SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, 64, 64) : NULL;
+        if (rw)
+            SDL_RWclose(rw);
+        if (!s) {
+            snprintf(why, len, "%.600s: %.300s", path, rw ? IMG_GetError() : "cannot read");
+            return false;
+        }
+        SDL_FreeSurface(s);
+    }
+    return true;
 }
 
 unsigned kiosk_languages(const struct kiosk *k, const struct lang **out)

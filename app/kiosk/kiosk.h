@@ -62,6 +62,10 @@ struct ui;
 struct call_engine;
 struct counts *kiosk_counts_start(struct kiosk *k, struct ui *ui, struct call_engine *engine);
 
+/* Every pictogram (the pages' and the screens') loads as SVG. False with the file and the
+ * reason in why. */
+bool kiosk_check_icons(const struct kiosk *k, char *why, size_t len);
+
 /* The enabled languages, in configured order (every language of locales/languages.ini when
  * none is configured), into out; returns how many (at most CONFIG_MAX_LANGS). */
 struct lang;

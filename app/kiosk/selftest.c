@@ -32,28 +32,6 @@ static int report(const char *check, bool ok, const char *reason)
     return report_level(check, ok ? 0 : 2, reason);
 }
 
-static bool check_icons(const struct kiosk *k, char *why, size_t len)
-{
-    static const char *const ui_icons[] = {"back.svg",   "exit.svg",  "language.svg", "call.svg",
-                                           "counts.svg", "touch.svg", "contrast.svg"};
-    char path[PATH_MAX + 128];
-    size_t n = content_count(k->content);
-    for (size_t i = 0; i < n + sizeof(ui_icons) / sizeof(ui_icons[0]); i++) {
-        const char *icon = i < n ? content_at(k->content, i)->icon : ui_icons[i - n];
-        snprintf(path, sizeof(path), "%s/assets/icons/%s", k->data_dir, icon);
-        SDL_RWops *rw = SDL_RWFromFile(path, "rb");
-        SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, 64, 64) : NULL;
-        if (rw)
-            SDL_RWclose(rw);
-        if (!s) {
-            snprintf(why, len, "%.600s: %.300s", path, rw ? IMG_GetError() : "cannot read");
-            return false;
-        }
-        SDL_FreeSurface(s);
-    }
-    return true;
-}
-
 int kiosk_cmd_self_test(int argc, char **argv)
 {
     static const char usage[] = "openline self-test [--config FILE]";
@@ -92,7 +70,7 @@ int kiosk_cmd_self_test(int argc, char **argv)
         snprintf(why, sizeof(why), "fonts for %u language(s) open", n);
     failed |= report("fonts", ok, why);
 
-    ok = check_icons(&k, why, sizeof(why));
+    ok = kiosk_check_icons(&k, why, sizeof(why));
     if (ok)
         snprintf(why, sizeof(why), "%zu page(s) and their pictograms load",
                  content_count(k.content));

@@ -346,6 +346,7 @@ fault_full() {
         grep -q 'fail:state_dir' <(sqlite3 "$T/full.db" "SELECT self_test FROM heartbeats")
     check "full: no visitor caused a log line (only start-up and the spool's own state)" \
         test "$(grep -v -e 'counts:' -e 'no \[hotline\] uri' -c "$T/full.err")" = 0
+    wirecheck full
 }
 
 # Without NTP, the date comes from the collector's Date header: counts made before it wait
@@ -377,6 +378,28 @@ fault_clock() {
         WHERE name = 'sessions' AND value > 0")" = "$monday:1"
     check "clock: openline counts says trusted (collector)" \
         grep -q 'trusted (collector)' <(counts_out clock)
+    wirecheck clock
+}
+
+# A technician sends what waits at once: openline counts --upload-now.
+upload_now() {
+    echo "== openline counts --upload-now"
+    site now || { not_ok "now: collector starts"; return; }
+    conf now bucket=day
+    # the day closes at midnight; its first attempt is at a random time of the next day (and
+    # should it come while the kiosk runs, it meets a 503)
+    printf '%s\n' "batches * status 503" "* * pass" >"$T/now.mode"
+    { repeat 5 v_page en help idle; printf 'advance 16h\nexpect outbox 1\n'; } >"$T/n1.play"
+    check "now: a day's batch waits" play now 2026-06-01T08:00Z "$T/n1.play"
+    echo "* * pass" >"$T/now.mode"
+    "$KIOSK" counts --config "$T/now.conf" --upload-now >"$T/now.counts" 2>&1
+    check "now: --upload-now sent it: $(grep '^upload' "$T/now.counts")" \
+        grep -q '^upload 2026-06-01/1: 201 stored' "$T/now.counts"
+    check "now: ... and the outbox is empty" grep -q '^outbox: *0 batch' "$T/now.counts"
+    expect_batch now 2026-06-01 "sessions=5 lang.en=5 page.help=5"
+    check "now: the counts shown never include live values" \
+        test "$(grep -c -e 'sessions' -e 'lang\.' "$T/now.counts")" = 0
+    wirecheck now
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -387,6 +410,7 @@ want replies && fault_replies
 want token && fault_token
 want full && fault_full
 want clock && fault_clock
+want now && upload_now
 want hang && fault_hang
 if want kill; then
     if tests/counts/kill.sh 10; then ok "kill: tests/counts/kill.sh 10"; else not_ok "kill: tests/counts/kill.sh 10"; fi
