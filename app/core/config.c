@@ -678,7 +678,8 @@ static int check_token_file(struct config *cfg, struct inifile *f)
             f, line, "[counts] token_file is missing (a collector is set); accepted: %s", accepted);
         return EINVAL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_NONBLOCK: a FIFO given by mistake must not hang the start */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0 || fstat(fd, &st)) {
         inifile_fail_at(f, line, "[counts] token_file = '%s': %s; accepted: %s", path,
                         strerror(errno), accepted);

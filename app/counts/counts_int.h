@@ -122,7 +122,8 @@ struct spool_batch {
 };
 
 /* Open (and create: the folder 0700, the file 0600) state_dir/counts.db in WAL mode. Returns 0,
- * or an errno value with a message naming the folder or file in err. */
+ * or an errno value with a message naming the folder or file in err. SPOOL_TOOL never creates
+ * anything: ENOENT when the kiosk has not made its spool yet. */
 int spool_open(struct spool **sp, const char *state_dir, enum spool_role role, char *err,
                size_t errlen);
 void spool_close(struct spool *s);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "counts_int.h"
 #include "openline/config.h"
@@ -67,7 +68,16 @@ int counts_report(const struct config *cfg, bool upload, FILE *out, char *err, s
         fprintf(out, "counting is off: the configuration has no [counts] collector\n");
         return 0;
     }
-    if (spool_open(&sp, cfg->counts.state_dir, SPOOL_TOOL, err, errlen))
+    int e = spool_open(&sp, cfg->counts.state_dir, SPOOL_TOOL, err, errlen);
+    if (e == ENOENT) {
+        trust_refresh();
+        fprintf(out, "collector:  %s\n", cfg->counts.collector);
+        fprintf(out, "clock:      %s (%s)\n", trust_now(&now) ? "trusted" : "untrusted",
+                trust_source());
+        fprintf(out, "outbox:     0 batch(es): %s\n", err);
+        return 0;
+    }
+    if (e)
         return 1;
     uploader_restore_anchor(sp);
     trust_refresh();
@@ -113,6 +123,29 @@ int counts_report(const struct config *cfg, bool upload, FILE *out, char *err, s
     return 0;
 }
 
+/* No spool yet: can this user make the folder (or is it there) and write in it? */
+static bool state_dir_usable(const char *dir, char *why, size_t len)
+{
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof(parent), "%s", dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent)
+        *slash = '\0';
+    else if (slash)
+        slash[1] = '\0';
+    if (!access(dir, W_OK | X_OK)) {
+        snprintf(why, len, "%s writable; the kiosk makes counts.db there when it first counts",
+                 dir);
+        return true;
+    }
+    if (errno == ENOENT && !access(parent, W_OK | X_OK)) {
+        snprintf(why, len, "%s will be made by the kiosk when it first counts", dir);
+        return true;
+    }
+    snprintf(why, len, "%s: %s (for this user)", access(dir, F_OK) ? parent : dir, strerror(errno));
+    return false;
+}
+
 int counts_self_test(const struct config *cfg, const char *self_test,
                      int (*report)(const char *check, int level, const char *reason))
 {
@@ -122,9 +155,15 @@ int counts_self_test(const struct config *cfg, const char *self_test,
 
     if (!cfg->counts.collector[0])
         return report("counts", 0, "off: no [counts] collector, nothing is counted or sent");
-    /* state directory: the spool opens and takes a write */
-    if (spool_open(&sp, cfg->counts.state_dir, SPOOL_TOOL, err, sizeof(err)) ||
-        spool_meta_set_text(sp, "self_test", self_test)) {
+    /* state directory: the spool opens and takes a write (the result of this self-test, which
+     * the heartbeat reports) */
+    int e = spool_open(&sp, cfg->counts.state_dir, SPOOL_TOOL, err, sizeof(err));
+    if (e == ENOENT) {
+        if (!state_dir_usable(cfg->counts.state_dir, why, sizeof(why)))
+            failed += report("state_dir", 2, why);
+        else
+            report("state_dir", 0, why);
+    } else if (e || spool_meta_set_text(sp, "self_test", self_test)) {
         failed += report("state_dir", 2, sp ? spool_errmsg(sp) : err);
         spool_close(sp);
         sp = NULL;

@@ -175,13 +175,23 @@ int spool_open(struct spool **sp, const char *state_dir, enum spool_role role, c
     if (!s)
         return ENOMEM;
     s->role = role;
-    if ((e = make_dirs(state_dir))) {
+    snprintf(path, sizeof(path), "%s/counts.db", state_dir);
+    /* The commands a technician runs (perhaps as root) read the kiosk's spool; they never make
+     * one, which would belong to them and not to the kiosk's user. */
+    if (role == SPOOL_TOOL && access(path, F_OK)) {
+        e = errno;
+        snprintf(err, errlen, "counts: %s: %s", path,
+                 e == ENOENT ? "not made yet (the kiosk makes it when it first counts)"
+                             : strerror(e));
+        free(s);
+        return e;
+    }
+    if (role != SPOOL_TOOL && (e = make_dirs(state_dir))) {
         snprintf(err, errlen, "counts: cannot create the state directory %s: %s", state_dir,
                  strerror(e));
         free(s);
         return e;
     }
-    snprintf(path, sizeof(path), "%s/counts.db", state_dir);
     /* Created private before SQLite opens it; its -wal and -shm files take the same mode. */
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {

@@ -60,6 +60,7 @@ struct uploader {
     bool paused;          /* 401/403: nothing is sent until the token changes or a day passes */
     bool refused;         /* logged that the token is refused (until a reply takes it) */
     int64_t paused_until; /* wall ms: try once more then */
+    int64_t gate;         /* wall ms: no batch before this (a retry is pending), 0: none */
     int64_t hb_due;       /* wall ms of the next heartbeat */
     unsigned hb_failures;
     bool hb_trusted;        /* the clock was trusted when hb_due was set */
@@ -322,8 +323,9 @@ static void uploads_work(struct uploader *u, int64_t now, bool trusted)
 {
     struct spool_batch batch;
     const struct upload_api *http;
-    if (still_paused(u, now) || !(http = uploader_http(u)))
+    if (now < u->gate || still_paused(u, now) || !(http = uploader_http(u)))
         return;
+    u->gate = 0;
     while (!stopping(u) && !spool_next_due(u->sp, now, &batch)) {
         struct upload_reply rp;
         char text[400];
@@ -362,7 +364,10 @@ static void uploads_work(struct uploader *u, int64_t now, bool trusted)
             spool_batch_free(&batch);
             if (err)
                 spool_failed(u, "record an attempt", err);
-            return; /* the others wait for their own time */
+            /* The other batches wait as long: a collector that is down or overloaded gets one
+             * request at a time from this kiosk, the oldest batch's, until it answers. */
+            u->gate = now + delay;
+            return;
         }
         }
         spool_batch_free(&batch);
@@ -384,7 +389,7 @@ static int64_t next_day_random(int64_t now)
 /* The health the heartbeat reports: "pass" or "fail:CHECK". */
 static void health(struct uploader *u, int quarantined, char *out, size_t len)
 {
-    char check[40] = "";
+    char check[40] = "", last[48];
     int64_t dropped = 0;
     pthread_mutex_lock(&u->mx);
     counts_health_h *h = u->health;
@@ -396,6 +401,9 @@ static void health(struct uploader *u, int quarantined, char *out, size_t len)
     else if (h && !h(check, sizeof(check), arg)) {
         if (!check[0])
             util_strlcpy(check, "health", sizeof(check));
+    } else if (u->sp && !spool_meta_get_text(u->sp, "self_test", last, sizeof(last)) &&
+               !strncmp(last, "fail:", 5)) {
+        util_strlcpy(check, last + 5, sizeof(check)); /* `openline self-test`, at start */
     } else if (quarantined)
         util_strlcpy(check, "spool.quarantined", sizeof(check));
     else if (u->sp && !spool_meta_get(u->sp, "dropped_unreported", &dropped) && dropped)
@@ -513,6 +521,7 @@ static void *uploader_main(void *arg)
         int64_t due = u->hb_due;
         if (ready && trusted && !u->paused) {
             int64_t t = spool_next_attempt(u->sp);
+            t = t < u->gate ? u->gate : t;
             due = t < due ? t : due;
         }
         if (ready && trusted) {
