@@ -61,6 +61,7 @@ struct uploader {
     bool refused;         /* logged that the token is refused (until a reply takes it) */
     int64_t paused_until; /* wall ms: try once more then */
     int64_t gate;         /* wall ms: no batch before this (a retry is pending), 0: none */
+    struct bucket opened; /* the bucket last recorded as open (not again at every wake-up) */
     int64_t hb_due;       /* wall ms of the next heartbeat */
     unsigned hb_failures;
     bool hb_trusted;        /* the clock was trusted when hb_due was set */
@@ -282,6 +283,7 @@ static void buckets_work(struct uploader *u, int64_t now)
         spool_failed(u, "close a bucket", err);
         return;
     }
+    err = 0;
     if (spool_meta_get(u->sp, "closed_until", &closed_until))
         closed_until = 0;
     spool_open_bucket_holding(u->sp, today, &open);
@@ -289,7 +291,11 @@ static void buckets_work(struct uploader *u, int64_t now)
                        open.start, open.days);
     if (bucket_undated(&b))
         return; /* the clock is behind the buckets already sent: wait */
-    err = spool_open_bucket(u->sp, &b, u->set);
+    if (b.start != u->opened.start || b.days != u->opened.days) {
+        err = spool_open_bucket(u->sp, &b, u->set);
+        if (!err)
+            u->opened = b;
+    }
     if (!err && spool_has_undated(u->sp))
         err = spool_assign_undated(u->sp, &b);
     if (err) {
