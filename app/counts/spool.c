@@ -82,13 +82,12 @@ static const char *const spool_sql[ST_N] = {
     [ST_ENDED] = "SELECT start, days FROM (SELECT start, days FROM open_buckets UNION"
                  " SELECT start, days FROM live WHERE start >= 0) WHERE start + days <= ?1"
                  " ORDER BY start, days LIMIT 1",
-    /* WHERE true: SQLite's parser needs it before ON CONFLICT after a SELECT */
     [ST_TO_UNDATED] =
         "INSERT INTO live (start, days, name, value) SELECT -1, 0, name, value"
         " FROM live WHERE start = ?1 AND days = ?2 AND value <> 0"
         " ON CONFLICT (start, days, name) DO UPDATE SET value = value + excluded.value",
     [ST_FROM_UNDATED] = "INSERT INTO live (start, days, name, value) SELECT ?1, ?2, name, value"
-                        " FROM live WHERE start = -1 AND true ON CONFLICT (start, days, name)"
+                        " FROM live WHERE start = -1 ON CONFLICT (start, days, name)"
                         " DO UPDATE SET value = value + excluded.value",
     [ST_DELETE_LIVE] = "DELETE FROM live WHERE start = ?1 AND days = ?2",
     [ST_DELETE_OPEN] = "DELETE FROM open_buckets WHERE start = ?1 AND days = ?2",

@@ -7,22 +7,6 @@
 KIOSK=${KIOSK:-build/openline}
 PASSWORD="correct horse battery staple"
 
-PASS=0
-FAIL=0
-ok() {
-    PASS=$((PASS + 1))
-    echo "ok   - $*"
-}
-not_ok() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL - $*"
-}
-check() {
-    local name=$1
-    shift
-    if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
 track() {
     echo "$1" >>"$T/pids"
 }

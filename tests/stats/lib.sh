@@ -35,6 +35,23 @@ lib_cleanup() {
 trap lib_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# One line per check ("ok   - ..." or "FAIL - ..."), counted in PASS and FAIL.
+PASS=0
+FAIL=0
+ok() {
+    PASS=$((PASS + 1))
+    echo "ok   - $*"
+}
+not_ok() {
+    FAIL=$((FAIL + 1))
+    echo "FAIL - $*"
+}
+check() {
+    local name=$1
+    shift
+    if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
 # A TCP port nothing listens on now, from the range outside the kernel's ephemeral ports.
 free_port() {
     local p

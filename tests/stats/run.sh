@@ -9,22 +9,6 @@ cd "$(dirname "$0")/../.."
 START=$(date +%s)
 . tests/stats/lib.sh
 
-PASS=0
-FAIL=0
-ok() {
-    PASS=$((PASS + 1))
-    echo "ok   - $*"
-}
-not_ok() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL - $*"
-}
-check() {
-    local name=$1
-    shift
-    if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
 # Every curl call sends this agent: it must never show up in the database or the logs.
 UA="OpenLinePrivacyProbe/7.3 (stats-test)"
 export CURL_HOME=$T/curlhome
