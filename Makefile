@@ -89,7 +89,7 @@ CALL_HOST_SYMS := log_msg util_strlcpy
 CALL_ABI        = $(VERSION)-$(shell cat include/openline/call.h include/openline/config.h | cksum | cut -d' ' -f1)
 
 DEB_PKGS += libre-dev librem-dev portaudio19-dev libasound2-dev libjack-jackd2-dev libopus-dev libspeexdsp-dev libssl-dev \
-	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump
+	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump stunnel4
 
 SUITES += call
 

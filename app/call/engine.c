@@ -202,7 +202,19 @@ struct target {
     char host[256];
     enum sip_transp tp;
     char request_uri[CONFIG_URI_LEN + 32];
+    /* A sips: address: libre 1.1 sends requests only to a sip: next hop (sip_request refuses
+     * any other scheme with ENOSYS), so the request goes by a loose route to the same host
+     * over TLS, "sip:HOST[:PORT];transport=tls", and keeps the sips: Request-URI and To (RFC
+     * 3261 16.12, RFC 5630). "" for other addresses. */
+    char route[CONFIG_URI_LEN + 32];
 };
+
+/* The route vector of a target, for sipsess_connect, sip_dialog_alloc and sipreg_register. */
+static uint32_t target_routes(const struct target *t, const char **routev)
+{
+    routev[0] = t->route;
+    return t->route[0] ? 1 : 0;
+}
 
 static int target_parse(const struct config *cfg, const char *uri_str, struct target *t)
 {
@@ -214,8 +226,15 @@ static int target_parse(const struct config *cfg, const char *uri_str, struct ta
         return EINVAL;
     pl_strcpy(&u.host, t->host, sizeof(t->host));
     snprintf(t->request_uri, sizeof(t->request_uri), "%s", uri_str);
+    t->route[0] = '\0';
     if (!pl_strcasecmp(&u.scheme, "sips")) {
         t->tp = SIP_TRANSP_TLS;
+        const char *open = u.af == AF_INET6 ? "[" : "", *close = u.af == AF_INET6 ? "]" : "";
+        if (u.port)
+            snprintf(t->route, sizeof(t->route), "sip:%s%s%s:%u;transport=tls", open, t->host,
+                     close, u.port);
+        else
+            snprintf(t->route, sizeof(t->route), "sip:%s%s%s;transport=tls", open, t->host, close);
     } else if (!msg_param_decode(&u.params, "transport", &val)) {
         t->tp = !pl_strcasecmp(&val, "tls")   ? SIP_TRANSP_TLS
                 : !pl_strcasecmp(&val, "tcp") ? SIP_TRANSP_TCP
@@ -329,6 +348,19 @@ static int start_registration(struct call_engine *e)
         if (target_parse(cfg, cfg->hotline.registrar, &t))
             return EINVAL;
         snprintf(reg_uri, sizeof(reg_uri), "%s", t.request_uri);
+    } else if (!strncasecmp(cfg->hotline.uri, "sips:", 5)) {
+        /* the registrar of a sips: hotline is its host, over TLS all the way */
+        if (target_parse(cfg, cfg->hotline.uri, &t))
+            return EINVAL;
+        struct uri u;
+        struct pl pl;
+        pl_set_str(&pl, cfg->hotline.uri);
+        uri_decode(&u, &pl);
+        const char *open = u.af == AF_INET6 ? "[" : "", *close = u.af == AF_INET6 ? "]" : "";
+        if (u.port)
+            snprintf(reg_uri, sizeof(reg_uri), "sips:%s%s%s:%u", open, t.host, close, u.port);
+        else
+            snprintf(reg_uri, sizeof(reg_uri), "sips:%s%s%s", open, t.host, close);
     } else {
         if (target_parse(cfg, cfg->hotline.uri, &t))
             return EINVAL;
@@ -349,9 +381,12 @@ static int start_registration(struct call_engine *e)
     snprintf(aor, sizeof(aor), "sip:%s@%s", cfg->hotline.username, t.host);
     snprintf(e->from_uri, sizeof(e->from_uri), "%.300s", aor);
     set_reg(e, CALL_REG_TRYING, "registering");
+    const char *routev[1];
+    uint32_t routec = target_routes(&t, routev);
     return sipreg_register(&e->reg, e->sip, reg_uri, aor, NULL, aor,
-                           (uint32_t)(cfg->hotline.register_interval_ms / 1000), e->cuser, NULL, 0,
-                           0, auth_h, e, false, reg_resp_h, e, NULL, NULL);
+                           (uint32_t)(cfg->hotline.register_interval_ms / 1000), e->cuser,
+                           routec ? routev : NULL, routec, 0, auth_h, e, false, reg_resp_h, e, NULL,
+                           NULL);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -624,9 +659,11 @@ static void call_attempt(struct call *c)
     }
     rc = call_media_offer(c->media, &desc);
     if (!rc) {
-        rc = sipsess_connect(&c->sess, e->sock, t.request_uri, NULL, e->from_uri, e->cuser, NULL, 0,
-                             "application/sdp", desc, auth_h, e, false, offer_h, answer_h, progr_h,
-                             estab_h, NULL, NULL, close_h, c,
+        const char *routev[1];
+        uint32_t routec = target_routes(&t, routev);
+        rc = sipsess_connect(&c->sess, e->sock, t.request_uri, NULL, e->from_uri, e->cuser,
+                             routec ? routev : NULL, routec, "application/sdp", desc, auth_h, e,
+                             false, offer_h, answer_h, progr_h, estab_h, NULL, NULL, close_h, c,
                              "Accept-Language: %s\r\nAllow: INVITE, ACK, BYE, CANCEL\r\n", c->lang);
     }
     mem_deref(desc);
@@ -773,7 +810,10 @@ static void do_ping(struct call_engine *e, struct ping_req *p)
         call_tls_expect(e->tls, &e->tv, t.host);
     }
     e->ping_t0 = call_now_ms();
-    rc = sip_dialog_alloc(&e->ping_dlg, t.request_uri, t.request_uri, NULL, e->from_uri, NULL, 0);
+    const char *routev[1];
+    uint32_t routec = target_routes(&t, routev);
+    rc = sip_dialog_alloc(&e->ping_dlg, t.request_uri, t.request_uri, NULL, e->from_uri,
+                          routec ? routev : NULL, routec);
     if (!rc)
         rc = sip_drequestf(&e->ping_req, e->sip, true, "OPTIONS", e->ping_dlg, 0, NULL, NULL,
                            ping_resp_h, e, "Accept: application/sdp\r\nContent-Length: 0\r\n\r\n");

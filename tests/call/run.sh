@@ -7,7 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/call/lib.sh
 
-for tool in baresip sipp openssl sox; do
+for tool in baresip sipp openssl sox stunnel; do
     command -v $tool >/dev/null 2>&1 || { echo "call suite: $tool missing (make deps)" >&2; exit 1; }
 done
 [ -x "$OL_BIN" ] && [ -x "$OL_TONE" ] || { echo "call suite: build first (make check)" >&2; exit 1; }
@@ -197,6 +197,102 @@ if want tones; then
     tone_call opus "codec=opus" "" "" "Opus RTP"
     tone_call srtp-udp "srtp=yes" "srtp = mandatory" "" "Opus SRTP"
     tone_call tls-srtp "srtp=yes cert=$T/good.pem" "" ";transport=tls" "Opus SRTP"
+fi
+
+# ---- every way the configuration names a TLS hotline, against a TLS baresip callee with SRTP
+# mandatory: a sips: address (libre 1.1 sends only to sip: next hops: the kiosk routes the
+# request to the same host over TLS and keeps the sips: Request-URI), transport = tls with a
+# plain sip: address, a per-language uri.LANG, the secondary hotline, and self-test's OPTIONS.
+# tls_form NAME "[hotline] lines" [URI]: a call with them; ok when it connects with SRTP.
+tls_form() {
+    name=$1 hot=$2 uri=${3:-}
+    conf "$T/$name.conf" <<EOF
+[hotline]
+ca_file = $T/ca.pem
+connect_timeout = 2s
+$hot
+[audio]
+driver = null
+EOF
+    # shellcheck disable=SC2086
+    "$OL_BIN" call --config "$T/$name.conf" --lang ar --seconds 1 $uri >"$T/$name.log" 2>&1
+    rc=$?
+    sed 's/^/      /' "$T/$name.log" | grep -v warning
+    [ $rc = 0 ] && grep -q "ended .*SRTP" "$T/$name.log" &&
+        ok "$name: connected over TLS with SRTP and ended (exit 0)" ||
+        bad "$name: exit $rc, want 0 and SRTP"
+}
+if want tlsforms; then
+    port=$(ol_freeport)
+    dead=$(ol_freeport)
+    ol_baresip_start tlsforms $port cert="$T/good.pem" srtp=yes seconds=60 ||
+        bad "tlsforms: baresip starts"
+    tport=$((port + 1))
+    tls_form sips-uri "" "sips:callee@127.0.0.1:$tport"
+    tls_form transport-tls "uri = sip:callee@127.0.0.1:$tport
+transport = tls"
+    tls_form uri-lang-sips "uri = sip:nobody@127.0.0.1:$dead
+uri.ar = sips:callee@127.0.0.1:$tport"
+    tls_form secondary-sips "uri = sip:nobody@127.0.0.1:$dead
+secondary_uri = sips:callee@127.0.0.1:$tport"
+    grep -q "connected.*\[secondary\]" "$T/secondary-sips.log" &&
+        ok "secondary-sips: the call went to the secondary" || bad "secondary-sips: not the secondary"
+    conf "$T/selftest-sips.conf" <<EOF
+[paths]
+data_dir = $PWD
+[hotline]
+uri = sips:callee@127.0.0.1:$tport
+ca_file = $T/ca.pem
+[audio]
+driver = null
+EOF
+    "$OL_BIN" self-test --config "$T/selftest-sips.conf" >"$T/selftest-sips.log" 2>&1
+    grep -q '^hotline *ok' "$T/selftest-sips.log" &&
+        ok "self-test: a sips: hotline answers OPTIONS over TLS ($(sed -n 's/^hotline *ok *//p' \
+            "$T/selftest-sips.log"))" ||
+        { bad "self-test: sips: hotline"; grep '^hotline' "$T/selftest-sips.log" | sed 's/^/      /'; }
+    ol_baresip_stop tlsforms
+
+    # registrar = sips:...: a digest-checking SIPp registrar (Debian's SIPp has no TLS) behind
+    # stunnel, which holds the certificate and passes the stream on over TCP.
+    sport=$(ol_freeport)
+    rport=$(ol_freeport)
+    ol_sipp_uas reg-sips "$sport" "$PWD/tests/call/sipp/register-auth.xml" -t t1
+    cat >"$T/stunnel.conf" <<EOF
+foreground = yes
+pid =
+[sip-tls]
+accept = 127.0.0.1:$rport
+connect = 127.0.0.1:$sport
+cert = $T/good.pem
+EOF
+    stunnel "$T/stunnel.conf" >"$T/stunnel.log" 2>&1 &
+    ol_track $!
+    sleep 0.3
+    conf "$T/reg-sips.conf" <<EOF
+[paths]
+data_dir = $PWD
+[hotline]
+uri = sip:hotline@127.0.0.1:$sport
+registrar = sips:127.0.0.1:$rport
+ca_file = $T/ca.pem
+username = kiosk-7
+password = correct-horse
+register = yes
+[audio]
+driver = null
+EOF
+    "$OL_BIN" self-test --config "$T/reg-sips.conf" >"$T/reg-sips.log" 2>&1
+    ol_wait_pid "$(cat "$T/reg-sips/pid")" 5
+    sipp_rc=$?
+    grep '^hotline ' "$T/reg-sips.log" | sed 's/^/      /'
+    grep -q '^hotline  *ok  *registered (200 OK)' "$T/reg-sips.log" && [ $sipp_rc = 0 ] &&
+        ok "registrar = sips: registered over TLS with digest authentication; unregistered at exit" ||
+        bad "registrar = sips: (sipp exit $sipp_rc)"
+    grep -q '^REGISTER sips:127.0.0.1:'"$rport"' SIP/2.0' "$T/reg-sips/messages.log" &&
+        grep -q '^Via: SIP/2.0/TLS' "$T/reg-sips/messages.log" &&
+        ok "registrar = sips: the REGISTER names sips: and came over TLS" ||
+        bad "registrar = sips: REGISTER line or Via not as sent over TLS"
 fi
 
 # ---- TLS that must not verify: no media, a certificate reason

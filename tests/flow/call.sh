@@ -74,4 +74,33 @@ else
     grep -i -e event -e established "$T/dtmf/log" | sed 's/^/     /'
     failed=1
 fi
+
+# A per-language sips: hotline through the screens: TLS (a test CA and a certificate for
+# 127.0.0.1 made here), SRTP mandatory at the callee.
+(cd "$T" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout ca.key -out ca.pem -days 2 -subj "/CN=OpenLine Test CA" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout tls.key \
+        -out tls.csr -subj "/CN=hotline" &&
+    printf 'subjectAltName=IP:127.0.0.1\n' >tls.ext &&
+    openssl x509 -req -in tls.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out tls.crt \
+        -days 2 -extfile tls.ext && cat tls.crt tls.key >tls.pem) >/dev/null 2>&1 ||
+    { echo "FAIL call-sips: openssl could not make test certificates"; exit 1; }
+port=$(ol_freeport)
+ol_baresip_start sips "$port" cert="$T/tls.pem" srtp=yes seconds=30 || failed=1
+sed -e "s|^uri = .*|uri = sip:nobody@127.0.0.1:$(ol_freeport)\nuri.ar = sips:callee@127.0.0.1:$((port + 1))|" \
+    -e "s|^ca_file = .*|ca_file = $T/ca.pem|" -e "s|^driver = .*|driver = null|" \
+    assets/openline.conf.example >"$T/sips.conf"
+build/openline play --config "$T/sips.conf" --script tests/flow/call-sips.play \
+    >"$T/sips.out" 2>"$T/sips.err"
+rc=$?
+ol_baresip_stop sips
+if [ $rc -eq 0 ] && grep -q "Call established" "$T/sips/log" &&
+    grep -q "stream: incoming rtp for 'audio' established" "$T/sips/log"; then
+    echo "ok   call-sips.play: uri.ar = sips: connected over TLS with SRTP through the screens"
+else
+    echo "FAIL call-sips.play (exit $rc)"
+    sed 's/^/     /' "$T/sips.err" | grep -v -e ALSA -e Jack -e jack -e 'Cannot connect' | tail -8
+    failed=1
+fi
 exit $failed
