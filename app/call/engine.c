@@ -110,6 +110,7 @@ struct call {
     uint64_t established_ns;
     /* result of the attempt that just closed, handled outside libre's callback */
     enum call_failure close_failure;
+    enum call_failure answer_failure; /* answer_h refused the answer: the reason is its own */
     int close_status;
     char close_reason[160];
     bool close_normal;
@@ -517,8 +518,12 @@ static int answer_h(const struct sip_msg *msg, void *arg)
     if (c->early_media)
         return 0; /* the same SDP already arrived with 183 */
     int rc = call_media_answer(c->media, msg->mb, why, sizeof(why));
-    if (rc)
+    if (rc) {
+        /* libre then ends the dialog (ACK, BYE) and calls close_h with this error: the reason
+         * is the answer's, not the transport's. */
         snprintf(c->close_reason, sizeof(c->close_reason), "%s", why);
+        c->answer_failure = rc == EKEYREJECTED ? CALL_FAIL_MEDIA : CALL_FAIL_REJECTED;
+    }
     return rc;
 }
 
@@ -584,6 +589,8 @@ static void close_h(int err, const struct sip_msg *msg, void *arg)
         c->close_normal = !err || err == ECONNRESET;
         if (!c->close_normal)
             snprintf(c->close_reason, sizeof(c->close_reason), "call lost: %s", strerror(err));
+    } else if (c->answer_failure) {
+        c->close_failure = c->answer_failure; /* close_reason: answer_h's */
     } else if (msg && msg->scode >= 300) {
         uint16_t s = msg->scode;
         c->close_failure = s == 486 || s == 600   ? CALL_FAIL_BUSY
@@ -626,6 +633,7 @@ static void call_attempt(struct call *c)
     c->got_reply = false;
     c->early_media = false;
     c->close_reason[0] = '\0';
+    c->answer_failure = CALL_FAIL_NONE;
     if (target_parse(cfg, c->uris[c->attempt], &t)) {
         attempt_failed(c, CALL_FAIL_REJECTED, 0, "the hotline address is not a SIP URI");
         return;

@@ -558,7 +558,7 @@ static int apply_remote(struct call_media *m, char *why, size_t len)
         sdp_media_rattr_apply(m->sdpm, "crypto", crypto_h, &cm);
         if (!cm.found) {
             snprintf(why, len, "the hotline did not accept encrypted media (SDES-SRTP)");
-            return cm.err ? cm.err : EPROTO;
+            return EKEYREJECTED; /* its own failure class (CALL_FAIL_MEDIA) */
         }
     }
     rtcp_set_srate(m->rtp, clock, clock);

@@ -90,8 +90,8 @@ static const char *state_name(enum call_state s)
 
 static const char *failure_name(enum call_failure f)
 {
-    static const char *const names[] = {"",    "busy",     "no answer", "unreachable",
-                                        "tls", "rejected", "lost",      "audio"};
+    static const char *const names[] = {"",         "busy", "no answer", "unreachable", "tls",
+                                        "rejected", "lost", "audio",     "media"};
     return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
 }
 

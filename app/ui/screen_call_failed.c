@@ -21,6 +21,7 @@ static const char *reason_msgid(enum call_failure f)
     case CALL_FAIL_TLS:
         return N_("The hotline cannot be reached from this kiosk right now.");
     case CALL_FAIL_REJECTED:
+    case CALL_FAIL_MEDIA:
     case CALL_FAIL_NONE:
         break;
     }

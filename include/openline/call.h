@@ -29,6 +29,7 @@ enum call_failure {
     CALL_FAIL_REJECTED,    /* other 4xx/5xx/6xx (503 ...) */
     CALL_FAIL_LOST,        /* media or signalling lost mid-call */
     CALL_FAIL_AUDIO,       /* no usable audio device */
+    CALL_FAIL_MEDIA,       /* the answer had no usable SRTP key: encrypted media refused */
 };
 
 struct call_event {

@@ -199,6 +199,22 @@ if want tones; then
     tone_call tls-srtp "srtp=yes cert=$T/good.pem" "" ";transport=tls" "Opus SRTP"
 fi
 
+# stunnel_start NAME TLS-PORT TCP-PORT: TLS on 127.0.0.1:TLS-PORT with the test certificate,
+# passed on to 127.0.0.1:TCP-PORT (Debian's SIPp speaks no TLS).
+stunnel_start() {
+    cat >"$T/$1-stunnel.conf" <<EOF
+foreground = yes
+pid =
+[sip-tls]
+accept = 127.0.0.1:$2
+connect = 127.0.0.1:$3
+cert = $T/good.pem
+EOF
+    stunnel "$T/$1-stunnel.conf" >"$T/$1-stunnel.log" 2>&1 &
+    ol_track $!
+    sleep 0.3
+}
+
 # ---- every way the configuration names a TLS hotline, against a TLS baresip callee with SRTP
 # mandatory: a sips: address (libre 1.1 sends only to sip: next hops: the kiosk routes the
 # request to the same host over TLS and keeps the sips: Request-URI), transport = tls with a
@@ -258,17 +274,7 @@ EOF
     sport=$(ol_freeport)
     rport=$(ol_freeport)
     ol_sipp_uas reg-sips "$sport" "$PWD/tests/call/sipp/register-auth.xml" -t t1
-    cat >"$T/stunnel.conf" <<EOF
-foreground = yes
-pid =
-[sip-tls]
-accept = 127.0.0.1:$rport
-connect = 127.0.0.1:$sport
-cert = $T/good.pem
-EOF
-    stunnel "$T/stunnel.conf" >"$T/stunnel.log" 2>&1 &
-    ol_track $!
-    sleep 0.3
+    stunnel_start reg-sips "$rport" "$sport"
     conf "$T/reg-sips.conf" <<EOF
 [paths]
 data_dir = $PWD
@@ -322,6 +328,42 @@ EOF
 if want tls; then
     tls_fail tls-selfsigned "$T/self.pem" "self-signed"
     tls_fail tls-wrongname "$T/wrong.pem" "mismatch"
+fi
+
+# ---- an answer without a usable SRTP key: its own reason ("did not accept encrypted media",
+# exit 4), not the transport's "Protocol error"; the dialog is ended (ACK, BYE). Over UDP with
+# srtp = mandatory, and over TLS (stunnel before SIPp).
+nokey() {
+    name=$1 uri=$2 hot=$3
+    conf "$T/$name.conf" <<EOF
+[hotline]
+ca_file = $T/ca.pem
+$hot
+[audio]
+driver = null
+EOF
+    "$OL_BIN" call --config "$T/$name.conf" --seconds 1 "$uri" >"$T/$name.log" 2>&1
+    rc=$?
+    ol_wait_pid "$(cat "$T/$name/pid")" 5
+    sipp_rc=$?
+    sed 's/^/      /' "$T/$name.log" | grep -v warning
+    [ $rc = 4 ] && grep -q "failed (media).*did not accept encrypted media" "$T/$name.log" &&
+        ok "$name: the hotline did not accept encrypted media (exit 4)" ||
+        bad "$name: exit $rc, reason: $(grep failed "$T/$name.log")"
+    [ $sipp_rc = 0 ] && ok "$name: the dialog was ended (ACK, BYE)" ||
+        bad "$name: SIPp did not get ACK and BYE (exit $sipp_rc)"
+}
+if want nokey; then
+    port=$(ol_freeport)
+    ol_sipp_uas nokey-udp "$port" "$PWD/tests/call/sipp/answer-nokey.xml" \
+        -set contact "sip:127.0.0.1:$port"
+    nokey nokey-udp "sip:hotline@127.0.0.1:$port" "srtp = mandatory"
+    port=$(ol_freeport)
+    tport=$(ol_freeport)
+    ol_sipp_uas nokey-tls "$port" "$PWD/tests/call/sipp/answer-nokey.xml" -t t1 \
+        -set contact "sip:127.0.0.1:$tport;transport=tls"
+    stunnel_start nokey-tls "$tport" "$port"
+    nokey nokey-tls "sips:hotline@127.0.0.1:$tport" ""
 fi
 
 # ---- SIPp: busy, 503, no answer, unreachable and the secondary
