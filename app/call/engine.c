@@ -95,6 +95,8 @@ struct call {
     unsigned n_uris;
     unsigned attempt;
     char failover[128]; /* why the primary failed, reported with the secondary's first event */
+    int probe_fd;       /* UDP: a connected socket that hears ICMP port unreachable, or -1 */
+    char probe_to[80];  /* its address, for the reason */
     uint64_t t0;        /* call_now_ms() at dial */
     enum call_state state;
     bool got_reply;
@@ -395,10 +397,13 @@ static int start_registration(struct call_engine *e)
 
 static void call_attempt(struct call *c);
 
+static void probe_stop(struct call *c);
+
 static void call_free(struct call *c)
 {
     if (!c)
         return;
+    probe_stop(c);
     tmr_cancel(&c->tmr_connect);
     tmr_cancel(&c->tmr_noanswer);
     tmr_cancel(&c->tmr_media);
@@ -446,6 +451,60 @@ static void call_finish(struct call *c, enum call_state st, enum call_failure f,
 
 static void attempt_failed(struct call *c, enum call_failure f, int status, const char *reason);
 
+/* ICMP port unreachable on UDP. libre's SIP socket is not connected, so the kernel reports
+ * nothing to it and a closed port costs the whole connect_timeout. A connected UDP socket of
+ * our own sends an RFC 5626 keep-alive (CRLF CRLF, which every SIP server ignores) to the same
+ * address beside the INVITE: the kernel answers its recv() with ECONNREFUSED when the port is
+ * closed. Only for a hotline given by IP address (a name is resolved inside libre). */
+static void probe_stop(struct call *c)
+{
+    if (c->probe_fd < 0)
+        return;
+    fd_close(c->probe_fd);
+    close(c->probe_fd);
+    c->probe_fd = -1;
+}
+
+static void probe_h(int flags, void *arg)
+{
+    struct call *c = arg;
+    char buf[64];
+    (void)flags;
+    ssize_t n = recv(c->probe_fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n >= 0 || errno == EAGAIN || errno == EINTR)
+        return; /* a reply to a keep-alive, or nothing */
+    int err = errno;
+    probe_stop(c);
+    if (err != ECONNREFUSED || c->got_reply)
+        return;
+    char why[160];
+    snprintf(why, sizeof(why), "nothing listens at %.80s (ICMP port unreachable)", c->probe_to);
+    attempt_failed(c, CALL_FAIL_UNREACHABLE, 0, why);
+}
+
+static void probe_start(struct call *c, const struct target *t, const char *uri)
+{
+    struct uri u;
+    struct pl pl;
+    struct sa dst;
+    c->probe_fd = -1;
+    pl_set_str(&pl, uri);
+    if (t->tp != SIP_TRANSP_UDP || uri_decode(&u, &pl) ||
+        sa_set_str(&dst, t->host, u.port ? u.port : SIP_PORT))
+        return;
+    int fd = socket(sa_af(&dst), SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return;
+    static const char keepalive[] = "\r\n\r\n";
+    if (connect(fd, &dst.u.sa, dst.len) || send(fd, keepalive, 4, 0) != 4 ||
+        fd_listen(fd, FD_READ, probe_h, c)) {
+        close(fd);
+        return;
+    }
+    c->probe_fd = fd;
+    re_snprintf(c->probe_to, sizeof(c->probe_to), "%J", &dst);
+}
+
 static void tmr_connect_h(void *arg)
 {
     struct call *c = arg;
@@ -490,6 +549,7 @@ static void tmr_media_h(void *arg)
  * failure is the call's. */
 static void attempt_failed(struct call *c, enum call_failure f, int status, const char *reason)
 {
+    probe_stop(c);
     if (c->attempt + 1 < c->n_uris) {
         /* An event, not a log line: a visitor's call must leave no trace in the journal. */
         snprintf(c->failover, sizeof(c->failover), "%s", reason);
@@ -538,6 +598,7 @@ static void progr_h(const struct sip_msg *msg, void *arg)
     char why[128];
 
     c->got_reply = true;
+    probe_stop(c);
     if (msg->scode <= 100)
         return;
     if (has_sdp(msg) && !c->early_media) {
@@ -554,6 +615,7 @@ static void estab_h(const struct sip_msg *msg, void *arg)
 {
     struct call *c = arg;
     c->got_reply = true;
+    probe_stop(c);
     tmr_cancel(&c->tmr_connect);
     tmr_cancel(&c->tmr_noanswer);
     call_media_set_ringback(c->media, false);
@@ -682,6 +744,7 @@ static void call_attempt(struct call *c)
     }
     tmr_start(&c->tmr_connect, cfg->hotline.connect_timeout_ms, tmr_connect_h, c);
     tmr_start(&c->tmr_noanswer, cfg->hotline.no_answer_timeout_ms, tmr_noanswer_h, c);
+    probe_start(c, &t, c->uris[c->attempt]);
     char note[sizeof(c->failover) + 40];
     snprintf(note, sizeof(note), "secondary hotline (the primary: %s)", c->failover);
     emit(c, CALL_STATE_CONNECTING, CALL_FAIL_NONE, 0, c->attempt ? note : (secure ? "SRTP" : ""));
@@ -699,6 +762,7 @@ static void do_dial(struct call_engine *e, struct dial_req *r)
     if (!c)
         return;
     c->e = e;
+    c->probe_fd = -1;
     c->t0 = call_now_ms();
     c->volume = cfg->audio.volume;
     snprintf(c->lang, sizeof(c->lang), "%s", r->lang[0] ? r->lang : "en");
