@@ -204,6 +204,8 @@ static void audio_lost(struct call_engine *e, const char *why)
 struct target {
     char host[256];
     enum sip_transp tp;
+    uint16_t port;      /* 0: none given */
+    char hostport[270]; /* "HOST[:PORT]", IPv6 in brackets */
     char request_uri[CONFIG_URI_LEN + 32];
     /* A sips: address: libre 1.1 sends requests only to a sip: next hop (sip_request refuses
      * any other scheme with ENOSYS), so the request goes by a loose route to the same host
@@ -211,6 +213,16 @@ struct target {
      * 3261 16.12, RFC 5630). "" for other addresses. */
     char route[CONFIG_URI_LEN + 32];
 };
+
+/* "HOST[:PORT]" of a decoded URI whose host is host (brackets around an IPv6 address). */
+static void uri_hostport(const struct uri *u, const char *host, char *out, size_t len)
+{
+    const char *open = u->af == AF_INET6 ? "[" : "", *close = u->af == AF_INET6 ? "]" : "";
+    if (u->port)
+        snprintf(out, len, "%s%s%s:%u", open, host, close, u->port);
+    else
+        snprintf(out, len, "%s%s%s", open, host, close);
+}
 
 /* The route vector of a target, for sipsess_connect, sip_dialog_alloc and sipreg_register. */
 static uint32_t target_routes(const struct target *t, const char **routev)
@@ -229,15 +241,12 @@ static int target_parse(const struct config *cfg, const char *uri_str, struct ta
         return EINVAL;
     pl_strcpy(&u.host, t->host, sizeof(t->host));
     snprintf(t->request_uri, sizeof(t->request_uri), "%s", uri_str);
+    t->port = u.port;
+    uri_hostport(&u, t->host, t->hostport, sizeof(t->hostport));
     t->route[0] = '\0';
     if (!pl_strcasecmp(&u.scheme, "sips")) {
         t->tp = SIP_TRANSP_TLS;
-        const char *open = u.af == AF_INET6 ? "[" : "", *close = u.af == AF_INET6 ? "]" : "";
-        if (u.port)
-            snprintf(t->route, sizeof(t->route), "sip:%s%s%s:%u;transport=tls", open, t->host,
-                     close, u.port);
-        else
-            snprintf(t->route, sizeof(t->route), "sip:%s%s%s;transport=tls", open, t->host, close);
+        snprintf(t->route, sizeof(t->route), "sip:%s;transport=tls", t->hostport);
     } else if (!msg_param_decode(&u.params, "transport", &val)) {
         t->tp = !pl_strcasecmp(&val, "tls")   ? SIP_TRANSP_TLS
                 : !pl_strcasecmp(&val, "tcp") ? SIP_TRANSP_TCP
@@ -345,39 +354,22 @@ static int start_registration(struct call_engine *e)
 {
     const struct config *cfg = e->cfg;
     struct target t;
-    char reg_uri[CONFIG_URI_LEN + 32], aor[CONFIG_URI_LEN + 160];
+    char reg_uri[sizeof(t.hostport) + CONFIG_URI_LEN], aor[CONFIG_URI_LEN + 160];
 
     if (cfg->hotline.registrar[0]) {
         if (target_parse(cfg, cfg->hotline.registrar, &t))
             return EINVAL;
         snprintf(reg_uri, sizeof(reg_uri), "%s", t.request_uri);
-    } else if (!strncasecmp(cfg->hotline.uri, "sips:", 5)) {
-        /* the registrar of a sips: hotline is its host, over TLS all the way */
-        if (target_parse(cfg, cfg->hotline.uri, &t))
-            return EINVAL;
-        struct uri u;
-        struct pl pl;
-        pl_set_str(&pl, cfg->hotline.uri);
-        uri_decode(&u, &pl);
-        const char *open = u.af == AF_INET6 ? "[" : "", *close = u.af == AF_INET6 ? "]" : "";
-        if (u.port)
-            snprintf(reg_uri, sizeof(reg_uri), "sips:%s%s%s:%u", open, t.host, close, u.port);
-        else
-            snprintf(reg_uri, sizeof(reg_uri), "sips:%s%s%s", open, t.host, close);
     } else {
+        /* the hotline's host; a sips: hotline's over TLS all the way (its route: the target's) */
         if (target_parse(cfg, cfg->hotline.uri, &t))
             return EINVAL;
-        struct uri u;
-        struct pl pl;
-        pl_set_str(&pl, cfg->hotline.uri);
-        uri_decode(&u, &pl);
-        const char *tp = t.tp == SIP_TRANSP_TLS   ? ";transport=tls"
+        bool sips = !strncasecmp(cfg->hotline.uri, "sips:", 5);
+        const char *tp = sips                     ? ""
+                         : t.tp == SIP_TRANSP_TLS ? ";transport=tls"
                          : t.tp == SIP_TRANSP_TCP ? ";transport=tcp"
                                                   : "";
-        if (u.port)
-            re_snprintf(reg_uri, sizeof(reg_uri), "sip:%r:%u%s", &u.host, u.port, tp);
-        else
-            re_snprintf(reg_uri, sizeof(reg_uri), "sip:%r%s", &u.host, tp);
+        snprintf(reg_uri, sizeof(reg_uri), "%s:%s%s", sips ? "sips" : "sip", t.hostport, tp);
     }
     if (t.tp == SIP_TRANSP_TLS && e->tls)
         call_tls_expect(e->tls, &e->tv, t.host);
@@ -482,15 +474,11 @@ static void probe_h(int flags, void *arg)
     attempt_failed(c, CALL_FAIL_UNREACHABLE, 0, why);
 }
 
-static void probe_start(struct call *c, const struct target *t, const char *uri)
+static void probe_start(struct call *c, const struct target *t)
 {
-    struct uri u;
-    struct pl pl;
     struct sa dst;
     c->probe_fd = -1;
-    pl_set_str(&pl, uri);
-    if (t->tp != SIP_TRANSP_UDP || uri_decode(&u, &pl) ||
-        sa_set_str(&dst, t->host, u.port ? u.port : SIP_PORT))
+    if (t->tp != SIP_TRANSP_UDP || sa_set_str(&dst, t->host, t->port ? t->port : SIP_PORT))
         return;
     int fd = socket(sa_af(&dst), SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
@@ -744,7 +732,7 @@ static void call_attempt(struct call *c)
     }
     tmr_start(&c->tmr_connect, cfg->hotline.connect_timeout_ms, tmr_connect_h, c);
     tmr_start(&c->tmr_noanswer, cfg->hotline.no_answer_timeout_ms, tmr_noanswer_h, c);
-    probe_start(c, &t, c->uris[c->attempt]);
+    probe_start(c, &t);
     char note[sizeof(c->failover) + 40];
     snprintf(note, sizeof(note), "secondary hotline (the primary: %s)", c->failover);
     emit(c, CALL_STATE_CONNECTING, CALL_FAIL_NONE, 0, c->attempt ? note : (secure ? "SRTP" : ""));

@@ -422,7 +422,11 @@ s = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for p in sys.argv[1:]]
 for so, p in zip(s, sys.argv[1:]): so.bind(("127.0.0.1", int(p)))
 time.sleep(30)' "$dead" "$dead2" &
     ol_track $!
-    sleep 0.3
+    n=0
+    until [ "$(ss -Hunl "( sport = :$dead or sport = :$dead2 )" | wc -l)" = 2 ] || [ $n -gt 100 ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
     conf "$T/both.conf" <<EOF
 [hotline]
 uri = sip:hotline@127.0.0.1:$dead
@@ -437,7 +441,7 @@ EOF
     sed 's/^/      /' "$T/both.log" | grep -v warning
     [ $rc = 4 ] && grep -q "secondary.*no reply from" "$T/both.log" && [ $ms -lt 10000 ] &&
         ok "primary and secondary silent: fallback after $ms ms (< 10 s)" ||
-        bad "primary and secondary unreachable: exit $rc after $ms ms"
+        bad "primary and secondary silent: exit $rc after $ms ms"
 
     port=$(ol_freeport)
     ol_baresip_start secondary $port codec=pcmu || bad "secondary: baresip starts"
