@@ -33,10 +33,13 @@ struct call_jitter {
         uint8_t data[CALL_JITTER_MAX_PAYLOAD];
     } slot[CALL_JITTER_SLOTS];
     bool started;
-    uint16_t next; /* sequence number played next */
+    uint32_t ssrc;  /* the source being played (RFC 3550 synchronization source) */
+    uint16_t next;  /* sequence number played next */
+    bool probation; /* a packet far behind came: one more in sequence after it restarts */
+    uint16_t probation_seq;
     unsigned count;
     unsigned max_depth; /* packets kept at most; older ones are skipped */
-    uint64_t late, lost, dropped, reset;
+    uint64_t late, lost, dropped, reset, sources;
 };
 
 enum call_jitter_result {
@@ -47,8 +50,8 @@ enum call_jitter_result {
 
 void call_jitter_init(struct call_jitter *jb, unsigned max_depth);
 /* Store one payload; late and duplicate packets are dropped. */
-void call_jitter_put(struct call_jitter *jb, uint16_t seq, uint32_t ts, const uint8_t *data,
-                     size_t len, uint64_t arrival_ns);
+void call_jitter_put(struct call_jitter *jb, uint32_t ssrc, uint16_t seq, uint32_t ts,
+                     const uint8_t *data, size_t len, uint64_t arrival_ns);
 /* Take the next packet in order: on CALL_JITTER_OK *slot points into jb until the next put. */
 enum call_jitter_result call_jitter_get(struct call_jitter *jb,
                                         const struct call_jitter_slot **slot);

@@ -32,25 +32,53 @@ static void skip_to_oldest(struct call_jitter *jb)
     }
 }
 
-void call_jitter_put(struct call_jitter *jb, uint16_t seq, uint32_t ts, const uint8_t *data,
-                     size_t len, uint64_t arrival_ns)
+/* Start over at packet seq (a new source, or its sequence restarted). */
+static void restart(struct call_jitter *jb, uint16_t seq)
+{
+    clear(jb);
+    jb->reset++;
+    jb->next = seq;
+    jb->probation = false;
+}
+
+/* Packets this far behind the one played next are a restarted sequence or strays, not late ones;
+ * this far ahead, not a gap in this sequence (RFC 3550 appendix A.1, MAX_MISORDER and
+ * MAX_DROPOUT). */
+#define JITTER_MAX_MISORDER 100
+#define JITTER_MAX_DROPOUT  3000
+
+void call_jitter_put(struct call_jitter *jb, uint32_t ssrc, uint16_t seq, uint32_t ts,
+                     const uint8_t *data, size_t len, uint64_t arrival_ns)
 {
     if (len > CALL_JITTER_MAX_PAYLOAD)
         return;
-    if (!jb->started) {
+    if (!jb->started || ssrc != jb->ssrc) {
+        /* The first packet, or another source (a queue or IVR handing the call to a
+         * counsellor): its sequence numbers start anywhere. Play it from here (RFC 3550 8.2). */
+        if (jb->started)
+            jb->sources++;
         jb->started = true;
-        jb->next = seq;
+        jb->ssrc = ssrc;
+        restart(jb, seq);
     }
     int16_t d = (int16_t)(uint16_t)(seq - jb->next);
-    if (d < 0) {
+    if (d < 0 && d >= -JITTER_MAX_MISORDER) {
         jb->late++;
         return;
     }
-    if (d >= CALL_JITTER_SLOTS) {
-        /* A jump (new source, long gap): start over at this packet. */
-        clear(jb);
-        jb->reset++;
-        jb->next = seq;
+    if (d < 0 || d >= JITTER_MAX_DROPOUT) {
+        /* Far off: the source restarted its sequence, or a stray packet. Two in a row decide
+         * (RFC 3550 A.1): the second starts the buffer over. */
+        if (!jb->probation || seq != jb->probation_seq) {
+            jb->probation = true;
+            jb->probation_seq = (uint16_t)(seq + 1);
+            jb->late++;
+            return;
+        }
+        restart(jb, seq);
+    } else if (d >= CALL_JITTER_SLOTS) {
+        /* A long gap in this sequence: start over at this packet. */
+        restart(jb, seq);
     }
     struct call_jitter_slot *s = &jb->slot[seq % CALL_JITTER_SLOTS];
     if (s->used && s->seq == seq)

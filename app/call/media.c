@@ -107,6 +107,9 @@ struct call_media {
     int32_t gain_q15;
 
     struct call_jitter jb;
+    bool heard_raddr; /* media came from the negotiated address */
+    bool latched;     /* a hotline behind NAT: raddr is where its media came from */
+    uint64_t foreign; /* packets from other addresses, dropped */
     struct audio_resampler *from_dev;
     struct audio_resampler *to_dev;
     struct audio_proc *proc;
@@ -161,20 +164,62 @@ static bool srtp_recv_h(struct sa *src, struct mbuf *mb, void *arg)
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* An address a NAT puts in front of (RFC 1918, RFC 6598 shared, link-local; IPv6 unique local
+ * and link-local): a hotline that gives one in its SDP is reached at wherever its media comes
+ * from. */
+static bool private_addr(const struct sa *a)
+{
+    if (sa_af(a) == AF_INET) {
+        uint32_t ip = sa_in(a);
+        return (ip >> 24) == 10 || (ip >> 20) == (172u << 4 | 1) ||
+               (ip >> 16) == (192u << 8 | 168) || (ip >> 22) == (100u << 2 | 1) ||
+               (ip >> 16) == (169u << 8 | 254);
+    }
+    if (sa_af(a) == AF_INET6) {
+        const uint8_t *b = a->u.in6.sin6_addr.s6_addr;
+        return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+    }
+    return false;
+}
+
+/* Media only from the hotline: the address its SDP gave (RTCP: the same host), or, when that
+ * is a private address behind a NAT and nothing came from it, the first address media came
+ * from, kept for the rest of the call (latching; replies go there too). Anything else is
+ * dropped: on plain RTP anybody who knows the port could otherwise speak into the call. */
+static bool from_hotline(struct call_media *m, const struct sa *src, bool rtcp)
+{
+    if (rtcp ? sa_cmp(src, &m->raddr, SA_ADDR) : sa_cmp(src, &m->raddr, SA_ALL)) {
+        m->heard_raddr = true;
+        return true;
+    }
+    if (!rtcp && !m->heard_raddr && !m->latched && private_addr(&m->raddr)) {
+        m->raddr = *src;
+        m->latched = true;
+        return true;
+    }
+    m->foreign++;
+    return false;
+}
+
 static void media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
                            void *arg)
 {
     struct call_media *m = arg;
+    if (!sa_isset(&m->raddr, SA_ADDR) || !from_hotline(m, src, false))
+        return; /* before the answer, or not the hotline */
     m->last_rx_ns = now_ns();
     m->rx_packets++;
     if (!m->codec || hdr->pt != m->pt)
         return; /* telephone-event, comfort noise, or before the answer */
-    call_jitter_put(&m->jb, hdr->seq, hdr->ts, mbuf_buf(mb), mbuf_get_left(mb), m->last_rx_ns);
+    call_jitter_put(&m->jb, hdr->ssrc, hdr->seq, hdr->ts, mbuf_buf(mb), mbuf_get_left(mb),
+                    m->last_rx_ns);
 }
 
 static void media_rtcp_recv(const struct sa *src, struct rtcp_msg *msg, void *arg)
 {
     struct call_media *m = arg;
+    if (!sa_isset(&m->raddr, SA_ADDR) || !from_hotline(m, src, true))
+        return;
     m->last_rx_ns = now_ns();
 }
 
@@ -650,12 +695,13 @@ void call_media_summary(const struct call_media *m, char *buf, size_t len)
     audio_dev_stats(m->audio, &st);
     snprintf(buf, len,
              "%s %s tx %llu rx %llu; cap->rtp %.1f ms max %.1f; rtp->play %.1f ms max %.1f; "
-             "lost %llu late %llu drop %llu; underruns %llu%s",
+             "lost %llu late %llu drop %llu; sources %llu; foreign %llu; underruns %llu%s",
              m->codec_name ? m->codec_name : "no codec", m->secure ? "SRTP" : "RTP",
              (unsigned long long)m->tx_packets, (unsigned long long)m->rx_packets,
              m->cap_lat_n ? m->cap_lat_sum / (double)m->cap_lat_n : 0.0, m->cap_lat_max,
              m->play_lat_n ? m->play_lat_sum / (double)m->play_lat_n : 0.0, m->play_lat_max,
              (unsigned long long)m->jb.lost, (unsigned long long)m->jb.late,
-             (unsigned long long)m->jb.dropped, (unsigned long long)st.underruns,
+             (unsigned long long)m->jb.dropped, (unsigned long long)m->jb.sources + 1,
+             (unsigned long long)m->foreign, (unsigned long long)st.underruns,
              m->srtp_fail ? "; SRTP auth failures" : "");
 }

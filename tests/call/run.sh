@@ -330,6 +330,48 @@ if want tls; then
     tls_fail tls-wrongname "$T/wrong.pem" "mismatch"
 fi
 
+# ---- a transfer: the hotline's media changes source mid-call (a new SSRC, sequence numbers
+# elsewhere: tests/call/transfer.py, a SIP callee of a few lines), while an intruder sends other
+# audio to the kiosk's RTP port from another address. The kiosk must play the new source at
+# once and never the intruder.
+# transfer_call NAME [intruder]: a call to tests/call/transfer.py; the kiosk's playback in
+# $T/NAME-out.wav, its output in $T/NAME.log.
+transfer_call() {
+    port=$(ol_freeport)
+    python3 tests/call/transfer.py "$port" ${2:-} >"$T/$1.out" 2>&1 &
+    ol_track $!
+    n=0
+    until grep -q ready "$T/$1.out" 2>/dev/null || [ $n -gt 100 ]; do sleep 0.05; n=$((n + 1)); done
+    conf "$T/$1.conf" <<EOF
+[audio]
+driver = wav
+capture_file = $T/440.wav
+playback_file = $T/$1-out.wav
+EOF
+    "$OL_BIN" call --config "$T/$1.conf" --seconds 4 "sip:hotline@127.0.0.1:$port" >"$T/$1.log" 2>&1
+    rc=$?
+    sed 's/^/      /' "$T/$1.log" | grep -v warning
+    [ $rc = 0 ] && ok "$1: call connected and ended (exit 0)" || bad "$1: exit $rc"
+    check "$1: the first source is heard (1000 Hz, 0.4-1.3 s)" \
+        "$OL_TONE" check "$T/$1-out.wav" 1000 0.4 1.3
+    check "$1: the new source is heard after the hand-over (1500 Hz, 1.8-3.8 s)" \
+        "$OL_TONE" check "$T/$1-out.wav" 1500 1.8 3.8
+}
+if want transfer; then
+    transfer_call transfer
+    grep -q 'late 0 .*sources 2;' "$T/transfer.log" &&
+        ok "transfer: two sources played in turn, no packet of the new one taken as late" ||
+        bad "transfer: the summary does not show two sources without late packets"
+    transfer_call intruder intruder
+    lvl=$("$OL_TONE" level "$T/intruder-out.wav" 700 0.2 3.8 | sed -n 's/.* Hz at \(-*[0-9.]*\) dBFS.*/\1/p')
+    awk -v l="$lvl" 'BEGIN { exit !(l < -45) }' &&
+        ok "intruder: its 700 Hz from another address is not heard ($lvl dBFS)" ||
+        bad "intruder: its 700 Hz from another address reached the loudspeaker ($lvl dBFS)"
+    grep -q 'foreign [1-9]' "$T/intruder.log" &&
+        ok "intruder: its packets were dropped ($(grep -o 'foreign [0-9]*' "$T/intruder.log"))" ||
+        bad "intruder: no foreign packet counted as dropped"
+fi
+
 # ---- an answer without a usable SRTP key: its own reason ("did not accept encrypted media",
 # exit 4), not the transport's "Protocol error"; the dialog is ended (ACK, BYE). Over UDP with
 # srtp = mandatory, and over TLS (stunnel before SIPp).

@@ -44,27 +44,74 @@ static void test_jitter_reorders_and_conceals(void **state)
     uint8_t p = 0;
     call_jitter_init(&jb, 8);
     assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_EMPTY);
-    call_jitter_put(&jb, 10, 0, &p, 1, 0);
-    call_jitter_put(&jb, 12, 0, &p, 1, 0);
-    call_jitter_put(&jb, 11, 0, &p, 1, 0);
-    call_jitter_put(&jb, 11, 0, &p, 1, 0); /* duplicate */
+    call_jitter_put(&jb, 7, 10, 0, &p, 1, 0);
+    call_jitter_put(&jb, 7, 12, 0, &p, 1, 0);
+    call_jitter_put(&jb, 7, 11, 0, &p, 1, 0);
+    call_jitter_put(&jb, 7, 11, 0, &p, 1, 0); /* duplicate */
     for (uint16_t seq = 10; seq <= 12; seq++) {
         assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
         assert_int_equal(s->seq, seq);
     }
-    call_jitter_put(&jb, 9, 0, &p, 1, 0); /* late */
+    call_jitter_put(&jb, 7, 9, 0, &p, 1, 0); /* late */
     assert_int_equal(jb.late, 1);
-    call_jitter_put(&jb, 14, 0, &p, 1, 0);
+    call_jitter_put(&jb, 7, 14, 0, &p, 1, 0);
     assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_LOST); /* 13 missing */
     assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
     assert_int_equal(s->seq, 14);
     /* wraps at 65535 and stays bounded */
     call_jitter_init(&jb, 4);
     for (uint16_t seq = 65530; seq != 5; seq++)
-        call_jitter_put(&jb, seq, 0, &p, 1, 0);
+        call_jitter_put(&jb, 7, seq, 0, &p, 1, 0);
     assert_true(jb.count <= 4);
     assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
     assert_int_equal(s->seq, 1);
+}
+
+/* A transfer: the hotline's media comes from another source (new SSRC, sequence numbers
+ * anywhere); or the same source restarts its sequence. The new audio plays at once. */
+static void test_jitter_source_change(void **state)
+{
+    static struct call_jitter jb;
+    const struct call_jitter_slot *s;
+    uint8_t p = 0;
+    (void)state;
+    call_jitter_init(&jb, 8);
+    for (uint16_t seq = 30000; seq < 30003; seq++)
+        call_jitter_put(&jb, 0xaaaa, seq, 0, &p, 1, 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    /* another source, its numbers "behind" the first's: played, not counted late */
+    call_jitter_put(&jb, 0xbbbb, 1000, 0, &p, 1, 0);
+    call_jitter_put(&jb, 0xbbbb, 1001, 0, &p, 1, 0);
+    assert_int_equal(jb.late, 0);
+    assert_int_equal(jb.sources, 1);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, 1000);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, 1001);
+    /* a little late: dropped as late */
+    call_jitter_put(&jb, 0xbbbb, 995, 0, &p, 1, 0);
+    assert_int_equal(jb.late, 1);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_EMPTY);
+    /* the same source restarts far behind: one packet on probation, the next in sequence plays */
+    call_jitter_put(&jb, 0xbbbb, 100, 0, &p, 1, 0);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_EMPTY);
+    call_jitter_put(&jb, 0xbbbb, 101, 0, &p, 1, 0);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, 101);
+    call_jitter_put(&jb, 0xbbbb, 102, 0, &p, 1, 0);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, 102);
+    /* a lone stray packet far ahead or far behind does not restart anything */
+    call_jitter_put(&jb, 0xbbbb, 20000, 0, &p, 1, 0);
+    call_jitter_put(&jb, 0xbbbb, (uint16_t)(103 - 5000), 0, &p, 1, 0);
+    call_jitter_put(&jb, 0xbbbb, 103, 0, &p, 1, 0);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, 103);
+    /* a gap of a few seconds in the same sequence plays on at once */
+    call_jitter_put(&jb, 0xbbbb, 103 + 250, 0, &p, 1, 0);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, 103 + 250);
 }
 
 static char tmpdir[] = "/tmp/openline-test-call.XXXXXX";
@@ -243,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ring_wraps),
         cmocka_unit_test(test_jitter_reorders_and_conceals),
+        cmocka_unit_test(test_jitter_source_change),
         cmocka_unit_test(test_config_hotline_keys),
         cmocka_unit_test(test_config_sip_addresses_agree_with_libre),
         cmocka_unit_test(test_wav_load_converts),
