@@ -113,6 +113,24 @@ void audio_resampler_run(struct audio_resampler *r, const int16_t *in, size_t *i
     *out_n = o;
 }
 
+size_t audio_resampler_all(struct audio_resampler *r, const int16_t *in, size_t n,
+                           audio_sink_h *sink, void *arg)
+{
+    int16_t out[512];
+    size_t done = 0, made = 0;
+    while (done < n) {
+        size_t in_n = n - done, out_n = sizeof(out) / sizeof(out[0]);
+        audio_resampler_run(r, in + done, &in_n, out, &out_n);
+        if (out_n)
+            sink(arg, out, out_n);
+        done += in_n;
+        made += out_n;
+        if (!in_n && !out_n)
+            break; /* nothing moves: never spin */
+    }
+    return made;
+}
+
 void audio_resampler_free(struct audio_resampler *r)
 {
     if (!r)

@@ -14,6 +14,10 @@
 #include "openline/util.h"
 
 #include <re.h>
+/* only for dbg_init and dbg_handler_set: this file prints nothing through libre */
+#define DEBUG_MODULE "openline-call"
+#define DEBUG_LEVEL  0
+#include <re_dbg.h>
 
 #include "call_int.h"
 
@@ -1100,9 +1104,23 @@ static void *engine_thread(void *arg)
 static pthread_once_t libre_once = PTHREAD_ONCE_INIT;
 static int libre_rc;
 
+/* libre's own warnings ("tls: connect: error ..." in red ANSI on stderr) go through the
+ * kiosk's logger at debug level instead: they come while a visitor calls (a journal line would
+ * say when), and the call's event already carries the reason. */
+static void libre_dbg_h(int level, const char *p, size_t len, void *arg)
+{
+    (void)level;
+    (void)arg;
+    while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+        len--;
+    log_debug("libre: %.*s", (int)len, p);
+}
+
 static void libre_start(void)
 {
     libre_rc = libre_init();
+    dbg_init(DBG_WARNING, DBG_NONE);
+    dbg_handler_set(libre_dbg_h, NULL);
 }
 
 int call_engine_start(struct call_engine **ep, const struct config *cfg, call_event_h *handler,

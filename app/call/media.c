@@ -267,17 +267,29 @@ static void send_frame(struct call_media *m, const int16_t *pcm)
     m->ts += step;
 }
 
+static void cap_sink(void *arg, const int16_t *s, size_t n)
+{
+    struct call_media *m = arg;
+    fifo_push(&m->cap, s, n);
+}
+
+static void play_sink(void *arg, const int16_t *s, size_t n)
+{
+    struct call_media *m = arg;
+    audio_dev_playback_write(m->audio, s, n);
+}
+
 static void capture_path(struct call_media *m)
 {
-    int16_t dev[DEV_CHUNK], s16[DEV_CHUNK];
+    int16_t dev[DEV_CHUNK];
     struct audio_dev_stats st;
 
     for (;;) {
         size_t n = audio_dev_capture_read(m->audio, dev, DEV_CHUNK);
         if (!n)
             break;
-        size_t in_n = n, out_n = DEV_CHUNK;
-        audio_resampler_run(m->from_dev, dev, &in_n, s16, &out_n);
+        /* every captured sample, however many it makes at 16 kHz */
+        audio_resampler_all(m->from_dev, dev, n, cap_sink, m);
         /* When the newest sample was captured: the driver's last callback, less what is still
          * queued behind it and the driver's own input buffering. */
         audio_dev_stats(m->audio, &st);
@@ -285,7 +297,6 @@ static void capture_path(struct call_media *m)
             (uint64_t)audio_dev_capture_avail(m->audio) * 1000000000u / m->dev_rate +
             (uint64_t)st.in_latency_us * 1000u;
         uint64_t newest = st.last_callback_ns > queued_ns ? st.last_callback_ns - queued_ns : 0;
-        fifo_push(&m->cap, s16, out_n);
         m->cap_first_ns =
             newest - (uint64_t)(m->cap.n ? m->cap.n - 1 : 0) * 1000000000u / CALL_RATE;
     }
@@ -383,7 +394,6 @@ static void produce(struct call_media *m)
 static void playback_path(struct call_media *m)
 {
     size_t target = (size_t)(m->cfg->hotline.jitter_ms * m->dev_rate / 1000);
-    int16_t dev[DEV_CHUNK];
 
     while (audio_dev_playback_fill(m->audio) < target) {
         if (m->play.n < CALL_FRAME / 2)
@@ -391,11 +401,9 @@ static void playback_path(struct call_media *m)
         size_t take = m->play.n < CALL_FRAME / 2 ? m->play.n : CALL_FRAME / 2;
         int16_t chunk[CALL_FRAME / 2];
         fifo_pop(&m->play, chunk, take);
-        size_t in_n = take, out_n = DEV_CHUNK;
-        audio_resampler_run(m->to_dev, chunk, &in_n, dev, &out_n);
-        if (!out_n)
+        /* every decoded sample, however many it makes at the device's rate */
+        if (!audio_resampler_all(m->to_dev, chunk, take, play_sink, m))
             break;
-        audio_dev_playback_write(m->audio, dev, out_n);
     }
 }
 

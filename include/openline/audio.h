@@ -83,6 +83,12 @@ int audio_resampler_alloc(struct audio_resampler **rp, unsigned in_rate, unsigne
 /* Convert up to *in_n samples into at most *out_n; both updated to what was used/produced. */
 void audio_resampler_run(struct audio_resampler *r, const int16_t *in, size_t *in_n, int16_t *out,
                          size_t *out_n);
+/* Convert all n samples of in, handing the output to sink piece by piece (the converter takes
+ * only as much input as fits the output it is given: up-sampling makes more than it reads).
+ * Returns the number of samples produced. Allocates nothing. */
+typedef void(audio_sink_h)(void *arg, const int16_t *out, size_t n);
+size_t audio_resampler_all(struct audio_resampler *r, const int16_t *in, size_t n,
+                           audio_sink_h *sink, void *arg);
 void audio_resampler_free(struct audio_resampler *r);
 
 /* Read a whole 16-bit PCM WAV file (any rate, any channel count) as mono at rate Hz.

@@ -320,6 +320,9 @@ EOF
     ol_baresip_stop $name
     sed 's/^/      /' "$T/$name.log" | grep -v warning
     [ $rc = 4 ] && ok "$name: call fails (exit 4)" || bad "$name: exit $rc, want 4"
+    ! grep -q "$(printf '\033')" "$T/$name.log" && ! grep -q 'tls: connect' "$T/$name.log" &&
+        ok "$name: libre's own line (in ANSI red) does not reach the output" ||
+        bad "$name: libre wrote its own line to the output"
     grep -q "failed (tls).*certificate.*$what" "$T/$name.log" &&
         ok "$name: reason names the certificate error ($what)" || bad "$name: no certificate reason"
     [ -z "$(ol_baresip_received $name)" ] && ! grep -q "Call established" "$T/$name/log" &&

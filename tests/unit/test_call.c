@@ -1,6 +1,7 @@
 /* Unit tests for the call and audio modules: ring buffer, jitter buffer, WAV loading and the
  * [hotline]/[audio] configuration keys.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,6 +113,37 @@ static void test_jitter_source_change(void **state)
     call_jitter_put(&jb, 0xbbbb, 103 + 250, 0, &p, 1, 0);
     assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
     assert_int_equal(s->seq, 103 + 250);
+}
+
+/* Up-sampling makes more than it reads: every input sample must still go through (a device
+ * below 16 kHz, a loudspeaker at 96 kHz). */
+static size_t sunk;
+static void count_sink(void *arg, const int16_t *out, size_t n)
+{
+    (void)arg;
+    (void)out;
+    sunk += n;
+}
+
+static void test_resampler_takes_everything(void **state)
+{
+    (void)state;
+    static int16_t in[4096];
+    for (size_t i = 0; i < 4096; i++)
+        in[i] = (int16_t)(8000 * sin(2 * M_PI * 440 * (double)i / 8000));
+    struct audio_resampler *r;
+    assert_int_equal(audio_resampler_alloc(&r, 8000, 16000), 0);
+    sunk = 0;
+    size_t made = audio_resampler_all(r, in, 4096, count_sink, NULL);
+    assert_int_equal(made, sunk);
+    /* 8,192 less the converter's delay (tens of samples) */
+    assert_in_range(made, 8000, 8192);
+    audio_resampler_free(r);
+    assert_int_equal(audio_resampler_alloc(&r, 16000, 96000), 0);
+    sunk = 0;
+    made = audio_resampler_all(r, in, 320, count_sink, NULL);
+    assert_in_range(made, 1800, 1920);
+    audio_resampler_free(r);
 }
 
 static char tmpdir[] = "/tmp/openline-test-call.XXXXXX";
@@ -291,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_ring_wraps),
         cmocka_unit_test(test_jitter_reorders_and_conceals),
         cmocka_unit_test(test_jitter_source_change),
+        cmocka_unit_test(test_resampler_takes_everything),
         cmocka_unit_test(test_config_hotline_keys),
         cmocka_unit_test(test_config_sip_addresses_agree_with_libre),
         cmocka_unit_test(test_wav_load_converts),
