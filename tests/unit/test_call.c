@@ -142,7 +142,7 @@ static void test_resampler_takes_everything(void **state)
     assert_int_equal(audio_resampler_alloc(&r, 16000, 96000), 0);
     sunk = 0;
     made = audio_resampler_all(r, in, 320, count_sink, NULL);
-    assert_in_range(made, 1800, 1920);
+    assert_in_range(made, 1700, 1920); /* 1,920 less the delay (24 input samples at this quality) */
     audio_resampler_free(r);
 }
 
