@@ -235,7 +235,8 @@ kpid=$!
 track $kpid
 win=
 n=0
-while [ -z "$win" ] && [ $n -lt 100 ]; do
+# (up to 10 s: once, on a loaded machine, 5 s went by before the window was mapped)
+while [ -z "$win" ] && [ $n -lt 200 ]; do
     win=$(xdotool search --onlyvisible --pid $kpid 2>/dev/null | head -n 1)
     sleep 0.05
     n=$((n + 1))
