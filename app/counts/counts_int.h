@@ -118,7 +118,7 @@ struct spool_batch {
     int64_t attempts;
     int64_t next_attempt_ms; /* wall clock */
     enum spool_state state;
-    char reason[200]; /* quarantined: the collector's reply */
+    char reason[480]; /* the last reply to it, when it came (quarantined: the one that did) */
 };
 
 /* Open (and create: the folder 0700, the file 0600) state_dir/counts.db in WAL mode. Returns 0,
@@ -179,7 +179,8 @@ int spool_list(struct spool *s, struct spool_batch **batches, size_t *n);
 void spool_list_free(struct spool_batch *batches, size_t n);
 
 int spool_delete(struct spool *s, const char *id);
-int spool_retry_at(struct spool *s, const char *id, int64_t attempts, int64_t next_ms);
+int spool_retry_at(struct spool *s, const char *id, int64_t attempts, int64_t next_ms,
+                   const char *reply);
 int spool_quarantine(struct spool *s, const char *id, int64_t attempts, const char *reason);
 /* Batches not yet acknowledged (waiting and quarantined), and the quarantined ones. */
 int spool_depth(struct spool *s, int *all, int *quarantined);

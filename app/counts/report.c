@@ -110,10 +110,13 @@ int counts_report(const struct config *cfg, bool upload, FILE *out, char *err, s
     for (size_t i = 0; i < n; i++) {
         bucket_label(&v[i].bucket, label, sizeof(label));
         format_time(v[i].next_attempt_ms, when, sizeof(when));
-        fprintf(out, "  %-12s %-32s %8lld  %-20s %s%s%s\n", label, v[i].id,
-                (long long)v[i].attempts, v[i].state == SPOOL_WAITING ? when : "-",
-                v[i].state == SPOOL_WAITING ? "waiting" : "quarantined", v[i].reason[0] ? ": " : "",
-                v[i].reason);
+        bool waiting = v[i].state == SPOOL_WAITING;
+        fprintf(out, "  %-12s %-32s %8lld  %-20s %s%s%s%s\n", label, v[i].id,
+                (long long)v[i].attempts, waiting ? when : "-", waiting ? "waiting" : "quarantined",
+                !v[i].reason[0] ? ""
+                : waiting       ? " (last reply: "
+                                : ": ",
+                v[i].reason, waiting && v[i].reason[0] ? ")" : "");
     }
     spool_list_free(v, n);
     if (spool_meta_get_text(sp, "last_reply", text, sizeof(text)))

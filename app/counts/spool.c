@@ -104,7 +104,7 @@ static const char *const spool_sql[ST_N] = {
     [ST_LIST] = "SELECT batch, start, days, payload, attempts, next_attempt, state, reason"
                 " FROM outbox ORDER BY start",
     [ST_DELETE] = "DELETE FROM outbox WHERE batch = ?1",
-    [ST_RETRY] = "UPDATE outbox SET attempts = ?2, next_attempt = ?3 WHERE batch = ?1",
+    [ST_RETRY] = "UPDATE outbox SET attempts = ?2, next_attempt = ?3, reason = ?4 WHERE batch = ?1",
     [ST_QUARANTINE] = "UPDATE outbox SET attempts = ?2, state = 1, reason = ?3 WHERE batch = ?1",
     [ST_DEPTH] = "SELECT count(*), coalesce(sum(state = 1), 0) FROM outbox",
 };
@@ -619,12 +619,14 @@ int spool_delete(struct spool *s, const char *id)
     return step_done(s, s->st[ST_DELETE]);
 }
 
-int spool_retry_at(struct spool *s, const char *id, int64_t attempts, int64_t next_ms)
+int spool_retry_at(struct spool *s, const char *id, int64_t attempts, int64_t next_ms,
+                   const char *reply)
 {
     sqlite3_stmt *st = s->st[ST_RETRY];
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, attempts);
     sqlite3_bind_int64(st, 3, next_ms);
+    sqlite3_bind_text(st, 4, reply, -1, SQLITE_STATIC);
     return step_done(s, st);
 }
 

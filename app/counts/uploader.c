@@ -151,11 +151,24 @@ void uploader_restore_anchor(struct spool *sp)
         trust_restore(offset);
 }
 
+/* "2026-06-09 08:35 UTC: 429 rate_limited: ...": a reply and when it came, for people. */
+static void reply_line(const struct upload_reply *rp, int64_t now, bool trusted, char *out,
+                       size_t len)
+{
+    char text[400], stamp[40];
+    reply_text(rp, text, sizeof(text));
+    time_t t = (time_t)(now / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M UTC", &tm);
+    snprintf(out, len, "%s%s: %s", stamp, trusted ? "" : " (clock untrusted)", text);
+}
+
 /* Every reply with a Date anchors the clock (used only while NTP does not keep it); the reply
  * is kept for `openline counts`. */
 static void record_reply(struct spool *sp, const struct upload_reply *rp, int64_t now, bool trusted)
 {
-    char text[400], stamp[40], boot_id[64], line[480];
+    char boot_id[64], line[480];
     /* (the test clock is trusted already, and its time is not CLOCK_BOOTTIME's) */
     if (rp->date_ms && !clock_is_virtual()) {
         int64_t offset = trust_anchor(rp->date_ms, clock_boot_ms());
@@ -164,12 +177,7 @@ static void record_reply(struct spool *sp, const struct upload_reply *rp, int64_
             spool_meta_set(sp, "anchor_offset", offset);
         }
     }
-    reply_text(rp, text, sizeof(text));
-    time_t t = (time_t)(now / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M UTC", &tm);
-    snprintf(line, sizeof(line), "%s%s: %s", stamp, trusted ? "" : " (clock untrusted)", text);
+    reply_line(rp, now, trusted, line, sizeof(line));
     spool_meta_set_text(sp, "last_reply", line);
 }
 
@@ -367,7 +375,12 @@ static void uploads_work(struct uploader *u, int64_t now, bool trusted)
             int64_t delay = backoff_ms(batch.attempts);
             if (!err && rp.retry_after_s > 0 && rp.retry_after_s * 1000 > delay)
                 delay = rp.retry_after_s * 1000;
-            err = spool_retry_at(u->sp, batch.id, batch.attempts, now + delay);
+            char line[480] = "";
+            if (err)
+                snprintf(line, sizeof(line), "cannot send: %s", strerror(err));
+            else
+                reply_line(&rp, now, trusted, line, sizeof(line));
+            err = spool_retry_at(u->sp, batch.id, batch.attempts, now + delay, line);
             spool_batch_free(&batch);
             if (err)
                 spool_failed(u, "record an attempt", err);

@@ -191,10 +191,10 @@ fault_down() {
     } >"$T/d1.play"
     check "down: three weeks of visitors, three batches wait" play down 2026-06-01T08:00Z "$T/d1.play"
     local waiting
-    waiting=$(counts_out down | grep -c ' waiting$')
+    waiting=$(counts_out down | grep -cE ' waiting( |$)')
     # one request at a time while it is down: the oldest batch's, the others wait behind it
     check "down: openline counts shows 3 batches waiting, the oldest tried" \
-        test "$waiting" = 3 -a "$(counts_out down | awk '$NF == "waiting" {print $3}' |
+        test "$waiting" = 3 -a "$(counts_out down | awk '$7 == "waiting" {print $3}' |
             head -n 1)" -ge 1
     check "down: the kiosk said once that the collector cannot be reached" \
         test "$(grep -c 'collector cannot be reached' "$T/down.err")" = 1
@@ -216,34 +216,46 @@ fault_replies() {
     echo "== faults: reset, 500, 503, 429 + Retry-After, then 400"
     site replies || { not_ok "replies: collector starts"; return; }
     conf replies
+    # any attempt after those four meets 500: one before Retry-After would show
     printf '%s\n' "batches 1 reset" "batches 1 status 500" "batches 1 status 503 60" \
-        "batches 1 status 429 7200" "* * pass" >"$T/replies.mode"
+        "batches 1 status 429 7200" "batches * status 500" "* * pass" >"$T/replies.mode"
     {
         repeat 5 v_page fr help quick
         # the bucket closes; its first attempt is within a day: the connection is reset
         printf 'advance 7d\nadvance 1d\nexpect outbox 1\n'
-        # full jitter: after n failures at most 5 min * 2^(n-1) (+ Retry-After when longer)
-        printf 'advance 6m\nexpect outbox 1\n'     # 500
-        printf 'advance 11m\nexpect outbox 1\n'    # 503, Retry-After: 60
-        printf 'advance 21m\nexpect outbox 1\n'    # 429, Retry-After: 7200
-        printf 'advance 115m\nexpect outbox 1\n'  # not before Retry-After
-        printf 'advance 6m\nwait-for outbox 0 5000\n'
+        # full jitter: after n failures at most 5 min * 2^(n-1), so within 35 minutes the 500,
+        # the 503 (Retry-After: 60) and the 429 (Retry-After: 7200) have come; then an hour
+        # more, 5 minutes at a time, in which nothing may go
+        for i in $(seq 1 20); do printf 'advance 5m\n'; done
+        printf 'expect outbox 1\n'
     } >"$T/r1.play"
-    check "replies: retried through reset, 500, 503, 429 and delivered" \
+    check "replies: a batch through a reset, 500, 503 and 429 waits" \
         play replies 2026-06-01T08:00Z "$T/r1.play"
     local seq
     seq=$(modes replies | grep '^batches' | tr '\n' ',')
-    check "replies: one attempt per reply, none before Retry-After ($seq)" test "$seq" = \
-        "batches reset,batches status 500,batches status 503 60,batches status 429 7200,batches pass,"
+    check "replies: one attempt per reply, none after the 429 ($seq)" test "$seq" = \
+        "batches reset,batches status 500,batches status 503 60,batches status 429 7200,"
+    # the next attempt, as the outbox shows it, is at least the 429's Retry-After later
+    local last next
+    last=$(counts_out replies | sed -n 's/.* waiting (last reply: \(.* UTC\): 429 .*/\1/p')
+    next=$(counts_out replies | awk '$7 == "waiting" {print $4 " " $5 " UTC"}')
+    check "replies: Retry-After honoured: 429 at $last, next attempt $next" \
+        test $(($(date -u -d "$next" +%s) - $(date -u -d "$last" +%s))) -ge 7140
+    echo "* * pass" >"$T/replies.mode"
+    printf 'advance 1m\nwait-for outbox 0 5000\n' >"$T/r1b.play"
+    check "replies: at that time, delivered" \
+        play replies "$(date -u -d "$next + 1 min" +%Y-%m-%dT%H:%MZ)" "$T/r1b.play"
     expect_batch replies 2026-06-01 "sessions=5 lang.fr=5 page.help=5 quick_exit=5"
 
     printf '%s\n' "batches 1 status 400" "* * pass" >"$T/replies.mode"
     {
         repeat 5 v_page fr help quick
-        printf 'advance 7d\nadvance 1d\nexpect outbox 1\nadvance 2d\nadvance 1d\nexpect outbox 1\n'
+        # Thursday: the week closes on Monday, its batch meets the 400 within a day, and the
+        # next days' heartbeats report it (the next week is not over yet)
+        printf 'advance 4d\nadvance 1d\nexpect outbox 1\nadvance 2d\nexpect outbox 1\n'
     } >"$T/r2.play"
     check "replies: a batch refused with 400 stays in the outbox" \
-        play replies 2026-06-09T12:00Z "$T/r2.play"
+        play replies 2026-06-11T12:00Z "$T/r2.play"
     check "replies: openline counts shows it quarantined with the reply" \
         grep -q 'quarantined: 400 test: injected by the test proxy' <(counts_out replies)
     check "replies: it is not sent again" \
@@ -277,7 +289,7 @@ fault_hang() {
     check "hang: ... and stops at once ($(((t1 - t0) / 1000000)) ms from its last line)" \
         test $(((t1 - t0) / 1000000)) -lt 2000
     check "hang: the abandoned attempt is not counted" \
-        test "$(counts_out hang | awk '$NF == "waiting" {print $3}')" = 0
+        test "$(counts_out hang | awk '$7 == "waiting" {print $3}')" = 0
     printf 'sleep 62000\nadvance 6m\nwait-for outbox 0 5000\n' >"$T/h2.play"
     check "hang: the next run gives up after 60 s and delivers on the retry" \
         play hang 2026-06-09T12:00Z "$T/h2.play"

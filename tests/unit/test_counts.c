@@ -281,7 +281,7 @@ static void test_spool(void **state)
     assert_int_equal(spool_next_due(th, 1000, &due), 0);
     assert_int_equal(due.bucket.start, 20423 + 7 * 6); /* the oldest left */
     assert_int_equal(spool_quarantine(th, due.id, 1, "400 malformed: x"), 0);
-    assert_int_equal(spool_retry_at(th, "00000000000000000000000000000007", 3, 5000), 0);
+    assert_int_equal(spool_retry_at(th, "00000000000000000000000000000007", 3, 5000, "500"), 0);
     spool_batch_free(&due);
     assert_int_equal(spool_next_due(th, 1000, &due), 0);
     assert_int_equal(due.bucket.start, 20423 + 7 * 8);
