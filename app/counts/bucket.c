@@ -1,6 +1,7 @@
 /* Time buckets: which bucket a count made on a given day belongs in.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
+#include <time.h>
 
 #include "counts_int.h"
 #include "openline/day.h"
@@ -22,6 +23,14 @@ struct bucket bucket_for_day(int64_t day, int cfg_days, int64_t closed_until, in
     if (day >= closed_until)
         return (struct bucket){day, 1};
     return (struct bucket){BUCKET_UNDATED_START, 0};
+}
+
+void bucket_format_time(int64_t wall_ms, char *out, size_t len)
+{
+    time_t t = (time_t)(wall_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
 void bucket_label(const struct bucket *b, char *out, size_t len)

@@ -62,6 +62,9 @@ int64_t bucket_day_of(int64_t wall_ms);
 /* "2026-11-23/7" or "undated", for people. */
 void bucket_label(const struct bucket *b, char *out, size_t len);
 
+/* A wall-clock time (ms since 1970) to the minute, "2026-11-23 14:05 UTC", for people. */
+void bucket_format_time(int64_t wall_ms, char *out, size_t len);
+
 /* ---- noise (noise.c) ---------------------------------------------------------------------- */
 
 /* Fill buf with len bytes from getrandom(). Returns 0 or an errno value. Any thread. */

@@ -14,14 +14,6 @@
 #include "openline/config.h"
 #include "openline/day.h"
 
-static void format_time(int64_t ms, char *out, size_t len)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm);
-}
-
 /* --upload-now: every waiting batch once, each reply printed and acted on as the counts thread
  * would (a refused token stops it). */
 static void upload_now(const struct config *cfg, struct spool *sp, FILE *out)
@@ -109,7 +101,7 @@ int counts_report(const struct config *cfg, bool upload, FILE *out, char *err, s
                 "state");
     for (size_t i = 0; i < n; i++) {
         bucket_label(&v[i].bucket, label, sizeof(label));
-        format_time(v[i].next_attempt_ms, when, sizeof(when));
+        bucket_format_time(v[i].next_attempt_ms, when, sizeof(when));
         bool waiting = v[i].state == SPOOL_WAITING;
         fprintf(out, "  %-12s %-32s %8lld  %-20s %s%s%s%s\n", label, v[i].id,
                 (long long)v[i].attempts, waiting ? when : "-", waiting ? "waiting" : "quarantined",

@@ -157,10 +157,7 @@ static void reply_line(const struct upload_reply *rp, int64_t now, bool trusted,
 {
     char text[400], stamp[40];
     reply_text(rp, text, sizeof(text));
-    time_t t = (time_t)(now / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M UTC", &tm);
+    bucket_format_time(now, stamp, sizeof(stamp));
     snprintf(out, len, "%s%s: %s", stamp, trusted ? "" : " (clock untrusted)", text);
 }
 
