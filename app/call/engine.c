@@ -19,6 +19,7 @@
 #define DEBUG_LEVEL  0
 #include <re_dbg.h>
 
+#include "abandon.h"
 #include "call_int.h"
 
 enum cmd {
@@ -77,6 +78,8 @@ struct call_engine {
     struct call_tls_verify tv;
     char tls_problem[256]; /* why TLS is unavailable, "" = it is available */
     struct sipreg *reg;
+    struct call_abandon *abandon; /* INVITEs given up on: their late replies */
+    bool aborting;                /* ending every client transaction (session_end) */
     struct sa laddr;
     char cuser[16];
     char from_uri[CONFIG_URI_LEN + 64];
@@ -332,6 +335,8 @@ static void ping_answer(struct call_engine *e, bool ok, const char *why);
 static void reg_resp_h(int err, const struct sip_msg *msg, void *arg)
 {
     struct call_engine *e = arg;
+    if (err == ECONNABORTED && e->aborting)
+        return; /* a refresh caught by session_end(): sipreg tries again within a minute */
     if (err) {
         const char *tls = e->tv.error[0] ? e->tv.error : NULL;
         set_reg(e, CALL_REG_FAILED, "%s", tls ? tls : strerror(err));
@@ -395,6 +400,33 @@ static void call_attempt(struct call *c);
 
 static void probe_stop(struct call *c);
 
+/* End the attempt's SIP session. Dereferencing it sends BYE (established) or CANCEL (after a
+ * provisional reply) at once. An INVITE with no reply yet is different: libre keeps it going
+ * (over UDP it retransmits it for up to 32 s; a name still resolving is sent when it resolves)
+ * and answers a late 200 with ACK and BYE: a call nobody is on. libre 1.1 ends one client
+ * transaction only by ending them all (sip_close(sip, true)); the others that can be pending
+ * are a registration refresh (sipreg retries it within a minute, long before the registration
+ * expires) and the BYE of an earlier call (sent at least once). What still arrives for the
+ * INVITE is answered by abandon.c. */
+static void session_end(struct call *c)
+{
+    struct call_engine *e = c->e;
+
+    if (!c->sess)
+        return;
+    bool pending = !c->got_reply;
+    char callid[128] = "";
+    if (pending)
+        snprintf(callid, sizeof(callid), "%s", sip_dialog_callid(sipsess_dialog(c->sess)));
+    c->sess = mem_deref(c->sess);
+    if (!pending)
+        return;
+    (void)call_abandon_invite(e->abandon, callid); /* ENOENT: it never left */
+    e->aborting = true;
+    sip_close(e->sip, true);
+    e->aborting = false;
+}
+
 static void call_free(struct call *c)
 {
     if (!c)
@@ -404,8 +436,7 @@ static void call_free(struct call *c)
     tmr_cancel(&c->tmr_noanswer);
     tmr_cancel(&c->tmr_media);
     tmr_cancel(&c->tmr_closed);
-    /* Dereferencing an established or early session sends BYE or CANCEL right here. */
-    c->sess = mem_deref(c->sess);
+    session_end(c);
     call_media_free(c->media);
     c->media = NULL;
     if (c->audio_started)
@@ -547,7 +578,7 @@ static void attempt_failed(struct call *c, enum call_failure f, int status, cons
         snprintf(c->failover, sizeof(c->failover), "%s", reason);
         tmr_cancel(&c->tmr_connect);
         tmr_cancel(&c->tmr_noanswer);
-        c->sess = mem_deref(c->sess);
+        session_end(c);
         call_media_free(c->media);
         c->media = NULL;
         c->attempt++;
@@ -637,6 +668,8 @@ static void close_h(int err, const struct sip_msg *msg, void *arg)
 
     c->close_status = msg ? msg->scode : 0;
     c->close_normal = false;
+    if (msg)
+        c->got_reply = true; /* the INVITE's transaction is over: nothing to abandon */
     if (c->state == CALL_STATE_CONNECTED) {
         /* The hotline hung up (BYE), or the dialog broke. */
         /* libre reports a BYE from the hotline as ECONNRESET: a normal end. */
@@ -945,6 +978,16 @@ static void mq_h(int id, void *data, void *arg)
     }
 }
 
+/* Every SIP message sent: abandon.c keeps the last INVITE, in case it is given up on. */
+static void trace_h(bool tx, enum sip_transp tp, const struct sa *src, const struct sa *dst,
+                    const uint8_t *pkt, size_t len, void *arg)
+{
+    struct call_engine *e = arg;
+    (void)src;
+    if (tx)
+        call_abandon_sent(e->abandon, tp, dst, pkt, len);
+}
+
 static int setup(struct call_engine *e, char *err, size_t errlen)
 {
     const struct config *cfg = e->cfg;
@@ -973,11 +1016,12 @@ static int setup(struct call_engine *e, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create the DNS client: %s", strerror(rc));
         return rc;
     }
-    rc = sip_alloc(&e->sip, e->dnsc, 32, 32, 32, "OpenLine", NULL, NULL);
+    rc = sip_alloc(&e->sip, e->dnsc, 32, 32, 32, "OpenLine", NULL, e);
     if (rc) {
         snprintf(err, errlen, "cannot create the SIP stack: %s", strerror(rc));
         return rc;
     }
+    sip_set_trace_handler(e->sip, trace_h);
     laddr = e->laddr;
     sa_set_port(&laddr, (uint16_t)cfg->hotline.local_port);
     rc = sip_transp_add(e->sip, SIP_TRANSP_UDP, &laddr);
@@ -1015,7 +1059,10 @@ static int setup(struct call_engine *e, char *err, size_t errlen)
             return rc;
         }
     }
-    rc = sipsess_listen(&e->sock, e->sip, 16, incoming_h, e);
+    /* Late replies to abandoned INVITEs: before the sessions' listener, which takes every 2xx
+     * to an INVITE (and only ACKs it). */
+    rc = call_abandon_alloc(&e->abandon, e->sip);
+    rc = rc ? rc : sipsess_listen(&e->sock, e->sip, 16, incoming_h, e);
     if (rc) {
         snprintf(err, errlen, "cannot listen for SIP sessions: %s", strerror(rc));
         return rc;
@@ -1060,6 +1107,7 @@ static void teardown(struct call_engine *e)
     e->ping_req = mem_deref(e->ping_req);
     e->ping_dlg = mem_deref(e->ping_dlg);
     e->reg = mem_deref(e->reg);
+    e->abandon = mem_deref(e->abandon);
     e->sock = mem_deref(e->sock);
     if (e->sip)
         sip_close(e->sip, true);

@@ -375,6 +375,64 @@ if want transfer; then
         bad "intruder: no foreign packet counted as dropped"
 fi
 
+# ---- no ghost calls: a primary hotline that replies only after the kiosk gave up on it and
+# moved on to the secondary (tests/call/late.py, both on one small UDP server). Nothing more of
+# the abandoned INVITE may go out (libre retransmitted it for up to 32 s), and its late reply
+# gets only what the protocol requires, at once: CANCEL for a 180 (then ACK for the 487), ACK
+# and BYE for a 200. "early": the primary rings at once and never answers: no_answer_timeout,
+# CANCEL at once.
+# late_call MODE DELAY GIVEUP: checks on the kiosk's call and the primary's view of it
+late_call() {
+    mode=$1
+    pport=$(ol_freeport)
+    sport=$(ol_freeport)
+    python3 tests/call/late.py "$pport" "$sport" "$mode" "$2" "$3" >"$T/late-$mode.out" 2>&1 &
+    lpid=$!
+    ol_track $lpid
+    n=0
+    until grep -q ready "$T/late-$mode.out" 2>/dev/null || [ $n -gt 100 ]; do sleep 0.05; n=$((n + 1)); done
+    conf "$T/late-$mode.conf" <<EOF
+[hotline]
+uri = sip:hotline@127.0.0.1:$pport
+secondary_uri = sip:second@127.0.0.1:$sport
+connect_timeout = 1s
+no_answer_timeout = 2s
+[audio]
+driver = null
+EOF
+    "$OL_BIN" call --config "$T/late-$mode.conf" --seconds 4 >"$T/late-$mode.log" 2>&1
+    rc=$?
+    wait $lpid
+    sed 's/^/      /' "$T/late-$mode.log" "$T/late-$mode.out" | grep -v warning
+    [ $rc = 0 ] && grep -q 'secondary' "$T/late-$mode.log" &&
+        ok "late $mode: the secondary took the call (exit 0)" || bad "late $mode: exit $rc"
+    v() { awk -v k="$1" '$1 == k {print $2}' "$T/late-$mode.out"; }
+    [ "$(v invites_after_giveup)" = 0 ] &&
+        ok "late $mode: no INVITE of the abandoned call after the kiosk gave up on it" ||
+        bad "late $mode: $(v invites_after_giveup) INVITEs of the abandoned call after the kiosk gave up"
+    within() { awk -v x="$1" 'BEGIN { exit !(x != "none" && x + 0 <= 100) }'; }
+    case $mode in
+    ring | early)
+        within "$(v cancel_ms)" && ok "late $mode: CANCEL at once ($(v cancel_ms) ms)" ||
+            bad "late $mode: CANCEL after $(v cancel_ms) ms (at once: <= 100)"
+        within "$(v ack_ms)" && ok "late $mode: the 487 ACKed at once ($(v ack_ms) ms)" ||
+            bad "late $mode: the 487 ACKed after $(v ack_ms) ms"
+        [ "$(v bye_ms)" = none ] && ok "late $mode: no BYE (there was no call)" ||
+            bad "late $mode: a BYE for a call that never was" ;;
+    answer)
+        within "$(v ack2xx_ms)" && within "$(v bye_ms)" &&
+            ok "late answer: ACK ($(v ack2xx_ms) ms) and BYE ($(v bye_ms) ms) at once" ||
+            bad "late answer: ACK after $(v ack2xx_ms) ms, BYE after $(v bye_ms) ms (at once: <= 100)"
+        [ "$(v cancel_ms)" = none ] && ok "late answer: no CANCEL after the 200" ||
+            bad "late answer: a CANCEL was sent" ;;
+    esac
+}
+if want late; then
+    late_call ring 2.5 1.0
+    late_call answer 2.5 1.0
+    late_call early 0 2.0
+fi
+
 # ---- an answer without a usable SRTP key: its own reason ("did not accept encrypted media",
 # exit 4), not the transport's "Protocol error"; the dialog is ended (ACK, BYE). Over UDP with
 # srtp = mandatory, and over TLS (stunnel before SIPp).
