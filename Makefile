@@ -84,7 +84,7 @@ KIOSK_PKGS     += $(CALL_PKGS)
 CPPFLAGS_BASE  += -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 KIOSK_EXTRA_LIBS += -lpthread
 # What the plug-in uses from the kiosk program (one log, one set of helpers).
-CALL_HOST_SYMS := log_msg util_strlcpy
+CALL_HOST_SYMS := log_msg util_strlcpy util_deadline
 # The plug-in and the program that loads it must agree on these headers' structs.
 CALL_ABI        = $(VERSION)-$(shell cat include/openline/call.h include/openline/config.h | cksum | cut -d' ' -f1)
 
@@ -236,6 +236,21 @@ check-call: all $(TEST_BINS)
 
 bench-call: all $(TEST_BINS)
 	$(Q)tests/bench/call.sh
+
+# Jitter buffer benchmark (tests/bench/jitter.sh): app/call/jitter.c, driven as media.c drives
+# it, against speexdsp's JitterBuffer on the same simulated packet traces. Links jitter.c alone.
+$(OBJ)/tests/bench/jitter_bench.o: CFLAGS_EXTRA += -Iapp/call
+
+$(BUILD)/tests/jitter_bench: $(OBJ)/tests/bench/jitter_bench.o $(OBJ)/app/call/jitter.o $(VARIANT)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,speexdsp) -lm
+
+TEST_BINS += $(BUILD)/tests/jitter_bench
+
+.PHONY: bench-jitter
+bench-jitter: $(BUILD)/tests/jitter_bench
+	$(Q)tests/bench/jitter.sh
 
 # ---------------------------------------------------------------------------------------------
 # openline-stats: the collector of anonymized usage counts and the staff dashboard

@@ -87,13 +87,15 @@ struct call_media;
 
 struct call_media_opts {
     const struct config *cfg;
-    struct audio_dev *audio; /* started by the caller; not owned */
+    struct audio_dev *audio; /* started by the caller, or NULL until it is; not owned */
     const struct sa *laddr;  /* local IP */
     bool secure;             /* RTP/SAVP with SDES keys */
     unsigned volume;         /* percent */
 };
 
 int call_media_alloc(struct call_media **mp, const struct call_media_opts *o);
+/* The device opened (started by the caller; not owned): the media path starts using it. */
+int call_media_attach_audio(struct call_media *m, struct audio_dev *audio);
 void call_media_free(struct call_media *m);
 /* Our SDP offer. *mbp (libre mbuf) set on success. */
 int call_media_offer(struct call_media *m, struct mbuf **mbp);
@@ -130,6 +132,41 @@ int call_tls_alloc(struct tls **tp, const char *ca_file, struct call_tls_verify 
                    size_t errlen);
 /* Expect host (name or IP literal) on the next connections; clears the last error. */
 int call_tls_expect(struct tls *t, struct call_tls_verify *v, const char *host);
+
+/* ---- the audio device's life (audioctl.c): probe, open and close on a thread of their own,
+ * so a slow or hung sound server never holds up signalling ---- */
+struct call_audioctl;
+struct mqueue;
+
+enum call_audio_op {
+    CALL_AUDIO_PROBE, /* audio_dev_alloc: result dev, or rc and why */
+    CALL_AUDIO_START, /* audio_dev_start(dev): result rc and why */
+    CALL_AUDIO_STOP,  /* audio_dev_stop(dev): no result */
+    CALL_AUDIO_FREE,  /* audio_dev_free(dev): no result */
+};
+
+/* The outcome of a probe or a start, taken on the call thread. */
+struct call_audio_done {
+    enum call_audio_op op;
+    struct audio_dev *dev; /* probe: the device (owned by the taker) or NULL */
+    uint64_t seq;          /* the request's */
+    int rc;
+    char why[256];
+};
+
+/* Starts the thread; results are announced by mqueue_push(mq, mq_id, NULL). */
+int call_audioctl_alloc(struct call_audioctl **ap, const struct config *cfg, struct mqueue *mq,
+                        int mq_id);
+/* Queue a request (run in order). EAGAIN when the queue is full. */
+int call_audioctl_request(struct call_audioctl *a, enum call_audio_op op, struct audio_dev *dev,
+                          uint64_t seq);
+/* Nothing queued or running. */
+bool call_audioctl_idle(struct call_audioctl *a);
+/* The next result, if any. */
+bool call_audioctl_take(struct call_audioctl *a, struct call_audio_done *d);
+/* Close and free what is queued (nothing more is opened), wait up to wait_ms for the thread.
+ * false: it is stuck in a driver and is left behind; it frees itself if it ever returns. */
+bool call_audioctl_close(struct call_audioctl *a, unsigned wait_ms);
 
 uint64_t call_now_ms(void);
 

@@ -29,12 +29,16 @@ enum cmd {
     CMD_VOLUME,
     CMD_PING,
     CMD_STOP,
+    CMD_AUDIO, /* the audio-control thread has a result (call_audioctl_take) */
 };
 
 enum {
     MAX_ATTEMPTS = 2, /* primary, secondary */
     STOP_GRACE_MS = 300,
     AUDIO_RETRY_MS = 10000, /* without a usable audio device: probe again this often */
+    AUDIO_OPEN_MS = 3000,   /* a call whose device has not opened by then fails (AUDIO) */
+    AUDIO_START_WAIT_MS = 1000, /* call_engine_start() waits this long for the first probe */
+    AUDIO_CLOSE_WAIT_MS = 2000, /* call_engine_stop() waits this long for the device to close */
 };
 
 struct dial_req {
@@ -62,6 +66,7 @@ struct call_engine {
     pthread_mutex_t mx; /* guards ready/start_rc/start_err and the registration state */
     pthread_cond_t cv;
     bool ready;
+    bool first_probe_done; /* the first probe answered (call_engine_start waits for it) */
     int start_rc;
     char start_err[256];
     atomic_bool audio_ok;
@@ -83,7 +88,11 @@ struct call_engine {
     struct sa laddr;
     char cuser[16];
     char from_uri[CONFIG_URI_LEN + 64];
-    struct audio_dev *audio;
+    struct audio_dev *audio;      /* probed and usable: calls open it (audioctl.c) */
+    struct call_audioctl *audioctl;
+    bool probing;                 /* a probe is queued or running */
+    bool probed_once;
+    uint64_t audio_seq;           /* of the last start requested */
     char audio_problem[256];
     struct call *call;
     struct ping_req *ping;
@@ -108,7 +117,17 @@ struct call {
     enum call_state state;
     bool got_reply;
     bool early_media;
-    bool audio_started;
+    /* The device, opened on the audio-control thread while the INVITE goes out */
+    enum {
+        AUDIO_NONE,       /* not asked for */
+        AUDIO_WAIT_PROBE, /* the first probe has not answered yet */
+        AUDIO_OPENING,    /* start requested (audio_seq) */
+        AUDIO_STARTED,    /* the media path uses it */
+    } audio_state;
+    struct audio_dev *dev; /* the device asked to open */
+    uint64_t audio_seq;
+    bool free_dev;         /* the device failed: free it after closing it */
+    struct tmr tmr_audio;  /* AUDIO_OPEN_MS */
     unsigned volume; /* percent, for this call (the secondary attempt keeps it) */
     struct sipsess *sess;
     struct call_media *media;
@@ -161,42 +180,55 @@ static void audio_tmr_h(void *arg);
 
 /* Audio devices come and go: a USB handset enumerated after the kiosk started, or unplugged
  * and plugged back. Without a usable device the call thread probes again every
- * AUDIO_RETRY_MS, and the kiosk shows the number until one answers. */
-static void audio_probe(struct call_engine *e, bool first)
+ * AUDIO_RETRY_MS, and the kiosk shows the number until one answers. Probing runs on the
+ * audio-control thread (audioctl.c); its answer comes back as audio_probed(). */
+static void audio_probe(struct call_engine *e)
 {
-    char why[sizeof(e->audio_problem)];
-    int rc = audio_dev_alloc(&e->audio, e->cfg, why, sizeof(why));
-    if (rc) {
-        e->audio = NULL;
-        /* Said once at start, then only when the reason changes: no log line every 10 s. */
-        if (first || strcmp(why, e->audio_problem))
-            log_warn("audio: %s; calls are unavailable on this kiosk until a device answers "
-                     "(tried every %u s)",
-                     why, AUDIO_RETRY_MS / 1000);
-        snprintf(e->audio_problem, sizeof(e->audio_problem), "%s", why);
+    if (e->audio || e->probing)
+        return;
+    /* Still busy with an earlier device (a hung sound server): ask again later. */
+    if (!call_audioctl_idle(e->audioctl) ||
+        call_audioctl_request(e->audioctl, CALL_AUDIO_PROBE, NULL, 0)) {
         tmr_start(&e->audio_tmr, AUDIO_RETRY_MS, audio_tmr_h, e);
         return;
     }
-    e->audio_problem[0] = '\0';
-    atomic_store(&e->audio_ok, true);
-    if (!first) {
-        log_info("audio: %s: calls are available again", audio_dev_name(e->audio));
-        emit_availability(e);
-    }
+    e->probing = true;
 }
 
 static void audio_tmr_h(void *arg)
 {
-    struct call_engine *e = arg;
-    if (!e->audio)
-        audio_probe(e, false);
+    audio_probe(arg);
+}
+
+static void first_probe_done(struct call_engine *e)
+{
+    if (e->probed_once)
+        return;
+    e->probed_once = true;
+    pthread_mutex_lock(&e->mx);
+    e->first_probe_done = true;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mx);
+}
+
+/* The device failed: no new call uses it; it is freed once the call holding it closed it. */
+static void audio_release(struct call_engine *e, struct audio_dev *dev)
+{
+    struct call *c = e->call;
+    if (!dev)
+        return;
+    if (e->audio == dev)
+        e->audio = NULL;
+    if (c && c->dev == dev && (c->audio_state == AUDIO_OPENING || c->audio_state == AUDIO_STARTED))
+        c->free_dev = true;
+    else
+        (void)call_audioctl_request(e->audioctl, CALL_AUDIO_FREE, dev, 0);
 }
 
 /* The device failed when a call needed it: drop it, say so, and probe again later. */
-static void audio_lost(struct call_engine *e, const char *why)
+static void audio_lost(struct call_engine *e, struct audio_dev *dev, const char *why)
 {
-    audio_dev_free(e->audio);
-    e->audio = NULL;
+    audio_release(e, dev);
     atomic_store(&e->audio_ok, false);
     snprintf(e->audio_problem, sizeof(e->audio_problem), "%.200s", why);
     log_warn("audio: %s; calls are unavailable on this kiosk until a device answers", why);
@@ -436,11 +468,16 @@ static void call_free(struct call *c)
     tmr_cancel(&c->tmr_noanswer);
     tmr_cancel(&c->tmr_media);
     tmr_cancel(&c->tmr_closed);
+    tmr_cancel(&c->tmr_audio);
     session_end(c);
     call_media_free(c->media);
     c->media = NULL;
-    if (c->audio_started)
-        audio_dev_stop(c->e->audio); /* microphone closed */
+    /* The microphone is closed on the audio-control thread, after a start still running. */
+    if (c->audio_state == AUDIO_OPENING || c->audio_state == AUDIO_STARTED) {
+        (void)call_audioctl_request(c->e->audioctl, CALL_AUDIO_STOP, c->dev, 0);
+        if (c->free_dev)
+            (void)call_audioctl_request(c->e->audioctl, CALL_AUDIO_FREE, c->dev, 0);
+    }
     free(c);
 }
 
@@ -741,7 +778,7 @@ static void call_attempt(struct call *c)
     e->tv.error[0] = '\0';
     struct call_media_opts mo = {
         .cfg = cfg,
-        .audio = e->audio,
+        .audio = c->audio_state == AUDIO_STARTED ? c->dev : NULL,
         .laddr = &e->laddr,
         .secure = secure,
         .volume = c->volume,
@@ -774,6 +811,9 @@ static void call_attempt(struct call *c)
     snprintf(note, sizeof(note), "secondary hotline (the primary: %s)", c->failover);
     emit(c, CALL_STATE_CONNECTING, CALL_FAIL_NONE, 0, c->attempt ? note : (secure ? "SRTP" : ""));
 }
+
+static void tmr_audio_h(void *arg);
+static void audio_open(struct call *c);
 
 static void do_dial(struct call_engine *e, struct dial_req *r)
 {
@@ -810,25 +850,127 @@ static void do_dial(struct call_engine *e, struct dial_req *r)
                     "no hotline configured ([hotline] uri)");
         return;
     }
-    if (!e->audio) {
+    if (!e->audio && !e->probing) {
         snprintf(err, sizeof(err), "no usable audio device: %.200s", e->audio_problem);
         call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, err);
         return;
     }
-    /* INVITE first: opening the device (tens of ms under JACK) overlaps with the network. */
+    /* INVITE first: opening the device (tens of ms under JACK) overlaps with the network, and
+     * runs on the audio-control thread (audio_started() hands it to the media path). */
     call_attempt(c);
     if (e->call != c)
         return; /* finished already */
-    if (audio_dev_start(e->audio, err, sizeof(err))) {
-        char why[300];
-        snprintf(why, sizeof(why), "audio device: %.200s", err);
-        /* Unavailable before the UI hears of the failure: it offers no "Try again". */
-        atomic_store(&e->audio_ok, false);
-        call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, why);
-        audio_lost(e, why); /* after the call and its media are gone */
+    tmr_start(&c->tmr_audio, AUDIO_OPEN_MS, tmr_audio_h, c);
+    if (e->audio)
+        audio_open(c);
+    else
+        c->audio_state = AUDIO_WAIT_PROBE; /* the first probe is still running */
+}
+
+/* The device did not open in time (a hung sound server): the call cannot be heard. */
+static void tmr_audio_h(void *arg)
+{
+    struct call *c = arg;
+    struct call_engine *e = c->e;
+    char why[160];
+    snprintf(why, sizeof(why), "the audio device did not open within %u s",
+             AUDIO_OPEN_MS / 1000);
+    /* Unavailable before the UI hears of the failure: it offers no "Try again". */
+    atomic_store(&e->audio_ok, false);
+    struct audio_dev *dev = c->audio_state == AUDIO_OPENING ? c->dev : NULL;
+    if (dev)
+        c->free_dev = true;
+    if (e->audio == dev)
+        e->audio = NULL;
+    call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, why);
+    snprintf(e->audio_problem, sizeof(e->audio_problem), "%s", why);
+    log_warn("audio: %s; calls are unavailable on this kiosk until a device answers", why);
+    emit_availability(e);
+    tmr_start(&e->audio_tmr, AUDIO_RETRY_MS, audio_tmr_h, e);
+}
+
+static void audio_open(struct call *c)
+{
+    struct call_engine *e = c->e;
+    c->dev = e->audio;
+    c->audio_seq = ++e->audio_seq;
+    if (call_audioctl_request(e->audioctl, CALL_AUDIO_START, c->dev, c->audio_seq)) {
+        call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0,
+                    "the audio device is busy closing an earlier call");
         return;
     }
-    c->audio_started = true;
+    c->audio_state = AUDIO_OPENING;
+}
+
+/* Results of the audio-control thread. */
+static void audio_probed(struct call_engine *e, const struct call_audio_done *d)
+{
+    struct call *c = e->call;
+    bool first = !e->probed_once;
+
+    e->probing = false;
+    first_probe_done(e);
+    if (d->rc) {
+        /* Said once at start, then only when the reason changes: no log line every 10 s. */
+        if (first || strcmp(d->why, e->audio_problem))
+            log_warn("audio: %s; calls are unavailable on this kiosk until a device answers "
+                     "(tried every %u s)",
+                     d->why, AUDIO_RETRY_MS / 1000);
+        snprintf(e->audio_problem, sizeof(e->audio_problem), "%s", d->why);
+        tmr_start(&e->audio_tmr, AUDIO_RETRY_MS, audio_tmr_h, e);
+        if (c && c->audio_state == AUDIO_WAIT_PROBE) {
+            char why[300];
+            snprintf(why, sizeof(why), "no usable audio device: %.200s", d->why);
+            call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, why);
+        }
+        if (!first)
+            emit_availability(e);
+        return;
+    }
+    e->audio = d->dev;
+    e->audio_problem[0] = '\0';
+    atomic_store(&e->audio_ok, true);
+    if (!first)
+        log_info("audio: %s: calls are available again", audio_dev_name(e->audio));
+    emit_availability(e);
+    if (c && c->audio_state == AUDIO_WAIT_PROBE)
+        audio_open(c);
+}
+
+static void audio_started(struct call_engine *e, const struct call_audio_done *d)
+{
+    struct call *c = e->call;
+    bool mine = c && c->audio_state == AUDIO_OPENING && c->audio_seq == d->seq;
+
+    if (d->rc) {
+        char why[300];
+        snprintf(why, sizeof(why), "audio device: %.200s", d->why);
+        /* Unavailable before the UI hears of the failure: it offers no "Try again". */
+        atomic_store(&e->audio_ok, false);
+        if (mine) {
+            c->audio_state = AUDIO_NONE; /* nothing to close */
+            call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, why);
+        }
+        audio_lost(e, d->dev, why); /* after the call and its media are gone */
+        return;
+    }
+    if (!mine)
+        return; /* that call ended meanwhile: its stop is queued behind this start */
+    c->audio_state = AUDIO_STARTED;
+    tmr_cancel(&c->tmr_audio);
+    if (c->media && call_media_attach_audio(c->media, c->dev))
+        call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, "out of memory");
+}
+
+static void audio_done(struct call_engine *e)
+{
+    struct call_audio_done d;
+    while (call_audioctl_take(e->audioctl, &d)) {
+        if (d.op == CALL_AUDIO_PROBE)
+            audio_probed(e, &d);
+        else
+            audio_started(e, &d);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -962,6 +1104,9 @@ static void mq_h(int id, void *data, void *arg)
     case CMD_PING:
         do_ping(e, data);
         break;
+    case CMD_AUDIO:
+        audio_done(e);
+        break;
     case CMD_STOP:
         if (c)
             call_finish(c, CALL_STATE_ENDED, CALL_FAIL_NONE, 0, NULL);
@@ -1006,8 +1151,14 @@ static int setup(struct call_engine *e, char *err, size_t errlen)
     rand_str(e->cuser, sizeof(e->cuser));
     pick_laddr(cfg, &e->laddr);
 
-    /* Audio: prepared now (calls unavailable until it works); the microphone opens per call. */
-    audio_probe(e, true);
+    /* Audio: prepared now on the audio-control thread (calls unavailable until it works); the
+     * microphone opens per call. */
+    rc = call_audioctl_alloc(&e->audioctl, cfg, e->mq, CMD_AUDIO);
+    if (rc) {
+        snprintf(err, errlen, "cannot start the audio-control thread: %s", strerror(rc));
+        return rc;
+    }
+    audio_probe(e);
 
     if (dns_srv_get(domain, sizeof(domain), nsv, &nsn))
         nsn = 0;
@@ -1114,9 +1265,17 @@ static void teardown(struct call_engine *e)
     e->sip = mem_deref(e->sip);
     e->tls = mem_deref(e->tls);
     e->dnsc = mem_deref(e->dnsc);
-    e->mq = mem_deref(e->mq);
-    audio_dev_free(e->audio);
+    if (e->audio && e->audioctl)
+        (void)call_audioctl_request(e->audioctl, CALL_AUDIO_FREE, e->audio, 0);
     e->audio = NULL;
+    /* Before the queue it reports to. A sound server that hangs is left behind: the kiosk
+     * still quits (and restarts). */
+    if (!call_audioctl_close(e->audioctl, AUDIO_CLOSE_WAIT_MS))
+        log_warn("audio: the audio device did not close within %u s (the sound server does "
+                 "not answer); left behind",
+                 AUDIO_CLOSE_WAIT_MS / 1000);
+    e->audioctl = NULL;
+    e->mq = mem_deref(e->mq);
 }
 
 static void *engine_thread(void *arg)
@@ -1204,6 +1363,15 @@ int call_engine_start(struct call_engine **ep, const struct config *cfg, call_ev
     while (!e->ready)
         pthread_cond_wait(&e->cv, &e->mx);
     rc = e->start_rc;
+    /* Whether calls are possible is known at once when the device answers (it takes a few ms
+     * or tens of ms); a sound server that hangs delays the start by AUDIO_START_WAIT_MS at most
+     * (calls become available when it answers). */
+    if (!rc) {
+        struct timespec ts;
+        util_deadline(&ts, CLOCK_REALTIME, AUDIO_START_WAIT_MS);
+        while (!e->first_probe_done && pthread_cond_timedwait(&e->cv, &e->mx, &ts) == 0)
+            ;
+    }
     pthread_mutex_unlock(&e->mx);
     if (rc) {
         snprintf(err, errlen, "%s", e->start_err);

@@ -1,5 +1,24 @@
 /* Jitter buffer: RTP payloads reordered by sequence number, bounded in depth.
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Why ours and not speexdsp's JitterBuffer (issue 10): measured by `make bench-jitter`
+ * (tests/bench/jitter_bench.c), the same seeded 60 s traces through both, each driven as media.c
+ * drives this one, jitter_buffer 20 ms. speexdsp added more delay; where it lost fewer packets it
+ * paid in delay, and with a slow sender clock it lost many more.
+ * Arrival -> heard, mean / 95th percentile ms, ours vs speexdsp at 8 kHz (48 kHz if different):
+ *   jitter 0-20 ms        33 / 42 vs 43 / 52, and it lost a packet that this one played
+ *   jitter up to 80 ms    65 / 83 vs 78 / 103 (68 / 102); concealed 1.6 s vs 1.3 s (1.7 s)
+ *   5 % reordered         60 / 63 vs 73 / 83; but 69 vs 34 (39) packets late or dropped
+ *   sender 0.5 % fast     66 / 78 vs 97 / 126 (96 / 121)
+ *   sender 0.5 % slow     no packet lost vs 219 (238) late: it learns lateness only at its 20 ms
+ *                         tick and tolerates its late rate before it adds delay
+ *   new SSRC              heard 32 ms after arrival, both (speexdsp reset by the caller on the
+ *                         new SSRC, which it knows nothing of; 452 ms if nobody resets it)
+ * Its knobs move it along one curve (max late rate 1-20 %, late cost 1-40 ms): less loss for more
+ * delay or the reverse, never both better. It is better on both in one trace, 5 % random loss
+ * without jitter (23 vs 59 ms, 0 vs 1 packet dropped), because an empty buffer here plays 10 ms
+ * of silence without passing the missing packet, so each loss adds 20 ms until media.c's shrink
+ * rule takes it back. */
 #include <string.h>
 
 #include "call_int.h"

@@ -411,8 +411,33 @@ static void tick_h(void *arg)
 {
     struct call_media *m = arg;
     tmr_start(&m->tick, TICK_MS, tick_h, m);
-    capture_path(m);
-    playback_path(m);
+    if (m->audio) {
+        capture_path(m);
+        playback_path(m);
+        return;
+    }
+    /* No device yet (it is still opening): keep only the playout delay's worth of the far end,
+     * so that what plays first when it opens is current. */
+    unsigned want = (unsigned)(m->cfg->hotline.jitter_ms / 20) + 2;
+    const struct call_jitter_slot *slot;
+    while (m->jb.count > want)
+        (void)call_jitter_get(&m->jb, &slot);
+}
+
+int call_media_attach_audio(struct call_media *m, struct audio_dev *audio)
+{
+    if (m->audio)
+        return 0;
+    m->dev_rate = audio_dev_rate(audio);
+    if (audio_resampler_alloc(&m->from_dev, m->dev_rate, CALL_RATE) ||
+        audio_resampler_alloc(&m->to_dev, CALL_RATE, m->dev_rate)) {
+        audio_resampler_free(m->from_dev);
+        audio_resampler_free(m->to_dev);
+        m->from_dev = m->to_dev = NULL;
+        return ENOMEM;
+    }
+    m->audio = audio;
+    return 0;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -426,8 +451,6 @@ int call_media_alloc(struct call_media **mp, const struct call_media_opts *o)
     if (!m)
         return ENOMEM;
     m->cfg = cfg;
-    m->audio = o->audio;
-    m->dev_rate = audio_dev_rate(o->audio);
     m->laddr = *o->laddr;
     m->secure = o->secure;
     m->pt = -1;
@@ -439,8 +462,7 @@ int call_media_alloc(struct call_media **mp, const struct call_media_opts *o)
     /* Depth: the playout delay plus 200 ms of bursts, in 20 ms packets. */
     call_jitter_init(&m->jb, (unsigned)(cfg->hotline.jitter_ms / 20 + 10));
 
-    if (audio_resampler_alloc(&m->from_dev, m->dev_rate, CALL_RATE) ||
-        audio_resampler_alloc(&m->to_dev, CALL_RATE, m->dev_rate))
+    if (o->audio && call_media_attach_audio(m, o->audio))
         goto out;
     rc = audio_proc_alloc(&m->proc, CALL_RATE, CALL_FRAME, ECHO_TAIL_MS, cfg->audio.echo_cancel,
                           cfg->audio.noise_suppression);
@@ -699,8 +721,9 @@ uint64_t call_media_first_tx_ms(const struct call_media *m)
 
 void call_media_summary(const struct call_media *m, char *buf, size_t len)
 {
-    struct audio_dev_stats st;
-    audio_dev_stats(m->audio, &st);
+    struct audio_dev_stats st = {0};
+    if (m->audio)
+        audio_dev_stats(m->audio, &st);
     snprintf(buf, len,
              "%s %s tx %llu rx %llu; cap->rtp %.1f ms max %.1f; rtp->play %.1f ms max %.1f; "
              "lost %llu late %llu drop %llu; sources %llu; foreign %llu; underruns %llu%s",

@@ -1,4 +1,4 @@
-/* Small string and file helpers.
+/* Small string, file and time helpers.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "openline/util.h"
 
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int util_strlcpy(char *dst, const char *src, size_t size)
 {
@@ -88,4 +89,15 @@ out:
     free(buf);
     fclose(f);
     return err;
+}
+
+void util_deadline(struct timespec *ts, int clock, unsigned long ms)
+{
+    clock_gettime((clockid_t)clock, ts);
+    ts->tv_sec += (time_t)(ms / 1000);
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
 }

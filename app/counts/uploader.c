@@ -551,13 +551,7 @@ static void *uploader_main(void *arg)
         pthread_mutex_lock(&u->mx);
         if (wait > 0 && !u->stop && !u->wake && !u->checkpoint) {
             struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            ts.tv_sec += wait / 1000;
-            ts.tv_nsec += (wait % 1000) * 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
+            util_deadline(&ts, CLOCK_MONOTONIC, (unsigned long)wait);
             while (!u->stop && !u->wake && !u->checkpoint &&
                    pthread_cond_timedwait(&u->cv, &u->mx, &ts) != ETIMEDOUT)
                 ;

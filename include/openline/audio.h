@@ -12,8 +12,9 @@ struct config;
 
 /* One audio device: the configured driver ([audio] driver), opened for mono 16-bit full duplex.
  * Samples move between the driver's realtime thread and the call thread through two lock-free
- * ring buffers; every function below except audio_dev_alloc/free is for one thread (the call
- * thread) and never blocks. */
+ * ring buffers. audio_dev_alloc/start/stop/free may block on a sound server: the call engine
+ * runs them on its audio-control thread (app/call/audioctl.c); the others are for one thread
+ * (the call thread), only while the device is started, and never block. */
 struct audio_dev;
 
 /* Latency and health counters of a running device (call thread). */
@@ -28,7 +29,7 @@ struct audio_dev_stats {
 /* Prepare the configured driver without opening the microphone: find the device (PortAudio:
  * by [audio] device name; wav: read and convert capture_file) and check it can run.
  * *dp is set only on success. On failure err says why ("no audio device", the PortAudio
- * error, the WAV file problem). Call thread (or the main thread before it starts). */
+ * error, the WAV file problem). May block (the audio-control thread, or self-test). */
 int audio_dev_alloc(struct audio_dev **dp, const struct config *cfg, char *err, size_t errlen);
 
 /* Open and start the streams: from now the microphone is open. Rings start empty.

@@ -1,4 +1,4 @@
-/* Small string helpers used across modules (bounded copies, trimming, number parsing).
+/* Small helpers used across modules (bounded copies, trimming, number parsing, deadlines).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef OPENLINE_UTIL_H
 #define OPENLINE_UTIL_H
@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#ifndef ARRAY_SIZE /* libre's re_types.h has the same */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* Copy src into dst (size bytes, always NUL-terminated). Returns 0, or ENAMETOOLONG when src
  * did not fit (dst then holds the truncated prefix). */
@@ -21,5 +23,10 @@ char *util_trim(char *s);
 /* Read a whole file into a NUL-terminated buffer (malloc; the caller frees it).
  * Returns 0 or an errno value. */
 int util_read_file(const char *path, char **data, size_t *len);
+
+struct timespec;
+/* *ts = now on clock plus ms: an absolute deadline for pthread_cond_timedwait (CLOCK_REALTIME
+ * unless the condition variable was set to another clock) or clock_nanosleep. */
+void util_deadline(struct timespec *ts, int clock, unsigned long ms);
 
 #endif

@@ -6,6 +6,7 @@
 #   ring      180 Ringing                 (the kiosk must CANCEL at once; 487 then wants an ACK)
 #   answer    200 OK with SDP             (the kiosk must ACK and BYE at once)
 #   early     180 at once, nothing more   (no_answer_timeout: CANCEL at once; 487, ACK)
+#   none      the primary is not called: only the secondary's 200 and BYE times (wall clock)
 # Everything the primary receives is listed with its time; the summary lines say how many
 # INVITEs of the abandoned call arrived after the kiosk gave up (GIVEUP seconds after the first
 # INVITE) and how long each required answer took.
@@ -60,6 +61,7 @@ sent_487 = None
 got = []            # (t, first line) of everything the primary received
 cancel_t = ack_t = bye_t = ack2xx_t = None
 sec_done = False
+sec_ok_at = sec_bye_at = None  # time.time() of the secondary's 200 sent and BYE received
 end = time.monotonic() + 30
 while time.monotonic() < end:
     now = time.monotonic()
@@ -87,11 +89,13 @@ while time.monotonic() < end:
             if method == "INVITE":
                 reply(sec, peer, msg, "200 OK",
                       contact(SECONDARY) + "Content-Type: application/sdp\r\n", sdp(), "sec1")
+                sec_ok_at = sec_ok_at or time.time()
             elif method == "BYE":
                 reply(sec, peer, msg, "200 OK")
                 sec_done = True
-                if MODE == "early" and t0 is not None:
-                    end = min(end, now + 2)
+                sec_bye_at = sec_bye_at or time.time()
+                if MODE == "none" or (MODE == "early" and t0 is not None):
+                    end = min(end, now + (0.5 if MODE == "none" else 2))
             continue
         if t0 is None and method == "INVITE":
             t0 = now
@@ -133,3 +137,5 @@ print(f"ack_ms {ms(ack_t, sent_487)}")
 print(f"ack2xx_ms {ms(ack2xx_t, late_at)}")
 print(f"bye_ms {ms(bye_t, late_at)}")
 print(f"secondary_done {int(sec_done)}")
+print(f"secondary_ok_at {sec_ok_at or 'none'}")
+print(f"secondary_bye_at {sec_bye_at or 'none'}")

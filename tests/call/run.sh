@@ -672,6 +672,9 @@ if want jack; then
     if command -v jackd >/dev/null 2>&1; then
         sh tests/call/jack.sh "$T" && ok "portaudio under JACK dummy: tone both ways" ||
             bad "portaudio under JACK dummy"
+        sh tests/call/jack-hang.sh "$T" &&
+            ok "a hung sound server (jackd stopped) holds up no signalling: BYE at once" ||
+            bad "a hung sound server held up signalling"
         sh tests/call/audio-late.sh "$T" &&
             ok "audio device appears after start, then goes: Call button, call, number again" ||
             bad "audio device that comes and goes"
