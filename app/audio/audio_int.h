@@ -48,20 +48,23 @@ struct audio_dev {
     _Atomic uint64_t underruns;
     _Atomic uint64_t overruns;
     _Atomic uint64_t last_callback_ns;
+    _Atomic unsigned block; /* samples of the latest callback */
     unsigned in_latency_us; /* set by the driver's start */
     unsigned out_latency_us;
+    int wake_fd; /* eventfd written after every block (audio_dev_wake_fd) */
 };
 
-/* A driver (mpv's ao_driver pattern). Slots run on the thread named; `process` below is the only
- * thing a driver calls back.
+/* A driver (mpv's ao_driver pattern). Slots run on the thread that owns the device's life (the
+ * call engine's audio-control thread, or self-test); `process` below is the only thing a driver
+ * calls back.
  *
  * init:  Required. Find and check the device; set dev->rate and dev->name. Does not open the
- *        microphone. Call thread. Returns 0 or an errno value with a reason in err.
+ *        microphone. Returns 0 or an errno value with a reason in err.
  * start: Required. Open the streams and start calling audio_dev_process() from the driver's
- *        realtime thread; set dev->in_latency_us/out_latency_us. Call thread.
+ *        realtime thread; set dev->in_latency_us/out_latency_us.
  * stop:  Required. Stop and close the streams; when it returns audio_dev_process() is no longer
- *        running nor called. Call thread. Only called after a successful start.
- * uninit: Optional. Release what init acquired. Call thread.
+ *        running nor called. Only called after a successful start.
+ * uninit: Optional. Release what init acquired.
  */
 struct audio_driver {
     const char *name;

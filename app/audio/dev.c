@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audio_int.h"
 
@@ -38,9 +40,16 @@ int audio_dev_alloc(struct audio_dev **dp, const struct config *cfg, char *err, 
     }
     d->drv = drivers[cfg->audio.driver];
     d->cfg = cfg;
+    d->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (d->wake_fd < 0) {
+        rc = errno;
+        snprintf(err, errlen, "cannot create an eventfd: %s", strerror(rc));
+        goto out;
+    }
     atomic_init(&d->underruns, 0);
     atomic_init(&d->overruns, 0);
     atomic_init(&d->last_callback_ns, 0);
+    atomic_init(&d->block, 0);
     if (d->drv->priv_size && !(d->priv = calloc(1, d->drv->priv_size))) {
         rc = ENOMEM;
         goto out;
@@ -66,6 +75,8 @@ out:
     if (d) {
         audio_ring_free(&d->capture);
         audio_ring_free(&d->playback);
+        if (d->wake_fd >= 0)
+            close(d->wake_fd);
         free(d->priv);
         free(d);
     }
@@ -103,8 +114,14 @@ void audio_dev_free(struct audio_dev *d)
         d->drv->uninit(d);
     audio_ring_free(&d->capture);
     audio_ring_free(&d->playback);
+    close(d->wake_fd);
     free(d->priv);
     free(d);
+}
+
+int audio_dev_wake_fd(const struct audio_dev *d)
+{
+    return d->wake_fd;
 }
 
 unsigned audio_dev_rate(const struct audio_dev *d)
@@ -144,6 +161,7 @@ void audio_dev_stats(const struct audio_dev *d, struct audio_dev_stats *st)
     st->in_latency_us = d->in_latency_us;
     st->out_latency_us = d->out_latency_us;
     st->last_callback_ns = atomic_load(&d->last_callback_ns);
+    st->block = atomic_load(&d->block);
 }
 
 void audio_dev_process(struct audio_dev *dev, const int16_t *in, int16_t *out, size_t n)
@@ -160,7 +178,14 @@ void audio_dev_process(struct audio_dev *dev, const int16_t *in, int16_t *out, s
             atomic_fetch_add_explicit(&dev->underruns, 1, memory_order_relaxed);
         }
     }
+    atomic_store_explicit(&dev->block, (unsigned)n, memory_order_relaxed);
     atomic_store_explicit(&dev->last_callback_ns, audio_now_ns(), memory_order_release);
+    /* Wake the call thread now rather than at its next timer: the frame that just completed
+     * leaves at once. A non-blocking eventfd: this neither blocks nor allocates (a full
+     * counter, which a reader drains long before, just fails). */
+    static const uint64_t one = 1;
+    ssize_t w = write(dev->wake_fd, &one, sizeof(one));
+    (void)w;
 }
 
 bool audio_check(const struct config *cfg, char *why, size_t len)

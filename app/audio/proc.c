@@ -87,19 +87,23 @@ struct audio_resampler {
     SpeexResamplerState *st;
 };
 
-int audio_resampler_alloc(struct audio_resampler **rp, unsigned in_rate, unsigned out_rate)
+int audio_resampler_alloc(struct audio_resampler **rp, unsigned in_rate, unsigned out_rate,
+                          int quality)
 {
     int e = 0;
     struct audio_resampler *r = calloc(1, sizeof(*r));
     if (!r)
         return ENOMEM;
-    /* Quality 3: the VoIP setting of speexdsp, about 1 ms of delay. */
-    r->st = speex_resampler_init(1, in_rate, out_rate, 3, &e);
+    /* The filter's delay stays in the signal (no speex_resampler_skip_zeros): output then keeps
+     * pace with input sample for sample, so two 10 ms device blocks at 48 kHz make exactly one
+     * 20 ms frame at 16 kHz. Skipping the zeros makes the output lag by half the filter in
+     * count instead, and every frame then waits for one more device block: 10 ms more from
+     * microphone to network. */
+    r->st = speex_resampler_init(1, in_rate, out_rate, quality, &e);
     if (!r->st) {
         free(r);
         return e == RESAMPLER_ERR_ALLOC_FAILED ? ENOMEM : EINVAL;
     }
-    speex_resampler_skip_zeros(r->st);
     *rp = r;
     return 0;
 }
@@ -137,4 +141,12 @@ void audio_resampler_free(struct audio_resampler *r)
         return;
     speex_resampler_destroy(r->st);
     free(r);
+}
+
+unsigned audio_resampler_delay_us(const struct audio_resampler *r)
+{
+    spx_uint32_t in_rate, out_rate;
+    speex_resampler_get_rate(r->st, &in_rate, &out_rate);
+    int lat = speex_resampler_get_output_latency(r->st);
+    return lat > 0 && out_rate ? (unsigned)((uint64_t)lat * 1000000u / out_rate) : 0;
 }

@@ -103,7 +103,7 @@ int audio_wav_load(const char *path, unsigned rate, int16_t **samples, size_t *n
     if (srate != rate) {
         size_t out_cap = (size_t)((double)frames * rate / srate) + 64;
         res = malloc(out_cap * sizeof(*res));
-        if (!res || audio_resampler_alloc(&rs, srate, rate)) {
+        if (!res || audio_resampler_alloc(&rs, srate, rate, AUDIO_RESAMPLE_FILE)) {
             rc = ENOMEM;
             snprintf(err, errlen, "out of memory");
             goto out;

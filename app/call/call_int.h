@@ -55,6 +55,42 @@ void call_jitter_put(struct call_jitter *jb, uint32_t ssrc, uint16_t seq, uint32
 /* Take the next packet in order: on CALL_JITTER_OK *slot points into jb until the next put. */
 enum call_jitter_result call_jitter_get(struct call_jitter *jb,
                                         const struct call_jitter_slot **slot);
+/* The next packet in order is here (call_jitter_get would return CALL_JITTER_OK). */
+bool call_jitter_ready(const struct call_jitter *jb);
+
+/* ---- playout schedule (playout.c): when the far end's packets are decoded and played ---- */
+enum {
+    CALL_PLAYOUT_STEP_US = 10000, /* silence, concealment and trims come in 10 ms pieces */
+    CALL_PACKET_US = 20000,       /* the packets' length (ptime 20) */
+};
+
+struct call_playout {
+    unsigned target_us; /* playout delay: jitter_buffer */
+    bool anchored;      /* playing a stream at the playout delay */
+    unsigned stall_us;  /* concealed so far for the packet that is due and missing */
+    unsigned window_n;  /* packets decoded in this half second */
+    unsigned windows;   /* windows since the stream started */
+    int64_t window_min_us; /* the least of their queued time above the delay */
+    uint64_t trims;     /* times the start of a packet was left out to come back to the delay */
+};
+
+enum call_playout_action {
+    CALL_PLAYOUT_WAIT,    /* nothing until the next packet or callback */
+    CALL_PLAYOUT_SILENCE, /* queue *us of silence */
+    CALL_PLAYOUT_DECODE,  /* take the next packet, decode it, queue it without its first *us */
+    CALL_PLAYOUT_CONCEAL, /* queue 10 ms of concealment: the packet due is missing */
+    CALL_PLAYOUT_SKIP,    /* the packet due is lost (a later one is here): take it, queue nothing */
+};
+
+void call_playout_init(struct call_playout *p, unsigned target_ms);
+/* What to do now. queued_us: until what is queued for the loudspeaker runs out (the device
+ * ring, played from the driver's next callback on); ring_us: what the ring holds; block_us:
+ * what the driver takes per callback. Call again after doing it, until CALL_PLAYOUT_WAIT. */
+enum call_playout_action call_playout_next(struct call_playout *p, const struct call_jitter *jb,
+                                           uint64_t queued_us, uint64_t ring_us,
+                                           uint64_t block_us, unsigned *us);
+/* Something else plays (ringback, no codec yet): the next packet starts a stream again. */
+void call_playout_pause(struct call_playout *p);
 
 /* ---- codecs (codec.c) ---- */
 enum call_codec_id {
@@ -75,6 +111,8 @@ int call_codec_alloc(struct call_codec **cp, enum call_codec_id id);
 void call_codec_free(struct call_codec *c);
 /* RTP clock rate (48000 for Opus, 8000 for G.711). */
 unsigned call_codec_clock(const struct call_codec *c);
+/* Delay of the resampling around G.711 (encode: 16 to 8 kHz; decode: 8 to 16 kHz), in us. */
+unsigned call_codec_delay_us(const struct call_codec *c, bool encode);
 /* Encode CALL_FRAME samples; returns the payload length or -1. */
 int call_codec_encode(struct call_codec *c, const int16_t *pcm, uint8_t *out, size_t outlen);
 /* Decode one payload (NULL: conceal one lost frame) into at most max samples at CALL_RATE;

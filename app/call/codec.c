@@ -35,8 +35,8 @@ int call_codec_alloc(struct call_codec **cp, enum call_codec_id id)
         opus_encoder_ctl(c->enc, OPUS_SET_PACKET_LOSS_PERC(5));
         opus_encoder_ctl(c->enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
     } else {
-        if (audio_resampler_alloc(&c->down, CALL_RATE, 8000) ||
-            audio_resampler_alloc(&c->up, 8000, CALL_RATE))
+        if (audio_resampler_alloc(&c->down, CALL_RATE, 8000, AUDIO_RESAMPLE_G711) ||
+            audio_resampler_alloc(&c->up, 8000, CALL_RATE, AUDIO_RESAMPLE_G711))
             goto out;
     }
     *cp = c;
@@ -98,4 +98,11 @@ int call_codec_decode(struct call_codec *c, const uint8_t *data, size_t len, int
     size_t in_n = n, out_n = max;
     audio_resampler_run(c->up, nb, &in_n, pcm, &out_n);
     return (int)out_n;
+}
+
+unsigned call_codec_delay_us(const struct call_codec *c, bool encode)
+{
+    if (!c || c->id == CALL_CODEC_OPUS)
+        return 0; /* the codec's own look-ahead is not the kiosk's: see docs/calls.md */
+    return audio_resampler_delay_us(encode ? c->down : c->up);
 }

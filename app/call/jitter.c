@@ -138,3 +138,9 @@ enum call_jitter_result call_jitter_get(struct call_jitter *jb,
     jb->lost++;
     return CALL_JITTER_LOST;
 }
+
+bool call_jitter_ready(const struct call_jitter *jb)
+{
+    const struct call_jitter_slot *s = &jb->slot[jb->next % CALL_JITTER_SLOTS];
+    return jb->count && s->used && s->seq == jb->next;
+}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <re.h>
 
@@ -107,6 +108,7 @@ struct call_media {
     int32_t gain_q15;
 
     struct call_jitter jb;
+    struct call_playout po; /* when packets from jb are decoded and played */
     bool heard_raddr; /* media came from the negotiated address */
     bool latched;     /* a hotline behind NAT: raddr is where its media came from */
     uint64_t foreign; /* packets from other addresses, dropped */
@@ -114,12 +116,10 @@ struct call_media {
     struct audio_resampler *to_dev;
     struct audio_proc *proc;
     struct fifo cap;       /* microphone at CALL_RATE, waiting for a whole frame */
-    struct fifo play;      /* decoded far end at CALL_RATE, waiting for the device */
     struct fifo ref;       /* what went to the loudspeaker: the echo canceller's reference */
     uint64_t cap_first_ns; /* capture time of cap.s[0] */
     struct tmr tick;
 
-    unsigned jb_excess; /* produce() calls in a row that found the buffer deeper than needed */
     uint64_t last_rx_ns;
     uint64_t first_tx_ms;
     uint64_t tx_packets, rx_packets;
@@ -201,6 +201,8 @@ static bool from_hotline(struct call_media *m, const struct sa *src, bool rtcp)
     return false;
 }
 
+static void playback_path(struct call_media *m);
+
 static void media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
                            void *arg)
 {
@@ -213,6 +215,8 @@ static void media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, s
         return; /* telephone-event, comfort noise, or before the answer */
     call_jitter_put(&m->jb, hdr->ssrc, hdr->seq, hdr->ts, mbuf_buf(mb), mbuf_get_left(mb),
                     m->last_rx_ns);
+    if (m->audio)
+        playback_path(m); /* a packet on time is decoded as it arrives */
 }
 
 static void media_rtcp_recv(const struct sa *src, struct rtcp_msg *msg, void *arg)
@@ -309,7 +313,11 @@ static void capture_path(struct call_media *m)
         audio_proc_run(m->proc, frame, ref, frame);
         if (m->sending && m->codec && sa_isset(&m->raddr, SA_ALL)) {
             send_frame(m, frame);
-            double lat = (double)(now_ns() - first) / 1e6;
+            /* from the frame's first sample at the microphone, through the resamplers */
+            double lat = (double)(now_ns() - first) / 1e6 +
+                         (audio_resampler_delay_us(m->from_dev) +
+                          call_codec_delay_us(m->codec, true)) /
+                             1000.0;
             m->cap_lat_sum += lat;
             m->cap_lat_n++;
             if (lat > m->cap_lat_max)
@@ -330,80 +338,124 @@ static void ringback(struct call_media *m, int16_t *out, size_t n)
     }
 }
 
-/* Put at least 10 ms more of far-end audio into m->play. */
-static void produce(struct call_media *m)
+/* Far-end audio on its way to the loudspeaker: volume, the echo canceller's reference, and
+ * every sample through the resampler however many it makes at the device's rate. */
+static void to_device(struct call_media *m, int16_t *pcm, size_t n)
 {
-    int16_t pcm[6 * CALL_FRAME];
-    int n = 0;
-    const struct call_jitter_slot *slot = NULL;
-
-    if (m->ringback) {
-        ringback(m, pcm, CALL_FRAME / 2);
-        n = CALL_FRAME / 2;
-    } else if (!m->codec) {
-        memset(pcm, 0, CALL_FRAME / 2 * sizeof(*pcm));
-        n = CALL_FRAME / 2;
-    } else {
-        /* Shrink back after a burst or a stall: more than the playout delay plus two packets
-         * for 100-200 ms means one packet too many (dropped: latency matters more). */
-        unsigned want = (unsigned)(m->cfg->hotline.jitter_ms / 20) + 2;
-        m->jb_excess = m->jb.count > want ? m->jb_excess + 1 : 0;
-        if (m->jb_excess > 10) {
-            m->jb_excess = 0;
-            if (call_jitter_get(&m->jb, &slot) == CALL_JITTER_OK)
-                m->jb.dropped++;
-        }
-        switch (call_jitter_get(&m->jb, &slot)) {
-        case CALL_JITTER_OK:
-            n = call_codec_decode(m->codec, slot->data, slot->len, pcm, ARRAY_SIZE(pcm));
-            if (n > 0) {
-                /* Played after what is queued in front of it. */
-                double lat = (double)(now_ns() - slot->arrival_ns) / 1e6 +
-                             (double)m->play.n * 1000.0 / CALL_RATE +
-                             (double)audio_dev_playback_fill(m->audio) * 1000.0 / m->dev_rate;
-                struct audio_dev_stats st;
-                audio_dev_stats(m->audio, &st);
-                lat += st.out_latency_us / 1000.0;
-                m->play_lat_sum += lat;
-                m->play_lat_n++;
-                if (lat > m->play_lat_max)
-                    m->play_lat_max = lat;
-            }
-            break;
-        case CALL_JITTER_LOST:
-            n = call_codec_decode(m->codec, NULL, 0, pcm, CALL_FRAME);
-            break;
-        case CALL_JITTER_EMPTY:
-            memset(pcm, 0, CALL_FRAME / 2 * sizeof(*pcm));
-            n = CALL_FRAME / 2;
-            break;
-        }
-        if (n <= 0) {
-            memset(pcm, 0, CALL_FRAME / 2 * sizeof(*pcm));
-            n = CALL_FRAME / 2;
-        }
-    }
-    for (int i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         pcm[i] = (int16_t)((pcm[i] * m->gain_q15) >> 15);
-    fifo_push(&m->play, pcm, (size_t)n);
-    fifo_push(&m->ref, pcm, (size_t)n);
+    fifo_push(&m->ref, pcm, n);
     if (m->ref.n > REF_MAX)
         fifo_pop(&m->ref, NULL, m->ref.n - REF_MAX);
+    audio_resampler_all(m->to_dev, pcm, n, play_sink, m);
 }
 
+/* Until what is queued for the loudspeaker runs out (us): the device ring, which the driver
+ * starts to take at its next callback, one block after its last. */
+static uint64_t queued_us(const struct call_media *m, uint64_t now, uint64_t *ring_us,
+                          uint64_t *block_us)
+{
+    struct audio_dev_stats st;
+    audio_dev_stats(m->audio, &st);
+    *ring_us = (uint64_t)audio_dev_playback_fill(m->audio) * 1000000u / m->dev_rate;
+    *block_us = (uint64_t)(st.block ? st.block : m->dev_rate / 100) * 1000000u / m->dev_rate;
+    if (!st.last_callback_ns)
+        return *ring_us + *block_us; /* just started: its first callback is about a block away */
+    uint64_t next_cb = st.last_callback_ns + *block_us * 1000u;
+    return *ring_us + (next_cb > now ? (next_cb - now) / 1000u : 0);
+}
+
+/* One packet decoded at its turn; lat_us: until its first sample is heard. */
+static void play_packet(struct call_media *m, unsigned trim_us, uint64_t queued, uint64_t now)
+{
+    const struct call_jitter_slot *slot = NULL;
+    int16_t pcm[6 * CALL_FRAME];
+
+    if (call_jitter_get(&m->jb, &slot) != CALL_JITTER_OK)
+        return;
+    int n = call_codec_decode(m->codec, slot->data, slot->len, pcm, ARRAY_SIZE(pcm));
+    if (n <= 0) {
+        /* undecodable: its length of concealment instead */
+        n = call_codec_decode(m->codec, NULL, 0, pcm, CALL_FRAME);
+        if (n <= 0)
+            return;
+    }
+    size_t skip = (size_t)trim_us * CALL_RATE / 1000000u;
+    if (skip >= (size_t)n)
+        return;
+    double lat = (double)(now - slot->arrival_ns) / 1e6 + (double)queued / 1000.0 +
+                 (double)(audio_resampler_delay_us(m->to_dev) +
+                          call_codec_delay_us(m->codec, false)) /
+                     1000.0;
+    struct audio_dev_stats st;
+    audio_dev_stats(m->audio, &st);
+    lat += st.out_latency_us / 1000.0;
+    m->play_lat_sum += lat;
+    m->play_lat_n++;
+    if (lat > m->play_lat_max)
+        m->play_lat_max = lat;
+    to_device(m, pcm + skip, (size_t)n - skip);
+}
+
+static void play_silence(struct call_media *m, unsigned us)
+{
+    int16_t pcm[CALL_FRAME];
+    size_t n = (size_t)us * CALL_RATE / 1000000u;
+    while (n) {
+        size_t k = n < CALL_FRAME ? n : CALL_FRAME;
+        memset(pcm, 0, k * sizeof(*pcm));
+        to_device(m, pcm, k);
+        n -= k;
+    }
+}
+
+/* The far end, on the schedule of playout.c: run at every device callback, packet and tick. */
 static void playback_path(struct call_media *m)
 {
-    size_t target = (size_t)(m->cfg->hotline.jitter_ms * m->dev_rate / 1000);
+    uint64_t now = now_ns(), ring, block;
+    uint64_t target = (uint64_t)m->cfg->hotline.jitter_ms * 1000u;
+    int16_t pcm[CALL_FRAME];
 
-    while (audio_dev_playback_fill(m->audio) < target) {
-        if (m->play.n < CALL_FRAME / 2)
-            produce(m);
-        size_t take = m->play.n < CALL_FRAME / 2 ? m->play.n : CALL_FRAME / 2;
-        int16_t chunk[CALL_FRAME / 2];
-        fifo_pop(&m->play, chunk, take);
-        /* every decoded sample, however many it makes at the device's rate */
-        if (!audio_resampler_all(m->to_dev, chunk, take, play_sink, m))
+    if (m->ringback || !m->codec) {
+        /* Our own ringback, or silence before the answer: kept at the playout delay. */
+        int16_t tone[CALL_FRAME / 2];
+        call_playout_pause(&m->po);
+        while (queued_us(m, now, &ring, &block) < target) {
+            if (m->ringback)
+                ringback(m, tone, ARRAY_SIZE(tone));
+            else
+                memset(tone, 0, sizeof(tone));
+            to_device(m, tone, ARRAY_SIZE(tone));
+        }
+        return;
+    }
+    for (unsigned i = 0; i < 32; i++) {
+        unsigned us;
+        uint64_t q = queued_us(m, now, &ring, &block);
+        switch (call_playout_next(&m->po, &m->jb, q, ring, block, &us)) {
+        case CALL_PLAYOUT_WAIT:
+            return;
+        case CALL_PLAYOUT_SILENCE:
+            play_silence(m, us);
             break;
+        case CALL_PLAYOUT_DECODE:
+            play_packet(m, us, q, now);
+            break;
+        case CALL_PLAYOUT_CONCEAL: {
+            int n = call_codec_decode(m->codec, NULL, 0, pcm, CALL_FRAME / 2);
+            if (n <= 0) {
+                n = CALL_FRAME / 2;
+                memset(pcm, 0, sizeof(pcm));
+            }
+            to_device(m, pcm, (size_t)n);
+            break;
+        }
+        case CALL_PLAYOUT_SKIP: {
+            const struct call_jitter_slot *slot;
+            (void)call_jitter_get(&m->jb, &slot); /* counts it lost */
+            break;
+        }
+        }
     }
 }
 
@@ -424,20 +476,35 @@ static void tick_h(void *arg)
         (void)call_jitter_get(&m->jb, &slot);
 }
 
+/* The driver moved a block: run the voice path at once (the timer is only the fallback). */
+static void wake_h(int flags, void *arg)
+{
+    struct call_media *m = arg;
+    uint64_t n;
+    (void)flags;
+    if (read(audio_dev_wake_fd(m->audio), &n, sizeof(n)) < 0 && errno != EAGAIN)
+        return;
+    capture_path(m);
+    playback_path(m);
+}
+
 int call_media_attach_audio(struct call_media *m, struct audio_dev *audio)
 {
     if (m->audio)
         return 0;
     m->dev_rate = audio_dev_rate(audio);
-    if (audio_resampler_alloc(&m->from_dev, m->dev_rate, CALL_RATE) ||
-        audio_resampler_alloc(&m->to_dev, CALL_RATE, m->dev_rate)) {
+    if (audio_resampler_alloc(&m->from_dev, m->dev_rate, CALL_RATE, AUDIO_RESAMPLE_VOIP) ||
+        audio_resampler_alloc(&m->to_dev, CALL_RATE, m->dev_rate, AUDIO_RESAMPLE_VOIP)) {
         audio_resampler_free(m->from_dev);
         audio_resampler_free(m->to_dev);
         m->from_dev = m->to_dev = NULL;
         return ENOMEM;
     }
     m->audio = audio;
-    return 0;
+    int rc = fd_listen(audio_dev_wake_fd(audio), FD_READ, wake_h, m);
+    if (rc)
+        m->audio = NULL;
+    return rc;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -461,6 +528,7 @@ int call_media_alloc(struct call_media **mp, const struct call_media_opts *o)
     call_media_volume(m, o->volume);
     /* Depth: the playout delay plus 200 ms of bursts, in 20 ms packets. */
     call_jitter_init(&m->jb, (unsigned)(cfg->hotline.jitter_ms / 20 + 10));
+    call_playout_init(&m->po, cfg->hotline.jitter_ms);
 
     if (o->audio && call_media_attach_audio(m, o->audio))
         goto out;
@@ -529,6 +597,8 @@ void call_media_free(struct call_media *m)
     if (!m)
         return;
     tmr_cancel(&m->tick);
+    if (m->audio)
+        fd_close(audio_dev_wake_fd(m->audio));
     /* Helpers before the socket they sit on. */
     mem_deref(m->uh_rtp);
     mem_deref(m->uh_rtcp);
@@ -732,7 +802,7 @@ void call_media_summary(const struct call_media *m, char *buf, size_t len)
              m->cap_lat_n ? m->cap_lat_sum / (double)m->cap_lat_n : 0.0, m->cap_lat_max,
              m->play_lat_n ? m->play_lat_sum / (double)m->play_lat_n : 0.0, m->play_lat_max,
              (unsigned long long)m->jb.lost, (unsigned long long)m->jb.late,
-             (unsigned long long)m->jb.dropped, (unsigned long long)m->jb.sources + 1,
+             (unsigned long long)(m->jb.dropped + m->po.trims), (unsigned long long)m->jb.sources + 1,
              (unsigned long long)m->foreign, (unsigned long long)st.underruns,
              m->srtp_fail ? "; SRTP auth failures" : "");
 }

@@ -24,6 +24,7 @@ struct audio_dev_stats {
     unsigned in_latency_us;    /* the driver's own input buffering */
     unsigned out_latency_us;   /* the driver's own output buffering */
     uint64_t last_callback_ns; /* CLOCK_MONOTONIC of the driver's latest callback */
+    unsigned block;            /* samples the latest callback moved each way */
 };
 
 /* Prepare the configured driver without opening the microphone: find the device (PortAudio:
@@ -57,6 +58,11 @@ size_t audio_dev_playback_write(struct audio_dev *d, const int16_t *buf, size_t 
 
 void audio_dev_stats(const struct audio_dev *d, struct audio_dev_stats *st);
 
+/* An eventfd that becomes readable after every block the driver moved (captured samples to
+ * read, room to play into): the call thread listens on it instead of polling. Read it to
+ * clear it. Valid from audio_dev_alloc to audio_dev_free. */
+int audio_dev_wake_fd(const struct audio_dev *d);
+
 /* CLOCK_MONOTONIC in nanoseconds (any thread, including the realtime one). */
 uint64_t audio_now_ns(void);
 
@@ -80,7 +86,15 @@ void audio_proc_free(struct audio_proc *p);
 /* Sample-rate conversion of mono 16-bit audio (speexdsp resampler). */
 struct audio_resampler;
 
-int audio_resampler_alloc(struct audio_resampler **rp, unsigned in_rate, unsigned out_rate);
+/* quality: speexdsp's 0-10 (AUDIO_RESAMPLE_*); its delay is audio_resampler_delay_us(). */
+enum {
+    AUDIO_RESAMPLE_VOIP = 3,     /* the device <-> 16 kHz: 1.5 ms, images below -85 dB */
+    AUDIO_RESAMPLE_G711 = 2,     /* 8 <-> 16 kHz around G.711: 2 ms instead of 3, images at
+                                  * -70 dB, far below G.711's own noise (about -38 dB) */
+    AUDIO_RESAMPLE_FILE = 5,     /* whole files, where delay does not matter */
+};
+int audio_resampler_alloc(struct audio_resampler **rp, unsigned in_rate, unsigned out_rate,
+                          int quality);
 /* Convert up to *in_n samples into at most *out_n; both updated to what was used/produced. */
 void audio_resampler_run(struct audio_resampler *r, const int16_t *in, size_t *in_n, int16_t *out,
                          size_t *out_n);
@@ -91,6 +105,8 @@ typedef void(audio_sink_h)(void *arg, const int16_t *out, size_t n);
 size_t audio_resampler_all(struct audio_resampler *r, const int16_t *in, size_t n,
                            audio_sink_h *sink, void *arg);
 void audio_resampler_free(struct audio_resampler *r);
+/* How far its output lags its input (the filter's delay), in microseconds. */
+unsigned audio_resampler_delay_us(const struct audio_resampler *r);
 
 /* Read a whole 16-bit PCM WAV file (any rate, any channel count) as mono at rate Hz.
  * *samples (malloc, caller frees) and *n set only on success; err says what is wrong. */

@@ -132,14 +132,14 @@ static void test_resampler_takes_everything(void **state)
     for (size_t i = 0; i < 4096; i++)
         in[i] = (int16_t)(8000 * sin(2 * M_PI * 440 * (double)i / 8000));
     struct audio_resampler *r;
-    assert_int_equal(audio_resampler_alloc(&r, 8000, 16000), 0);
+    assert_int_equal(audio_resampler_alloc(&r, 8000, 16000, AUDIO_RESAMPLE_G711), 0);
     sunk = 0;
     size_t made = audio_resampler_all(r, in, 4096, count_sink, NULL);
     assert_int_equal(made, sunk);
     /* 8,192 less the converter's delay (tens of samples) */
     assert_in_range(made, 8000, 8192);
     audio_resampler_free(r);
-    assert_int_equal(audio_resampler_alloc(&r, 16000, 96000), 0);
+    assert_int_equal(audio_resampler_alloc(&r, 16000, 96000, AUDIO_RESAMPLE_VOIP), 0);
     sunk = 0;
     made = audio_resampler_all(r, in, 320, count_sink, NULL);
     assert_in_range(made, 1700, 1920); /* 1,920 less the delay (24 input samples at this quality) */
