@@ -59,7 +59,7 @@ static const char main_usage[] =
     "  --tls-key FILE        ...and this unencrypted PEM private key\n"
     "  --secure-cookies      mark cookies Secure although TLS ends at a proxy in front\n"
     "  --rate N              requests per minute per kiosk token (default 60; 0: no limit)\n"
-    "  --max-connections N   open connections at once (default 256)\n"
+    "  --max-connections N   open connections at once (default 1024)\n"
     "  --timeout SECONDS     close a connection idle this long (default 30)\n"
     "  --per-ip N            connections per client address (default 64; 0: no limit, for\n"
     "                        a load balancer in front). Addresses are never stored or logged.\n";
@@ -134,7 +134,7 @@ static int main_parse(int argc, char **argv, struct main_args *a)
     a->serve = (struct server_config){
         .listen = "127.0.0.1:8080",
         .rate = 60,
-        .max_connections = 256,
+        .max_connections = 1024,
         .timeout_s = 30,
         .per_ip = 64,
     };

@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -21,6 +24,41 @@
 
 /* Largest TLS certificate or key file read, in bytes. */
 #define SERVER_PEM_MAX (1 << 20)
+
+/* Threads that serve all connections (libmicrohttpd's epoll in each): a connection costs a
+ * socket and a little memory, not a thread, so slow clients cannot use the threads up. A
+ * handler that waits (the writer's commit, a password check, a dashboard query) holds one. */
+#define SERVER_THREADS 16
+/* Seconds a request may take to send its headers, from its connection's start or its previous
+ * request's end, however slowly its bytes trickle in (libmicrohttpd's timeout counts only
+ * silence). Its body then has --timeout seconds. */
+#define SERVER_HEADER_DEADLINE_S 10
+/* Above this share of --max-connections, each new connection closes the oldest one still
+ * waiting for its headers, before libmicrohttpd's limit stops accepting: a slow client from
+ * many addresses cannot keep a kiosk or staff member out. A real client sends its headers in
+ * one packet and is never the oldest one waiting for long. */
+#define SERVER_EVICT_AT(max) ((max) * 3 / 4)
+
+/* A connection as the watchdog sees it (libmicrohttpd's socket context). */
+struct conn {
+    struct conn *prev, *next;
+    int fd;
+    enum { CONN_HEADERS, CONN_BODY, CONN_HANDLING } phase;
+    int64_t since_ms; /* the phase's start */
+    bool closed;      /* shut down by the watchdog */
+};
+
+struct watchdog {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t thread;
+    bool running, stop;
+    struct conn *head, *tail; /* oldest first */
+    unsigned n;
+    unsigned evict_at;
+    unsigned body_deadline_s;
+    uint64_t closed_headers, closed_body, evicted;
+};
 
 struct server {
     struct MHD_Daemon *daemon;
@@ -36,6 +74,7 @@ struct server {
     bool started;                /* MHD messages are logged only once running */
     char mhd_error[200];         /* the last MHD message while starting */
     char dummy[PASSWD_HASH_MAX]; /* verified against for unknown staff names */
+    struct watchdog wd;
 };
 
 static const struct route server_routes[] = {
@@ -208,6 +247,131 @@ static enum MHD_Result server_not_found(struct MHD_Connection *c, const char *me
                         NULL);
 }
 
+/* ---- the connection watchdog: deadlines that trickled bytes do not reset ---- */
+
+static int64_t server_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void conn_unlink(struct watchdog *wd, struct conn *k)
+{
+    if (k->prev)
+        k->prev->next = k->next;
+    else
+        wd->head = k->next;
+    if (k->next)
+        k->next->prev = k->prev;
+    else
+        wd->tail = k->prev;
+    k->prev = k->next = NULL;
+}
+
+/* Close a connection from outside libmicrohttpd: with its socket shut down, its next read fails
+ * and libmicrohttpd cleans it up. Safe against a descriptor used again: libmicrohttpd reports
+ * the close (server_notify, which takes wd->lock) before it closes the socket. wd->lock held. */
+static void conn_close(struct conn *k)
+{
+    if (!k->closed && k->fd >= 0)
+        shutdown(k->fd, SHUT_RDWR);
+    k->closed = true;
+}
+
+static void server_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct server *s = cls;
+    struct watchdog *wd = &s->wd;
+    struct conn *k = *socket_context;
+
+    if (code != MHD_CONNECTION_NOTIFY_STARTED) {
+        if (!k)
+            return;
+        pthread_mutex_lock(&wd->lock);
+        conn_unlink(wd, k);
+        wd->n--;
+        pthread_mutex_unlock(&wd->lock);
+        free(k);
+        *socket_context = NULL;
+        return;
+    }
+    k = calloc(1, sizeof(*k));
+    *socket_context = k;
+    if (!k)
+        return; /* unwatched: libmicrohttpd's own timeout still applies */
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    k->fd = ci ? ci->connect_fd : -1;
+    k->phase = CONN_HEADERS;
+    k->since_ms = server_now_ms();
+    pthread_mutex_lock(&wd->lock);
+    k->prev = wd->tail;
+    if (wd->tail)
+        wd->tail->next = k;
+    else
+        wd->head = k;
+    wd->tail = k;
+    wd->n++;
+    if (wd->n > wd->evict_at) {
+        for (struct conn *o = wd->head; o && o != k; o = o->next) {
+            if (o->phase == CONN_HEADERS && !o->closed) {
+                conn_close(o);
+                wd->evicted++;
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&wd->lock);
+}
+
+/* The request on c moved on: its headers are in, its body is in, or it was answered (the
+ * connection waits for the next request's headers). */
+static void server_phase(struct server *s, struct MHD_Connection *c, int phase)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn *k = ci ? ci->socket_context : NULL;
+    if (!k)
+        return;
+    pthread_mutex_lock(&s->wd.lock);
+    k->phase = phase;
+    k->since_ms = server_now_ms();
+    pthread_mutex_unlock(&s->wd.lock);
+}
+
+static void *server_watchdog(void *arg)
+{
+    struct watchdog *wd = arg;
+    pthread_mutex_lock(&wd->lock);
+    while (!wd->stop) {
+        int64_t now = server_now_ms();
+        for (struct conn *k = wd->head; k; k = k->next) {
+            if (k->closed)
+                continue;
+            if (k->phase == CONN_HEADERS && now - k->since_ms > SERVER_HEADER_DEADLINE_S * 1000) {
+                conn_close(k);
+                wd->closed_headers++;
+            } else if (k->phase == CONN_BODY &&
+                       now - k->since_ms > (int64_t)wd->body_deadline_s * 1000) {
+                conn_close(k);
+                wd->closed_body++;
+            }
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 250 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&wd->wake, &wd->lock, &ts);
+    }
+    pthread_mutex_unlock(&wd->lock);
+    return NULL;
+}
+
 static enum MHD_Result server_too_large(struct MHD_Connection *c, const struct route *r,
                                         const char *url)
 {
@@ -229,6 +393,7 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
         if (!rq)
             return MHD_NO;
         *con_cls = rq;
+        server_phase(s, c, CONN_BODY);
         rq->route = server_route(method, url, &path_known);
         if (!rq->route) {
             rq->replied = true;
@@ -267,6 +432,7 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
         return rq->body.err ? MHD_NO : MHD_YES;
     }
 
+    server_phase(s, c, CONN_HANDLING);
     if (rq->replied)
         return MHD_YES;
     if (rq->discarded)
@@ -279,9 +445,8 @@ static void server_completed(void *cls, struct MHD_Connection *c, void **con_cls
                              enum MHD_RequestTerminationCode toe)
 {
     struct request *rq = *con_cls;
-    (void)cls;
-    (void)c;
     (void)toe;
+    server_phase(cls, c, CONN_HEADERS); /* a kept-alive connection: the next request's */
     if (!rq)
         return;
     buf_free(&rq->body);
@@ -433,6 +598,8 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
     if (!s)
         return ENOMEM;
     s->fd = -1;
+    pthread_mutex_init(&s->wd.lock, NULL);
+    pthread_cond_init(&s->wd.wake, NULL);
     s->secure_cookies = cfg->secure_cookies;
     if ((rc = store_open(cfg->db_url, true, &s->wstore, err, errlen)))
         goto fail;
@@ -463,8 +630,31 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
         goto fail;
     }
 
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-                     MHD_USE_ERROR_LOG | (s->tls ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
+    /* Descriptors: as many as allowed, and no more connections than they can hold. */
+    unsigned max_conn = cfg->max_connections;
+    struct rlimit rl;
+    if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+        if (rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            (void)setrlimit(RLIMIT_NOFILE, &rl);
+            (void)getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max_conn + 64) {
+            max_conn = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
+            slog("--max-connections %u is more than the open-file limit allows (%llu): %u",
+                 cfg->max_connections, (unsigned long long)rl.rlim_cur, max_conn);
+        }
+    }
+    s->wd.evict_at = SERVER_EVICT_AT(max_conn);
+    s->wd.body_deadline_s = cfg->timeout_s;
+    if ((rc = pthread_create(&s->wd.thread, NULL, server_watchdog, &s->wd))) {
+        snprintf(err, errlen, "cannot start the connection watchdog: %s", strerror(rc));
+        goto fail;
+    }
+    s->wd.running = true;
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     (s->tls ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
@@ -472,10 +662,12 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
     };
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, server_access, s, MHD_OPTION_LISTEN_SOCKET, s->fd,
-        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip, MHD_OPTION_THREAD_STACK_SIZE,
-        (size_t)1024 * 1024, MHD_OPTION_NOTIFY_COMPLETED, server_completed, s,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)SERVER_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+        max_conn, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->per_ip, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024,
+        MHD_OPTION_NOTIFY_CONNECTION, server_notify, s, MHD_OPTION_NOTIFY_COMPLETED,
+        server_completed, s,
         MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, s, MHD_OPTION_ARRAY,
         s->tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!s->daemon) {
@@ -505,6 +697,15 @@ void server_stop(struct server *s)
         return;
     if (s->daemon)
         MHD_stop_daemon(s->daemon); /* waits for the requests in progress */
+    if (s->wd.running) {
+        pthread_mutex_lock(&s->wd.lock);
+        s->wd.stop = true;
+        pthread_cond_signal(&s->wd.wake);
+        pthread_mutex_unlock(&s->wd.lock);
+        pthread_join(s->wd.thread, NULL);
+    }
+    pthread_mutex_destroy(&s->wd.lock);
+    pthread_cond_destroy(&s->wd.wake);
     if (s->fd >= 0)
         close(s->fd);
     writer_stop(s->writer);
