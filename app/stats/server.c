@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@
 
 /* A connection as the watchdog sees it (libmicrohttpd's socket context). */
 struct conn {
+    struct server *s;
     struct conn *prev, *next;
     int fd;
     enum { CONN_HEADERS, CONN_BODY, CONN_HANDLING } phase;
@@ -75,6 +77,9 @@ struct server {
     char mhd_error[200];         /* the last MHD message while starting */
     char dummy[PASSWD_HASH_MAX]; /* verified against for unknown staff names */
     struct watchdog wd;
+    unsigned timeout_s;
+    atomic_bool stopping; /* SIGTERM: finishing the requests taken, refusing new ones */
+    atomic_uint active;   /* requests between their headers and their reply's end */
 };
 
 static const struct route server_routes[] = {
@@ -148,6 +153,13 @@ enum MHD_Result server_reply(struct MHD_Connection *c, unsigned status, const ch
     }
     for (size_t i = 0; headers && headers[i]; i += 2)
         MHD_add_response_header(resp, headers[i], headers[i + 1]);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    const struct conn *k = ci ? ci->socket_context : NULL;
+    if (k && k->s->tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    if (k && atomic_load(&k->s->stopping))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -301,6 +313,7 @@ static void server_notify(void *cls, struct MHD_Connection *c, void **socket_con
     *socket_context = k;
     if (!k)
         return; /* unwatched: libmicrohttpd's own timeout still applies */
+    k->s = s;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     k->fd = ci ? ci->connect_fd : -1;
@@ -393,7 +406,15 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
         if (!rq)
             return MHD_NO;
         *con_cls = rq;
+        atomic_fetch_add(&s->active, 1);
         server_phase(s, c, CONN_BODY);
+        if (atomic_load(&s->stopping)) {
+            /* After SIGTERM, on a connection kept alive: nothing new is taken. */
+            const char *h[] = {MHD_HTTP_HEADER_RETRY_AFTER, "5", NULL};
+            rq->replied = true;
+            return server_json(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping",
+                               "the collector is stopping; send again later", h);
+        }
         rq->route = server_route(method, url, &path_known);
         if (!rq->route) {
             rq->replied = true;
@@ -449,6 +470,7 @@ static void server_completed(void *cls, struct MHD_Connection *c, void **con_cls
     server_phase(cls, c, CONN_HEADERS); /* a kept-alive connection: the next request's */
     if (!rq)
         return;
+    atomic_fetch_sub(&((struct server *)cls)->active, 1);
     buf_free(&rq->body);
     explicit_bzero(rq->password, sizeof(rq->password));
     free(rq);
@@ -653,7 +675,10 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
     }
     s->wd.running = true;
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+    s->timeout_s = cfg->timeout_s;
+    /* MHD_USE_ITC: server_stop quiesces the daemon (stops accepting) first. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG |
                      (s->tls ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
@@ -695,8 +720,22 @@ void server_stop(struct server *s)
 {
     if (!s)
         return;
-    if (s->daemon)
-        MHD_stop_daemon(s->daemon); /* waits for the requests in progress */
+    if (s->daemon) {
+        /* Stop accepting; answer what was taken (new requests on open connections get 503
+         * and Connection: close); then stop. MHD_stop_daemon alone closes connections whose
+         * handler is still waiting for its commit: their batch is stored, their reply lost. */
+        MHD_socket lfd = MHD_quiesce_daemon(s->daemon);
+        if (lfd != MHD_INVALID_SOCKET)
+            close(lfd);
+        atomic_store(&s->stopping, true);
+        int64_t until = server_now_ms() + (int64_t)(s->timeout_s ? s->timeout_s : 30) * 1000;
+        while (atomic_load(&s->active) && server_now_ms() < until)
+            usleep(10 * 1000);
+        if (atomic_load(&s->active))
+            slog("stopping with %u requests unanswered after %u s", atomic_load(&s->active),
+                 s->timeout_s);
+        MHD_stop_daemon(s->daemon);
+    }
     if (s->wd.running) {
         pthread_mutex_lock(&s->wd.lock);
         s->wd.stop = true;

@@ -51,5 +51,45 @@ else
     not_ok "wide: server starts"
 fi
 
+# ---------------------------------------------------------------------------------------------
+echo "== SIGTERM under load: every request taken is answered, every batch answered is stored"
+# 32 kiosks post batches as fast as replies come; SIGTERM after 2 s. A batch stored without a
+# reply would be sent again by its kiosk (nothing is lost), but the server promises to finish
+# what it took.
+term_round() {
+    local n=$1 db="sqlite:$T/term$1.db" i
+    : >"$T/term$n.tokens"
+    for i in $(seq 1 32); do
+        "$STATS_BIN" --db "$db" kiosk add "Kiosk $i" >>"$T/term$n.tokens" 2>/dev/null
+    done
+    stats_start "term$n" "$db" --rate 0 || { not_ok "term: server starts"; return; }
+    python3 tests/stats/term_load.py "$(stats_port "term$n")" "$T/term$n.tokens" \
+        "$(date -u -d "$(this_monday) - 7 days" +%s)" "$T/term$n.out" >"$T/term$n.load" 2>&1 &
+    local lpid=$!
+    for i in $(seq 1 100); do grep -q ready "$T/term$n.load" 2>/dev/null && break; sleep 0.05; done
+    sleep 2
+    stats_stop "term$n"
+    wait "$lpid"
+    sqlite3 "$T/term$n.db" "SELECT batch_id FROM batches" | sort >"$T/term$n.stored"
+    awk '$2 == "201" || $2 == "200" {print $1}' "$T/term$n.out" | sort >"$T/term$n.answered"
+    awk '$2 == "noreply" {print $1}' "$T/term$n.out" | sort >"$T/term$n.noreply"
+    local stored answered dropped lost
+    stored=$(wc -l <"$T/term$n.stored")
+    answered=$(wc -l <"$T/term$n.answered")
+    dropped=$(comm -12 "$T/term$n.stored" "$T/term$n.noreply" | wc -l)
+    lost=$(comm -13 "$T/term$n.stored" "$T/term$n.answered" | wc -l)
+    echo "     round $n: exit $STOP_STATUS; $stored stored, $answered answered 201/200, $dropped stored without a reply, $lost answered but not stored"
+    TERM_DROPPED=$((TERM_DROPPED + dropped))
+    TERM_LOST=$((TERM_LOST + lost))
+    [ "$STOP_STATUS" = 0 ] || TERM_BAD=$((TERM_BAD + 1))
+}
+TERM_DROPPED=0 TERM_LOST=0 TERM_BAD=0
+for r in 1 2 3; do term_round $r; done
+[ $TERM_BAD = 0 ] && ok "SIGTERM under load: exit 0 each time" || not_ok "SIGTERM under load: $TERM_BAD rounds did not exit 0 within 10 s"
+[ $TERM_DROPPED = 0 ] && ok "SIGTERM under load: no batch stored without a reply (3 rounds)" ||
+    not_ok "SIGTERM under load: $TERM_DROPPED batches stored without a reply"
+[ $TERM_LOST = 0 ] && ok "SIGTERM under load: every batch answered 201/200 is stored" ||
+    not_ok "SIGTERM under load: $TERM_LOST batches answered but not stored"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
