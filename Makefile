@@ -237,11 +237,13 @@ check-call: all $(TEST_BINS)
 bench-call: all $(TEST_BINS)
 	$(Q)tests/bench/call.sh
 
-# Jitter buffer benchmark (tests/bench/jitter.sh): app/call/jitter.c, driven as media.c drives
-# it, against speexdsp's JitterBuffer on the same simulated packet traces. Links jitter.c alone.
+# Jitter buffer benchmark (tests/bench/jitter.sh): app/call/jitter.c on the playout schedule of
+# app/call/playout.c, driven as media.c drives them, against speexdsp's JitterBuffer on the same
+# simulated packet traces. Links jitter.c and playout.c alone.
 $(OBJ)/tests/bench/jitter_bench.o: CFLAGS_EXTRA += -Iapp/call
 
-$(BUILD)/tests/jitter_bench: $(OBJ)/tests/bench/jitter_bench.o $(OBJ)/app/call/jitter.o $(VARIANT)
+$(BUILD)/tests/jitter_bench: $(OBJ)/tests/bench/jitter_bench.o $(OBJ)/app/call/jitter.o \
+		$(OBJ)/app/call/playout.o $(VARIANT)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,speexdsp) -lm

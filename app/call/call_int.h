@@ -70,6 +70,7 @@ struct call_playout {
     unsigned stall_us;  /* concealed so far for the packet that is due and missing */
     unsigned window_n;  /* packets decoded in this half second */
     unsigned windows;   /* windows since the stream started */
+    bool after_gap;     /* concealment or a skip came before the next decode */
     int64_t window_min_us; /* the least of their queued time above the delay */
     uint64_t trims;     /* times the start of a packet was left out to come back to the delay */
 };

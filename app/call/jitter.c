@@ -2,23 +2,29 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Why ours and not speexdsp's JitterBuffer (issue 10): measured by `make bench-jitter`
- * (tests/bench/jitter_bench.c), the same seeded 60 s traces through both, each driven as media.c
- * drives this one, jitter_buffer 20 ms. speexdsp added more delay; where it lost fewer packets it
- * paid in delay, and with a slow sender clock it lost many more.
- * Arrival -> heard, mean / 95th percentile ms, ours vs speexdsp at 8 kHz (48 kHz if different):
- *   jitter 0-20 ms        33 / 42 vs 43 / 52, and it lost a packet that this one played
- *   jitter up to 80 ms    65 / 83 vs 78 / 103 (68 / 102); concealed 1.6 s vs 1.3 s (1.7 s)
- *   5 % reordered         60 / 63 vs 73 / 83; but 69 vs 34 (39) packets late or dropped
- *   sender 0.5 % fast     66 / 78 vs 97 / 126 (96 / 121)
- *   sender 0.5 % slow     no packet lost vs 219 (238) late: it learns lateness only at its 20 ms
- *                         tick and tolerates its late rate before it adds delay
- *   new SSRC              heard 32 ms after arrival, both (speexdsp reset by the caller on the
+ * (tests/bench/jitter_bench.c), the same seeded 60 s traces through both, this one on playout.c's
+ * schedule run as media.c runs it, speexdsp with a get per 20 ms, jitter_buffer 20 ms. speexdsp
+ * added more delay in every trace; where it lost fewer packets it paid in delay.
+ * Arrival -> heard, mean / 95th percentile ms, ours vs speexdsp, seed 1 at 8 kHz (48 kHz if
+ * different):
+ *   no jitter             20 / 20 vs 23 / 23
+ *   jitter 0-20 ms        27 / 36 vs 43 / 52, and it lost a packet that this one played
+ *   jitter up to 80 ms    63 / 98 vs 78 / 103 (68 / 102); 41 packets late vs 64 (83) late or
+ *                         dropped
+ *   5 % random loss       20 / 20 vs 23 / 23, the same 3.26 s concealed
+ *   5 % reordered         47 / 77 vs 73 / 83; 49 vs 34 (39) late or dropped: it loses fewer for
+ *                         26 ms more delay, and conceals 0.7 s where this one conceals 1.6 s
+ *   sender 0.5 % fast     24 / 26 vs 96 / 121; none lost vs 13 dropped
+ *   sender 0.5 % slow     20 / 24 and none lost vs 27 / 36 and 219 (238) late: it learns
+ *                         lateness only at its 20 ms tick and tolerates its late rate
+ *   new SSRC              heard 25 ms after arrival vs 32 (speexdsp reset by the caller on the
  *                         new SSRC, which it knows nothing of; 452 ms if nobody resets it)
  * Its knobs move it along one curve (max late rate 1-20 %, late cost 1-40 ms): less loss for more
- * delay or the reverse, never both better. It is better on both in one trace, 5 % random loss
- * without jitter (23 vs 59 ms, 0 vs 1 packet dropped), because an empty buffer here plays 10 ms
- * of silence without passing the missing packet, so each loss adds 20 ms until media.c's shrink
- * rule takes it back. */
+ * delay or the reverse. Earlier, the schedule counted the concealment of the second of two lost
+ * packets from zero and never trimmed a window with a skip in it, which let speexdsp win the
+ * 5 % loss trace (23 vs 26 / 50); playout.c now carries concealment over at a skip and leaves
+ * the packet after a gap out of its trim window.
+ */
 #include <string.h>
 
 #include "call_int.h"

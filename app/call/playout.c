@@ -7,12 +7,14 @@
  * after it arrived: the delay is the jitter allowance and nothing more. A packet early by up
  * to one packet is decoded at once; a burst waits in the jitter buffer. When every packet of
  * half a second found more than the delay queued (the first packet came late, a late packet
- * was waited for, or the sender's clock runs fast), the next one starts that much (at most
- * 10 ms) into itself: the earliest of them would still have been on time.
+ * was waited for, or the sender's clock runs fast), the one that closes the half second starts
+ * that much (at most 10 ms) into itself: the earliest of them would still have been on time.
  *
  * When the device is about to run dry (less than one of its blocks plus a margin left) and the
  * packet due is missing, 10 ms of concealment is played. After a whole packet's worth, a later
- * packet waiting means the missing one is lost: it is skipped, and the schedule is unchanged.
+ * packet waiting means the missing one is lost: it is skipped, and the schedule is unchanged
+ * (concealment beyond its length counts for the next missing one: a run of losses costs its
+ * own length).
  * With nothing waiting (a pause in the stream, or the packet is late) concealment goes on
  * without moving past it, so a late packet is still played (100 ms at most; then the stream
  * starts again at the playout delay when packets return). A sender whose clock runs slow is
@@ -42,6 +44,7 @@ void call_playout_pause(struct call_playout *p)
     p->stall_us = 0;
     p->window_n = 0;
     p->windows = 0;
+    p->after_gap = false;
 }
 
 enum call_playout_action call_playout_next(struct call_playout *p, const struct call_jitter *jb,
@@ -63,6 +66,7 @@ enum call_playout_action call_playout_next(struct call_playout *p, const struct 
         p->stall_us = 0;
         p->window_n = 0;
         p->windows = 0;
+        p->after_gap = false;
         if (queued_us < p->target_us) {
             *us = (unsigned)(p->target_us - queued_us);
             return CALL_PLAYOUT_SILENCE;
@@ -75,7 +79,14 @@ enum call_playout_action call_playout_next(struct call_playout *p, const struct 
     }
     if (ready && queued_us < p->target_us + CALL_PACKET_US) {
         /* Every packet of the last half second found more than the delay queued: the
-         * earliest of them would still be on time with that much less. */
+         * earliest of them would still be on time with that much less. The packet after a
+         * gap is left out: it comes when the device runs low by definition, and counting it
+         * would keep a lossy stream from ever coming back to the delay. */
+        if (p->after_gap) {
+            p->after_gap = false;
+            p->stall_us = 0;
+            return CALL_PLAYOUT_DECODE;
+        }
         int64_t over = (int64_t)queued_us - p->target_us;
         if (!p->window_n || over < p->window_min_us)
             p->window_min_us = over;
@@ -96,7 +107,10 @@ enum call_playout_action call_playout_next(struct call_playout *p, const struct 
         return CALL_PLAYOUT_WAIT;
     /* The packet due is not here and the device needs audio before the next chance. */
     if (!ready && jb->count && p->stall_us >= CALL_PACKET_US) {
-        p->stall_us = 0;
+        /* what was concealed beyond this packet's length counts for the next one: a run of
+         * losses costs its own length, no more */
+        p->stall_us -= CALL_PACKET_US;
+        p->after_gap = true;
         return CALL_PLAYOUT_SKIP;
     }
     if (ready) /* here, but more than a packet is queued: the device runs slow */
@@ -107,5 +121,6 @@ enum call_playout_action call_playout_next(struct call_playout *p, const struct 
         return CALL_PLAYOUT_SILENCE;
     }
     p->stall_us += CALL_PLAYOUT_STEP_US;
+    p->after_gap = true;
     return CALL_PLAYOUT_CONCEAL;
 }

@@ -1,35 +1,43 @@
 /* Jitter buffer benchmark (tests/bench/jitter.sh): the same simulated RTP traces through
- * app/call/jitter.c, driven as app/call/media.c drives it, and through speexdsp's JitterBuffer.
+ * app/call/jitter.c on app/call/playout.c's schedule, driven as app/call/media.c drives them,
+ * and through speexdsp's JitterBuffer.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each trace is 20 ms packets from a seeded PRNG (the same packets, in the same order, at the
  * same arrival times for every buffer). The receiver is simulated event by event on one clock
  * in microseconds, as media.c and the audio driver run it:
  *   - an RTP packet is put into the buffer when it arrives (libre's receive handler);
- *   - every 5 ms the call thread's tick runs playback_path(): while the device ring holds less
- *     than jitter_buffer (20 ms) it takes 10 ms from the play FIFO, calling produce() when the
- *     FIFO holds less than 10 ms; produce() asks the buffer for one packet (20 ms decoded, 20 ms
- *     concealed, or 10 ms of silence when it is empty) after media.c's shrink rule;
- *   - every 10 ms the device callback plays a 10 ms block at 16 kHz from the ring.
- * A packet's delay is from its arrival to the moment its first sample leaves the device
- * ("heard"), and from its arrival to the get() that took it ("in buffer"). Both buffers sit in
- * the same pipeline, so the part after get() (FIFO and device, about jitter_buffer) is the same
- * for both.
- *
- * speexdsp is driven as speex's speex_jitter_get() (speexclient) does: one jitter_buffer_get() per
- * produce() asking for 20 ms, and jitter_buffer_tick() after it (the tick also moves its delay:
- * auto-adjust, which is jitter_buffer_update_delay() each tick); the delay step and the
- * concealment size are one packet, the maximum late rate its default 4 % and the late cost its
- * automatic one unless --late-rate or --late-cost say otherwise. It has no
- * playout-delay setting: its delay follows the measured lateness, floored by the margin (0).
- * It knows nothing of SSRCs: the caller must jitter_buffer_reset() it on a new source; the
- * variant "speexdsp, no reset" shows what happens when nobody does.
+ *   - every 10 ms the device callback takes a 10 ms block at 16 kHz from the device ring (its
+ *     first sample is heard at once, the rest sample by sample);
+ *   - every 5 ms the call thread's tick runs.
+ * Ours: media.c's playback_path() runs after every packet's put, after every device callback
+ * (the driver wakes the call thread) and at every tick. It asks call_playout_next() with what
+ * media.c's queued_us() gives (what the ring holds, plus the wait for the next callback; the ring
+ * alone; the device block) and does what it says until CALL_PLAYOUT_WAIT (32 steps at most, as
+ * media.c): silence, a packet decoded (20 ms less its trim) into the ring, 10 ms of concealment,
+ * or a lost packet skipped. Nothing of the schedule is copied here: playout.o is linked.
+ * speexdsp is driven as speex's speex_jitter_get() (speexclient) does, at the same playout
+ * delay: at every tick, while the device ring holds less than jitter_buffer (20 ms), 10 ms is
+ * moved into it from a play FIFO, which takes one jitter_buffer_get() asking for 20 ms when it
+ * holds less than 10 ms, followed by jitter_buffer_tick() (the tick also moves its delay:
+ * auto-adjust, which is jitter_buffer_update_delay() each tick); 10 ms of silence while it has
+ * nothing to sync on. The delay step and the concealment size are one packet, the maximum late
+ * rate its default 4 % and the late cost its automatic one unless --late-rate or --late-cost say
+ * otherwise. It has no playout-delay setting: its delay follows the measured lateness, floored
+ * by the margin (0). It knows nothing of SSRCs: the caller must jitter_buffer_reset() it on a new
+ * source; the variant "speexdsp, no reset" shows what happens when nobody does.
+ * A packet's delay is from its arrival to the moment its first sample played leaves the device
+ * ("heard"; after a trim, the first sample kept), and from its arrival to the get() that took it
+ * ("in buffer"). A trimmed packet is played, not lost: the trim column adds up what was left out.
  *
  * Numbers, not pass/fail; but the run fails (exit 1) when the harness sees a buffer play a packet
  * twice or out of order, or decoded audio never reach the device; and when the buffer the kiosk
- * uses (app/call/jitter.c) plays a packet whose turn it had already concealed, or plays a new
- * source later than the old source's 95th percentile delay plus one packet. (speexdsp does the
- * former when it resyncs after 20 missing gets: counted and shown, not fatal.) */
+ * uses (app/call/jitter.c on playout.c's schedule) plays a packet whose turn it had already
+ * passed, plays a new source later than the old source's 95th percentile delay plus one packet,
+ * trims more than 10 ms from a packet, is told to decode a packet that is not there or to skip
+ * one that is, lets the device run short of audio, or does not settle within 32 steps.
+ * (speexdsp plays packets whose turn it concealed when it resyncs after 20 missing gets:
+ * counted and shown, not fatal.) */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -282,18 +290,117 @@ struct frame {
     long idx;         /* FRAME_AUDIO: the packet */
 };
 
+/* When a buffer's playout runs: media.c runs ours at all three, speexdsp runs at the tick. */
+enum rx_event {
+    RX_ARRIVAL, /* a packet was put */
+    RX_TICK,    /* the call thread's 5 ms tick */
+    RX_CALLBACK /* the device took a block */
+};
+
+struct rx;
+
 struct rx_ops {
     const char *name;
     bool kiosk; /* the buffer the kiosk uses: its requirements are checked */
     int (*alloc)(void **sp, const struct opts *o, const struct trace *t, bool reset_on_ssrc);
     void (*free)(void *s);
     void (*put)(void *s, const struct pkt *p);
-    void (*produce)(void *s, struct frame *f);
-    /* The trace index of the last slot the buffer has played, concealed or skipped; -1: none.
-     * A packet arriving at or behind it can never be played: it is late. */
+    /* Whatever is due at now (us): frames into rx_emit(), samples into the device ring
+     * (rx->written). */
+    void (*run)(void *s, struct rx *rx, enum rx_event ev, int64_t now);
+    /* The trace index of the last slot the buffer has played or skipped (speexdsp: concealed
+     * too); -1: none. A packet arriving at or behind it can never be played: it is late. */
     long (*front)(void *s);
     void (*describe)(void *s, char *buf, size_t len);
 };
+
+/* ---- the receiver: what the buffers hand on, the device ring, the device ---- */
+struct result {
+    long played, late, dropped;
+    double conceal_ms; /* concealment and silence between the first and the last packet heard */
+    long trims;        /* packets played without their first trim_ms (ours: back to the delay) */
+    double trim_ms;
+    double *heard_ms;  /* per played packet: arrival -> first sample out of the device */
+    double *buffer_ms; /* per played packet: arrival -> get() */
+    double switch_ms;  /* first arrival of the new source -> its first sample heard; <0: n/a */
+    long underruns;    /* device blocks short of audio */
+    long replayed;     /* packets played although their turn had been concealed */
+    long errors;       /* rule violations (see the header) */
+    char detail[200];
+    double mean_heard, p95_heard, mean_buffer, p95_buffer;
+};
+
+struct marker {
+    uint64_t pos; /* first sample of a decoded packet in the played stream */
+    long idx;
+};
+
+struct rx {
+    const struct rx_ops *ops;
+    void *s; /* the buffer under test */
+    const struct trace *t;
+    struct result *r;
+    /* sample positions in the stream the buffer makes: made, in the ring or played, played */
+    uint64_t produced, written, consumed;
+    int64_t last_cb; /* the device's last callback (us); -1: none yet */
+    long front, last_played;
+    bool *is_late;     /* per packet: it arrived at or behind front */
+    int64_t *got_us;   /* per packet: its get() */
+    int64_t *heard_us; /* per packet: its first sample out of the device */
+    struct marker *mk; /* decoded packets not yet heard, in stream order */
+    size_t mcap, mhead, mtail;
+    double conceal_ms, conceal_at_last;
+    bool any_audio;
+};
+
+static void rx_error(struct rx *rx, const char *what, long idx)
+{
+    if (rx->r->errors++ < 5)
+        fprintf(stderr, "jitter bench: %s on %s: %s (packet %ld)\n", rx->ops->name, rx->t->name,
+                what, idx);
+}
+
+/* After every get(): how far the buffer has moved, for telling late packets. */
+static void rx_note_front(struct rx *rx)
+{
+    long fr = rx->ops->front(rx->s);
+    if (fr > rx->front)
+        rx->front = fr;
+}
+
+/* A frame made by the buffer's playout at now: checked and counted, its samples appended to the
+ * stream (the caller moves them into the device ring). */
+static void rx_emit(struct rx *rx, const struct frame *f, int64_t now)
+{
+    struct result *r = rx->r;
+    if (f->kind == FRAME_AUDIO) {
+        if (f->idx < 0 || f->idx >= rx->t->n || f->idx <= rx->last_played) {
+            rx_error(rx, "played twice or out of order", f->idx);
+        } else {
+            /* Its turn had passed: the audio after it is 20 ms later than it was (speexdsp's
+             * resync after 20 missing gets). */
+            if (rx->is_late[f->idx]) {
+                r->replayed++;
+                if (rx->ops->kiosk)
+                    rx_error(rx, "played after its turn had passed", f->idx);
+            }
+            rx->last_played = f->idx;
+            rx->got_us[f->idx] = now;
+            rx->mk[rx->mtail++ % rx->mcap] = (struct marker){rx->produced, f->idx};
+            r->played++;
+        }
+        rx->any_audio = true;
+        rx->conceal_at_last = rx->conceal_ms;
+    } else if (rx->any_audio) {
+        rx->conceal_ms += f->samples * 1000.0 / DEV_RATE;
+    }
+    rx->produced += f->samples;
+}
+
+static unsigned us_to_samples(unsigned us)
+{
+    return (unsigned)((uint64_t)us * DEV_RATE / 1000000u);
+}
 
 static long payload_idx(const void *data)
 {
@@ -302,12 +409,15 @@ static long payload_idx(const void *data)
     return v;
 }
 
-/* (a) app/call/jitter.c with media.c's produce() around it. */
+/* (a) app/call/jitter.c on app/call/playout.c's schedule, as media.c runs them. */
+enum {
+    PLAYOUT_STEPS_MAX = 32, /* media.c playback_path()'s bound on one run */
+};
+
 struct ol {
     struct call_jitter jb;
+    struct call_playout po;
     const struct trace *t;
-    unsigned jitter_ms;
-    unsigned excess; /* media.c jb_excess */
 };
 
 static int ol_alloc(void **sp, const struct opts *o, const struct trace *t, bool reset_on_ssrc)
@@ -316,9 +426,9 @@ static int ol_alloc(void **sp, const struct opts *o, const struct trace *t, bool
     if (!s)
         return -1;
     s->t = t;
-    s->jitter_ms = o->jitter_ms;
     /* media.c call_media_alloc(): the playout delay plus 200 ms of bursts, in packets. */
     call_jitter_init(&s->jb, o->jitter_ms / 20 + 10);
+    call_playout_init(&s->po, o->jitter_ms);
     *sp = s;
     return 0;
 }
@@ -336,33 +446,76 @@ static void ol_put(void *sp, const struct pkt *p)
                     (uint64_t)p->arrive_us * 1000u);
 }
 
-/* media.c produce(), the codec branch: its shrink rule, then one get. */
-static void ol_produce(void *sp, struct frame *f)
+/* media.c queued_us(): until what the device ring holds runs out, the driver taking it from its
+ * next callback on, one block after its last. */
+static uint64_t ol_queued_us(const struct rx *rx, int64_t now, uint64_t *ring_us,
+                             uint64_t *block_us)
+{
+    *ring_us = (rx->written - rx->consumed) * 1000000u / DEV_RATE;
+    *block_us = (uint64_t)DEV_BLOCK * 1000000u / DEV_RATE;
+    if (rx->last_cb < 0)
+        return *ring_us + *block_us;
+    int64_t next_cb = rx->last_cb + (int64_t)*block_us;
+    return *ring_us + (uint64_t)(next_cb > now ? next_cb - now : 0);
+}
+
+static void ol_play(struct rx *rx, enum frame_kind kind, unsigned samples, long idx, int64_t now)
+{
+    struct frame f = {.kind = kind, .samples = samples, .idx = idx};
+    rx_emit(rx, &f, now);
+    rx->written += samples; /* to_device(): no FIFO, straight into the ring */
+}
+
+/* media.c playback_path(), the codec branch: what call_playout_next() says, until it waits. */
+static void ol_run(void *sp, struct rx *rx, enum rx_event ev, int64_t now)
 {
     struct ol *s = sp;
     const struct call_jitter_slot *slot = NULL;
-    unsigned want = s->jitter_ms / 20 + 2;
-    s->excess = s->jb.count > want ? s->excess + 1 : 0;
-    if (s->excess > 10) {
-        s->excess = 0;
-        if (call_jitter_get(&s->jb, &slot) == CALL_JITTER_OK)
-            s->jb.dropped++;
+    (void)ev; /* the same at a packet, a tick and a callback */
+    for (unsigned i = 0; i < PLAYOUT_STEPS_MAX; i++) {
+        uint64_t ring, block;
+        unsigned us;
+        uint64_t q = ol_queued_us(rx, now, &ring, &block);
+        switch (call_playout_next(&s->po, &s->jb, q, ring, block, &us)) {
+        case CALL_PLAYOUT_WAIT:
+            return;
+        case CALL_PLAYOUT_SILENCE:
+            ol_play(rx, FRAME_SILENCE, us_to_samples(us), -1, now);
+            break;
+        case CALL_PLAYOUT_DECODE: {
+            long idx = s->jb.started ? trace_idx_seq(s->t, s->jb.ssrc, s->jb.next) : -1;
+            if (call_jitter_get(&s->jb, &slot) != CALL_JITTER_OK) {
+                rx_error(rx, "told to decode a packet that is not there", idx);
+                rx_note_front(rx);
+                break;
+            }
+            rx_note_front(rx);
+            unsigned skip = us_to_samples(us);
+            if (us > CALL_PLAYOUT_STEP_US || skip >= FRAME) {
+                rx_error(rx, "trimmed more than 10 ms from a packet", payload_idx(slot->data));
+                if (skip >= FRAME)
+                    break; /* media.c plays nothing of it */
+            }
+            if (us) {
+                rx->r->trims++;
+                rx->r->trim_ms += us / 1000.0;
+            }
+            ol_play(rx, FRAME_AUDIO, FRAME - skip, payload_idx(slot->data), now);
+            break;
+        }
+        case CALL_PLAYOUT_CONCEAL:
+            ol_play(rx, FRAME_CONCEAL, FRAME / 2, -1, now);
+            break;
+        case CALL_PLAYOUT_SKIP: {
+            long idx = s->jb.started ? trace_idx_seq(s->t, s->jb.ssrc, s->jb.next) : -1;
+            if (call_jitter_get(&s->jb, &slot) == CALL_JITTER_OK)
+                rx_error(rx, "told to skip a packet that is there", idx);
+            rx_note_front(rx);
+            break;
+        }
+        }
     }
-    switch (call_jitter_get(&s->jb, &slot)) {
-    case CALL_JITTER_OK:
-        f->kind = FRAME_AUDIO;
-        f->samples = FRAME;
-        f->idx = payload_idx(slot->data);
-        break;
-    case CALL_JITTER_LOST:
-        f->kind = FRAME_CONCEAL;
-        f->samples = FRAME;
-        break;
-    case CALL_JITTER_EMPTY:
-        f->kind = FRAME_SILENCE;
-        f->samples = FRAME / 2;
-        break;
-    }
+    rx_error(rx, "the schedule did not settle within 32 steps", -1);
 }
 
 static long ol_front(void *sp)
@@ -374,9 +527,12 @@ static long ol_front(void *sp)
 static void ol_describe(void *sp, char *buf, size_t len)
 {
     struct ol *s = sp;
-    snprintf(buf, len, "jitter.c counters: late %llu lost %llu dropped %llu resets %llu",
+    snprintf(buf, len,
+             "jitter.c counters: late %llu lost %llu dropped %llu resets %llu; "
+             "playout.c trims %llu",
              (unsigned long long)s->jb.late, (unsigned long long)s->jb.lost,
-             (unsigned long long)s->jb.dropped, (unsigned long long)s->jb.reset);
+             (unsigned long long)s->jb.dropped, (unsigned long long)s->jb.reset,
+             (unsigned long long)s->po.trims);
 }
 
 static const struct rx_ops ol_ops = {
@@ -385,7 +541,7 @@ static const struct rx_ops ol_ops = {
     .alloc = ol_alloc,
     .free = ol_free,
     .put = ol_put,
-    .produce = ol_produce,
+    .run = ol_run,
     .front = ol_front,
     .describe = ol_describe,
 };
@@ -399,7 +555,9 @@ struct sx {
     bool reset_on_ssrc; /* the caller's job: speexdsp has no notion of a source */
     bool have_ssrc;
     uint32_t ssrc;
-    bool synced; /* a get() found something since the last reset */
+    bool synced;   /* a get() found something since the last reset */
+    size_t target; /* the playout delay kept in the device ring, samples */
+    size_t play_n; /* samples in the play FIFO */
     unsigned long resets, insertions, missing;
 };
 
@@ -412,6 +570,7 @@ static int sx_alloc(void **sp, const struct opts *o, const struct trace *t, bool
     s->clock = o->clock;
     s->step = (spx_int32_t)(o->clock / 50);
     s->reset_on_ssrc = reset_on_ssrc;
+    s->target = (size_t)o->jitter_ms * DEV_RATE / 1000;
     s->jb = jitter_buffer_init(s->step);
     if (!s->jb) {
         free(s);
@@ -460,9 +619,9 @@ static void sx_put(void *sp, const struct pkt *p)
     jitter_buffer_put(s->jb, &jp);
 }
 
-static void sx_produce(void *sp, struct frame *f)
+/* One 20 ms get, then the tick. */
+static void sx_produce(struct sx *s, struct frame *f)
 {
-    struct sx *s = sp;
     char buf[64];
     spx_int32_t offset = 0;
     JitterBufferPacket jp = {.data = buf, .len = sizeof(buf)};
@@ -473,7 +632,7 @@ static void sx_produce(void *sp, struct frame *f)
         f->samples = FRAME;
         f->idx = payload_idx(buf);
     } else if (r == JITTER_BUFFER_MISSING && jp.span == 0) {
-        /* Nothing to sync on yet (after init or reset): media.c would play its 10 ms. */
+        /* Nothing to sync on yet (after init or reset): 10 ms of silence. */
         f->kind = FRAME_SILENCE;
         f->samples = FRAME / 2;
     } else {
@@ -486,6 +645,27 @@ static void sx_produce(void *sp, struct frame *f)
             s->missing++;
     }
     jitter_buffer_tick(s->jb);
+}
+
+/* At the tick: the device ring topped up to the playout delay, 10 ms at a time, from the play
+ * FIFO, which gets 20 ms from the buffer when it runs low. */
+static void sx_run(void *sp, struct rx *rx, enum rx_event ev, int64_t now)
+{
+    struct sx *s = sp;
+    if (ev != RX_TICK)
+        return;
+    while (rx->written - rx->consumed < s->target) {
+        if (s->play_n < FRAME / 2) {
+            struct frame f = {.idx = -1};
+            sx_produce(s, &f);
+            rx_note_front(rx);
+            rx_emit(rx, &f, now);
+            s->play_n += f.samples;
+        }
+        size_t take = s->play_n < FRAME / 2 ? s->play_n : FRAME / 2;
+        s->play_n -= take;
+        rx->written += take;
+    }
 }
 
 static long sx_front(void *sp)
@@ -509,30 +689,12 @@ static const struct rx_ops sx_ops = {
     .alloc = sx_alloc,
     .free = sx_free,
     .put = sx_put,
-    .produce = sx_produce,
+    .run = sx_run,
     .front = sx_front,
     .describe = sx_describe,
 };
 
-/* ---- the receiver: call thread tick, play FIFO, device ring, device callbacks ---- */
-struct result {
-    long played, late, dropped;
-    double conceal_ms; /* concealment and silence between the first and the last packet heard */
-    double *heard_ms;  /* per played packet: arrival -> first sample out of the device */
-    double *buffer_ms; /* per played packet: arrival -> get() */
-    double switch_ms;  /* first arrival of the new source -> its first sample heard; <0: n/a */
-    long underruns;    /* device blocks short of audio */
-    long replayed;     /* packets played although their turn had been concealed */
-    long errors;       /* rule violations (see the header) */
-    char detail[200];
-    double mean_heard, p95_heard, mean_buffer, p95_buffer;
-};
-
-struct marker {
-    uint64_t pos; /* first sample of a decoded packet in the played stream */
-    long idx;
-};
-
+/* ---- one trace through one buffer ---- */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -549,40 +711,53 @@ static void stats(double *v, long n, double *mean, double *p95)
     *p95 = n ? v[(long)((double)(n - 1) * 0.95)] : 0;
 }
 
-static void rx_error(struct result *r, const char *impl, const struct trace *t, const char *what,
-                     long idx)
+/* The device takes one block at now; its first sample is heard at once, the rest sample by
+ * sample. A ring short of a block is an underrun. */
+static void rx_callback(struct rx *rx, int64_t now)
 {
-    if (r->errors++ < 5)
-        fprintf(stderr, "jitter bench: %s on %s: %s (packet %ld)\n", impl, t->name, what, idx);
+    uint64_t r_n = rx->written - rx->consumed < DEV_BLOCK ? rx->written - rx->consumed : DEV_BLOCK;
+    if (r_n < DEV_BLOCK) {
+        rx->r->underruns++;
+        /* ours must keep the device fed (playout.c conceals before it runs dry) */
+        if (rx->ops->kiosk && rx->r->underruns == 1)
+            rx_error(rx, "the device ran short of audio", rx->last_played);
+    }
+    while (rx->mhead != rx->mtail && rx->mk[rx->mhead % rx->mcap].pos < rx->consumed + r_n) {
+        struct marker *m = &rx->mk[rx->mhead++ % rx->mcap];
+        rx->heard_us[m->idx] = now + (int64_t)((m->pos - rx->consumed) * 1000000 / DEV_RATE);
+    }
+    rx->consumed += r_n;
+    rx->last_cb = now;
 }
 
 static int rx_run(const struct rx_ops *ops, bool reset_on_ssrc, const struct trace *t,
                   const struct opts *o, struct result *r)
 {
-    void *s = NULL;
     int rc = -1;
     long n = t->n;
-    int64_t *heard_us = calloc((size_t)n, sizeof(*heard_us));
-    int64_t *got_us = calloc((size_t)n, sizeof(*got_us));
-    bool *is_late = calloc((size_t)n, sizeof(*is_late));
-    /* at most one marker per produce(), one produce() per 10 ms at least */
     int64_t end_us = t->by_arrival[t->arrived - 1]->arrive_us + 1000000;
-    size_t mcap = (size_t)(end_us / 10000) + 16, mhead = 0, mtail = 0;
-    struct marker *mk = calloc(mcap, sizeof(*mk));
+    struct rx rx = {
+        .ops = ops,
+        .t = t,
+        .r = r,
+        .last_cb = -1,
+        .front = -1,
+        .last_played = -1,
+        .is_late = calloc((size_t)n, sizeof(bool)),
+        .got_us = calloc((size_t)n, sizeof(int64_t)),
+        .heard_us = calloc((size_t)n, sizeof(int64_t)),
+        .mcap = (size_t)n + 16, /* one marker per packet played, at most */
+    };
+    rx.mk = calloc(rx.mcap, sizeof(*rx.mk));
 
     memset(r, 0, sizeof(*r));
     r->switch_ms = -1;
-    if (!heard_us || !got_us || !is_late || !mk || ops->alloc(&s, o, t, reset_on_ssrc))
+    if (!rx.heard_us || !rx.got_us || !rx.is_late || !rx.mk ||
+        ops->alloc(&rx.s, o, t, reset_on_ssrc))
         goto out;
 
-    uint64_t produced = 0, written = 0, consumed = 0; /* sample positions */
-    size_t play_n = 0;                                /* samples in media.c's play FIFO */
-    size_t target = (size_t)o->jitter_ms * DEV_RATE / 1000;
-    long ai = 0, front = -1, last_played = -1;
-    double conceal_ms = 0, conceal_at_last = 0;
-    bool any_audio = false;
+    long ai = 0;
     int64_t next_tick = 0, next_cb = DEV_PHASE_US;
-
     for (;;) {
         int64_t next_arr = ai < t->arrived ? t->by_arrival[ai]->arrive_us : INT64_MAX;
         int64_t now = next_arr;
@@ -594,65 +769,23 @@ static int rx_run(const struct rx_ops *ops, bool reset_on_ssrc, const struct tra
             break;
         if (now == next_arr) {
             const struct pkt *p = t->by_arrival[ai++];
-            if (p->idx <= front)
-                is_late[p->idx] = true;
-            ops->put(s, p);
+            if (p->idx <= rx.front)
+                rx.is_late[p->idx] = true;
+            ops->put(rx.s, p);
+            ops->run(rx.s, &rx, RX_ARRIVAL, now);
         } else if (now == next_tick) {
             next_tick += TICK_US;
-            /* media.c playback_path() */
-            while (written - consumed < target) {
-                if (play_n < FRAME / 2) {
-                    struct frame f = {.idx = -1};
-                    ops->produce(s, &f);
-                    long fr = ops->front(s);
-                    if (fr > front)
-                        front = fr;
-                    if (f.kind == FRAME_AUDIO) {
-                        if (f.idx < 0 || f.idx >= n || f.idx <= last_played) {
-                            rx_error(r, ops->name, t, "played twice or out of order", f.idx);
-                        } else {
-                            /* Its turn was concealed already: the audio after it is 20 ms
-                             * later than it was (speexdsp's resync after 20 missing gets). */
-                            if (is_late[f.idx]) {
-                                r->replayed++;
-                                if (ops->kiosk)
-                                    rx_error(r, ops->name, t, "played after its turn had passed",
-                                             f.idx);
-                            }
-                            last_played = f.idx;
-                            got_us[f.idx] = now;
-                            mk[mtail++ % mcap] = (struct marker){produced, f.idx};
-                            r->played++;
-                        }
-                        any_audio = true;
-                        conceal_at_last = conceal_ms;
-                    } else if (any_audio) {
-                        conceal_ms += f.samples * 1000.0 / DEV_RATE;
-                    }
-                    produced += f.samples;
-                    play_n += f.samples;
-                }
-                size_t take = play_n < FRAME / 2 ? play_n : FRAME / 2;
-                play_n -= take;
-                written += take;
-            }
+            ops->run(rx.s, &rx, RX_TICK, now);
         } else {
-            next_cb += 10000;
-            /* the device plays one block; its first sample at once, the rest sample by sample */
-            uint64_t r_n = written - consumed < DEV_BLOCK ? written - consumed : DEV_BLOCK;
-            if (r_n < DEV_BLOCK)
-                r->underruns++;
-            while (mhead != mtail && mk[mhead % mcap].pos < consumed + r_n) {
-                struct marker *m = &mk[mhead++ % mcap];
-                heard_us[m->idx] = now + (int64_t)((m->pos - consumed) * 1000000 / DEV_RATE);
-            }
-            consumed += r_n;
+            next_cb += DEV_BLOCK * 1000000 / DEV_RATE;
+            rx_callback(&rx, now);
+            ops->run(rx.s, &rx, RX_CALLBACK, now);
         }
     }
-    if (mhead != mtail)
-        rx_error(r, ops->name, t, "decoded audio never reached the device", mk[mhead % mcap].idx);
+    if (rx.mhead != rx.mtail)
+        rx_error(&rx, "decoded audio never reached the device", rx.mk[rx.mhead % rx.mcap].idx);
 
-    r->conceal_ms = conceal_at_last;
+    r->conceal_ms = rx.conceal_at_last;
     r->heard_ms = calloc((size_t)r->played + 1, sizeof(double));
     r->buffer_ms = calloc((size_t)r->played + 1, sizeof(double));
     if (!r->heard_ms || !r->buffer_ms)
@@ -665,22 +798,22 @@ static int rx_run(const struct rx_ops *ops, bool reset_on_ssrc, const struct tra
             continue;
         if (p->src == 1 && p->arrive_us < first_new_arrival)
             first_new_arrival = p->arrive_us;
-        if (heard_us[i]) {
-            r->heard_ms[k] = (double)(heard_us[i] - p->arrive_us) / 1000.0;
-            r->buffer_ms[k] = (double)(got_us[i] - p->arrive_us) / 1000.0;
+        if (rx.heard_us[i]) {
+            r->heard_ms[k] = (double)(rx.heard_us[i] - p->arrive_us) / 1000.0;
+            r->buffer_ms[k] = (double)(rx.got_us[i] - p->arrive_us) / 1000.0;
             k++;
             if (p->src == 0)
                 k_old = k; /* the old source's are first: send order is played order */
             if (p->src == 1 && first_new_heard < 0)
-                first_new_heard = heard_us[i];
-        } else if (is_late[i]) {
+                first_new_heard = rx.heard_us[i];
+        } else if (rx.is_late[i]) {
             r->late++;
         } else {
             r->dropped++;
         }
     }
     if (k != r->played)
-        rx_error(r, ops->name, t, "played packets and heard packets differ", k);
+        rx_error(&rx, "played packets and heard packets differ", k);
     if (t->nsrc == 2)
         r->switch_ms =
             first_new_heard < 0 ? INFINITY : (double)(first_new_heard - first_new_arrival) / 1000;
@@ -695,21 +828,20 @@ static int rx_run(const struct rx_ops *ops, bool reset_on_ssrc, const struct tra
         stats(old, k_old, &mean_old, &p95_old);
         free(old);
         if (!(r->switch_ms <= p95_old + PKT_MS))
-            rx_error(r, ops->name, t,
-                     "the new source is heard later than the old one's p95 delay + 20 ms",
+            rx_error(&rx, "the new source is heard later than the old one's p95 delay + 20 ms",
                      t->src[1].first);
     }
     stats(r->heard_ms, r->played, &r->mean_heard, &r->p95_heard);
     stats(r->buffer_ms, r->played, &r->mean_buffer, &r->p95_buffer);
-    ops->describe(s, r->detail, sizeof(r->detail));
+    ops->describe(rx.s, r->detail, sizeof(r->detail));
     rc = 0;
 out:
-    if (s)
-        ops->free(s);
-    free(heard_us);
-    free(got_us);
-    free(is_late);
-    free(mk);
+    if (rx.s)
+        ops->free(rx.s);
+    free(rx.heard_us);
+    free(rx.got_us);
+    free(rx.is_late);
+    free(rx.mk);
     return rc;
 }
 
@@ -722,10 +854,10 @@ static void result_free(struct result *r)
 /* ---- report ---- */
 static void print_head(void)
 {
-    printf("%-8s %-20s %6s %5s %5s %8s | %6s %6s | %6s %6s | %7s\n", "trace", "buffer", "played",
-           "late", "drop", "conceal", "heard", "p95", "inbuf", "p95", "switch");
-    printf("%-8s %-20s %6s %5s %5s %8s | %6s %6s | %6s %6s | %7s\n", "", "", "pkts", "pkts", "pkts",
-           "ms", "mean", "ms", "mean", "ms", "ms");
+    printf("%-8s %-20s %6s %5s %5s %8s %6s | %6s %6s | %6s %6s | %7s\n", "trace", "buffer",
+           "played", "late", "drop", "conceal", "trim", "heard", "p95", "inbuf", "p95", "switch");
+    printf("%-8s %-20s %6s %5s %5s %8s %6s | %6s %6s | %6s %6s | %7s\n", "", "", "pkts", "pkts",
+           "pkts", "ms", "ms", "mean", "ms", "mean", "ms", "ms");
 }
 
 static void print_row(const char *trace, const char *name, const struct result *r)
@@ -733,8 +865,8 @@ static void print_row(const char *trace, const char *name, const struct result *
     char sw[16] = "-";
     if (r->switch_ms >= 0)
         snprintf(sw, sizeof(sw), isinf(r->switch_ms) ? "never" : "%.1f", r->switch_ms);
-    printf("%-8s %-20s %6ld %5ld %5ld %8.0f | %6.1f %6.1f | %6.1f %6.1f | %7s\n", trace, name,
-           r->played, r->late, r->dropped, r->conceal_ms, r->mean_heard, r->p95_heard,
+    printf("%-8s %-20s %6ld %5ld %5ld %8.0f %6.0f | %6.1f %6.1f | %6.1f %6.1f | %7s\n", trace, name,
+           r->played, r->late, r->dropped, r->conceal_ms, r->trim_ms, r->mean_heard, r->p95_heard,
            r->mean_buffer, r->p95_buffer, sw);
     if (r->replayed)
         printf("%-8s   (%ld played after their turn had been concealed: a resync)\n", "",
@@ -812,13 +944,16 @@ int main(int argc, char **argv)
     printf("jitter bench: %.0f s traces of 20 ms packets (seed %llu), RTP clock %u Hz, "
            "jitter_buffer %u ms\n",
            o.seconds, (unsigned long long)o.seed, o.clock, o.jitter_ms);
-    printf("  receiver as media.c: put on arrival; 5 ms tick keeps %u ms in the device ring "
-           "(produce(): shrink rule, one get);\n  10 ms device blocks at 16 kHz. speexdsp: get + "
-           "tick per 20 ms, step 1 packet, max late rate %d %%,\n  late cost %s, margin 0.\n",
-           o.jitter_ms, o.late_rate, late_cost);
+    printf(
+        "  jitter.c as media.c runs it: put on arrival; playout.c's schedule after every packet, "
+        "every device\n  callback and every 5 ms tick. speexdsp: the 5 ms tick keeps %u ms in the "
+        "device ring, one get + tick\n  per 20 ms, step 1 packet, max late rate %d %%, late "
+        "cost %s, margin 0. 10 ms device blocks at 16 kHz.\n",
+        o.jitter_ms, o.late_rate, late_cost);
     printf("  heard = arrival -> first sample out of the device; inbuf = arrival -> get(); "
-           "conceal = PLC + silence\n  between first and last packet heard; late = arrived after "
-           "its turn; drop = discarded to cut delay.\n\n");
+           "conceal = PLC + silence\n  between first and last packet heard; trim = the starts of "
+           "packets left out (ours: back to the\n  delay; not a loss); late = arrived after its "
+           "turn; drop = discarded to cut delay.\n\n");
 
     long errors = 0;
     struct summary {

@@ -1,5 +1,5 @@
-/* Unit tests for the call and audio modules: ring buffer, jitter buffer, WAV loading and the
- * [hotline]/[audio] configuration keys.
+/* Unit tests for the call and audio modules: ring buffer, jitter buffer, playout schedule, WAV
+ * loading and the [hotline]/[audio] configuration keys.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <setjmp.h>
@@ -113,6 +113,206 @@ static void test_jitter_source_change(void **state)
     call_jitter_put(&jb, 0xbbbb, 103 + 250, 0, &p, 1, 0);
     assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_OK);
     assert_int_equal(s->seq, 103 + 250);
+}
+
+/* The playout schedule (playout.c) on a 20 ms delay and 10 ms device blocks. queued_us, ring_us
+ * as media.c's queued_us() gives them: low means the ring holds less than a block and 2 ms. */
+enum {
+    PO_DELAY_MS = 20,
+    PO_BLOCK = 10000,
+    PO_LOW_RING = 5000,
+};
+
+static enum call_playout_action po_next(struct call_playout *p, const struct call_jitter *jb,
+                                        uint64_t queued, uint64_t ring, unsigned *us)
+{
+    return call_playout_next(p, jb, queued, ring, PO_BLOCK, us);
+}
+
+/* The device about to run dry: what is queued ends within the next block. */
+static enum call_playout_action po_low(struct call_playout *p, const struct call_jitter *jb,
+                                       unsigned *us)
+{
+    return po_next(p, jb, PO_LOW_RING + PO_BLOCK, PO_LOW_RING, us);
+}
+
+static void po_put(struct call_jitter *jb, uint16_t seq)
+{
+    uint8_t b = 0;
+    call_jitter_put(jb, 7, seq, (uint32_t)seq * 160u, &b, 1, 0);
+}
+
+static void po_take(struct call_jitter *jb, uint16_t seq)
+{
+    const struct call_jitter_slot *s;
+    assert_int_equal(call_jitter_get(jb, &s), CALL_JITTER_OK);
+    assert_int_equal(s->seq, seq);
+}
+
+/* A stream playing at the delay: packet 100 came with exactly the delay queued. */
+static void po_start(struct call_playout *p, struct call_jitter *jb)
+{
+    unsigned us = 99;
+    call_jitter_init(jb, 8);
+    call_playout_init(p, PO_DELAY_MS);
+    po_put(jb, 100);
+    assert_int_equal(po_next(p, jb, 20000, 15000, &us), CALL_PLAYOUT_DECODE);
+    assert_int_equal(us, 0);
+    po_take(jb, 100);
+}
+
+static void test_playout_first_packet_after_silence(void **state)
+{
+    static struct call_jitter jb;
+    struct call_playout p;
+    unsigned us;
+    (void)state;
+    call_jitter_init(&jb, 8);
+    call_playout_init(&p, PO_DELAY_MS);
+    /* nothing yet: silence only when the device needs it */
+    assert_int_equal(po_next(&p, &jb, 25000, 15000, &us), CALL_PLAYOUT_WAIT);
+    assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_SILENCE);
+    assert_int_equal(us, 10000);
+    assert_int_equal(po_next(&p, &jb, 21000, 11000, &us), CALL_PLAYOUT_SILENCE); /* 2 ms margin */
+    /* the first packet waits behind silence up to the delay, then is decoded whole */
+    po_put(&jb, 100);
+    assert_int_equal(po_next(&p, &jb, 6000, 1000, &us), CALL_PLAYOUT_SILENCE);
+    assert_int_equal(us, 14000);
+    assert_int_equal(po_next(&p, &jb, 20000, 15000, &us), CALL_PLAYOUT_DECODE);
+    assert_int_equal(us, 0);
+}
+
+static void test_playout_on_time_decoded_at_once(void **state)
+{
+    static struct call_jitter jb;
+    struct call_playout p;
+    unsigned us;
+    (void)state;
+    po_start(&p, &jb);
+    /* less than the delay and one packet queued: decoded as it arrives */
+    po_put(&jb, 101);
+    assert_int_equal(po_next(&p, &jb, 39999, 30000, &us), CALL_PLAYOUT_DECODE);
+    assert_int_equal(us, 0);
+    po_take(&jb, 101);
+    /* early (a burst): it waits in the jitter buffer until the device has played enough */
+    po_put(&jb, 102);
+    assert_int_equal(po_next(&p, &jb, 40000, 31000, &us), CALL_PLAYOUT_WAIT);
+    assert_int_equal(po_next(&p, &jb, 55000, 45000, &us), CALL_PLAYOUT_WAIT);
+    assert_int_equal(po_next(&p, &jb, 39000, 30000, &us), CALL_PLAYOUT_DECODE);
+    po_take(&jb, 102);
+}
+
+static void test_playout_missing_concealed_then_skipped(void **state)
+{
+    static struct call_jitter jb;
+    struct call_playout p;
+    const struct call_jitter_slot *s;
+    unsigned us;
+    (void)state;
+    po_start(&p, &jb);
+    po_put(&jb, 102); /* 101 missing */
+    assert_int_equal(po_next(&p, &jb, 30000, 25000, &us), CALL_PLAYOUT_WAIT);
+    /* a packet's worth of concealment, 10 ms at a time and only when the device needs it */
+    assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_CONCEAL);
+    assert_int_equal(po_next(&p, &jb, 25000, 15000, &us), CALL_PLAYOUT_WAIT);
+    assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_CONCEAL);
+    assert_int_equal(po_next(&p, &jb, 25000, 15000, &us), CALL_PLAYOUT_WAIT);
+    /* then 101 is lost: skipped, and 102 follows at once */
+    assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_SKIP);
+    assert_int_equal(call_jitter_get(&jb, &s), CALL_JITTER_LOST);
+    assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_DECODE);
+    assert_int_equal(us, 0);
+    po_take(&jb, 102);
+    assert_int_equal(jb.lost, 1);
+}
+
+static void test_playout_waits_for_late_packet_then_pauses(void **state)
+{
+    static struct call_jitter jb;
+    struct call_playout p;
+    unsigned us;
+    (void)state;
+    po_start(&p, &jb);
+    /* 101 is late and nothing after it is here: concealment goes on, nothing is skipped */
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_CONCEAL);
+    po_put(&jb, 101);
+    assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_DECODE); /* still played */
+    po_take(&jb, 101);
+    assert_int_equal(jb.lost, 0);
+    /* 100 ms without a packet: the stream paused; silence, and the next packet starts a
+     * stream again at the delay */
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_CONCEAL);
+    assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_SILENCE);
+    assert_int_equal(us, 10000);
+    assert_false(p.anchored);
+    assert_int_equal(po_low(&p, &jb, &us), CALL_PLAYOUT_SILENCE);
+    assert_int_equal(us, 10000);
+    po_put(&jb, 102);
+    assert_int_equal(po_next(&p, &jb, 8000, 3000, &us), CALL_PLAYOUT_SILENCE);
+    assert_int_equal(us, 12000);
+    assert_int_equal(po_next(&p, &jb, 20000, 15000, &us), CALL_PLAYOUT_DECODE);
+    assert_int_equal(us, 0);
+    po_take(&jb, 102);
+}
+
+/* One packet decoded with excess_us more than the delay queued; returns its trim. */
+static unsigned po_decode(struct call_playout *p, struct call_jitter *jb, uint16_t seq,
+                          unsigned excess_us)
+{
+    unsigned us = 99;
+    po_put(jb, seq);
+    uint64_t queued = PO_DELAY_MS * 1000u + excess_us;
+    assert_int_equal(po_next(p, jb, queued, queued - 5000, &us), CALL_PLAYOUT_DECODE);
+    po_take(jb, seq);
+    return us;
+}
+
+static void test_playout_trims_least_excess(void **state)
+{
+    static struct call_jitter jb;
+    struct call_playout p;
+    static const unsigned first[] = {5000, 4000, 7000, 6000, 4500};
+    uint16_t seq = 101;
+    (void)state;
+    po_start(&p, &jb);
+    /* the first window is 0.1 s: its last packet starts the least excess into itself */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(po_decode(&p, &jb, seq++, first[i]), 0);
+    assert_int_equal(po_decode(&p, &jb, seq++, first[4]), 4000);
+    assert_int_equal(p.trims, 1);
+    /* then 0.5 s windows, and at most 10 ms at a time */
+    for (int i = 0; i < 24; i++)
+        assert_int_equal(po_decode(&p, &jb, seq++, 15000 + 100u * (unsigned)i), 0);
+    assert_int_equal(po_decode(&p, &jb, seq++, 16000), 10000);
+    assert_int_equal(p.trims, 2);
+    /* one packet of the window within 2 ms of the delay: nothing is trimmed */
+    for (int i = 0; i < 24; i++)
+        assert_int_equal(po_decode(&p, &jb, seq++, i == 7 ? 2000 : 15000), 0);
+    assert_int_equal(po_decode(&p, &jb, seq++, 15000), 0);
+    assert_int_equal(p.trims, 2);
+}
+
+static void test_playout_ringback_ahead_trimmed(void **state)
+{
+    static struct call_jitter jb;
+    struct call_playout p;
+    unsigned us;
+    (void)state;
+    call_jitter_init(&jb, 8);
+    call_playout_init(&p, PO_DELAY_MS);
+    /* 7 ms more than the delay queued (ringback) when the first packet comes */
+    po_put(&jb, 100);
+    assert_int_equal(po_next(&p, &jb, 27000, 17000, &us), CALL_PLAYOUT_DECODE);
+    assert_int_equal(us, 7000);
+    po_take(&jb, 100);
+    /* ringback again (call_playout_pause): the next packet starts a stream, at most 10 ms in */
+    call_playout_pause(&p);
+    po_put(&jb, 101);
+    assert_int_equal(po_next(&p, &jb, 35000, 25000, &us), CALL_PLAYOUT_DECODE);
+    assert_int_equal(us, 10000);
+    po_take(&jb, 101);
 }
 
 /* Up-sampling makes more than it reads: every input sample must still go through (a device
@@ -323,6 +523,12 @@ int main(void)
         cmocka_unit_test(test_ring_wraps),
         cmocka_unit_test(test_jitter_reorders_and_conceals),
         cmocka_unit_test(test_jitter_source_change),
+        cmocka_unit_test(test_playout_first_packet_after_silence),
+        cmocka_unit_test(test_playout_on_time_decoded_at_once),
+        cmocka_unit_test(test_playout_missing_concealed_then_skipped),
+        cmocka_unit_test(test_playout_waits_for_late_packet_then_pauses),
+        cmocka_unit_test(test_playout_trims_least_excess),
+        cmocka_unit_test(test_playout_ringback_ahead_trimmed),
         cmocka_unit_test(test_resampler_takes_everything),
         cmocka_unit_test(test_config_hotline_keys),
         cmocka_unit_test(test_config_sip_addresses_agree_with_libre),
