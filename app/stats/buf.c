@@ -124,7 +124,11 @@ void buf_html(struct buf *b, const char *s)
 void buf_csv(struct buf *b, const char *s)
 {
     int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t';
+    /* A spreadsheet reads a cell as a formula when it starts with = + - @, also after spaces,
+     * tabs or line breaks, and some when it starts with a tab or carriage return: all get a
+     * leading apostrophe. */
+    size_t lead = strspn(s, " \t\r\n");
+    int formula = (s[lead] && strchr("=+-@", s[lead])) || s[0] == '\t' || s[0] == '\r';
 
     if (!quote && !formula) {
         buf_puts(b, s);

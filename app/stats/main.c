@@ -51,6 +51,8 @@ static const char main_usage[] =
     "                        sqlite:/var/lib/openline-stats/stats.db\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
+    "  --                    the end of options: a name after it may start with -\n"
+    "                        (openline-stats kiosk add -- \"-2 North\")\n"
     "\n"
     "Options of serve:\n"
     "  --listen ADDR:PORT    where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6;\n"
@@ -184,8 +186,12 @@ static int main_parse(int argc, char **argv, struct main_args *a)
             exit(MAIN_OK);
         default:
             if (optopt)
-                return main_bad("unknown option or missing value: -%c", optopt);
-            return main_bad("unknown option or missing value: %s", argv[optind - 1]);
+                return main_bad("unknown option or missing value: -%c (a name that starts with "
+                                "- goes after --: kiosk add -- NAME)",
+                                optopt);
+            return main_bad("unknown option or missing value: %s (a name that starts with - "
+                            "goes after --)",
+                            argv[optind - 1]);
         }
     }
     return 0;

@@ -385,6 +385,16 @@ static void *server_watchdog(void *arg)
     return NULL;
 }
 
+/* libmicrohttpd percent-decodes the path (and stops at a decoded NUL) unless told otherwise:
+ * the path and the query are kept as sent. The query values the dashboard reads (dates, a word)
+ * need no decoding; an encoded one fails their validation. */
+static size_t server_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
 static enum MHD_Result server_too_large(struct MHD_Connection *c, const struct route *r,
                                         const char *url)
 {
@@ -408,6 +418,21 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
         *con_cls = rq;
         atomic_fetch_add(&s->active, 1);
         server_phase(s, c, CONN_BODY);
+        /* url is the path as sent (server_unescape): routes match it byte for byte, so
+         * /api/v1/%62atches is no route. An encoded NUL or slash is refused outright: decoded
+         * by something in front, it would name another path (/healthz%00.html). */
+        if (strstr(url, "%00") || strcasestr(url, "%2f") || strcasestr(url, "%5c")) {
+            rq->replied = true;
+            slog("refused a request: 400 encoded NUL, slash or backslash in the path");
+            return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
+                               "the path has an encoded NUL, slash or backslash", NULL);
+        }
+        if (!strcmp(version, MHD_HTTP_VERSION_1_1) && !server_header(c, MHD_HTTP_HEADER_HOST)) {
+            rq->replied = true;
+            slog("refused a request: 400 HTTP/1.1 without Host");
+            return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
+                               "an HTTP/1.1 request must have a Host header", NULL);
+        }
         if (atomic_load(&s->stopping)) {
             /* After SIGTERM, on a connection kept alive: nothing new is taken. */
             const char *h[] = {MHD_HTTP_HEADER_RETRY_AFTER, "5", NULL};
@@ -458,7 +483,6 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
         return MHD_YES;
     if (rq->discarded)
         return server_too_large(c, rq->route, url);
-    (void)version;
     return rq->route->handle(s, c, rq);
 }
 
@@ -680,9 +704,12 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG |
                      (s->tls ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
+    /* TLS 1.2 and 1.3 only (GnuTLS priority string). */
+    static char priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, priorities},
         {MHD_OPTION_END, 0, NULL},
     };
     s->daemon = MHD_start_daemon(
@@ -694,7 +721,8 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
         MHD_OPTION_NOTIFY_CONNECTION, server_notify, s, MHD_OPTION_NOTIFY_COMPLETED,
         server_completed, s,
         MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, s, MHD_OPTION_ARRAY,
-        s->tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+        s->tls ? tls_opts : &tls_opts[3], MHD_OPTION_UNESCAPE_CALLBACK, server_unescape, s,
+        MHD_OPTION_END);
     if (!s->daemon) {
         if (s->tls)
             snprintf(err, errlen,

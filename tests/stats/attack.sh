@@ -91,5 +91,77 @@ for r in 1 2 3; do term_round $r; done
 [ $TERM_LOST = 0 ] && ok "SIGTERM under load: every batch answered 201/200 is stored" ||
     not_ok "SIGTERM under load: $TERM_LOST batches answered but not stored"
 
+# ---------------------------------------------------------------------------------------------
+echo "== protocol edges"
+# raw_status REQUEST: the status line's code for a raw HTTP request (no client in between to
+# tidy it up).
+raw_status() {
+    python3 - "$1" "$(stats_port edge)" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=5)
+s.sendall(sys.argv[1].encode("latin-1").decode("unicode_escape").encode("latin-1"))
+data = b""
+while b"\r\n" not in data:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+print(data.split(b" ")[1].decode() if data.startswith(b"HTTP/") else "none")
+PY
+}
+edge() { # NAME WANT REQUEST
+    local got
+    got=$(raw_status "$3")
+    [ "$got" = "$2" ] && ok "$1 -> $got" || not_ok "$1 -> $got, want $2"
+}
+if stats_start edge "sqlite:$T/edge.db"; then
+    edge "GET /healthz" 200 'GET /healthz HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n'
+    edge "GET /healthz%00.html (an encoded NUL)" 400 'GET /healthz%00.html HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n'
+    edge "GET /healthz%2f (an encoded slash)" 400 'GET /healthz%2f HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n'
+    edge "GET /%68ealthz (no percent-decoding before routing)" 404 'GET /%68ealthz HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n'
+    edge "POST /api/v1/%62atches" 404 'POST /api/v1/%62atches HTTP/1.1\r\nHost: s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+    edge "HTTP/1.1 without Host" 400 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n'
+    edge "HTTP/1.0 without Host" 200 'GET /healthz HTTP/1.0\r\n\r\n'
+    stats_stop edge
+else
+    not_ok "edge: server starts"
+fi
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+if stats_start edgetls "sqlite:$T/edgetls.db" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem"; then
+    tp=$(stats_port edgetls)
+    for v in tls1 tls1_1 tls1_2 tls1_3; do
+        # SECLEVEL=0: this client would offer the old versions at all
+        if openssl s_client -connect "127.0.0.1:$tp" -"$v" -cipher 'DEFAULT@SECLEVEL=0' \
+            </dev/null >"$T/s_client-$v.txt" 2>&1 &&
+            grep -q '^New, TLSv1' "$T/s_client-$v.txt"; then
+            echo "$v accepted"
+        else
+            echo "$v refused"
+        fi
+    done >"$T/tls-versions.txt"
+    [ "$(tr '\n' ' ' <"$T/tls-versions.txt")" = "tls1 refused tls1_1 refused tls1_2 accepted tls1_3 accepted " ] &&
+        ok "TLS: 1.0 and 1.1 refused, 1.2 and 1.3 accepted" ||
+        not_ok "TLS versions: $(tr '\n' ';' <"$T/tls-versions.txt")"
+    curl -s -o /dev/null -D "$T/tls-headers" --cacert "$T/cert.pem" "https://127.0.0.1:$tp/healthz"
+    grep -qi '^Strict-Transport-Security: max-age=[1-9]' "$T/tls-headers" &&
+        ok "HTTPS replies carry Strict-Transport-Security" ||
+        not_ok "no Strict-Transport-Security on an HTTPS reply"
+    stats_stop edgetls
+else
+    not_ok "edgetls: server starts"
+fi
+
+"$STATS_BIN" --db "sqlite:$T/cli.db" kiosk add -2+3 >/dev/null 2>"$T/cli-dash.err"
+st=$?
+[ $st = 2 ] && grep -q -- 'goes after --' "$T/cli-dash.err" &&
+    ok "kiosk add -2+3: exit 2, says a name starting with - goes after --" ||
+    not_ok "kiosk add -2+3: exit $st: $(cat "$T/cli-dash.err")"
+"$STATS_BIN" --db "sqlite:$T/cli.db" kiosk add -- -2+3 >/dev/null 2>&1 &&
+    "$STATS_BIN" --db "sqlite:$T/cli.db" kiosk list | grep -q ' -2+3 ' &&
+    ok "kiosk add -- -2+3 adds the site \"-2+3\"" || not_ok "kiosk add -- -2+3"
+"$STATS_BIN" --help | grep -q -- '^  --  ' && ok "--help tells about --" || not_ok "--help says nothing of --"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

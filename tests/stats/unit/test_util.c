@@ -60,6 +60,17 @@ static void test_buf_escaping(void **state)
     buf_csv(&b, "=HYPERLINK(1)");
     assert_string_equal(b.data, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"'=HYPERLINK(1)\"");
     buf_free(&b);
+    /* formulas after white space, and cells starting with a tab or carriage return */
+    const char *const guarded[][2] = {
+        {" =1+1", "\"' =1+1\""},   {"\t+1", "\"'\t+1\""},     {"\r-1", "\"'\r-1\""},
+        {"  @SUM(A1)", "\"'  @SUM(A1)\""}, {"\n=2", "\"'\n=2\""}, {"\tplain", "\"'\tplain\""},
+        {"a-b", "a-b"}, {"  x", "  x"},
+    };
+    for (size_t i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
+        buf_csv(&b, guarded[i][0]);
+        assert_string_equal(b.data, guarded[i][1]);
+        buf_free(&b);
+    }
 
     for (int i = 0; i < 1000; i++)
         buf_printf(&b, "%04d,", i);
