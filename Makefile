@@ -80,7 +80,7 @@ CALL_PKGS      := libre librem portaudio-2.0 alsa jack opus speexdsp libssl libc
 UI_PKGS        := $(KIOSK_PKGS)
 KIOSK_LIB_SRCS += $(CALL_SRCS)
 KIOSK_PKGS     += $(CALL_PKGS)
-# libre's headers need these and pkg-config does not give them (DESIGN.md section 5).
+# libre's headers need these and pkg-config does not give them (docs/design.md 5).
 CPPFLAGS_BASE  += -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 KIOSK_EXTRA_LIBS += -lpthread
 # What the plug-in uses from the kiosk program (one log, one set of helpers).

@@ -14,7 +14,7 @@ done
 # Unbounded or error-blind functions: use snprintf, strlcpy-style helpers, strtol with checks.
 banned='\<(sprintf|vsprintf|strcpy|strcat|atoi|atol|atof|gets|strtok|tmpnam)[[:space:]]*\('
 if grep -nE "$banned" $files; then
-    echo "lint: banned function used (see STYLE.md)" >&2
+    echo "lint: banned function used (see docs/style.md 5)" >&2
     status=1
 fi
 [ $status -eq 0 ] && echo "lint: ok"

@@ -35,12 +35,12 @@ struct call_abandon {
 struct abandoned {
     struct le le;
     struct call_abandon *a;
-    struct mbuf *mb;      /* the INVITE as sent */
-    struct sip_msg *inv;  /* decoded from mb */
+    struct mbuf *mb;     /* the INVITE as sent */
+    struct sip_msg *inv; /* decoded from mb */
     enum sip_transp tp;
     struct sa dst;
     struct tmr tmr;
-    bool byed;            /* the 2xx was answered with ACK and BYE (its retransmissions: ACK) */
+    bool byed; /* the 2xx was answered with ACK and BYE (its retransmissions: ACK) */
     struct sip_request *bye;
 };
 
@@ -133,8 +133,7 @@ static int send_in_dialog(struct abandoned *ab, const struct sip_msg *ok, const 
     }
     if (!err)
         err = sip_request(bye ? &ab->bye : NULL, ab->a->sip, bye, met, -1, addr.auri.p,
-                          (int)addr.auri.l, &route, hdrs, 0, NULL, bye ? bye_resp_h : NULL,
-                          ab);
+                          (int)addr.auri.l, &route, hdrs, 0, NULL, bye ? bye_resp_h : NULL, ab);
     mem_deref(hdrs);
     mem_deref(next);
     return err;
@@ -173,8 +172,8 @@ static bool response_h(const struct sip_msg *msg, void *arg)
         a->stats.acks += !err;
     }
     if (err)
-        log_debug("call: a late %u for a call already given up: cannot answer it: %s",
-                 msg->scode, strerror(err));
+        log_debug("call: a late %u for a call already given up: cannot answer it: %s", msg->scode,
+                  strerror(err));
     return true;
 }
 

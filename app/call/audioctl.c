@@ -42,10 +42,10 @@ struct call_audioctl {
     unsigned head, n;
     struct call_audio_done done[QUEUE_MAX];
     unsigned n_done;
-    bool busy;      /* a request is running */
-    bool closing;   /* call_audioctl_close() began: no more results, no more opening */
-    bool finished;  /* the thread returned */
-    bool orphaned;  /* close gave up waiting: the thread frees this when it returns */
+    bool busy;     /* a request is running */
+    bool closing;  /* call_audioctl_close() began: no more results, no more opening */
+    bool finished; /* the thread returned */
+    bool orphaned; /* close gave up waiting: the thread frees this when it returns */
 };
 
 static void destroy(struct call_audioctl *a)

@@ -65,14 +65,14 @@ enum {
 };
 
 struct call_playout {
-    unsigned target_us; /* playout delay: jitter_buffer */
-    bool anchored;      /* playing a stream at the playout delay */
-    unsigned stall_us;  /* concealed so far for the packet that is due and missing */
-    unsigned window_n;  /* packets decoded in this half second */
-    unsigned windows;   /* windows since the stream started */
-    bool after_gap;     /* concealment or a skip came before the next decode */
+    unsigned target_us;    /* playout delay: jitter_buffer */
+    bool anchored;         /* playing a stream at the playout delay */
+    unsigned stall_us;     /* concealed so far for the packet that is due and missing */
+    unsigned window_n;     /* packets decoded in this half second */
+    unsigned windows;      /* windows since the stream started */
+    bool after_gap;        /* concealment or a skip came before the next decode */
     int64_t window_min_us; /* the least of their queued time above the delay */
-    uint64_t trims;     /* times the start of a packet was left out to come back to the delay */
+    uint64_t trims;        /* times the start of a packet was left out to come back to the delay */
 };
 
 enum call_playout_action {
@@ -88,8 +88,8 @@ void call_playout_init(struct call_playout *p, unsigned target_ms);
  * ring, played from the driver's next callback on); ring_us: what the ring holds; block_us:
  * what the driver takes per callback. Call again after doing it, until CALL_PLAYOUT_WAIT. */
 enum call_playout_action call_playout_next(struct call_playout *p, const struct call_jitter *jb,
-                                           uint64_t queued_us, uint64_t ring_us,
-                                           uint64_t block_us, unsigned *us);
+                                           uint64_t queued_us, uint64_t ring_us, uint64_t block_us,
+                                           unsigned *us);
 /* Something else plays (ringback, no codec yet): the next packet starts a stream again. */
 void call_playout_pause(struct call_playout *p);
 

@@ -35,8 +35,8 @@ enum cmd {
 enum {
     MAX_ATTEMPTS = 2, /* primary, secondary */
     STOP_GRACE_MS = 300,
-    AUDIO_RETRY_MS = 10000, /* without a usable audio device: probe again this often */
-    AUDIO_OPEN_MS = 3000,   /* a call whose device has not opened by then fails (AUDIO) */
+    AUDIO_RETRY_MS = 10000,     /* without a usable audio device: probe again this often */
+    AUDIO_OPEN_MS = 3000,       /* a call whose device has not opened by then fails (AUDIO) */
     AUDIO_START_WAIT_MS = 1000, /* call_engine_start() waits this long for the first probe */
     AUDIO_CLOSE_WAIT_MS = 2000, /* call_engine_stop() waits this long for the device to close */
 };
@@ -88,11 +88,11 @@ struct call_engine {
     struct sa laddr;
     char cuser[16];
     char from_uri[CONFIG_URI_LEN + 64];
-    struct audio_dev *audio;      /* probed and usable: calls open it (audioctl.c) */
+    struct audio_dev *audio; /* probed and usable: calls open it (audioctl.c) */
     struct call_audioctl *audioctl;
-    bool probing;                 /* a probe is queued or running */
+    bool probing; /* a probe is queued or running */
     bool probed_once;
-    uint64_t audio_seq;           /* of the last start requested */
+    uint64_t audio_seq; /* of the last start requested */
     char audio_problem[256];
     struct call *call;
     struct ping_req *ping;
@@ -126,9 +126,9 @@ struct call {
     } audio_state;
     struct audio_dev *dev; /* the device asked to open */
     uint64_t audio_seq;
-    bool free_dev;         /* the device failed: free it after closing it */
-    struct tmr tmr_audio;  /* AUDIO_OPEN_MS */
-    unsigned volume; /* percent, for this call (the secondary attempt keeps it) */
+    bool free_dev;        /* the device failed: free it after closing it */
+    struct tmr tmr_audio; /* AUDIO_OPEN_MS */
+    unsigned volume;      /* percent, for this call (the secondary attempt keeps it) */
     struct sipsess *sess;
     struct call_media *media;
     struct tmr tmr_connect;
@@ -873,8 +873,7 @@ static void tmr_audio_h(void *arg)
     struct call *c = arg;
     struct call_engine *e = c->e;
     char why[160];
-    snprintf(why, sizeof(why), "the audio device did not open within %u s",
-             AUDIO_OPEN_MS / 1000);
+    snprintf(why, sizeof(why), "the audio device did not open within %u s", AUDIO_OPEN_MS / 1000);
     /* Unavailable before the UI hears of the failure: it offers no "Try again". */
     atomic_store(&e->audio_ok, false);
     struct audio_dev *dev = c->audio_state == AUDIO_OPENING ? c->dev : NULL;

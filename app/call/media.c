@@ -109,9 +109,9 @@ struct call_media {
 
     struct call_jitter jb;
     struct call_playout po; /* when packets from jb are decoded and played */
-    bool heard_raddr; /* media came from the negotiated address */
-    bool latched;     /* a hotline behind NAT: raddr is where its media came from */
-    uint64_t foreign; /* packets from other addresses, dropped */
+    bool heard_raddr;       /* media came from the negotiated address */
+    bool latched;           /* a hotline behind NAT: raddr is where its media came from */
+    uint64_t foreign;       /* packets from other addresses, dropped */
     struct audio_resampler *from_dev;
     struct audio_resampler *to_dev;
     struct audio_proc *proc;
@@ -314,10 +314,9 @@ static void capture_path(struct call_media *m)
         if (m->sending && m->codec && sa_isset(&m->raddr, SA_ALL)) {
             send_frame(m, frame);
             /* from the frame's first sample at the microphone, through the resamplers */
-            double lat = (double)(now_ns() - first) / 1e6 +
-                         (audio_resampler_delay_us(m->from_dev) +
-                          call_codec_delay_us(m->codec, true)) /
-                             1000.0;
+            double lat = (double)(now_ns() - first) / 1e6 + (audio_resampler_delay_us(m->from_dev) +
+                                                             call_codec_delay_us(m->codec, true)) /
+                                                                1000.0;
             m->cap_lat_sum += lat;
             m->cap_lat_n++;
             if (lat > m->cap_lat_max)
@@ -383,10 +382,10 @@ static void play_packet(struct call_media *m, unsigned trim_us, uint64_t queued,
     size_t skip = (size_t)trim_us * CALL_RATE / 1000000u;
     if (skip >= (size_t)n)
         return;
-    double lat = (double)(now - slot->arrival_ns) / 1e6 + (double)queued / 1000.0 +
-                 (double)(audio_resampler_delay_us(m->to_dev) +
-                          call_codec_delay_us(m->codec, false)) /
-                     1000.0;
+    double lat =
+        (double)(now - slot->arrival_ns) / 1e6 + (double)queued / 1000.0 +
+        (double)(audio_resampler_delay_us(m->to_dev) + call_codec_delay_us(m->codec, false)) /
+            1000.0;
     struct audio_dev_stats st;
     audio_dev_stats(m->audio, &st);
     lat += st.out_latency_us / 1000.0;
@@ -802,7 +801,7 @@ void call_media_summary(const struct call_media *m, char *buf, size_t len)
              m->cap_lat_n ? m->cap_lat_sum / (double)m->cap_lat_n : 0.0, m->cap_lat_max,
              m->play_lat_n ? m->play_lat_sum / (double)m->play_lat_n : 0.0, m->play_lat_max,
              (unsigned long long)m->jb.lost, (unsigned long long)m->jb.late,
-             (unsigned long long)(m->jb.dropped + m->po.trims), (unsigned long long)m->jb.sources + 1,
-             (unsigned long long)m->foreign, (unsigned long long)st.underruns,
-             m->srtp_fail ? "; SRTP auth failures" : "");
+             (unsigned long long)(m->jb.dropped + m->po.trims),
+             (unsigned long long)m->jb.sources + 1, (unsigned long long)m->foreign,
+             (unsigned long long)st.underruns, m->srtp_fail ? "; SRTP auth failures" : "");
 }

@@ -26,11 +26,11 @@
 #include "call_int.h"
 
 enum {
-    MARGIN_US = 2000,          /* kept above one device block before its next callback */
-    WINDOW_PACKETS = 25,       /* 0.5 s of packets: the least excess over them is trimmed */
-    FIRST_WINDOW_PACKETS = 5,  /* 0.1 s, the first after the stream starts */
-    TRIM_MIN_US = 2000,        /* when above this (up to 10 ms at a time) */
-    STALL_MAX_US = 100000,     /* concealment without any packet: the stream paused */
+    MARGIN_US = 2000,         /* kept above one device block before its next callback */
+    WINDOW_PACKETS = 25,      /* 0.5 s of packets: the least excess over them is trimmed */
+    FIRST_WINDOW_PACKETS = 5, /* 0.1 s, the first after the stream starts */
+    TRIM_MIN_US = 2000,       /* when above this (up to 10 ms at a time) */
+    STALL_MAX_US = 100000,    /* concealment without any packet: the stream paused */
 };
 
 void call_playout_init(struct call_playout *p, unsigned target_ms)
@@ -48,8 +48,8 @@ void call_playout_pause(struct call_playout *p)
 }
 
 enum call_playout_action call_playout_next(struct call_playout *p, const struct call_jitter *jb,
-                                           uint64_t queued_us, uint64_t ring_us,
-                                           uint64_t block_us, unsigned *us)
+                                           uint64_t queued_us, uint64_t ring_us, uint64_t block_us,
+                                           unsigned *us)
 {
     bool ready = call_jitter_ready(jb);
     bool low = ring_us < block_us + MARGIN_US;
@@ -95,7 +95,7 @@ enum call_playout_action call_playout_next(struct call_playout *p, const struct 
             p->windows++;
             if (p->window_min_us > TRIM_MIN_US) {
                 *us = (unsigned)(p->window_min_us < CALL_PLAYOUT_STEP_US ? p->window_min_us
-                                                                        : CALL_PLAYOUT_STEP_US);
+                                                                         : CALL_PLAYOUT_STEP_US);
                 p->trims++;
             }
             p->window_n = 0;

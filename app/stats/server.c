@@ -38,7 +38,7 @@
  * waiting for its headers, before libmicrohttpd's limit stops accepting: a slow client from
  * many addresses cannot keep a kiosk or staff member out. A real client sends its headers in
  * one packet and is never the oldest one waiting for long. */
-#define SERVER_EVICT_AT(max) ((max) * 3 / 4)
+#define SERVER_EVICT_AT(max) ((max)*3 / 4)
 
 /* A connection as the watchdog sees it (libmicrohttpd's socket context). */
 struct conn {
@@ -702,8 +702,7 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
     s->timeout_s = cfg->timeout_s;
     /* MHD_USE_ITC: server_stop quiesces the daemon (stops accepting) first. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG |
-                     (s->tls ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_ERROR_LOG | (s->tls ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
     /* TLS 1.2 and 1.3 only (GnuTLS priority string). */
     static char priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
     struct MHD_OptionItem tls_opts[] = {
@@ -715,11 +714,10 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, server_access, s, MHD_OPTION_LISTEN_SOCKET, s->fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)SERVER_THREADS, MHD_OPTION_CONNECTION_LIMIT,
-        max_conn, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        cfg->per_ip, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024,
-        MHD_OPTION_NOTIFY_CONNECTION, server_notify, s, MHD_OPTION_NOTIFY_COMPLETED,
-        server_completed, s,
+        max_conn, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)64 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip,
+        MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_NOTIFY_CONNECTION,
+        server_notify, s, MHD_OPTION_NOTIFY_COMPLETED, server_completed, s,
         MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, s, MHD_OPTION_ARRAY,
         s->tls ? tls_opts : &tls_opts[3], MHD_OPTION_UNESCAPE_CALLBACK, server_unescape, s,
         MHD_OPTION_END);

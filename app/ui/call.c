@@ -57,7 +57,7 @@ bool ui_calls_available(const struct ui *ui)
 }
 
 /* A failed call is counted (call.failed), never logged: a log line is time-stamped by the
- * journal and would say when someone stood at the kiosk (docs/design.md). The engine's own
+ * journal and would say when someone stood at the kiosk (docs/design.md 2.2). The engine's own
  * health (audio device, registration) reaches technicians through self-test and the heartbeat. */
 static void call_fail(struct ui *ui, enum call_failure why)
 {

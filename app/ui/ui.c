@@ -173,7 +173,7 @@ void ui_close_modal(struct ui *ui)
 
 void ui_reset(struct ui *ui)
 {
-    /* First the call: BYE within the same event (DESIGN.md 2.4). */
+    /* First the call: BYE within the same event (docs/design.md 2.4). */
     ui_call_hangup(ui);
     /* Everything a visitor did goes: language, page, scroll, theme toggle, focus, timers. */
     memset(&ui->s, 0, sizeof(ui->s));
@@ -270,7 +270,7 @@ static void on_key(struct ui *ui, const SDL_KeyboardEvent *k, uint64_t now)
         return;
     }
     if ((sym == SDLK_LSHIFT || sym == SDLK_RSHIFT) && !k->repeat) {
-        /* Shift pressed three times within the window: quick exit (DESIGN.md 2.4). */
+        /* Shift pressed three times within the window: quick exit (docs/design.md 2.4). */
         if (!ui->s.shift_count ||
             now - ui->s.shift_first_ms > ui->cfg->kiosk.quick_exit_window_ms) {
             ui->s.shift_count = 1;
@@ -602,7 +602,7 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
         SDL_setenv("SDL_VIDEODRIVER", "offscreen", 1);
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     }
-    /* The software renderer keeps the process small (DESIGN.md 4). */
+    /* The software renderer keeps the process small (docs/design.md 4). */
     set_hint_default(SDL_HINT_RENDER_DRIVER, "software");
     set_hint_default(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     /* Touch and mouse are handled separately; no synthesized duplicates. */

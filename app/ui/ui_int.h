@@ -67,7 +67,7 @@ struct ui_widget {
     bool selected;
 };
 
-/* Cleared at every quick exit, idle reset and return to attract (DESIGN.md 2.4). */
+/* Cleared at every quick exit, idle reset and return to attract (docs/design.md 2.4). */
 struct ui_session {
     const struct lang *lang;
     /* the call, if any: hung up by every reset */
@@ -261,7 +261,7 @@ void ui_switch(struct ui *ui, const struct ui_screen *to);
 /* Leave a modal screen and return to the one below it. */
 void ui_close_modal(struct ui *ui);
 
-/* Quick exit and idle reset: clear the session and show attract (DESIGN.md 2.4). */
+/* Quick exit and idle reset: clear the session and show attract (docs/design.md 2.4). */
 void ui_reset(struct ui *ui);
 
 /* Process queued events, tick, and draw if anything changed (the loop's body; play uses it). */

@@ -88,10 +88,10 @@ struct audio_resampler;
 
 /* quality: speexdsp's 0-10 (AUDIO_RESAMPLE_*); its delay is audio_resampler_delay_us(). */
 enum {
-    AUDIO_RESAMPLE_VOIP = 3,     /* the device <-> 16 kHz: 1.5 ms, images below -85 dB */
-    AUDIO_RESAMPLE_G711 = 2,     /* 8 <-> 16 kHz around G.711: 2 ms instead of 3, images at
-                                  * -70 dB, far below G.711's own noise (about -38 dB) */
-    AUDIO_RESAMPLE_FILE = 5,     /* whole files, where delay does not matter */
+    AUDIO_RESAMPLE_VOIP = 3, /* the device <-> 16 kHz: 1.5 ms, images below -85 dB */
+    AUDIO_RESAMPLE_G711 = 2, /* 8 <-> 16 kHz around G.711: 2 ms instead of 3, images at
+                              * -70 dB, far below G.711's own noise (about -38 dB) */
+    AUDIO_RESAMPLE_FILE = 5, /* whole files, where delay does not matter */
 };
 int audio_resampler_alloc(struct audio_resampler **rp, unsigned in_rate, unsigned out_rate,
                           int quality);

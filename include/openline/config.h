@@ -45,7 +45,7 @@ enum config_bucket {
 };
 
 enum config_noise {
-    CONFIG_NOISE_GEOMETRIC, /* two-sided geometric noise with epsilon (docs/design.md) */
+    CONFIG_NOISE_GEOMETRIC, /* two-sided geometric noise with epsilon (docs/design.md 7) */
     CONFIG_NOISE_NONE,      /* exact counts: tests and labs only; self-test warns */
 };
 

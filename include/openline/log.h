@@ -17,7 +17,7 @@ enum log_level {
 void log_init(const char *progname, enum log_level max_level);
 
 /* Print one line ("openline: warning: ...") to stderr. Thread-safe (one write per line).
- * Never call on the audio callback. Messages never carry visitor data (DESIGN.md 2.2). */
+ * Never call on the audio callback. Messages never carry visitor data (docs/design.md 2.2). */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)

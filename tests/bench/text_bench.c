@@ -4,7 +4,7 @@
  * The measurement is the kiosk's own work when a visitor opens a page: the page screen's layout
  * (every block of the page through the text engine, as ui_page_layout does) and one frame drawn
  * by the software renderer of a headless 1920x1080 UI, the renderer the kiosk runs on
- * (DESIGN.md 4). Per language and page:
+ * (docs/design.md 4). Per language and page:
  *   open cold    text_engine_flush() first: every layout is made and every piece rendered again
  *                (fonts stay open and SDL_ttf's glyph caches stay warm, as in a running kiosk)
  *   open cached  the same again with the layouts and textures from the run before

@@ -455,6 +455,19 @@ STATE_DIRECTORY=$STATE_DIRECTORY "$STATS_BIN" kiosk list >/dev/null 2>&1
 check "the default database is stats.db in \$STATE_DIRECTORY" test -f "$T/state/stats.db"
 
 # ---------------------------------------------------------------------------------------------
+# The collector as an attacker meets it (scripts of their own: each starts its own servers).
+for part in attack; do
+    bash "tests/stats/$part.sh" >"$T/$part.log" 2>&1
+    st=$?
+    sed -n 's/^\(ok  \|FAIL\) - /&'"$part"': /p; /^ /p; /^==/p' "$T/$part.log"
+    p=$(awk '/passed, .* failed$/ {print $1}' "$T/$part.log" | tail -n 1)
+    f=$(awk '/passed, .* failed$/ {print $3}' "$T/$part.log" | tail -n 1)
+    PASS=$((PASS + ${p:-0}))
+    FAIL=$((FAIL + ${f:-1}))
+    [ $st = 0 ] || [ "${f:-1}" != 0 ] || { FAIL=$((FAIL + 1)); echo "FAIL - $part.sh exited $st"; }
+done
+
+# ---------------------------------------------------------------------------------------------
 ELAPSED=$(($(date +%s) - START))
 echo "== openline-stats tests took ${ELAPSED} s"
 echo "$PASS passed, $FAIL failed"

@@ -146,7 +146,7 @@ static void test_bad_duration(void **state)
 static void test_duration_range(void **state)
 {
     (void)state;
-    /* the warning must give the visitor at least 20 s (DESIGN.md 2.4) */
+    /* the warning must give the visitor at least 20 s (docs/design.md 2.4) */
     expect_error("[kiosk]\nidle_warning = 10s\n", EINVAL, ":2:", "idle_warning", "out of range",
                  "20s", NULL);
 }

@@ -77,7 +77,7 @@ static void test_bundled_pages(void **state)
             fail_msg("page %s missing", ids[i]);
         assert_non_null(pg->title);
         assert_true(pg->n_blocks >= 3);
-        /* DESIGN.md 2.1: no page asks the visitor anything */
+        /* docs/design.md 2.1: no page asks the visitor anything */
         if (strchr(pg->title, '?'))
             fail_msg("page %s title asks a question", ids[i]);
         for (size_t k = 0; k < pg->n_blocks; k++) {

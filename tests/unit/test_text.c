@@ -344,7 +344,7 @@ static void test_line_heights(void **state)
     int latn = text_line_height(eng, L("en"), 32, false);
     int mymr = text_line_height(eng, L("my"), 32, false);
     int nast = text_line_height(eng, L("ur"), 32, false);
-    /* Myanmar and Nastaliq need 1.6-1.8 times the Latin line height (DESIGN.md 4) */
+    /* Myanmar and Nastaliq need 1.6-1.8 times the Latin line height (docs/design.md 4) */
     assert_true(mymr * 10 >= latn * 15);
     assert_true(nast * 10 >= latn * 15);
 }

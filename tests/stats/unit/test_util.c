@@ -62,9 +62,10 @@ static void test_buf_escaping(void **state)
     buf_free(&b);
     /* formulas after white space, and cells starting with a tab or carriage return */
     const char *const guarded[][2] = {
-        {" =1+1", "\"' =1+1\""},   {"\t+1", "\"'\t+1\""},     {"\r-1", "\"'\r-1\""},
-        {"  @SUM(A1)", "\"'  @SUM(A1)\""}, {"\n=2", "\"'\n=2\""}, {"\tplain", "\"'\tplain\""},
-        {"a-b", "a-b"}, {"  x", "  x"},
+        {" =1+1", "\"' =1+1\""}, {"\t+1", "\"'\t+1\""},
+        {"\r-1", "\"'\r-1\""},   {"  @SUM(A1)", "\"'  @SUM(A1)\""},
+        {"\n=2", "\"'\n=2\""},   {"\tplain", "\"'\tplain\""},
+        {"a-b", "a-b"},          {"  x", "  x"},
     };
     for (size_t i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
         buf_csv(&b, guarded[i][0]);
