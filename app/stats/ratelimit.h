@@ -1,4 +1,5 @@
-/* Token-bucket rate limits keyed by a number (a kiosk id or a staff id), in memory, per process. */
+/* Token-bucket rate limits keyed by a number (a kiosk id), in memory, per process. Sign-in has
+ * its own limits, keyed by hashes of addresses and names (signin.c). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef STATS_RATELIMIT_H
 #define STATS_RATELIMIT_H

@@ -20,6 +20,7 @@
 
 #include "ingest.h"
 #include "ratelimit.h"
+#include "signin.h"
 #include "slog.h"
 #include "writer.h"
 
@@ -69,7 +70,6 @@ struct server {
     struct writer *writer;
     struct store_pool *pool;
     struct ratelimit *rate;
-    struct ratelimit *login;
     char *cert, *key;
     bool tls;
     bool secure_cookies;
@@ -106,11 +106,6 @@ struct writer *server_writer(struct server *s)
 struct ratelimit *server_ratelimit(struct server *s)
 {
     return s->rate;
-}
-
-struct ratelimit *server_login_limit(struct server *s)
-{
-    return s->login;
 }
 
 bool server_tls(struct server *s)
@@ -667,10 +662,12 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
         goto fail;
     }
     if ((rc = store_pool_alloc(&s->pool, cfg->db_url, 8)) ||
-        (rc = ratelimit_alloc(&s->rate, cfg->rate)) || (rc = ratelimit_alloc(&s->login, 10))) {
+        (rc = ratelimit_alloc(&s->rate, cfg->rate))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    /* Behind a proxy (--per-ip 0) every sign-in comes from its address: limit by name only. */
+    signin_per_address(signin_process(), cfg->per_ip != 0);
     if ((rc = writer_start(&s->writer, s->wstore))) {
         snprintf(err, errlen, "cannot start the writer thread: %s", strerror(rc));
         goto fail;
@@ -777,7 +774,6 @@ void server_stop(struct server *s)
     store_close(s->wstore);
     store_pool_free(s->pool);
     ratelimit_free(s->rate);
-    ratelimit_free(s->login);
     if (s->key)
         explicit_bzero(s->key, strlen(s->key));
     free(s->key);

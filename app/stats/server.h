@@ -76,7 +76,6 @@ struct route {
 struct store_pool *server_pool(struct server *s);
 struct writer *server_writer(struct server *s);
 struct ratelimit *server_ratelimit(struct server *s);
-struct ratelimit *server_login_limit(struct server *s);
 bool server_tls(struct server *s);
 bool server_secure_cookies(struct server *s);
 const char *server_dummy_hash(struct server *s);

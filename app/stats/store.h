@@ -139,10 +139,13 @@ struct store_driver {
     /* Remove staff name and their sessions. ENOENT if none. */
     int (*staff_remove)(struct store *st, const char *name);
 
-    /* Add a log-in session (hash of its cookie) of staff until expires (Unix seconds), and drop
-     * sessions that expired before now. */
-    int (*session_add)(struct store *st, const char *hash, int64_t staff, int64_t expires,
-                       int64_t now);
+    /* Add a log-in session (hash of its cookie) of staff until expires (Unix seconds; the
+     * caller rounds it, so that it does not tell when the session began). */
+    int (*session_add)(struct store *st, const char *hash, int64_t staff, int64_t expires);
+
+    /* Delete the sessions that expired at or before now (Unix seconds). Called by the writer
+     * thread on a timer (writer.c). */
+    int (*session_prune)(struct store *st, int64_t now);
 
     /* Find the live session with cookie hash at time now: set *staffp and copy the staff name
      * into name (STORE_NAME_MAX + 1 bytes). ENOENT if none or expired. */

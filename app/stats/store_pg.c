@@ -521,17 +521,19 @@ static int pg_staff_remove(struct store *st, const char *name)
     return pg_change(st, "DELETE FROM staff WHERE name = $1", 1, params, "staff remove");
 }
 
-static int pg_session_add(struct store *st, const char *hash, int64_t staff, int64_t expires,
-                          int64_t now)
+static int pg_session_add(struct store *st, const char *hash, int64_t staff, int64_t expires)
 {
-    struct pg_num n, s, e;
-    const char *prune[] = {pg_num(&n, now)};
-    int err = pg_run(st, "DELETE FROM sessions WHERE expires <= $1", 1, prune, "session prune");
-    if (err)
-        return err;
+    struct pg_num s, e;
     const char *params[] = {hash, pg_num(&s, staff), pg_num(&e, expires)};
     return pg_run(st, "INSERT INTO sessions (hash, staff, expires) VALUES ($1, $2, $3)", 3, params,
                   "session add");
+}
+
+static int pg_session_prune(struct store *st, int64_t now)
+{
+    struct pg_num n;
+    const char *params[] = {pg_num(&n, now)};
+    return pg_run(st, "DELETE FROM sessions WHERE expires <= $1", 1, params, "session prune");
 }
 
 static int pg_session_get(struct store *st, const char *hash, int64_t now, int64_t *staffp,
@@ -633,6 +635,7 @@ const struct store_driver store_pg = {
     .staff_list = pg_staff_list,
     .staff_remove = pg_staff_remove,
     .session_add = pg_session_add,
+    .session_prune = pg_session_prune,
     .session_get = pg_session_get,
     .session_remove = pg_session_remove,
     .weeks_get = pg_weeks_get,

@@ -567,22 +567,24 @@ static int sq_staff_remove(struct store *st, const char *name)
     return err;
 }
 
-static int sq_session_add(struct store *st, const char *hash, int64_t staff, int64_t expires,
-                          int64_t now)
+static int sq_session_add(struct store *st, const char *hash, int64_t staff, int64_t expires)
 {
-    sqlite3_stmt *s = sq_stmt(st, SQ_SESSION_PRUNE);
-    int err;
+    sqlite3_stmt *s = sq_stmt(st, SQ_SESSION_ADD);
     if (!s)
-        return EIO;
-    sqlite3_bind_int64(s, 1, now);
-    if ((err = sq_run(st, s, "session prune")))
-        return err;
-    if (!(s = sq_stmt(st, SQ_SESSION_ADD)))
         return EIO;
     sq_text(s, 1, hash);
     sqlite3_bind_int64(s, 2, staff);
     sqlite3_bind_int64(s, 3, expires);
     return sq_run(st, s, "session add");
+}
+
+static int sq_session_prune(struct store *st, int64_t now)
+{
+    sqlite3_stmt *s = sq_stmt(st, SQ_SESSION_PRUNE);
+    if (!s)
+        return EIO;
+    sqlite3_bind_int64(s, 1, now);
+    return sq_run(st, s, "session prune");
 }
 
 static int sq_session_get(struct store *st, const char *hash, int64_t now, int64_t *staffp,
@@ -691,6 +693,7 @@ const struct store_driver store_sqlite = {
     .staff_list = sq_staff_list,
     .staff_remove = sq_staff_remove,
     .session_add = sq_session_add,
+    .session_prune = sq_session_prune,
     .session_get = sq_session_get,
     .session_remove = sq_session_remove,
     .weeks_get = sq_weeks_get,

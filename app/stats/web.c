@@ -10,15 +10,17 @@
 #include "csv.h"
 #include "dashboard.h"
 #include "openline/day.h"
-#include "ratelimit.h"
 #include "report.h"
 #include "server.h"
+#include "signin.h"
 #include "slog.h"
 
 #define WEB_SESSION_COOKIE "ol_session"
 #define WEB_CSRF_COOKIE    "ol_csrf"
-/* How long a log-in lasts, in seconds. */
-#define WEB_SESSION_S (12 * 3600)
+/* How long a log-in lasts at least, in seconds; its expiry is rounded up to WEB_SESSION_ROUND_S
+ * (so a session lasts 12 to 13 hours). */
+#define WEB_SESSION_S       (12 * 3600)
+#define WEB_SESSION_ROUND_S 3600
 /* Weeks shown when the range is not given. */
 #define WEB_DEFAULT_WEEKS 12
 
@@ -154,22 +156,36 @@ static int web_form(struct MHD_Connection *c, struct request *rq)
     return 0;
 }
 
+/* The sign-in form with status and message (optional); retry_s > 0 adds Retry-After. */
 static enum MHD_Result web_login_form(struct server *s, struct MHD_Connection *c, unsigned status,
-                                      const char *message)
+                                      const char *message, unsigned retry_s)
 {
-    char csrf[TOKEN_LEN + 1], cookie[200];
+    char csrf[TOKEN_LEN + 1], cookie[200], retry[16];
     struct buf b = {0};
     enum MHD_Result ret = MHD_NO;
 
     if (token_new(csrf))
         return MHD_NO;
     web_cookie(s, cookie, sizeof(cookie), WEB_CSRF_COOKIE, csrf, "/login", 3600);
-    const char *h[] = {MHD_HTTP_HEADER_SET_COOKIE, cookie, NULL};
+    snprintf(retry, sizeof(retry), "%u", retry_s);
+    /* Without retry_s the list ends after the cookie. */
+    const char *h[] = {MHD_HTTP_HEADER_SET_COOKIE, cookie,
+                       retry_s ? MHD_HTTP_HEADER_RETRY_AFTER : NULL, retry, NULL};
     dashboard_login(&b, csrf, message);
     if (!b.err)
         ret = server_reply(c, status, "text/html; charset=utf-8", b.data, b.len, h);
     buf_free(&b);
     return ret;
+}
+
+/* A sign-in refused before any password check (429, 503): the form, saying when to come back. */
+static enum MHD_Result web_login_later(struct server *s, struct MHD_Connection *c, unsigned status,
+                                       unsigned retry_s, const char *why)
+{
+    char msg[160];
+    snprintf(msg, sizeof(msg), "%s Try again in %u second%s.", why, retry_s,
+             retry_s == 1 ? "" : "s");
+    return web_login_form(s, c, status, msg, retry_s);
 }
 
 enum MHD_Result web_login_page(struct server *s, struct MHD_Connection *c, struct request *rq)
@@ -181,16 +197,45 @@ enum MHD_Result web_login_page(struct server *s, struct MHD_Connection *c, struc
         return server_redirect(c, "/", NULL);
     if (err != ENOENT)
         return web_unavailable(c);
-    return web_login_form(s, c, MHD_HTTP_OK, NULL);
+    return web_login_form(s, c, MHD_HTTP_OK, NULL, 0);
 }
 
+/* Check name and password: *staffp and SIGNIN_OK, or SIGNIN_WRONG for an unknown name or a wrong
+ * password alike (an unknown name is checked against a dummy hash: it takes as long), or
+ * SIGNIN_NOT_CHECKED with *errp EIO (database) or ENOMEM. */
+static enum signin_result web_check(struct server *s, struct request *rq, int64_t *staffp,
+                                    int *errp)
+{
+    char pwhash[PASSWD_HASH_MAX];
+    struct store *st;
+    bool ok = false;
+
+    if ((*errp = store_pool_get(server_pool(s), &st)))
+        return SIGNIN_NOT_CHECKED;
+    int err = st->drv->staff_get(st, rq->name, staffp, pwhash, sizeof(pwhash));
+    store_pool_put(server_pool(s), st);
+    if (err && err != ENOENT) {
+        *errp = err;
+        return SIGNIN_NOT_CHECKED;
+    }
+    *errp = passwd_verify(rq->password, err ? server_dummy_hash(s) : pwhash, &ok);
+    explicit_bzero(pwhash, sizeof(pwhash));
+    if (*errp)
+        return SIGNIN_NOT_CHECKED;
+    return !err && ok ? SIGNIN_OK : SIGNIN_WRONG;
+}
+
+/* POST /login. Every name gets the same replies, existing or not: the limits (signin.c) go by
+ * a keyed hash of the name as typed and of the client address, never by the staff member. */
 enum MHD_Result web_login(struct server *s, struct MHD_Connection *c, struct request *rq)
 {
-    char pwhash[PASSWD_HASH_MAX], token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
     char cookie[200], clear[200];
+    struct signin *g = signin_process();
+    struct signin_attempt at;
     struct store *st;
     int64_t staff = 0;
-    bool ok = false;
+    unsigned retry = 1;
     int err;
 
     if (!web_same_origin(c)) {
@@ -203,41 +248,45 @@ enum MHD_Result web_login(struct server *s, struct MHD_Connection *c, struct req
     if (!want || !rq->csrf[0] || !token_equal(want, rq->csrf)) {
         slog("refused /login: 403 missing or wrong form token");
         return web_login_form(s, c, MHD_HTTP_FORBIDDEN,
-                              "The sign-in form had expired. Please sign in again.");
+                              "The sign-in form had expired. Please sign in again.", 0);
     }
 
-    if ((err = store_pool_get(server_pool(s), &st)))
-        return web_unavailable(c);
-    err = st->drv->staff_get(st, rq->name, &staff, pwhash, sizeof(pwhash));
-    store_pool_put(server_pool(s), st);
-    if (err && err != ENOENT)
-        return web_unavailable(c);
-
-    unsigned retry;
-    if (!err && !ratelimit_take(server_login_limit(s), staff, ratelimit_now_ms(), &retry)) {
-        slog("refused /login: 429 too many attempts for one staff member");
-        return web_login_form(s, c, MHD_HTTP_TOO_MANY_REQUESTS,
-                              "Too many attempts. Wait a minute and try again.");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    switch (signin_begin(g, ci ? ci->client_addr : NULL, rq->name, signin_now_ms(), &at, &retry)) {
+    case SIGNIN_WAIT:
+        signin_log(g, SIGNIN_LOG_WAIT, signin_now_ms());
+        return web_login_later(s, c, MHD_HTTP_TOO_MANY_REQUESTS, retry, "Too many attempts.");
+    case SIGNIN_BUSY:
+        signin_log(g, SIGNIN_LOG_BUSY, signin_now_ms());
+        return web_login_later(s, c, MHD_HTTP_SERVICE_UNAVAILABLE, retry,
+                               "The server is busy signing others in.");
+    case SIGNIN_GO:
+        break;
     }
-    /* Unknown names cost as much time as known ones. */
-    if (passwd_verify(rq->password, err ? server_dummy_hash(s) : pwhash, &ok))
-        return MHD_NO;
-    if (err || !ok) {
-        slog("refused /login: 401 wrong name or password");
-        return web_login_form(s, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.");
+    enum signin_result r = web_check(s, rq, &staff, &err);
+    signin_end(g, &at, r, signin_now_ms());
+    if (r == SIGNIN_NOT_CHECKED)
+        return err == EIO ? web_unavailable(c) : MHD_NO;
+    if (r == SIGNIN_WRONG) {
+        signin_log(g, SIGNIN_LOG_WRONG, signin_now_ms());
+        return web_login_form(s, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.", 0);
     }
 
     if (token_new(token))
         return MHD_NO;
     token_hash(token, TOKEN_LEN, hash);
+    /* Stored on the hour: an expiry to the second would say when the staff member signed in. */
     int64_t now = (int64_t)time(NULL);
+    int64_t expires =
+        (now + WEB_SESSION_S + WEB_SESSION_ROUND_S - 1) / WEB_SESSION_ROUND_S * WEB_SESSION_ROUND_S;
     if ((err = store_pool_get(server_pool(s), &st)))
         return web_unavailable(c);
-    err = st->drv->session_add(st, hash, staff, now + WEB_SESSION_S, now);
+    err = st->drv->session_add(st, hash, staff, expires);
     store_pool_put(server_pool(s), st);
     if (err)
         return web_unavailable(c);
-    web_cookie(s, cookie, sizeof(cookie), WEB_SESSION_COOKIE, token, "/", WEB_SESSION_S);
+    web_cookie(s, cookie, sizeof(cookie), WEB_SESSION_COOKIE, token, "/", (int)(expires - now));
     web_cookie(s, clear, sizeof(clear), WEB_CSRF_COOKIE, "", "/login", 0);
     const char *h[] = {MHD_HTTP_HEADER_SET_COOKIE, cookie, MHD_HTTP_HEADER_SET_COOKIE, clear, NULL};
     explicit_bzero(token, sizeof(token));

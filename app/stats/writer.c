@@ -1,4 +1,5 @@
-/* Group commit: one thread drains a queue of writes into one transaction at a time. */
+/* Group commit: one thread drains a queue of writes into one transaction at a time, and deletes
+ * expired staff sessions every WRITER_SWEEP_S. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "writer.h"
 
@@ -6,15 +7,38 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct writer {
     struct store *st;
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t work; /* a job was queued, or stop */
+    pthread_cond_t work; /* a job was queued, or stop (on CLOCK_MONOTONIC) */
     struct writer_job *head, *tail;
     bool stop;
+    int64_t sweep_ms; /* between two deletions of expired sessions */
 };
+
+static int64_t writer_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* WRITER_SWEEP_S, or for tests OPENLINE_STATS_SESSION_SWEEP_S (1 to 86400 seconds). */
+static int64_t writer_sweep_ms(void)
+{
+    const char *env = getenv("OPENLINE_STATS_SESSION_SWEEP_S");
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(env, &end, 10);
+        if (!errno && !*end && v >= 1 && v <= 86400)
+            return (int64_t)v * 1000;
+    }
+    return (int64_t)WRITER_SWEEP_S * 1000;
+}
 
 static int writer_job_cmp(const void *a, const void *b)
 {
@@ -57,13 +81,26 @@ static void *writer_main(void *arg)
 {
     struct writer *w = arg;
     struct writer_job *group[WRITER_GROUP_MAX];
+    int64_t sweep_at = writer_now_ms(); /* once at start: sessions that expired while stopped */
 
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (!w->head && !w->stop)
-            pthread_cond_wait(&w->work, &w->lock);
+        while (!w->head && !w->stop && writer_now_ms() < sweep_at) {
+            struct timespec ts = {.tv_sec = (time_t)(sweep_at / 1000),
+                                  .tv_nsec = (long)(sweep_at % 1000) * 1000000};
+            pthread_cond_timedwait(&w->work, &w->lock, &ts);
+        }
         if (!w->head && w->stop)
             break;
+        if (writer_now_ms() >= sweep_at) {
+            /* Expired sessions go now, not only when someone signs in next: one short DELETE,
+             * which a job queued meanwhile waits for. A failure is logged by the driver. */
+            pthread_mutex_unlock(&w->lock);
+            (void)w->st->drv->session_prune(w->st, (int64_t)time(NULL));
+            sweep_at = writer_now_ms() + w->sweep_ms;
+            pthread_mutex_lock(&w->lock);
+            continue;
+        }
         size_t n = 0;
         while (w->head && n < WRITER_GROUP_MAX) {
             group[n++] = w->head;
@@ -92,8 +129,13 @@ int writer_start(struct writer **wp, struct store *st)
     if (!w)
         return ENOMEM;
     w->st = st;
+    w->sweep_ms = writer_sweep_ms();
     pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->work, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->work, &ca);
+    pthread_condattr_destroy(&ca);
     int err = pthread_create(&w->thread, NULL, writer_main, w);
     if (err) {
         pthread_cond_destroy(&w->work);

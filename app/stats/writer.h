@@ -14,6 +14,11 @@
 /* Most jobs committed in one transaction. */
 #define WRITER_GROUP_MAX 128
 
+/* Seconds between two deletions of expired staff sessions (the driver's session_prune) by the
+ * writer thread, when no write is queued. Tests shorten it with the environment variable
+ * OPENLINE_STATS_SESSION_SWEEP_S (1 to 86400), read once by writer_start. */
+#define WRITER_SWEEP_S 600
+
 /* One write and its outcome. The submitter owns the job and what it points to. */
 struct writer_job {
     struct store_write w; /* what to write; w.res is the outcome of a batch */
@@ -27,7 +32,8 @@ struct writer_job {
 
 struct writer;
 
-/* Start the writer thread on st, which it uses alone until writer_stop. Returns 0 or an errno. */
+/* Start the writer thread on st, which it uses alone until writer_stop: it commits the jobs
+ * submitted and deletes expired sessions every WRITER_SWEEP_S. Returns 0 or an errno. */
 int writer_start(struct writer **wp, struct store *st);
 
 /* Queue job and wait until it was committed or failed (job->err). Any thread but the writer's. */

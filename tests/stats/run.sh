@@ -456,7 +456,7 @@ check "the default database is stats.db in \$STATE_DIRECTORY" test -f "$T/state/
 
 # ---------------------------------------------------------------------------------------------
 # The collector as an attacker meets it (scripts of their own: each starts its own servers).
-for part in attack; do
+for part in attack signin; do
     bash "tests/stats/$part.sh" >"$T/$part.log" 2>&1
     st=$?
     sed -n 's/^\(ok  \|FAIL\) - /&'"$part"': /p; /^ /p; /^==/p' "$T/$part.log"
