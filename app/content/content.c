@@ -16,6 +16,8 @@
 struct content {
     struct content_page pages[CONTENT_MAX_PAGES];
     size_t n;
+    /* pages.ini lines, for messages about a page: its [id] header and its file key */
+    unsigned lines[CONTENT_MAX_PAGES], file_lines[CONTENT_MAX_PAGES];
 };
 
 static const char *const placeholders[] = {"organisation", "hotline", "sms", "web"};
@@ -51,21 +53,28 @@ static int index_handler(struct inifile *p, const char *section, const char *nam
     struct content *c = arg;
     struct content_page *pg = NULL;
 
-    if (!is_page_id(section))
-        return index_fail(p, section, name, "a page id is 1 to 32 of a-z, 0-9 and -");
+    /* errors about the section itself name its header's line */
+    if (!is_page_id(section)) {
+        inifile_fail_section(p, "[%s]: a page id is 1 to 32 of a-z, 0-9 and -", section);
+        return 0;
+    }
     for (size_t i = 0; i < c->n; i++) {
         if (!strcmp(c->pages[i].id, section))
             pg = &c->pages[i];
     }
     if (!pg) {
-        if (c->n == CONTENT_MAX_PAGES)
-            return index_fail(p, section, name, "too many pages (at most 64)");
+        if (c->n == CONTENT_MAX_PAGES) {
+            inifile_fail_section(p, "[%s]: too many pages (at most 64)", section);
+            return 0;
+        }
+        c->lines[c->n] = p->section_line ? p->section_line : p->line;
         pg = &c->pages[c->n++];
         util_strlcpy(pg->id, section, sizeof(pg->id));
     }
     if (!strcmp(name, "file")) {
         if (strchr(value, '/') || util_strlcpy(pg->file, value, sizeof(pg->file)))
             return index_fail(p, section, name, "a file name in this folder");
+        c->file_lines[pg - c->pages] = p->line;
     } else if (!strcmp(name, "icon")) {
         if (strchr(value, '/') || util_strlcpy(pg->icon, value, sizeof(pg->icon)))
             return index_fail(p, section, name, "a file name in assets/icons/");
@@ -208,14 +217,17 @@ static int add_block(struct md *m, struct content_page *pg, cmark_node *n,
     return 0;
 }
 
-static int page_parse(struct content_page *pg, const char *path, char *err, size_t errlen)
+/* Read the page pg->file names (path); index names where pages.ini does ("PATH:LINE: [id] file =
+ * NAME"), for the message when the file cannot be read. */
+static int page_parse(struct content_page *pg, const char *path, const char *index, char *err,
+                      size_t errlen)
 {
     struct md m = {.path = path, .err = err, .errlen = errlen};
     char *data = NULL;
     size_t len;
     int rc = util_read_file(path, &data, &len);
     if (rc) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(rc));
+        snprintf(err, errlen, "%s: cannot read %s: %s", index, path, strerror(rc));
         return rc;
     }
     cmark_node *doc = cmark_parse_document(data, len, CMARK_OPT_DEFAULT);
@@ -311,13 +323,16 @@ int content_load(struct content **cp, const char *dir, char *err, size_t errlen)
     for (size_t i = 0; i < c->n && !rc; i++) {
         struct content_page *pg = &c->pages[i];
         if (!pg->file[0] || !pg->icon[0]) {
-            snprintf(err, errlen, "%s: [%s] needs both file and icon", path, pg->id);
+            snprintf(err, errlen, "%s:%u: [%s] needs both file and icon", path, c->lines[i],
+                     pg->id);
             rc = EINVAL;
             break;
         }
-        char md[PATH_MAX + 256];
+        char md[PATH_MAX + 256], index[PATH_MAX + 320];
         snprintf(md, sizeof(md), "%s/%s", dir, pg->file);
-        rc = page_parse(pg, md, err, errlen);
+        snprintf(index, sizeof(index), "%s:%u: [%s] file = %s", path, c->file_lines[i], pg->id,
+                 pg->file);
+        rc = page_parse(pg, md, index, err, errlen);
     }
 out:
     if (rc) {

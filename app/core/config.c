@@ -587,10 +587,10 @@ static int handler(struct inifile *f, const char *section, const char *name, con
 {
     struct config *cfg = arg;
     if (!known_section(section)) {
-        inifile_fail(f,
-                     "unknown section [%s]; accepted: [kiosk], [display], [organisation], [paths], "
-                     "[hotline], [audio], [counts]",
-                     section);
+        inifile_fail_section(f,
+                             "unknown section [%s]; accepted: [kiosk], [display], [organisation], "
+                             "[paths], [hotline], [audio], [counts]",
+                             section);
         return 0;
     }
     int i = config_key_index(section, name);

@@ -28,6 +28,7 @@ struct catalog {
 
 struct i18n {
     struct lang langs[I18N_MAX_LANGS];
+    unsigned lines[I18N_MAX_LANGS]; /* each language's [code] header in languages.ini */
     unsigned n;
     char problem[640]; /* the first broken catalog, "" when all load */
 };
@@ -51,12 +52,21 @@ static int lang_handler(struct inifile *p, const char *section, const char *name
             l = &i->langs[k];
     }
     if (!l) {
-        if (i->n == I18N_MAX_LANGS)
-            return lang_fail(p, section, name, "too many languages");
+        /* errors about the section itself name its header's line */
+        if (i->n == I18N_MAX_LANGS) {
+            inifile_fail_section(p, "[%s]: too many languages (at most %d)", section,
+                                 I18N_MAX_LANGS);
+            return 0;
+        }
+        if (strlen(section) >= sizeof(l->code)) {
+            inifile_fail_section(p, "[%s]: language code too long (at most %zu bytes)", section,
+                                 sizeof(l->code) - 1);
+            return 0;
+        }
+        i->lines[i->n] = p->section_line ? p->section_line : p->line;
         l = &i->langs[i->n++];
         memset(l, 0, sizeof(*l));
-        if (util_strlcpy(l->code, section, sizeof(l->code)))
-            return lang_fail(p, section, name, "language code too long");
+        util_strlcpy(l->code, section, sizeof(l->code));
     }
     int e = 0;
     if (!strcmp(name, "endonym")) {
@@ -252,7 +262,8 @@ int i18n_load(struct i18n **ip, const char *locales_dir, char *err, size_t errle
     for (unsigned k = 0; k < i->n; k++) {
         struct lang *l = &i->langs[k];
         if (!l->endonym[0] || !l->script[0]) {
-            snprintf(err, errlen, "%s: [%s] needs at least endonym and script", path, l->code);
+            snprintf(err, errlen, "%s:%u: [%s] needs at least endonym and script", path,
+                     i->lines[k], l->code);
             rc = EINVAL;
             goto out;
         }

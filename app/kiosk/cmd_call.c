@@ -2,7 +2,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "kiosk.h"
 #include "openline/call.h"
 #include "openline/config.h"
+#include "openline/signals.h"
 #include "openline/util.h"
 
 /* Exit statuses of `openline call` (issue 4). */
@@ -30,13 +30,6 @@ struct queue {
     struct call_event ev[QUEUE_LEN];
     unsigned head, n;
 };
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    interrupted = 1;
-}
 
 static void on_event(const struct call_event *ev, void *arg)
 {
@@ -177,11 +170,10 @@ int kiosk_cmd_call(int argc, char **argv)
         fprintf(stderr, "openline call: %s\n", err);
         goto out_q;
     }
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* SIGINT and SIGTERM hang the call up; then the program ends by the signal */
+    signals_catch();
 
-    for (long i = 0; i < repeat && !interrupted; i++) {
+    for (long i = 0; i < repeat && !signals_caught(); i++) {
         bool done = false, connected = false, hung_up = false;
         uint64_t hangup_at = 0;
         struct call_event ev;
@@ -224,7 +216,7 @@ int kiosk_cmd_call(int argc, char **argv)
                     break;
                 }
             }
-            if (!hung_up && (interrupted || (connected && mono_ms() >= hangup_at))) {
+            if (!hung_up && (signals_caught() || (connected && mono_ms() >= hangup_at))) {
                 api->hangup(e);
                 hung_up = true;
             }
@@ -238,5 +230,5 @@ out_q:
     pthread_cond_destroy(&q.cv);
 out:
     free(cfg);
-    return status;
+    return signals_exit(status);
 }

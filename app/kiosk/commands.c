@@ -1,8 +1,11 @@
 /* The kiosk's commands: run, snapshot, play, render, and the translator tools.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -14,6 +17,7 @@
 #include "openline/counts.h"
 #include "openline/i18n.h"
 #include "openline/log.h"
+#include "openline/signals.h"
 #include "openline/text.h"
 #include "openline/ui.h"
 #include "openline/util.h"
@@ -118,6 +122,45 @@ static int bad_usage(const char *usage)
     return KIOSK_EXIT_CONFIG;
 }
 
+/* The directory dir, where option's value (FILE or DIR) is to be written, exists and takes new
+ * files: checked before any rendering, so that a mistyped path gets one message and the usage
+ * status rather than a failure per screen. Returns 0 or KIOSK_EXIT_CONFIG (message printed). */
+static int check_out_dir(const char *option, const char *value, const char *dir)
+{
+    struct stat st;
+    const char *why = NULL;
+    if (stat(dir, &st))
+        why = strerror(errno);
+    else if (!S_ISDIR(st.st_mode))
+        why = "not a directory";
+    else if (access(dir, W_OK | X_OK))
+        why = strerror(errno);
+    if (!why)
+        return 0;
+    if (strcmp(value, dir))
+        fprintf(stderr, "openline: %s %s: the directory %s: %s; accepted: ", option, value, dir,
+                why);
+    else
+        fprintf(stderr, "openline: %s %s: %s; accepted: ", option, value, why);
+    fprintf(stderr, "an existing directory this user can write to\n");
+    return KIOSK_EXIT_CONFIG;
+}
+
+/* The same for a file to be written: its directory ("." when it names none). */
+static int check_out_file(const char *option, const char *file)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(file, '/');
+    if (!slash)
+        return check_out_dir(option, file, ".");
+    size_t n = slash == file ? 1 : (size_t)(slash - file);
+    if (n >= sizeof(dir))
+        n = sizeof(dir) - 1;
+    memcpy(dir, file, n);
+    dir[n] = '\0';
+    return check_out_dir(option, file, dir);
+}
+
 int kiosk_cmd_run(int argc, char **argv)
 {
     static const char usage[] =
@@ -134,6 +177,9 @@ int kiosk_cmd_run(int argc, char **argv)
         return st;
     if (a.n_operands)
         return bad_usage(usage);
+    /* SIGTERM and SIGINT stop the kiosk: a call is hung up, the counts are written, exit 0 (how
+     * its service is stopped) */
+    signals_catch();
     const char *config = a.config;
     int rc = kiosk_open(&k, config, true);
     if (rc)
@@ -203,6 +249,8 @@ int kiosk_cmd_snapshot(int argc, char **argv)
         return st;
     if (!a.screen || !a.out || a.n_operands)
         return bad_usage(usage);
+    if ((st = check_out_file("--out", a.out)))
+        return st;
     const char *config = a.config;
     int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
     int rc = kiosk_open(&k, config, true);
@@ -212,6 +260,8 @@ int kiosk_cmd_snapshot(int argc, char **argv)
         rc = ui_snapshot(ui, a.screen, a.lang, a.page, a.out, err, sizeof(err));
         if (rc && rc != 3)
             fprintf(stderr, "openline: %s\n", err);
+        if (rc && rc != 2 && rc != 3)
+            rc = KIOSK_EXIT_FAIL; /* the PNG could not be written: an errno is no status */
     }
     ui_free(ui);
     kiosk_close(&k);
@@ -239,6 +289,8 @@ int kiosk_cmd_check_layout(int argc, char **argv)
     if (a.n_operands)
         return bad_usage(usage);
     const char *config = a.config, *dir = a.out_dir;
+    if (dir && (st = check_out_dir("--out-dir", dir, dir)))
+        return st;
     int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
     int rc = kiosk_open(&k, config, true);
     if (!rc)
@@ -252,10 +304,10 @@ int kiosk_cmd_check_layout(int argc, char **argv)
             if (!enabled)
                 continue;
         }
-        for (size_t si = 0; si < sizeof(screens) / sizeof(screens[0]); si++) {
+        for (size_t si = 0; !rc && si < sizeof(screens) / sizeof(screens[0]); si++) {
             bool pages = !strcmp(screens[si], "page");
             size_t np = pages ? content_count(k.content) : 1;
-            for (size_t pi = 0; pi < np; pi++) {
+            for (size_t pi = 0; !rc && pi < np; pi++) {
                 const char *page = pages ? content_at(k.content, pi)->id : NULL;
                 if (dir)
                     snprintf(png, sizeof(png), "%s/%s-%s%s%s-%dx%d.png", dir, l->code, screens[si],
@@ -266,9 +318,9 @@ int kiosk_cmd_check_layout(int argc, char **argv)
                 if (r == 3) {
                     bad++;
                 } else if (r) {
+                    /* a PNG that cannot be written (the names are the program's own) */
                     fprintf(stderr, "openline: %s\n", err);
-                    rc = r;
-                    break;
+                    rc = KIOSK_EXIT_FAIL;
                 }
             }
         }
@@ -295,6 +347,9 @@ int kiosk_cmd_play(int argc, char **argv)
         return st;
     if (!a.script || a.n_operands)
         return bad_usage(usage);
+    /* SIGTERM and SIGINT end the script: a call is hung up and the counts are written before the
+     * program ends by the signal */
+    signals_catch();
     const char *config = a.config, *script = a.script;
     int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
     /* The test clock is also trusted UTC time, from the given time on (default: now). */
@@ -313,7 +368,7 @@ int kiosk_cmd_play(int argc, char **argv)
     counts_stop(counts);
     kiosk_close(&k);
     SDL_Quit();
-    return rc;
+    return signals_exit(rc);
 }
 
 int kiosk_cmd_render(int argc, char **argv)

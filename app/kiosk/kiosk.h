@@ -13,7 +13,8 @@ struct i18n;
 struct content;
 struct text_engine;
 
-/* Exit statuses shared by every command. */
+/* Exit statuses shared by every command. Stopped by SIGINT or SIGTERM, `run` exits 0 and every
+ * other command ends by the signal (signals.h; after cleaning up where it has something to). */
 enum {
     KIOSK_EXIT_OK = 0,
     KIOSK_EXIT_FAIL = 1,

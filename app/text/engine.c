@@ -18,6 +18,17 @@ static int fonts_fail(struct inifile *f, const char *what, const char *value)
     return 0;
 }
 
+/* Copy a value whole into dst (size bytes), or refuse it: a cut file name would name another. */
+static int fonts_copy(struct inifile *f, const char *name, char *dst, size_t size,
+                      const char *value)
+{
+    if (util_strlcpy(dst, value, size)) {
+        inifile_fail(f, "%s: too long (at most %zu bytes): '%s'", name, size - 1, value);
+        return 0;
+    }
+    return 1;
+}
+
 static struct text_script_font *script_row(struct text_engine *e, const char *script, bool add)
 {
     for (unsigned i = 0; i < e->n_scripts; i++) {
@@ -46,12 +57,14 @@ static int fonts_handler(struct inifile *p, const char *section, const char *nam
 
     if (!strcmp(section, "fonts")) {
         if (!strcmp(name, "dirs")) {
-            char buf[1024], *save = NULL;
-            util_strlcpy(buf, value, sizeof(buf));
+            char buf[TEXT_MAX_DIRS * sizeof(e->dirs[0])], *save = NULL;
+            if (!fonts_copy(p, name, buf, sizeof(buf), value))
+                return 0;
             for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
                 if (e->n_dirs == TEXT_MAX_DIRS)
                     return fonts_fail(p, "too many font directories at", t);
-                util_strlcpy(e->dirs[e->n_dirs++], t, sizeof(e->dirs[0]));
+                if (!fonts_copy(p, name, e->dirs[e->n_dirs++], sizeof(e->dirs[0]), t))
+                    return 0;
             }
             return 1;
         }
@@ -63,16 +76,25 @@ static int fonts_handler(struct inifile *p, const char *section, const char *nam
         }
         return fonts_fail(p, "unknown key in [fonts] (accepted: dirs, fallback):", name);
     }
-    if (!is_script_code(section))
-        return fonts_fail(p, "section must be an ISO 15924 script code in exact case, not",
-                          section);
-    struct text_script_font *row = script_row(e, section, true);
-    if (!row)
-        return fonts_fail(p, "too many scripts at", section);
+    /* errors about the section itself name its header's line */
+    if (!is_script_code(section)) {
+        inifile_fail_section(p, "section must be an ISO 15924 script code in exact case, not '%s'",
+                             section);
+        return 0;
+    }
+    struct text_script_font *row = script_row(e, section, false);
+    if (!row) {
+        row = script_row(e, section, true);
+        if (!row) {
+            inifile_fail_section(p, "too many scripts at '%s'", section);
+            return 0;
+        }
+        row->line = p->section_line ? p->section_line : p->line;
+    }
     if (!strcmp(name, "regular")) {
-        util_strlcpy(row->regular, value, sizeof(row->regular));
+        return fonts_copy(p, name, row->regular, sizeof(row->regular), value);
     } else if (!strcmp(name, "bold")) {
-        util_strlcpy(row->bold, value, sizeof(row->bold));
+        return fonts_copy(p, name, row->bold, sizeof(row->bold), value);
     } else if (!strcmp(name, "face")) {
         long v;
         if (util_parse_long(value, 0, 15, &v))
@@ -109,8 +131,8 @@ int text_engine_alloc(struct text_engine **ep, const char *fonts_ini, char *err,
         goto out;
     for (unsigned i = 0; i < e->n_scripts; i++) {
         if (!e->scripts[i].regular[0]) {
-            snprintf(err, errlen, "%s: [%s] has no 'regular' font", fonts_ini,
-                     e->scripts[i].script);
+            snprintf(err, errlen, "%s:%u: [%s] has no 'regular' font", fonts_ini,
+                     e->scripts[i].line, e->scripts[i].script);
             rc = EINVAL;
             goto out;
         }

@@ -22,6 +22,7 @@ struct text_script_font {
     char bold[64];
     int face;          /* index in a .ttc collection */
     float line_height; /* factor on the font's own line skip */
+    unsigned line;     /* its [Xxxx] header in fonts.ini, for messages */
 };
 
 /* An open font at one pixel size. */

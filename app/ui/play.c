@@ -11,6 +11,7 @@
 
 #include "openline/clock.h"
 #include "openline/log.h"
+#include "openline/signals.h"
 #include "openline/util.h"
 #include "ui_int.h"
 
@@ -126,13 +127,13 @@ static void pass_time(struct play *p, uint64_t ms)
                 ui->wake_ms && ui->wake_ms > now && ui->wake_ms < end ? ui->wake_ms : end;
             clock_advance(next - now);
             ui_step(ui);
-            if (next >= end)
+            if (next >= end || signals_caught())
                 break;
         }
         return;
     }
     uint64_t end = clock_now_ms() + ms;
-    for (uint64_t now = clock_now_ms(); now < end; now = clock_now_ms()) {
+    for (uint64_t now = clock_now_ms(); now < end && !signals_caught(); now = clock_now_ms()) {
         SDL_WaitEventTimeout(NULL, (int)SDL_min(end - now, 50));
         ui_step(ui);
     }
@@ -283,7 +284,7 @@ static int run_line(struct play *p, char *line)
         if (!arg || util_parse_long(arg, 0, 600000, &ms))
             return EINVAL;
         uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
-        while (SDL_GetTicks64() < end) {
+        while (SDL_GetTicks64() < end && !signals_caught()) {
             SDL_WaitEventTimeout(NULL, (int)SDL_min(end - SDL_GetTicks64(), 10));
             ui_step(ui);
         }
@@ -324,11 +325,13 @@ static int run_line(struct play *p, char *line)
                 there = ui_widget_find(ui, id);
             else
                 there = (has = counts_outbox(ui->counts)) == n;
-            if (there || SDL_GetTicks64() >= end)
+            if (there || SDL_GetTicks64() >= end || signals_caught())
                 break;
             SDL_WaitEventTimeout(NULL, 10);
             ui_step(ui);
         }
+        if (signals_caught())
+            return 0; /* stopped: ui_play says so */
         if (!there && !strcmp(kind, "outbox"))
             play_fail(p, "the outbox did not come to %ld batch(es) within %ld ms (it holds %d)", n,
                       ms, has);
@@ -364,7 +367,7 @@ int ui_play(struct ui *ui, const char *script_path)
         return 2;
     }
     ui_step(ui);
-    while (fgets(buf, sizeof(buf), f)) {
+    while (!signals_caught() && fgets(buf, sizeof(buf), f)) {
         p.line++;
         char *line = util_trim(buf);
         if (!line[0] || line[0] == '#')
@@ -385,6 +388,12 @@ int ui_play(struct ui *ui, const char *script_path)
         }
     }
     fclose(f);
+    if (signals_caught()) {
+        /* the line that ran when the signal came is not finished: its expectations are moot */
+        fprintf(stderr, "%s:%u: stopped by signal %d before the script's end\n", script_path,
+                p.line, signals_caught());
+        return 1;
+    }
     if (p.failures) {
         fprintf(stderr, "%s: %d expectation(s) failed\n", script_path, p.failures);
         return 1;

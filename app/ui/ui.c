@@ -2,7 +2,6 @@
  * quick exit and inactivity.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,16 +13,9 @@
 
 #include "openline/clock.h"
 #include "openline/log.h"
+#include "openline/signals.h"
 #include "openline/util.h"
 #include "ui_int.h"
-
-static volatile sig_atomic_t ui_stop;
-
-static void ui_on_signal(int sig)
-{
-    (void)sig;
-    ui_stop = 1;
-}
 
 /* ---- language and translation -------------------------------------------------------------- */
 
@@ -507,11 +499,6 @@ void ui_step(struct ui *ui)
 
 int ui_run(struct ui *ui)
 {
-    struct sigaction sa = {.sa_handler = ui_on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-
     ui_step(ui);
     if (ui->first_frame_exit) {
         /* Benchmarks: time from exec (the process's start time) to the first presented frame. */
@@ -535,9 +522,11 @@ int ui_run(struct ui *ui)
                (unsigned long long)ui->frames);
         return 0;
     }
+    if (signals_caught())
+        return 0; /* stopped while starting: nothing more to start */
     if (ui->on_first_frame)
         ui->on_first_frame(ui, ui->on_first_frame_arg);
-    while (!ui->quit && !ui_stop) {
+    while (!ui->quit && !signals_caught()) {
         /* Sleep until input or the next tick someone asked for: a static screen uses no CPU. */
         uint64_t now = clock_now_ms();
         int timeout = 1000;
@@ -610,6 +599,9 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    /* SIGINT and SIGTERM are the commands' (signals.h): SDL's handler would turn them into an
+     * SDL_QUIT that kiosk mode ignores and the headless commands never read. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
 
     if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) < 0) {
         const char *disp = SDL_getenv("DISPLAY"), *way = SDL_getenv("WAYLAND_DISPLAY");

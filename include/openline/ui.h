@@ -49,7 +49,8 @@ void ui_call_event_h(const struct call_event *ev, void *arg);
 struct counts;
 void ui_set_counts(struct ui *ui, struct counts *c);
 
-/* Run until the window is closed (not in kiosk mode) or SIGTERM. Returns 0. */
+/* Run until the window is closed (not in kiosk mode) or a signal asked to stop (signals.h; seen
+ * within a second). Returns 0. */
 int ui_run(struct ui *ui);
 
 /* Render one screen and save it as PNG (out_png NULL: only check the layout). screen: attract,
@@ -61,7 +62,8 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
                 const char *out_png, char *err, size_t errlen);
 
 /* Run a test script (see README: `openline play`). Returns 0 when every expect held, 1 otherwise
- * (each failure printed with its line), 2 when the script cannot be read or has a bad line. */
+ * (each failure printed with its line) or when a signal asked to stop (signals.h: seen within
+ * 50 ms, the line then running cut short), 2 when the script cannot be read or has a bad line. */
 int ui_play(struct ui *ui, const char *script_path);
 
 #endif

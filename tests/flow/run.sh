@@ -40,6 +40,7 @@ fi
 tests/flow/call.sh || failed=1
 tests/flow/no-calls.sh || failed=1
 tests/flow/kiosk-mode.sh || failed=1
+tests/flow/signals.sh || failed=1
 
 # The configuration reference in README.md is the program's own (build/openline config-reference).
 ref=$(mktemp)

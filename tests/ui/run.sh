@@ -64,6 +64,30 @@ for size in 1280x720 1080x1920 1920x1080 3840x2160; do
     fi
 done
 
+# An output directory that is missing or not a directory is refused before any rendering: one
+# message naming the option, exit 2 (usage), never a PNG error per screen or an errno as status.
+: > "$tmp/a-file"
+for d in "$tmp/no-such-dir" "$tmp/a-file"; do
+    msg=$($bin check-layout --config $conf --out-dir "$d" 2>&1)
+    rc=$?
+    if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$msg" | wc -l)" -eq 1 ] &&
+        printf '%s' "$msg" | grep -q -- "--out-dir $d: .*; accepted: "; then
+        echo "ok   check-layout --out-dir ${d#"$tmp/"}: exit 2, $(printf '%s' "$msg" | sed 's/.*: \([^:;]*\);.*/\1/')"
+    else
+        echo "FAIL check-layout --out-dir ${d#"$tmp/"}: exit $rc, wanted 2 and one message:"
+        printf '%s\n' "$msg" | sed 's/^/     /' | head -5
+        failed=1
+    fi
+done
+msg=$($bin snapshot --config $conf --screen home --out "$tmp/no-such-dir/home.png" 2>&1)
+rc=$?
+if [ $rc -eq 2 ] && printf '%s' "$msg" | grep -q -- "--out $tmp/no-such-dir/home.png: "; then
+    echo "ok   snapshot --out in a missing directory: exit 2"
+else
+    echo "FAIL snapshot --out in a missing directory: exit $rc, wanted 2: $msg"
+    failed=1
+fi
+
 # Golden images: the language screen and one page in each script, looked at when they were
 # made (tests/ui/golden/README); a changed pixel beyond the tolerance fails.
 golden() { # name args...

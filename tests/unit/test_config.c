@@ -20,36 +20,55 @@ static const char base[] = "[organisation]\n"
                            "name = Test Org\n"
                            "hotline = +1 555 0100\n";
 
-/* Write text to a temporary file; returns its path (static buffer). */
-static const char *write_conf(const char *text)
+/* Write n bytes of text to a temporary file; returns its path (static buffer). */
+static const char *write_conf_n(const char *text, size_t n)
 {
     static char path[64];
     snprintf(path, sizeof(path), "/tmp/openline-test-XXXXXX");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    size_t n = strlen(text);
     assert_int_equal(write(fd, text, n), (ssize_t)n);
     close(fd);
     return path;
 }
 
-/* Load text; expect failure whose message contains every one of the NULL-terminated needles. */
-static void expect_error(const char *text, int want_rc, ...)
+static const char *write_conf(const char *text)
+{
+    return write_conf_n(text, strlen(text));
+}
+
+/* Load n bytes; expect failure whose message contains every one of the NULL-terminated
+ * needles. */
+static void vexpect_error_n(const char *text, size_t n, int want_rc, va_list ap)
 {
     struct config cfg;
     char err[CONFIG_ERR_LEN];
-    const char *path = write_conf(text);
+    const char *path = write_conf_n(text, n);
     int rc = config_load(&cfg, path, err, sizeof(err));
     unlink(path);
     if (rc != want_rc)
         fail_msg("rc %d, wanted %d; message: %s", rc, want_rc, err);
     assert_non_null(strstr(err, path)); /* names the file */
-    va_list ap;
-    va_start(ap, want_rc);
     for (const char *needle; (needle = va_arg(ap, const char *));) {
         if (!strstr(err, needle))
             fail_msg("message lacks '%s': %s", needle, err);
     }
+}
+
+static void expect_error_n(const char *text, size_t n, int want_rc, ...)
+{
+    va_list ap;
+    va_start(ap, want_rc);
+    vexpect_error_n(text, n, want_rc, ap);
+    va_end(ap);
+}
+
+/* Load text; expect failure whose message contains every one of the NULL-terminated needles. */
+static void expect_error(const char *text, int want_rc, ...)
+{
+    va_list ap;
+    va_start(ap, want_rc);
+    vexpect_error_n(text, strlen(text), want_rc, ap);
     va_end(ap);
 }
 
@@ -122,11 +141,18 @@ static void test_unreadable(void **state)
     assert_non_null(strstr(err, "No such file"));
 }
 
+/* An unknown section is named at its header's line, not at its first key's. */
 static void test_unknown_section(void **state)
 {
     (void)state;
     expect_error("[organisation]\nname = A\nhotline = 123\n[sound]\nvolume = 3\n", EINVAL,
-                 ":5:", "unknown section [sound]", "accepted", "[kiosk]", NULL);
+                 ":4:", "unknown section [sound]", "accepted", "[kiosk]", NULL);
+    expect_error("[no-such-section]\nkey = value\n", EINVAL,
+                 ":1:", "unknown section [no-such-section]", NULL);
+    expect_error("; a comment\n\n  [no-such-section]  ; indented, with a comment\n\nkey = value\n",
+                 EINVAL, ":3:", "unknown section [no-such-section]", NULL);
+    /* a key before any section: there is no header, the key's line is named */
+    expect_error("\nname = A\n", EINVAL, ":2:", "unknown section []", NULL);
 }
 
 static void test_unknown_key(void **state)
@@ -237,6 +263,94 @@ static void test_too_long(void **state)
     name[sizeof(name) - 1] = '\0';
     snprintf(text, sizeof(text), "[organisation]\nname = %s\nhotline = 123\n", name);
     expect_error(text, EINVAL, ":2:", "name", "too long", "1 to 127 bytes", NULL);
+}
+
+/* "example.org/aaa...": a web address of n bytes. */
+static void fill_web(char *buf, size_t n)
+{
+    memcpy(buf, "example.org/", 12);
+    memset(buf + 12, 'a', n - 12);
+    buf[n] = '\0';
+}
+
+/* Lines longer than libinih's 200-byte line buffer are read whole: every value up to its key's
+ * own limit loads uncut, and the lines after a long one keep their numbers. */
+static void test_long_lines(void **state)
+{
+    static char text[8192], dir[4096];
+    char web[257], uri[256];
+    struct config cfg;
+    char err[CONFIG_ERR_LEN];
+    (void)state;
+
+    fill_web(web, 255); /* [organisation] web holds up to 255 bytes */
+    /* "uri = " and the value: 213 bytes, ";transport=tls" from byte 199 on (where libinih's
+     * buffer ended: the rest read as a line of its own, a comment, and the call went over UDP) */
+    snprintf(uri, sizeof(uri), "sip:help@pbx.example.org;x-pad=%0*d;transport=tls", 199 - 6 - 31,
+             0);
+    assert_int_equal(strlen("uri = ") + strlen(uri), 213);
+    assert_int_equal(strstr(uri, ";transport=tls") - uri + 6, 199);
+    memset(dir, 'd', 4000); /* a path: up to PATH_MAX - 1 bytes */
+    dir[0] = '/';
+    dir[4000] = '\0';
+    snprintf(text, sizeof(text),
+             "%sweb = %s\n[hotline]\nuri = %s\ntransport = udp\n[paths]\ndata_dir = %s\n"
+             "[kiosk]\nidle_timeout = 2m\n",
+             base, web, uri, dir);
+    const char *path = write_conf(text);
+    int rc = config_load(&cfg, path, err, sizeof(err));
+    unlink(path);
+    if (rc)
+        fail_msg("%s", err);
+    assert_string_equal(cfg.organisation.web, web);
+    assert_string_equal(cfg.hotline.uri, uri);
+    assert_string_equal(cfg.paths.data_dir, dir);
+    assert_int_equal(cfg.kiosk.idle_timeout_ms, 120000);
+    assert_int_equal(cfg.lines[config_key_index("kiosk", "idle_timeout")], 11);
+
+    /* a 230-byte address is accepted ... */
+    fill_web(web, 230);
+    snprintf(text, sizeof(text), "%sweb = %s\n", base, web);
+    path = write_conf(text);
+    rc = config_load(&cfg, path, err, sizeof(err));
+    unlink(path);
+    if (rc)
+        fail_msg("a 230-byte web address: %s", err);
+    assert_string_equal(cfg.organisation.web, web);
+    /* ... and an error after it names its own line and reason */
+    snprintf(text, sizeof(text), "%sweb = %s\n[display]\nwidth_mm = 20\n", base, web);
+    expect_error(text, EINVAL, ":6: [display] width_mm = '20': out of range", NULL);
+    /* one byte over the key's limit: refused at its line, never cut */
+    fill_web(web, 256);
+    snprintf(text, sizeof(text), "%sweb = %s\n", base, web);
+    expect_error(text, EINVAL, ":4: [organisation] web = ", "too long", NULL);
+}
+
+/* A line longer than any value can be (8192 bytes) is refused with its own line number. */
+static void test_line_too_long(void **state)
+{
+    static char text[12000], comment[9001];
+    (void)state;
+    memset(comment, 'x', 9000);
+    comment[0] = ';';
+    comment[9000] = '\0';
+    snprintf(text, sizeof(text), "%s%s\nweb = example.org\n", base, comment);
+    expect_error(text, EINVAL, ":4: line longer than 8192 bytes", NULL);
+    /* the same with a key on it, after a short error-free file: still its line */
+    snprintf(text, sizeof(text), "%s\n\nsms =%s\n", base, comment + 1);
+    expect_error(text, EINVAL, ":6: line longer than 8192 bytes", NULL);
+    /* an error before the long line wins */
+    snprintf(text, sizeof(text), "%sweb = a b\n%s\n", base, comment);
+    expect_error(text, EINVAL, ":4: [organisation] web = 'a b'", NULL);
+}
+
+/* A NUL byte would end the value where it stands: refused instead. */
+static void test_nul_byte(void **state)
+{
+    static const char text[] = "[organisation]\nname = A\nhotline = 123\n[hotline]\n"
+                               "uri = sip:help@pbx.example.org\0;transport=tls\n";
+    (void)state;
+    expect_error_n(text, sizeof(text) - 1, EINVAL, ":5: a NUL byte", NULL);
 }
 
 static void test_key_error_format(void **state)
@@ -366,6 +480,8 @@ int main(void)
         cmocka_unit_test(test_missing_required), cmocka_unit_test(test_malformed_line),
         cmocka_unit_test(test_too_long),         cmocka_unit_test(test_key_error_format),
         cmocka_unit_test(test_counts_values),    cmocka_unit_test(test_counts_errors),
+        cmocka_unit_test(test_long_lines),       cmocka_unit_test(test_line_too_long),
+        cmocka_unit_test(test_nul_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -184,18 +184,57 @@ static void test_index_errors(void **state)
     (void)state;
     write_file("pages.ini", "[Bad Id]\nfile = a.md\n");
     assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
-    assert_non_null(strstr(err, "pages.ini:2:"));
-    assert_non_null(strstr(err, "a page id"));
+    assert_non_null(strstr(err, "pages.ini:1: [Bad Id]: a page id")); /* the header's line */
     write_file("pages.ini", "[a]\nfile = a.md\ncolour = red\n");
     assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
     assert_non_null(strstr(err, "pages.ini:3:"));
     assert_non_null(strstr(err, "accepted: file, icon, tile"));
     write_file("pages.ini", "[a]\nfile = a.md\n");
     assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
-    assert_non_null(strstr(err, "needs both file and icon"));
-    write_file("pages.ini", "[a]\nfile = missing.md\nicon = a.svg\n");
+    assert_non_null(strstr(err, "pages.ini:1: [a] needs both file and icon"));
+}
+
+/* A page whose .md file is missing: the message names pages.ini's line and section as well as
+ * the file it could not read. */
+static void test_missing_page_file(void **state)
+{
+    struct content *c = NULL;
+    char err[512], want[256];
+    (void)state;
+    write_file("a.md", "# A\n\nText.\n");
+    write_file("pages.ini", "[a]\nfile = a.md\nicon = a.svg\n\n[b]\nicon = b.svg\n"
+                            "file = missing.md\n");
     assert_int_equal(content_load(&c, dir, err, sizeof(err)), ENOENT);
-    assert_non_null(strstr(err, "missing.md: cannot read"));
+    assert_null(c);
+    snprintf(want, sizeof(want),
+             "%s/pages.ini:7: [b] file = missing.md: cannot read %s/missing.md: ", dir, dir);
+    if (!strstr(err, want))
+        fail_msg("message lacks '%s': %s", want, err);
+    assert_non_null(strstr(err, "No such file"));
+}
+
+/* Lines longer than libinih's 200-byte buffer: read whole (a long comment stays a comment), and
+ * the lines after them keep their numbers. */
+static void test_index_long_lines(void **state)
+{
+    struct content *c = NULL;
+    char err[512], text[1024], comment[301];
+    (void)state;
+    memset(comment, '-', 300);
+    comment[0] = ';';
+    comment[300] = '\0';
+    write_file("a.md", "# A\n\nText.\n");
+    snprintf(text, sizeof(text), "%s\n[a]\nfile = a.md\nicon = a.svg\ntile = yes\n", comment);
+    write_file("pages.ini", text);
+    if (content_load(&c, dir, err, sizeof(err)))
+        fail_msg("%s", err);
+    content_free(c);
+    c = NULL;
+    snprintf(text, sizeof(text), "%s\n[a]\nfile = a.md\nicon = a.svg\ntile = maybe\n", comment);
+    write_file("pages.ini", text);
+    assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
+    if (!strstr(err, "pages.ini:5: [a] tile: yes or no"))
+        fail_msg("%s", err);
 }
 
 static void test_expand(void **state)
@@ -216,13 +255,21 @@ static void test_expand(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bundled_pages), cmocka_unit_test(test_blocks),
-        cmocka_unit_test(test_no_title),      cmocka_unit_test(test_two_titles),
-        cmocka_unit_test(test_link),          cmocka_unit_test(test_image),
-        cmocka_unit_test(test_numbered_list), cmocka_unit_test(test_nested_list),
-        cmocka_unit_test(test_html_and_code), cmocka_unit_test(test_unknown_placeholder),
-        cmocka_unit_test(test_empty_page),    cmocka_unit_test(test_index_errors),
+        cmocka_unit_test(test_bundled_pages),
+        cmocka_unit_test(test_blocks),
+        cmocka_unit_test(test_no_title),
+        cmocka_unit_test(test_two_titles),
+        cmocka_unit_test(test_link),
+        cmocka_unit_test(test_image),
+        cmocka_unit_test(test_numbered_list),
+        cmocka_unit_test(test_nested_list),
+        cmocka_unit_test(test_html_and_code),
+        cmocka_unit_test(test_unknown_placeholder),
+        cmocka_unit_test(test_empty_page),
+        cmocka_unit_test(test_index_errors),
         cmocka_unit_test(test_expand),
+        cmocka_unit_test(test_missing_page_file),
+        cmocka_unit_test(test_index_long_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

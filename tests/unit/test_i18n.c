@@ -1,6 +1,7 @@
 /* Unit tests for the catalogs: for every language and every string, the placeholders are kept and
  * every character is provided by a font the engine picks (no boxes); fallback to English.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -125,12 +127,66 @@ static void test_fallback(void **state)
     }
 }
 
+/* Write text to DIR/languages.ini and load it; returns i18n_load's result, the message in err. */
+static int load_languages(const char *text, char *err, size_t errlen)
+{
+    char dir[64], path[128];
+    struct i18n *i = NULL;
+    snprintf(dir, sizeof(dir), "/tmp/openline-langs-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/languages.ini", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    int rc = i18n_load(&i, dir, err, errlen);
+    if (!rc)
+        assert_string_equal(i18n_find(i, "en")->endonym, "English");
+    i18n_free(i);
+    unlink(path);
+    rmdir(dir);
+    return rc;
+}
+
+/* languages.ini: lines longer than libinih's 200-byte buffer are read whole (a long comment
+ * stays a comment) and the lines after them keep their numbers; errors about a section name its
+ * header's line. */
+static void test_languages_ini(void **state)
+{
+    char err[512], text[1024], comment[301];
+    (void)state;
+    memset(comment, '-', 300);
+    comment[0] = ';';
+    comment[300] = '\0';
+    snprintf(text, sizeof(text), "%s\n[en]\nendonym = English\nscript = Latn\n", comment);
+    if (load_languages(text, err, sizeof(err)))
+        fail_msg("%s", err);
+    snprintf(text, sizeof(text), "%s\n[en]\nendonym = English\nscript = Latn\ndirection = up\n",
+             comment);
+    assert_int_equal(load_languages(text, err, sizeof(err)), EINVAL);
+    if (!strstr(err, "languages.ini:5: [en] direction: must be ltr or rtl"))
+        fail_msg("%s", err);
+    assert_int_equal(load_languages("[en]\nendonym = English\nscript = Latn\n\n"
+                                    "[xx-a-very-long-language-code]\nendonym = X\n",
+                                    err, sizeof(err)),
+                     EINVAL);
+    if (!strstr(err, "languages.ini:5: [xx-a-very-long-language-code]: language code too long"))
+        fail_msg("%s", err);
+    assert_int_equal(
+        load_languages("[en]\nendonym = English\nscript = Latn\n\n[fr]\nname = French\n", err,
+                       sizeof(err)),
+        EINVAL);
+    if (!strstr(err, "languages.ini:5: [fr] needs at least endonym and script"))
+        fail_msg("%s", err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catalogs),
         cmocka_unit_test(test_endonyms),
         cmocka_unit_test(test_fallback),
+        cmocka_unit_test(test_languages_ini),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }

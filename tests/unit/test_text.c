@@ -1,6 +1,7 @@
 /* Unit tests for the text engine: itemization, font fallback, bidi order, line breaking, and
  * LTR isolation of phone numbers in RTL text. Uses the real fonts and ICU data.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <unicode/ubrk.h>
@@ -349,6 +351,60 @@ static void test_line_heights(void **state)
     assert_true(nast * 10 >= latn * 15);
 }
 
+/* Write text to a temporary fonts.ini and load it; returns text_engine_alloc's result. */
+static int load_fonts(const char *text, char *err, size_t errlen)
+{
+    char path[64];
+    struct text_engine *e = NULL;
+    snprintf(path, sizeof(path), "/tmp/openline-fonts-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    int rc = text_engine_alloc(&e, path, err, errlen);
+    text_engine_free(e);
+    unlink(path);
+    return rc;
+}
+
+/* fonts.ini: lines longer than libinih's 200-byte buffer are read whole, values never cut (a
+ * file name longer than the table holds is refused), errors about a section at its header. */
+static void test_fonts_ini(void **state)
+{
+    char err[512], text[2048], comment[301], name[80];
+    (void)state;
+    memset(comment, '-', 300);
+    comment[0] = '#';
+    comment[300] = '\0';
+    snprintf(text, sizeof(text),
+             "%s\n[fonts]\ndirs = /usr/share/fonts/truetype/noto\n[Latn]\n"
+             "regular = NotoSans-Regular.ttf\n",
+             comment);
+    if (load_fonts(text, err, sizeof(err)))
+        fail_msg("%s", err);
+    snprintf(text, sizeof(text),
+             "%s\n[fonts]\ndirs = /usr/share/fonts/truetype/noto\n[Latn]\nface = 99\n", comment);
+    assert_int_equal(load_fonts(text, err, sizeof(err)), EINVAL);
+    if (!strstr(err, ":5: face must be"))
+        fail_msg("%s", err);
+    memset(name, 'n', sizeof(name));
+    memcpy(name + sizeof(name) - 5, ".ttf", 5);
+    snprintf(text, sizeof(text), "[fonts]\ndirs = /usr/share/fonts\n[Latn]\nregular = %s\n", name);
+    assert_int_equal(load_fonts(text, err, sizeof(err)), EINVAL);
+    if (!strstr(err, ":4: regular: too long") || !strstr(err, name))
+        fail_msg("%s", err);
+    assert_int_equal(load_fonts("[fonts]\ndirs = /usr/share/fonts\n\n[latn]\nregular = a.ttf\n",
+                                err, sizeof(err)),
+                     EINVAL);
+    if (!strstr(err, ":4: section must be an ISO 15924 script code"))
+        fail_msg("%s", err);
+    assert_int_equal(
+        load_fonts("[fonts]\ndirs = /usr/share/fonts\n\n[Latn]\nbold = b.ttf\n", err, sizeof(err)),
+        EINVAL);
+    if (!strstr(err, ":4: [Latn] has no 'regular' font"))
+        fail_msg("%s", err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_empty_paragraphs),
         cmocka_unit_test(test_many_sizes),
         cmocka_unit_test(test_line_heights),
+        cmocka_unit_test(test_fonts_ini),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }
