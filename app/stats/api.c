@@ -101,19 +101,40 @@ static enum MHD_Result api_refuse(struct MHD_Connection *c, struct request *rq, 
     return server_json(c, status, err == EAGAIN ? "too_early" : "malformed", e->detail, NULL);
 }
 
+/* The writer committed the request's job: its connection goes on (the handler runs again). */
+static void api_committed(struct writer_job *job, void *arg)
+{
+    (void)job;
+    MHD_resume_connection(arg);
+}
+
+/* Hand rq->job to the writer and suspend the connection until it committed: the thread is free
+ * for other connections meanwhile. Suspended first, so the resumption cannot come before it. */
+static enum MHD_Result api_submit(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+    rq->job.done_h = api_committed;
+    rq->job.done_arg = c;
+    rq->pending = true;
+    MHD_suspend_connection(c);
+    writer_submit_async(server_writer(s), &rq->job);
+    return MHD_YES;
+}
+
 enum MHD_Result api_batches(struct server *s, struct MHD_Connection *c, struct request *rq)
 {
-    struct ingest_batch *b = NULL;
     struct ingest_error e;
     enum MHD_Result ret;
 
-    int err =
-        ingest_batch_parse(rq->body.data ? rq->body.data : "", rq->body.len, day_today(), &b, &e);
-    if (err)
-        return api_refuse(c, rq, err, &e);
-
-    struct writer_job job = {.w = {.kiosk = rq->kiosk.id, .site = rq->kiosk.site, .batch = b}};
-    writer_submit(server_writer(s), &job);
+    if (!rq->pending) {
+        int err = ingest_batch_parse(rq->body.data ? rq->body.data : "", rq->body.len, day_today(),
+                                     &rq->batch, &e);
+        if (err)
+            return api_refuse(c, rq, err, &e);
+        rq->job = (struct writer_job){
+            .w = {.kiosk = rq->kiosk.id, .site = rq->kiosk.site, .batch = rq->batch}};
+        return api_submit(s, c, rq);
+    }
+    struct writer_job job = rq->job;
     if (job.err) {
         ret = api_unavailable(c);
         goto out;
@@ -138,23 +159,25 @@ enum MHD_Result api_batches(struct server *s, struct MHD_Connection *c, struct r
         break;
     }
 out:
-    ingest_batch_free(b);
+    ingest_batch_free(rq->batch);
+    rq->batch = NULL;
     return ret;
 }
 
 enum MHD_Result api_heartbeat(struct server *s, struct MHD_Connection *c, struct request *rq)
 {
-    struct ingest_heartbeat hb;
     struct ingest_error e;
 
-    int err = ingest_heartbeat_parse(rq->body.data ? rq->body.data : "", rq->body.len, day_today(),
-                                     &hb, &e);
-    if (err)
-        return api_refuse(c, rq, err, &e);
-
-    struct writer_job job = {.w = {.kiosk = rq->kiosk.id, .site = rq->kiosk.site, .hb = &hb}};
-    writer_submit(server_writer(s), &job);
-    if (job.err)
+    if (!rq->pending) {
+        int err = ingest_heartbeat_parse(rq->body.data ? rq->body.data : "", rq->body.len,
+                                         day_today(), &rq->hb, &e);
+        if (err)
+            return api_refuse(c, rq, err, &e);
+        rq->job = (struct writer_job){
+            .w = {.kiosk = rq->kiosk.id, .site = rq->kiosk.site, .hb = &rq->hb}};
+        return api_submit(s, c, rq);
+    }
+    if (rq->job.err)
         return api_unavailable(c);
     return server_reply(c, MHD_HTTP_NO_CONTENT, NULL, "", 0, NULL);
 }

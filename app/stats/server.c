@@ -28,8 +28,9 @@
 #define SERVER_PEM_MAX (1 << 20)
 
 /* Threads that serve all connections (libmicrohttpd's epoll in each): a connection costs a
- * socket and a little memory, not a thread, so slow clients cannot use the threads up. A
- * handler that waits (the writer's commit, a password check, a dashboard query) holds one. */
+ * socket and a little memory, not a thread, so slow clients cannot use the threads up. A batch
+ * or heartbeat waiting for its commit holds none (its connection is suspended: api.c); a
+ * password check or a dashboard query holds one while it runs. */
 #define SERVER_THREADS 16
 /* Seconds a request may take to send its headers, from its connection's start or its previous
  * request's end, however slowly its bytes trickle in (libmicrohttpd's timeout counts only
@@ -491,6 +492,7 @@ static void server_completed(void *cls, struct MHD_Connection *c, void **con_cls
         return;
     atomic_fetch_sub(&((struct server *)cls)->active, 1);
     buf_free(&rq->body);
+    ingest_batch_free(rq->batch); /* a request ended before its reply (the daemon stopped) */
     explicit_bzero(rq->password, sizeof(rq->password));
     free(rq);
     *con_cls = NULL;
@@ -697,8 +699,9 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
     s->wd.running = true;
 
     s->timeout_s = cfg->timeout_s;
-    /* MHD_USE_ITC: server_stop quiesces the daemon (stops accepting) first. */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+    /* MHD_ALLOW_SUSPEND_RESUME (which includes MHD_USE_ITC, for server_stop's quiesce): a
+     * batch waiting for its commit suspends its connection (api.c). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG | (s->tls ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
     /* TLS 1.2 and 1.3 only (GnuTLS priority string). */
     static char priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";

@@ -14,6 +14,7 @@
 #include "passwd.h"
 #include "store.h"
 #include "token.h"
+#include "writer.h"
 
 struct server_config {
     const char *db_url;
@@ -49,6 +50,11 @@ struct request {
     struct buf body;
     size_t discarded; /* bytes of body beyond the route's limit */
     struct store_kiosk kiosk;
+    /* A batch or heartbeat at the writer: the connection is suspended until it committed. */
+    bool pending;
+    struct writer_job job;
+    struct ingest_batch *batch;
+    struct ingest_heartbeat hb;
     /* The log-in and log-out form. */
     char name[STORE_NAME_MAX + 1];
     char password[PASSWD_MAX + 1];

@@ -112,9 +112,17 @@ static void *writer_main(void *arg)
 
         writer_apply(w->st, group, n);
 
-        /* Wake only the submitters of this group, each on its own condition. */
-        pthread_mutex_lock(&w->lock);
+        /* Tell the asynchronous submitters (outside the lock: they resume connections), then
+         * wake the waiting ones, each on its own condition. */
+        size_t waiting = 0;
         for (size_t i = 0; i < n; i++) {
+            if (group[i]->done_h)
+                group[i]->done_h(group[i], group[i]->done_arg);
+            else
+                group[waiting++] = group[i];
+        }
+        pthread_mutex_lock(&w->lock);
+        for (size_t i = 0; i < waiting; i++) {
             group[i]->done = true;
             pthread_cond_signal(&group[i]->cond);
         }
@@ -147,18 +155,31 @@ int writer_start(struct writer **wp, struct store *st)
     return 0;
 }
 
-void writer_submit(struct writer *w, struct writer_job *job)
+static void writer_queue(struct writer *w, struct writer_job *job)
 {
-    job->done = false;
     job->next = NULL;
-    pthread_cond_init(&job->cond, NULL);
-    pthread_mutex_lock(&w->lock);
     if (w->tail)
         w->tail->next = job;
     else
         w->head = job;
     w->tail = job;
     pthread_cond_signal(&w->work);
+}
+
+void writer_submit_async(struct writer *w, struct writer_job *job)
+{
+    pthread_mutex_lock(&w->lock);
+    writer_queue(w, job);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void writer_submit(struct writer *w, struct writer_job *job)
+{
+    job->done = false;
+    job->done_h = NULL;
+    pthread_cond_init(&job->cond, NULL);
+    pthread_mutex_lock(&w->lock);
+    writer_queue(w, job);
     while (!job->done)
         pthread_cond_wait(&job->cond, &w->lock);
     pthread_mutex_unlock(&w->lock);
