@@ -757,9 +757,14 @@ void server_stop(struct server *s)
         int64_t until = server_now_ms() + (int64_t)(s->timeout_s ? s->timeout_s : 30) * 1000;
         while (atomic_load(&s->active) && server_now_ms() < until)
             usleep(10 * 1000);
-        if (atomic_load(&s->active))
+        if (atomic_load(&s->active)) {
             slog("stopping with %u requests unanswered after %u s", atomic_load(&s->active),
                  s->timeout_s);
+            /* Requests still at the writer (a store that hangs): it finishes them before the
+             * daemon frees their connections, which its resumption still points at. */
+            writer_stop(s->writer);
+            s->writer = NULL;
+        }
         MHD_stop_daemon(s->daemon);
     }
     if (s->wd.running) {

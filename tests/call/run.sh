@@ -593,7 +593,10 @@ EOF
     [ $krc = 0 ] && ok "incoming: the kiosk's own call went on (exit 0)" || bad "incoming: kiosk exit $krc"
 fi
 
-# ---- hang-up sends BYE within 100 ms (SIPp logs each message's arrival time)
+# ---- hang-up sends BYE within 100 ms (SIPp logs each message's arrival time). The hang-up is
+# SIGTERM: `openline call` hangs up and then ends by the signal (143). (SIGINT would do the same,
+# but a background job of this non-interactive shell starts with SIGINT ignored, and a signal
+# ignored at start stays ignored.)
 if want bye; then
     port=$(ol_freeport)
     mport=$(ol_freeport)
@@ -605,7 +608,7 @@ if want bye; then
     while ! grep -q connected "$T/bye.log" && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
     sleep 1
     t_hang=$(date +%s.%N)
-    kill -INT $kpid
+    kill -TERM $kpid
     ol_wait_pid $kpid 5
     krc=$?
     ol_wait_pid "$(cat "$T/bye/pid")" 5
@@ -624,7 +627,8 @@ if want bye; then
     else
         bad "hang-up: no BYE reached SIPp"
     fi
-    [ $krc = 0 ] && ok "hang-up: exit 0" || bad "hang-up: exit $krc"
+    [ $krc = 143 ] && ok "hang-up: ended by the signal after hanging up (exit 143)" ||
+        bad "hang-up: exit $krc (want 143: hung up, then ended by SIGTERM)"
 fi
 
 # ---- echo: the wav driver's room (mic = near speech + loudspeaker 40 ms later, 6 dB down)
