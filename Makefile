@@ -158,14 +158,16 @@ ALL_PLUGINS += $(BUILD)/openline-upload.so
 DEB_PKGS += libsqlite3-dev libjansson-dev libcurl4-openssl-dev python3
 
 # ---------------------------------------------------------------------------------------------
-# Catalogs: every PO file is checked with msgfmt --check; the build fails naming a bad file.
+# Catalogs: every PO file is checked with msgfmt --check and read as the kiosk reads it
+# (tools/check-po.sh: openline check-catalog also refuses a charset other than UTF-8 and
+# placeholders that differ from the English); the build fails naming each problem's file and line.
 PO_FILES  := $(wildcard locales/*.po)
 PO_STAMPS := $(PO_FILES:locales/%.po=$(BUILD)/po/%.ok)
 
-$(BUILD)/po/%.ok: locales/%.po
+$(BUILD)/po/%.ok: locales/%.po tools/check-po.sh $(BUILD)/openline
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  MSGFMT  $<")
-	$(Q)msgfmt --check --check-format -o /dev/null $< || { echo "locales/$*.po: invalid catalog (msgfmt --check above)" >&2; exit 1; }
+	@$(if $(Q),echo "  CHECK   $<")
+	$(Q)tools/check-po.sh $(BUILD)/openline $<
 	$(Q)touch $@
 
 # (all: comes after every section has added its programs to ALL_BINS, below)

@@ -6,31 +6,24 @@
 #include <limits.h>
 #include <gettext-po.h>
 #include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "openline/inifile.h"
 #include "openline/log.h"
 #include "openline/util.h"
 
-struct catalog_entry {
-    char *msgid; /* msgctxt "\004" msgid when there is a context, as gettext does */
-    char *msgstr;
-};
-
-struct catalog {
-    struct catalog_entry *entries; /* sorted by msgid for bsearch */
-    size_t n;
-    unsigned fuzzy; /* entries skipped because fuzzy */
-};
-
 struct i18n {
     struct lang langs[I18N_MAX_LANGS];
     unsigned lines[I18N_MAX_LANGS]; /* each language's [code] header in languages.ini */
     unsigned n;
-    char problem[640]; /* the first broken catalog, "" when all load */
+    char **problems; /* every problem of every catalog, one line each, in the order found */
+    unsigned n_problems, cap_problems;
 };
 
 /* ---- languages.ini ----------------------------------------------------------------------- */
@@ -97,38 +90,582 @@ static int lang_handler(struct inifile *p, const char *section, const char *name
 
 /* ---- catalogs ------------------------------------------------------------------------------ */
 
-static jmp_buf *po_jmp;
-static char po_err[512];
+/* A catalog is read the way msgfmt --check reads it, but a problem costs only what it concerns:
+ *
+ *   - the file: no header, or a header whose charset is not UTF-8, refuses the whole catalog (its
+ *     bytes cannot be trusted: a declared ISO-8859-1 would convert a file saved as UTF-8 into
+ *     mojibake without a sign, so nothing is converted; msgconv -t UTF-8 fixes the file);
+ *   - the header's Plural-Forms (an expression msgfmt --check refuses, nplurals=0): reported; the
+ *     kiosk has no plural strings, so every translation still loads;
+ *   - one entry (bytes that are not UTF-8, placeholders that differ from the English, an entry
+ *     msgfmt --check refuses): that entry is left out and its English shown;
+ *   - what libgettextpo reports while reading (a syntax error, a second definition of a msgid):
+ *     reported; what it could read loads.
+ *
+ * Each problem is one line, "FILE:LINE: what; what is accepted", in the order of the lines. */
+
+struct catalog_entry {
+    char *msgid; /* msgctxt "\004" msgid when there is a context, as gettext does */
+    char *msgstr;
+};
+
+struct catalog {
+    struct catalog_entry *entries; /* sorted by msgid for bsearch */
+    size_t n;
+    unsigned fuzzy; /* entries skipped because fuzzy */
+};
+
+/* At most this many problems of one file are listed; one more line counts the rest. */
+#define CATALOG_MAX_PROBLEMS 50
+
+struct problem {
+    size_t line, col; /* 0: unknown */
+    unsigned seq;     /* order found, to keep it among problems on one line */
+    char *text;
+};
+
+/* The problems of one file while it is read. */
+struct problems {
+    const char *path;
+    struct problem v[CATALOG_MAX_PROBLEMS];
+    unsigned n, more;
+    bool nomem;
+};
+
+static void problem_add(struct problems *ps, size_t line, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* s as one line, in place (it may grow by a byte per line: size is its buffer's size).
+ * libgettextpo's messages may span several lines ("invalid plural expression\nTry using the
+ * following ...") and end with a newline: a line that ends in a word ends a sentence. */
+static void one_line(char *s, size_t size)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        s[--n] = '\0';
+    for (char *p = s; (p = strchr(p, '\n'));) {
+        bool word = p > s && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                              (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
+        if (word && n + 1 < size) {
+            memmove(p + 1, p, n + 1 - (size_t)(p - s));
+            *p++ = '.';
+            n++;
+        }
+        *p++ = ' ';
+    }
+}
+
+static void problem_add(struct problems *ps, size_t line, size_t col, const char *fmt, ...)
+{
+    if (ps->n == CATALOG_MAX_PROBLEMS) {
+        ps->more++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char text[1536];
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    one_line(text, sizeof(text));
+    char *dup = strdup(text);
+    if (!dup) {
+        ps->nomem = true;
+        return;
+    }
+    ps->v[ps->n] = (struct problem){line, col, ps->n, dup};
+    ps->n++;
+}
+
+static void problems_clear(struct problems *ps)
+{
+    for (unsigned k = 0; k < ps->n; k++)
+        free(ps->v[k].text);
+    ps->n = ps->more = 0;
+}
+
+static int problem_cmp(const void *a, const void *b)
+{
+    const struct problem *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Pass every problem to fn as "FILE:LINE[:COL]: text", in the order of their lines, and clear. */
+static void problems_report(struct problems *ps, i18n_problem_h *fn, void *arg)
+{
+    char line[1536];
+    qsort(ps->v, ps->n, sizeof(ps->v[0]), problem_cmp);
+    for (unsigned k = 0; k < ps->n; k++) {
+        const struct problem *p = &ps->v[k];
+        if (p->col)
+            snprintf(line, sizeof(line), "%s:%zu:%zu: %s", ps->path, p->line, p->col, p->text);
+        else if (p->line)
+            snprintf(line, sizeof(line), "%s:%zu: %s", ps->path, p->line, p->text);
+        else
+            snprintf(line, sizeof(line), "%s: %s", ps->path, p->text);
+        fn(line, arg);
+    }
+    if (ps->more) {
+        snprintf(line, sizeof(line), "%s: %u more problems not listed", ps->path, ps->more);
+        fn(line, arg);
+    }
+    if (ps->nomem) {
+        snprintf(line, sizeof(line), "%s: out of memory while listing its problems", ps->path);
+        fn(line, arg);
+    }
+    problems_clear(ps);
+    ps->nomem = false;
+}
+
+/* ---- libgettextpo's diagnostics ---- */
+
+/* One diagnostic: the messages it concerns (when libgettextpo names them), where, and what. */
+struct po_diag {
+    int severity;        /* PO_SEVERITY_WARNING, _ERROR, _FATAL_ERROR */
+    po_message_t m1, m2; /* NULL when it names none; m2 for a second location */
+    size_t line, col;    /* 0 when it gives none */
+    size_t line2;        /* the second location's line (a first definition), or 0 */
+    const char *text, *text2;
+};
+
+typedef void(po_diag_h)(const struct po_diag *d, void *arg);
+
+/* libgettextpo's handlers take no argument of ours: the one to call is set here before each call
+ * into it (all from i18n_load() or i18n_check_catalog(), on one thread). */
+static struct {
+    po_diag_h *fn;
+    void *arg;
+    jmp_buf *jmp;
+} po_sink;
+
+static size_t po_known(size_t n)
+{
+    return n == (size_t)-1 ? 0 : n;
+}
 
 static void po_xerror(int severity, po_message_t message, const char *filename, size_t lineno,
                       size_t column, int multiline_p, const char *text)
 {
-    (void)message;
-    (void)column;
+    (void)filename;
     (void)multiline_p;
-    if (!po_err[0]) {
-        if (filename && lineno != (size_t)-1)
-            snprintf(po_err, sizeof(po_err), "%s:%zu: %s", filename, lineno, text);
-        else
-            snprintf(po_err, sizeof(po_err), "%s", text);
-        /* libgettextpo's messages end with a newline */
-        size_t n = strlen(po_err);
-        if (n && po_err[n - 1] == '\n')
-            po_err[n - 1] = '\0';
-    }
+    struct po_diag d = {severity, message, NULL, po_known(lineno), po_known(column), 0, text, NULL};
+    po_sink.fn(&d, po_sink.arg);
     if (severity == PO_SEVERITY_FATAL_ERROR)
-        longjmp(*po_jmp, 1); /* the handler must not return on fatal errors */
+        longjmp(*po_sink.jmp, 1); /* the handler must not return on fatal errors */
 }
 
 static void po_xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int ml1,
                        const char *t1, po_message_t m2, const char *f2, size_t l2, size_t c2,
                        int ml2, const char *t2)
 {
-    (void)m2, (void)f2, (void)l2, (void)c2, (void)ml2, (void)t2;
-    po_xerror(severity, m1, f1, l1, c1, ml1, t1);
+    (void)f1, (void)ml1, (void)f2, (void)c2, (void)ml2;
+    struct po_diag d = {severity, m1, m2, po_known(l1), po_known(c1), po_known(l2), t1, t2};
+    po_sink.fn(&d, po_sink.arg);
+    if (severity == PO_SEVERITY_FATAL_ERROR)
+        longjmp(*po_sink.jmp, 1);
 }
 
 static const struct po_xerror_handler po_handler = {po_xerror, po_xerror2};
+
+/* Read a PO file with libgettextpo, passing every diagnostic to fn. NULL after a fatal error
+ * (reported to fn) or when the file cannot be read at all. */
+static po_file_t po_read(const char *path, po_diag_h *fn, void *arg)
+{
+    jmp_buf jb;
+    po_sink.fn = fn;
+    po_sink.arg = arg;
+    po_sink.jmp = &jb;
+    if (setjmp(jb))
+        return NULL; /* a fatal error; libgettextpo's partial state is lost */
+    return po_file_read(path, &po_handler);
+}
+
+/* Run one of libgettextpo's checks, passing every diagnostic to fn. */
+static void po_check(void (*check)(po_file_t, po_xerror_handler_t), po_file_t file, po_diag_h *fn,
+                     void *arg)
+{
+    jmp_buf jb;
+    po_sink.fn = fn;
+    po_sink.arg = arg;
+    po_sink.jmp = &jb;
+    if (!setjmp(jb))
+        check(file, &po_handler);
+}
+
+/* ---- where a message is ---- */
+
+struct locate {
+    po_message_t m;
+    size_t line;
+};
+
+static void locate_diag(const struct po_diag *d, void *arg)
+{
+    struct locate *lc = arg;
+    if (d->m1 == lc->m && d->line && !lc->line)
+        lc->line = d->line;
+}
+
+/* The line of message m in its file: that of its msgstr, which msgfmt names too; 0 if unknown.
+ * libgettextpo 0.21 keeps it but has no function that returns it; only its checks report it. A
+ * msgid that begins with a newline where the msgstr does not is an error po_message_check_all()
+ * always reports, with that line, so m is made into one and checked. m is changed for good: call
+ * this only after everything needed from the file was read from it. */
+static size_t message_line(po_file_t file, po_message_t m)
+{
+    struct locate lc = {m, 0};
+    jmp_buf jb;
+    po_message_iterator_t it = po_message_iterator(file, NULL);
+    po_message_set_msgid(m, "\nx");
+    po_message_set_msgid_plural(m, NULL);
+    po_message_set_msgstr(m, "x");
+    po_message_set_fuzzy(m, 0);
+    po_sink.fn = locate_diag;
+    po_sink.arg = &lc;
+    po_sink.jmp = &jb;
+    if (!setjmp(jb))
+        po_message_check_all(m, it, &po_handler);
+    po_message_iterator_free(it);
+    return lc.line;
+}
+
+/* The line of the header's field ("Plural-Forms") in the file at path, scanning the header's
+ * msgstr from its first line, or header_line when the field is not found at the start of one. */
+static size_t header_field_line(const char *path, size_t header_line, const char *field)
+{
+    char *data = NULL;
+    size_t len = 0, line = 1, flen = strlen(field);
+    if (!header_line || util_read_file(path, &data, &len))
+        return header_line;
+    for (const char *p = data; p < data + len && line <= header_line + 200;) {
+        const char *eol = memchr(p, '\n', (size_t)(data + len - p));
+        const char *s = p;
+        if (line >= header_line) {
+            while (*s == ' ' || *s == '\t')
+                s++;
+            if (line == header_line && !strncmp(s, "msgstr", 6)) {
+                s += 6;
+                while (*s == ' ' || *s == '\t')
+                    s++;
+            } else if (line > header_line && *s != '"') {
+                break; /* the header's msgstr ended */
+            }
+            if (*s == '"' && !strncmp(s + 1, field, flen) && s[1 + flen] == ':') {
+                free(data);
+                return line;
+            }
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+        line++;
+    }
+    free(data);
+    return header_line;
+}
+
+/* ---- what an entry must be ---- */
+
+/* Strict UTF-8: no overlong forms, surrogates or code points above U+10FFFF. */
+static bool is_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p, n;
+        uint32_t cp;
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            n = 1, cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2, cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        for (unsigned k = 1; k <= n; k++) {
+            if ((p[k] & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (p[k] & 0x3f);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+/* The placeholders of s ("{name}": letters, digits, '_'), sorted, space-separated, in buf. */
+static void placeholders(const char *s, char *buf, size_t len)
+{
+    const char *found[32];
+    size_t n = 0;
+    for (const char *p = strchr(s, '{'); p && n < ARRAY_SIZE(found); p = strchr(p + 1, '{')) {
+        size_t k = 1;
+        while (p[k] == '_' || (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z') ||
+               (p[k] >= '0' && p[k] <= '9'))
+            k++;
+        if (k > 1 && p[k] == '}')
+            found[n++] = p;
+    }
+    for (size_t i = 1; i < n; i++) { /* insertion sort: a handful at most */
+        for (size_t k = i; k > 0 && strcmp(found[k - 1], found[k]) > 0; k--) {
+            const char *t = found[k];
+            found[k] = found[k - 1];
+            found[k - 1] = t;
+        }
+    }
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(buf), plen = (size_t)(strchr(found[i], '}') - found[i]) + 1;
+        snprintf(buf + used, len - used, "%s%.*s", i ? " " : "", (int)plen, found[i]);
+    }
+}
+
+/* s quoted for a message: at most about 50 characters, control characters and bytes that are
+ * not UTF-8 escaped, so that the line stays one readable line. */
+static void quote(const char *s, char *buf, size_t len)
+{
+    size_t o = 0, chars = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && o + 8 < len) {
+        if (++chars > 50) {
+            o += (size_t)snprintf(buf + o, len - o, "...");
+            break;
+        }
+        if (*p == '\n') {
+            o += (size_t)snprintf(buf + o, len - o, "\\n");
+            p++;
+        } else if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\') {
+            o += (size_t)snprintf(buf + o, len - o, *p == '"' || *p == '\\' ? "\\%c" : "\\x%02x",
+                                  *p);
+            p++;
+        } else if (*p < 0x80) {
+            buf[o++] = (char)*p++;
+        } else {
+            /* one whole UTF-8 sequence, or the byte escaped */
+            size_t n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+            char one[5] = "";
+            size_t k = 0;
+            while (k < n && p[k])
+                k++;
+            memcpy(one, p, k);
+            one[k] = '\0';
+            if (k == n && *p >= 0xc2 && *p <= 0xf4 && is_utf8(one)) {
+                memcpy(buf + o, one, n);
+                o += n;
+                p += n;
+            } else {
+                o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *p);
+                p++;
+            }
+        }
+    }
+    buf[o] = '\0';
+}
+
+/* ---- reading a catalog ---- */
+
+/* What catalog_load() knows while it reads one file. */
+struct reading {
+    struct problems *ps;
+    po_file_t file;
+    po_message_t header;
+    po_message_t *left_out; /* entries msgfmt's checks refuse, sorted for bsearch after them */
+    size_t n_left_out, cap_left_out;
+    struct pending { /* problems of entries whose line is found last (message_line) */
+        po_message_t m;
+        char *text;
+    } * pending;
+    size_t n_pending, cap_pending;
+    char *header_text[8]; /* header problems, reported at the Plural-Forms line */
+    unsigned n_header_text;
+};
+
+static int ptr_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (po_message_t const *)a, y = (uintptr_t) * (po_message_t const *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void leave_out(struct reading *r, po_message_t m)
+{
+    if (r->n_left_out == r->cap_left_out) {
+        size_t cap = r->cap_left_out ? r->cap_left_out * 2 : 16;
+        po_message_t *v = realloc(r->left_out, cap * sizeof(*v));
+        if (!v) {
+            r->ps->nomem = true;
+            return;
+        }
+        r->left_out = v;
+        r->cap_left_out = cap;
+    }
+    r->left_out[r->n_left_out++] = m;
+}
+
+static bool is_left_out(const struct reading *r, po_message_t m)
+{
+    return r->n_left_out &&
+           bsearch(&m, r->left_out, r->n_left_out, sizeof(*r->left_out), ptr_cmp) != NULL;
+}
+
+/* Report why entry m is left out, at its line when known, else once it is found (message_line). */
+static void entry_problem(struct reading *r, po_message_t m, size_t line, const char *why)
+{
+    char id[256], text[1200];
+    quote(po_message_msgid(m), id, sizeof(id));
+    snprintf(text, sizeof(text), "msgid \"%s\": %s; this string is shown in English", id, why);
+    if (line) {
+        problem_add(r->ps, line, 0, "%s", text);
+        return;
+    }
+    if (r->ps->n + r->n_pending >= CATALOG_MAX_PROBLEMS) {
+        r->ps->more++; /* not listed: no need to find its line */
+        return;
+    }
+    if (r->n_pending == r->cap_pending) {
+        size_t cap = r->cap_pending ? r->cap_pending * 2 : 8;
+        struct pending *v = realloc(r->pending, cap * sizeof(*v));
+        if (!v) {
+            r->ps->nomem = true;
+            return;
+        }
+        r->pending = v;
+        r->cap_pending = cap;
+    }
+    char *dup = strdup(text);
+    if (!dup) {
+        r->ps->nomem = true;
+        return;
+    }
+    r->pending[r->n_pending++] = (struct pending){m, dup};
+}
+
+/* Diagnostics while reading: errors are reported at their line; warnings (about header fields,
+ * as msgfmt --check gives them) are not problems. */
+static void read_diag(const struct po_diag *d, void *arg)
+{
+    struct problems *ps = arg;
+    if (d->severity == PO_SEVERITY_WARNING)
+        return;
+    /* the second part only points at another line ("the first definition"), when it has one */
+    if (d->text2 && d->line2)
+        problem_add(ps, d->line, d->col, "%s; line %zu: %s", d->text, d->line2, d->text2);
+    else
+        problem_add(ps, d->line, d->col, "%s", d->text);
+}
+
+/* The header: the first message with an empty msgid and no context. */
+static po_message_t find_header(po_file_t file)
+{
+    po_message_t header = NULL;
+    po_message_iterator_t it = po_message_iterator(file, NULL);
+    for (po_message_t m; (m = po_next_message(it));) {
+        if (!po_message_msgid(m)[0] && !po_message_msgctxt(m) && !po_message_is_obsolete(m)) {
+            header = m;
+            break;
+        }
+    }
+    po_message_iterator_free(it);
+    return header;
+}
+
+/* The header declares charset=UTF-8. Else false, with why the catalog is refused and the line. */
+static bool check_charset(struct reading *r, char *why, size_t len, size_t *line)
+{
+    static const char accepted[] =
+        "accepted: a header entry (msgid \"\") declaring \"Content-Type: text/plain; "
+        "charset=UTF-8\\n\" and the file saved in UTF-8 (msgconv -t UTF-8 converts one); the "
+        "catalog is not read, English is shown";
+    if (!r->header) {
+        *line = 1;
+        snprintf(why, len, "no header entry, so no charset; %s", accepted);
+        return false;
+    }
+    char *type = po_header_field(po_message_msgstr(r->header), "Content-Type");
+    const char *cs = type ? strcasestr(type, "charset=") : NULL;
+    char raw[48] = "", charset[64] = "";
+    if (cs) {
+        cs += strlen("charset=");
+        int n = (int)strcspn(cs, " \t;");
+        snprintf(raw, sizeof(raw), "%.*s", n < 40 ? n : 40, cs);
+        quote(raw, charset, sizeof(charset));
+    }
+    free(type);
+    if (charset[0] && !strcasecmp(charset, "UTF-8"))
+        return true;
+    /* refused: the messages are read no more, so the header may be located (message_line) */
+    *line = header_field_line(r->ps->path, message_line(r->file, r->header), "Content-Type");
+    if (!charset[0])
+        snprintf(why, len, "the header declares no charset; %s", accepted);
+    else
+        snprintf(why, len, "charset=%s; %s", charset, accepted);
+    return false;
+}
+
+/* Diagnostics of msgfmt --check's checks: a problem of the header (its Plural-Forms), or of one
+ * entry, which is left out. Warnings (header fields missing) are not problems, as in msgfmt. */
+static void check_diag(const struct po_diag *d, void *arg)
+{
+    struct reading *r = arg;
+    if (d->severity == PO_SEVERITY_WARNING)
+        return;
+    po_message_t entry = d->m2 && d->m2 != r->header   ? d->m2
+                         : d->m1 && d->m1 != r->header ? d->m1
+                                                       : NULL;
+    char text[512];
+    if (d->text2)
+        snprintf(text, sizeof(text), "%s %s", d->text, d->text2);
+    else
+        snprintf(text, sizeof(text), "%s", d->text);
+    one_line(text, sizeof(text));
+    if (entry) {
+        leave_out(r, entry);
+        entry_problem(r, entry, entry == d->m1 ? d->line : 0, text);
+    } else if (r->n_header_text < ARRAY_SIZE(r->header_text)) {
+        char *dup = strdup(text);
+        if (dup)
+            r->header_text[r->n_header_text++] = dup;
+        else
+            r->ps->nomem = true;
+    }
+}
+
+/* The translation may be shown: UTF-8, and the English string's placeholders, no other. Else
+ * false, and why is reported. */
+static bool check_entry(struct reading *r, po_message_t m)
+{
+    const char *ctxt = po_message_msgctxt(m), *id = po_message_msgid(m),
+               *str = po_message_msgstr(m);
+    char want[256], got[256], why[768];
+    if (!is_utf8(id) || (ctxt && !is_utf8(ctxt))) {
+        entry_problem(r, m, 0, "the msgid is not valid UTF-8; accepted: UTF-8 text");
+        return false;
+    }
+    if (!is_utf8(str)) {
+        entry_problem(r, m, 0,
+                      "the translation is not valid UTF-8 (a character saved in another "
+                      "encoding); accepted: UTF-8 text, as the header declares");
+        return false;
+    }
+    placeholders(id, want, sizeof(want));
+    placeholders(str, got, sizeof(got));
+    if (strcmp(want, got)) {
+        snprintf(why, sizeof(why),
+                 "the translation's placeholders are %s%s, the English string's %s%s; accepted: "
+                 "the English string's placeholders, unchanged and untranslated",
+                 got[0] ? "" : "none", got, want[0] ? "" : "none", want);
+        entry_problem(r, m, 0, why);
+        return false;
+    }
+    return true;
+}
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -162,40 +699,37 @@ static void catalog_free(struct catalog *c)
     free(c);
 }
 
-/* Read a PO file with libgettextpo; NULL with the first problem in po_err. */
-static po_file_t po_read(const char *path)
+static int catalog_add(struct catalog *c, size_t *cap, const char *ctxt, const char *id,
+                       const char *str)
 {
-    jmp_buf jb;
-    po_jmp = &jb;
-    po_err[0] = '\0';
-    if (setjmp(jb))
-        return NULL; /* a fatal error; libgettextpo's partial state is lost */
-    po_file_t file = po_file_read(path, &po_handler);
-    if (file && po_err[0]) {
-        po_file_free(file);
-        return NULL;
+    if (c->n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 256;
+        struct catalog_entry *n = realloc(c->entries, ncap * sizeof(*n));
+        if (!n)
+            return ENOMEM;
+        c->entries = n;
+        *cap = ncap;
     }
-    if (!file && !po_err[0])
-        snprintf(po_err, sizeof(po_err), "%s: cannot read", path);
-    return file;
+    struct catalog_entry *ce = &c->entries[c->n];
+    ce->msgid = entry_key(ctxt, id);
+    ce->msgstr = strdup(str);
+    if (!ce->msgid || !ce->msgstr) {
+        free(ce->msgid);
+        free(ce->msgstr);
+        return ENOMEM;
+    }
+    c->n++;
+    return 0;
 }
 
-/* Read a PO file. Fuzzy and empty translations are left out (English is shown instead). */
-static int catalog_load(struct catalog **cp, const char *path, char *err, size_t errlen)
+/* Every entry that may be shown into c. Fuzzy and empty translations are left out (English is
+ * shown instead) without a problem: they are how translators mark work to do. */
+static int copy_entries(struct reading *r, struct catalog *c)
 {
-    struct catalog *c = calloc(1, sizeof(*c));
     size_t cap = 0;
-
-    if (!c)
-        return ENOMEM;
-    po_file_t file = po_read(path);
-    if (!file) {
-        snprintf(err, errlen, "%s", po_err);
-        catalog_free(c);
-        return EINVAL;
-    }
-    po_message_iterator_t it = po_message_iterator(file, NULL);
-    for (po_message_t m; (m = po_next_message(it));) {
+    int rc = 0;
+    po_message_iterator_t it = po_message_iterator(r->file, NULL);
+    for (po_message_t m; !rc && (m = po_next_message(it));) {
         const char *id = po_message_msgid(m), *str = po_message_msgstr(m);
         if (!id[0] || po_message_is_obsolete(m))
             continue; /* header or obsolete */
@@ -203,32 +737,88 @@ static int catalog_load(struct catalog **cp, const char *path, char *err, size_t
             c->fuzzy++;
             continue;
         }
-        if (!str || !str[0])
+        if (!str || !str[0] || is_left_out(r, m) || !check_entry(r, m))
             continue;
-        if (c->n == cap) {
-            size_t ncap = cap ? cap * 2 : 256;
-            struct catalog_entry *n = realloc(c->entries, ncap * sizeof(*n));
-            if (!n)
-                break;
-            c->entries = n;
-            cap = ncap;
-        }
-        struct catalog_entry *ce = &c->entries[c->n];
-        ce->msgid = entry_key(po_message_msgctxt(m), id);
-        ce->msgstr = strdup(str);
-        if (!ce->msgid || !ce->msgstr) {
-            free(ce->msgid);
-            free(ce->msgstr);
-            break;
-        }
-        c->n++;
+        rc = catalog_add(c, &cap, po_message_msgctxt(m), id, str);
     }
     po_message_iterator_free(it);
-    po_file_free(file);
     if (c->n)
         qsort(c->entries, c->n, sizeof(*c->entries), entry_cmp);
+    return rc;
+}
+
+/* Report the problems whose line is found last, the header's last of all: message_line() changes
+ * the messages, and the header's checks need it unchanged. */
+static void locate_pending(struct reading *r)
+{
+    for (size_t k = 0; k < r->n_pending; k++) {
+        problem_add(r->ps, message_line(r->file, r->pending[k].m), 0, "%s", r->pending[k].text);
+        free(r->pending[k].text);
+    }
+    r->n_pending = 0;
+    if (r->n_header_text) {
+        size_t line =
+            header_field_line(r->ps->path, message_line(r->file, r->header), "Plural-Forms");
+        for (unsigned k = 0; k < r->n_header_text; k++) {
+            problem_add(r->ps, line, 0,
+                        "Plural-Forms: %s (msgfmt --check refuses it); accepted: "
+                        "nplurals=N; plural=EXPRESSION; with N at least 1 and EXPRESSION giving 0 "
+                        "to N-1 (gettext's manual lists them per language)",
+                        r->header_text[k]);
+            free(r->header_text[k]);
+        }
+        r->n_header_text = 0;
+    }
+}
+
+/* Read the PO file at path; its problems into ps. EINVAL when the whole catalog is refused (no
+ * catalog then), ENOMEM; else 0 with the catalog in *cp, which may still have left entries out. */
+static int catalog_load(struct catalog **cp, const char *path, struct problems *ps)
+{
+    struct reading r = {.ps = ps};
+    struct catalog *c = NULL;
+    int rc = 0;
+
+    ps->path = path;
+    r.file = po_read(path, read_diag, ps);
+    if (!r.file) {
+        if (!ps->n)
+            problem_add(ps, 0, 0, "cannot be read: %s", strerror(errno));
+        rc = EINVAL;
+        goto out;
+    }
+    r.header = find_header(r.file);
+    char why[640];
+    size_t line = 0;
+    if (!check_charset(&r, why, sizeof(why), &line)) {
+        /* one problem says why: nothing else read from such a file is to be trusted */
+        problems_clear(ps);
+        problem_add(ps, line, 0, "%s", why);
+        rc = EINVAL;
+        goto out;
+    }
+    po_check(po_file_check_all, r.file, check_diag, &r);
+    if (r.n_left_out)
+        qsort(r.left_out, r.n_left_out, sizeof(*r.left_out), ptr_cmp);
+    c = calloc(1, sizeof(*c));
+    if (!c || copy_entries(&r, c)) {
+        rc = ENOMEM;
+        goto out;
+    }
+    locate_pending(&r);
     *cp = c;
-    return 0;
+    c = NULL;
+out:
+    for (size_t k = 0; k < r.n_pending; k++)
+        free(r.pending[k].text);
+    for (unsigned k = 0; k < r.n_header_text; k++)
+        free(r.header_text[k]);
+    free(r.pending);
+    free(r.left_out);
+    if (r.file)
+        po_file_free(r.file);
+    catalog_free(c);
+    return rc;
 }
 
 static const struct catalog_entry *catalog_find(const struct catalog *c, const char *key)
@@ -240,6 +830,24 @@ static const struct catalog_entry *catalog_find(const struct catalog *c, const c
 }
 
 /* ---- public ---------------------------------------------------------------------------------- */
+
+/* A catalog's problem: logged once, at start-up, and kept for self-test and i18n-report. */
+static void i18n_note(const char *problem, void *arg)
+{
+    struct i18n *i = arg;
+    log_error("%s", problem);
+    if (i->n_problems == i->cap_problems) {
+        unsigned cap = i->cap_problems ? i->cap_problems * 2 : 16;
+        char **v = realloc(i->problems, cap * sizeof(*v));
+        if (!v)
+            return; /* logged above; self-test still fails on those kept */
+        i->problems = v;
+        i->cap_problems = cap;
+    }
+    char *dup = strdup(problem);
+    if (dup)
+        i->problems[i->n_problems++] = dup;
+}
 
 int i18n_load(struct i18n **ip, const char *locales_dir, char *err, size_t errlen)
 {
@@ -277,13 +885,12 @@ int i18n_load(struct i18n **ip, const char *locales_dir, char *err, size_t errle
             /* A language without a catalog is shown in English; the report counts it missing. */
             continue;
         }
-        char why[512];
-        if (catalog_load(&l->cat, po, why, sizeof(why))) {
-            /* Visitors still get this language's name and English text; self-test fails. */
-            log_error("%s: broken catalog, showing English instead: %s", po, why);
-            if (!i->problem[0])
-                snprintf(i->problem, sizeof(i->problem), "%.200s: %.400s", po, why);
-        }
+        /* A problem costs what it concerns (see "catalogs" above): visitors still get this
+         * language's name and every string that reads; self-test fails. */
+        struct problems ps = {0};
+        if (catalog_load(&l->cat, po, &ps) == ENOMEM)
+            problem_add(&ps, 0, 0, "out of memory while reading it; English is shown");
+        problems_report(&ps, i18n_note, i);
     }
 out:
     if (rc) {
@@ -300,12 +907,52 @@ void i18n_free(struct i18n *i)
         return;
     for (unsigned k = 0; k < i->n; k++)
         catalog_free(i->langs[k].cat);
+    for (unsigned k = 0; k < i->n_problems; k++)
+        free(i->problems[k]);
+    free(i->problems);
     free(i);
 }
 
 const char *i18n_problem(const struct i18n *i)
 {
-    return i->problem[0] ? i->problem : NULL;
+    return i->n_problems ? i->problems[0] : NULL;
+}
+
+unsigned i18n_problem_count(const struct i18n *i)
+{
+    return i->n_problems;
+}
+
+const char *i18n_problem_at(const struct i18n *i, unsigned idx)
+{
+    return idx < i->n_problems ? i->problems[idx] : NULL;
+}
+
+struct check_count {
+    i18n_problem_h *fn;
+    void *arg;
+    unsigned n;
+};
+
+static void check_count(const char *problem, void *arg)
+{
+    struct check_count *cc = arg;
+    cc->n++;
+    cc->fn(problem, cc->arg);
+}
+
+int i18n_check_catalog(const char *po_path, i18n_problem_h *fn, void *arg, unsigned *n)
+{
+    struct problems ps = {0};
+    struct catalog *c = NULL;
+    struct check_count cc = {fn, arg, 0};
+    int rc = catalog_load(&c, po_path, &ps);
+    catalog_free(c);
+    problems_report(&ps, check_count, &cc);
+    if (rc == ENOMEM)
+        return ENOMEM;
+    *n = cc.n;
+    return 0;
 }
 
 unsigned i18n_count(const struct i18n *i)
@@ -346,14 +993,40 @@ void i18n_each(const struct lang *lang, void (*fn)(const char *, const char *, v
         fn(lang->cat->entries[k].msgid, lang->cat->entries[k].msgstr, arg);
 }
 
+/* The first diagnostic of reading the template, "FILE:LINE: text". */
+struct first_diag {
+    const char *path;
+    char text[512];
+};
+
+static void first_diag(const struct po_diag *d, void *arg)
+{
+    struct first_diag *f = arg;
+    if (f->text[0])
+        return;
+    if (d->line)
+        snprintf(f->text, sizeof(f->text), "%s:%zu: %s", f->path, d->line, d->text);
+    else
+        snprintf(f->text, sizeof(f->text), "%s: %s", f->path, d->text);
+    size_t n = strlen(f->text); /* libgettextpo's messages end with a newline */
+    if (n && f->text[n - 1] == '\n')
+        f->text[n - 1] = '\0';
+}
+
 int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot_path,
                   struct i18n_coverage *cov, char *err, size_t errlen)
 {
     (void)i;
     memset(cov, 0, sizeof(*cov));
-    po_file_t pot = po_read(pot_path);
-    if (!pot) {
-        snprintf(err, errlen, "%s", po_err);
+    struct first_diag fd = {pot_path, ""};
+    po_file_t pot = po_read(pot_path, first_diag, &fd);
+    if (!pot || fd.text[0]) {
+        if (fd.text[0])
+            snprintf(err, errlen, "%s", fd.text);
+        else
+            snprintf(err, errlen, "%s: cannot be read", pot_path);
+        if (pot)
+            po_file_free(pot);
         return EINVAL;
     }
     /* Fuzzy entries are not in the catalog; count them from the PO file's own flags. */

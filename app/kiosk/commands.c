@@ -477,13 +477,47 @@ int kiosk_cmd_i18n_report(int argc, char **argv)
                cov.translated, cov.fuzzy, cov.missing,
                cov.total ? cov.translated * 100 / cov.total : 0);
     }
-    if (i18n_problem(k.i18n)) {
-        fprintf(stderr, "openline: %s\n", i18n_problem(k.i18n));
+    if (i18n_problem_count(k.i18n)) {
+        /* each was logged when the catalogs were read, above the table */
+        fprintf(stderr, "openline: %u problem(s) in the catalogs, listed above\n",
+                i18n_problem_count(k.i18n));
         rc = KIOSK_EXIT_FAIL;
     }
 out:
     kiosk_close(&k);
     return rc;
+}
+
+static void print_problem(const char *problem, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "%s\n", problem);
+}
+
+int kiosk_cmd_check_catalog(int argc, char **argv)
+{
+    static const char usage[] = "usage: openline check-catalog FILE.po...\n"
+                                "Reads each PO file as the kiosk does and prints every problem as "
+                                "FILE:LINE: ...;\nexits 1 when there is one (the build runs it "
+                                "on every catalog: tools/check-po.sh).\n";
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(usage, stdout);
+        return KIOSK_EXIT_OK;
+    }
+    if (argc < 2 || argv[1][0] == '-') {
+        fputs(usage, stderr);
+        return KIOSK_EXIT_CONFIG;
+    }
+    unsigned total = 0;
+    for (int k = 1; k < argc; k++) {
+        unsigned n = 0;
+        if (i18n_check_catalog(argv[k], print_problem, NULL, &n)) {
+            fprintf(stderr, "openline: %s: out of memory\n", argv[k]);
+            return KIOSK_EXIT_FAIL;
+        }
+        total += n;
+    }
+    return total ? KIOSK_EXIT_FAIL : KIOSK_EXIT_OK;
 }
 
 int kiosk_cmd_config_reference(int argc, char **argv)

@@ -51,6 +51,7 @@ int kiosk_cmd_self_test(int argc, char **argv);
 int kiosk_cmd_render(int argc, char **argv);
 int kiosk_cmd_pot_content(int argc, char **argv);
 int kiosk_cmd_i18n_report(int argc, char **argv);
+int kiosk_cmd_check_catalog(int argc, char **argv);
 int kiosk_cmd_config_reference(int argc, char **argv);
 int kiosk_cmd_call(int argc, char **argv);
 int kiosk_cmd_counts(int argc, char **argv);

@@ -20,6 +20,8 @@ static const struct command {
     {"counts", kiosk_cmd_counts, "the counts waiting for the collector (--upload-now: send them)"},
     {"render", kiosk_cmd_render, "render one paragraph in a language to PNG"},
     {"i18n-report", kiosk_cmd_i18n_report, "translated, fuzzy and missing strings per language"},
+    {"check-catalog", kiosk_cmd_check_catalog,
+     "every problem of PO files, as the kiosk reads them"},
     {"config-reference", kiosk_cmd_config_reference, "every configuration key"},
     {"pot-content", kiosk_cmd_pot_content, "print the content pages as a PO template"},
 };

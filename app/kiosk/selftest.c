@@ -76,8 +76,9 @@ int kiosk_cmd_self_test(int argc, char **argv)
                  content_count(k.content));
     failed |= report("content", ok, why);
 
-    /* locales: every catalog reads; enabled languages without a catalog are reported */
+    /* locales: every catalog reads whole; enabled languages without a catalog are reported */
     const char *problem = i18n_problem(k.i18n);
+    unsigned n_problems = i18n_problem_count(k.i18n);
     unsigned without = 0;
     char missing[256] = "";
     for (unsigned i = 0; i < n; i++) {
@@ -87,13 +88,18 @@ int kiosk_cmd_self_test(int argc, char **argv)
             snprintf(missing + len, sizeof(missing) - len, "%s%s", len ? " " : "", langs[i]->code);
         }
     }
-    if (problem)
+    if (problem && n_problems > 1)
+        snprintf(why, sizeof(why), "%u problems in the catalogs, each below:", n_problems);
+    else if (problem)
         snprintf(why, sizeof(why), "%s", problem);
     else if (without)
         snprintf(why, sizeof(why), "no catalog for enabled language(s): %s", missing);
     else
         snprintf(why, sizeof(why), "%u language(s) enabled, every catalog reads", n);
     failed |= report("locales", !problem && !without, why);
+    /* one line each, under the check's, so that a technician sees every file and line */
+    for (unsigned i = 0; n_problems > 1 && i < n_problems; i++)
+        printf("%-14s %-4s %s\n", "", "", i18n_problem_at(k.i18n, i));
 
     /* audio and hotline need the call plug-in; without it both fail with its reason */
     const struct call_api *api = call_api_load(why, sizeof(why));

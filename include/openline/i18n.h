@@ -29,14 +29,33 @@ struct i18n;
 
 /* Load locales/languages.ini from locales_dir and the PO file of every language in it (English is
  * the source language and needs none). Returns 0, or EINVAL/errno with one message naming the file
- * and line in err when the languages table is unusable. A broken PO file does not fail the load
- * (see i18n_problem). *ip is set only on success; release with i18n_free(). */
+ * and line in err when the languages table is unusable. A broken PO file does not fail the load:
+ * each problem in it is logged and kept (i18n_problem_at) and costs only what it concerns. A file
+ * with no header or a charset other than UTF-8 is not read (the language shows English); an entry
+ * that is not UTF-8, whose placeholders differ from the English string's, or that msgfmt --check
+ * refuses is left out (that string shows English); a Plural-Forms that msgfmt --check refuses is
+ * reported and the translations still load (the kiosk has no plural strings). *ip is set only on
+ * success; release with i18n_free(). Runs at start-up, on one thread (libgettextpo's handlers are
+ * process-wide). */
 int i18n_load(struct i18n **ip, const char *locales_dir, char *err, size_t errlen);
 void i18n_free(struct i18n *i);
 
-/* The first catalog that could not be read ("FILE:LINE: reason"), or NULL. Such a language is
- * shown in English, and self-test reports it. */
+/* The catalogs' problems, one line each: "FILE:LINE: what is wrong; what is accepted; what is
+ * shown instead", in the order of the languages and, within a file, of the lines. Owned by i,
+ * valid until i18n_free(). i18n_problem() is the first, or NULL when every catalog reads whole;
+ * i18n_problem_at() NULL past the last. self-test and i18n-report show them. */
 const char *i18n_problem(const struct i18n *i);
+unsigned i18n_problem_count(const struct i18n *i);
+const char *i18n_problem_at(const struct i18n *i, unsigned idx);
+
+/* Called with each problem of a catalog, one line as i18n_problem_at() gives it. */
+typedef void(i18n_problem_h)(const char *problem, void *arg);
+
+/* Read the PO file at po_path as i18n_load() reads a language's catalog, and call fn with each of
+ * its problems, in the order of their lines; *n is set to their number. Returns 0 (also when the
+ * file has problems or cannot be read: that is a problem too) or ENOMEM. For the build's check of
+ * every catalog (openline check-catalog, tools/check-po.sh). Not thread-safe, as i18n_load(). */
+int i18n_check_catalog(const char *po_path, i18n_problem_h *fn, void *arg, unsigned *n);
 
 unsigned i18n_count(const struct i18n *i);
 const struct lang *i18n_at(const struct i18n *i, unsigned idx);

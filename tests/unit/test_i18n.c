@@ -180,6 +180,192 @@ static void test_languages_ini(void **state)
         fail_msg("%s", err);
 }
 
+/* ---- broken catalogs: each problem named with its file and line, English for that string alone */
+
+/* A catalog's header: line 1 msgid "", 2 msgstr "", 3 Content-Type, 4 Plural-Forms, 5 blank; its
+ * first entry's msgid is on line 6 and its msgstr on line 7 (the line msgfmt names). */
+#define PO_HEAD(charset, plural)                                                                   \
+    "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=" charset "\\n\"\n"              \
+    "\"Plural-Forms: " plural "\\n\"\n\n"
+#define PO_PLURAL_OK "nplurals=2; plural=(n != 1);"
+#define PO_UTF8      PO_HEAD("UTF-8", PO_PLURAL_OK)
+/* The entry under test in most: "Back", translated in UTF-8. */
+#define PO_BACK "msgid \"Back\"\nmsgstr \"Atr\xc3\xa1s\"\n"
+/* Two good entries after the one under test: they must load whatever it holds. */
+#define PO_GOOD "\nmsgid \"Home\"\nmsgstr \"Inicio\"\n\nmsgid \"Exit\"\nmsgstr \"Salir\"\n"
+
+static char catalog_dir[64];
+static struct i18n *catalog_langs;
+
+/* Write languages.ini ([en] and [xx]) and po as xx.po into a new temporary folder and load it;
+ * a broken catalog never fails the load. catalog_teardown() releases both. */
+static struct i18n *load_catalog(const char *po)
+{
+    static const char ini[] = "[en]\nendonym = English\nscript = Latn\n\n"
+                              "[xx]\nendonym = Xx\nscript = Latn\n";
+    char path[128], err[512];
+    i18n_free(catalog_langs);
+    catalog_langs = NULL;
+    if (!catalog_dir[0]) {
+        snprintf(catalog_dir, sizeof(catalog_dir), "/tmp/openline-po-XXXXXX");
+        assert_non_null(mkdtemp(catalog_dir));
+        snprintf(path, sizeof(path), "%s/languages.ini", catalog_dir);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(ini, f);
+        fclose(f);
+    }
+    snprintf(path, sizeof(path), "%s/xx.po", catalog_dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(po, f);
+    fclose(f);
+    if (i18n_load(&catalog_langs, catalog_dir, err, sizeof(err)))
+        fail_msg("a broken catalog failed the load: %s", err);
+    return catalog_langs;
+}
+
+static int catalog_teardown(void **state)
+{
+    char path[128];
+    (void)state;
+    i18n_free(catalog_langs);
+    catalog_langs = NULL;
+    if (catalog_dir[0]) {
+        snprintf(path, sizeof(path), "%s/languages.ini", catalog_dir);
+        unlink(path);
+        snprintf(path, sizeof(path), "%s/xx.po", catalog_dir);
+        unlink(path);
+        rmdir(catalog_dir);
+        catalog_dir[0] = '\0';
+    }
+    return 0;
+}
+
+/* The first problem names xx.po, the line (":LINE:") and contains what. */
+static void expect_problem(const struct i18n *i, const char *line, const char *what)
+{
+    const char *p = i18n_problem(i);
+    char where[32];
+    snprintf(where, sizeof(where), "/xx.po%s", line);
+    if (!p || !strstr(p, where) || !strstr(p, what))
+        fail_msg("expected a problem at xx.po%s about '%s'; got: %s", line, what, p ? p : "none");
+}
+
+/* msgid shows in English (the very pointer: nothing of the catalog is shown for it). */
+static void expect_english(const struct lang *xx, const char *msgid)
+{
+    if (i18n_get(xx, msgid) != msgid)
+        fail_msg("'%s' shows '%s', not English", msgid, i18n_get(xx, msgid));
+    assert_false(i18n_translated(xx, msgid));
+}
+
+static void expect_rest_loads(const struct lang *xx)
+{
+    assert_string_equal(i18n_get(xx, "Home"), "Inicio");
+    assert_string_equal(i18n_get(xx, "Exit"), "Salir");
+}
+
+/* Saved as ISO-8859-1 and saying so: refused at its Content-Type line, never shown as "Atr?s". */
+static void test_catalog_latin1(void **state)
+{
+    (void)state;
+    static const char po[] =
+        PO_HEAD("ISO-8859-1", PO_PLURAL_OK) "msgid \"Back\"\nmsgstr \"Atr\xe1s\"\n" PO_GOOD;
+    struct i18n *i = load_catalog(po);
+    const struct lang *xx = i18n_find(i, "xx");
+    expect_english(xx, "Back");
+    expect_english(xx, "Home");
+    expect_problem(i, ":3:", "charset=ISO-8859-1");
+    expect_problem(i, ":3:", "UTF-8");
+}
+
+/* No header at all (so no charset): refused, naming line 1. */
+static void test_catalog_no_header(void **state)
+{
+    (void)state;
+    struct i18n *i = load_catalog("msgid \"Back\"\nmsgstr \"Atr\xe1s\"\n" PO_GOOD);
+    const struct lang *xx = i18n_find(i, "xx");
+    expect_english(xx, "Back");
+    expect_english(xx, "Home");
+    expect_problem(i, ":1:", "header");
+}
+
+/* A header without a charset: refused, naming the header's line. */
+static void test_catalog_no_charset(void **state)
+{
+    (void)state;
+    struct i18n *i =
+        load_catalog("msgid \"\"\nmsgstr \"\"\n\"Language: xx\\n\"\n\n" PO_BACK PO_GOOD);
+    const struct lang *xx = i18n_find(i, "xx");
+    expect_problem(i, ":2:", "charset");
+    expect_english(xx, "Home");
+}
+
+/* Declared UTF-8, one translation in ISO-8859-1: that entry alone is left out. */
+static void test_catalog_bad_utf8_entry(void **state)
+{
+    (void)state;
+    static const char po[] = PO_UTF8 "msgid \"Back\"\nmsgstr \"Atr\xe1s\"\n" PO_GOOD;
+    struct i18n *i = load_catalog(po);
+    const struct lang *xx = i18n_find(i, "xx");
+    expect_problem(i, ":7:", "not valid UTF-8");
+    expect_english(xx, "Back");
+    expect_rest_loads(xx);
+}
+
+/* A broken Plural-Forms expression and nplurals=0, which msgfmt --check refuses: reported at the
+ * Plural-Forms line; the kiosk has no plural strings, so the translations still load. */
+static void test_catalog_plural_forms(void **state)
+{
+    (void)state;
+    static const char broken[] = PO_HEAD("UTF-8", "nplurals=2; plural=(n != ;") PO_BACK PO_GOOD;
+    static const char zero[] = PO_HEAD("UTF-8", "nplurals=0; plural=0;") PO_BACK PO_GOOD;
+    struct i18n *i = load_catalog(broken);
+    const struct lang *xx = i18n_find(i, "xx");
+    expect_problem(i, ":4:", "invalid plural expression");
+    assert_string_equal(i18n_get(xx, "Back"), "Atr\xc3\xa1s");
+    expect_rest_loads(xx);
+
+    i = load_catalog(zero);
+    xx = i18n_find(i, "xx");
+    expect_problem(i, ":4:", "nplurals = 0");
+    expect_rest_loads(xx);
+}
+
+/* A placeholder the English does not have (and the English one lost): English for that string. */
+static void test_catalog_placeholder(void **state)
+{
+    (void)state;
+    static const char po[] =
+        PO_UTF8 "msgid \"Call {hotline} now.\"\nmsgstr \"Llame al {web}.\"\n" PO_GOOD;
+    struct i18n *i = load_catalog(po);
+    const struct lang *xx = i18n_find(i, "xx");
+    expect_problem(i, ":7:", "{web}");
+    expect_english(xx, "Call {hotline} now.");
+    expect_rest_loads(xx);
+}
+
+/* What libgettextpo and msgfmt --check refuse in one entry costs that entry only: a second
+ * definition of a msgid (the first is kept), a msgid ending in a newline its msgstr lacks. */
+static void test_catalog_bad_entries(void **state)
+{
+    (void)state;
+    static const char twice[] = PO_UTF8 PO_BACK "\nmsgid \"Back\"\nmsgstr \"Otro\"\n" PO_GOOD;
+    static const char newline[] = PO_UTF8 "msgid \"Back\\n\"\nmsgstr \"Atras\"\n" PO_GOOD;
+    struct i18n *i = load_catalog(twice);
+    const struct lang *xx = i18n_find(i, "xx");
+    expect_problem(i, ":9:", "duplicate");
+    assert_string_equal(i18n_get(xx, "Back"), "Atr\xc3\xa1s");
+    expect_rest_loads(xx);
+
+    i = load_catalog(newline);
+    xx = i18n_find(i, "xx");
+    expect_problem(i, ":7:", "\\n");
+    expect_english(xx, "Back\n");
+    expect_rest_loads(xx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +373,13 @@ int main(void)
         cmocka_unit_test(test_endonyms),
         cmocka_unit_test(test_fallback),
         cmocka_unit_test(test_languages_ini),
+        cmocka_unit_test_teardown(test_catalog_latin1, catalog_teardown),
+        cmocka_unit_test_teardown(test_catalog_no_header, catalog_teardown),
+        cmocka_unit_test_teardown(test_catalog_no_charset, catalog_teardown),
+        cmocka_unit_test_teardown(test_catalog_bad_utf8_entry, catalog_teardown),
+        cmocka_unit_test_teardown(test_catalog_plural_forms, catalog_teardown),
+        cmocka_unit_test_teardown(test_catalog_placeholder, catalog_teardown),
+        cmocka_unit_test_teardown(test_catalog_bad_entries, catalog_teardown),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }
