@@ -99,6 +99,11 @@ static void stop_calls(struct call_engine *e)
         api->engine_stop(e);
 }
 
+static void log_icon_problem(const char *why, void *arg)
+{
+    log_error("content: %s; it is left out where it would show", why);
+}
+
 /* What `run` starts after its first frame. */
 struct run_later {
     struct kiosk *k;
@@ -109,9 +114,7 @@ struct run_later {
 static void start_later(struct ui *ui, void *arg)
 {
     struct run_later *rl = arg;
-    char why[1024];
-    if (!kiosk_check_icons(rl->k, why, sizeof(why)))
-        log_error("content: %s; it is left out where it would show", why);
+    kiosk_check_icons(rl->k, log_icon_problem, NULL);
     rl->engine = start_calls(rl->k, ui);
     rl->counts = kiosk_counts_start(rl->k, ui, rl->engine);
 }

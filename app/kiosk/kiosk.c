@@ -17,6 +17,7 @@
 #include "openline/i18n.h"
 #include "openline/log.h"
 #include "openline/text.h"
+#include "openline/ui.h"
 #include "openline/util.h"
 
 #ifndef OPENLINE_DATADIR
@@ -134,26 +135,45 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
 
 /* Every pictogram the screens use loads: self-test, and `run` at start (so that a broken one is
  * logged then, not when a visitor first opens the screen that shows it). */
-bool kiosk_check_icons(const struct kiosk *k, char *why, size_t len)
+unsigned kiosk_check_icons(const struct kiosk *k, kiosk_icon_problem_h *problem_h, void *arg)
 {
-    static const char *const ui_icons[] = {"back.svg",   "exit.svg",  "language.svg", "call.svg",
-                                           "counts.svg", "touch.svg", "contrast.svg"};
-    char path[PATH_MAX + 128];
+    static const char *const ui_icons[] = {"back.svg",        "exit.svg",     "language.svg",
+                                           "call.svg",        "counts.svg",   "touch.svg",
+                                           "contrast.svg",    "hangup.svg",   "keypad.svg",
+                                           "volume-down.svg", "volume-up.svg"};
+    const size_t n_ui = sizeof(ui_icons) / sizeof(ui_icons[0]);
+    char path[PATH_MAX + 128], why[1024];
+    unsigned failed = 0;
     size_t n = content_count(k->content);
-    for (size_t i = 0; i < n + sizeof(ui_icons) / sizeof(ui_icons[0]); i++) {
+    for (size_t i = 0; i < n + n_ui; i++) {
         const char *icon = i < n ? content_at(k->content, i)->icon : ui_icons[i - n];
+        bool seen = false; /* pages may share a pictogram: one message each */
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(icon, j < n ? content_at(k->content, j)->icon : ui_icons[j - n]);
+        if (seen)
+            continue;
         snprintf(path, sizeof(path), "%s/assets/icons/%s", k->data_dir, icon);
-        SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+        char *svg = NULL;
+        size_t len = 0;
+        if (ui_icon_read(path, &svg, &len, why, sizeof(why))) {
+            problem_h(why, arg);
+            failed++;
+            continue;
+        }
+        SDL_RWops *rw = SDL_RWFromConstMem(svg, (int)len);
         SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, 64, 64) : NULL;
         if (rw)
             SDL_RWclose(rw);
+        free(svg);
         if (!s) {
-            snprintf(why, len, "%.600s: %.300s", path, rw ? IMG_GetError() : "cannot read");
-            return false;
+            snprintf(why, sizeof(why), "%.600s: %.300s", path, IMG_GetError());
+            problem_h(why, arg);
+            failed++;
+            continue;
         }
         SDL_FreeSurface(s);
     }
-    return true;
+    return failed;
 }
 
 unsigned kiosk_languages(const struct kiosk *k, const struct lang **out)

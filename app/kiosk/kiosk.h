@@ -64,9 +64,12 @@ struct ui;
 struct call_engine;
 struct counts *kiosk_counts_start(struct kiosk *k, struct ui *ui, struct call_engine *engine);
 
-/* Every pictogram (the pages' and the screens') loads as SVG. False with the file and the
- * reason in why. */
-bool kiosk_check_icons(const struct kiosk *k, char *why, size_t len);
+/* Every pictogram (the pages' and the screens'), each once: read and checked before SDL_image
+ * sees it (ui_icon_read(): size, complexity, truncation), then loaded as SVG. problem_h gets
+ * one message per pictogram that fails, naming its file and the reason (valid during the call).
+ * Returns how many failed; 0: every one loads. */
+typedef void(kiosk_icon_problem_h)(const char *why, void *arg);
+unsigned kiosk_check_icons(const struct kiosk *k, kiosk_icon_problem_h *problem_h, void *arg);
 
 /* The enabled languages, in configured order (every language of locales/languages.ini when
  * none is configured), into out; returns how many (at most CONFIG_MAX_LANGS). */

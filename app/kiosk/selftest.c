@@ -32,6 +32,19 @@ static int report(const char *check, bool ok, const char *reason)
     return report_level(check, ok ? 0 : 2, reason);
 }
 
+/* The pictograms' problems, kept to print under the content check's line. */
+struct icon_problems {
+    char why[32][1024];
+    unsigned n;
+};
+
+static void keep_icon_problem(const char *why, void *arg)
+{
+    struct icon_problems *p = arg;
+    if (p->n < sizeof(p->why) / sizeof(p->why[0]))
+        snprintf(p->why[p->n++], sizeof(p->why[0]), "%s", why);
+}
+
 int kiosk_cmd_self_test(int argc, char **argv)
 {
     static const char usage[] = "openline self-test [--config FILE]";
@@ -70,11 +83,21 @@ int kiosk_cmd_self_test(int argc, char **argv)
         snprintf(why, sizeof(why), "fonts for %u language(s) open", n);
     failed |= report("fonts", ok, why);
 
-    ok = kiosk_check_icons(&k, why, sizeof(why));
-    if (ok)
+    /* content: every pictogram is checked and loads; each refused one on a line of its own */
+    struct icon_problems icons = {0};
+    unsigned bad_icons = kiosk_check_icons(&k, keep_icon_problem, &icons);
+    if (!bad_icons)
         snprintf(why, sizeof(why), "%zu page(s) and their pictograms load",
                  content_count(k.content));
-    failed |= report("content", ok, why);
+    else if (bad_icons == 1)
+        snprintf(why, sizeof(why), "%s", icons.why[0]);
+    else
+        snprintf(why, sizeof(why), "%u pictograms refused or unreadable, each below:", bad_icons);
+    failed |= report("content", !bad_icons, why);
+    for (unsigned i = 0; bad_icons > 1 && i < icons.n; i++)
+        printf("%-14s %-4s %s\n", "", "", icons.why[i]);
+    if (bad_icons > icons.n)
+        printf("%-14s %-4s %u more\n", "", "", bad_icons - icons.n);
 
     /* locales: every catalog reads whole; enabled languages without a catalog are reported */
     const char *problem = i18n_problem(k.i18n);

@@ -7,6 +7,7 @@
 #include <SDL_image.h>
 
 #include "openline/log.h"
+#include "openline/ui.h"
 #include "openline/util.h"
 #include "ui_int.h"
 
@@ -156,13 +157,20 @@ static SDL_Texture *icon_get(struct ui *ui, const char *name, int size)
 
     char path[PATH_MAX + 128];
     snprintf(path, sizeof(path), "%s/assets/icons/%s", ui->data_dir, name);
-    SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+    /* Refused (too large, too complex, truncated: ui_icon_read()) or unreadable: left out;
+     * `run` and self-test name it at start, not when a visitor opens the screen (a log line
+     * would say when someone was here). The failure stays cached: it is not tried again. */
+    char *svg = NULL, why[1024];
+    size_t len = 0;
+    if (ui_icon_read(path, &svg, &len, why, sizeof(why)))
+        return NULL;
+    SDL_RWops *rw = SDL_RWFromConstMem(svg, (int)len);
     SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, size, size) : NULL;
     if (rw)
         SDL_RWclose(rw);
+    free(svg);
     if (!s)
-        return NULL; /* left out; `run` and self-test name it at start, not when a visitor
-                      * opens the screen (a log line would say when someone was here) */
+        return NULL;
     i->tex = SDL_CreateTextureFromSurface(ui->renderer, s);
     SDL_FreeSurface(s);
     if (i->tex)

@@ -66,4 +66,21 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
  * 50 ms, the line then running cut short), 2 when the script cannot be read or has a bad line. */
 int ui_play(struct ui *ui, const char *script_path);
 
+/* Pictograms (the SVG files in assets/icons/): limits checked before SDL_image sees a file, so
+ * that the first draw and self-test stay fast (the reasons and the measurements are at the top of
+ * app/ui/icon.c; the rules for authors in assets/content/README-content.md, "Pictograms"). */
+#define UI_ICON_MAX_BYTES    (32 * 1024) /* the largest bundled pictogram has 1,097 */
+#define UI_ICON_MAX_ELEMENTS 64          /* the bundled ones have at most 10 */
+#define UI_ICON_MAX_NUMBERS  1024        /* coordinates and sizes; the bundled ones at most 88 */
+
+/* Check the SVG in data[0, len): 0 when SDL_image may have it; otherwise EFBIG (too large),
+ * E2BIG (too complex) or EINVAL (truncated, broken or not an SVG) and the reason in why. Reads
+ * nothing past data + len. Any thread. */
+int ui_icon_check(const char *data, size_t len, char *why, size_t whylen);
+
+/* Read the pictogram at path and check it (ui_icon_check). On success *datap is the file,
+ * NUL-terminated, owned by the caller (free()), and *lenp its length; otherwise an errno value
+ * and a message naming path in why. Reads at most UI_ICON_MAX_BYTES + 1 bytes. Any thread. */
+int ui_icon_read(const char *path, char **datap, size_t *lenp, char *why, size_t whylen);
+
 #endif

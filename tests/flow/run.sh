@@ -37,6 +37,7 @@ else
     echo "FAIL must-fail.play: exit $rc, output: $out"
     failed=1
 fi
+tests/flow/icons.sh || failed=1
 tests/flow/call.sh || failed=1
 tests/flow/no-calls.sh || failed=1
 tests/flow/kiosk-mode.sh || failed=1
