@@ -39,13 +39,26 @@ PKG_CONFIG ?= pkg-config
 OPT       ?= -O2
 WERROR    ?= -Werror
 
-# Debian packages the project needs to build, run and test. `make deps` installs the missing ones.
-DEB_PKGS := build-essential pkg-config clang-format gettext libgettextpo-dev \
-	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libicu-dev libinih-dev libcmark-dev \
-	libcmocka-dev libqrencode-dev fonts-noto-core fonts-noto-cjk time procps xvfb xauth chromium \
-	openbox xdotool x11-utils x11-apps netpbm libx11-dev libxfixes-dev
+# Debian packages the project needs to build, run and test, all of them here and each once, in
+# groups: the build; the kiosk's libraries and fonts; the call plug-in; the upload plug-in; the
+# collector; the tools the tests drive (UI, calls, counts, collector, text). `make deps` installs
+# the missing ones.
+DEB_PKGS := \
+	build-essential pkg-config clang-format gettext clang libclang-rt-14-dev \
+	libgettextpo-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libicu-dev libinih-dev \
+	libcmark-dev libqrencode-dev libsqlite3-dev libjansson-dev fonts-noto-core fonts-noto-cjk \
+	libre-dev librem-dev portaudio19-dev libasound2-dev libjack-jackd2-dev libopus-dev \
+	libspeexdsp-dev libssl-dev \
+	libcurl4-openssl-dev \
+	libmicrohttpd-dev libpq-dev libsodium-dev libcrypt-dev \
+	libcmocka-dev time procps xvfb xauth chromium openbox xdotool x11-utils x11-apps netpbm \
+	libx11-dev libxfixes-dev \
+	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump stunnel4 \
+	python3 \
+	postgresql curl wrk nodejs sqlite3 iproute2 util-linux \
+	libharfbuzz-bin libfreetype-dev
 
-# Per-module additions (pkg-config names, Debian packages, sources, tests) come from the sections
+# Per-module additions (pkg-config names, sources, tests) come from the sections
 # below; keep every program's libraries listed with its sources.
 KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc inih libcmark libqrencode sqlite3 jansson
 
@@ -59,6 +72,14 @@ CFLAGS_BASE   := -std=c11 -g $(OPT) -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-fstack-protector-strong -D_FORTIFY_SOURCE=2 $(SANFLAGS)
 DEPFLAGS      := -MMD -MP
 LDFLAGS_BASE  := $(SANFLAGS) -Wl,-z,relro,-z,now
+
+# The one link recipe of every program, plug-in and test binary: $(call link,LIBS[,LDFLAGS])
+# links the rule's prerequisites (less the variant stamp) with LIBS after them.
+define link
+@mkdir -p $(@D)
+@$(if $(Q),echo "  LD      $@")
+$(Q)$(CC) $(LDFLAGS_BASE) $(2) -o $@ $(filter-out $(VARIANT),$^) $(1)
+endef
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,9 +108,6 @@ KIOSK_EXTRA_LIBS += -lpthread
 CALL_HOST_SYMS := log_msg util_strlcpy util_deadline
 # The plug-in and the program that loads it must agree on these headers' structs.
 CALL_ABI        = $(VERSION)-$(shell cat include/openline/call.h include/openline/config.h | cksum | cut -d' ' -f1)
-
-DEB_PKGS += libre-dev librem-dev portaudio19-dev libasound2-dev libjack-jackd2-dev libopus-dev libspeexdsp-dev libssl-dev \
-	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump stunnel4
 
 SUITES += call
 
@@ -126,16 +144,13 @@ $(OBJ)/.flags: FORCE
 CALL_OBJS := $(CALL_SRCS:%.c=$(OBJ)/%.o)
 
 $(BUILD)/openline: $(filter-out $(CALL_OBJS),$(KIOSK_OBJS)) $(VARIANT)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) $(CALL_HOST_SYMS:%=-Wl,--export-dynamic-symbol=%) -o $@ \
-		$(filter-out $(VARIANT),$^) $(call pkg_libs,$(UI_PKGS)) $(KIOSK_EXTRA_LIBS)
+	$(call link,$(call pkg_libs,$(UI_PKGS)) $(KIOSK_EXTRA_LIBS), \
+		$(CALL_HOST_SYMS:%=-Wl,--export-dynamic-symbol=%))
 
 # Its only undefined symbols outside its libraries are CALL_HOST_SYMS; the kiosk loads it with
 # RTLD_NOW, so any other would fail every call test at load.
 $(BUILD)/openline-call.so: $(CALL_OBJS) $(VARIANT)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -shared -o $@ $(filter-out $(VARIANT),$^) \
-		$(call pkg_libs,$(CALL_PKGS)) -lpthread -lm
+	$(call link,$(call pkg_libs,$(CALL_PKGS)) -lpthread -lm,-shared)
 
 ALL_BINS    += $(BUILD)/openline
 ALL_PLUGINS += $(BUILD)/openline-call.so
@@ -150,12 +165,9 @@ $(UPLOAD_OBJS): CFLAGS_EXTRA = $(call pkg_cflags,libcurl) $(CALL_CFLAGS)
 $(UPLOAD_OBJS) $(OBJ)/app/counts/uploader.o: CPPFLAGS_BASE += -DOPENLINE_UPLOAD_ABI='"$(UPLOAD_ABI)"'
 
 $(BUILD)/openline-upload.so: $(UPLOAD_OBJS) $(VARIANT)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -shared -o $@ $(filter-out $(VARIANT),$^) \
-		$(call pkg_libs,libcurl) -lpthread
+	$(call link,$(call pkg_libs,libcurl) -lpthread,-shared)
 
 ALL_PLUGINS += $(BUILD)/openline-upload.so
-DEB_PKGS += libsqlite3-dev libjansson-dev libcurl4-openssl-dev python3
 
 # ---------------------------------------------------------------------------------------------
 # Catalogs: every PO file is checked with msgfmt --check and read as the kiosk reads it
@@ -199,16 +211,12 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 $(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(KIOSK_LIB_OBJS) $(VARIANT)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(KIOSK_PKGS) cmocka) $(KIOSK_EXTRA_LIBS)
+	$(call link,$(call pkg_libs,$(KIOSK_PKGS) cmocka) $(KIOSK_EXTRA_LIBS))
 
 # Golden-image comparison for the UI suite.
 TEST_BINS += $(BUILD)/tests/pngdiff
 $(BUILD)/tests/pngdiff: $(OBJ)/tests/ui/pngdiff.o $(VARIANT)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,sdl2 SDL2_image)
+	$(call link,$(call pkg_libs,sdl2 SDL2_image))
 
 # ---------------------------------------------------------------------------------------------
 # Calls: test helpers, the demo hotline, benchmark
@@ -216,9 +224,7 @@ $(BUILD)/tests/pngdiff: $(OBJ)/tests/ui/pngdiff.o $(VARIANT)
 TEST_BINS += $(BUILD)/tests/call-tone
 
 $(BUILD)/tests/call-tone: $(OBJ)/tests/call/tone.o $(VARIANT)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) -lm
+	$(call link,-lm)
 
 # The demo hotline's greeting (make run): spoken by espeak-ng at build time.
 DEMO_GREETING := $(BUILD)/demo/greeting.wav
@@ -246,9 +252,7 @@ $(OBJ)/tests/bench/jitter_bench.o: CFLAGS_EXTRA += -Iapp/call
 
 $(BUILD)/tests/jitter_bench: $(OBJ)/tests/bench/jitter_bench.o $(OBJ)/app/call/jitter.o \
 		$(OBJ)/app/call/playout.o $(VARIANT)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,speexdsp) -lm
+	$(call link,$(call pkg_libs,speexdsp) -lm)
 
 TEST_BINS += $(BUILD)/tests/jitter_bench
 
@@ -267,11 +271,6 @@ bench-jitter: $(BUILD)/tests/jitter_bench
 
 STATS_PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libxcrypt
 
-# Libraries, and the tools the tests and the benchmark drive.
-DEB_PKGS += libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev \
-	libcrypt-dev libcmocka-dev postgresql chromium curl wrk nodejs openssl sqlite3 \
-	iproute2 util-linux
-
 STATS_SRCS     := $(wildcard app/stats/*.c)
 STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS)) app/core/day.c
 STATS_LIB_OBJS := $(STATS_LIB_SRCS:%.c=$(OBJ)/%.o)
@@ -281,8 +280,7 @@ $(OBJ)/app/stats/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(STATS_PKGS))
 $(OBJ)/tests/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS) cmocka)
 
 $(BUILD)/openline-stats: $(STATS_OBJS) $(VARIANT)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS)) -lpthread -lm
+	$(call link,$(call pkg_libs,$(STATS_PKGS)) -lpthread -lm)
 
 ALL_BINS += $(BUILD)/openline-stats
 
@@ -291,15 +289,11 @@ STATS_UNIT_SRCS := $(wildcard tests/stats/unit/test_*.c)
 STATS_UNIT_BINS := $(STATS_UNIT_SRCS:tests/stats/unit/test_%.c=$(BUILD)/tests/stats_test_%)
 
 $(BUILD)/tests/stats_test_%: $(OBJ)/tests/stats/unit/test_%.o $(STATS_LIB_OBJS) $(VARIANT)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS) cmocka) -lpthread -lm
+	$(call link,$(call pkg_libs,$(STATS_PKGS) cmocka) -lpthread -lm)
 
 # The benchmark's C loop of bare INSERTs, and its loader of 1,000 kiosks x 52 weeks.
 $(BUILD)/tests/stats_bench: $(OBJ)/tests/stats/bench_store.o $(STATS_LIB_OBJS) $(VARIANT)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(STATS_PKGS)) -lpthread -lm
+	$(call link,$(call pkg_libs,$(STATS_PKGS)) -lpthread -lm)
 
 TEST_BINS += $(STATS_UNIT_BINS) $(BUILD)/tests/stats_bench
 SUITES += stats
@@ -319,8 +313,6 @@ bench-stats: $(BUILD)/openline-stats $(BUILD)/tests/stats_bench
 #   make fuzz                       libFuzzer targets (clang) in build/fuzz/
 #   make fuzz-smoke                 each target for FUZZ_SECONDS (20) on tests/fuzz/corpus/<t>/
 
-DEB_PKGS += libharfbuzz-bin libfreetype-dev clang libclang-rt-14-dev
-
 # ---- shaping test: FreeType rasterises hb-shape's glyph list itself ----------------------------
 $(OBJ)/tests/unit/test_shaping.o: CFLAGS_EXTRA += $(call pkg_cflags,freetype2)
 $(BUILD)/tests/test_shaping: KIOSK_EXTRA_LIBS += $(call pkg_libs,freetype2)
@@ -329,10 +321,7 @@ $(BUILD)/tests/test_shaping: KIOSK_EXTRA_LIBS += $(call pkg_libs,freetype2)
 $(OBJ)/tests/bench/text_bench.o: CFLAGS_EXTRA += -Iapp/ui
 
 $(BUILD)/tests/text_bench: $(OBJ)/tests/bench/text_bench.o $(KIOSK_LIB_OBJS) $(VARIANT)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(KIOSK_PKGS)) \
-		$(KIOSK_EXTRA_LIBS)
+	$(call link,$(call pkg_libs,$(KIOSK_PKGS)) $(KIOSK_EXTRA_LIBS))
 
 TEST_BINS += $(BUILD)/tests/text_bench
 
@@ -340,10 +329,7 @@ TEST_BINS += $(BUILD)/tests/text_bench
 $(OBJ)/tests/bench/counts_bench.o: CFLAGS_EXTRA += -Iapp/counts
 
 $(BUILD)/tests/counts_bench: $(OBJ)/tests/bench/counts_bench.o $(KIOSK_LIB_OBJS) $(VARIANT)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_BASE) -o $@ $(filter-out $(VARIANT),$^) $(call pkg_libs,$(KIOSK_PKGS)) \
-		$(KIOSK_EXTRA_LIBS)
+	$(call link,$(call pkg_libs,$(KIOSK_PKGS)) $(KIOSK_EXTRA_LIBS))
 
 # It loads the upload plug-in from its own directory, as the kiosk does.
 $(BUILD)/tests/openline-upload.so: $(BUILD)/openline-upload.so
