@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "openline/day.h"
+#include "openline/util.h"
 
 /* The virtual clock is read by the counts thread too: atomics, written by the UI thread. */
 static atomic_bool clock_virtual;
@@ -85,7 +86,7 @@ int clock_parse_duration(const char *s, uint64_t *ms)
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || v > 1000000000ull)
         return EINVAL;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
         if (!strcmp(end, units[i].unit)) {
             *ms = v * units[i].ms;
             return 0;

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "openline/util.h"
+
 static volatile sig_atomic_t signals_got;
 
 static void signals_on(int sig)
@@ -17,7 +19,7 @@ void signals_catch(void)
     static const int sigs[] = {SIGINT, SIGTERM};
     struct sigaction sa = {.sa_handler = signals_on};
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
         struct sigaction old;
         if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
             continue; /* nohup, or a background job of a shell without job control */

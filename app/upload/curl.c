@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include "openline/upload.h"
+#include "openline/util.h"
 
 __attribute__((visibility("default"))) extern const struct upload_api openline_upload_api;
 
@@ -76,7 +77,7 @@ static int upload_post(const struct upload_request *rq, struct upload_reply *rp)
     static const char *const fixed[] = {"Content-Type: application/json", "Accept:", "Expect:"};
     if (!(h = curl_slist_append(NULL, auth)))
         err = ENOMEM;
-    for (size_t i = 0; !err && i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+    for (size_t i = 0; !err && i < ARRAY_SIZE(fixed); i++) {
         if (!(nh = curl_slist_append(h, fixed[i])))
             err = ENOMEM;
         else

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "openline/content.h"
+#include "openline/util.h"
 
 static char dir[64];
 
@@ -71,7 +72,7 @@ static void test_bundled_pages(void **state)
     if (rc)
         fail_msg("%s", err);
     const char *ids[] = {"rights", "fees", "signs", "travel", "help", "others", "call", "counts"};
-    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
         const struct content_page *pg = content_find(c, ids[i]);
         if (!pg)
             fail_msg("page %s missing", ids[i]);
