@@ -20,29 +20,33 @@
 #include "openline/util.h"
 
 enum key_type {
-    KEY_STRING,    /* printable text, 1..size-1 bytes */
-    KEY_UINT,      /* whole number in [min, max] */
-    KEY_DURATION,  /* "90s", "2m" ...; stored as uint64_t ms in [min, max] ms */
-    KEY_BOOL,      /* yes/no, true/false, on/off, 1/0 */
-    KEY_THEME,     /* standard | high-contrast */
-    KEY_LANGS,     /* space- or comma-separated language codes */
-    KEY_LANG,      /* one language code */
-    KEY_PHONE,     /* digits with + - ( ) and spaces */
-    KEY_WEB,       /* web address without spaces */
-    KEY_PATH,      /* absolute directory path */
-    KEY_FILE,      /* absolute file path (readability is checked where the file is used) */
-    KEY_SIP_URI,   /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
-    KEY_LANG_URI,  /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
-    KEY_TRANSPORT, /* udp | tcp | tls */
-    KEY_SRTP,      /* auto | mandatory | off */
-    KEY_DRIVER,    /* portaudio | wav | null */
-    KEY_IP,        /* IPv4 or IPv6 address literal, or "" */
-    KEY_URL,       /* https://host[:port][/path], or http:// to a loopback address; "" allowed */
-    KEY_BUCKET,    /* week | day */
-    KEY_NOISE,     /* geometric | none */
-    KEY_EPSILON,   /* decimal number, 0 < e <= 10, at most 6 decimals */
+    KEY_STRING,   /* printable text, up to size-1 bytes (at least 1 when required) */
+    KEY_UINT,     /* whole number in [min, max] */
+    KEY_DURATION, /* "90s", "2m" ...; stored as uint64_t ms in [min, max] ms */
+    KEY_BOOL,     /* yes/no, true/false, on/off, 1/0 */
+    KEY_CHOICE,   /* one word of the key's choices, stored as its enum value */
+    KEY_LANGS,    /* space- or comma-separated language codes, at most max */
+    KEY_LANG,     /* one language code */
+    KEY_PHONE,    /* digits with + - ( ) and spaces */
+    KEY_WEB,      /* web address without spaces */
+    KEY_PATH,     /* absolute directory path */
+    KEY_FILE,     /* absolute file path (readability is checked where the file is used) */
+    KEY_SIP_URI,  /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
+    KEY_LANG_URI, /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
+    KEY_IP,       /* IPv4 or IPv6 address literal, or "" */
+    KEY_URL,      /* https://host[:port][/path], or http:// to a loopback address; "" allowed */
+    KEY_EPSILON,  /* decimal number, 0 < e <= max, at most EPSILON_DECIMALS decimals */
 };
 
+/* One word of a KEY_CHOICE key and the enum value it stands for (config.h). */
+struct choice {
+    const char *word;
+    unsigned value;
+    const char *note; /* shown in brackets after the word in what is accepted; NULL: none */
+};
+
+/* Everything about one key. What a person may write (errors, the reference) is generated from
+ * it: key_accepted() puts the range or the choices where help says RANGE. */
 struct key {
     const char *section;
     const char *name;
@@ -50,139 +54,312 @@ struct key {
     size_t off;  /* into struct config */
     size_t size; /* of the destination, for strings */
     long long min, max;
+    const struct choice *choices; /* KEY_CHOICE: ends with a NULL word */
     bool required;
-    const char *accepted; /* what a person may write, for errors and the reference */
-    const char *def;      /* default, as written in the file ("" = none) */
+    const char *def;      /* default as written in the file, set by config_defaults(); NULL: none */
+    const char *def_note; /* the default in words where it is not a value (NULL: "none") */
+    const char *help;
 };
 
-#define F(member) offsetof(struct config, member), sizeof(((struct config *)0)->member)
+#define F(member)                                                                                  \
+    .off = offsetof(struct config, member), .size = sizeof(((struct config *)0)->member)
+#define RANGE "{range}"
 
-/* Every key the kiosk understands. Later modules add their sections here. */
+/* config.h's enums are stored through an unsigned. */
+_Static_assert(sizeof(enum config_theme) == sizeof(unsigned), "enum size");
+
+static const struct choice themes[] = {
+    {"standard", CONFIG_THEME_STANDARD, NULL},
+    {"high-contrast", CONFIG_THEME_HIGH_CONTRAST, NULL},
+    {NULL, 0, NULL},
+};
+static const struct choice transports[] = {
+    {"udp", CONFIG_TRANSPORT_UDP, NULL},
+    {"tcp", CONFIG_TRANSPORT_TCP, NULL},
+    {"tls", CONFIG_TRANSPORT_TLS, NULL},
+    {NULL, 0, NULL},
+};
+static const struct choice srtp_modes[] = {
+    {"auto", CONFIG_SRTP_AUTO, "encrypted media whenever SIP runs over TLS"},
+    {"mandatory", CONFIG_SRTP_MANDATORY, NULL},
+    {"off", CONFIG_SRTP_OFF, NULL},
+    {NULL, 0, NULL},
+};
+static const struct choice drivers[] = {
+    {"portaudio", CONFIG_AUDIO_PORTAUDIO, "the sound card"},
+    {"wav", CONFIG_AUDIO_WAV, "test driver: WAV files"},
+    {"null", CONFIG_AUDIO_NULL, "test driver: silence"},
+    {NULL, 0, NULL},
+};
+static const struct choice buckets[] = {
+    {"week", CONFIG_BUCKET_WEEK, "ISO week from Monday 00:00 UTC"},
+    {"day", CONFIG_BUCKET_DAY, "UTC"},
+    {NULL, 0, NULL},
+};
+static const struct choice noises[] = {
+    {"geometric", CONFIG_NOISE_GEOMETRIC, "privacy noise on every count"},
+    {"none", CONFIG_NOISE_NONE, "exact counts: tests and labs only"},
+    {NULL, 0, NULL},
+};
+
+#define EPSILON_DECIMALS 6
+#define ACCEPTED_LEN     512
+#define STR_(x)          #x
+#define STR(x)           STR_(x)
+
+/* Table entries by kind of key. RANGE in help stands for what min and max or the choices allow;
+ * def is the default as the file would say it (NULL: none), def_note the default in words where
+ * it is not a value. */
+#define RANGED(sec, nm, t, field, lo, hi, d, h)                                                    \
+    {                                                                                              \
+        .section = sec, .name = nm, .type = t, F(field), .min = lo, .max = hi, .def = d, .help = h \
+    }
+#define BOOL(sec, nm, field, d, h)                                                                 \
+    {                                                                                              \
+        .section = sec, .name = nm, .type = KEY_BOOL, F(field), .def = d, .help = h                \
+    }
+#define CHOICE(sec, nm, field, ch, d, h)                                                           \
+    {                                                                                              \
+        .section = sec, .name = nm, .type = KEY_CHOICE, F(field), .choices = ch, .def = d,         \
+        .help = h                                                                                  \
+    }
+#define TEXT(sec, nm, t, field, d, dn, h)                                                          \
+    {                                                                                              \
+        .section = sec, .name = nm, .type = t, F(field), .def = d, .def_note = dn, .help = h       \
+    }
+#define REQUIRED(sec, nm, t, field, h)                                                             \
+    {                                                                                              \
+        .section = sec, .name = nm, .type = t, F(field), .required = true, .help = h               \
+    }
+
+/* Every key the kiosk understands, section by section in the reference's order; the sections
+ * are the ones named here. The one place to add a key (ARCHITECTURE.md). */
 static const struct key keys[] = {
-    {"kiosk", "languages", KEY_LANGS, F(kiosk.languages), 1, CONFIG_MAX_LANGS, false,
-     "language codes from locales/languages.ini, separated by spaces, at most 32",
-     "every language in locales/languages.ini"},
-    {"kiosk", "default_language", KEY_LANG, F(kiosk.default_language), 0, 0, false,
-     "one of the enabled languages", "en"},
-    {"kiosk", "idle_timeout", KEY_DURATION, F(kiosk.idle_timeout_ms), 15000, 3600000, false,
-     "a duration from 15s to 1h, such as 90s or 2m", "90s"},
-    {"kiosk", "idle_warning", KEY_DURATION, F(kiosk.idle_warning_ms), 20000, 300000, false,
-     "a duration from 20s to 5m", "30s"},
-    {"kiosk", "attract_cycle", KEY_DURATION, F(kiosk.attract_cycle_ms), 1000, 60000, false,
-     "a duration from 1s to 60s", "3s"},
-    {"kiosk", "attract_dim_after", KEY_DURATION, F(kiosk.attract_dim_ms), 0, 86400000, false,
-     "0 (never) or a duration up to 24h, such as 10m", "10m"},
-    {"kiosk", "quick_exit_window", KEY_DURATION, F(kiosk.quick_exit_window_ms), 300, 5000, false,
-     "a duration from 300ms to 5s", "1500ms"},
-    {"display", "width_mm", KEY_UINT, F(display.width_mm), 100, 5000, false,
-     "the visible screen width in millimetres, 100 to 5000", "476"},
-    {"display", "fullscreen", KEY_BOOL, F(display.fullscreen), 0, 1, false, "yes or no", "yes"},
-    {"display", "window_width", KEY_UINT, F(display.window_w), 320, 7680, false,
-     "pixels, 320 to 7680", "1280"},
-    {"display", "window_height", KEY_UINT, F(display.window_h), 240, 4320, false,
-     "pixels, 240 to 4320", "720"},
-    {"display", "theme", KEY_THEME, F(display.theme), 0, 0, false, "standard or high-contrast",
-     "standard"},
-    {"organisation", "name", KEY_STRING, F(organisation.name), 0, 0, true,
-     "the organisation that answers the hotline, 1 to 127 bytes", ""},
-    {"organisation", "hotline", KEY_PHONE, F(organisation.hotline), 0, 0, true,
-     "a phone number: digits, spaces, + - ( ), at least 3 digits", ""},
-    {"organisation", "sms", KEY_PHONE, F(organisation.sms), 0, 0, false,
-     "a phone number for SMS, or empty", ""},
-    {"organisation", "web", KEY_WEB, F(organisation.web), 0, 0, false,
-     "a web address without spaces, such as example.org/help, or empty", ""},
-    {"paths", "data_dir", KEY_PATH, F(paths.data_dir), 0, 0, false,
-     "an absolute directory holding assets/ and locales/", "found next to the program"},
-    {"hotline", "uri", KEY_SIP_URI, F(hotline.uri), 0, 0, false,
-     "a SIP address such as sip:help@pbx.example.org or sips:help@pbx.example.org, or empty "
-     "(no calls; the number is shown instead)",
-     ""},
-    {"hotline", "secondary_uri", KEY_SIP_URI, F(hotline.secondary_uri), 0, 0, false,
-     "a SIP address tried when the primary hotline is busy, unreachable or fails, or empty", ""},
-    {"hotline", "uri.LANG", KEY_LANG_URI, F(hotline.lang_uris), 0, 0, false,
-     "uri.CODE = a SIP address for visitors who chose language CODE (such as uri.ar)",
-     "the primary uri"},
-    {"hotline", "transport", KEY_TRANSPORT, F(hotline.transport), 0, 0, false,
-     "udp, tcp or tls (used when the address names none with ;transport= or sips:)", "udp"},
-    {"hotline", "ca_file", KEY_FILE, F(hotline.ca_file), 0, 0, false,
-     "an absolute path to PEM certificates the TLS server must chain to",
-     "/etc/ssl/certs/ca-certificates.crt"},
-    {"hotline", "srtp", KEY_SRTP, F(hotline.srtp), 0, 0, false,
-     "auto (encrypted media whenever SIP runs over TLS), mandatory or off", "auto"},
-    {"hotline", "allow_plain_rtp", KEY_BOOL, F(hotline.allow_plain_rtp), 0, 1, false,
-     "yes or no: allow unencrypted media with TLS signalling", "no"},
-    {"hotline", "username", KEY_STRING, F(hotline.username), 0, 0, false,
-     "the SIP account's user name for digest authentication, or empty", ""},
-    {"hotline", "password", KEY_STRING, F(hotline.password), 0, 0, false,
-     "the SIP account's password, or empty", ""},
-    {"hotline", "registrar", KEY_SIP_URI, F(hotline.registrar), 0, 0, false,
-     "a SIP address of the registrar such as sip:pbx.example.org, or empty", "the uri's host"},
-    {"hotline", "register", KEY_BOOL, F(hotline.do_register), 0, 1, false,
-     "yes or no: keep the account registered (needs username)", "no"},
-    {"hotline", "register_interval", KEY_DURATION, F(hotline.register_interval_ms), 30000, 3600000,
-     false, "a duration from 30s to 1h; refreshed at 90 % of it", "60s"},
-    {"hotline", "no_answer_timeout", KEY_DURATION, F(hotline.no_answer_timeout_ms), 2000, 300000,
-     false, "a duration from 2s to 5m", "45s"},
-    {"hotline", "connect_timeout", KEY_DURATION, F(hotline.connect_timeout_ms), 1000, 30000, false,
-     "a duration from 1s to 30s without any reply before a hotline counts as unreachable", "4s"},
-    {"hotline", "media_timeout", KEY_DURATION, F(hotline.media_timeout_ms), 2000, 60000, false,
-     "a duration from 2s to 60s without media before a call counts as lost", "8s"},
-    {"hotline", "local_address", KEY_IP, F(hotline.local_address), 0, 0, false,
-     "an IP address of this machine to call from, or empty", "the address towards the hotline"},
-    {"hotline", "local_port", KEY_UINT, F(hotline.local_port), 0, 65534, false,
-     "0 (any free port) or the UDP/TCP port SIP is sent from (TLS uses the next one)", "0"},
-    {"hotline", "rtp_port_min", KEY_UINT, F(hotline.rtp_port_min), 1024, 65534, false,
-     "a UDP port, 1024 to 65534", "10000"},
-    {"hotline", "rtp_port_max", KEY_UINT, F(hotline.rtp_port_max), 1025, 65535, false,
-     "a UDP port above rtp_port_min, 1025 to 65535", "20000"},
-    {"hotline", "jitter_buffer", KEY_DURATION, F(hotline.jitter_ms), 10, 500, false,
-     "a duration from 10ms to 500ms of audio kept ahead of the loudspeaker", "20ms"},
-    {"audio", "driver", KEY_DRIVER, F(audio.driver), 0, 0, false,
-     "portaudio, or the test drivers wav and null", "portaudio"},
-    {"audio", "device", KEY_STRING, F(audio.device), 0, 0, false,
-     "part of a PortAudio device name (openline self-test lists them), or empty", "the default"},
-    {"audio", "capture_file", KEY_FILE, F(audio.capture_file), 0, 0, false,
-     "wav driver: an absolute path to a 16-bit PCM WAV the microphone hears", "silence"},
-    {"audio", "playback_file", KEY_FILE, F(audio.playback_file), 0, 0, false,
-     "wav driver: an absolute path the loudspeaker's sound is written to", "discarded"},
-    {"audio", "volume", KEY_UINT, F(audio.volume), 0, 100, false,
-     "loudspeaker volume in percent, 0 to 100 (restored after every call)", "80"},
-    {"audio", "echo_cancel", KEY_BOOL, F(audio.echo_cancel), 0, 1, false, "yes or no", "yes"},
-    {"audio", "noise_suppression", KEY_BOOL, F(audio.noise_suppression), 0, 1, false, "yes or no",
-     "yes"},
-    {"audio", "wav_room_delay", KEY_DURATION, F(audio.wav_room_delay_ms), 0, 500, false,
-     "wav driver: 0 or a delay up to 500ms after which the microphone hears the loudspeaker", "0"},
-    {"audio", "wav_room_attenuation", KEY_UINT, F(audio.wav_room_attenuation_db), 0, 60, false,
-     "wav driver: dB, 0 to 60, the loudspeaker is quieter at the microphone", "10"},
-    {"counts", "collector", KEY_URL, F(counts.collector), 0, 0, false,
-     "the address of openline-stats, such as https://stats.example.org (http:// only to "
-     "127.0.0.1, ::1 or localhost), or empty (counting off, nothing stored)",
-     ""},
-    {"counts", "token_file", KEY_FILE, F(counts.token_file), 0, 0, false,
-     "an absolute path to the file holding this kiosk's token (openline-stats kiosk add), "
-     "readable by the kiosk and not by others; required with a collector",
-     ""},
-    {"counts", "ca_file", KEY_FILE, F(counts.ca_file), 0, 0, false,
-     "an absolute path to PEM certificates the collector's TLS certificate must chain to",
-     "/etc/ssl/certs/ca-certificates.crt"},
-    {"counts", "bucket", KEY_BUCKET, F(counts.bucket), 0, 0, false,
-     "week (ISO week from Monday 00:00 UTC) or day (UTC): the counts are summed this long", "week"},
-    {"counts", "noise", KEY_NOISE, F(counts.noise), 0, 0, false,
-     "geometric (privacy noise on every count) or none (exact counts: tests and labs only)",
-     "geometric"},
-    {"counts", "epsilon", KEY_EPSILON, F(counts.epsilon), 0, 0, false,
-     "the privacy parameter of the noise, a number above 0 and at most 10 (smaller: more "
-     "noise), at most 6 decimals",
-     "1"},
-    {"counts", "state_dir", KEY_PATH, F(counts.state_dir), 0, 0, false,
-     "an absolute directory for the counts waiting to be sent (created if missing)",
-     "/var/lib/openline"},
+    {.section = "kiosk",
+     .name = "languages",
+     .type = KEY_LANGS,
+     F(kiosk.languages),
+     .min = 1,
+     .max = CONFIG_MAX_LANGS,
+     .def_note = "every language in locales/languages.ini",
+     .help = "language codes from locales/languages.ini, separated by spaces, " RANGE},
+    TEXT("kiosk", "default_language", KEY_LANG, kiosk.default_language, "en", NULL,
+         "one of the enabled languages"),
+    RANGED("kiosk", "idle_timeout", KEY_DURATION, kiosk.idle_timeout_ms, 15000, 3600000, "90s",
+           "a duration " RANGE ", such as 90s or 2m"),
+    RANGED("kiosk", "idle_warning", KEY_DURATION, kiosk.idle_warning_ms, 20000, 300000, "30s",
+           "a duration " RANGE),
+    RANGED("kiosk", "attract_cycle", KEY_DURATION, kiosk.attract_cycle_ms, 1000, 60000, "3s",
+           "a duration " RANGE),
+    RANGED("kiosk", "attract_dim_after", KEY_DURATION, kiosk.attract_dim_ms, 0, 86400000, "10m",
+           "0 (never) or a duration " RANGE ", such as 10m"),
+    RANGED("kiosk", "quick_exit_window", KEY_DURATION, kiosk.quick_exit_window_ms, 300, 5000,
+           "1500ms", "a duration " RANGE),
+    /* width_mm: a 21.5" 16:9 panel */
+    RANGED("display", "width_mm", KEY_UINT, display.width_mm, 100, 5000, "476",
+           "the visible screen width in millimetres, " RANGE),
+    BOOL("display", "fullscreen", display.fullscreen, "yes", RANGE),
+    RANGED("display", "window_width", KEY_UINT, display.window_w, 320, 7680, "1280",
+           "pixels, " RANGE),
+    RANGED("display", "window_height", KEY_UINT, display.window_h, 240, 4320, "720",
+           "pixels, " RANGE),
+    CHOICE("display", "theme", display.theme, themes, "standard", RANGE),
+    REQUIRED("organisation", "name", KEY_STRING, organisation.name,
+             "the organisation that answers the hotline, " RANGE),
+    REQUIRED("organisation", "hotline", KEY_PHONE, organisation.hotline,
+             "a phone number: digits, spaces, + - ( ), at least 3 digits"),
+    TEXT("organisation", "sms", KEY_PHONE, organisation.sms, NULL, NULL,
+         "a phone number for SMS, or empty"),
+    TEXT("organisation", "web", KEY_WEB, organisation.web, NULL, NULL,
+         "a web address without spaces, such as example.org/help, or empty"),
+    TEXT("paths", "data_dir", KEY_PATH, paths.data_dir, NULL, "found next to the program",
+         "an absolute directory holding assets/ and locales/"),
+    TEXT("hotline", "uri", KEY_SIP_URI, hotline.uri, NULL, NULL,
+         "a SIP address such as sip:help@pbx.example.org or sips:help@pbx.example.org, or "
+         "empty (no calls; the number is shown instead)"),
+    TEXT("hotline", "secondary_uri", KEY_SIP_URI, hotline.secondary_uri, NULL, NULL,
+         "a SIP address tried when the primary hotline is busy, unreachable or fails, or "
+         "empty"),
+    TEXT("hotline", "uri.LANG", KEY_LANG_URI, hotline.lang_uris, NULL, "the primary uri",
+         "uri.CODE = a SIP address for visitors who chose language CODE (such as uri.ar)"),
+    CHOICE("hotline", "transport", hotline.transport, transports, "udp",
+           RANGE " (used when the address names none with ;transport= or sips:)"),
+    TEXT("hotline", "ca_file", KEY_FILE, hotline.ca_file, "/etc/ssl/certs/ca-certificates.crt",
+         NULL, "an absolute path to PEM certificates the TLS server must chain to"),
+    CHOICE("hotline", "srtp", hotline.srtp, srtp_modes, "auto", RANGE),
+    BOOL("hotline", "allow_plain_rtp", hotline.allow_plain_rtp, "no",
+         RANGE ": allow unencrypted media with TLS signalling"),
+    TEXT("hotline", "username", KEY_STRING, hotline.username, NULL, NULL,
+         "the SIP account's user name for digest authentication, or empty"),
+    TEXT("hotline", "password", KEY_STRING, hotline.password, NULL, NULL,
+         "the SIP account's password, or empty"),
+    TEXT("hotline", "registrar", KEY_SIP_URI, hotline.registrar, NULL, "the uri's host",
+         "a SIP address of the registrar such as sip:pbx.example.org, or empty"),
+    BOOL("hotline", "register", hotline.do_register, "no",
+         RANGE ": keep the account registered (needs username)"),
+    RANGED("hotline", "register_interval", KEY_DURATION, hotline.register_interval_ms, 30000,
+           3600000, "60s", "a duration " RANGE "; refreshed at 90 % of it"),
+    RANGED("hotline", "no_answer_timeout", KEY_DURATION, hotline.no_answer_timeout_ms, 2000, 300000,
+           "45s", "a duration " RANGE),
+    RANGED("hotline", "connect_timeout", KEY_DURATION, hotline.connect_timeout_ms, 1000, 30000,
+           "4s", "a duration " RANGE " without any reply before a hotline counts as unreachable"),
+    RANGED("hotline", "media_timeout", KEY_DURATION, hotline.media_timeout_ms, 2000, 60000, "8s",
+           "a duration " RANGE " without media before a call counts as lost"),
+    TEXT("hotline", "local_address", KEY_IP, hotline.local_address, NULL,
+         "the address towards the hotline", "an IP address of this machine to call from, or empty"),
+    RANGED("hotline", "local_port", KEY_UINT, hotline.local_port, 0, 65534, "0",
+           "0 (any free port) or the UDP/TCP port SIP is sent from (TLS uses the next one)"),
+    RANGED("hotline", "rtp_port_min", KEY_UINT, hotline.rtp_port_min, 1024, 65534, "10000",
+           "a UDP port, " RANGE),
+    RANGED("hotline", "rtp_port_max", KEY_UINT, hotline.rtp_port_max, 1025, 65535, "20000",
+           "a UDP port above rtp_port_min, " RANGE),
+    RANGED("hotline", "jitter_buffer", KEY_DURATION, hotline.jitter_ms, 10, 500, "20ms",
+           "a duration " RANGE " of audio kept ahead of the loudspeaker"),
+    CHOICE("audio", "driver", audio.driver, drivers, "portaudio", RANGE),
+    TEXT("audio", "device", KEY_STRING, audio.device, NULL, "the default",
+         "part of a PortAudio device name (openline self-test lists them), or empty"),
+    TEXT("audio", "capture_file", KEY_FILE, audio.capture_file, NULL, "silence",
+         "wav driver: an absolute path to a 16-bit PCM WAV the microphone hears"),
+    TEXT("audio", "playback_file", KEY_FILE, audio.playback_file, NULL, "discarded",
+         "wav driver: an absolute path the loudspeaker's sound is written to"),
+    RANGED("audio", "volume", KEY_UINT, audio.volume, 0, 100, "80",
+           "loudspeaker volume in percent, " RANGE " (restored after every call)"),
+    BOOL("audio", "echo_cancel", audio.echo_cancel, "yes", RANGE),
+    BOOL("audio", "noise_suppression", audio.noise_suppression, "yes", RANGE),
+    RANGED("audio", "wav_room_delay", KEY_DURATION, audio.wav_room_delay_ms, 0, 500, "0",
+           "wav driver: 0 or a delay " RANGE " after which the microphone hears the loudspeaker"),
+    RANGED("audio", "wav_room_attenuation", KEY_UINT, audio.wav_room_attenuation_db, 0, 60, "10",
+           "wav driver: dB, " RANGE ", the loudspeaker is quieter at the microphone"),
+    TEXT("counts", "collector", KEY_URL, counts.collector, NULL, NULL,
+         "the address of openline-stats, such as https://stats.example.org (http:// only to "
+         "127.0.0.1, ::1 or localhost), or empty (counting off, nothing stored)"),
+    TEXT("counts", "token_file", KEY_FILE, counts.token_file, NULL, NULL,
+         "an absolute path to the file holding this kiosk's token (openline-stats kiosk "
+         "add), readable by the kiosk and not by others; required with a collector"),
+    TEXT("counts", "ca_file", KEY_FILE, counts.ca_file, "/etc/ssl/certs/ca-certificates.crt", NULL,
+         "an absolute path to PEM certificates the collector's TLS certificate must chain "
+         "to"),
+    CHOICE("counts", "bucket", counts.bucket, buckets, "week",
+           RANGE ": the counts are summed this long"),
+    CHOICE("counts", "noise", counts.noise, noises, "geometric", RANGE),
+    {.section = "counts",
+     .name = "epsilon",
+     .type = KEY_EPSILON,
+     F(counts.epsilon),
+     .max = 10,
+     .def = "1",
+     .help = "the privacy parameter of the noise, a number " RANGE " (smaller: more noise), at "
+             "most " STR(EPSILON_DECIMALS) " decimals"},
+    TEXT("counts", "state_dir", KEY_PATH, counts.state_dir, "/var/lib/openline", NULL,
+         "an absolute directory for the counts waiting to be sent (created if missing)"),
 };
 
 _Static_assert(ARRAY_SIZE(keys) <= ARRAY_SIZE(((struct config *)0)->lines), "lines[] too small");
 
-static const char *const sections[] = {"kiosk",   "display", "organisation", "paths",
-                                       "hotline", "audio",   "counts"};
+/* A duration as the file would say it: whole hours, else whole minutes above one (60s reads
+ * better than 1m beside seconds), else seconds, else milliseconds. */
+static void format_duration(long long ms, char *buf, size_t len)
+{
+    if (ms && ms % 3600000 == 0)
+        snprintf(buf, len, "%lldh", ms / 3600000);
+    else if (ms > 60000 && ms % 60000 == 0)
+        snprintf(buf, len, "%lldm", ms / 60000);
+    else if (ms % 1000 == 0)
+        snprintf(buf, len, "%llds", ms / 1000);
+    else
+        snprintf(buf, len, "%lldms", ms);
+}
+
+/* Append what fmt makes to buf (len bytes), whose first *n bytes are taken; a list that does not
+ * fit is cut, still NUL-terminated. */
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+    if (*n >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *n, len - *n, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        *n += (size_t)w;
+}
+
+/* The words of a choice key as a sentence: "a (note), b or c". */
+static void format_choices(const struct choice *c, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; c[i].word; i++) {
+        append(buf, len, &n, "%s%s", !i ? "" : c[i + 1].word ? ", " : " or ", c[i].word);
+        if (c[i].note)
+            append(buf, len, &n, " (%s)", c[i].note);
+    }
+}
+
+/* The range or the choices of k in words, from its numbers and its choices. */
+static void format_range(const struct key *k, char *buf, size_t len)
+{
+    char lo[24], hi[24];
+    switch (k->type) {
+    case KEY_UINT:
+        snprintf(buf, len, "%lld to %lld", k->min, k->max);
+        return;
+    case KEY_DURATION:
+        format_duration(k->min, lo, sizeof(lo));
+        format_duration(k->max, hi, sizeof(hi));
+        if (k->min)
+            snprintf(buf, len, "from %s to %s", lo, hi);
+        else
+            snprintf(buf, len, "up to %s", hi);
+        return;
+    case KEY_LANGS:
+        snprintf(buf, len, "at most %lld", k->max);
+        return;
+    case KEY_STRING:
+        snprintf(buf, len, "%d to %zu bytes", k->required ? 1 : 0, k->size - 1);
+        return;
+    case KEY_BOOL:
+        snprintf(buf, len, "yes or no");
+        return;
+    case KEY_CHOICE:
+        format_choices(k->choices, buf, len);
+        return;
+    case KEY_EPSILON:
+        snprintf(buf, len, "above 0 and at most %lld", k->max);
+        return;
+    default:
+        buf[0] = '\0';
+        return;
+    }
+}
+
+/* What a person may write for k (errors and the reference): its help with RANGE replaced by
+ * format_range(). Returns buf. */
+static const char *key_accepted(const struct key *k, char *buf, size_t len)
+{
+    const char *at = strstr(k->help, RANGE);
+    if (!at) {
+        snprintf(buf, len, "%s", k->help);
+        return buf;
+    }
+    char range[256];
+    format_range(k, range, sizeof(range));
+    snprintf(buf, len, "%.*s%s%s", (int)(at - k->help), k->help, range, at + strlen(RANGE));
+    return buf;
+}
+
+/* "[kiosk], [display], ...": every section of the table, in its order. */
+static void section_list(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        if (!i || strcmp(keys[i - 1].section, keys[i].section))
+            append(buf, len, &n, "%s[%s]", n ? ", " : "", keys[i].section);
+    }
+}
 
 /* "uri.ar" matches the table's "uri.LANG" (KEY_LANG_URI): the part before the dot must match. */
 static bool key_matches(const struct key *k, const char *key)
@@ -205,24 +382,21 @@ int config_key_index(const char *section, const char *key)
 
 static bool known_section(const char *section)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
-        if (!strcmp(sections[i], section))
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        if (!strcmp(keys[i].section, section))
             return true;
     }
     return false;
 }
 
+/* "a, b, c": the names of the keys of section. */
 static void section_keys(const char *section, char *buf, size_t len)
 {
     size_t n = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < ARRAY_SIZE(keys) && n < len; i++) {
-        if (strcmp(keys[i].section, section))
-            continue;
-        int w = snprintf(buf + n, len - n, "%s%s", n ? ", " : "", keys[i].name);
-        if (w < 0)
-            break;
-        n += (size_t)w;
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        if (!strcmp(keys[i].section, section))
+            append(buf, len, &n, "%s%s", n ? ", " : "", keys[i].name);
     }
 }
 
@@ -298,13 +472,6 @@ static const char *check_sip_uri(const char *value)
     return NULL;
 }
 
-/* Words of the enum-valued key types, in enum order (config.h). */
-static const char *const transports[] = {"udp", "tcp", "tls"};
-static const char *const srtp_modes[] = {"auto", "mandatory", "off"};
-static const char *const drivers[] = {"portaudio", "wav", "null"};
-static const char *const buckets[] = {"week", "day"};
-static const char *const noises[] = {"geometric", "none"};
-
 /* The collector's address: https:// anywhere, http:// only to this machine (tests and the demo;
  * the kiosk must never send counts in the clear across a network). Like SIP addresses, checked
  * with a regular expression: libcurl is loaded only by the upload thread. */
@@ -353,8 +520,9 @@ static const char *check_url(const char *value)
            "https:// across a network)";
 }
 
-/* "1", "0.25", "10": a decimal number into a fraction num/den in lowest terms, 0 < e <= 10. */
-static const char *parse_epsilon(const char *value, double *e, uint32_t *num, uint32_t *den)
+/* "1", "0.25", "10": a decimal number into a fraction num/den in lowest terms, 0 < e <= max. */
+static const char *parse_epsilon(const char *value, uint64_t max, double *e, uint32_t *num,
+                                 uint32_t *den)
 {
     uint64_t n = 0, d = 1;
     const char *p = value;
@@ -362,23 +530,23 @@ static const char *parse_epsilon(const char *value, double *e, uint32_t *num, ui
         return "not a number";
     for (; isdigit((unsigned char)*p); p++) {
         n = n * 10 + (uint64_t)(*p - '0');
-        if (n > 10)
+        if (n > max)
             return "out of range";
     }
     if (*p == '.') {
         p++;
         if (!isdigit((unsigned char)*p))
             return "not a number";
-        for (; isdigit((unsigned char)*p); p++) {
-            if (d == 1000000)
-                return "more than 6 decimals";
+        for (int decimals = 0; isdigit((unsigned char)*p); p++) {
+            if (++decimals > EPSILON_DECIMALS)
+                return "more than " STR(EPSILON_DECIMALS) " decimals";
             n = n * 10 + (uint64_t)(*p - '0');
             d *= 10;
         }
     }
     if (*p)
         return "not a number";
-    if (!n || n > 10 * d)
+    if (!n || n > max * d)
         return "out of range";
     uint64_t a = n, b = d;
     while (b) {
@@ -392,11 +560,11 @@ static const char *parse_epsilon(const char *value, double *e, uint32_t *num, ui
     return NULL;
 }
 
-static const char *store_word(const char *const *words, size_t n, const char *value, unsigned *dst)
+static const char *store_choice(const struct choice *c, const char *value, unsigned *dst)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (!strcmp(words[i], value)) {
-            *dst = (unsigned)i;
+    for (; c->word; c++) {
+        if (!strcmp(c->word, value)) {
+            *dst = c->value;
             return NULL;
         }
     }
@@ -450,14 +618,8 @@ static const char *store_value(struct config *cfg, const struct key *k, const ch
         }
         return "not yes or no";
     }
-    case KEY_THEME:
-        if (!strcmp(value, "standard"))
-            *(enum config_theme *)(void *)dst = CONFIG_THEME_STANDARD;
-        else if (!strcmp(value, "high-contrast"))
-            *(enum config_theme *)(void *)dst = CONFIG_THEME_HIGH_CONTRAST;
-        else
-            return "unknown theme";
-        return NULL;
+    case KEY_CHOICE:
+        return store_choice(k->choices, value, (unsigned *)(void *)dst);
     case KEY_LANGS: {
         char buf[CONFIG_MAX_LANGS * CONFIG_LANG_LEN * 2];
         char *save = NULL;
@@ -467,7 +629,7 @@ static const char *store_value(struct config *cfg, const struct key *k, const ch
         for (char *tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
             if (!is_lang_code(tok))
                 return "not a language code";
-            if (n == CONFIG_MAX_LANGS)
+            if (n == k->max)
                 return "too many languages";
             for (unsigned i = 0; i < n; i++) {
                 if (!strcmp(cfg->kiosk.languages[i], tok))
@@ -545,12 +707,6 @@ static const char *store_value(struct config *cfg, const struct key *k, const ch
         util_strlcpy(lu->uri, value, sizeof(lu->uri));
         return NULL;
     }
-    case KEY_TRANSPORT:
-        return store_word(transports, ARRAY_SIZE(transports), value, (unsigned *)(void *)dst);
-    case KEY_SRTP:
-        return store_word(srtp_modes, ARRAY_SIZE(srtp_modes), value, (unsigned *)(void *)dst);
-    case KEY_DRIVER:
-        return store_word(drivers, ARRAY_SIZE(drivers), value, (unsigned *)(void *)dst);
     case KEY_URL: {
         const char *why = *value ? check_url(value) : NULL;
         if (why)
@@ -563,13 +719,9 @@ static const char *store_value(struct config *cfg, const struct key *k, const ch
             dst[--n] = '\0';
         return NULL;
     }
-    case KEY_BUCKET:
-        return store_word(buckets, ARRAY_SIZE(buckets), value, (unsigned *)(void *)dst);
-    case KEY_NOISE:
-        return store_word(noises, ARRAY_SIZE(noises), value, (unsigned *)(void *)dst);
     case KEY_EPSILON:
-        return parse_epsilon(value, (double *)(void *)dst, &cfg->counts.epsilon_num,
-                             &cfg->counts.epsilon_den);
+        return parse_epsilon(value, (uint64_t)k->max, (double *)(void *)dst,
+                             &cfg->counts.epsilon_num, &cfg->counts.epsilon_den);
     case KEY_IP: {
         unsigned char buf[sizeof(struct in6_addr)];
         if (*value && inet_pton(AF_INET, value, buf) != 1 && inet_pton(AF_INET6, value, buf) != 1)
@@ -586,11 +738,10 @@ static int handler(struct inifile *f, const char *section, const char *name, con
                    void *arg)
 {
     struct config *cfg = arg;
+    char acc[ACCEPTED_LEN];
     if (!known_section(section)) {
-        inifile_fail_section(f,
-                             "unknown section [%s]; accepted: [kiosk], [display], [organisation], "
-                             "[paths], [hotline], [audio], [counts]",
-                             section);
+        section_list(acc, sizeof(acc));
+        inifile_fail_section(f, "unknown section [%s]; accepted: %s", section, acc);
         return 0;
     }
     int i = config_key_index(section, name);
@@ -612,7 +763,7 @@ static int handler(struct inifile *f, const char *section, const char *name, con
     const char *why = store_value(cfg, &keys[i], name, value);
     if (why) {
         inifile_fail(f, "[%s] %s = '%s': %s; accepted: %s", section, name, value, why,
-                     keys[i].accepted);
+                     key_accepted(&keys[i], acc, sizeof(acc)));
         return 0;
     }
     return 1;
@@ -621,41 +772,12 @@ static int handler(struct inifile *f, const char *section, const char *name, con
 void config_defaults(struct config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
-    util_strlcpy(cfg->kiosk.default_language, "en", CONFIG_LANG_LEN);
-    cfg->kiosk.idle_timeout_ms = 90000;
-    cfg->kiosk.idle_warning_ms = 30000;
-    cfg->kiosk.attract_cycle_ms = 3000;
-    cfg->kiosk.attract_dim_ms = 600000;
-    cfg->kiosk.quick_exit_window_ms = 1500;
-    cfg->display.width_mm = 476; /* a 21.5" 16:9 panel */
-    cfg->display.fullscreen = true;
-    cfg->display.window_w = 1280;
-    cfg->display.window_h = 720;
-    cfg->display.theme = CONFIG_THEME_STANDARD;
-    cfg->hotline.transport = CONFIG_TRANSPORT_UDP;
-    util_strlcpy(cfg->hotline.ca_file, "/etc/ssl/certs/ca-certificates.crt",
-                 sizeof(cfg->hotline.ca_file));
-    cfg->hotline.srtp = CONFIG_SRTP_AUTO;
-    cfg->hotline.register_interval_ms = 60000;
-    cfg->hotline.no_answer_timeout_ms = 45000;
-    cfg->hotline.connect_timeout_ms = 4000;
-    cfg->hotline.media_timeout_ms = 8000;
-    cfg->hotline.rtp_port_min = 10000;
-    cfg->hotline.rtp_port_max = 20000;
-    cfg->hotline.jitter_ms = 20;
-    cfg->audio.driver = CONFIG_AUDIO_PORTAUDIO;
-    cfg->audio.volume = 80;
-    cfg->audio.echo_cancel = true;
-    cfg->audio.noise_suppression = true;
-    cfg->audio.wav_room_attenuation_db = 10;
-    util_strlcpy(cfg->counts.ca_file, "/etc/ssl/certs/ca-certificates.crt",
-                 sizeof(cfg->counts.ca_file));
-    cfg->counts.bucket = CONFIG_BUCKET_WEEK;
-    cfg->counts.noise = CONFIG_NOISE_GEOMETRIC;
-    cfg->counts.epsilon = 1.0;
-    cfg->counts.epsilon_num = 1;
-    cfg->counts.epsilon_den = 1;
-    util_strlcpy(cfg->counts.state_dir, "/var/lib/openline", sizeof(cfg->counts.state_dir));
+    /* Through the parser, as if the file said so: tests/unit/test_config.c checks that every
+     * default is accepted and equals the example's. */
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        if (keys[i].def)
+            store_value(cfg, &keys[i], keys[i].name, keys[i].def);
+    }
 }
 
 /* The token file: a regular file the kiosk can read and others cannot (a token lets anyone
@@ -667,7 +789,8 @@ static int check_token_file(struct config *cfg, struct inifile *f)
     unsigned line =
         cfg->lines[ki] ? cfg->lines[ki] : cfg->lines[config_key_index("counts", "collector")];
     const char *path = cfg->counts.token_file;
-    const char *accepted = keys[ki].accepted;
+    char accepted[ACCEPTED_LEN];
+    key_accepted(&keys[ki], accepted, sizeof(accepted));
     struct stat st;
     char *data = NULL;
     size_t len;
@@ -726,6 +849,7 @@ static int check_token_file(struct config *cfg, struct inifile *f)
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
     struct inifile f = {.path = path, .err = err, .errlen = errlen};
+    char acc[ACCEPTED_LEN], hint[ACCEPTED_LEN + 64];
     int rc;
 
     config_defaults(cfg);
@@ -734,17 +858,16 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: path too long", path);
         return ENAMETOOLONG;
     }
-    rc = inifile_parse(path, "the configuration",
-                       "accepted: key = value lines under [kiosk], [display], [organisation], "
-                       "[paths], [hotline], [audio], [counts], and ; comments",
-                       handler, cfg, err, errlen);
+    section_list(acc, sizeof(acc));
+    snprintf(hint, sizeof(hint), "accepted: key = value lines under %s, and ; comments", acc);
+    rc = inifile_parse(path, "the configuration", hint, handler, cfg, err, errlen);
     if (rc)
         return rc;
     /* Checks across keys, once the whole file is read. */
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
         if (keys[i].required && !cfg->lines[i]) {
             inifile_fail_at(&f, 0, "[%s] %s is missing; accepted: %s", keys[i].section,
-                            keys[i].name, keys[i].accepted);
+                            keys[i].name, key_accepted(&keys[i], acc, sizeof(acc)));
             return EINVAL;
         }
     }
@@ -757,7 +880,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
             int di = config_key_index("kiosk", "default_language");
             inifile_fail_at(&f, cfg->lines[di],
                             "[kiosk] default_language = '%s': not enabled; accepted: %s",
-                            cfg->kiosk.default_language, keys[di].accepted);
+                            cfg->kiosk.default_language, key_accepted(&keys[di], acc, sizeof(acc)));
             return EINVAL;
         }
     }
@@ -766,7 +889,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
         inifile_fail_at(&f, cfg->lines[ki],
                         "[hotline] rtp_port_max = %u: not above rtp_port_min (%u); "
                         "accepted: %s",
-                        cfg->hotline.rtp_port_max, cfg->hotline.rtp_port_min, keys[ki].accepted);
+                        cfg->hotline.rtp_port_max, cfg->hotline.rtp_port_min,
+                        key_accepted(&keys[ki], acc, sizeof(acc)));
         return EINVAL;
     }
     if (cfg->hotline.do_register && !cfg->hotline.username[0]) {
@@ -806,15 +930,26 @@ void config_key_error(const struct config *cfg, const char *section, const char 
     va_end(ap);
 }
 
+bool config_key_at(size_t i, const char **section, const char **name, const char **def)
+{
+    if (i >= ARRAY_SIZE(keys))
+        return false;
+    *section = keys[i].section;
+    *name = keys[i].name;
+    *def = keys[i].def;
+    return true;
+}
+
 void config_print_reference(void)
 {
-    const char *section = "";
+    char acc[ACCEPTED_LEN];
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        if (strcmp(section, keys[i].section)) {
-            section = keys[i].section;
-            printf("%s[%s]\n", i ? "\n" : "", section);
-        }
+        if (!i || strcmp(keys[i - 1].section, keys[i].section))
+            printf("%s[%s]\n", i ? "\n" : "", keys[i].section);
         printf("%-18s %s%s (default: %s)\n", keys[i].name, keys[i].required ? "required; " : "",
-               keys[i].accepted, keys[i].def[0] ? keys[i].def : "none");
+               key_accepted(&keys[i], acc, sizeof(acc)),
+               keys[i].def        ? keys[i].def
+               : keys[i].def_note ? keys[i].def_note
+                                  : "none");
     }
 }

@@ -140,7 +140,8 @@ struct config {
     unsigned lines[80];
 };
 
-/* Fill cfg with the built-in defaults (no organisation: config_load requires one). */
+/* Fill cfg with the built-in defaults, each read from the key table as if the file had said it
+ * (no organisation: config_load requires one). */
 void config_defaults(struct config *cfg);
 
 /* Read and validate path into cfg. On any problem returns EINVAL (bad content) or an errno value
@@ -156,6 +157,12 @@ int config_key_index(const char *section, const char *key);
  * language codes): "FILE:LINE: [section] key: what; accepted: accepted". */
 void config_key_error(const struct config *cfg, const char *section, const char *key, char *err,
                       size_t errlen, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* The i-th key of the table (0, 1, ... in the reference's order): its section, its name
+ * ("uri.LANG" for the per-language addresses) and its default as the file would write it (NULL:
+ * none, or not a value). Returns false past the last key. For checks of documentation against the
+ * table. */
+bool config_key_at(size_t i, const char **section, const char **name, const char **def);
 
 /* Print every section and key with its accepted values and default (the reference in README). */
 void config_print_reference(void);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "openline/config.h"
+#include "openline/util.h"
 
 static const char base[] = "[organisation]\n"
                            "name = Test Org\n"
@@ -87,6 +89,93 @@ static void test_example_loads(void **state)
     assert_int_equal(cfg.kiosk.idle_warning_ms, 30000);
     assert_int_equal(cfg.display.width_mm, 476);
     assert_false(cfg.display.fullscreen);
+}
+
+/* A line of the example that sets a key or shows it commented out ("; key = value"). */
+struct example_key {
+    char section[32], name[64], value[256];
+};
+
+/* The keys assets/openline.conf.example sets or shows, in their sections ("; [counts]" too). */
+static size_t read_example(struct example_key *ek, size_t max)
+{
+    char line[1024], section[32] = "";
+    size_t n = 0;
+    FILE *fp = fopen("assets/openline.conf.example", "r");
+    assert_non_null(fp);
+    while (fgets(line, sizeof(line), fp)) {
+        char *p = line, *eq;
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(p, "; ", 2))
+            p += 2;
+        size_t word = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
+        if (p[0] == '[' && strchr(p, ']')) {
+            snprintf(section, sizeof(section), "%.*s", (int)(strchr(p, ']') - p - 1), p + 1);
+        } else if (word && !strncmp(p + word, " =", 2) && n < max) {
+            eq = p + word + 2;
+            snprintf(ek[n].section, sizeof(ek[n].section), "%s", section);
+            snprintf(ek[n].name, sizeof(ek[n].name), "%.*s", (int)word, p);
+            snprintf(ek[n].value, sizeof(ek[n].value), "%s", eq + strspn(eq, " "));
+            n++;
+        }
+    }
+    fclose(fp);
+    return n;
+}
+
+/* Load base and then extra; the result without what only says where it came from. */
+static void load_plain(const char *extra, struct config *cfg)
+{
+    char text[1024], err[CONFIG_ERR_LEN];
+    snprintf(text, sizeof(text), "%s%s", base, extra);
+    const char *path = write_conf(text);
+    int rc = config_load(cfg, path, err, sizeof(err));
+    unlink(path);
+    if (rc)
+        fail_msg("%s: %s", extra, err);
+    memset(cfg->path, 0, sizeof(cfg->path));
+    memset(cfg->lines, 0, sizeof(cfg->lines));
+}
+
+/* The shipped example documents every key of the table, and where it shows a value that is not
+ * one of its examples, the value is the table's default. */
+static void test_example_matches_table(void **state)
+{
+    /* the keys whose value in the example is an example, not the default */
+    static const char *const examples[] = {
+        "languages", "fullscreen", "name",       "hotline",      "sms",           "web",     "uri",
+        "uri.ar",    "collector",  "token_file", "capture_file", "playback_file", "data_dir"};
+    static struct example_key ek[128];
+    static struct config want, got;
+    const char *section, *name, *def;
+    char extra[512];
+    (void)state;
+
+    size_t n = read_example(ek, ARRAY_SIZE(ek));
+    for (size_t i = 0; config_key_at(i, &section, &name, &def); i++) {
+        bool found = false;
+        for (size_t j = 0; j < n && !found; j++)
+            found = !strcmp(ek[j].section, section) &&
+                    config_key_index(ek[j].section, ek[j].name) == (int)i;
+        if (!found)
+            fail_msg("[%s] %s is not in assets/openline.conf.example", section, name);
+    }
+    load_plain("", &want);
+    for (size_t j = 0; j < n; j++) {
+        bool example = false;
+        if (config_key_index(ek[j].section, ek[j].name) < 0)
+            fail_msg("the example shows [%s] %s, which is no key", ek[j].section, ek[j].name);
+        for (size_t e = 0; e < ARRAY_SIZE(examples); e++)
+            example |= !strcmp(ek[j].name, examples[e]);
+        if (example)
+            continue;
+        snprintf(extra, sizeof(extra), "[%.31s]\n%.63s = %.255s\n", ek[j].section, ek[j].name,
+                 ek[j].value);
+        load_plain(extra, &got);
+        if (memcmp(&want, &got, sizeof(want)))
+            fail_msg("[%s] %s = %s in the example is not the default", ek[j].section, ek[j].name,
+                     ek[j].value);
+    }
 }
 
 static void test_minimal_defaults(void **state)
@@ -195,8 +284,8 @@ static void test_bad_uint(void **state)
 static void test_bad_theme(void **state)
 {
     (void)state;
-    expect_error("[display]\ntheme = dark\n", EINVAL, ":2:", "theme", "unknown theme",
-                 "standard or high-contrast", NULL);
+    expect_error("[display]\ntheme = dark\n", EINVAL, ":2:", "theme",
+                 "not one of the accepted words", "standard or high-contrast", NULL);
 }
 
 static void test_bad_languages(void **state)
@@ -481,7 +570,7 @@ int main(void)
         cmocka_unit_test(test_too_long),         cmocka_unit_test(test_key_error_format),
         cmocka_unit_test(test_counts_values),    cmocka_unit_test(test_counts_errors),
         cmocka_unit_test(test_long_lines),       cmocka_unit_test(test_line_too_long),
-        cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_nul_byte),         cmocka_unit_test(test_example_matches_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
