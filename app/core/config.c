@@ -446,30 +446,50 @@ static const char sip_uri_re[] =
     "(;[^?]*)?(\\?.*)?$";                                         /* ;params ?headers */
 #define SIP_RE_PORT 7 /* the port's digits: user 1, host 2-5, ":port" 6 */
 
-/* Returns NULL when value is good (and stored), else a short reason. */
+/* Printable ASCII without spaces, <, > and ", nor any byte of also: what an address may hold. */
+static bool address_chars_ok(const char *value, const char *also)
+{
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7f || strchr("<>\"", *p) || strchr(also, *p))
+            return false;
+    }
+    return true;
+}
+
+/* value against the regular expression re_text (nm subexpressions into m): shorter than
+ * CONFIG_URI_LEN, matching, its port (subexpression port, when present) from port_min to 65535.
+ * Returns NULL, or a short reason (mismatch when re_text does not match). */
+static const char *match_address(const char *value, const char *re_text, regmatch_t *m, size_t nm,
+                                 size_t port, long port_min, const char *mismatch)
+{
+    regex_t re;
+    if (strlen(value) >= CONFIG_URI_LEN)
+        return "too long";
+    if (regcomp(&re, re_text, REG_EXTENDED))
+        return "cannot be checked (out of memory)";
+    int nomatch = regexec(&re, value, nm, m, 0);
+    regfree(&re);
+    if (nomatch)
+        return mismatch;
+    if (m[port].rm_so >= 0) {
+        long n = strtol(value + m[port].rm_so, NULL, 10);
+        if (n < port_min || n > 65535)
+            return "port out of range";
+    }
+    return NULL;
+}
+
+/* Returns NULL when value is good, else a short reason. */
 static const char *check_sip_uri(const char *value)
 {
     regmatch_t m[SIP_RE_PORT + 1];
-    regex_t re;
-    int nomatch;
 
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '"')
-            return "contains spaces or characters not allowed in a SIP address";
-    }
+    if (!address_chars_ok(value, ""))
+        return "contains spaces or characters not allowed in a SIP address";
     if (strncmp(value, "sip:", 4) && strncmp(value, "sips:", 5))
         return "does not start with sip: or sips:";
-    if (strlen(value) >= CONFIG_URI_LEN)
-        return "too long";
-    if (regcomp(&re, sip_uri_re, REG_EXTENDED))
-        return "cannot be checked (out of memory)";
-    nomatch = regexec(&re, value, SIP_RE_PORT + 1, m, 0);
-    regfree(&re);
-    if (nomatch)
-        return "not a SIP address with a host";
-    if (m[SIP_RE_PORT].rm_so >= 0 && strtol(value + m[SIP_RE_PORT].rm_so, NULL, 10) > 65535)
-        return "port out of range";
-    return NULL;
+    return match_address(value, sip_uri_re, m, ARRAY_SIZE(m), SIP_RE_PORT, 0,
+                         "not a SIP address with a host");
 }
 
 /* The collector's address: https:// anywhere, http:// only to this machine (tests and the demo;
@@ -485,26 +505,16 @@ static const char url_re[] = "^(https?)://"
 static const char *check_url(const char *value)
 {
     regmatch_t m[URL_RE_PORT + 1];
-    regex_t re;
     char host[CONFIG_URI_LEN];
 
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '"' || *p == '\\')
-            return "contains spaces or characters not allowed in an address";
-    }
+    if (!address_chars_ok(value, "\\"))
+        return "contains spaces or characters not allowed in an address";
     if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
         return "does not start with https://";
-    if (strlen(value) >= CONFIG_URI_LEN)
-        return "too long";
-    if (regcomp(&re, url_re, REG_EXTENDED))
-        return "cannot be checked (out of memory)";
-    int nomatch = regexec(&re, value, URL_RE_PORT + 1, m, 0);
-    regfree(&re);
-    if (nomatch)
-        return "not an address with a host (and no ?query or #fragment)";
-    if (m[URL_RE_PORT].rm_so >= 0 && (strtol(value + m[URL_RE_PORT].rm_so, NULL, 10) > 65535 ||
-                                      strtol(value + m[URL_RE_PORT].rm_so, NULL, 10) < 1))
-        return "port out of range";
+    const char *why = match_address(value, url_re, m, ARRAY_SIZE(m), URL_RE_PORT, 1,
+                                    "not an address with a host (and no ?query or #fragment)");
+    if (why)
+        return why;
     if (value[4] == 's')
         return NULL;
     /* http://: the host must be this machine */
