@@ -65,12 +65,17 @@ enum spool_stmt {
     ST_N
 };
 
+/* A counter already in live for the bucket adds the new value to its own. */
+#define ADD_TO_LIVE " ON CONFLICT (start, days, name) DO UPDATE SET value = value + excluded.value"
+/* One outbox row as read_batch() reads it. */
+#define OUTBOX_ROW                                                                                 \
+    "SELECT batch, start, days, payload, attempts, next_attempt, state, reason FROM outbox"
+
 static const char *const spool_sql[ST_N] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_ADD] = "INSERT INTO live (start, days, name, value) VALUES (?1, ?2, ?3, ?4)"
-               " ON CONFLICT (start, days, name) DO UPDATE SET value = value + excluded.value",
+    [ST_ADD] = "INSERT INTO live (start, days, name, value) VALUES (?1, ?2, ?3, ?4)" ADD_TO_LIVE,
     [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -82,13 +87,10 @@ static const char *const spool_sql[ST_N] = {
     [ST_ENDED] = "SELECT start, days FROM (SELECT start, days FROM open_buckets UNION"
                  " SELECT start, days FROM live WHERE start >= 0) WHERE start + days <= ?1"
                  " ORDER BY start, days LIMIT 1",
-    [ST_TO_UNDATED] =
-        "INSERT INTO live (start, days, name, value) SELECT -1, 0, name, value"
-        " FROM live WHERE start = ?1 AND days = ?2 AND value <> 0"
-        " ON CONFLICT (start, days, name) DO UPDATE SET value = value + excluded.value",
+    [ST_TO_UNDATED] = "INSERT INTO live (start, days, name, value) SELECT -1, 0, name, value"
+                      " FROM live WHERE start = ?1 AND days = ?2 AND value <> 0" ADD_TO_LIVE,
     [ST_FROM_UNDATED] = "INSERT INTO live (start, days, name, value) SELECT ?1, ?2, name, value"
-                        " FROM live WHERE start = -1 ON CONFLICT (start, days, name)"
-                        " DO UPDATE SET value = value + excluded.value",
+                        " FROM live WHERE start = -1" ADD_TO_LIVE,
     [ST_DELETE_LIVE] = "DELETE FROM live WHERE start = ?1 AND days = ?2",
     [ST_DELETE_OPEN] = "DELETE FROM open_buckets WHERE start = ?1 AND days = ?2",
     [ST_HAS_UNDATED] = "SELECT 1 FROM live WHERE start = -1 LIMIT 1",
@@ -98,11 +100,9 @@ static const char *const spool_sql[ST_N] = {
     [ST_OUTBOX_COUNT] = "SELECT count(*) FROM outbox",
     [ST_OUTBOX_DROP] = "DELETE FROM outbox WHERE batch IN"
                        " (SELECT batch FROM outbox ORDER BY start LIMIT ?1)",
-    [ST_NEXT_DUE] = "SELECT batch, start, days, payload, attempts, next_attempt, state, reason"
-                    " FROM outbox WHERE state = 0 AND next_attempt <= ?1 ORDER BY start LIMIT 1",
+    [ST_NEXT_DUE] = OUTBOX_ROW " WHERE state = 0 AND next_attempt <= ?1 ORDER BY start LIMIT 1",
     [ST_NEXT_ATTEMPT] = "SELECT min(next_attempt) FROM outbox WHERE state = 0",
-    [ST_LIST] = "SELECT batch, start, days, payload, attempts, next_attempt, state, reason"
-                " FROM outbox ORDER BY start",
+    [ST_LIST] = OUTBOX_ROW " ORDER BY start",
     [ST_DELETE] = "DELETE FROM outbox WHERE batch = ?1",
     [ST_RETRY] = "UPDATE outbox SET attempts = ?2, next_attempt = ?3, reason = ?4 WHERE batch = ?1",
     [ST_QUARANTINE] = "UPDATE outbox SET attempts = ?2, state = 1, reason = ?3 WHERE batch = ?1",
