@@ -260,6 +260,15 @@ static void expect_english(const struct lang *xx, const char *msgid)
     assert_false(i18n_translated(xx, msgid));
 }
 
+/* Load po as xx.po (load_catalog()) and expect its first problem at line about what. Returns the
+ * language xx, valid until the next load. */
+static const struct lang *load_with_problem(const char *po, const char *line, const char *what)
+{
+    struct i18n *i = load_catalog(po);
+    expect_problem(i, line, what);
+    return i18n_find(i, "xx");
+}
+
 static void expect_rest_loads(const struct lang *xx)
 {
     assert_string_equal(i18n_get(xx, "Home"), "Inicio");
@@ -272,33 +281,28 @@ static void test_catalog_latin1(void **state)
     (void)state;
     static const char po[] =
         PO_HEAD("ISO-8859-1", PO_PLURAL_OK) "msgid \"Back\"\nmsgstr \"Atr\xe1s\"\n" PO_GOOD;
-    struct i18n *i = load_catalog(po);
-    const struct lang *xx = i18n_find(i, "xx");
+    const struct lang *xx = load_with_problem(po, ":3:", "charset=ISO-8859-1");
     expect_english(xx, "Back");
     expect_english(xx, "Home");
-    expect_problem(i, ":3:", "charset=ISO-8859-1");
-    expect_problem(i, ":3:", "UTF-8");
+    expect_problem(catalog_langs, ":3:", "UTF-8");
 }
 
 /* No header at all (so no charset): refused, naming line 1. */
 static void test_catalog_no_header(void **state)
 {
     (void)state;
-    struct i18n *i = load_catalog("msgid \"Back\"\nmsgstr \"Atr\xe1s\"\n" PO_GOOD);
-    const struct lang *xx = i18n_find(i, "xx");
+    const struct lang *xx =
+        load_with_problem("msgid \"Back\"\nmsgstr \"Atr\xe1s\"\n" PO_GOOD, ":1:", "header");
     expect_english(xx, "Back");
     expect_english(xx, "Home");
-    expect_problem(i, ":1:", "header");
 }
 
 /* A header without a charset: refused, naming the header's line. */
 static void test_catalog_no_charset(void **state)
 {
     (void)state;
-    struct i18n *i =
-        load_catalog("msgid \"\"\nmsgstr \"\"\n\"Language: xx\\n\"\n\n" PO_BACK PO_GOOD);
-    const struct lang *xx = i18n_find(i, "xx");
-    expect_problem(i, ":2:", "charset");
+    const struct lang *xx = load_with_problem(
+        "msgid \"\"\nmsgstr \"\"\n\"Language: xx\\n\"\n\n" PO_BACK PO_GOOD, ":2:", "charset");
     expect_english(xx, "Home");
 }
 
@@ -307,9 +311,7 @@ static void test_catalog_bad_utf8_entry(void **state)
 {
     (void)state;
     static const char po[] = PO_UTF8 "msgid \"Back\"\nmsgstr \"Atr\xe1s\"\n" PO_GOOD;
-    struct i18n *i = load_catalog(po);
-    const struct lang *xx = i18n_find(i, "xx");
-    expect_problem(i, ":7:", "not valid UTF-8");
+    const struct lang *xx = load_with_problem(po, ":7:", "not valid UTF-8");
     expect_english(xx, "Back");
     expect_rest_loads(xx);
 }
@@ -321,15 +323,11 @@ static void test_catalog_plural_forms(void **state)
     (void)state;
     static const char broken[] = PO_HEAD("UTF-8", "nplurals=2; plural=(n != ;") PO_BACK PO_GOOD;
     static const char zero[] = PO_HEAD("UTF-8", "nplurals=0; plural=0;") PO_BACK PO_GOOD;
-    struct i18n *i = load_catalog(broken);
-    const struct lang *xx = i18n_find(i, "xx");
-    expect_problem(i, ":4:", "invalid plural expression");
+    const struct lang *xx = load_with_problem(broken, ":4:", "invalid plural expression");
     assert_string_equal(i18n_get(xx, "Back"), "Atr\xc3\xa1s");
     expect_rest_loads(xx);
 
-    i = load_catalog(zero);
-    xx = i18n_find(i, "xx");
-    expect_problem(i, ":4:", "nplurals = 0");
+    xx = load_with_problem(zero, ":4:", "nplurals = 0");
     expect_rest_loads(xx);
 }
 
@@ -339,9 +337,7 @@ static void test_catalog_placeholder(void **state)
     (void)state;
     static const char po[] =
         PO_UTF8 "msgid \"Call {hotline} now.\"\nmsgstr \"Llame al {web}.\"\n" PO_GOOD;
-    struct i18n *i = load_catalog(po);
-    const struct lang *xx = i18n_find(i, "xx");
-    expect_problem(i, ":7:", "{web}");
+    const struct lang *xx = load_with_problem(po, ":7:", "{web}");
     expect_english(xx, "Call {hotline} now.");
     expect_rest_loads(xx);
 }
@@ -353,15 +349,11 @@ static void test_catalog_bad_entries(void **state)
     (void)state;
     static const char twice[] = PO_UTF8 PO_BACK "\nmsgid \"Back\"\nmsgstr \"Otro\"\n" PO_GOOD;
     static const char newline[] = PO_UTF8 "msgid \"Back\\n\"\nmsgstr \"Atras\"\n" PO_GOOD;
-    struct i18n *i = load_catalog(twice);
-    const struct lang *xx = i18n_find(i, "xx");
-    expect_problem(i, ":9:", "duplicate");
+    const struct lang *xx = load_with_problem(twice, ":9:", "duplicate");
     assert_string_equal(i18n_get(xx, "Back"), "Atr\xc3\xa1s");
     expect_rest_loads(xx);
 
-    i = load_catalog(newline);
-    xx = i18n_find(i, "xx");
-    expect_problem(i, ":7:", "\\n");
+    xx = load_with_problem(newline, ":7:", "\\n");
     expect_english(xx, "Back\n");
     expect_rest_loads(xx);
 }
