@@ -1,7 +1,6 @@
 /* libFuzzer target: the page index (assets/content/pages.ini) with real pages beside it.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "fuzz.h"
-#include "openline/content.h"
+#include "fuzz_content.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -16,14 +15,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct content *c = NULL;
-    char err[512] = "";
-
-    fuzz_dir_write("pages.ini", data, size);
-    int rc = content_load(&c, fuzz_dir_get(), err, sizeof(err));
-    if (rc && !err[0])
-        abort();
-    if (rc)
+    struct content *c = fuzz_content_load("pages.ini", data, size);
+    if (!c)
         return 0;
     for (size_t i = 0; i < content_count(c); i++) {
         const struct content_page *pg = content_at(c, i);

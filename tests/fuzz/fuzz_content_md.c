@@ -1,8 +1,7 @@
 /* libFuzzer target: a content page in the CommonMark subset (content_load on one page), its
  * placeholders (content_expand) and its POT output (content_write_pot).
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "fuzz.h"
-#include "openline/content.h"
+#include "fuzz_content.h"
 
 static FILE *devnull;
 
@@ -19,14 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct content_vars full = {"Org", "+1 555 0100", "+1 555 0101", "example.org"};
     static const struct content_vars none = {NULL, NULL, "", NULL};
-    struct content *c = NULL;
-    char err[512] = "";
-
-    fuzz_dir_write("p.md", data, size);
-    int rc = content_load(&c, fuzz_dir_get(), err, sizeof(err));
-    if (rc && !err[0])
-        abort();
-    if (rc)
+    struct content *c = fuzz_content_load("p.md", data, size);
+    if (!c)
         return 0;
     for (size_t i = 0; i < content_count(c); i++) {
         const struct content_page *pg = content_at(c, i);
