@@ -116,16 +116,10 @@ struct buf {
 
 static int buf_add(struct buf *b, const char *s, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 256;
-        while (ncap < b->n + n + 1)
-            ncap *= 2;
-        char *ns = realloc(b->s, ncap);
-        if (!ns)
-            return ENOMEM;
-        b->s = ns;
-        b->cap = ncap;
-    }
+    char *ns = util_grow(b->s, &b->cap, b->n + n + 1, 1, 256);
+    if (!ns)
+        return ENOMEM;
+    b->s = ns;
     memcpy(b->s + b->n, s, n);
     b->n += n;
     b->s[b->n] = '\0';

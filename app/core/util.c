@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,16 +62,12 @@ int util_read_file(const char *path, char **data, size_t *len)
     if (!f)
         return errno;
     for (;;) {
-        if (cap - n < 4096) {
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                err = ENOMEM;
-                goto out;
-            }
-            buf = nb;
-            cap = ncap;
+        char *nb = util_grow(buf, &cap, n + 4096, 1, 8192);
+        if (!nb) {
+            err = ENOMEM;
+            goto out;
         }
+        buf = nb;
         size_t r = fread(buf + n, 1, cap - n - 1, f);
         n += r;
         if (r == 0)
@@ -89,6 +86,22 @@ out:
     free(buf);
     fclose(f);
     return err;
+}
+
+void *util_grow(void *v, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap)
+        return v;
+    size_t ncap = *cap ? *cap : first;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / size)
+            return NULL;
+        ncap *= 2;
+    }
+    void *nv = realloc(v, ncap * size);
+    if (nv)
+        *cap = ncap;
+    return nv;
 }
 
 void util_deadline(struct timespec *ts, int clock, unsigned long ms)

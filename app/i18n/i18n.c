@@ -23,7 +23,8 @@ struct i18n {
     unsigned lines[I18N_MAX_LANGS]; /* each language's [code] header in languages.ini */
     unsigned n;
     char **problems; /* every problem of every catalog, one line each, in the order found */
-    unsigned n_problems, cap_problems;
+    unsigned n_problems;
+    size_t cap_problems;
 };
 
 /* ---- languages.ini ----------------------------------------------------------------------- */
@@ -496,16 +497,12 @@ static int ptr_cmp(const void *a, const void *b)
 
 static void leave_out(struct reading *r, po_message_t m)
 {
-    if (r->n_left_out == r->cap_left_out) {
-        size_t cap = r->cap_left_out ? r->cap_left_out * 2 : 16;
-        po_message_t *v = realloc(r->left_out, cap * sizeof(*v));
-        if (!v) {
-            r->ps->nomem = true;
-            return;
-        }
-        r->left_out = v;
-        r->cap_left_out = cap;
+    po_message_t *v = util_grow(r->left_out, &r->cap_left_out, r->n_left_out + 1, sizeof(*v), 16);
+    if (!v) {
+        r->ps->nomem = true;
+        return;
     }
+    r->left_out = v;
     r->left_out[r->n_left_out++] = m;
 }
 
@@ -529,16 +526,12 @@ static void entry_problem(struct reading *r, po_message_t m, size_t line, const 
         r->ps->more++; /* not listed: no need to find its line */
         return;
     }
-    if (r->n_pending == r->cap_pending) {
-        size_t cap = r->cap_pending ? r->cap_pending * 2 : 8;
-        struct pending *v = realloc(r->pending, cap * sizeof(*v));
-        if (!v) {
-            r->ps->nomem = true;
-            return;
-        }
-        r->pending = v;
-        r->cap_pending = cap;
+    struct pending *v = util_grow(r->pending, &r->cap_pending, r->n_pending + 1, sizeof(*v), 8);
+    if (!v) {
+        r->ps->nomem = true;
+        return;
     }
+    r->pending = v;
     char *dup = strdup(text);
     if (!dup) {
         r->ps->nomem = true;
@@ -702,14 +695,10 @@ static void catalog_free(struct catalog *c)
 static int catalog_add(struct catalog *c, size_t *cap, const char *ctxt, const char *id,
                        const char *str)
 {
-    if (c->n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 256;
-        struct catalog_entry *n = realloc(c->entries, ncap * sizeof(*n));
-        if (!n)
-            return ENOMEM;
-        c->entries = n;
-        *cap = ncap;
-    }
+    struct catalog_entry *n = util_grow(c->entries, cap, c->n + 1, sizeof(*n), 256);
+    if (!n)
+        return ENOMEM;
+    c->entries = n;
     struct catalog_entry *ce = &c->entries[c->n];
     ce->msgid = entry_key(ctxt, id);
     ce->msgstr = strdup(str);
@@ -836,14 +825,10 @@ static void i18n_note(const char *problem, void *arg)
 {
     struct i18n *i = arg;
     log_error("%s", problem);
-    if (i->n_problems == i->cap_problems) {
-        unsigned cap = i->cap_problems ? i->cap_problems * 2 : 16;
-        char **v = realloc(i->problems, cap * sizeof(*v));
-        if (!v)
-            return; /* logged above; self-test still fails on those kept */
-        i->problems = v;
-        i->cap_problems = cap;
-    }
+    char **v = util_grow(i->problems, &i->cap_problems, i->n_problems + 1, sizeof(*v), 16);
+    if (!v)
+        return; /* logged above; self-test still fails on those kept */
+    i->problems = v;
     char *dup = strdup(problem);
     if (dup)
         i->problems[i->n_problems++] = dup;

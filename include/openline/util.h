@@ -20,6 +20,11 @@ int util_parse_long(const char *s, long min, long max, long *out);
 /* Remove leading and trailing ASCII white space in place; returns s. */
 char *util_trim(char *s);
 
+/* Room for need elements of size bytes in the array v of *cap: v itself when it has it, else v
+ * reallocated to twice its capacity (first when empty) or more, *cap updated. Returns NULL when
+ * out of memory (v and *cap are then unchanged, and v still the caller's to free). */
+void *util_grow(void *v, size_t *cap, size_t need, size_t size, size_t first);
+
 /* Read a whole file into a NUL-terminated buffer (malloc; the caller frees it).
  * Returns 0 or an errno value. */
 int util_read_file(const char *path, char **data, size_t *len);
