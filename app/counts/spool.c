@@ -243,12 +243,26 @@ void spool_close(struct spool *s)
 }
 
 /* Run a statement that returns no rows, with its parameters bound by the caller. */
+/* Ready st for its next use. */
+static void stmt_done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
 static int step_done(struct spool *s, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    stmt_done(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : spool_errno(rc);
+}
+
+/* Step st to its first row: 0 (read the row, then stmt_done()), ENOENT when there is none, or an
+ * errno value. */
+static int step_row(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? ENOENT : spool_errno(rc);
 }
 
 static void bind_bucket(sqlite3_stmt *st, const struct bucket *b)
@@ -286,15 +300,10 @@ int spool_meta_get(struct spool *s, const char *key, int64_t *v)
 {
     sqlite3_stmt *st = s->st[ST_META_GET];
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st), err = ENOENT;
-    if (rc == SQLITE_ROW) {
+    int err = step_row(st);
+    if (!err)
         *v = sqlite3_column_int64(st, 0);
-        err = 0;
-    } else if (rc != SQLITE_DONE) {
-        err = spool_errno(rc);
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    stmt_done(st);
     return err;
 }
 
@@ -310,16 +319,12 @@ int spool_meta_get_text(struct spool *s, const char *key, char *out, size_t len)
 {
     sqlite3_stmt *st = s->st[ST_META_GET];
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st), err = ENOENT;
-    if (rc == SQLITE_ROW) {
+    int err = step_row(st);
+    if (!err) {
         const unsigned char *t = sqlite3_column_text(st, 0);
         util_strlcpy(out, t ? (const char *)t : "", len);
-        err = 0;
-    } else if (rc != SQLITE_DONE) {
-        err = spool_errno(rc);
     }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    stmt_done(st);
     return err;
 }
 
@@ -334,17 +339,13 @@ int spool_meta_set_text(struct spool *s, const char *key, const char *v)
 /* Read one (start, days) row of st into *b; ENOENT when there is none. */
 static int step_bucket(struct spool *s, sqlite3_stmt *st, struct bucket *b)
 {
-    int rc = sqlite3_step(st), err = ENOENT;
+    int err = step_row(st);
     (void)s;
-    if (rc == SQLITE_ROW) {
+    if (!err) {
         b->start = sqlite3_column_int64(st, 0);
         b->days = sqlite3_column_int(st, 1);
-        err = 0;
-    } else if (rc != SQLITE_DONE) {
-        err = spool_errno(rc);
     }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    stmt_done(st);
     return err;
 }
 
@@ -463,8 +464,7 @@ int spool_counts(struct spool *s, const struct bucket *b, char ***namesp, int64_
     }
     if (!err && rc != SQLITE_DONE)
         err = spool_errno(rc);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    stmt_done(st);
     if (err) {
         spool_counts_free(names, values, n);
         return err;
@@ -553,15 +553,12 @@ int spool_next_due(struct spool *s, int64_t now_ms, struct spool_batch *batch)
 {
     sqlite3_stmt *st = s->st[ST_NEXT_DUE];
     sqlite3_bind_int64(st, 1, now_ms);
-    int rc = sqlite3_step(st), err = ENOENT;
-    if (rc == SQLITE_ROW) {
+    int err = step_row(st);
+    if (!err) {
         read_batch(st, batch);
         err = batch->payload ? 0 : ENOMEM;
-    } else if (rc != SQLITE_DONE) {
-        err = spool_errno(rc);
     }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    stmt_done(st);
     return err;
 }
 
