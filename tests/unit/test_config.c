@@ -474,30 +474,31 @@ static void expect_counts_error(const char *collector, const char *tok, const ch
 
 static void test_counts_errors(void **state)
 {
+    /* token: "" for a good token file, NULL for none */
+    static const struct {
+        const char *collector, *token, *extra, *n1, *n2;
+    } bad[] = {
+        {"http://stats.example.org", "", "", ":5: [counts] collector", "only to 127.0.0.1"},
+        {"ftp://x.org", "", "", ":5: [counts] collector", "https://"},
+        {"https://x.org/?a=1", "", "", ":5:", "no ?query"},
+        {"https://x.org:70000", "", "", ":5:", "port out of range"},
+        {"https://x.org", NULL, "", ":5: [counts] token_file is missing", "accepted:"},
+        {"https://x.org", "relative/token", "", ":6: [counts] token_file", "not an absolute path"},
+        {"https://x.org", "/nonexistent/token", "", ":6: [counts] token_file", "No such file"},
+        {"https://x.org", "", "epsilon = 0\n", ":7: [counts] epsilon", "out of range"},
+        {"https://x.org", "", "epsilon = 10.5\n", ":7:", "out of range"},
+        {"https://x.org", "", "epsilon = 0.1234567\n", ":7:", "6 decimals"},
+        {"https://x.org", "", "epsilon = one\n", ":7:", "not a number"},
+        {"https://x.org", "", "bucket = month\n", ":7: [counts] bucket", "week (ISO week"},
+        {"https://x.org", "", "noise = laplace\n", ":7: [counts] noise", "geometric"},
+        {"https://x.org", "", "state_dir = var/lib\n", ":7: [counts] state_dir", "absolute"},
+    };
     (void)state;
     const char *tok = write_token(token64, 0600);
-    expect_counts_error("http://stats.example.org", tok, "", ":5: [counts] collector",
-                        "only to 127.0.0.1");
-    expect_counts_error("ftp://x.org", tok, "", ":5: [counts] collector", "https://");
-    expect_counts_error("https://x.org/?a=1", tok, "", ":5:", "no ?query");
-    expect_counts_error("https://x.org:70000", tok, "", ":5:", "port out of range");
-    expect_counts_error("https://x.org", NULL, "", ":5: [counts] token_file is missing",
-                        "accepted:");
-    expect_counts_error("https://x.org", "relative/token", "", ":6: [counts] token_file",
-                        "not an absolute path");
-    expect_counts_error("https://x.org", "/nonexistent/token", "", ":6: [counts] token_file",
-                        "No such file");
-    expect_counts_error("https://x.org", tok, "epsilon = 0\n", ":7: [counts] epsilon",
-                        "out of range");
-    expect_counts_error("https://x.org", tok, "epsilon = 10.5\n", ":7:", "out of range");
-    expect_counts_error("https://x.org", tok, "epsilon = 0.1234567\n", ":7:", "6 decimals");
-    expect_counts_error("https://x.org", tok, "epsilon = one\n", ":7:", "not a number");
-    expect_counts_error("https://x.org", tok, "bucket = month\n", ":7: [counts] bucket",
-                        "week (ISO week");
-    expect_counts_error("https://x.org", tok, "noise = laplace\n", ":7: [counts] noise",
-                        "geometric");
-    expect_counts_error("https://x.org", tok, "state_dir = var/lib\n", ":7: [counts] state_dir",
-                        "absolute");
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        const char *t = bad[i].token && !bad[i].token[0] ? tok : bad[i].token;
+        expect_counts_error(bad[i].collector, t, bad[i].extra, bad[i].n1, bad[i].n2);
+    }
     unlink(tok);
     /* a token others can read, or a file without a token */
     tok = write_token(token64, 0644);
