@@ -17,16 +17,13 @@
 #include "openline/content.h"
 #include "openline/util.h"
 
+#include "files.h"
+
 static char dir[64];
 
 static void write_file(const char *name, const char *text)
 {
-    char path[128];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    write_in(dir, name, text);
 }
 
 static int setup(void **state)

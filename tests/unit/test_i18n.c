@@ -17,6 +17,7 @@
 #include "openline/i18n.h"
 #include "openline/text.h"
 
+#include "files.h"
 #include "text_fixture.h"
 
 /* The {placeholders} of s, sorted, in buf. */
@@ -134,15 +135,12 @@ static int load_languages(const char *text, char *err, size_t errlen)
     struct i18n *i = NULL;
     snprintf(dir, sizeof(dir), "/tmp/openline-langs-XXXXXX");
     assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/languages.ini", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    write_in(dir, "languages.ini", text);
     int rc = i18n_load(&i, dir, err, errlen);
     if (!rc)
         assert_string_equal(i18n_find(i, "en")->endonym, "English");
     i18n_free(i);
+    snprintf(path, sizeof(path), "%s/languages.ini", dir);
     unlink(path);
     rmdir(dir);
     return rc;
@@ -203,23 +201,15 @@ static struct i18n *load_catalog(const char *po)
 {
     static const char ini[] = "[en]\nendonym = English\nscript = Latn\n\n"
                               "[xx]\nendonym = Xx\nscript = Latn\n";
-    char path[128], err[512];
+    char err[512];
     i18n_free(catalog_langs);
     catalog_langs = NULL;
     if (!catalog_dir[0]) {
         snprintf(catalog_dir, sizeof(catalog_dir), "/tmp/openline-po-XXXXXX");
         assert_non_null(mkdtemp(catalog_dir));
-        snprintf(path, sizeof(path), "%s/languages.ini", catalog_dir);
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        fputs(ini, f);
-        fclose(f);
+        write_in(catalog_dir, "languages.ini", ini);
     }
-    snprintf(path, sizeof(path), "%s/xx.po", catalog_dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(po, f);
-    fclose(f);
+    write_in(catalog_dir, "xx.po", po);
     if (i18n_load(&catalog_langs, catalog_dir, err, sizeof(err)))
         fail_msg("a broken catalog failed the load: %s", err);
     return catalog_langs;
