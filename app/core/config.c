@@ -51,9 +51,9 @@ struct key {
     const char *section;
     const char *name;
     enum key_type type;
-    size_t off;  /* into struct config */
-    size_t size; /* of the destination, for strings */
-    long long min, max;
+    size_t off;         /* into struct config */
+    size_t size;        /* of the destination, for strings */
+    long long min, max; /* KEY_UINT, KEY_DURATION (ms), KEY_LANGS (how many), KEY_EPSILON (max) */
     const struct choice *choices; /* KEY_CHOICE: ends with a NULL word */
     bool required;
     const char *def;      /* default as written in the file, set by config_defaults(); NULL: none */
@@ -66,7 +66,13 @@ struct key {
 #define RANGE "{range}"
 
 /* config.h's enums are stored through an unsigned. */
-_Static_assert(sizeof(enum config_theme) == sizeof(unsigned), "enum size");
+_Static_assert(sizeof(enum config_theme) == sizeof(unsigned) &&
+                   sizeof(enum config_transport) == sizeof(unsigned) &&
+                   sizeof(enum config_srtp) == sizeof(unsigned) &&
+                   sizeof(enum config_audio_driver) == sizeof(unsigned) &&
+                   sizeof(enum config_bucket) == sizeof(unsigned) &&
+                   sizeof(enum config_noise) == sizeof(unsigned),
+               "a KEY_CHOICE field is not the size of an unsigned");
 
 static const struct choice themes[] = {
     {"standard", CONFIG_THEME_STANDARD, NULL},
