@@ -74,19 +74,21 @@ KIOSK_LIB_SRCS := $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS) $(UI_SR
 KIOSK_EXTRA_LIBS := -lgettextpo -lm
 
 # Calls and audio (app/call, app/audio; docs/calls.md): the plug-in openline-call.so, which the
-# kiosk loads after its first frame (include/openline/call.h). Unit tests link the objects.
+# kiosk loads after its first frame (include/openline/call_api.h). Unit tests link the objects.
+# Only these objects (and the tests that include their headers) are compiled with the call
+# libraries' flags, so a kiosk file that includes <re.h> does not build (tools/lint.sh too).
 CALL_SRCS      := $(wildcard app/call/*.c app/audio/*.c)
 CALL_PKGS      := libre librem portaudio-2.0 alsa jack opus speexdsp libssl libcrypto
 UI_PKGS        := $(KIOSK_PKGS)
 KIOSK_LIB_SRCS += $(CALL_SRCS)
 KIOSK_PKGS     += $(CALL_PKGS)
 # libre's headers need these and pkg-config does not give them (docs/design.md 5).
-CPPFLAGS_BASE  += -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
+CALL_CPPFLAGS  := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 KIOSK_EXTRA_LIBS += -lpthread
 # What the plug-in uses from the kiosk program (one log, one set of helpers).
 CALL_HOST_SYMS := log_msg util_strlcpy util_deadline
 # The plug-in and the program that loads it must agree on these headers' structs.
-CALL_ABI        = $(VERSION)-$(shell cat include/openline/call.h include/openline/config.h | cksum | cut -d' ' -f1)
+CALL_ABI        = $(VERSION)-$(shell cat include/openline/call_api.h include/openline/config.h | cksum | cut -d' ' -f1)
 
 DEB_PKGS += libre-dev librem-dev portaudio19-dev libasound2-dev libjack-jackd2-dev libopus-dev libspeexdsp-dev libssl-dev \
 	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump stunnel4
@@ -96,14 +98,16 @@ SUITES += call
 KIOSK_LIB_OBJS := $(KIOSK_LIB_SRCS:%.c=$(OBJ)/%.o)
 KIOSK_OBJS     := $(KIOSK_LIB_OBJS) $(KIOSK_MAIN:%.c=$(OBJ)/%.o)
 
-$(OBJ)/app/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS))
+$(OBJ)/app/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(UI_PKGS))
 # The plug-in's objects: position independent, only openline_call_api exported.
 CALL_CFLAGS := -fPIC -fvisibility=hidden
-$(CALL_SRCS:%.c=$(OBJ)/%.o): CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS)) $(CALL_CFLAGS)
+$(CALL_SRCS:%.c=$(OBJ)/%.o): CFLAGS_EXTRA = $(call pkg_cflags,$(CALL_PKGS)) $(CALL_CPPFLAGS) $(CALL_CFLAGS)
 $(OBJ)/app/call/plugin.o $(OBJ)/app/kiosk/call_plugin.o: CPPFLAGS_BASE += -DOPENLINE_CALL_ABI='"$(CALL_ABI)"'
 $(OBJ)/app/kiosk/%.o: CPPFLAGS_BASE += -DOPENLINE_DATADIR='"$(PREFIX)/share/openline"'
 $(OBJ)/app/core/plugin.o: CPPFLAGS_BASE += -DOPENLINE_LIBDIR='"$(PREFIX)/lib/openline"'
-$(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS) cmocka)
+$(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(UI_PKGS) cmocka)
+$(OBJ)/tests/unit/test_call.o $(OBJ)/tests/bench/jitter_bench.o: CFLAGS_EXTRA += \
+	$(call pkg_cflags,$(CALL_PKGS)) $(CALL_CPPFLAGS)
 $(OBJ)/tests/unit/test_counts.o: CFLAGS_EXTRA += -Iapp/counts
 
 $(OBJ)/%.o: %.c $(OBJ)/.flags
@@ -120,8 +124,8 @@ $(VARIANT): FORCE
 # Rebuild a tree's objects when its flags change (optimisation, defines).
 $(OBJ)/.flags: FORCE
 	@mkdir -p $(OBJ)
-	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS)' | cmp -s - $@ || \
-		echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS)' > $@
+	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS) $(CALL_CPPFLAGS)' | cmp -s - $@ || \
+		echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS) $(CALL_CPPFLAGS)' > $@
 
 CALL_OBJS := $(CALL_SRCS:%.c=$(OBJ)/%.o)
 
@@ -374,7 +378,7 @@ $(FUZZ_OBJ)/%.o: %.c $(FUZZ_DIR)/flags
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZCC  $<")
 	$(Q)$(FUZZ_CC) $(CPPFLAGS_BASE) -DFUZZ_ROOT='"$(CURDIR)"' $(FUZZ_CFLAGS) \
-		-fsanitize=fuzzer-no-link $(call pkg_cflags,$(KIOSK_PKGS)) $(DEPFLAGS) -c -o $@ $<
+		-fsanitize=fuzzer-no-link $(call pkg_cflags,$(UI_PKGS)) $(DEPFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	@$(if $(Q),echo "  FUZZLD  $@")

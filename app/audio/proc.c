@@ -8,7 +8,7 @@
 #include <speex/speex_preprocess.h>
 #include <speex/speex_resampler.h>
 
-#include "openline/audio.h"
+#include "audio.h"
 
 struct audio_proc {
     unsigned frame;

@@ -1,8 +1,8 @@
 /* The plug-in's entry: the table through which the kiosk reaches the call subsystem
- * (include/openline/call.h). Everything else in openline-call.so is hidden.
+ * (include/openline/call_api.h). Everything else in openline-call.so is hidden.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "openline/audio.h"
-#include "openline/call.h"
+#include "../audio/audio.h"
+#include "engine.h"
 #include "openline/config.h"
 
 __attribute__((visibility("default"))) extern const struct call_api openline_call_api;

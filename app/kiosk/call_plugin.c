@@ -1,9 +1,9 @@
-/* Loading the call subsystem, openline-call.so (include/openline/call.h).
+/* Loading the call subsystem, openline-call.so (include/openline/call_api.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
 
-#include "openline/call.h"
+#include "call_plugin.h"
 #include "openline/config.h"
 #include "openline/plugin.h"
 

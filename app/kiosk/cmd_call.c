@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "kiosk.h"
-#include "openline/call.h"
+#include "call_plugin.h"
 #include "openline/config.h"
 #include "openline/signals.h"
 #include "openline/util.h"
