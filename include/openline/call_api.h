@@ -4,9 +4,12 @@
 #ifndef OPENLINE_CALL_API_H
 #define OPENLINE_CALL_API_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "openline/log.h"
 
 struct config;
 
@@ -63,13 +66,26 @@ enum call_reg_state {
  * libraries are missing or broken still starts and shows the number. The kiosk reaches the
  * plug-in only through this table (filled in app/call/plugin.c; the functions behind it are
  * documented in app/call/engine.h and app/audio/audio.h). */
-#define CALL_API_VERSION 1
+#define CALL_API_VERSION 2
+
+/* What the kiosk hands the plug-in in init(): all it uses of the program. The plug-in calls no
+ * function of the program by name (tools/check-plugin.sh checks both binaries at every build):
+ * small pure helpers such as util_strlcpy() are compiled into it. */
+struct call_host {
+    /* log_vmsg(): one line at level to the kiosk's log. Any thread but the audio callback;
+     * never visitor data (docs/design.md 2.2). */
+    void (*log)(enum log_level level, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
+};
 
 struct call_api {
     unsigned version;   /* CALL_API_VERSION */
     size_t config_size; /* sizeof(struct config): plug-in and kiosk share the struct */
-    const char *build;  /* OPENLINE_CALL_ABI: version and a checksum of this header and
-                         * config.h, so that a plug-in from another build is refused */
+    const char *build;  /* OPENLINE_CALL_ABI: version and a checksum of this header, config.h
+                         * and log.h, so that a plug-in from another build is refused */
+    /* The loader calls this once, after checking the three fields above and before any other
+     * slot; host stays valid until the program exits. */
+    void (*init)(const struct call_host *host);
     /* Start the call thread with the [hotline] and [audio] settings of cfg (cfg must outlive
      * the engine). handler runs on the call thread and must not block. *ep set on success. */
     int (*engine_start)(struct call_engine **ep, const struct config *cfg, call_event_h *handler,
