@@ -95,33 +95,42 @@ KIOSK_LIB_SRCS := $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS) $(UI_SR
 KIOSK_EXTRA_LIBS := -lgettextpo -lm
 
 # Calls and audio (app/call, app/audio; docs/calls.md): the plug-in openline-call.so, which the
-# kiosk loads after its first frame (include/openline/call.h). Unit tests link the objects.
-CALL_SRCS      := $(wildcard app/call/*.c app/audio/*.c)
+# kiosk loads after its first frame (include/openline/call_api.h). Unit tests link the objects.
+# Only these objects (and the tests that include their headers) are compiled with the call
+# libraries' flags, so a kiosk file that includes <re.h> does not build (tools/lint.sh too).
+# The plug-in's entry (app/call/plugin.c: the table and its log_msg) is not linked into tests.
+CALL_ENTRY     := app/call/plugin.c
+CALL_SRCS      := $(filter-out $(CALL_ENTRY),$(wildcard app/call/*.c app/audio/*.c))
 CALL_PKGS      := libre librem portaudio-2.0 alsa jack opus speexdsp libssl libcrypto
 UI_PKGS        := $(KIOSK_PKGS)
 KIOSK_LIB_SRCS += $(CALL_SRCS)
 KIOSK_PKGS     += $(CALL_PKGS)
 # libre's headers need these and pkg-config does not give them (docs/design.md 5).
-CPPFLAGS_BASE  += -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
+CALL_CPPFLAGS  := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 KIOSK_EXTRA_LIBS += -lpthread
-# What the plug-in uses from the kiosk program (one log, one set of helpers).
-CALL_HOST_SYMS := log_msg util_strlcpy util_deadline
+# Pure helpers the plug-in compiles in, in a hidden copy of its own: it calls nothing in the
+# program by name (the log comes in struct call_host; tools/check-plugin.sh).
+CALL_COPY_SRCS := app/core/util.c
 # The plug-in and the program that loads it must agree on these headers' structs.
-CALL_ABI        = $(VERSION)-$(shell cat include/openline/call.h include/openline/config.h | cksum | cut -d' ' -f1)
+CALL_ABI        = $(VERSION)-$(shell cat include/openline/call_api.h include/openline/config.h \
+	include/openline/log.h | cksum | cut -d' ' -f1)
 
 SUITES += call
 
 KIOSK_LIB_OBJS := $(KIOSK_LIB_SRCS:%.c=$(OBJ)/%.o)
 KIOSK_OBJS     := $(KIOSK_LIB_OBJS) $(KIOSK_MAIN:%.c=$(OBJ)/%.o)
 
-$(OBJ)/app/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS))
+$(OBJ)/app/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(UI_PKGS))
 # The plug-in's objects: position independent, only openline_call_api exported.
 CALL_CFLAGS := -fPIC -fvisibility=hidden
-$(CALL_SRCS:%.c=$(OBJ)/%.o): CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS)) $(CALL_CFLAGS)
+$(CALL_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/app/call/plugin.o: CFLAGS_EXTRA = \
+	$(call pkg_cflags,$(CALL_PKGS)) $(CALL_CPPFLAGS) $(CALL_CFLAGS)
 $(OBJ)/app/call/plugin.o $(OBJ)/app/kiosk/call_plugin.o: CPPFLAGS_BASE += -DOPENLINE_CALL_ABI='"$(CALL_ABI)"'
 $(OBJ)/app/kiosk/%.o: CPPFLAGS_BASE += -DOPENLINE_DATADIR='"$(PREFIX)/share/openline"'
 $(OBJ)/app/core/plugin.o: CPPFLAGS_BASE += -DOPENLINE_LIBDIR='"$(PREFIX)/lib/openline"'
-$(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(KIOSK_PKGS) cmocka)
+$(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(UI_PKGS) cmocka)
+$(OBJ)/tests/unit/test_call.o $(OBJ)/tests/bench/jitter_bench.o: CFLAGS_EXTRA += \
+	$(call pkg_cflags,$(CALL_PKGS)) $(CALL_CPPFLAGS)
 $(OBJ)/tests/unit/test_counts.o: CFLAGS_EXTRA += -Iapp/counts
 
 $(OBJ)/%.o: %.c $(OBJ)/.flags
@@ -138,19 +147,32 @@ $(VARIANT): FORCE
 # Rebuild a tree's objects when its flags change (optimisation, defines).
 $(OBJ)/.flags: FORCE
 	@mkdir -p $(OBJ)
-	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS)' | cmp -s - $@ || \
-		echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS)' > $@
+	@echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS) $(CALL_CPPFLAGS)' | cmp -s - $@ || \
+		echo '$(CFLAGS_BASE) $(CPPFLAGS_BASE) $(CALL_CFLAGS) $(CALL_CPPFLAGS)' > $@
 
 CALL_OBJS := $(CALL_SRCS:%.c=$(OBJ)/%.o)
+CALL_COPY_OBJS := $(CALL_COPY_SRCS:%.c=$(OBJ)/call-copy/%.o)
+
+$(CALL_COPY_OBJS): $(OBJ)/call-copy/%.o: %.c $(OBJ)/.flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (plug-in copy)")
+	$(Q)$(CC) $(CPPFLAGS_BASE) $(CFLAGS_BASE) $(CALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/openline: $(filter-out $(CALL_OBJS),$(KIOSK_OBJS)) $(VARIANT)
-	$(call link,$(call pkg_libs,$(UI_PKGS)) $(KIOSK_EXTRA_LIBS), \
-		$(CALL_HOST_SYMS:%=-Wl,--export-dynamic-symbol=%))
+	$(call link,$(call pkg_libs,$(UI_PKGS)) $(KIOSK_EXTRA_LIBS))
 
-# Its only undefined symbols outside its libraries are CALL_HOST_SYMS; the kiosk loads it with
-# RTLD_NOW, so any other would fail every call test at load.
-$(BUILD)/openline-call.so: $(CALL_OBJS) $(VARIANT)
+# Its only undefined symbols are its libraries'; the kiosk loads it with RTLD_NOW, so any other
+# would fail every call test at load (and the check below).
+$(BUILD)/openline-call.so: $(CALL_OBJS) $(OBJ)/app/call/plugin.o $(CALL_COPY_OBJS) $(VARIANT)
 	$(call link,$(call pkg_libs,$(CALL_PKGS)) -lpthread -lm,-shared)
+
+# The plug-in needs no symbol of the program and the program exports none (ARCHITECTURE.md).
+$(BUILD)/.call-plugin-ok: $(BUILD)/openline $(BUILD)/openline-call.so tools/check-plugin.sh
+	@$(if $(Q),echo "  CHECK   $(BUILD)/openline-call.so")
+	$(Q)tools/check-plugin.sh $(BUILD)/openline-call.so $(BUILD)/openline \
+		$(filter-out $(CALL_OBJS),$(KIOSK_OBJS))
+	$(Q)touch $@
+all: $(BUILD)/.call-plugin-ok
 
 ALL_BINS    += $(BUILD)/openline
 ALL_PLUGINS += $(BUILD)/openline-call.so
@@ -360,7 +382,7 @@ $(FUZZ_OBJ)/%.o: %.c $(FUZZ_DIR)/flags
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZCC  $<")
 	$(Q)$(FUZZ_CC) $(CPPFLAGS_BASE) -DFUZZ_ROOT='"$(CURDIR)"' $(FUZZ_CFLAGS) \
-		-fsanitize=fuzzer-no-link $(call pkg_cflags,$(KIOSK_PKGS)) $(DEPFLAGS) -c -o $@ $<
+		-fsanitize=fuzzer-no-link $(call pkg_cflags,$(UI_PKGS)) $(DEPFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	@$(if $(Q),echo "  FUZZLD  $@")

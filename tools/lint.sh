@@ -17,5 +17,24 @@ if grep -nE "$banned" $files; then
     echo "lint: banned function used (see docs/style.md 5)" >&2
     status=1
 fi
+# The plug-ins' libraries stay behind their contracts (include/openline/call_api.h, upload.h):
+# only the call and audio objects (and the tests of them) include libre, OpenSSL and the sound
+# and codec libraries, only the upload plug-in libcurl. The build gives libre's include path to
+# these objects alone; OpenSSL's headers are on the default path, so this check is what keeps
+# them out of the kiosk. See ARCHITECTURE.md, "The call plug-in".
+plugin_only() { # FILES-ALLOWED-REGEX HEADER-REGEX WHAT
+    for f in $files; do
+        case "$f" in app/* | include/* | tests/*) ;; *) continue ;; esac
+        printf '%s\n' "$f" | grep -qE "$1" && continue
+        if grep -nE "^[[:space:]]*#[[:space:]]*include[[:space:]]*<($2)" "$f" /dev/null; then
+            echo "lint: $f includes $3 (docs/style.md 1)" >&2
+            status=1
+        fi
+    done
+}
+plugin_only '^(app/(call|audio)/|tests/unit/test_call\.c|tests/bench/jitter_bench\.c)' \
+    're\.h|re_[a-z_]+\.h|rem\.h|rem_[a-z_]+\.h|openssl/|portaudio\.h|jack/|alsa/|opus/|speex/' \
+    "a library of the call plug-in: only app/call and app/audio may"
+plugin_only '^app/upload/' 'curl/' "libcurl: only app/upload may"
 [ $status -eq 0 ] && echo "lint: ok"
 exit $status

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "openline/audio.h"
+#include "audio.h"
 #include "openline/config.h"
 
 /* Single-producer single-consumer ring of 16-bit samples. The producer only moves `head`, the

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "audio_int.h"
+#include "openline/util.h"
 
 /* Indexed by enum config_audio_driver. Test drivers are reachable only through their name. */
 static const struct audio_driver *const drivers[] = {
@@ -29,7 +30,7 @@ int audio_dev_alloc(struct audio_dev **dp, const struct config *cfg, char *err, 
     struct audio_dev *d = NULL;
     int rc;
 
-    if ((unsigned)cfg->audio.driver >= sizeof(drivers) / sizeof(drivers[0])) {
+    if ((unsigned)cfg->audio.driver >= ARRAY_SIZE(drivers)) {
         snprintf(err, errlen, "unknown audio driver");
         return EINVAL;
     }

@@ -8,7 +8,8 @@
 #include <speex/speex_preprocess.h>
 #include <speex/speex_resampler.h>
 
-#include "openline/audio.h"
+#include "audio.h"
+#include "openline/util.h"
 
 struct audio_proc {
     unsigned frame;
@@ -123,7 +124,7 @@ size_t audio_resampler_all(struct audio_resampler *r, const int16_t *in, size_t 
     int16_t out[512];
     size_t done = 0, made = 0;
     while (done < n) {
-        size_t in_n = n - done, out_n = sizeof(out) / sizeof(out[0]);
+        size_t in_n = n - done, out_n = ARRAY_SIZE(out);
         audio_resampler_run(r, in + done, &in_n, out, &out_n);
         if (out_n)
             sink(arg, out, out_n);

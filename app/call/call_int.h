@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "openline/audio.h"
-#include "openline/call.h"
+#include "../audio/audio.h"
+#include "engine.h"
 #include "openline/config.h"
 
 struct sa;

@@ -46,8 +46,8 @@ struct dial_req {
     char uri[CONFIG_URI_LEN]; /* "" = from the configuration */
 };
 
-/* A self-test question to the call thread, answered through the condition variable. */
-struct ping_req {
+/* A self-test waiting for the call thread's answer (do_ping), through the condition variable. */
+struct ping_wait {
     pthread_mutex_t mx;
     pthread_cond_t cv;
     bool done;
@@ -95,8 +95,8 @@ struct call_engine {
     uint64_t audio_seq; /* of the last start requested */
     char audio_problem[256];
     struct call *call;
-    struct ping_req *ping;
-    struct sip_request *ping_req;
+    struct ping_wait *ping;           /* the self-test waiting for an answer, or NULL */
+    struct sip_request *ping_options; /* its OPTIONS request in flight */
     struct sip_dialog *ping_dlg;
     struct tmr ping_tmr;
     uint64_t ping_t0;
@@ -977,12 +977,12 @@ static void audio_done(struct call_engine *e)
 
 static void ping_answer(struct call_engine *e, bool ok, const char *why)
 {
-    struct ping_req *p = e->ping;
+    struct ping_wait *p = e->ping;
     if (!p)
         return;
     e->ping = NULL;
     tmr_cancel(&e->ping_tmr);
-    e->ping_req = mem_deref(e->ping_req);
+    e->ping_options = mem_deref(e->ping_options);
     e->ping_dlg = mem_deref(e->ping_dlg);
     pthread_mutex_lock(&p->mx);
     p->ok = ok;
@@ -998,7 +998,7 @@ static void ping_resp_h(int err, const struct sip_msg *msg, void *arg)
     char why[256];
     if (msg && msg->scode < 200)
         return;
-    e->ping_req = NULL; /* libre releases it after this handler */
+    e->ping_options = NULL; /* libre releases it after this handler */
     if (err) {
         snprintf(why, sizeof(why), "%s", e->tv.error[0] ? e->tv.error : strerror(err));
         ping_answer(e, false, why);
@@ -1018,7 +1018,7 @@ static void ping_tmr_h(void *arg)
     ping_answer(e, false, why);
 }
 
-static void do_ping(struct call_engine *e, struct ping_req *p)
+static void do_ping(struct call_engine *e, struct ping_wait *p)
 {
     const struct config *cfg = e->cfg;
     struct target t;
@@ -1053,7 +1053,7 @@ static void do_ping(struct call_engine *e, struct ping_req *p)
     rc = sip_dialog_alloc(&e->ping_dlg, t.request_uri, t.request_uri, NULL, e->from_uri,
                           routec ? routev : NULL, routec);
     if (!rc)
-        rc = sip_drequestf(&e->ping_req, e->sip, true, "OPTIONS", e->ping_dlg, 0, NULL, NULL,
+        rc = sip_drequestf(&e->ping_options, e->sip, true, "OPTIONS", e->ping_dlg, 0, NULL, NULL,
                            ping_resp_h, e, "Accept: application/sdp\r\nContent-Length: 0\r\n\r\n");
     if (rc)
         ping_answer(e, false, strerror(rc));
@@ -1132,32 +1132,26 @@ static void trace_h(bool tx, enum sip_transp tp, const struct sa *src, const str
         call_abandon_sent(e->abandon, tp, dst, pkt, len);
 }
 
-static int setup(struct call_engine *e, char *err, size_t errlen)
+/* Audio: prepared now on the audio-control thread (calls unavailable until it works); the
+ * microphone opens per call. */
+static int setup_audio(struct call_engine *e, char *err, size_t errlen)
 {
-    const struct config *cfg = e->cfg;
-    struct sa nsv[8], laddr;
-    uint32_t nsn = ARRAY_SIZE(nsv);
-    char domain[64] = "";
-    bool need_tls = false;
-    struct target t;
-    int rc;
-
-    rc = mqueue_alloc(&e->mq, mq_h, e);
-    if (rc) {
-        snprintf(err, errlen, "cannot create the call queue: %s", strerror(rc));
-        return rc;
-    }
-    rand_str(e->cuser, sizeof(e->cuser));
-    pick_laddr(cfg, &e->laddr);
-
-    /* Audio: prepared now on the audio-control thread (calls unavailable until it works); the
-     * microphone opens per call. */
-    rc = call_audioctl_alloc(&e->audioctl, cfg, e->mq, CMD_AUDIO);
+    int rc = call_audioctl_alloc(&e->audioctl, e->cfg, e->mq, CMD_AUDIO);
     if (rc) {
         snprintf(err, errlen, "cannot start the audio-control thread: %s", strerror(rc));
         return rc;
     }
     audio_probe(e);
+    return 0;
+}
+
+/* DNS, the SIP stack and its UDP and TCP transports on [hotline] local_port. */
+static int setup_sip(struct call_engine *e, char *err, size_t errlen)
+{
+    struct sa nsv[8], laddr;
+    uint32_t nsn = ARRAY_SIZE(nsv);
+    char domain[64] = "";
+    int rc;
 
     if (dns_srv_get(domain, sizeof(domain), nsv, &nsn))
         nsn = 0;
@@ -1173,45 +1167,63 @@ static int setup(struct call_engine *e, char *err, size_t errlen)
     }
     sip_set_trace_handler(e->sip, trace_h);
     laddr = e->laddr;
-    sa_set_port(&laddr, (uint16_t)cfg->hotline.local_port);
+    sa_set_port(&laddr, (uint16_t)e->cfg->hotline.local_port);
     rc = sip_transp_add(e->sip, SIP_TRANSP_UDP, &laddr);
     rc = rc ? rc : sip_transp_add(e->sip, SIP_TRANSP_TCP, &laddr);
-    if (rc) {
+    if (rc)
         re_snprintf(err, errlen, "cannot listen for SIP on %J: %s", &laddr, strerror(rc));
-        return rc;
-    }
+    return rc;
+}
 
-    /* TLS only when a configured address uses it: the CA store costs about a megabyte and
-     * OpenSSL's certificate code a few more. Without it a TLS address cannot come up later:
-     * every address the kiosk dials is in the configuration (`openline call URI` puts its URI
-     * there too). */
+/* Some configured address uses SIP over TLS. */
+static bool needs_tls(const struct config *cfg)
+{
     const char *uris[] = {cfg->hotline.uri, cfg->hotline.secondary_uri, cfg->hotline.registrar};
+    struct target t;
+    bool need = false;
     for (size_t i = 0; i < ARRAY_SIZE(uris); i++)
-        need_tls |= uris[i][0] && !target_parse(cfg, uris[i], &t) && t.tp == SIP_TRANSP_TLS;
+        need |= uris[i][0] && !target_parse(cfg, uris[i], &t) && t.tp == SIP_TRANSP_TLS;
     for (unsigned i = 0; i < cfg->hotline.n_lang_uris; i++)
-        need_tls |= !target_parse(cfg, cfg->hotline.lang_uris[i].uri, &t) && t.tp == SIP_TRANSP_TLS;
+        need |= !target_parse(cfg, cfg->hotline.lang_uris[i].uri, &t) && t.tp == SIP_TRANSP_TLS;
+    return need;
+}
+
+/* TLS only when a configured address uses it: the CA store costs about a megabyte and
+ * OpenSSL's certificate code a few more. Without it a TLS address cannot come up later:
+ * every address the kiosk dials is in the configuration (`openline call URI` puts its URI
+ * there too). Its transport listens on the port after local_port. */
+static int setup_tls(struct call_engine *e, char *err, size_t errlen)
+{
+    const struct config *cfg = e->cfg;
+    bool need_tls = needs_tls(cfg);
+    struct sa laddr = e->laddr;
+    int rc;
+
     snprintf(e->tls_problem, sizeof(e->tls_problem), "no configured address uses TLS");
     rc = need_tls ? call_tls_alloc(&e->tls, cfg->hotline.ca_file, &e->tv, e->tls_problem,
                                    sizeof(e->tls_problem))
                   : ENOENT;
     if (!rc) {
-        if (cfg->hotline.local_port)
-            sa_set_port(&laddr, (uint16_t)(cfg->hotline.local_port + 1));
+        sa_set_port(&laddr, (uint16_t)(cfg->hotline.local_port ? cfg->hotline.local_port + 1 : 0));
         rc = sip_transp_add(e->sip, SIP_TRANSP_TLS, &laddr, e->tls);
         if (rc)
             snprintf(e->tls_problem, sizeof(e->tls_problem), "cannot add SIP over TLS: %s",
                      strerror(rc));
     }
-    if (rc) {
-        e->tls = mem_deref(e->tls);
-        if (need_tls) {
-            snprintf(err, errlen, "%s", e->tls_problem);
-            return rc;
-        }
-    }
-    /* Late replies to abandoned INVITEs: before the sessions' listener, which takes every 2xx
-     * to an INVITE (and only ACKs it). */
-    rc = call_abandon_alloc(&e->abandon, e->sip);
+    if (!rc)
+        return 0;
+    e->tls = mem_deref(e->tls);
+    if (!need_tls)
+        return 0;
+    snprintf(err, errlen, "%s", e->tls_problem);
+    return rc;
+}
+
+/* Late replies to abandoned INVITEs: before the sessions' listener, which takes every 2xx to an
+ * INVITE (and only ACKs it). Then our From address. */
+static int setup_sessions(struct call_engine *e, char *err, size_t errlen)
+{
+    int rc = call_abandon_alloc(&e->abandon, e->sip);
     rc = rc ? rc : sipsess_listen(&e->sock, e->sip, 16, incoming_h, e);
     if (rc) {
         snprintf(err, errlen, "cannot listen for SIP sessions: %s", strerror(rc));
@@ -1220,9 +1232,15 @@ static int setup(struct call_engine *e, char *err, size_t errlen)
     re_snprintf(e->from_uri, sizeof(e->from_uri), "sip:openline@%j", &e->laddr);
     if (sa_af(&e->laddr) == AF_INET6)
         re_snprintf(e->from_uri, sizeof(e->from_uri), "sip:openline@[%j]", &e->laddr);
+    return 0;
+}
 
-    /* Say once what is not encrypted (the kiosk still calls: a deployment chose this). */
-    for (size_t i = 0; i < 2; i++) {
+/* Say once what is not encrypted (the kiosk still calls: a deployment chose this). */
+static void warn_unencrypted(const struct config *cfg)
+{
+    const char *uris[] = {cfg->hotline.uri, cfg->hotline.secondary_uri};
+    struct target t;
+    for (size_t i = 0; i < ARRAY_SIZE(uris); i++) {
         if (!uris[i][0] || target_parse(cfg, uris[i], &t))
             continue;
         if (t.tp != SIP_TRANSP_TLS)
@@ -1234,16 +1252,38 @@ static int setup(struct call_engine *e, char *err, size_t errlen)
                      "it)",
                      uris[i]);
     }
-    if (cfg->hotline.do_register) {
-        rc = start_registration(e);
-        if (rc) {
-            snprintf(err, errlen, "cannot start the registration: %s", strerror(rc));
-            return rc;
-        }
-    } else {
+}
+
+static int setup_registration(struct call_engine *e, char *err, size_t errlen)
+{
+    if (!e->cfg->hotline.do_register) {
         set_reg(e, CALL_REG_OFF, "registration not configured");
+        return 0;
     }
-    return 0;
+    int rc = start_registration(e);
+    if (rc)
+        snprintf(err, errlen, "cannot start the registration: %s", strerror(rc));
+    return rc;
+}
+
+/* Everything the call thread needs before it answers its queue, in order. */
+static int setup(struct call_engine *e, char *err, size_t errlen)
+{
+    int rc = mqueue_alloc(&e->mq, mq_h, e);
+    if (rc) {
+        snprintf(err, errlen, "cannot create the call queue: %s", strerror(rc));
+        return rc;
+    }
+    rand_str(e->cuser, sizeof(e->cuser));
+    pick_laddr(e->cfg, &e->laddr);
+    rc = setup_audio(e, err, errlen);
+    rc = rc ? rc : setup_sip(e, err, errlen);
+    rc = rc ? rc : setup_tls(e, err, errlen);
+    rc = rc ? rc : setup_sessions(e, err, errlen);
+    if (rc)
+        return rc;
+    warn_unencrypted(e->cfg);
+    return setup_registration(e, err, errlen);
 }
 
 static void teardown(struct call_engine *e)
@@ -1254,7 +1294,7 @@ static void teardown(struct call_engine *e)
     tmr_cancel(&e->stop_tmr);
     tmr_cancel(&e->ping_tmr);
     tmr_cancel(&e->audio_tmr);
-    e->ping_req = mem_deref(e->ping_req);
+    e->ping_options = mem_deref(e->ping_options);
     e->ping_dlg = mem_deref(e->ping_dlg);
     e->reg = mem_deref(e->reg);
     e->abandon = mem_deref(e->abandon);
@@ -1456,7 +1496,7 @@ static void check_event(const struct call_event *ev, void *arg)
 bool call_check_hotline(const struct config *cfg, char *why, size_t len)
 {
     struct call_engine *e = NULL;
-    struct ping_req p = {.done = false};
+    struct ping_wait p = {.done = false};
     char err[256];
     bool ok = false;
 

@@ -14,20 +14,17 @@ void log_init(const char *progname, enum log_level max_level)
     log_max = max_level;
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
     static const char *const prefix[] = {"error: ", "warning: ", "", "debug: "};
     char line[1024];
-    va_list ap;
 
     if (level > log_max)
         return;
     int n = snprintf(line, sizeof(line), "%s: %s", log_prog, prefix[level]);
     if (n < 0)
         return;
-    va_start(ap, fmt);
     int m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-    va_end(ap);
     if (m < 0)
         return;
     size_t len = (size_t)n + (size_t)m;
@@ -35,4 +32,12 @@ void log_msg(enum log_level level, const char *fmt, ...)
         len = sizeof(line) - 2;
     line[len++] = '\n';
     (void)!write(STDERR_FILENO, line, len);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(level, fmt, ap);
+    va_end(ap);
 }

@@ -1,11 +1,17 @@
-/* Loading the call subsystem, openline-call.so (include/openline/call.h).
+/* Loading the call subsystem, openline-call.so (include/openline/call_api.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
 
-#include "openline/call.h"
+#include "call_plugin.h"
 #include "openline/config.h"
+#include "openline/log.h"
 #include "openline/plugin.h"
+
+/* All the plug-in uses of this program: it calls nothing here by name. */
+static const struct call_host host = {
+    .log = log_vmsg,
+};
 
 static const struct call_api *loaded;
 static char load_error[512];
@@ -25,6 +31,7 @@ static const struct call_api *load(char *err, size_t errlen)
                  api->build ? api->build : "?", OPENLINE_CALL_ABI);
         return NULL;
     }
+    api->init(&host);
     return api; /* never unloaded: the call thread's code must stay mapped until exit */
 }
 

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "kiosk.h"
-#include "openline/call.h"
+#include "call_plugin.h"
 #include "openline/config.h"
 #include "openline/signals.h"
 #include "openline/util.h"
@@ -50,10 +50,7 @@ static bool next_event(struct queue *q, struct call_event *ev, unsigned ms)
 {
     struct timespec ts;
     bool got = false;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += (long)ms * 1000000L;
-    ts.tv_sec += ts.tv_nsec / 1000000000L;
-    ts.tv_nsec %= 1000000000L;
+    util_deadline(&ts, CLOCK_REALTIME, ms);
     pthread_mutex_lock(&q->mx);
     if (!q->n)
         pthread_cond_timedwait(&q->cv, &q->mx, &ts);
@@ -78,14 +75,14 @@ static const char *state_name(enum call_state s)
 {
     static const char *const names[] = {"idle",      "connecting", "ringing",
                                         "connected", "ended",      "failed"};
-    return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+    return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
 }
 
 static const char *failure_name(enum call_failure f)
 {
     static const char *const names[] = {"",         "busy", "no answer", "unreachable", "tls",
                                         "rejected", "lost", "audio",     "media"};
-    return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
+    return (unsigned)f < ARRAY_SIZE(names) ? names[f] : "?";
 }
 
 /* --audio wav:IN.wav:OUT.wav | null | portaudio[:DEVICE] */
@@ -115,6 +112,90 @@ static int parse_audio(struct config *cfg, const char *spec)
     return EINVAL;
 }
 
+/* The settings: --config FILE or the defaults, with the URI and --audio given. Prints why not. */
+static int load_settings(struct config *cfg, const char *config, const char *uri, const char *audio)
+{
+    char err[CONFIG_ERR_LEN];
+    if (config) {
+        if (config_load(cfg, config, err, sizeof(err))) {
+            fprintf(stderr, "openline call: %s\n", err);
+            return EINVAL;
+        }
+    } else {
+        config_defaults(cfg);
+        fprintf(stderr, "openline call: no --config: default settings\n");
+    }
+    if (uri && util_strlcpy(cfg->hotline.uri, uri, sizeof(cfg->hotline.uri))) {
+        fprintf(stderr, "openline call: URI too long\n");
+        return EINVAL;
+    }
+    if (audio && parse_audio(cfg, audio)) {
+        fprintf(stderr,
+                "openline call: --audio %s: accepted: wav:IN.wav:OUT.wav, null, "
+                "portaudio or portaudio:DEVICE\n",
+                audio);
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* One line per state change, with milliseconds since dialling. */
+static void print_event(const struct call_event *ev)
+{
+    printf("%7llu ms  %s%s%s%s", (unsigned long long)ev->ms, state_name(ev->state),
+           ev->failure ? " (" : "", failure_name(ev->failure), ev->failure ? ")" : "");
+    if (ev->sip_status)
+        printf("  SIP %d", ev->sip_status);
+    if (ev->secondary)
+        printf("  [secondary]");
+    if (ev->reason[0])
+        printf("  %s", ev->reason);
+    printf("\n");
+    fflush(stdout);
+}
+
+/* One call: dial, print every event until it ends, hang up after seconds connected or at
+ * SIGINT or SIGTERM. Returns the exit status it earns. */
+static int place_call(const struct call_api *api, struct call_engine *e, struct queue *q,
+                      const char *lang, const char *uri, long seconds)
+{
+    bool connected = false, hung_up = false;
+    uint64_t hangup_at = 0;
+    int status = -1; /* until the call ends */
+    struct call_event ev;
+
+    if (api->dial(e, lang, uri)) {
+        fprintf(stderr, "openline call: cannot queue the call\n");
+        return CALL_EXIT_FAILED;
+    }
+    while (status < 0) {
+        if (next_event(q, &ev, 20)) {
+            print_event(&ev);
+            switch (ev.state) {
+            case CALL_STATE_CONNECTED:
+                connected = true;
+                hangup_at = mono_ms() + (uint64_t)seconds * 1000u;
+                break;
+            case CALL_STATE_ENDED:
+                status = connected ? CALL_EXIT_OK : CALL_EXIT_FAILED;
+                break;
+            case CALL_STATE_FAILED:
+                status = ev.failure == CALL_FAIL_BUSY        ? CALL_EXIT_BUSY
+                         : ev.failure == CALL_FAIL_NO_ANSWER ? CALL_EXIT_NO_ANSWER
+                                                             : CALL_EXIT_FAILED;
+                break;
+            default:
+                break;
+            }
+        }
+        if (!hung_up && (signals_caught() || (connected && mono_ms() >= hangup_at))) {
+            api->hangup(e);
+            hung_up = true;
+        }
+    }
+    return status;
+}
+
 int kiosk_cmd_call(int argc, char **argv)
 {
     static const char usage[] =
@@ -136,33 +217,12 @@ int kiosk_cmd_call(int argc, char **argv)
         fprintf(stderr, "usage: %s\n", usage);
         return CALL_EXIT_FAILED;
     }
-    const char *config = a.config, *lang = a.lang ? a.lang : "en", *audio = a.audio;
     const char *uri = a.n_operands ? a.operands[0] : NULL;
-    long seconds = a.seconds, repeat = a.repeat;
     cfg = calloc(1, sizeof(*cfg));
     if (!cfg)
         return CALL_EXIT_FAILED;
-
-    if (config) {
-        if (config_load(cfg, config, err, sizeof(err))) {
-            fprintf(stderr, "openline call: %s\n", err);
-            goto out;
-        }
-    } else {
-        config_defaults(cfg);
-        fprintf(stderr, "openline call: no --config: default settings\n");
-    }
-    if (uri && util_strlcpy(cfg->hotline.uri, uri, sizeof(cfg->hotline.uri))) {
-        fprintf(stderr, "openline call: URI too long\n");
+    if (load_settings(cfg, a.config, uri, a.audio))
         goto out;
-    }
-    if (audio && parse_audio(cfg, audio)) {
-        fprintf(stderr,
-                "openline call: --audio %s: accepted: wav:IN.wav:OUT.wav, null, "
-                "portaudio or portaudio:DEVICE\n",
-                audio);
-        goto out;
-    }
     pthread_mutex_init(&q.mx, NULL);
     pthread_cond_init(&q.cv, NULL);
     api = call_api_load(err, sizeof(err));
@@ -173,54 +233,10 @@ int kiosk_cmd_call(int argc, char **argv)
     /* SIGINT and SIGTERM hang the call up; then the program ends by the signal */
     signals_catch();
 
-    for (long i = 0; i < repeat && !signals_caught(); i++) {
-        bool done = false, connected = false, hung_up = false;
-        uint64_t hangup_at = 0;
-        struct call_event ev;
-
-        if (repeat > 1)
+    for (long i = 0; i < a.repeat && !signals_caught(); i++) {
+        if (a.repeat > 1)
             printf("call %ld\n", i + 1);
-        if (api->dial(e, lang, uri)) {
-            fprintf(stderr, "openline call: cannot queue the call\n");
-            status = CALL_EXIT_FAILED;
-            break;
-        }
-        while (!done) {
-            if (next_event(&q, &ev, 20)) {
-                printf("%7llu ms  %s%s%s%s", (unsigned long long)ev.ms, state_name(ev.state),
-                       ev.failure ? " (" : "", failure_name(ev.failure), ev.failure ? ")" : "");
-                if (ev.sip_status)
-                    printf("  SIP %d", ev.sip_status);
-                if (ev.secondary)
-                    printf("  [secondary]");
-                if (ev.reason[0])
-                    printf("  %s", ev.reason);
-                printf("\n");
-                fflush(stdout);
-                switch (ev.state) {
-                case CALL_STATE_CONNECTED:
-                    connected = true;
-                    hangup_at = mono_ms() + (uint64_t)seconds * 1000u;
-                    break;
-                case CALL_STATE_ENDED:
-                    status = connected ? CALL_EXIT_OK : CALL_EXIT_FAILED;
-                    done = true;
-                    break;
-                case CALL_STATE_FAILED:
-                    status = ev.failure == CALL_FAIL_BUSY        ? CALL_EXIT_BUSY
-                             : ev.failure == CALL_FAIL_NO_ANSWER ? CALL_EXIT_NO_ANSWER
-                                                                 : CALL_EXIT_FAILED;
-                    done = true;
-                    break;
-                default:
-                    break;
-                }
-            }
-            if (!hung_up && (signals_caught() || (connected && mono_ms() >= hangup_at))) {
-                api->hangup(e);
-                hung_up = true;
-            }
-        }
+        status = place_call(api, e, &q, a.lang ? a.lang : "en", uri, a.seconds);
         if (status != CALL_EXIT_OK)
             break;
     }

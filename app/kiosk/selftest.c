@@ -7,7 +7,7 @@
 #include <SDL_image.h>
 
 #include "kiosk.h"
-#include "openline/call.h"
+#include "call_plugin.h"
 #include "openline/content.h"
 #include "openline/counts.h"
 #include "openline/i18n.h"

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "openline/call.h"
+#include "openline/call_api.h"
 #include "openline/config.h"
 #include "openline/content.h"
 #include "openline/counts.h"

@@ -19,6 +19,9 @@ void log_init(const char *progname, enum log_level max_level);
 /* Print one line ("openline: warning: ...") to stderr. Thread-safe (one write per line).
  * Never call on the audio callback. Messages never carry visitor data (docs/design.md 2.2). */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* log_msg() with its arguments in ap: what the call plug-in logs through (struct call_host). */
+void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_LEVEL_WARN, __VA_ARGS__)

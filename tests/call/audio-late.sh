@@ -13,20 +13,9 @@ cd "$(dirname "$0")/../.."
 . tests/call/lib.sh
 ol_sub_setup audio-late "$1"
 T=$OL_TMP
-export JACK_DEFAULT_SERVER="openline-late-$$"
-export JACK_NO_START_SERVER=1
-jackd_pid=
-stop_jackd() {
-    [ -n "$jackd_pid" ] || return 0
-    kill "$jackd_pid" 2>/dev/null
-    n=0
-    while kill -0 "$jackd_pid" 2>/dev/null && [ $n -lt 30 ]; do sleep 0.1; n=$((n + 1)); done
-    kill -9 "$jackd_pid" 2>/dev/null
-    jackd_pid=
-    rm -rf /dev/shm/jack_"$JACK_DEFAULT_SERVER"_* /dev/shm/jack_sem.*_"$JACK_DEFAULT_SERVER"_* 2>/dev/null
-}
+ol_jackd_env late
 cleanup() {
-    stop_jackd
+    ol_jackd_stop
     while read -r pid; do kill "$pid" 2>/dev/null; done <"$T/pids"
 }
 trap cleanup EXIT
@@ -79,16 +68,14 @@ wait_mark() { # NAME SECONDS
 status=0
 if wait_mark no-device 20; then
     echo "      no device at start: the call screen shows the number"
-    jackd --no-realtime -d dummy -r 48000 -p 960 >"$T/jackd.log" 2>&1 &
-    jackd_pid=$!
-    jack_wait -w -t 5 >/dev/null 2>&1 || { echo "      jackd did not start"; cat "$T/jackd.log"; }
+    ol_jackd_start
     t0=$(date +%s.%N)
     if wait_mark device 30; then
         t1=$(date +%s.%N)
         echo "      JACK started: Call button after $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s"
     fi
     if wait_mark hung-up 20; then
-        stop_jackd
+        ol_jackd_stop
         echo "      JACK stopped after the call"
     fi
 fi

@@ -17,26 +17,15 @@ cd "$(dirname "$0")/../.."
 . tests/call/lib.sh
 ol_sub_setup jack-hang "$1"
 T=$OL_TMP
-export JACK_DEFAULT_SERVER="openline-hang-$$"
-export JACK_NO_START_SERVER=1
-jackd_pid=
+ol_jackd_env hang
 cleanup() {
-    if [ -n "$jackd_pid" ]; then
-        kill -CONT "$jackd_pid" 2>/dev/null
-        kill "$jackd_pid" 2>/dev/null
-        n=0
-        while kill -0 "$jackd_pid" 2>/dev/null && [ $n -lt 30 ]; do sleep 0.1; n=$((n + 1)); done
-        kill -9 "$jackd_pid" 2>/dev/null
-    fi
+    ol_jackd_stop
     while read -r pid; do kill "$pid" 2>/dev/null; done <"$T/pids"
-    rm -rf /dev/shm/jack_"$JACK_DEFAULT_SERVER"_* /dev/shm/jack_sem.*_"$JACK_DEFAULT_SERVER"_* 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
-jackd --no-realtime -d dummy -r 48000 -p 960 >"$T/jackd.log" 2>&1 &
-jackd_pid=$!
-jack_wait -w -t 5 >/dev/null 2>&1 || { echo "      jackd did not start"; cat "$T/jackd.log"; exit 1; }
+ol_jackd_start || exit 1
 status=0
 
 # hung_call NAME SECONDS [STOP_AFTER]: a call of SECONDS to the callee; jackd is stopped before
@@ -51,7 +40,7 @@ hung_call() {
     until grep -q ready "$T/$name.peer" 2>/dev/null || [ $n -gt 100 ]; do sleep 0.05; n=$((n + 1)); done
     printf '[organisation]\nname = T\nhotline = +1 555 0100\n[audio]\ndriver = portaudio\n' \
         >"$T/$name.conf"
-    [ -z "$stop_after" ] && kill -STOP $jackd_pid
+    [ -z "$stop_after" ] && kill -STOP $ol_jackd_pid
     "$OL_BIN" call --config "$T/$name.conf" --seconds "$call_secs" "sip:hotline@127.0.0.1:$sport" \
         >"$T/$name.log" 2>"$T/$name.err" &
     kpid=$!
@@ -60,12 +49,12 @@ hung_call() {
         n=0
         while ! grep -q connected "$T/$name.log" && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
         sleep "$stop_after"
-        kill -STOP $jackd_pid
+        kill -STOP $ol_jackd_pid
     fi
     ol_wait_pid $kpid 20
     rc=$?
     wait $ppid
-    kill -CONT $jackd_pid
+    kill -CONT $ol_jackd_pid
     sed 's/^/      /' "$T/$name.log"
     grep -v -e '^ALSA' -e 'plain' "$T/$name.err" | sed 's/^/      /'
     # A call the kiosk fails itself (hung-open: exit 4) hangs up when it fails.

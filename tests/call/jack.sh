@@ -11,17 +11,15 @@ trap 'ol_cleanup_jack' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 ol_cleanup_jack() {
     while read -r pid; do kill "$pid" 2>/dev/null; done <"$OL_TMP/pids"
-    # jackd unregisters from JACK's server registry on TERM: give it the time to
+    # the peers first, then jackd (ol_jackd_stop gives it time to leave JACK's server registry)
     n=0
     while [ $n -lt 20 ] && while read -r pid; do kill -0 "$pid" 2>/dev/null && exit 0; done \
         <"$OL_TMP/pids"; do sleep 0.1; n=$((n + 1)); done
     while read -r pid; do kill -9 "$pid" 2>/dev/null; done <"$OL_TMP/pids"
-    rm -rf /dev/shm/jack_"$JACK_DEFAULT_SERVER"_* /dev/shm/jack_sem.*_"$JACK_DEFAULT_SERVER"_* 2>/dev/null
+    ol_jackd_stop
 }
 T=$OL_TMP
-# A private JACK server name: never touches a user's running JACK.
-export JACK_DEFAULT_SERVER="openline-test-$$"
-export JACK_NO_START_SERVER=1
+ol_jackd_env test
 
 # JACK keeps a registry of servers in /dev/shm with a few slots; servers killed hard (an
 # interrupted run) leave theirs taken. With no jackd running at all, every entry is stale.
@@ -29,9 +27,7 @@ if ! pgrep -x jackd >/dev/null 2>&1 && ! pgrep -x jackdbus >/dev/null 2>&1; then
     rm -rf /dev/shm/jack-shm-registry /dev/shm/jack_openline-test-* /dev/shm/jack_sem.*_openline-test-* \
         2>/dev/null
 fi
-jackd --no-realtime -d dummy -r 48000 -p 960 >"$T/jackd.log" 2>&1 &
-ol_track $!
-jack_wait -w -t 5 >/dev/null 2>&1 || { echo "      jackd did not start"; cat "$T/jackd.log"; exit 1; }
+ol_jackd_start || exit 1
 
 port=$(ol_freeport)
 ol_baresip_start callee $port tone=1000 codec=opus || exit 1

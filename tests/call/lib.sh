@@ -16,6 +16,12 @@
 #   ol_baresip_stop NAME
 #   ol_sipp_uas NAME PORT XML [sipp options...]    SIPp as a one-call server; stops by itself
 #   ol_wait_pid PID SECONDS       wait for a process, kill it after SECONDS; returns its status
+#   ol_jackd_env NAME             a private JACK server name for what starts from now on (never a
+#                                 user's running JACK; clients do not start one themselves)
+#   ol_jackd_start                start it (dummy driver, 48 kHz, 20 ms periods), pid in
+#                                 $ol_jackd_pid; non-zero, with its log, when it did not start
+#   ol_jackd_stop                 stop it (resumed first: a test may have stopped it with SIGSTOP),
+#                                 killed after 3 s, its shared memory removed
 #
 # Every peer listens on 127.0.0.1 only, has its own directory under $OL_TMP (never ~/.baresip)
 # and is stopped by ol_cleanup, which ol_setup installs as the EXIT trap.
@@ -154,6 +160,34 @@ ol_sipp_uas() {
     ol_track $pid
     echo $pid >"$dir/pid"
     sleep 0.3
+}
+
+ol_jackd_env() {
+    export JACK_DEFAULT_SERVER="openline-$1-$$"
+    export JACK_NO_START_SERVER=1
+    ol_jackd_pid=
+}
+
+ol_jackd_start() {
+    jackd --no-realtime -d dummy -r 48000 -p 960 >"$OL_TMP/jackd.log" 2>&1 &
+    ol_jackd_pid=$!
+    jack_wait -w -t 5 >/dev/null 2>&1 && return 0
+    echo "      jackd did not start"
+    cat "$OL_TMP/jackd.log"
+    return 1
+}
+
+ol_jackd_stop() {
+    if [ -n "${ol_jackd_pid:-}" ]; then
+        kill -CONT "$ol_jackd_pid" 2>/dev/null
+        kill "$ol_jackd_pid" 2>/dev/null
+        n=0
+        while kill -0 "$ol_jackd_pid" 2>/dev/null && [ $n -lt 30 ]; do sleep 0.1; n=$((n + 1)); done
+        kill -9 "$ol_jackd_pid" 2>/dev/null
+        ol_jackd_pid=
+    fi
+    rm -rf /dev/shm/jack_"$JACK_DEFAULT_SERVER"_* /dev/shm/jack_sem.*_"$JACK_DEFAULT_SERVER"_* \
+        2>/dev/null
 }
 
 ol_wait_pid() {

@@ -149,16 +149,24 @@ static void po_take(struct call_jitter *jb, uint16_t seq)
     assert_int_equal(s->seq, seq);
 }
 
+/* Packet seq arrives with queued and ring (us) as given and is decoded at once; returns how much
+ * of its start is left out (the trim). */
+static unsigned po_arrive_decoded(struct call_playout *p, struct call_jitter *jb, uint16_t seq,
+                                  uint64_t queued, uint64_t ring)
+{
+    unsigned us = 99;
+    po_put(jb, seq);
+    assert_int_equal(po_next(p, jb, queued, ring, &us), CALL_PLAYOUT_DECODE);
+    po_take(jb, seq);
+    return us;
+}
+
 /* A stream playing at the delay: packet 100 came with exactly the delay queued. */
 static void po_start(struct call_playout *p, struct call_jitter *jb)
 {
-    unsigned us = 99;
     call_jitter_init(jb, 8);
     call_playout_init(p, PO_DELAY_MS);
-    po_put(jb, 100);
-    assert_int_equal(po_next(p, jb, 20000, 15000, &us), CALL_PLAYOUT_DECODE);
-    assert_int_equal(us, 0);
-    po_take(jb, 100);
+    assert_int_equal(po_arrive_decoded(p, jb, 100, 20000, 15000), 0);
 }
 
 static void test_playout_first_packet_after_silence(void **state)
@@ -190,10 +198,7 @@ static void test_playout_on_time_decoded_at_once(void **state)
     (void)state;
     po_start(&p, &jb);
     /* less than the delay and one packet queued: decoded as it arrives */
-    po_put(&jb, 101);
-    assert_int_equal(po_next(&p, &jb, 39999, 30000, &us), CALL_PLAYOUT_DECODE);
-    assert_int_equal(us, 0);
-    po_take(&jb, 101);
+    assert_int_equal(po_arrive_decoded(&p, &jb, 101, 39999, 30000), 0);
     /* early (a burst): it waits in the jitter buffer until the device has played enough */
     po_put(&jb, 102);
     assert_int_equal(po_next(&p, &jb, 40000, 31000, &us), CALL_PLAYOUT_WAIT);
@@ -261,12 +266,8 @@ static void test_playout_waits_for_late_packet_then_pauses(void **state)
 static unsigned po_decode(struct call_playout *p, struct call_jitter *jb, uint16_t seq,
                           unsigned excess_us)
 {
-    unsigned us = 99;
-    po_put(jb, seq);
     uint64_t queued = PO_DELAY_MS * 1000u + excess_us;
-    assert_int_equal(po_next(p, jb, queued, queued - 5000, &us), CALL_PLAYOUT_DECODE);
-    po_take(jb, seq);
-    return us;
+    return po_arrive_decoded(p, jb, seq, queued, queued - 5000);
 }
 
 static void test_playout_trims_least_excess(void **state)
@@ -298,21 +299,14 @@ static void test_playout_ringback_ahead_trimmed(void **state)
 {
     static struct call_jitter jb;
     struct call_playout p;
-    unsigned us;
     (void)state;
     call_jitter_init(&jb, 8);
     call_playout_init(&p, PO_DELAY_MS);
     /* 7 ms more than the delay queued (ringback) when the first packet comes */
-    po_put(&jb, 100);
-    assert_int_equal(po_next(&p, &jb, 27000, 17000, &us), CALL_PLAYOUT_DECODE);
-    assert_int_equal(us, 7000);
-    po_take(&jb, 100);
+    assert_int_equal(po_arrive_decoded(&p, &jb, 100, 27000, 17000), 7000);
     /* ringback again (call_playout_pause): the next packet starts a stream, at most 10 ms in */
     call_playout_pause(&p);
-    po_put(&jb, 101);
-    assert_int_equal(po_next(&p, &jb, 35000, 25000, &us), CALL_PLAYOUT_DECODE);
-    assert_int_equal(us, 10000);
-    po_take(&jb, 101);
+    assert_int_equal(po_arrive_decoded(&p, &jb, 101, 35000, 25000), 10000);
 }
 
 /* Up-sampling makes more than it reads: every input sample must still go through (a device
@@ -450,7 +444,7 @@ static void test_config_sip_addresses_agree_with_libre(void **state)
     static struct config cfg;
     char err[CONFIG_ERR_LEN], body[256];
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         snprintf(body, sizeof(body), "[hotline]\nuri = %s\n", cases[i].uri);
         int rc = load(body, err, &cfg);
         if ((rc == 0) != cases[i].ok)

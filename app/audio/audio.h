@@ -1,5 +1,6 @@
 /* Audio: the loudspeaker and microphone behind one driver interface, and the voice processing
- * (echo cancellation, noise suppression, resampling) used by the call engine.
+ * (echo cancellation, noise suppression, resampling) used by the call engine. Inside the call
+ * plug-in only: the kiosk reaches audio_check() through struct call_api.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef OPENLINE_AUDIO_H
 #define OPENLINE_AUDIO_H
