@@ -455,7 +455,7 @@ check-all: all $(UNIT_BINS) $(TEST_BINS)
 check-unit: all $(UNIT_BINS)
 	$(Q)tools/run-tests.sh unit $(UNIT_BINS)
 
-check-flow check-ui check-i18n check-counts: check-%: all
+check-flow check-ui check-i18n check-counts: check-%: all $(TEST_BINS)
 	$(Q)tools/run-tests.sh $*
 
 # Soak and fault loops too long for make check: the kiosk killed at 100 random moments.
