@@ -272,12 +272,12 @@ DEB_PKGS += libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-
 	libcrypt-dev libcmocka-dev postgresql chromium curl wrk nodejs openssl sqlite3 \
 	iproute2 util-linux
 
-STATS_SRCS     := $(wildcard app/stats/*.c)
+STATS_SRCS     := $(wildcard app/stats/*.c app/stats/store/*.c)
 STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS)) app/core/day.c
 STATS_LIB_OBJS := $(STATS_LIB_SRCS:%.c=$(OBJ)/%.o)
 STATS_OBJS     := $(STATS_LIB_OBJS) $(OBJ)/app/stats/main.o
 
-$(OBJ)/app/stats/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(STATS_PKGS))
+$(OBJ)/app/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS))
 $(OBJ)/tests/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS) cmocka)
 
 $(BUILD)/openline-stats: $(STATS_OBJS) $(VARIANT)

@@ -11,7 +11,8 @@
 #include "ratelimit.h"
 #include "server.h"
 #include "slog.h"
-#include "writer.h"
+#include "store/pool.h"
+#include "store/writer.h"
 
 static enum MHD_Result api_unavailable(struct MHD_Connection *c)
 {
@@ -50,7 +51,7 @@ enum MHD_Result api_start(struct server *s, struct MHD_Connection *c, struct req
 
     if ((err = store_pool_get(server_pool(s), &st)))
         goto unavailable;
-    err = st->drv->kiosk_auth(st, hash, &rq->kiosk);
+    err = store_kiosk_auth(st, hash, &rq->kiosk);
     store_pool_put(server_pool(s), st);
     if (err == ENOENT) {
         slog("refused %s: 401 unknown token", url);

@@ -486,7 +486,7 @@ int dashboard_render(struct buf *out, struct store *st, const struct dashboard_p
     buf_puts(out, "</tbody></table></section></div>\n");
 
     /* Kiosk health. */
-    err = st->drv->kiosk_list(st, dashboard_health_row, &health);
+    err = store_kiosk_list(st, dashboard_health_row, &health);
     if (err)
         goto out;
     day_format(p->today, wk);

@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "report.h"
-#include "store.h"
+#include "store/store.h"
 
 /* A kiosk silent for more than this many days is flagged. */
 #define DASHBOARD_SILENT_DAYS 2

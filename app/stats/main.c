@@ -19,7 +19,7 @@
 #include "passwd.h"
 #include "server.h"
 #include "slog.h"
-#include "store.h"
+#include "store/store.h"
 #include "token.h"
 
 #ifndef OPENLINE_VERSION
@@ -310,7 +310,7 @@ static int main_kiosk(const struct main_args *a)
             goto out;
         }
         token_hash(token, TOKEN_LEN, hash);
-        if (st->drv->kiosk_add(st, a->pos[2], hash, &id))
+        if (store_kiosk_add(st, a->pos[2], hash, &id))
             goto out;
         printf("%s\n", token);
         fprintf(stderr,
@@ -320,7 +320,7 @@ static int main_kiosk(const struct main_args *a)
     } else if (!strcmp(verb, "list")) {
         printf("%-5s %-24s %-8s %-11s %-10s %-6s %-9s %s\n", "ID", "SITE", "STATUS", "HEARTBEAT",
                "VERSION", "SPOOL", "CLOCK", "SELF-TEST");
-        if (st->drv->kiosk_list(st, main_kiosk_row, NULL))
+        if (store_kiosk_list(st, main_kiosk_row, NULL))
             goto out;
     } else {
         char *end;
@@ -330,7 +330,7 @@ static int main_kiosk(const struct main_args *a)
             rc = main_bad("kiosk revoke: ID is a number from `kiosk list`, not \"%s\"", a->pos[2]);
             goto out;
         }
-        err = st->drv->kiosk_revoke(st, id);
+        err = store_kiosk_revoke(st, id);
         if (err == ENOENT) {
             fprintf(stderr, "openline-stats: there is no kiosk %lld\n", id);
             goto out;
@@ -432,7 +432,7 @@ static int main_staff(const struct main_args *a)
             fprintf(stderr, "openline-stats: cannot hash the password (libxcrypt)\n");
             goto out;
         }
-        err = st->drv->staff_add(st, a->pos[2], hash);
+        err = store_staff_add(st, a->pos[2], hash);
         if (err == EEXIST)
             fprintf(stderr, "openline-stats: staff member \"%s\" exists already\n", a->pos[2]);
         if (err)
@@ -445,7 +445,7 @@ static int main_staff(const struct main_args *a)
             goto out;
         }
         token_hash(token, TOKEN_LEN, th);
-        err = st->drv->staff_set_token(st, a->pos[2], th);
+        err = store_staff_set_token(st, a->pos[2], th);
         if (err == ENOENT)
             fprintf(stderr, "openline-stats: there is no staff member \"%s\"\n", a->pos[2]);
         if (err)
@@ -456,7 +456,7 @@ static int main_staff(const struct main_args *a)
                 "it replaces any earlier one and is shown only this once\n",
                 a->pos[2]);
     } else if (!strcmp(verb, "remove")) {
-        err = st->drv->staff_remove(st, a->pos[2]);
+        err = store_staff_remove(st, a->pos[2]);
         if (err == ENOENT)
             fprintf(stderr, "openline-stats: there is no staff member \"%s\"\n", a->pos[2]);
         if (err)
@@ -464,7 +464,7 @@ static int main_staff(const struct main_args *a)
         fprintf(stderr, "openline-stats: staff member \"%s\" removed\n", a->pos[2]);
     } else {
         printf("%-5s %-24s %s\n", "ID", "NAME", "READ-ONLY TOKEN");
-        if (st->drv->staff_list(st, main_staff_row, NULL))
+        if (store_staff_list(st, main_staff_row, NULL))
             goto out;
     }
     rc = MAIN_OK;

@@ -161,9 +161,9 @@ int report_load(struct report **rp, struct store *st, int32_t from_day, int32_t 
         err = ENOMEM;
         goto out;
     }
-    if ((err = st->drv->weeks_get(st, from_week, to_week, report_week_row, r)) ||
-        (err = st->drv->sites_get(st, from_week, to_week, report_site_row, r)) ||
-        (err = st->drv->noise_get(st, from_week, to_week, report_noise_row, r)))
+    if ((err = store_weeks_get(st, from_week, to_week, report_week_row, r)) ||
+        (err = store_sites_get(st, from_week, to_week, report_site_row, r)) ||
+        (err = store_noise_get(st, from_week, to_week, report_noise_row, r)))
         goto out;
     if (r->nlangs)
         qsort(r->langs, r->nlangs, sizeof(*r->langs), report_row_cmp);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store.h"
+#include "store/store.h"
 
 /* A published cell below this shows as "<5". */
 #define REPORT_MIN_CELL 5

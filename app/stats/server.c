@@ -22,7 +22,8 @@
 #include "ratelimit.h"
 #include "signin.h"
 #include "slog.h"
-#include "writer.h"
+#include "store/pool.h"
+#include "store/writer.h"
 
 /* Largest TLS certificate or key file read, in bytes. */
 #define SERVER_PEM_MAX (1 << 20)

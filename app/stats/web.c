@@ -14,6 +14,7 @@
 #include "server.h"
 #include "signin.h"
 #include "slog.h"
+#include "store/pool.h"
 
 #define WEB_SESSION_COOKIE "ol_session"
 #define WEB_CSRF_COOKIE    "ol_csrf"
@@ -62,7 +63,7 @@ static int web_session(struct server *s, struct MHD_Connection *c, char *name,
     token_hash(cookie, strlen(cookie), hash);
     if ((err = store_pool_get(server_pool(s), &st)))
         return err;
-    err = st->drv->session_get(st, hash, (int64_t)time(NULL), &staff, name);
+    err = store_session_get(st, hash, (int64_t)time(NULL), &staff, name);
     store_pool_put(server_pool(s), st);
     if (!err && csrf)
         web_logout_token(cookie, csrf);
@@ -212,7 +213,7 @@ static enum signin_result web_check(struct server *s, struct request *rq, int64_
 
     if ((*errp = store_pool_get(server_pool(s), &st)))
         return SIGNIN_NOT_CHECKED;
-    int err = st->drv->staff_get(st, rq->name, staffp, pwhash, sizeof(pwhash));
+    int err = store_staff_get(st, rq->name, staffp, pwhash, sizeof(pwhash));
     store_pool_put(server_pool(s), st);
     if (err && err != ENOENT) {
         *errp = err;
@@ -282,7 +283,7 @@ enum MHD_Result web_login(struct server *s, struct MHD_Connection *c, struct req
         (now + WEB_SESSION_S + WEB_SESSION_ROUND_S - 1) / WEB_SESSION_ROUND_S * WEB_SESSION_ROUND_S;
     if ((err = store_pool_get(server_pool(s), &st)))
         return web_unavailable(c);
-    err = st->drv->session_add(st, hash, staff, expires);
+    err = store_session_add(st, hash, staff, expires);
     store_pool_put(server_pool(s), st);
     if (err)
         return web_unavailable(c);
@@ -318,7 +319,7 @@ enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct re
     token_hash(cookie, strlen(cookie), hash);
     if (store_pool_get(server_pool(s), &st))
         return web_unavailable(c);
-    err = st->drv->session_remove(st, hash);
+    err = store_session_remove(st, hash);
     store_pool_put(server_pool(s), st);
     if (err)
         return web_unavailable(c);
@@ -394,7 +395,7 @@ static int web_export_token(struct server *s, struct MHD_Connection *c)
     token_hash(tok, strlen(tok), hash);
     if (store_pool_get(server_pool(s), &st))
         return EIO;
-    int err = st->drv->staff_by_token(st, hash, &staff);
+    int err = store_staff_by_token(st, hash, &staff);
     store_pool_put(server_pool(s), st);
     return err;
 }

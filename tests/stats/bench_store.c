@@ -14,9 +14,9 @@
 
 #include "openline/day.h"
 #include "ingest.h"
-#include "store.h"
+#include "store/store.h"
 #include "token.h"
-#include "writer.h"
+#include "store/writer.h"
 
 static const char bench_usage[] =
     "usage: stats_bench insert --db URL [--seconds S]\n"
@@ -161,7 +161,7 @@ static int bench_fill(const char *url, int kiosks, int weeks, int sites, const c
         token_new(tok);
         token_hash(tok, TOKEN_LEN, hash);
         snprintf(site_names[k], 32, "Site %03d", k % sites);
-        if (st->drv->kiosk_add(st, site_names[k], hash, &ids[k]))
+        if (store_kiosk_add(st, site_names[k], hash, &ids[k]))
             goto out;
         if (tf)
             fprintf(tf, "%s\n", tok);

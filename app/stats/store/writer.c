@@ -55,7 +55,7 @@ static int writer_group(struct store *st, struct writer_job **jobs, size_t n)
         return ENOMEM;
     for (size_t i = 0; i < n; i++)
         w[i] = jobs[i]->w;
-    int err = st->drv->write_group(st, w, n);
+    int err = store_write_group(st, w, n);
     for (size_t i = 0; !err && i < n; i++)
         jobs[i]->w.res = w[i].res;
     free(w);
@@ -96,7 +96,7 @@ static void *writer_main(void *arg)
             /* Expired sessions go now, not only when someone signs in next: one short DELETE,
              * which a job queued meanwhile waits for. A failure is logged by the driver. */
             pthread_mutex_unlock(&w->lock);
-            (void)w->st->drv->session_prune(w->st, (int64_t)time(NULL));
+            (void)store_session_prune(w->st, (int64_t)time(NULL));
             sweep_at = writer_now_ms() + w->sweep_ms;
             pthread_mutex_lock(&w->lock);
             continue;

@@ -1,6 +1,6 @@
 /* SQLite storage driver: one file, WAL journal, synchronous=FULL, prepared statements. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "rollup.h"
 #include "slog.h"
 
 #define SQ_SCHEMA_VERSION "1"

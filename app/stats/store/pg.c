@@ -1,6 +1,6 @@
 /* PostgreSQL storage driver (libpq): for several collector nodes sharing one database. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
