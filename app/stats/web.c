@@ -332,9 +332,10 @@ enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct
 {
     char name[STORE_NAME_MAX + 1], csrf[TOKEN_HASH_LEN + 1];
     struct report *r = NULL;
+    struct report_health *health = NULL;
     struct store *st = NULL;
     struct buf b = {0};
-    int32_t from, to;
+    int32_t from, to, today = day_today();
     enum MHD_Result ret;
     (void)rq;
 
@@ -355,14 +356,17 @@ enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct
                           "The range is longer than ten years.");
         goto out;
     }
+    if (!err)
+        err = report_health_load(&health, st, today);
     if (!err) {
         struct dashboard_page p = {.r = r,
+                                   .health = health,
                                    .from_day = from,
                                    .to_day = to,
-                                   .today = day_today(),
+                                   .today = today,
                                    .staff = name,
                                    .csrf = csrf};
-        err = dashboard_render(&b, st, &p);
+        dashboard_render(&b, &p);
     }
     if (err || b.err) {
         ret = err == EIO ? web_unavailable(c) : MHD_NO;
@@ -372,6 +376,7 @@ enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct
 out:
     if (st)
         store_pool_put(server_pool(s), st);
+    report_health_free(health);
     report_free(r);
     buf_free(&b);
     return ret;
