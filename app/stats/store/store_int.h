@@ -57,6 +57,19 @@ struct store_driver {
                      void *arg);
 };
 
+/* The handler a query of many rows was given, and its argument: what a driver's one loop over
+ * rows hands to the function that turns one row into a call of the handler. */
+struct store_rows {
+    union {
+        store_kiosk_h *kiosk;
+        store_staff_h *staff;
+        store_week_h *week;
+        store_site_h *site;
+        store_noise_h *noise;
+    } h;
+    void *arg;
+};
+
 struct store {
     const struct store_driver *drv;
     void *priv;
