@@ -328,12 +328,30 @@ enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct re
     return server_redirect(c, "/login", h);
 }
 
+/* Load the report of from..to and, when hp is not NULL, the kiosks' health as of today, through
+ * a store of the pool given back before the page is rendered. Returns 0, ERANGE (the range is too
+ * long), EIO or ENOMEM. */
+static int web_report(struct server *s, int32_t from, int32_t to, int32_t today, struct report **rp,
+                      struct report_health **hp)
+{
+    struct store *st;
+
+    if (store_pool_get(server_pool(s), &st))
+        return EIO;
+    int err = report_load(rp, st, from, to);
+    if (!err && hp && (err = report_health_load(hp, st, today))) {
+        report_free(*rp);
+        *rp = NULL;
+    }
+    store_pool_put(server_pool(s), st);
+    return err;
+}
+
 enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct request *rq)
 {
     char name[STORE_NAME_MAX + 1], csrf[TOKEN_HASH_LEN + 1];
     struct report *r = NULL;
     struct report_health *health = NULL;
-    struct store *st = NULL;
     struct buf b = {0};
     int32_t from, to, today = day_today();
     enum MHD_Result ret;
@@ -348,34 +366,22 @@ enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct
         return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
                            err == ERANGE ? "The range ends before it starts."
                                          : "Dates are written YYYY-MM-DD.");
-    if (store_pool_get(server_pool(s), &st))
-        return web_unavailable(c);
-    err = report_load(&r, st, from, to);
-    if (err == ERANGE) {
-        ret = server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
-                          "The range is longer than ten years.");
-        goto out;
-    }
-    if (!err)
-        err = report_health_load(&health, st, today);
-    if (!err) {
-        struct dashboard_page p = {.r = r,
-                                   .health = health,
-                                   .from_day = from,
-                                   .to_day = to,
-                                   .today = today,
-                                   .staff = name,
-                                   .csrf = csrf};
-        dashboard_render(&b, &p);
-    }
-    if (err || b.err) {
-        ret = err == EIO ? web_unavailable(c) : MHD_NO;
-        goto out;
-    }
-    ret = server_reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.data, b.len, NULL);
-out:
-    if (st)
-        store_pool_put(server_pool(s), st);
+    err = web_report(s, from, to, today, &r, &health);
+    if (err == ERANGE)
+        return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
+                           "The range is longer than ten years.");
+    if (err)
+        return err == EIO ? web_unavailable(c) : MHD_NO;
+    struct dashboard_page p = {.r = r,
+                               .health = health,
+                               .from_day = from,
+                               .to_day = to,
+                               .today = today,
+                               .staff = name,
+                               .csrf = csrf};
+    dashboard_render(&b, &p);
+    ret = b.err ? MHD_NO
+                : server_reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.data, b.len, NULL);
     report_health_free(health);
     report_free(r);
     buf_free(&b);
@@ -411,7 +417,6 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
     char name[STORE_NAME_MAX + 1], fname[120], disp[160];
     char f[DAY_STR_LEN + 1], t[DAY_STR_LEN + 1];
     struct report *r = NULL;
-    struct store *st = NULL;
     struct buf b = {0};
     enum csv_by by = CSV_BY_WEEK;
     int32_t from, to;
@@ -437,23 +442,19 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
         return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
                             sizeof(msg) - 1, NULL);
     }
-    if (store_pool_get(server_pool(s), &st))
-        return web_unavailable(c);
-    err = report_load(&r, st, from, to);
+    err = web_report(s, from, to, 0, &r, NULL);
     if (err == ERANGE) {
         static const char msg[] = "The range is longer than ten years.\n";
-        ret = server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
-                           sizeof(msg) - 1, NULL);
-        goto out;
+        return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
+                            sizeof(msg) - 1, NULL);
     }
-    if (err) {
-        ret = web_unavailable(c);
-        goto out;
-    }
+    if (err)
+        return web_unavailable(c);
     csv_render(&b, r, by);
+    report_free(r);
     if (b.err) {
-        ret = MHD_NO;
-        goto out;
+        buf_free(&b);
+        return MHD_NO;
     }
     static const char *const by_names[] = {"week", "site", "language", "page"};
     day_format(from, f);
@@ -462,10 +463,6 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
     snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", fname);
     const char *h[] = {"Content-Disposition", disp, NULL};
     ret = server_reply(c, MHD_HTTP_OK, "text/csv; charset=utf-8; header=present", b.data, b.len, h);
-out:
-    if (st)
-        store_pool_put(server_pool(s), st);
-    report_free(r);
     buf_free(&b);
     return ret;
 }
