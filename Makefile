@@ -273,7 +273,9 @@ DEB_PKGS += libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-
 	iproute2 util-linux
 
 STATS_SRCS     := $(wildcard app/stats/*.c app/stats/store/*.c)
-STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS)) app/core/day.c
+# The kiosk's small core helpers: calendar days, the monotonic clock, deadlines, logging.
+STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS)) \
+	$(addprefix app/core/,day.c clock.c util.c log.c)
 STATS_LIB_OBJS := $(STATS_LIB_SRCS:%.c=$(OBJ)/%.o)
 STATS_OBJS     := $(STATS_LIB_OBJS) $(OBJ)/app/stats/main.o
 

@@ -16,10 +16,10 @@
 #include <jansson.h>
 
 #include "openline/day.h"
+#include "openline/log.h"
 #include "openline/util.h"
 #include "passwd.h"
 #include "server.h"
-#include "slog.h"
 #include "store/store.h"
 #include "token.h"
 
@@ -233,13 +233,13 @@ static int main_serve(struct main_args *a, struct store *st, const char *arg)
         fprintf(stderr, "openline-stats: %s\n", err);
         return rc == EINVAL ? MAIN_USAGE : MAIN_FAIL;
     }
-    slog("listening on port %u (%s); database %s", port, server_tls(srv) ? "https" : "http",
-         strncmp(a->db, "sqlite:", 7) ? "PostgreSQL" : a->db);
+    log_info("listening on port %u (%s); database %s", port, server_tls(srv) ? "https" : "http",
+             strncmp(a->db, "sqlite:", 7) ? "PostgreSQL" : a->db);
     while (sigwait(&set, &sig) == EINTR)
         ;
-    slog("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv);
-    slog("stopped");
+    log_info("stopped");
     return MAIN_OK;
 }
 
@@ -584,6 +584,7 @@ int main(int argc, char **argv)
     struct main_args a = {0};
     int rc;
 
+    log_init("openline-stats", LOG_LEVEL_INFO);
     if (argc < 2) {
         main_usage(stderr);
         return MAIN_USAGE;

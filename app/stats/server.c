@@ -19,9 +19,11 @@
 #include <jansson.h>
 
 #include "ingest.h"
+#include "openline/clock.h"
+#include "openline/log.h"
+#include "openline/util.h"
 #include "ratelimit.h"
 #include "signin.h"
-#include "slog.h"
 #include "store/pool.h"
 #include "store/writer.h"
 
@@ -220,7 +222,7 @@ enum MHD_Result server_page(struct MHD_Connection *c, unsigned status, const cha
 static const struct route *server_route(const char *method, const char *url, bool *path_known)
 {
     *path_known = false;
-    for (size_t i = 0; i < sizeof(server_routes) / sizeof(server_routes[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(server_routes); i++) {
         if (strcmp(url, server_routes[i].path))
             continue;
         *path_known = true;
@@ -236,7 +238,7 @@ static enum MHD_Result server_not_found(struct MHD_Connection *c, const char *me
     bool api = !strncmp(url, "/api/", 5);
     if (path_known) {
         char allow[32] = "";
-        for (size_t i = 0; i < sizeof(server_routes) / sizeof(server_routes[0]); i++) {
+        for (size_t i = 0; i < ARRAY_SIZE(server_routes); i++) {
             if (!strcmp(url, server_routes[i].path))
                 snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s",
                          allow[0] ? ", " : "", server_routes[i].method);
@@ -257,13 +259,6 @@ static enum MHD_Result server_not_found(struct MHD_Connection *c, const char *me
 }
 
 /* ---- the connection watchdog: deadlines that trickled bytes do not reset ---- */
-
-static int64_t server_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void conn_unlink(struct watchdog *wd, struct conn *k)
 {
@@ -315,7 +310,7 @@ static void server_notify(void *cls, struct MHD_Connection *c, void **socket_con
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     k->fd = ci ? ci->connect_fd : -1;
     k->phase = CONN_HEADERS;
-    k->since_ms = server_now_ms();
+    k->since_ms = (int64_t)clock_now_ms();
     pthread_mutex_lock(&wd->lock);
     k->prev = wd->tail;
     if (wd->tail)
@@ -347,7 +342,7 @@ static void server_phase(struct server *s, struct MHD_Connection *c, int phase)
         return;
     pthread_mutex_lock(&s->wd.lock);
     k->phase = phase;
-    k->since_ms = server_now_ms();
+    k->since_ms = (int64_t)clock_now_ms();
     pthread_mutex_unlock(&s->wd.lock);
 }
 
@@ -356,7 +351,7 @@ static void *server_watchdog(void *arg)
     struct watchdog *wd = arg;
     pthread_mutex_lock(&wd->lock);
     while (!wd->stop) {
-        int64_t now = server_now_ms();
+        int64_t now = (int64_t)clock_now_ms();
         for (struct conn *k = wd->head; k; k = k->next) {
             if (k->closed)
                 continue;
@@ -370,12 +365,7 @@ static void *server_watchdog(void *arg)
             }
         }
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 250 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        util_deadline(&ts, CLOCK_REALTIME, 250);
         pthread_cond_timedwait(&wd->wake, &wd->lock, &ts);
     }
     pthread_mutex_unlock(&wd->lock);
@@ -395,7 +385,7 @@ static size_t server_unescape(void *cls, struct MHD_Connection *c, char *s)
 static enum MHD_Result server_too_large(struct MHD_Connection *c, const struct route *r,
                                         const char *url)
 {
-    slog("refused %s: 413 body larger than %zu bytes", url, r->body_max);
+    log_info("refused %s: 413 body larger than %zu bytes", url, r->body_max);
     return server_json(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is too large", NULL);
 }
 
@@ -420,13 +410,13 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
          * by something in front, it would name another path (/healthz%00.html). */
         if (strstr(url, "%00") || strcasestr(url, "%2f") || strcasestr(url, "%5c")) {
             rq->replied = true;
-            slog("refused a request: 400 encoded NUL, slash or backslash in the path");
+            log_info("refused a request: 400 encoded NUL, slash or backslash in the path");
             return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
                                "the path has an encoded NUL, slash or backslash", NULL);
         }
         if (!strcmp(version, MHD_HTTP_VERSION_1_1) && !server_header(c, MHD_HTTP_HEADER_HOST)) {
             rq->replied = true;
-            slog("refused a request: 400 HTTP/1.1 without Host");
+            log_info("refused a request: 400 HTTP/1.1 without Host");
             return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
                                "an HTTP/1.1 request must have a Host header", NULL);
         }
@@ -514,7 +504,7 @@ static void server_mhd_log(void *cls, const char *fm, va_list ap)
         snprintf(s->mhd_error, sizeof(s->mhd_error), "%s", line);
         return;
     }
-    slog("libmicrohttpd: %s", line);
+    log_info("libmicrohttpd: %s", line);
 }
 
 /* Read a whole PEM file into *outp (NUL-terminated). */
@@ -687,8 +677,8 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
         }
         if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max_conn + 64) {
             max_conn = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
-            slog("--max-connections %u is more than the open-file limit allows (%llu): %u",
-                 cfg->max_connections, (unsigned long long)rl.rlim_cur, max_conn);
+            log_info("--max-connections %u is more than the open-file limit allows (%llu): %u",
+                     cfg->max_connections, (unsigned long long)rl.rlim_cur, max_conn);
         }
     }
     s->wd.evict_at = SERVER_EVICT_AT(max_conn);
@@ -755,12 +745,13 @@ void server_stop(struct server *s)
         if (lfd != MHD_INVALID_SOCKET)
             close(lfd);
         atomic_store(&s->stopping, true);
-        int64_t until = server_now_ms() + (int64_t)(s->timeout_s ? s->timeout_s : 30) * 1000;
-        while (atomic_load(&s->active) && server_now_ms() < until)
+        int64_t until =
+            (int64_t)clock_now_ms() + (int64_t)(s->timeout_s ? s->timeout_s : 30) * 1000;
+        while (atomic_load(&s->active) && (int64_t)clock_now_ms() < until)
             usleep(10 * 1000);
         if (atomic_load(&s->active)) {
-            slog("stopping with %u requests unanswered after %u s", atomic_load(&s->active),
-                 s->timeout_s);
+            log_info("stopping with %u requests unanswered after %u s", atomic_load(&s->active),
+                     s->timeout_s);
             /* Requests still at the writer (a store that hangs): it finishes them before the
              * daemon frees their connections, which its resumption still points at. */
             writer_stop(s->writer);

@@ -9,11 +9,12 @@
 
 #include "csv.h"
 #include "dashboard.h"
+#include "openline/clock.h"
 #include "openline/day.h"
+#include "openline/log.h"
 #include "report.h"
 #include "server.h"
 #include "signin.h"
-#include "slog.h"
 #include "store/pool.h"
 
 #define WEB_SESSION_COOKIE "ol_session"
@@ -240,37 +241,38 @@ enum MHD_Result web_login(struct server *s, struct MHD_Connection *c, struct req
     int err;
 
     if (!web_same_origin(c)) {
-        slog("refused /login: 403 cross-site request");
+        log_info("refused /login: 403 cross-site request");
         return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign in from this site's own page.");
     }
     if (web_form(c, rq))
         return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad request", "The sign-in form was garbled.");
     const char *want = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_CSRF_COOKIE);
     if (!want || !rq->csrf[0] || !token_equal(want, rq->csrf)) {
-        slog("refused /login: 403 missing or wrong form token");
+        log_info("refused /login: 403 missing or wrong form token");
         return web_login_form(s, c, MHD_HTTP_FORBIDDEN,
                               "The sign-in form had expired. Please sign in again.", 0);
     }
 
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    switch (signin_begin(g, ci ? ci->client_addr : NULL, rq->name, signin_now_ms(), &at, &retry)) {
+    switch (signin_begin(g, ci ? ci->client_addr : NULL, rq->name, (int64_t)clock_now_ms(), &at,
+                         &retry)) {
     case SIGNIN_WAIT:
-        signin_log(g, SIGNIN_LOG_WAIT, signin_now_ms());
+        signin_log(g, SIGNIN_LOG_WAIT, (int64_t)clock_now_ms());
         return web_login_later(s, c, MHD_HTTP_TOO_MANY_REQUESTS, retry, "Too many attempts.");
     case SIGNIN_BUSY:
-        signin_log(g, SIGNIN_LOG_BUSY, signin_now_ms());
+        signin_log(g, SIGNIN_LOG_BUSY, (int64_t)clock_now_ms());
         return web_login_later(s, c, MHD_HTTP_SERVICE_UNAVAILABLE, retry,
                                "The server is busy signing others in.");
     case SIGNIN_GO:
         break;
     }
     enum signin_result r = web_check(s, rq, &staff, &err);
-    signin_end(g, &at, r, signin_now_ms());
+    signin_end(g, &at, r, (int64_t)clock_now_ms());
     if (r == SIGNIN_NOT_CHECKED)
         return err == EIO ? web_unavailable(c) : MHD_NO;
     if (r == SIGNIN_WRONG) {
-        signin_log(g, SIGNIN_LOG_WRONG, signin_now_ms());
+        signin_log(g, SIGNIN_LOG_WRONG, (int64_t)clock_now_ms());
         return web_login_form(s, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.", 0);
     }
 
@@ -301,7 +303,7 @@ enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct re
     struct store *st;
 
     if (!web_same_origin(c)) {
-        slog("refused /logout: 403 cross-site request");
+        log_info("refused /logout: 403 cross-site request");
         return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign out from this site's own page.");
     }
     if (web_form(c, rq))
@@ -312,7 +314,7 @@ enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct re
     if (err)
         return web_unavailable(c);
     if (!token_equal(csrf, rq->csrf)) {
-        slog("refused /logout: 403 missing or wrong form token");
+        log_info("refused /logout: 403 missing or wrong form token");
         return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign out from this site's own page.");
     }
     const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_SESSION_COOKIE);
@@ -427,7 +429,7 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
     if (err == ENOENT)
         err = web_export_token(s, c);
     if (err == ENOENT) {
-        slog("refused /export.csv: 401 no session or read-only token");
+        log_info("refused /export.csv: 401 no session or read-only token");
         static const char msg[] = "Sign in, or send a staff read-only token.\n";
         return server_reply(c, MHD_HTTP_UNAUTHORIZED, "text/plain; charset=utf-8", msg,
                             sizeof(msg) - 1, www);

@@ -12,11 +12,12 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
-#include "openline/day.h"
 #include "ingest.h"
+#include "openline/day.h"
+#include "openline/log.h"
 #include "store/store.h"
-#include "token.h"
 #include "store/writer.h"
+#include "token.h"
 
 static const char bench_usage[] =
     "usage: stats_bench insert --db URL [--seconds S]\n"
@@ -226,6 +227,7 @@ int main(int argc, char **argv)
     double seconds = 10;
     int kiosks = 1000, weeks = 52, sites = 100;
 
+    log_init("openline-stats", LOG_LEVEL_INFO);
     if (argc < 2 || token_init())
         goto usage;
     for (int i = 2; i + 1 < argc; i += 2) {

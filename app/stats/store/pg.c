@@ -11,7 +11,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
-#include "slog.h"
+#include "openline/log.h"
 
 #define PG_SCHEMA_VERSION "1"
 
@@ -148,7 +148,7 @@ static int pg_fail(struct store *st, const char *what, const PGresult *res)
     char line[300];
     const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     pg_one_line(line, sizeof(line), msg ? msg : PQerrorMessage(pg(st)));
-    slog("database: %s: %s", what, line);
+    log_info("database: %s: %s", what, line);
     return EIO;
 }
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "slog.h"
+#include "openline/log.h"
 
 struct store_pool {
     pthread_mutex_t lock;
@@ -57,7 +57,7 @@ int store_pool_get(struct store_pool *p, struct store **stp)
     char msg[256];
     err = store_open(p->url, false, stp, msg, sizeof(msg));
     if (err)
-        slog("database: %s", msg);
+        log_info("database: %s", msg);
 
     pthread_mutex_lock(&p->lock);
     if (err) {

@@ -12,8 +12,8 @@
 
 #include <sqlite3.h>
 
+#include "openline/log.h"
 #include "rollup.h"
-#include "slog.h"
 
 #define SQ_SCHEMA_VERSION "1"
 
@@ -129,7 +129,7 @@ static struct sq_priv *sq(struct store *st)
 
 static int sq_fail(struct store *st, const char *what)
 {
-    slog("database: %s: %s", what, sqlite3_errmsg(sq(st)->db));
+    log_info("database: %s: %s", what, sqlite3_errmsg(sq(st)->db));
     return EIO;
 }
 

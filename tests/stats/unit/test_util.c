@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "openline/day.h"
+#include "openline/util.h"
 #include "passwd.h"
 #include "ratelimit.h"
 #include "report.h"
@@ -67,7 +68,7 @@ static void test_buf_escaping(void **state)
         {"\n=2", "\"'\n=2\""},   {"\tplain", "\"'\tplain\""},
         {"a-b", "a-b"},          {"  x", "  x"},
     };
-    for (size_t i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(guarded); i++) {
         buf_csv(&b, guarded[i][0]);
         assert_string_equal(b.data, guarded[i][1]);
         buf_free(&b);
