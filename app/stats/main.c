@@ -111,6 +111,20 @@ static int main_uint(const char *opt, const char *s, unsigned max, unsigned *out
     return 0;
 }
 
+/* What a command uses when no option says otherwise (the usage text tells the same). */
+static void main_defaults(struct main_args *a)
+{
+    store_default_url(a->db_default, sizeof(a->db_default));
+    a->db = a->db_default;
+    a->serve = (struct server_config){
+        .listen = "127.0.0.1:8080",
+        .rate = 60,
+        .max_connections = 1024,
+        .timeout_s = 30,
+        .per_ip = 64,
+    };
+}
+
 static int main_parse(int argc, char **argv, struct main_args *a)
 {
     static const struct option opts[] = {
@@ -129,15 +143,7 @@ static int main_parse(int argc, char **argv, struct main_args *a)
     };
     int c, err;
 
-    store_default_url(a->db_default, sizeof(a->db_default));
-    a->db = a->db_default;
-    a->serve = (struct server_config){
-        .listen = "127.0.0.1:8080",
-        .rate = 60,
-        .max_connections = 1024,
-        .timeout_s = 30,
-        .per_ip = 64,
-    };
+    main_defaults(a);
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c != OPT_DB && c != 'h' && c != OPT_VERSION && c != '?' && c != ':')
