@@ -76,8 +76,8 @@ static void *writer_main(void *arg)
 {
     struct writer *w = arg;
     struct writer_job *group[WRITER_GROUP_MAX];
-    int64_t sweep_at =
-        (int64_t)clock_now_ms(); /* once at start: sessions that expired while stopped */
+    /* Once at start: sessions that expired while stopped. */
+    int64_t sweep_at = (int64_t)clock_now_ms();
 
     pthread_mutex_lock(&w->lock);
     for (;;) {
