@@ -559,7 +559,6 @@ static const struct main_cmd *main_cmd_find(const struct main_args *a, int *rc)
 static int main_cmd_run(const struct main_cmd *c, struct main_args *a)
 {
     int words = c->verb ? 2 : 1, want = words + (c->arg ? 1 : 0);
-    const char *arg = c->arg ? a->pos[words] : NULL;
     char pw[PASSWD_MAX + 2] = "", syn[64];
     struct store *st = NULL;
     int rc;
@@ -570,6 +569,7 @@ static int main_cmd_run(const struct main_cmd *c, struct main_args *a)
         main_cmd_synopsis(c, syn, sizeof(syn));
         return main_bad("usage: openline-stats %s", syn);
     }
+    const char *arg = c->arg ? a->pos[words] : NULL;
     if (c->check && (rc = c->check(arg)))
         return rc;
     if (c->password) {
