@@ -293,12 +293,14 @@ bench-jitter: $(BUILD)/tests/jitter_bench
 
 STATS_PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libxcrypt
 
-STATS_SRCS     := $(wildcard app/stats/*.c)
-STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS)) app/core/day.c
+STATS_SRCS     := $(wildcard app/stats/*.c app/stats/store/*.c)
+# The kiosk's small core helpers: calendar days, the monotonic clock, deadlines, logging.
+STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS)) \
+	$(addprefix app/core/,day.c clock.c util.c log.c)
 STATS_LIB_OBJS := $(STATS_LIB_SRCS:%.c=$(OBJ)/%.o)
 STATS_OBJS     := $(STATS_LIB_OBJS) $(OBJ)/app/stats/main.o
 
-$(OBJ)/app/stats/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(STATS_PKGS))
+$(OBJ)/app/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS))
 $(OBJ)/tests/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS) cmocka)
 
 $(BUILD)/openline-stats: $(STATS_OBJS) $(VARIANT)

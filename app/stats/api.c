@@ -6,12 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "openline/day.h"
 #include "ingest.h"
+#include "openline/clock.h"
+#include "openline/day.h"
+#include "openline/log.h"
 #include "ratelimit.h"
 #include "server.h"
-#include "slog.h"
-#include "writer.h"
+#include "store/pool.h"
+#include "store/writer.h"
 
 static enum MHD_Result api_unavailable(struct MHD_Connection *c)
 {
@@ -33,7 +35,7 @@ enum MHD_Result api_start(struct server *s, struct MHD_Connection *c, struct req
 
     rq->replied = true;
     if (!auth || strncasecmp(auth, "Bearer ", 7)) {
-        slog("refused %s: 401 no bearer token", url);
+        log_info("refused %s: 401 no bearer token", url);
         return server_json(c, MHD_HTTP_UNAUTHORIZED, "unauthorized", "missing bearer token", www);
     }
     const char *tok = auth + 7;
@@ -43,33 +45,33 @@ enum MHD_Result api_start(struct server *s, struct MHD_Connection *c, struct req
     while (len && tok[len - 1] == ' ')
         len--;
     if (!token_well_formed(tok, len)) {
-        slog("refused %s: 401 malformed token", url);
+        log_info("refused %s: 401 malformed token", url);
         return server_json(c, MHD_HTTP_UNAUTHORIZED, "unauthorized", "unknown token", www);
     }
     token_hash(tok, len, hash);
 
     if ((err = store_pool_get(server_pool(s), &st)))
         goto unavailable;
-    err = st->drv->kiosk_auth(st, hash, &rq->kiosk);
+    err = store_kiosk_auth(st, hash, &rq->kiosk);
     store_pool_put(server_pool(s), st);
     if (err == ENOENT) {
-        slog("refused %s: 401 unknown token", url);
+        log_info("refused %s: 401 unknown token", url);
         return server_json(c, MHD_HTTP_UNAUTHORIZED, "unauthorized", "unknown token", www);
     }
     if (err)
         goto unavailable;
     if (rq->kiosk.revoked) {
-        slog("refused %s of kiosk %" PRId64 ": 403 revoked token", url, rq->kiosk.id);
+        log_info("refused %s of kiosk %" PRId64 ": 403 revoked token", url, rq->kiosk.id);
         return server_json(c, MHD_HTTP_FORBIDDEN, "revoked", "this kiosk's token was revoked",
                            NULL);
     }
 
     unsigned retry;
-    if (!ratelimit_take(server_ratelimit(s), rq->kiosk.id, ratelimit_now_ms(), &retry)) {
+    if (!ratelimit_take(server_ratelimit(s), rq->kiosk.id, (int64_t)clock_now_ms(), &retry)) {
         char secs[16];
         snprintf(secs, sizeof(secs), "%u", retry);
         const char *h[] = {MHD_HTTP_HEADER_RETRY_AFTER, secs, NULL};
-        slog("refused %s of kiosk %" PRId64 ": 429 rate limit", url, rq->kiosk.id);
+        log_info("refused %s of kiosk %" PRId64 ": 429 rate limit", url, rq->kiosk.id);
         return server_json(c, MHD_HTTP_TOO_MANY_REQUESTS, "rate_limited",
                            "too many requests from this kiosk; see Retry-After", h);
     }
@@ -79,7 +81,7 @@ enum MHD_Result api_start(struct server *s, struct MHD_Connection *c, struct req
     while (ctl && ct[ctl - 1] == ' ')
         ctl--;
     if (!ct || ctl != 16 || strncasecmp(ct, "application/json", 16)) {
-        slog("refused %s of kiosk %" PRId64 ": 400 content type", url, rq->kiosk.id);
+        log_info("refused %s of kiosk %" PRId64 ": 400 content type", url, rq->kiosk.id);
         return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
                            "Content-Type must be application/json", NULL);
     }
@@ -97,7 +99,8 @@ static enum MHD_Result api_refuse(struct MHD_Connection *c, struct request *rq, 
     if (err == ENOMEM)
         return MHD_NO;
     unsigned status = err == EAGAIN ? 422 : MHD_HTTP_BAD_REQUEST;
-    slog("refused %s of kiosk %" PRId64 ": %u %s", rq->route->path, rq->kiosk.id, status, e->what);
+    log_info("refused %s of kiosk %" PRId64 ": %u %s", rq->route->path, rq->kiosk.id, status,
+             e->what);
     return server_json(c, status, err == EAGAIN ? "too_early" : "malformed", e->detail, NULL);
 }
 
@@ -147,13 +150,14 @@ enum MHD_Result api_batches(struct server *s, struct MHD_Connection *c, struct r
         ret = server_json(c, MHD_HTTP_OK, "duplicate", "this batch was stored before", NULL);
         break;
     case STORE_PUT_CONFLICT:
-        slog("refused %s of kiosk %" PRId64 ": 409 another batch covers this bucket",
-             rq->route->path, rq->kiosk.id);
+        log_info("refused %s of kiosk %" PRId64 ": 409 another batch covers this bucket",
+                 rq->route->path, rq->kiosk.id);
         ret = server_json(c, MHD_HTTP_CONFLICT, "conflict",
                           "another batch of this kiosk covers this bucket", NULL);
         break;
     default:
-        slog("refused %s of kiosk %" PRId64 ": 409 batch id reused", rq->route->path, rq->kiosk.id);
+        log_info("refused %s of kiosk %" PRId64 ": 409 batch id reused", rq->route->path,
+                 rq->kiosk.id);
         ret = server_json(c, MHD_HTTP_CONFLICT, "conflict",
                           "this batch id was used for another bucket", NULL);
         break;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "openline/day.h"
+#include "openline/util.h"
 
 static const char dashboard_css[] =
     "*{box-sizing:border-box}"
@@ -299,52 +300,13 @@ static void dashboard_noise(struct buf *out, const struct report *r)
     buf_puts(out, "</p>");
 }
 
-struct dashboard_health {
-    struct buf rows;
-    int32_t today;
-    int kiosks, flagged;
-};
-
-static int dashboard_health_row(const struct store_kiosk_info *k, void *arg)
+/* One row of the health table. */
+static void dashboard_health_row(struct buf *out, const struct report_kiosk *k)
 {
-    struct dashboard_health *h = arg;
-    struct buf *out = &h->rows;
-    char day[DAY_STR_LEN + 1], status[160] = "";
-    size_t sl = 0;
-    bool flag = false;
-
-    h->kiosks++;
-    if (k->revoked) {
-        snprintf(status, sizeof(status), "revoked");
-    } else if (!k->has_heartbeat) {
-        snprintf(status, sizeof(status), "no heartbeat yet");
-        flag = true;
-    } else {
-        int32_t silent = h->today - k->day;
-        if (silent > DASHBOARD_SILENT_DAYS) {
-            sl += (size_t)snprintf(status + sl, sizeof(status) - sl, "silent for %d days; ",
-                                   (int)silent);
-            flag = true;
-        }
-        if (strcmp(k->self_test, "pass")) {
-            sl +=
-                (size_t)snprintf(status + sl, sizeof(status) - sl, "self-test %s; ", k->self_test);
-            flag = true;
-        }
-        if (strcmp(k->clock, "trusted")) {
-            sl += (size_t)snprintf(status + sl, sizeof(status) - sl, "clock untrusted; ");
-            flag = true;
-        }
-        if (sl >= 2 && sl < sizeof(status))
-            status[sl - 2] = '\0';
-        else if (!sl)
-            snprintf(status, sizeof(status), "ok");
-    }
-    if (flag)
-        h->flagged++;
+    char day[DAY_STR_LEN + 1];
 
     buf_printf(out, "<tr%s data-kiosk=\"%" PRId64 "\"><td class=\"n\">%" PRId64 "</td><td>",
-               flag ? " class=\"flag\"" : "", k->id, k->id);
+               k->flagged ? " class=\"flag\"" : "", k->id, k->id);
     buf_html(out, k->site);
     buf_puts(out, "</td>");
     if (k->has_heartbeat) {
@@ -360,23 +322,14 @@ static int dashboard_health_row(const struct store_kiosk_info *k, void *arg)
         buf_puts(out, "<td class=\"muted\">never</td><td></td><td></td><td></td><td></td>");
     }
     buf_printf(out, "<td data-cell=\"health.%" PRId64 "\" class=\"%s\">%s", k->id,
-               flag ? "bad" : (k->revoked ? "muted" : "ok"), flag ? "&#9888; " : "");
-    buf_html(out, status);
+               k->flagged ? "bad" : (k->revoked ? "muted" : "ok"), k->flagged ? "&#9888; " : "");
+    buf_html(out, k->status);
     buf_puts(out, "</td></tr>");
-    return 0;
 }
 
-int dashboard_render(struct buf *out, struct store *st, const struct dashboard_page *p)
+/* The page's header: title and the sign-out form. */
+static void dashboard_top(struct buf *out, const struct dashboard_page *p)
 {
-    const struct report *r = p->r;
-    char from[DAY_STR_LEN + 1], to[DAY_STR_LEN + 1], wk[DAY_STR_LEN + 1], last[DAY_STR_LEN + 1];
-    struct dashboard_health health = {.today = p->today};
-    int err;
-
-    buf_init(&health.rows);
-    day_format(p->from_day, from);
-    day_format(p->to_day, to);
-
     dashboard_head(out, "OpenLine reach");
     buf_puts(out, "<header><h1>OpenLine reach</h1>"
                   "<form method=\"post\" action=\"/logout\"><span>Signed in as ");
@@ -384,8 +337,16 @@ int dashboard_render(struct buf *out, struct store *st, const struct dashboard_p
     buf_puts(out, "</span><input type=\"hidden\" name=\"csrf\" value=\"");
     buf_html(out, p->csrf);
     buf_puts(out, "\"><button type=\"submit\">Sign out</button></form></header>\n<main>\n");
+}
 
-    /* Range selector and exports. */
+/* The range selector, the CSV links and the privacy note. */
+static void dashboard_range(struct buf *out, const struct dashboard_page *p)
+{
+    const struct report *r = p->r;
+    char from[DAY_STR_LEN + 1], to[DAY_STR_LEN + 1], wk[DAY_STR_LEN + 1], last[DAY_STR_LEN + 1];
+
+    day_format(p->from_day, from);
+    day_format(p->to_day, to);
     day_format(r->from_week, wk);
     day_format(r->to_week, last);
     buf_printf(out,
@@ -404,8 +365,10 @@ int dashboard_render(struct buf *out, struct store *st, const struct dashboard_p
                r->nweeks == 1 ? "" : "s");
     dashboard_noise(out, r);
     buf_puts(out, "</section>\n");
+}
 
-    /* Totals. */
+static void dashboard_totals(struct buf *out, const struct report *r)
+{
     buf_puts(out, "<section id=\"totals\"><h2>Totals for the range</h2><div class=\"cards\">");
     for (int c = 0; c < REPORT_COUNTERS; c++) {
         char cell[24];
@@ -416,15 +379,21 @@ int dashboard_render(struct buf *out, struct store *st, const struct dashboard_p
         buf_printf(out, "</div><div class=\"k\">%s</div></div>", report_counter_label(c));
     }
     buf_puts(out, "</div></section>\n");
+}
 
-    /* Per week. */
+/* The charts per week and the table of every counter per week, latest first. */
+static void dashboard_weeks(struct buf *out, const struct report *r)
+{
     static const enum report_counter sessions[] = {REPORT_SESSIONS};
     static const enum report_counter calls[] = {REPORT_CALL_ATTEMPTED, REPORT_CALL_CONNECTED,
                                                 REPORT_CALL_FAILED};
+    char wk[DAY_STR_LEN + 1];
+
     buf_puts(out, "<section id=\"weeks\"><h2>Reach per week: sessions, all sites</h2>");
-    dashboard_week_chart(out, r, sessions, 1, "Sessions per week");
+    dashboard_week_chart(out, r, sessions, ARRAY_SIZE(sessions), "Sessions per week");
     buf_puts(out, "<h2 style=\"margin-top:20px\">Calls per week</h2>");
-    dashboard_week_chart(out, r, calls, 3, "Calls attempted, connected and failed per week");
+    dashboard_week_chart(out, r, calls, ARRAY_SIZE(calls),
+                         "Calls attempted, connected and failed per week");
     dashboard_counter_heads(out, "Week of");
     for (size_t i = r->nweeks; i-- > 0;) {
         day_format(r->from_week + 7 * (int32_t)i, wk);
@@ -437,76 +406,100 @@ int dashboard_render(struct buf *out, struct store *st, const struct dashboard_p
         buf_puts(out, "</tr>");
     }
     buf_puts(out, "</tbody></table></section>\n");
+}
 
-    /* By site. */
+static void dashboard_sites(struct buf *out, const struct report *r)
+{
     buf_puts(out, "<section id=\"sites\"><h2>By site</h2>");
-    if (!r->nsites)
-        buf_puts(out, "<p class=\"muted\">No site sent batches in this range.</p>");
-    else
-        dashboard_hbars(out, r->sites, r->nsites, 30, "Sessions by site");
-    if (r->nsites) {
-        dashboard_counter_heads(out, "Site");
-        for (size_t i = 0; i < r->nsites; i++) {
-            char key[STORE_SITE_MAX + 8];
-            buf_puts(out, "<tr><td>");
-            buf_html(out, r->sites[i].name);
-            buf_puts(out, "</td>");
-            snprintf(key, sizeof(key), "site.%s", r->sites[i].name);
-            for (int c = 0; c < REPORT_COUNTERS; c++)
-                dashboard_num(out, key, report_counter_name(c), r->sites[i].v[c]);
-            buf_puts(out, "</tr>");
-        }
-        buf_puts(out, "</tbody></table>");
+    if (!r->nsites) {
+        buf_puts(out, "<p class=\"muted\">No site sent batches in this range.</p></section>\n");
+        return;
     }
-    buf_puts(out, "</section>\n");
-
-    /* Languages and pages. */
-    buf_puts(out, "<div class=\"two\"><section id=\"languages\"><h2>Sessions by language</h2>");
-    dashboard_hbars(out, r->langs, r->nlangs, 30, "Sessions by language");
-    buf_puts(out, "<table><thead><tr><th>Language</th><th class=\"n\">Sessions</th></tr></thead>"
-                  "<tbody>");
-    for (size_t i = 0; i < r->nlangs; i++) {
+    dashboard_hbars(out, r->sites, r->nsites, 30, "Sessions by site");
+    dashboard_counter_heads(out, "Site");
+    for (size_t i = 0; i < r->nsites; i++) {
+        char key[STORE_SITE_MAX + 8];
         buf_puts(out, "<tr><td>");
-        buf_html(out, r->langs[i].name);
+        buf_html(out, r->sites[i].name);
         buf_puts(out, "</td>");
-        dashboard_num(out, "lang", r->langs[i].name, r->langs[i].v[0]);
+        snprintf(key, sizeof(key), "site.%s", r->sites[i].name);
+        for (int c = 0; c < REPORT_COUNTERS; c++)
+            dashboard_num(out, key, report_counter_name(c), r->sites[i].v[c]);
         buf_puts(out, "</tr>");
     }
-    buf_puts(out, "</tbody></table></section>\n<section id=\"pages\"><h2>Pages viewed</h2>");
-    dashboard_hbars(out, r->pages, r->npages, 30, "Page views");
-    buf_puts(out, "<table><thead><tr><th>Page</th><th class=\"n\">Views</th></tr></thead>"
-                  "<tbody>");
-    for (size_t i = 0; i < r->npages; i++) {
+    buf_puts(out, "</tbody></table></section>\n");
+}
+
+/* A section of one count per name (languages, pages): its chart and its table. */
+struct dashboard_counts {
+    const char *id, *title, *chart, *name_head, *count_head, *key;
+};
+
+static void dashboard_counts(struct buf *out, const struct dashboard_counts *t,
+                             const struct report_row *rows, size_t n)
+{
+    buf_printf(out, "<section id=\"%s\"><h2>%s</h2>", t->id, t->title);
+    dashboard_hbars(out, rows, n, 30, t->chart);
+    buf_printf(out,
+               "<table><thead><tr><th>%s</th><th class=\"n\">%s</th></tr></thead>"
+               "<tbody>",
+               t->name_head, t->count_head);
+    for (size_t i = 0; i < n; i++) {
         buf_puts(out, "<tr><td>");
-        buf_html(out, r->pages[i].name);
+        buf_html(out, rows[i].name);
         buf_puts(out, "</td>");
-        dashboard_num(out, "page", r->pages[i].name, r->pages[i].v[0]);
+        dashboard_num(out, t->key, rows[i].name, rows[i].v[0]);
         buf_puts(out, "</tr>");
     }
-    buf_puts(out, "</tbody></table></section></div>\n");
+    buf_puts(out, "</tbody></table></section>");
+}
 
-    /* Kiosk health. */
-    err = st->drv->kiosk_list(st, dashboard_health_row, &health);
-    if (err)
-        goto out;
-    day_format(p->today, wk);
+/* Sessions by language beside pages viewed. */
+static void dashboard_langs_pages(struct buf *out, const struct report *r)
+{
+    static const struct dashboard_counts langs = {
+        "languages", "Sessions by language", "Sessions by language", "Language", "Sessions",
+        "lang"};
+    static const struct dashboard_counts pages = {"pages", "Pages viewed", "Page views",
+                                                  "Page",  "Views",        "page"};
+
+    buf_puts(out, "<div class=\"two\">");
+    dashboard_counts(out, &langs, r->langs, r->nlangs);
+    buf_puts(out, "\n");
+    dashboard_counts(out, &pages, r->pages, r->npages);
+    buf_puts(out, "</div>\n");
+}
+
+static void dashboard_health(struct buf *out, const struct report_health *h, int32_t today)
+{
+    char day[DAY_STR_LEN + 1];
+    int kiosks = (int)h->n;
+
+    day_format(today, day);
     buf_printf(out,
                "<section id=\"health\"><h2>Kiosk health</h2><p>%d kiosk%s; <span class=\"%s\" "
                "id=\"flagged\">%d flagged</span> (no heartbeat for more than %d days, no "
                "heartbeat yet, a failed self-test or an untrusted clock). Today is %s (UTC).</p>",
-               health.kiosks, health.kiosks == 1 ? "" : "s", health.flagged ? "bad" : "ok",
-               health.flagged, DASHBOARD_SILENT_DAYS, wk);
+               kiosks, kiosks == 1 ? "" : "s", h->flagged ? "bad" : "ok", h->flagged,
+               REPORT_SILENT_DAYS, day);
     buf_puts(out, "<table><thead><tr><th class=\"n\">Kiosk</th><th>Site</th>"
                   "<th>Last heartbeat</th><th>Version</th><th class=\"n\">Spool</th>"
                   "<th>Clock</th><th>Self-test</th><th>Status</th></tr></thead><tbody>");
-    if (health.rows.data)
-        buf_add(out, health.rows.data, health.rows.len);
-    if (health.rows.err && !out->err)
-        out->err = health.rows.err;
-    buf_puts(out, "</tbody></table></section>\n</main></body></html>\n");
-out:
-    buf_free(&health.rows);
-    return err;
+    for (size_t i = 0; i < h->n; i++)
+        dashboard_health_row(out, &h->kiosks[i]);
+    buf_puts(out, "</tbody></table></section>\n");
+}
+
+void dashboard_render(struct buf *out, const struct dashboard_page *p)
+{
+    dashboard_top(out, p);
+    dashboard_range(out, p);
+    dashboard_totals(out, p->r);
+    dashboard_weeks(out, p->r);
+    dashboard_sites(out, p->r);
+    dashboard_langs_pages(out, p->r);
+    dashboard_health(out, p->health, p->today);
+    buf_puts(out, "</main></body></html>\n");
 }
 
 void dashboard_login(struct buf *out, const char *csrf, const char *message)

@@ -8,22 +8,19 @@
 
 #include "buf.h"
 #include "report.h"
-#include "store.h"
-
-/* A kiosk silent for more than this many days is flagged. */
-#define DASHBOARD_SILENT_DAYS 2
 
 struct dashboard_page {
     const struct report *r;
+    const struct report_health *health;
     int32_t from_day, to_day; /* the range asked for */
     int32_t today;
     const char *staff; /* who is signed in */
     const char *csrf;  /* token of the sign-out form */
 };
 
-/* Append the dashboard for p to out, reading the kiosk health table from st. Returns 0 or the
- * store's error (out then holds a partial page to discard). */
-int dashboard_render(struct buf *out, struct store *st, const struct dashboard_page *p);
+/* Append the dashboard for p to out (out->err set when out of memory). Reads nothing but p: the
+ * data come from report.c. */
+void dashboard_render(struct buf *out, const struct dashboard_page *p);
 
 /* Append the log-in page to out: a form posting name, password and csrf to /login. message, if
  * not NULL, is shown above the form (plain text, escaped here). */

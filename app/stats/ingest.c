@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "openline/day.h"
+#include "openline/util.h"
 
 static int ingest_fail(struct ingest_error *e, int err, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -61,7 +62,7 @@ bool ingest_counter_name_ok(const char *name)
 {
     static const char *const fixed[] = {"sessions",       "quick_exit",     "read_aloud",
                                         "call.attempted", "call.connected", "call.failed"};
-    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
         if (!strcmp(name, fixed[i]))
             return true;
     }

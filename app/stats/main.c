@@ -16,10 +16,11 @@
 #include <jansson.h>
 
 #include "openline/day.h"
+#include "openline/log.h"
+#include "openline/util.h"
 #include "passwd.h"
 #include "server.h"
-#include "slog.h"
-#include "store.h"
+#include "store/store.h"
 #include "token.h"
 
 #ifndef OPENLINE_VERSION
@@ -29,21 +30,15 @@
 /* Exit codes: 0 done, 1 failed, 2 used wrongly. */
 enum { MAIN_OK = 0, MAIN_FAIL = 1, MAIN_USAGE = 2 };
 
-static const char main_usage[] =
+static const char main_usage_head[] =
     "Usage: openline-stats COMMAND [ARGUMENTS] [OPTIONS]\n"
     "\n"
     "The collector of OpenLine's anonymized, noisy usage counts, and the dashboard where\n"
     "campaign staff see their reach. See docs/openline-stats.md.\n"
     "\n"
-    "Commands:\n"
-    "  serve                 receive batches and heartbeats; serve the dashboard and CSV\n"
-    "  kiosk add SITE-NAME   add a kiosk at a site; prints its token once (only a hash is kept)\n"
-    "  kiosk list            list kiosks with their latest heartbeat\n"
-    "  kiosk revoke ID       refuse a kiosk's token from now on\n"
-    "  staff add NAME        add a staff member; reads the password from standard input\n"
-    "  staff token NAME      print a new read-only token for /export.csv (replaces the old)\n"
-    "  staff list            list staff members\n"
-    "  staff remove NAME     remove a staff member and end their sessions\n"
+    "Commands:\n";
+
+static const char main_usage_options[] =
     "\n"
     "Options of every command:\n"
     "  --db URL              sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE; default\n"
@@ -86,7 +81,10 @@ struct main_args {
     bool serve_only; /* an option of serve was given */
     char **pos;      /* command and its arguments */
     int npos;
+    const char *password; /* read before the database opens, for commands that want one */
 };
+
+static void main_usage(FILE *f);
 
 static int main_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -113,6 +111,20 @@ static int main_uint(const char *opt, const char *s, unsigned max, unsigned *out
     return 0;
 }
 
+/* What a command uses when no option says otherwise (the usage text tells the same). */
+static void main_defaults(struct main_args *a)
+{
+    store_default_url(a->db_default, sizeof(a->db_default));
+    a->db = a->db_default;
+    a->serve = (struct server_config){
+        .listen = "127.0.0.1:8080",
+        .rate = 60,
+        .max_connections = 1024,
+        .timeout_s = 30,
+        .per_ip = 64,
+    };
+}
+
 static int main_parse(int argc, char **argv, struct main_args *a)
 {
     static const struct option opts[] = {
@@ -131,15 +143,7 @@ static int main_parse(int argc, char **argv, struct main_args *a)
     };
     int c, err;
 
-    store_default_url(a->db_default, sizeof(a->db_default));
-    a->db = a->db_default;
-    a->serve = (struct server_config){
-        .listen = "127.0.0.1:8080",
-        .rate = 60,
-        .max_connections = 1024,
-        .timeout_s = 30,
-        .per_ip = 64,
-    };
+    main_defaults(a);
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c != OPT_DB && c != 'h' && c != OPT_VERSION && c != '?' && c != ':')
@@ -179,7 +183,7 @@ static int main_parse(int argc, char **argv, struct main_args *a)
                 return err;
             break;
         case 'h':
-            fputs(main_usage, stdout);
+            main_usage(stdout);
             exit(MAIN_OK);
         case OPT_VERSION:
             printf("openline-stats %s\n", OPENLINE_VERSION);
@@ -208,13 +212,16 @@ static int main_open(const struct main_args *a, struct store **stp)
     return MAIN_OK;
 }
 
-static int main_serve(struct main_args *a)
+static int main_serve(struct main_args *a, struct store *st, const char *arg)
 {
     struct server *srv = NULL;
     char err[512];
     unsigned port = 0;
     sigset_t set;
     int sig = 0;
+
+    (void)st; /* the server opens its own connections */
+    (void)arg;
 
     /* Every thread inherits the blocked signals; this one waits for them. A shell may have
      * started us with SIGINT ignored: take it back. */
@@ -232,13 +239,13 @@ static int main_serve(struct main_args *a)
         fprintf(stderr, "openline-stats: %s\n", err);
         return rc == EINVAL ? MAIN_USAGE : MAIN_FAIL;
     }
-    slog("listening on port %u (%s); database %s", port, server_tls(srv) ? "https" : "http",
-         strncmp(a->db, "sqlite:", 7) ? "PostgreSQL" : a->db);
+    log_info("listening on port %u (%s); database %s", port, server_tls(srv) ? "https" : "http",
+             strncmp(a->db, "sqlite:", 7) ? "PostgreSQL" : a->db);
     while (sigwait(&set, &sig) == EINTR)
         ;
-    slog("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv);
-    slog("stopped");
+    log_info("stopped");
     return MAIN_OK;
 }
 
@@ -277,72 +284,68 @@ static int main_kiosk_row(const struct store_kiosk_info *k, void *arg)
     return 0;
 }
 
-static int main_kiosk(const struct main_args *a)
+/* A new token for a kiosk or a staff member: token gets the text to print once, hash what is
+ * stored. Returns MAIN_OK, or MAIN_FAIL after saying why. */
+static int main_token_new(char token[TOKEN_LEN + 1], char hash[TOKEN_HASH_LEN + 1])
 {
-    struct store *st = NULL;
-    const char *verb = a->npos > 1 ? a->pos[1] : "";
-    int rc = MAIN_USAGE, err;
-
-    if (!strcmp(verb, "add")) {
-        if (a->npos != 3)
-            return main_bad("usage: openline-stats kiosk add SITE-NAME");
-        if (!main_site_ok(a->pos[2]))
-            return main_bad("site name: 1 to %d bytes of UTF-8 text, no control characters",
-                            STORE_SITE_MAX);
-    } else if (!strcmp(verb, "list")) {
-        if (a->npos != 2)
-            return main_bad("usage: openline-stats kiosk list");
-    } else if (!strcmp(verb, "revoke")) {
-        if (a->npos != 3)
-            return main_bad("usage: openline-stats kiosk revoke ID");
-    } else {
-        return main_bad("kiosk: expected add, list or revoke");
+    int err = token_new(token);
+    if (err) {
+        fprintf(stderr, "openline-stats: no random numbers: %s\n", strerror(err));
+        return MAIN_FAIL;
     }
-    if ((rc = main_open(a, &st)))
-        return rc;
-    rc = MAIN_FAIL;
+    token_hash(token, TOKEN_LEN, hash);
+    return MAIN_OK;
+}
 
-    if (!strcmp(verb, "add")) {
-        char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
-        int64_t id;
-        if ((err = token_new(token))) {
-            fprintf(stderr, "openline-stats: no random numbers: %s\n", strerror(err));
-            goto out;
-        }
-        token_hash(token, TOKEN_LEN, hash);
-        if (st->drv->kiosk_add(st, a->pos[2], hash, &id))
-            goto out;
-        printf("%s\n", token);
-        fprintf(stderr,
-                "openline-stats: kiosk %" PRId64 " added at site \"%s\"; its token (above) is "
-                "shown only this once\n",
-                id, a->pos[2]);
-    } else if (!strcmp(verb, "list")) {
-        printf("%-5s %-24s %-8s %-11s %-10s %-6s %-9s %s\n", "ID", "SITE", "STATUS", "HEARTBEAT",
-               "VERSION", "SPOOL", "CLOCK", "SELF-TEST");
-        if (st->drv->kiosk_list(st, main_kiosk_row, NULL))
-            goto out;
-    } else {
-        char *end;
-        errno = 0;
-        long long id = strtoll(a->pos[2], &end, 10);
-        if (errno || end == a->pos[2] || *end || id <= 0) {
-            rc = main_bad("kiosk revoke: ID is a number from `kiosk list`, not \"%s\"", a->pos[2]);
-            goto out;
-        }
-        err = st->drv->kiosk_revoke(st, id);
-        if (err == ENOENT) {
-            fprintf(stderr, "openline-stats: there is no kiosk %lld\n", id);
-            goto out;
-        }
-        if (err)
-            goto out;
-        fprintf(stderr, "openline-stats: kiosk %lld revoked\n", id);
-    }
-    rc = MAIN_OK;
-out:
-    store_close(st);
-    return rc;
+static int main_kiosk_site(const char *site)
+{
+    if (!main_site_ok(site))
+        return main_bad("site name: 1 to %d bytes of UTF-8 text, no control characters",
+                        STORE_SITE_MAX);
+    return MAIN_OK;
+}
+
+static int main_kiosk_add(struct main_args *a, struct store *st, const char *site)
+{
+    char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    int64_t id;
+    (void)a;
+
+    if (main_token_new(token, hash) || store_kiosk_add(st, site, hash, &id))
+        return MAIN_FAIL;
+    printf("%s\n", token);
+    fprintf(stderr,
+            "openline-stats: kiosk %" PRId64 " added at site \"%s\"; its token (above) is "
+            "shown only this once\n",
+            id, site);
+    return MAIN_OK;
+}
+
+static int main_kiosk_list(struct main_args *a, struct store *st, const char *arg)
+{
+    (void)a;
+    (void)arg;
+    printf("%-5s %-24s %-8s %-11s %-10s %-6s %-9s %s\n", "ID", "SITE", "STATUS", "HEARTBEAT",
+           "VERSION", "SPOOL", "CLOCK", "SELF-TEST");
+    return store_kiosk_list(st, main_kiosk_row, NULL) ? MAIN_FAIL : MAIN_OK;
+}
+
+static int main_kiosk_revoke(struct main_args *a, struct store *st, const char *arg)
+{
+    char *end;
+    (void)a;
+
+    errno = 0;
+    long long id = strtoll(arg, &end, 10);
+    if (errno || end == arg || *end || id <= 0)
+        return main_bad("kiosk revoke: ID is a number from `kiosk list`, not \"%s\"", arg);
+    int err = store_kiosk_revoke(st, id);
+    if (err == ENOENT)
+        fprintf(stderr, "openline-stats: there is no kiosk %lld\n", id);
+    if (err)
+        return MAIN_FAIL;
+    fprintf(stderr, "openline-stats: kiosk %lld revoked\n", id);
+    return MAIN_OK;
 }
 
 /* Read a password: from a terminal with the echo off (twice), else the first line of stdin. */
@@ -403,73 +406,181 @@ static int main_staff_row(int64_t id, const char *name, bool has_token, void *ar
     return 0;
 }
 
-static int main_staff(const struct main_args *a)
+static int main_staff_name(const char *name)
 {
-    struct store *st = NULL;
+    if (!main_staff_name_ok(name))
+        return main_bad("staff name: 1 to %d of A-Z a-z 0-9 . _ @ -", STORE_NAME_MAX);
+    return MAIN_OK;
+}
+
+static int main_staff_add(struct main_args *a, struct store *st, const char *name)
+{
+    char hash[PASSWD_HASH_MAX];
+
+    if (passwd_hash(a->password, hash, sizeof(hash))) {
+        fprintf(stderr, "openline-stats: cannot hash the password (libxcrypt)\n");
+        return MAIN_FAIL;
+    }
+    int err = store_staff_add(st, name, hash);
+    if (err == EEXIST)
+        fprintf(stderr, "openline-stats: staff member \"%s\" exists already\n", name);
+    if (err)
+        return MAIN_FAIL;
+    fprintf(stderr, "openline-stats: staff member \"%s\" added\n", name);
+    return MAIN_OK;
+}
+
+static int main_staff_token(struct main_args *a, struct store *st, const char *name)
+{
+    char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    (void)a;
+
+    if (main_token_new(token, hash))
+        return MAIN_FAIL;
+    int err = store_staff_set_token(st, name, hash);
+    if (err == ENOENT)
+        fprintf(stderr, "openline-stats: there is no staff member \"%s\"\n", name);
+    if (err)
+        return MAIN_FAIL;
+    printf("%s\n", token);
+    fprintf(stderr,
+            "openline-stats: read-only token of \"%s\" (above) works on /export.csv only; "
+            "it replaces any earlier one and is shown only this once\n",
+            name);
+    return MAIN_OK;
+}
+
+static int main_staff_list(struct main_args *a, struct store *st, const char *arg)
+{
+    (void)a;
+    (void)arg;
+    printf("%-5s %-24s %s\n", "ID", "NAME", "READ-ONLY TOKEN");
+    return store_staff_list(st, main_staff_row, NULL) ? MAIN_FAIL : MAIN_OK;
+}
+
+static int main_staff_remove(struct main_args *a, struct store *st, const char *name)
+{
+    (void)a;
+    int err = store_staff_remove(st, name);
+    if (err == ENOENT)
+        fprintf(stderr, "openline-stats: there is no staff member \"%s\"\n", name);
+    if (err)
+        return MAIN_FAIL;
+    fprintf(stderr, "openline-stats: staff member \"%s\" removed\n", name);
+    return MAIN_OK;
+}
+
+/* A command is one entry (docs/style.md 7): the words that name it, its one argument, the check
+ * of that argument made before anything else happens, and its line of the usage text. Commands
+ * of a group ("kiosk", "staff") stand together, in the order the usage lists them. */
+static const struct main_cmd {
+    const char *group;             /* the first word */
+    const char *verb;              /* the second word, or NULL (serve) */
+    const char *arg;               /* the argument's name in the usage, or NULL: none */
+    int (*check)(const char *arg); /* NULL: any argument; else MAIN_OK or main_bad's code */
+    bool password;                 /* read a password from standard input first (a->password) */
+    bool own_store;                /* opens its own connections: main opens none */
+    int (*run)(struct main_args *a, struct store *st, const char *arg);
+    const char *help;
+} main_cmds[] = {
+    {"serve", NULL, NULL, NULL, false, true, main_serve,
+     "receive batches and heartbeats; serve the dashboard and CSV"},
+    {"kiosk", "add", "SITE-NAME", main_kiosk_site, false, false, main_kiosk_add,
+     "add a kiosk at a site; prints its token once (only a hash is kept)"},
+    {"kiosk", "list", NULL, NULL, false, false, main_kiosk_list,
+     "list kiosks with their latest heartbeat"},
+    {"kiosk", "revoke", "ID", NULL, false, false, main_kiosk_revoke,
+     "refuse a kiosk's token from now on"},
+    {"staff", "add", "NAME", main_staff_name, true, false, main_staff_add,
+     "add a staff member; reads the password from standard input"},
+    {"staff", "token", "NAME", main_staff_name, false, false, main_staff_token,
+     "print a new read-only token for /export.csv (replaces the old)"},
+    {"staff", "list", NULL, NULL, false, false, main_staff_list, "list staff members"},
+    {"staff", "remove", "NAME", main_staff_name, false, false, main_staff_remove,
+     "remove a staff member and end their sessions"},
+};
+
+/* "kiosk add SITE-NAME": how the command is typed, for the usage. */
+static void main_cmd_synopsis(const struct main_cmd *c, char *out, size_t len)
+{
+    snprintf(out, len, "%s%s%s%s%s", c->group, c->verb ? " " : "", c->verb ? c->verb : "",
+             c->arg ? " " : "", c->arg ? c->arg : "");
+}
+
+static void main_usage(FILE *f)
+{
+    char syn[64];
+
+    fputs(main_usage_head, f);
+    for (size_t i = 0; i < ARRAY_SIZE(main_cmds); i++) {
+        main_cmd_synopsis(&main_cmds[i], syn, sizeof(syn));
+        fprintf(f, "  %-21s %s\n", syn, main_cmds[i].help);
+    }
+    fputs(main_usage_options, f);
+}
+
+/* The command a.pos names, or NULL after saying what was expected (*rc: MAIN_USAGE). */
+static const struct main_cmd *main_cmd_find(const struct main_args *a, int *rc)
+{
     const char *verb = a->npos > 1 ? a->pos[1] : "";
-    char pw[PASSWD_MAX + 2], hash[PASSWD_HASH_MAX];
-    int rc, err;
+    char verbs[128] = "";
+    size_t nverbs = 0;
 
-    if (!strcmp(verb, "list")) {
-        if (a->npos != 2)
-            return main_bad("usage: openline-stats staff list");
-    } else if (!strcmp(verb, "add") || !strcmp(verb, "token") || !strcmp(verb, "remove")) {
-        if (a->npos != 3)
-            return main_bad("usage: openline-stats staff %s NAME", verb);
-        if (!main_staff_name_ok(a->pos[2]))
-            return main_bad("staff name: 1 to %d of A-Z a-z 0-9 . _ @ -", STORE_NAME_MAX);
-    } else {
-        return main_bad("staff: expected add, token, list or remove");
+    for (size_t i = 0; i < ARRAY_SIZE(main_cmds); i++) {
+        const struct main_cmd *c = &main_cmds[i];
+        if (strcmp(c->group, a->pos[0]))
+            continue;
+        if (!c->verb || !strcmp(c->verb, verb))
+            return c;
+        nverbs++;
     }
-    if (!strcmp(verb, "add") && (rc = main_read_password(pw, sizeof(pw))))
+    if (!nverbs) {
+        *rc = main_bad("unknown command \"%s\"", a->pos[0]);
+        return NULL;
+    }
+    /* "add, list or revoke" */
+    size_t k = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(main_cmds); i++) {
+        if (strcmp(main_cmds[i].group, a->pos[0]))
+            continue;
+        size_t used = strlen(verbs);
+        snprintf(verbs + used, sizeof(verbs) - used, "%s%s",
+                 k == 0            ? ""
+                 : k + 1 == nverbs ? " or "
+                                   : ", ",
+                 main_cmds[i].verb);
+        k++;
+    }
+    *rc = main_bad("%s: expected %s", a->pos[0], verbs);
+    return NULL;
+}
+
+/* Check the command's words and argument, read its password, open the database, run it. */
+static int main_cmd_run(const struct main_cmd *c, struct main_args *a)
+{
+    int words = c->verb ? 2 : 1, want = words + (c->arg ? 1 : 0);
+    char pw[PASSWD_MAX + 2] = "", syn[64];
+    struct store *st = NULL;
+    int rc;
+
+    if (a->npos != want) {
+        if (!c->verb)
+            return main_bad("%s takes no arguments, only options", c->group);
+        main_cmd_synopsis(c, syn, sizeof(syn));
+        return main_bad("usage: openline-stats %s", syn);
+    }
+    const char *arg = c->arg ? a->pos[words] : NULL;
+    if (c->check && (rc = c->check(arg)))
         return rc;
-    if ((rc = main_open(a, &st)))
-        goto out;
-    rc = MAIN_FAIL;
-
-    if (!strcmp(verb, "add")) {
-        if (passwd_hash(pw, hash, sizeof(hash))) {
-            fprintf(stderr, "openline-stats: cannot hash the password (libxcrypt)\n");
-            goto out;
-        }
-        err = st->drv->staff_add(st, a->pos[2], hash);
-        if (err == EEXIST)
-            fprintf(stderr, "openline-stats: staff member \"%s\" exists already\n", a->pos[2]);
-        if (err)
-            goto out;
-        fprintf(stderr, "openline-stats: staff member \"%s\" added\n", a->pos[2]);
-    } else if (!strcmp(verb, "token")) {
-        char token[TOKEN_LEN + 1], th[TOKEN_HASH_LEN + 1];
-        if ((err = token_new(token))) {
-            fprintf(stderr, "openline-stats: no random numbers: %s\n", strerror(err));
-            goto out;
-        }
-        token_hash(token, TOKEN_LEN, th);
-        err = st->drv->staff_set_token(st, a->pos[2], th);
-        if (err == ENOENT)
-            fprintf(stderr, "openline-stats: there is no staff member \"%s\"\n", a->pos[2]);
-        if (err)
-            goto out;
-        printf("%s\n", token);
-        fprintf(stderr,
-                "openline-stats: read-only token of \"%s\" (above) works on /export.csv only; "
-                "it replaces any earlier one and is shown only this once\n",
-                a->pos[2]);
-    } else if (!strcmp(verb, "remove")) {
-        err = st->drv->staff_remove(st, a->pos[2]);
-        if (err == ENOENT)
-            fprintf(stderr, "openline-stats: there is no staff member \"%s\"\n", a->pos[2]);
-        if (err)
-            goto out;
-        fprintf(stderr, "openline-stats: staff member \"%s\" removed\n", a->pos[2]);
-    } else {
-        printf("%-5s %-24s %s\n", "ID", "NAME", "READ-ONLY TOKEN");
-        if (st->drv->staff_list(st, main_staff_row, NULL))
-            goto out;
+    if (c->password) {
+        if ((rc = main_read_password(pw, sizeof(pw))))
+            return rc;
+        a->password = pw;
     }
-    rc = MAIN_OK;
-out:
+    if (c->own_store || !(rc = main_open(a, &st)))
+        rc = c->run(a, st, arg);
     explicit_bzero(pw, sizeof(pw));
+    a->password = NULL;
     store_close(st);
     return rc;
 }
@@ -479,8 +590,9 @@ int main(int argc, char **argv)
     struct main_args a = {0};
     int rc;
 
+    log_init("openline-stats", LOG_LEVEL_INFO);
     if (argc < 2) {
-        fputs(main_usage, stderr);
+        main_usage(stderr);
         return MAIN_USAGE;
     }
     if ((rc = main_parse(argc, argv, &a)))
@@ -489,7 +601,7 @@ int main(int argc, char **argv)
     a.pos = &argv[optind];
     a.npos = argc - optind;
     if (a.npos == 0) {
-        fputs(main_usage, stderr);
+        main_usage(stderr);
         return MAIN_USAGE;
     }
     if (token_init()) {
@@ -499,17 +611,8 @@ int main(int argc, char **argv)
     /* The database holds token and password hashes: nobody else reads the files made here. */
     umask(077);
 
-    const char *cmd = a.pos[0];
-    if (strcmp(cmd, "serve") && a.serve_only)
+    if (strcmp(a.pos[0], "serve") && a.serve_only)
         return main_bad("--listen, --tls-*, --rate and the other serve options go with serve");
-    if (!strcmp(cmd, "serve")) {
-        if (a.npos != 1)
-            return main_bad("serve takes no arguments, only options");
-        return main_serve(&a);
-    }
-    if (!strcmp(cmd, "kiosk"))
-        return main_kiosk(&a);
-    if (!strcmp(cmd, "staff"))
-        return main_staff(&a);
-    return main_bad("unknown command \"%s\"", cmd);
+    const struct main_cmd *c = main_cmd_find(&a, &rc);
+    return c ? main_cmd_run(c, &a) : rc;
 }

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 #define RATELIMIT_SLOTS 1024
 
@@ -47,13 +46,6 @@ void ratelimit_free(struct ratelimit *rl)
     }
     pthread_mutex_destroy(&rl->lock);
     free(rl);
-}
-
-int64_t ratelimit_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 bool ratelimit_take(struct ratelimit *rl, int64_t key, int64_t now_ms, unsigned *retry_s)

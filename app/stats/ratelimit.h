@@ -16,12 +16,9 @@ int ratelimit_alloc(struct ratelimit **rlp, unsigned per_minute);
 
 void ratelimit_free(struct ratelimit *rl);
 
-/* Take one request for key at monotonic time now_ms (milliseconds). Returns true if allowed;
+/* Take one request for key at monotonic time now_ms (clock_now_ms()). Returns true if allowed;
  * otherwise false with *retry_s set to the whole seconds until a request will be allowed (>= 1).
  * Any thread. Returns true without remembering anything when out of memory. */
 bool ratelimit_take(struct ratelimit *rl, int64_t key, int64_t now_ms, unsigned *retry_s);
-
-/* Milliseconds of CLOCK_MONOTONIC, for ratelimit_take. */
-int64_t ratelimit_now_ms(void);
 
 #endif

@@ -1,4 +1,5 @@
-/* Adding up the roll-ups of a date range into the tables the dashboard and CSV publish. */
+/* Adding up the roll-ups of a date range into the tables the dashboard and CSV publish, and the
+ * kiosks' health. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "report.h"
 
@@ -161,9 +162,9 @@ int report_load(struct report **rp, struct store *st, int32_t from_day, int32_t 
         err = ENOMEM;
         goto out;
     }
-    if ((err = st->drv->weeks_get(st, from_week, to_week, report_week_row, r)) ||
-        (err = st->drv->sites_get(st, from_week, to_week, report_site_row, r)) ||
-        (err = st->drv->noise_get(st, from_week, to_week, report_noise_row, r)))
+    if ((err = store_weeks_get(st, from_week, to_week, report_week_row, r)) ||
+        (err = store_sites_get(st, from_week, to_week, report_site_row, r)) ||
+        (err = store_noise_get(st, from_week, to_week, report_noise_row, r)))
         goto out;
     if (r->nlangs)
         qsort(r->langs, r->nlangs, sizeof(*r->langs), report_row_cmp);
@@ -193,4 +194,89 @@ void report_free(struct report *r)
     report_rows_free(r->pages, r->npages);
     free(r->noise);
     free(r);
+}
+
+struct report_health_load {
+    struct report_health *h;
+    int32_t today;
+};
+
+/* What the health table says of k: its status line and whether it is flagged. */
+static void report_kiosk_status(struct report_kiosk *k, int32_t today)
+{
+    size_t sl = 0, len = sizeof(k->status);
+
+    if (k->revoked) {
+        snprintf(k->status, len, "revoked");
+        return;
+    }
+    if (!k->has_heartbeat) {
+        snprintf(k->status, len, "no heartbeat yet");
+        k->flagged = true;
+        return;
+    }
+    int32_t silent = today - k->day;
+    if (silent > REPORT_SILENT_DAYS) {
+        sl += (size_t)snprintf(k->status + sl, len - sl, "silent for %d days; ", (int)silent);
+        k->flagged = true;
+    }
+    if (strcmp(k->self_test, "pass")) {
+        sl += (size_t)snprintf(k->status + sl, len - sl, "self-test %s; ", k->self_test);
+        k->flagged = true;
+    }
+    if (strcmp(k->clock, "trusted")) {
+        sl += (size_t)snprintf(k->status + sl, len - sl, "clock untrusted; ");
+        k->flagged = true;
+    }
+    if (sl >= 2 && sl < len)
+        k->status[sl - 2] = '\0';
+    else if (!sl)
+        snprintf(k->status, len, "ok");
+}
+
+static int report_health_row(const struct store_kiosk_info *k, void *arg)
+{
+    struct report_health_load *l = arg;
+    struct report_health *h = l->h;
+    struct report_kiosk *p = realloc(h->kiosks, (h->n + 1) * sizeof(*p));
+    if (!p)
+        return ENOMEM;
+    h->kiosks = p;
+    p = &p[h->n++];
+    *p = (struct report_kiosk){
+        .id = k->id, .revoked = k->revoked, .has_heartbeat = k->has_heartbeat};
+    snprintf(p->site, sizeof(p->site), "%s", k->site);
+    if (k->has_heartbeat) {
+        p->day = k->day;
+        p->spool_depth = k->spool_depth;
+        snprintf(p->version, sizeof(p->version), "%s", k->version);
+        snprintf(p->clock, sizeof(p->clock), "%s", k->clock);
+        snprintf(p->self_test, sizeof(p->self_test), "%s", k->self_test);
+    }
+    report_kiosk_status(p, l->today);
+    if (p->flagged)
+        h->flagged++;
+    return 0;
+}
+
+int report_health_load(struct report_health **hp, struct store *st, int32_t today)
+{
+    struct report_health_load l = {.h = calloc(1, sizeof(*l.h)), .today = today};
+    if (!l.h)
+        return ENOMEM;
+    int err = store_kiosk_list(st, report_health_row, &l);
+    if (err) {
+        report_health_free(l.h);
+        return err;
+    }
+    *hp = l.h;
+    return 0;
+}
+
+void report_health_free(struct report_health *h)
+{
+    if (!h)
+        return;
+    free(h->kiosks);
+    free(h);
 }

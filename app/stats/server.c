@@ -19,10 +19,13 @@
 #include <jansson.h>
 
 #include "ingest.h"
+#include "openline/clock.h"
+#include "openline/log.h"
+#include "openline/util.h"
 #include "ratelimit.h"
 #include "signin.h"
-#include "slog.h"
-#include "writer.h"
+#include "store/pool.h"
+#include "store/writer.h"
 
 /* Largest TLS certificate or key file read, in bytes. */
 #define SERVER_PEM_MAX (1 << 20)
@@ -219,7 +222,7 @@ enum MHD_Result server_page(struct MHD_Connection *c, unsigned status, const cha
 static const struct route *server_route(const char *method, const char *url, bool *path_known)
 {
     *path_known = false;
-    for (size_t i = 0; i < sizeof(server_routes) / sizeof(server_routes[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(server_routes); i++) {
         if (strcmp(url, server_routes[i].path))
             continue;
         *path_known = true;
@@ -235,7 +238,7 @@ static enum MHD_Result server_not_found(struct MHD_Connection *c, const char *me
     bool api = !strncmp(url, "/api/", 5);
     if (path_known) {
         char allow[32] = "";
-        for (size_t i = 0; i < sizeof(server_routes) / sizeof(server_routes[0]); i++) {
+        for (size_t i = 0; i < ARRAY_SIZE(server_routes); i++) {
             if (!strcmp(url, server_routes[i].path))
                 snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s",
                          allow[0] ? ", " : "", server_routes[i].method);
@@ -256,13 +259,6 @@ static enum MHD_Result server_not_found(struct MHD_Connection *c, const char *me
 }
 
 /* ---- the connection watchdog: deadlines that trickled bytes do not reset ---- */
-
-static int64_t server_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void conn_unlink(struct watchdog *wd, struct conn *k)
 {
@@ -314,7 +310,7 @@ static void server_notify(void *cls, struct MHD_Connection *c, void **socket_con
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     k->fd = ci ? ci->connect_fd : -1;
     k->phase = CONN_HEADERS;
-    k->since_ms = server_now_ms();
+    k->since_ms = (int64_t)clock_now_ms();
     pthread_mutex_lock(&wd->lock);
     k->prev = wd->tail;
     if (wd->tail)
@@ -346,7 +342,7 @@ static void server_phase(struct server *s, struct MHD_Connection *c, int phase)
         return;
     pthread_mutex_lock(&s->wd.lock);
     k->phase = phase;
-    k->since_ms = server_now_ms();
+    k->since_ms = (int64_t)clock_now_ms();
     pthread_mutex_unlock(&s->wd.lock);
 }
 
@@ -355,7 +351,7 @@ static void *server_watchdog(void *arg)
     struct watchdog *wd = arg;
     pthread_mutex_lock(&wd->lock);
     while (!wd->stop) {
-        int64_t now = server_now_ms();
+        int64_t now = (int64_t)clock_now_ms();
         for (struct conn *k = wd->head; k; k = k->next) {
             if (k->closed)
                 continue;
@@ -369,12 +365,7 @@ static void *server_watchdog(void *arg)
             }
         }
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 250 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        util_deadline(&ts, CLOCK_REALTIME, 250);
         pthread_cond_timedwait(&wd->wake, &wd->lock, &ts);
     }
     pthread_mutex_unlock(&wd->lock);
@@ -394,8 +385,76 @@ static size_t server_unescape(void *cls, struct MHD_Connection *c, char *s)
 static enum MHD_Result server_too_large(struct MHD_Connection *c, const struct route *r,
                                         const char *url)
 {
-    slog("refused %s: 413 body larger than %zu bytes", url, r->body_max);
+    log_info("refused %s: 413 body larger than %zu bytes", url, r->body_max);
     return server_json(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is too large", NULL);
+}
+
+/* A request's first call, with its headers: refuse what is malformed, arrives while stopping, has
+ * no route or declares too large a body; else the route's start (if any). */
+static enum MHD_Result server_request_begin(struct server *s, struct MHD_Connection *c,
+                                            struct request *rq, const char *url, const char *method,
+                                            const char *version)
+{
+    bool path_known;
+
+    /* url is the path as sent (server_unescape): routes match it byte for byte, so
+     * /api/v1/%62atches is no route. An encoded NUL or slash is refused outright: decoded by
+     * something in front, it would name another path (/healthz%00.html). */
+    if (strstr(url, "%00") || strcasestr(url, "%2f") || strcasestr(url, "%5c")) {
+        rq->replied = true;
+        log_info("refused a request: 400 encoded NUL, slash or backslash in the path");
+        return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
+                           "the path has an encoded NUL, slash or backslash", NULL);
+    }
+    if (!strcmp(version, MHD_HTTP_VERSION_1_1) && !server_header(c, MHD_HTTP_HEADER_HOST)) {
+        rq->replied = true;
+        log_info("refused a request: 400 HTTP/1.1 without Host");
+        return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
+                           "an HTTP/1.1 request must have a Host header", NULL);
+    }
+    if (atomic_load(&s->stopping)) {
+        /* After SIGTERM, on a connection kept alive: nothing new is taken. */
+        const char *h[] = {MHD_HTTP_HEADER_RETRY_AFTER, "5", NULL};
+        rq->replied = true;
+        return server_json(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping",
+                           "the collector is stopping; send again later", h);
+    }
+    rq->route = server_route(method, url, &path_known);
+    if (!rq->route) {
+        rq->replied = true;
+        return server_not_found(c, method, url, path_known);
+    }
+    /* Refuse a declared oversize body before reading any of it. */
+    const char *cl = server_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno || end == cl || *end || n > rq->route->body_max) {
+            rq->replied = true;
+            return server_too_large(c, rq->route, url);
+        }
+    }
+    if (rq->route->start)
+        return rq->route->start(s, c, rq);
+    return MHD_YES;
+}
+
+/* A piece of the body: kept up to the route's limit. */
+static enum MHD_Result server_request_body(struct request *rq, const char *data, size_t n)
+{
+    if (rq->replied)
+        return MHD_YES;
+    if (rq->discarded || rq->body.len + n > rq->route->body_max) {
+        /* A chunked body grew past the limit: drop it, answer 413 at its end, and give up on the
+         * connection if it goes on much longer. */
+        rq->discarded += n;
+        if (rq->discarded > 4 * (rq->route->body_max + 1024))
+            return MHD_NO;
+        return MHD_YES;
+    }
+    buf_add(&rq->body, data, n);
+    return rq->body.err ? MHD_NO : MHD_YES;
 }
 
 static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const char *url,
@@ -407,73 +466,19 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
     struct request *rq = *con_cls;
 
     if (!rq) {
-        bool path_known;
         rq = calloc(1, sizeof(*rq));
         if (!rq)
             return MHD_NO;
         *con_cls = rq;
         atomic_fetch_add(&s->active, 1);
         server_phase(s, c, CONN_BODY);
-        /* url is the path as sent (server_unescape): routes match it byte for byte, so
-         * /api/v1/%62atches is no route. An encoded NUL or slash is refused outright: decoded
-         * by something in front, it would name another path (/healthz%00.html). */
-        if (strstr(url, "%00") || strcasestr(url, "%2f") || strcasestr(url, "%5c")) {
-            rq->replied = true;
-            slog("refused a request: 400 encoded NUL, slash or backslash in the path");
-            return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
-                               "the path has an encoded NUL, slash or backslash", NULL);
-        }
-        if (!strcmp(version, MHD_HTTP_VERSION_1_1) && !server_header(c, MHD_HTTP_HEADER_HOST)) {
-            rq->replied = true;
-            slog("refused a request: 400 HTTP/1.1 without Host");
-            return server_json(c, MHD_HTTP_BAD_REQUEST, "malformed",
-                               "an HTTP/1.1 request must have a Host header", NULL);
-        }
-        if (atomic_load(&s->stopping)) {
-            /* After SIGTERM, on a connection kept alive: nothing new is taken. */
-            const char *h[] = {MHD_HTTP_HEADER_RETRY_AFTER, "5", NULL};
-            rq->replied = true;
-            return server_json(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping",
-                               "the collector is stopping; send again later", h);
-        }
-        rq->route = server_route(method, url, &path_known);
-        if (!rq->route) {
-            rq->replied = true;
-            return server_not_found(c, method, url, path_known);
-        }
-        /* Refuse a declared oversize body before reading any of it. */
-        const char *cl = server_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl) {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (errno || end == cl || *end || n > rq->route->body_max) {
-                rq->replied = true;
-                return server_too_large(c, rq->route, url);
-            }
-        }
-        if (rq->route->start)
-            return rq->route->start(s, c, rq);
-        return MHD_YES;
+        return server_request_begin(s, c, rq, url, method, version);
     }
-
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (rq->replied)
-            return MHD_YES;
-        if (rq->discarded || rq->body.len + n > rq->route->body_max) {
-            /* A chunked body grew past the limit: drop it, answer 413 at its end, and give up on
-             * the connection if it goes on much longer. */
-            rq->discarded += n;
-            if (rq->discarded > 4 * (rq->route->body_max + 1024))
-                return MHD_NO;
-            return MHD_YES;
-        }
-        buf_add(&rq->body, upload_data, n);
-        return rq->body.err ? MHD_NO : MHD_YES;
+        return server_request_body(rq, upload_data, n);
     }
-
     server_phase(s, c, CONN_HANDLING);
     if (rq->replied)
         return MHD_YES;
@@ -513,7 +518,7 @@ static void server_mhd_log(void *cls, const char *fm, va_list ap)
         snprintf(s->mhd_error, sizeof(s->mhd_error), "%s", line);
         return;
     }
-    slog("libmicrohttpd: %s", line);
+    log_info("libmicrohttpd: %s", line);
 }
 
 /* Read a whole PEM file into *outp (NUL-terminated). */
@@ -631,74 +636,52 @@ bad:
     return EINVAL;
 }
 
-int server_start(struct server **sp, const struct server_config *cfg, unsigned *portp, char *err,
-                 size_t errlen)
+/* Read --tls-cert and --tls-key (both or neither) into s. Returns 0, EINVAL or the file's error
+ * (err says which). */
+static int server_tls_read(struct server *s, const struct server_config *cfg, char *err,
+                           size_t errlen)
 {
-    struct server *s = calloc(1, sizeof(*s));
-    bool v6 = false;
     int rc;
 
-    if (!s)
-        return ENOMEM;
-    s->fd = -1;
-    pthread_mutex_init(&s->wd.lock, NULL);
-    pthread_cond_init(&s->wd.wake, NULL);
-    s->secure_cookies = cfg->secure_cookies;
-    if ((rc = store_open(cfg->db_url, true, &s->wstore, err, errlen)))
-        goto fail;
-    if ((rc = server_listen(cfg->listen, &s->fd, &v6, portp, err, errlen)))
-        goto fail;
-    if (cfg->tls_cert || cfg->tls_key) {
-        if (!cfg->tls_cert || !cfg->tls_key) {
-            snprintf(err, errlen, "--tls-cert and --tls-key go together");
-            rc = EINVAL;
-            goto fail;
-        }
-        if ((rc = server_read_pem(cfg->tls_cert, "--tls-cert", &s->cert, err, errlen)) ||
-            (rc = server_read_pem(cfg->tls_key, "--tls-key", &s->key, err, errlen)))
-            goto fail;
-        s->tls = true;
+    if (!cfg->tls_cert && !cfg->tls_key)
+        return 0;
+    if (!cfg->tls_cert || !cfg->tls_key) {
+        snprintf(err, errlen, "--tls-cert and --tls-key go together");
+        return EINVAL;
     }
-    if ((rc = passwd_hash("openline-stats dummy password", s->dummy, sizeof(s->dummy)))) {
-        snprintf(err, errlen, "the password hash library (libxcrypt) does not work");
-        goto fail;
-    }
-    if ((rc = store_pool_alloc(&s->pool, cfg->db_url, 8)) ||
-        (rc = ratelimit_alloc(&s->rate, cfg->rate))) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
-    /* Behind a proxy (--per-ip 0) every sign-in comes from its address: limit by name only. */
-    signin_per_address(signin_process(), cfg->per_ip != 0);
-    if ((rc = writer_start(&s->writer, s->wstore))) {
-        snprintf(err, errlen, "cannot start the writer thread: %s", strerror(rc));
-        goto fail;
-    }
+    if ((rc = server_read_pem(cfg->tls_cert, "--tls-cert", &s->cert, err, errlen)) ||
+        (rc = server_read_pem(cfg->tls_key, "--tls-key", &s->key, err, errlen)))
+        return rc;
+    s->tls = true;
+    return 0;
+}
 
-    /* Descriptors: as many as allowed, and no more connections than they can hold. */
-    unsigned max_conn = cfg->max_connections;
+/* Descriptors: as many as allowed, and no more connections than they can hold. Returns the
+ * connections to allow, want or fewer (logged). */
+static unsigned server_max_connections(unsigned want)
+{
+    unsigned max_conn = want;
     struct rlimit rl;
-    if (!getrlimit(RLIMIT_NOFILE, &rl)) {
-        if (rl.rlim_cur < rl.rlim_max) {
-            rl.rlim_cur = rl.rlim_max;
-            (void)setrlimit(RLIMIT_NOFILE, &rl);
-            (void)getrlimit(RLIMIT_NOFILE, &rl);
-        }
-        if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max_conn + 64) {
-            max_conn = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
-            slog("--max-connections %u is more than the open-file limit allows (%llu): %u",
-                 cfg->max_connections, (unsigned long long)rl.rlim_cur, max_conn);
-        }
-    }
-    s->wd.evict_at = SERVER_EVICT_AT(max_conn);
-    s->wd.body_deadline_s = cfg->timeout_s;
-    if ((rc = pthread_create(&s->wd.thread, NULL, server_watchdog, &s->wd))) {
-        snprintf(err, errlen, "cannot start the connection watchdog: %s", strerror(rc));
-        goto fail;
-    }
-    s->wd.running = true;
 
-    s->timeout_s = cfg->timeout_s;
+    if (getrlimit(RLIMIT_NOFILE, &rl))
+        return max_conn;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+        (void)getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max_conn + 64) {
+        max_conn = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
+        log_info("--max-connections %u is more than the open-file limit allows (%llu): %u", want,
+                 (unsigned long long)rl.rlim_cur, max_conn);
+    }
+    return max_conn;
+}
+
+/* Start libmicrohttpd on s's listening socket. Returns 0, or EIO with err saying why. */
+static int server_daemon_start(struct server *s, const struct server_config *cfg, bool v6,
+                               unsigned max_conn, char *err, size_t errlen)
+{
     /* MHD_ALLOW_SUSPEND_RESUME (which includes MHD_USE_ITC, for server_stop's quiesce): a
      * batch waiting for its commit suspends its connection (api.c). */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
@@ -730,9 +713,58 @@ int server_start(struct server **sp, const struct server_config *cfg, unsigned *
         else
             snprintf(err, errlen, "cannot start the HTTP server: %s",
                      s->mhd_error[0] ? s->mhd_error : "refused");
-        rc = EIO;
+        return EIO;
+    }
+    return 0;
+}
+
+int server_start(struct server **sp, const struct server_config *cfg, unsigned *portp, char *err,
+                 size_t errlen)
+{
+    struct server *s = calloc(1, sizeof(*s));
+    bool v6 = false;
+    int rc;
+
+    if (!s)
+        return ENOMEM;
+    s->fd = -1;
+    pthread_mutex_init(&s->wd.lock, NULL);
+    pthread_cond_init(&s->wd.wake, NULL);
+    s->secure_cookies = cfg->secure_cookies;
+    if ((rc = store_open(cfg->db_url, true, &s->wstore, err, errlen)))
+        goto fail;
+    if ((rc = server_listen(cfg->listen, &s->fd, &v6, portp, err, errlen)))
+        goto fail;
+    if ((rc = server_tls_read(s, cfg, err, errlen)))
+        goto fail;
+    if ((rc = passwd_hash("openline-stats dummy password", s->dummy, sizeof(s->dummy)))) {
+        snprintf(err, errlen, "the password hash library (libxcrypt) does not work");
         goto fail;
     }
+    if ((rc = store_pool_alloc(&s->pool, cfg->db_url, 8)) ||
+        (rc = ratelimit_alloc(&s->rate, cfg->rate))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    /* Behind a proxy (--per-ip 0) every sign-in comes from its address: limit by name only. */
+    signin_per_address(signin_process(), cfg->per_ip != 0);
+    if ((rc = writer_start(&s->writer, s->wstore))) {
+        snprintf(err, errlen, "cannot start the writer thread: %s", strerror(rc));
+        goto fail;
+    }
+
+    unsigned max_conn = server_max_connections(cfg->max_connections);
+    s->wd.evict_at = SERVER_EVICT_AT(max_conn);
+    s->wd.body_deadline_s = cfg->timeout_s;
+    if ((rc = pthread_create(&s->wd.thread, NULL, server_watchdog, &s->wd))) {
+        snprintf(err, errlen, "cannot start the connection watchdog: %s", strerror(rc));
+        goto fail;
+    }
+    s->wd.running = true;
+
+    s->timeout_s = cfg->timeout_s;
+    if ((rc = server_daemon_start(s, cfg, v6, max_conn, err, errlen)))
+        goto fail;
     s->started = true;
     s->fd = -1; /* the daemon owns the listening socket now and closes it when stopped */
     *sp = s;
@@ -754,12 +786,13 @@ void server_stop(struct server *s)
         if (lfd != MHD_INVALID_SOCKET)
             close(lfd);
         atomic_store(&s->stopping, true);
-        int64_t until = server_now_ms() + (int64_t)(s->timeout_s ? s->timeout_s : 30) * 1000;
-        while (atomic_load(&s->active) && server_now_ms() < until)
+        int64_t until =
+            (int64_t)clock_now_ms() + (int64_t)(s->timeout_s ? s->timeout_s : 30) * 1000;
+        while (atomic_load(&s->active) && (int64_t)clock_now_ms() < until)
             usleep(10 * 1000);
         if (atomic_load(&s->active)) {
-            slog("stopping with %u requests unanswered after %u s", atomic_load(&s->active),
-                 s->timeout_s);
+            log_info("stopping with %u requests unanswered after %u s", atomic_load(&s->active),
+                     s->timeout_s);
             /* Requests still at the writer (a store that hangs): it finishes them before the
              * daemon frees their connections, which its resumption still points at. */
             writer_stop(s->writer);

@@ -12,9 +12,9 @@
 
 #include "buf.h"
 #include "passwd.h"
-#include "store.h"
+#include "store/store.h"
 #include "token.h"
-#include "writer.h"
+#include "store/writer.h"
 
 struct server_config {
     const char *db_url;

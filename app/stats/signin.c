@@ -8,11 +8,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
-#include "slog.h"
+#include "openline/log.h"
 
 /* The tables are set-associative: a key's record is one of SIGNIN_WAYS in the set its hash
  * picks. Lookups touch one set; a full set drops its least useful record. */
@@ -101,13 +100,6 @@ void signin_per_address(struct signin *g, bool on)
     pthread_mutex_lock(&g->lock);
     g->per_address_off = !on;
     pthread_mutex_unlock(&g->lock);
-}
-
-int64_t signin_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static uint64_t signin_hash(const unsigned char *key, const void *data, size_t len)
@@ -341,8 +333,8 @@ void signin_log(struct signin *g, enum signin_refusal kind, int64_t now_ms)
     }
     pthread_mutex_unlock(&g->lock);
     if (log && more)
-        slog("refused /login: %s (and %u more not logged since the last such line)", what[kind],
-             more);
+        log_info("refused /login: %s (and %u more not logged since the last such line)", what[kind],
+                 more);
     else if (log)
-        slog("refused /login: %s", what[kind]);
+        log_info("refused /login: %s", what[kind]);
 }

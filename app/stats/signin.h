@@ -73,7 +73,7 @@ void signin_per_address(struct signin *g, bool on);
  * name is in its back-off and the address has failed within SIGNIN_FORGET_MS (an address
  * without failures may try a name in back-off: an attacker elsewhere cannot keep its staff member
  * out); SIGNIN_BUSY when SIGNIN_CHECKS_MAX checks are running. *retry_s: seconds to wait (>= 1).
- * On SIGNIN_GO fills *a; then signin_end must follow. now_ms: CLOCK_MONOTONIC milliseconds. Any
+ * On SIGNIN_GO fills *a; then signin_end must follow. now_ms: clock_now_ms(). Any
  * thread; never blocks for long. */
 enum signin_verdict signin_begin(struct signin *g, const struct sockaddr *addr, const char *name,
                                  int64_t now_ms, struct signin_attempt *a, unsigned *retry_s);
@@ -94,8 +94,5 @@ enum signin_refusal {
 /* Log a refused sign-in: its status and a fixed phrase, never a name or address; at most one
  * line per kind every 10 s, counting the ones not logged, so a flood does not flood the log. */
 void signin_log(struct signin *g, enum signin_refusal kind, int64_t now_ms);
-
-/* Milliseconds of CLOCK_MONOTONIC. */
-int64_t signin_now_ms(void);
 
 #endif

@@ -9,11 +9,13 @@
 
 #include "csv.h"
 #include "dashboard.h"
+#include "openline/clock.h"
 #include "openline/day.h"
+#include "openline/log.h"
 #include "report.h"
 #include "server.h"
 #include "signin.h"
-#include "slog.h"
+#include "store/pool.h"
 
 #define WEB_SESSION_COOKIE "ol_session"
 #define WEB_CSRF_COOKIE    "ol_csrf"
@@ -62,7 +64,7 @@ static int web_session(struct server *s, struct MHD_Connection *c, char *name,
     token_hash(cookie, strlen(cookie), hash);
     if ((err = store_pool_get(server_pool(s), &st)))
         return err;
-    err = st->drv->session_get(st, hash, (int64_t)time(NULL), &staff, name);
+    err = store_session_get(st, hash, (int64_t)time(NULL), &staff, name);
     store_pool_put(server_pool(s), st);
     if (!err && csrf)
         web_logout_token(cookie, csrf);
@@ -212,7 +214,7 @@ static enum signin_result web_check(struct server *s, struct request *rq, int64_
 
     if ((*errp = store_pool_get(server_pool(s), &st)))
         return SIGNIN_NOT_CHECKED;
-    int err = st->drv->staff_get(st, rq->name, staffp, pwhash, sizeof(pwhash));
+    int err = store_staff_get(st, rq->name, staffp, pwhash, sizeof(pwhash));
     store_pool_put(server_pool(s), st);
     if (err && err != ENOENT) {
         *errp = err;
@@ -239,37 +241,38 @@ enum MHD_Result web_login(struct server *s, struct MHD_Connection *c, struct req
     int err;
 
     if (!web_same_origin(c)) {
-        slog("refused /login: 403 cross-site request");
+        log_info("refused /login: 403 cross-site request");
         return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign in from this site's own page.");
     }
     if (web_form(c, rq))
         return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad request", "The sign-in form was garbled.");
     const char *want = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_CSRF_COOKIE);
     if (!want || !rq->csrf[0] || !token_equal(want, rq->csrf)) {
-        slog("refused /login: 403 missing or wrong form token");
+        log_info("refused /login: 403 missing or wrong form token");
         return web_login_form(s, c, MHD_HTTP_FORBIDDEN,
                               "The sign-in form had expired. Please sign in again.", 0);
     }
 
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    switch (signin_begin(g, ci ? ci->client_addr : NULL, rq->name, signin_now_ms(), &at, &retry)) {
+    switch (signin_begin(g, ci ? ci->client_addr : NULL, rq->name, (int64_t)clock_now_ms(), &at,
+                         &retry)) {
     case SIGNIN_WAIT:
-        signin_log(g, SIGNIN_LOG_WAIT, signin_now_ms());
+        signin_log(g, SIGNIN_LOG_WAIT, (int64_t)clock_now_ms());
         return web_login_later(s, c, MHD_HTTP_TOO_MANY_REQUESTS, retry, "Too many attempts.");
     case SIGNIN_BUSY:
-        signin_log(g, SIGNIN_LOG_BUSY, signin_now_ms());
+        signin_log(g, SIGNIN_LOG_BUSY, (int64_t)clock_now_ms());
         return web_login_later(s, c, MHD_HTTP_SERVICE_UNAVAILABLE, retry,
                                "The server is busy signing others in.");
     case SIGNIN_GO:
         break;
     }
     enum signin_result r = web_check(s, rq, &staff, &err);
-    signin_end(g, &at, r, signin_now_ms());
+    signin_end(g, &at, r, (int64_t)clock_now_ms());
     if (r == SIGNIN_NOT_CHECKED)
         return err == EIO ? web_unavailable(c) : MHD_NO;
     if (r == SIGNIN_WRONG) {
-        signin_log(g, SIGNIN_LOG_WRONG, signin_now_ms());
+        signin_log(g, SIGNIN_LOG_WRONG, (int64_t)clock_now_ms());
         return web_login_form(s, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.", 0);
     }
 
@@ -282,7 +285,7 @@ enum MHD_Result web_login(struct server *s, struct MHD_Connection *c, struct req
         (now + WEB_SESSION_S + WEB_SESSION_ROUND_S - 1) / WEB_SESSION_ROUND_S * WEB_SESSION_ROUND_S;
     if ((err = store_pool_get(server_pool(s), &st)))
         return web_unavailable(c);
-    err = st->drv->session_add(st, hash, staff, expires);
+    err = store_session_add(st, hash, staff, expires);
     store_pool_put(server_pool(s), st);
     if (err)
         return web_unavailable(c);
@@ -300,7 +303,7 @@ enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct re
     struct store *st;
 
     if (!web_same_origin(c)) {
-        slog("refused /logout: 403 cross-site request");
+        log_info("refused /logout: 403 cross-site request");
         return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign out from this site's own page.");
     }
     if (web_form(c, rq))
@@ -311,14 +314,14 @@ enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct re
     if (err)
         return web_unavailable(c);
     if (!token_equal(csrf, rq->csrf)) {
-        slog("refused /logout: 403 missing or wrong form token");
+        log_info("refused /logout: 403 missing or wrong form token");
         return server_page(c, MHD_HTTP_FORBIDDEN, "Refused", "Sign out from this site's own page.");
     }
     const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_SESSION_COOKIE);
     token_hash(cookie, strlen(cookie), hash);
     if (store_pool_get(server_pool(s), &st))
         return web_unavailable(c);
-    err = st->drv->session_remove(st, hash);
+    err = store_session_remove(st, hash);
     store_pool_put(server_pool(s), st);
     if (err)
         return web_unavailable(c);
@@ -327,13 +330,32 @@ enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct re
     return server_redirect(c, "/login", h);
 }
 
+/* Load the report of from..to and, when hp is not NULL, the kiosks' health as of today, through
+ * a store of the pool given back before the page is rendered. Returns 0, ERANGE (the range is too
+ * long), EIO or ENOMEM. */
+static int web_report(struct server *s, int32_t from, int32_t to, int32_t today, struct report **rp,
+                      struct report_health **hp)
+{
+    struct store *st;
+
+    if (store_pool_get(server_pool(s), &st))
+        return EIO;
+    int err = report_load(rp, st, from, to);
+    if (!err && hp && (err = report_health_load(hp, st, today))) {
+        report_free(*rp);
+        *rp = NULL;
+    }
+    store_pool_put(server_pool(s), st);
+    return err;
+}
+
 enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct request *rq)
 {
     char name[STORE_NAME_MAX + 1], csrf[TOKEN_HASH_LEN + 1];
     struct report *r = NULL;
-    struct store *st = NULL;
+    struct report_health *health = NULL;
     struct buf b = {0};
-    int32_t from, to;
+    int32_t from, to, today = day_today();
     enum MHD_Result ret;
     (void)rq;
 
@@ -346,31 +368,23 @@ enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct
         return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
                            err == ERANGE ? "The range ends before it starts."
                                          : "Dates are written YYYY-MM-DD.");
-    if (store_pool_get(server_pool(s), &st))
-        return web_unavailable(c);
-    err = report_load(&r, st, from, to);
-    if (err == ERANGE) {
-        ret = server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
-                          "The range is longer than ten years.");
-        goto out;
-    }
-    if (!err) {
-        struct dashboard_page p = {.r = r,
-                                   .from_day = from,
-                                   .to_day = to,
-                                   .today = day_today(),
-                                   .staff = name,
-                                   .csrf = csrf};
-        err = dashboard_render(&b, st, &p);
-    }
-    if (err || b.err) {
-        ret = err == EIO ? web_unavailable(c) : MHD_NO;
-        goto out;
-    }
-    ret = server_reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.data, b.len, NULL);
-out:
-    if (st)
-        store_pool_put(server_pool(s), st);
+    err = web_report(s, from, to, today, &r, &health);
+    if (err == ERANGE)
+        return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
+                           "The range is longer than ten years.");
+    if (err)
+        return err == EIO ? web_unavailable(c) : MHD_NO;
+    struct dashboard_page p = {.r = r,
+                               .health = health,
+                               .from_day = from,
+                               .to_day = to,
+                               .today = today,
+                               .staff = name,
+                               .csrf = csrf};
+    dashboard_render(&b, &p);
+    ret = b.err ? MHD_NO
+                : server_reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.data, b.len, NULL);
+    report_health_free(health);
     report_free(r);
     buf_free(&b);
     return ret;
@@ -394,7 +408,7 @@ static int web_export_token(struct server *s, struct MHD_Connection *c)
     token_hash(tok, strlen(tok), hash);
     if (store_pool_get(server_pool(s), &st))
         return EIO;
-    int err = st->drv->staff_by_token(st, hash, &staff);
+    int err = store_staff_by_token(st, hash, &staff);
     store_pool_put(server_pool(s), st);
     return err;
 }
@@ -405,7 +419,6 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
     char name[STORE_NAME_MAX + 1], fname[120], disp[160];
     char f[DAY_STR_LEN + 1], t[DAY_STR_LEN + 1];
     struct report *r = NULL;
-    struct store *st = NULL;
     struct buf b = {0};
     enum csv_by by = CSV_BY_WEEK;
     int32_t from, to;
@@ -416,7 +429,7 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
     if (err == ENOENT)
         err = web_export_token(s, c);
     if (err == ENOENT) {
-        slog("refused /export.csv: 401 no session or read-only token");
+        log_info("refused /export.csv: 401 no session or read-only token");
         static const char msg[] = "Sign in, or send a staff read-only token.\n";
         return server_reply(c, MHD_HTTP_UNAUTHORIZED, "text/plain; charset=utf-8", msg,
                             sizeof(msg) - 1, www);
@@ -431,23 +444,19 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
         return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
                             sizeof(msg) - 1, NULL);
     }
-    if (store_pool_get(server_pool(s), &st))
-        return web_unavailable(c);
-    err = report_load(&r, st, from, to);
+    err = web_report(s, from, to, 0, &r, NULL);
     if (err == ERANGE) {
         static const char msg[] = "The range is longer than ten years.\n";
-        ret = server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
-                           sizeof(msg) - 1, NULL);
-        goto out;
+        return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
+                            sizeof(msg) - 1, NULL);
     }
-    if (err) {
-        ret = web_unavailable(c);
-        goto out;
-    }
+    if (err)
+        return web_unavailable(c);
     csv_render(&b, r, by);
+    report_free(r);
     if (b.err) {
-        ret = MHD_NO;
-        goto out;
+        buf_free(&b);
+        return MHD_NO;
     }
     static const char *const by_names[] = {"week", "site", "language", "page"};
     day_format(from, f);
@@ -456,10 +465,6 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
     snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", fname);
     const char *h[] = {"Content-Disposition", disp, NULL};
     ret = server_reply(c, MHD_HTTP_OK, "text/csv; charset=utf-8; header=present", b.data, b.len, h);
-out:
-    if (st)
-        store_pool_put(server_pool(s), st);
-    report_free(r);
     buf_free(&b);
     return ret;
 }

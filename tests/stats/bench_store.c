@@ -12,11 +12,12 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
-#include "openline/day.h"
 #include "ingest.h"
-#include "store.h"
+#include "openline/day.h"
+#include "openline/log.h"
+#include "store/store.h"
+#include "store/writer.h"
 #include "token.h"
-#include "writer.h"
 
 static const char bench_usage[] =
     "usage: stats_bench insert --db URL [--seconds S]\n"
@@ -161,7 +162,7 @@ static int bench_fill(const char *url, int kiosks, int weeks, int sites, const c
         token_new(tok);
         token_hash(tok, TOKEN_LEN, hash);
         snprintf(site_names[k], 32, "Site %03d", k % sites);
-        if (st->drv->kiosk_add(st, site_names[k], hash, &ids[k]))
+        if (store_kiosk_add(st, site_names[k], hash, &ids[k]))
             goto out;
         if (tf)
             fprintf(tf, "%s\n", tok);
@@ -226,6 +227,7 @@ int main(int argc, char **argv)
     double seconds = 10;
     int kiosks = 1000, weeks = 52, sites = 100;
 
+    log_init("openline-stats", LOG_LEVEL_INFO);
     if (argc < 2 || token_init())
         goto usage;
     for (int i = 2; i + 1 < argc; i += 2) {

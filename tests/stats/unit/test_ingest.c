@@ -10,8 +10,9 @@
 
 #include <cmocka.h>
 
-#include "openline/day.h"
 #include "ingest.h"
+#include "openline/day.h"
+#include "openline/util.h"
 
 /* 2026-11-30, a Monday: the week of 2026-11-23 has ended, this week has not. */
 static int32_t test_today(void)
@@ -163,7 +164,7 @@ static void test_refusals(void **state)
          EAGAIN, "bucket not ended"},
     };
     (void)state;
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         struct ingest_batch *b = NULL;
         struct ingest_error e = {0};
         int err = test_batch(cases[i].body, &b, &e);
@@ -246,7 +247,7 @@ static void test_heartbeat(void **state)
          "\"clock\":\"trusted\"}",
          EINVAL, "missing field"},
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         struct ingest_error ee = {0};
         int err = test_hb(cases[i].body, &hb, &ee);
         if (err != cases[i].err || !ee.what || strcmp(ee.what, cases[i].what))

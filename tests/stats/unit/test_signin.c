@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "openline/util.h"
 #include "signin.h"
 #include "token.h"
 
@@ -73,7 +74,7 @@ static void test_backoff_grows(void **state)
     assert_int_equal(try(g, SA(a), "alice", t, SIGNIN_WRONG, NULL), SIGNIN_GO);
     assert_int_equal(try(g, SA(a), "alice", t + 100, SIGNIN_WRONG, NULL), SIGNIN_GO);
     t += 200;
-    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
         /* the failure that starts this wait */
         assert_int_equal(try(g, SA(a), "alice", t, SIGNIN_WRONG, NULL), SIGNIN_GO);
         assert_int_equal(try(g, SA(a), "alice", t + 1, SIGNIN_WRONG, &retry), SIGNIN_WAIT);

@@ -1,5 +1,5 @@
 /* Unit tests of the collector's small modules: days, buffers and escaping, rate limits, tokens,
- * password hashes, cell suppression and CSV. */
+ * password hashes, cell suppression and CSV, the kiosks' health as report.c reads it. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <setjmp.h>
@@ -8,15 +8,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "buf.h"
 #include "csv.h"
 #include "openline/day.h"
+#include "openline/util.h"
 #include "passwd.h"
 #include "ratelimit.h"
 #include "report.h"
+#include "store/store.h"
 #include "token.h"
 
 static void test_days(void **state)
@@ -67,7 +70,7 @@ static void test_buf_escaping(void **state)
         {"\n=2", "\"'\n=2\""},   {"\tplain", "\"'\tplain\""},
         {"a-b", "a-b"},          {"  x", "  x"},
     };
-    for (size_t i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(guarded); i++) {
         buf_csv(&b, guarded[i][0]);
         assert_string_equal(b.data, guarded[i][1]);
         buf_free(&b);
@@ -183,12 +186,79 @@ static void test_cells_and_csv(void **state)
     assert_int_equal(csv_by_parse("ip", &by), EINVAL);
 }
 
+/* A kiosk's heartbeat written as the writer writes it. */
+static void put_heartbeat(struct store *st, int64_t kiosk, int32_t day, const char *self_test,
+                          enum ingest_clock clock)
+{
+    struct ingest_heartbeat hb = {.day = day, .spool_depth = 3, .clock = clock};
+    snprintf(hb.version, sizeof(hb.version), "1.2.0");
+    snprintf(hb.self_test, sizeof(hb.self_test), "%s", self_test);
+    struct store_write w = {.kiosk = kiosk, .site = "Site", .hb = &hb};
+    assert_int_equal(store_write_group(st, &w, 1), 0);
+}
+
+/* The health table's rules, from a real SQLite store: what is flagged and what its status says. */
+static void test_health(void **state)
+{
+    char path[] = "/tmp/openline-stats-test-XXXXXX", url[64], err[256];
+    struct store *st = NULL;
+    struct report_health *h = NULL;
+    int64_t id[5];
+    int32_t today = 20000;
+    (void)state;
+
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    snprintf(url, sizeof(url), "sqlite:%s", path);
+    assert_int_equal(store_open(url, true, &st, err, sizeof(err)), 0);
+    for (int i = 0; i < 5; i++) {
+        char hash[TOKEN_HASH_LEN + 1];
+        snprintf(hash, sizeof(hash), "%064d", i);
+        assert_int_equal(store_kiosk_add(st, "Site", hash, &id[i]), 0);
+    }
+    put_heartbeat(st, id[0], today - 1, "pass", INGEST_CLOCK_TRUSTED);
+    put_heartbeat(st, id[1], today - 5, "fail:fonts", INGEST_CLOCK_UNTRUSTED);
+    put_heartbeat(st, id[2], today, "pass", INGEST_CLOCK_UNTRUSTED);
+    put_heartbeat(st, id[4], today - 9, "pass", INGEST_CLOCK_TRUSTED);
+    assert_int_equal(store_kiosk_revoke(st, id[4]), 0);
+
+    assert_int_equal(report_health_load(&h, st, today), 0);
+    assert_int_equal(h->n, 5);
+    assert_int_equal(h->flagged, 3);
+    assert_false(h->kiosks[0].flagged);
+    assert_string_equal(h->kiosks[0].status, "ok");
+    assert_true(h->kiosks[1].flagged);
+    assert_string_equal(h->kiosks[1].status,
+                        "silent for 5 days; self-test fail:fonts; clock untrusted");
+    assert_true(h->kiosks[2].flagged);
+    assert_string_equal(h->kiosks[2].status, "clock untrusted");
+    assert_true(h->kiosks[3].flagged);
+    assert_false(h->kiosks[3].has_heartbeat);
+    assert_string_equal(h->kiosks[3].status, "no heartbeat yet");
+    assert_false(h->kiosks[4].flagged);
+    assert_string_equal(h->kiosks[4].status, "revoked");
+    assert_string_equal(h->kiosks[1].version, "1.2.0");
+    assert_int_equal(h->kiosks[1].day, today - 5);
+
+    report_health_free(h);
+    store_close(st);
+    static const char *const files[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        char f[80];
+        snprintf(f, sizeof(f), "%s%s", path, files[i]);
+        unlink(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_days),      cmocka_unit_test(test_buf_escaping),
         cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_passwords), cmocka_unit_test(test_cells_and_csv),
+        cmocka_unit_test(test_health),
     };
     return cmocka_run_group_tests_name("stats_util", tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* PostgreSQL storage driver (libpq): for several collector nodes sharing one database. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,7 +11,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
-#include "slog.h"
+#include "openline/log.h"
 
 #define PG_SCHEMA_VERSION "1"
 
@@ -148,7 +148,7 @@ static int pg_fail(struct store *st, const char *what, const PGresult *res)
     char line[300];
     const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     pg_one_line(line, sizeof(line), msg ? msg : PQerrorMessage(pg(st)));
-    slog("database: %s: %s", what, line);
+    log_info("database: %s: %s", what, line);
     return EIO;
 }
 
@@ -236,6 +236,41 @@ static int pg_run(struct store *st, const char *sql, int n, const char *const *p
     return err;
 }
 
+/* Turns row i of r into a call of q's handler; returns what the handler returned. */
+typedef int(pg_row_h)(const PGresult *r, int i, const struct store_rows *q);
+
+/* Run sql with n text parameters, calling row for each row of the result until one returns
+ * non-zero. */
+static int pg_rows(struct store *st, const char *sql, int n, const char *const *params,
+                   pg_row_h *row, const struct store_rows *q, const char *what)
+{
+    PGresult *r;
+    int err = pg_exec(st, sql, n, params, &r, what);
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r) && !err; i++)
+        err = row(r, i, q);
+    PQclear(r);
+    return err;
+}
+
+/* Run sql with n text parameters for its one row: 0 with *resp set (PQclear it), or ENOENT when
+ * it returned none (or the store's error). */
+static int pg_one(struct store *st, const char *sql, int n, const char *const *params,
+                  PGresult **resp, const char *what)
+{
+    PGresult *r;
+    int err = pg_exec(st, sql, n, params, &r, what);
+    if (err)
+        return err;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return ENOENT;
+    }
+    *resp = r;
+    return 0;
+}
+
 static int64_t pg_i64(const PGresult *res, int row, int col)
 {
     return strtoll(PQgetvalue(res, row, col), NULL, 10);
@@ -255,6 +290,15 @@ static const char *pg_num(struct pg_num *n, int64_t v)
 {
     snprintf(n->s, sizeof(n->s), "%" PRId64, v);
     return n->s;
+}
+
+/* Run the roll-up query sql for the weeks from_week..to_week ($1, $2), a call of row per row. */
+static int pg_range(struct store *st, const char *sql, int32_t from_week, int32_t to_week,
+                    pg_row_h *row, const struct store_rows *q, const char *what)
+{
+    struct pg_num f, t;
+    const char *params[] = {pg_num(&f, from_week), pg_num(&t, to_week)};
+    return pg_rows(st, sql, 2, params, row, q, what);
 }
 
 static int pg_open(struct store *st, const char *target, bool create, char *err, size_t errlen)
@@ -375,19 +419,15 @@ static int pg_kiosk_auth(struct store *st, const char *hash, struct store_kiosk 
 {
     const char *params[] = {hash};
     PGresult *r;
-    int err = pg_exec(st, "SELECT id, site, revoked FROM kiosks WHERE token_hash = $1", 1, params,
-                      &r, "kiosk lookup");
+    int err = pg_one(st, "SELECT id, site, revoked FROM kiosks WHERE token_hash = $1", 1, params,
+                     &r, "kiosk lookup");
     if (err)
         return err;
-    if (PQntuples(r) == 1) {
-        k->id = pg_i64(r, 0, 0);
-        snprintf(k->site, sizeof(k->site), "%s", PQgetvalue(r, 0, 1));
-        k->revoked = pg_bool(r, 0, 2);
-    } else {
-        err = ENOENT;
-    }
+    k->id = pg_i64(r, 0, 0);
+    snprintf(k->site, sizeof(k->site), "%s", PQgetvalue(r, 0, 1));
+    k->revoked = pg_bool(r, 0, 2);
     PQclear(r);
-    return err;
+    return 0;
 }
 
 static int pg_kiosk_add(struct store *st, const char *site, const char *hash, int64_t *idp)
@@ -425,33 +465,31 @@ static int pg_kiosk_revoke(struct store *st, int64_t id)
                      "kiosk revoke");
 }
 
+static int pg_kiosk_row(const PGresult *r, int i, const struct store_rows *q)
+{
+    struct store_kiosk_info k = {
+        .id = pg_i64(r, i, 0),
+        .site = PQgetvalue(r, i, 1),
+        .revoked = pg_bool(r, i, 2),
+        .has_heartbeat = !PQgetisnull(r, i, 3),
+        .day = (int32_t)pg_i64(r, i, 3),
+        .version = PQgetvalue(r, i, 4),
+        .spool_depth = pg_i64(r, i, 5),
+        .clock = PQgetvalue(r, i, 6),
+        .self_test = PQgetvalue(r, i, 7),
+    };
+    return q->h.kiosk(&k, q->arg);
+}
+
 static int pg_kiosk_list(struct store *st, store_kiosk_h *h, void *arg)
 {
-    PGresult *r;
-    int err = pg_exec(st,
-                      "SELECT k.id, k.site, k.revoked, h.day, h.version, h.spool_depth, h.clock,"
-                      " h.self_test FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.id"
-                      " AND h.day = (SELECT MAX(day) FROM heartbeats WHERE kiosk = k.id)"
-                      " ORDER BY k.site, k.id",
-                      0, NULL, &r, "kiosk list");
-    if (err)
-        return err;
-    for (int i = 0; i < PQntuples(r) && !err; i++) {
-        struct store_kiosk_info k = {
-            .id = pg_i64(r, i, 0),
-            .site = PQgetvalue(r, i, 1),
-            .revoked = pg_bool(r, i, 2),
-            .has_heartbeat = !PQgetisnull(r, i, 3),
-            .day = (int32_t)pg_i64(r, i, 3),
-            .version = PQgetvalue(r, i, 4),
-            .spool_depth = pg_i64(r, i, 5),
-            .clock = PQgetvalue(r, i, 6),
-            .self_test = PQgetvalue(r, i, 7),
-        };
-        err = h(&k, arg);
-    }
-    PQclear(r);
-    return err;
+    return pg_rows(st,
+                   "SELECT k.id, k.site, k.revoked, h.day, h.version, h.spool_depth, h.clock,"
+                   " h.self_test FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.id"
+                   " AND h.day = (SELECT MAX(day) FROM heartbeats WHERE kiosk = k.id)"
+                   " ORDER BY k.site, k.id",
+                   0, NULL, pg_kiosk_row, &(struct store_rows){.h.kiosk = h, .arg = arg},
+                   "kiosk list");
 }
 
 static int pg_staff_add(struct store *st, const char *name, const char *pwhash)
@@ -466,17 +504,13 @@ static int pg_staff_get(struct store *st, const char *name, int64_t *idp, char *
     const char *params[] = {name};
     PGresult *r;
     int err =
-        pg_exec(st, "SELECT id, pwhash FROM staff WHERE name = $1", 1, params, &r, "staff lookup");
+        pg_one(st, "SELECT id, pwhash FROM staff WHERE name = $1", 1, params, &r, "staff lookup");
     if (err)
         return err;
-    if (PQntuples(r) == 1) {
-        *idp = pg_i64(r, 0, 0);
-        snprintf(pwhash, pwlen, "%s", PQgetvalue(r, 0, 1));
-    } else {
-        err = ENOENT;
-    }
+    *idp = pg_i64(r, 0, 0);
+    snprintf(pwhash, pwlen, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
-    return err;
+    return 0;
 }
 
 static int pg_staff_set_token(struct store *st, const char *name, const char *hash)
@@ -490,29 +524,24 @@ static int pg_staff_by_token(struct store *st, const char *hash, int64_t *idp)
 {
     const char *params[] = {hash};
     PGresult *r;
-    int err = pg_exec(st, "SELECT id FROM staff WHERE token_hash = $1", 1, params, &r,
-                      "staff token lookup");
+    int err = pg_one(st, "SELECT id FROM staff WHERE token_hash = $1", 1, params, &r,
+                     "staff token lookup");
     if (err)
         return err;
-    if (PQntuples(r) == 1)
-        *idp = pg_i64(r, 0, 0);
-    else
-        err = ENOENT;
+    *idp = pg_i64(r, 0, 0);
     PQclear(r);
-    return err;
+    return 0;
+}
+
+static int pg_staff_row(const PGresult *r, int i, const struct store_rows *q)
+{
+    return q->h.staff(pg_i64(r, i, 0), PQgetvalue(r, i, 1), pg_bool(r, i, 2), q->arg);
 }
 
 static int pg_staff_list(struct store *st, store_staff_h *h, void *arg)
 {
-    PGresult *r;
-    int err = pg_exec(st, "SELECT id, name, token_hash IS NOT NULL FROM staff ORDER BY name", 0,
-                      NULL, &r, "staff list");
-    if (err)
-        return err;
-    for (int i = 0; i < PQntuples(r) && !err; i++)
-        err = h(pg_i64(r, i, 0), PQgetvalue(r, i, 1), pg_bool(r, i, 2), arg);
-    PQclear(r);
-    return err;
+    return pg_rows(st, "SELECT id, name, token_hash IS NOT NULL FROM staff ORDER BY name", 0, NULL,
+                   pg_staff_row, &(struct store_rows){.h.staff = h, .arg = arg}, "staff list");
 }
 
 static int pg_staff_remove(struct store *st, const char *name)
@@ -542,20 +571,16 @@ static int pg_session_get(struct store *st, const char *hash, int64_t now, int64
     struct pg_num n;
     const char *params[] = {hash, pg_num(&n, now)};
     PGresult *r;
-    int err = pg_exec(st,
-                      "SELECT s.staff, st.name FROM sessions s JOIN staff st ON st.id = s.staff"
-                      " WHERE s.hash = $1 AND s.expires > $2",
-                      2, params, &r, "session lookup");
+    int err = pg_one(st,
+                     "SELECT s.staff, st.name FROM sessions s JOIN staff st ON st.id = s.staff"
+                     " WHERE s.hash = $1 AND s.expires > $2",
+                     2, params, &r, "session lookup");
     if (err)
         return err;
-    if (PQntuples(r) == 1) {
-        *staffp = pg_i64(r, 0, 0);
-        snprintf(name, STORE_NAME_MAX + 1, "%s", PQgetvalue(r, 0, 1));
-    } else {
-        err = ENOENT;
-    }
+    *staffp = pg_i64(r, 0, 0);
+    snprintf(name, STORE_NAME_MAX + 1, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
-    return err;
+    return 0;
 }
 
 static int pg_session_remove(struct store *st, const char *hash)
@@ -564,58 +589,50 @@ static int pg_session_remove(struct store *st, const char *hash)
     return pg_run(st, "DELETE FROM sessions WHERE hash = $1", 1, params, "session remove");
 }
 
+static int pg_week_row(const PGresult *r, int i, const struct store_rows *q)
+{
+    return q->h.week((int32_t)pg_i64(r, i, 0), PQgetvalue(r, i, 1), pg_i64(r, i, 2), q->arg);
+}
+
 static int pg_weeks_get(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
                         void *arg)
 {
-    struct pg_num f, t;
-    const char *params[] = {pg_num(&f, from_week), pg_num(&t, to_week)};
-    PGresult *r;
-    int err = pg_exec(st,
-                      "SELECT week, name, value FROM totals WHERE week BETWEEN $1 AND $2"
-                      " AND site = ''",
-                      2, params, &r, "weekly totals");
-    if (err)
-        return err;
-    for (int i = 0; i < PQntuples(r) && !err; i++)
-        err = h((int32_t)pg_i64(r, i, 0), PQgetvalue(r, i, 1), pg_i64(r, i, 2), arg);
-    PQclear(r);
-    return err;
+    return pg_range(st,
+                    "SELECT week, name, value FROM totals WHERE week BETWEEN $1 AND $2"
+                    " AND site = ''",
+                    from_week, to_week, pg_week_row, &(struct store_rows){.h.week = h, .arg = arg},
+                    "weekly totals");
+}
+
+static int pg_site_row(const PGresult *r, int i, const struct store_rows *q)
+{
+    return q->h.site(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), pg_i64(r, i, 2), q->arg);
 }
 
 static int pg_sites_get(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
                         void *arg)
 {
-    struct pg_num f, t;
-    const char *params[] = {pg_num(&f, from_week), pg_num(&t, to_week)};
-    PGresult *r;
-    int err = pg_exec(st,
-                      "SELECT site, name, SUM(value) FROM totals WHERE week BETWEEN $1 AND $2"
-                      " AND site <> '' GROUP BY site, name ORDER BY site, name",
-                      2, params, &r, "site totals");
-    if (err)
-        return err;
-    for (int i = 0; i < PQntuples(r) && !err; i++)
-        err = h(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), pg_i64(r, i, 2), arg);
-    PQclear(r);
-    return err;
+    return pg_range(st,
+                    "SELECT site, name, SUM(value) FROM totals WHERE week BETWEEN $1 AND $2"
+                    " AND site <> '' GROUP BY site, name ORDER BY site, name",
+                    from_week, to_week, pg_site_row, &(struct store_rows){.h.site = h, .arg = arg},
+                    "site totals");
+}
+
+static int pg_noise_row(const PGresult *r, int i, const struct store_rows *q)
+{
+    return q->h.noise(PQgetvalue(r, i, 0), strtod(PQgetvalue(r, i, 1), NULL), pg_i64(r, i, 2),
+                      q->arg);
 }
 
 static int pg_noise_get(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
                         void *arg)
 {
-    struct pg_num f, t;
-    const char *params[] = {pg_num(&f, from_week), pg_num(&t, to_week)};
-    PGresult *r;
-    int err = pg_exec(st,
-                      "SELECT mech, epsilon, SUM(batches) FROM noise_totals"
-                      " WHERE week BETWEEN $1 AND $2 GROUP BY mech, epsilon ORDER BY mech, epsilon",
-                      2, params, &r, "noise totals");
-    if (err)
-        return err;
-    for (int i = 0; i < PQntuples(r) && !err; i++)
-        err = h(PQgetvalue(r, i, 0), strtod(PQgetvalue(r, i, 1), NULL), pg_i64(r, i, 2), arg);
-    PQclear(r);
-    return err;
+    return pg_range(st,
+                    "SELECT mech, epsilon, SUM(batches) FROM noise_totals"
+                    " WHERE week BETWEEN $1 AND $2 GROUP BY mech, epsilon ORDER BY mech, epsilon",
+                    from_week, to_week, pg_noise_row,
+                    &(struct store_rows){.h.noise = h, .arg = arg}, "noise totals");
 }
 
 const struct store_driver store_pg = {

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "openline/clock.h"
+
 struct writer {
     struct store *st;
     pthread_t thread;
@@ -18,13 +20,6 @@ struct writer {
     bool stop;
     int64_t sweep_ms; /* between two deletions of expired sessions */
 };
-
-static int64_t writer_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* WRITER_SWEEP_S, or for tests OPENLINE_STATS_SESSION_SWEEP_S (1 to 86400 seconds). */
 static int64_t writer_sweep_ms(void)
@@ -55,7 +50,7 @@ static int writer_group(struct store *st, struct writer_job **jobs, size_t n)
         return ENOMEM;
     for (size_t i = 0; i < n; i++)
         w[i] = jobs[i]->w;
-    int err = st->drv->write_group(st, w, n);
+    int err = store_write_group(st, w, n);
     for (size_t i = 0; !err && i < n; i++)
         jobs[i]->w.res = w[i].res;
     free(w);
@@ -81,23 +76,24 @@ static void *writer_main(void *arg)
 {
     struct writer *w = arg;
     struct writer_job *group[WRITER_GROUP_MAX];
-    int64_t sweep_at = writer_now_ms(); /* once at start: sessions that expired while stopped */
+    /* Once at start: sessions that expired while stopped. */
+    int64_t sweep_at = (int64_t)clock_now_ms();
 
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (!w->head && !w->stop && writer_now_ms() < sweep_at) {
+        while (!w->head && !w->stop && (int64_t)clock_now_ms() < sweep_at) {
             struct timespec ts = {.tv_sec = (time_t)(sweep_at / 1000),
                                   .tv_nsec = (long)(sweep_at % 1000) * 1000000};
             pthread_cond_timedwait(&w->work, &w->lock, &ts);
         }
         if (!w->head && w->stop)
             break;
-        if (writer_now_ms() >= sweep_at) {
+        if ((int64_t)clock_now_ms() >= sweep_at) {
             /* Expired sessions go now, not only when someone signs in next: one short DELETE,
              * which a job queued meanwhile waits for. A failure is logged by the driver. */
             pthread_mutex_unlock(&w->lock);
-            (void)w->st->drv->session_prune(w->st, (int64_t)time(NULL));
-            sweep_at = writer_now_ms() + w->sweep_ms;
+            (void)store_session_prune(w->st, (int64_t)time(NULL));
+            sweep_at = (int64_t)clock_now_ms() + w->sweep_ms;
             pthread_mutex_lock(&w->lock);
             continue;
         }

@@ -14,7 +14,7 @@
 /* Most jobs committed in one transaction. */
 #define WRITER_GROUP_MAX 128
 
-/* Seconds between two deletions of expired staff sessions (the driver's session_prune) by the
+/* Seconds between two deletions of expired staff sessions (store_session_prune) by the
  * writer thread, when no write is queued. Tests shorten it with the environment variable
  * OPENLINE_STATS_SESSION_SWEEP_S (1 to 86400), read once by writer_start. */
 #define WRITER_SWEEP_S 600
@@ -55,7 +55,7 @@ void writer_submit_async(struct writer *w, struct writer_job *job);
 /* Finish the queued jobs, stop the thread and free w. No submit may run or follow. */
 void writer_stop(struct writer *w);
 
-/* Apply n jobs to st in one transaction (the driver's write_group); if it fails, try each job
+/* Apply n jobs to st in one transaction (store_write_group); if it fails, try each job
  * alone, so one bad job does not fail the others. Sets err and w.res of every job. This is what
  * the writer thread runs; the benchmark's loader calls it directly. Reorders jobs (by kiosk). */
 void writer_apply(struct store *st, struct writer_job **jobs, size_t n);

@@ -1,6 +1,6 @@
 /* SQLite storage driver: one file, WAL journal, synchronous=FULL, prepared statements. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -12,7 +12,8 @@
 
 #include <sqlite3.h>
 
-#include "slog.h"
+#include "openline/log.h"
+#include "rollup.h"
 
 #define SQ_SCHEMA_VERSION "1"
 
@@ -128,7 +129,7 @@ static struct sq_priv *sq(struct store *st)
 
 static int sq_fail(struct store *st, const char *what)
 {
-    slog("database: %s: %s", what, sqlite3_errmsg(sq(st)->db));
+    log_info("database: %s: %s", what, sqlite3_errmsg(sq(st)->db));
     return EIO;
 }
 
@@ -171,6 +172,57 @@ static int sq_run(struct store *st, sqlite3_stmt *s, const char *what)
     }
     sq_done(s);
     return err;
+}
+
+/* Run statement s that changes rows: ENOENT when it changed none. */
+static int sq_change(struct store *st, sqlite3_stmt *s, const char *what)
+{
+    int err = sq_run(st, s, what);
+    if (!err && sqlite3_changes(sq(st)->db) == 0)
+        err = ENOENT;
+    return err;
+}
+
+/* Step statement s to its one row: 0 with the row's columns readable until sq_done(s), else
+ * ENOENT (no row) or EIO (logged), s done. */
+static int sq_one(struct store *st, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        return 0;
+    int err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, what);
+    sq_done(s);
+    return err;
+}
+
+/* Turns the current row of s into a call of q's handler; returns what the handler returned. */
+typedef int(sq_row_h)(sqlite3_stmt *s, const struct store_rows *q);
+
+/* Step statement s (bound) through its rows, calling row for each until one returns non-zero. */
+static int sq_rows(struct store *st, sqlite3_stmt *s, sq_row_h *row, const struct store_rows *q,
+                   const char *what)
+{
+    int err = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if ((err = row(s, q)))
+            break;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(st, what);
+    sq_done(s);
+    return err;
+}
+
+/* Run the roll-up query id for the weeks from_week..to_week (?1, ?2), a call of row per row. */
+static int sq_range(struct store *st, enum sq_stmt id, int32_t from_week, int32_t to_week,
+                    sq_row_h *row, const struct store_rows *q, const char *what)
+{
+    sqlite3_stmt *s = sq_stmt(st, id);
+    if (!s)
+        return EIO;
+    sqlite3_bind_int(s, 1, from_week);
+    sqlite3_bind_int(s, 2, to_week);
+    return sq_rows(st, s, row, q, what);
 }
 
 /* Before the first connection: no global memory statistics, whose mutex every allocation of
@@ -412,20 +464,17 @@ static void sq_copy(char *dst, size_t len, const unsigned char *src)
 static int sq_kiosk_auth(struct store *st, const char *hash, struct store_kiosk *k)
 {
     sqlite3_stmt *s = sq_stmt(st, SQ_KIOSK_AUTH);
-    int err = 0;
     if (!s)
         return EIO;
     sq_text(s, 1, hash);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        k->id = sqlite3_column_int64(s, 0);
-        sq_copy(k->site, sizeof(k->site), sqlite3_column_text(s, 1));
-        k->revoked = sqlite3_column_int(s, 2) != 0;
-    } else {
-        err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, "kiosk lookup");
-    }
+    int err = sq_one(st, s, "kiosk lookup");
+    if (err)
+        return err;
+    k->id = sqlite3_column_int64(s, 0);
+    sq_copy(k->site, sizeof(k->site), sqlite3_column_text(s, 1));
+    k->revoked = sqlite3_column_int(s, 2) != 0;
     sq_done(s);
-    return err;
+    return 0;
 }
 
 static int sq_kiosk_add(struct store *st, const char *site, const char *hash, int64_t *idp)
@@ -447,37 +496,32 @@ static int sq_kiosk_revoke(struct store *st, int64_t id)
     if (!s)
         return EIO;
     sqlite3_bind_int64(s, 1, id);
-    int err = sq_run(st, s, "kiosk revoke");
-    if (!err && sqlite3_changes(sq(st)->db) == 0)
-        err = ENOENT;
-    return err;
+    return sq_change(st, s, "kiosk revoke");
+}
+
+static int sq_kiosk_row(sqlite3_stmt *s, const struct store_rows *q)
+{
+    struct store_kiosk_info k = {
+        .id = sqlite3_column_int64(s, 0),
+        .site = (const char *)sqlite3_column_text(s, 1),
+        .revoked = sqlite3_column_int(s, 2) != 0,
+        .has_heartbeat = sqlite3_column_type(s, 3) != SQLITE_NULL,
+        .day = sqlite3_column_int(s, 3),
+        .version = (const char *)sqlite3_column_text(s, 4),
+        .spool_depth = sqlite3_column_int64(s, 5),
+        .clock = (const char *)sqlite3_column_text(s, 6),
+        .self_test = (const char *)sqlite3_column_text(s, 7),
+    };
+    return q->h.kiosk(&k, q->arg);
 }
 
 static int sq_kiosk_list(struct store *st, store_kiosk_h *h, void *arg)
 {
     sqlite3_stmt *s = sq_stmt(st, SQ_KIOSK_LIST);
-    int err = 0, rc;
     if (!s)
         return EIO;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_kiosk_info k = {
-            .id = sqlite3_column_int64(s, 0),
-            .site = (const char *)sqlite3_column_text(s, 1),
-            .revoked = sqlite3_column_int(s, 2) != 0,
-            .has_heartbeat = sqlite3_column_type(s, 3) != SQLITE_NULL,
-            .day = sqlite3_column_int(s, 3),
-            .version = (const char *)sqlite3_column_text(s, 4),
-            .spool_depth = sqlite3_column_int64(s, 5),
-            .clock = (const char *)sqlite3_column_text(s, 6),
-            .self_test = (const char *)sqlite3_column_text(s, 7),
-        };
-        if ((err = h(&k, arg)))
-            break;
-    }
-    if (!err && rc != SQLITE_DONE)
-        err = sq_fail(st, "kiosk list");
-    sq_done(s);
-    return err;
+    return sq_rows(st, s, sq_kiosk_row, &(struct store_rows){.h.kiosk = h, .arg = arg},
+                   "kiosk list");
 }
 
 static int sq_staff_add(struct store *st, const char *name, const char *pwhash)
@@ -494,19 +538,16 @@ static int sq_staff_get(struct store *st, const char *name, int64_t *idp, char *
                         size_t pwlen)
 {
     sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_GET);
-    int err = 0;
     if (!s)
         return EIO;
     sq_text(s, 1, name);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *idp = sqlite3_column_int64(s, 0);
-        sq_copy(pwhash, pwlen, sqlite3_column_text(s, 1));
-    } else {
-        err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, "staff lookup");
-    }
+    int err = sq_one(st, s, "staff lookup");
+    if (err)
+        return err;
+    *idp = sqlite3_column_int64(s, 0);
+    sq_copy(pwhash, pwlen, sqlite3_column_text(s, 1));
     sq_done(s);
-    return err;
+    return 0;
 }
 
 static int sq_staff_set_token(struct store *st, const char *name, const char *hash)
@@ -516,43 +557,36 @@ static int sq_staff_set_token(struct store *st, const char *name, const char *ha
         return EIO;
     sq_text(s, 1, name);
     sq_text(s, 2, hash);
-    int err = sq_run(st, s, "staff token");
-    if (!err && sqlite3_changes(sq(st)->db) == 0)
-        err = ENOENT;
-    return err;
+    return sq_change(st, s, "staff token");
 }
 
 static int sq_staff_by_token(struct store *st, const char *hash, int64_t *idp)
 {
     sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_BY_TOKEN);
-    int err = 0;
     if (!s)
         return EIO;
     sq_text(s, 1, hash);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *idp = sqlite3_column_int64(s, 0);
-    else
-        err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, "staff token lookup");
+    int err = sq_one(st, s, "staff token lookup");
+    if (err)
+        return err;
+    *idp = sqlite3_column_int64(s, 0);
     sq_done(s);
-    return err;
+    return 0;
+}
+
+static int sq_staff_row(sqlite3_stmt *s, const struct store_rows *q)
+{
+    return q->h.staff(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                      sqlite3_column_int(s, 2) != 0, q->arg);
 }
 
 static int sq_staff_list(struct store *st, store_staff_h *h, void *arg)
 {
     sqlite3_stmt *s = sq_stmt(st, SQ_STAFF_LIST);
-    int err = 0, rc;
     if (!s)
         return EIO;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if ((err = h(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-                     sqlite3_column_int(s, 2) != 0, arg)))
-            break;
-    }
-    if (!err && rc != SQLITE_DONE)
-        err = sq_fail(st, "staff list");
-    sq_done(s);
-    return err;
+    return sq_rows(st, s, sq_staff_row, &(struct store_rows){.h.staff = h, .arg = arg},
+                   "staff list");
 }
 
 static int sq_staff_remove(struct store *st, const char *name)
@@ -561,10 +595,7 @@ static int sq_staff_remove(struct store *st, const char *name)
     if (!s)
         return EIO;
     sq_text(s, 1, name);
-    int err = sq_run(st, s, "staff remove");
-    if (!err && sqlite3_changes(sq(st)->db) == 0)
-        err = ENOENT;
-    return err;
+    return sq_change(st, s, "staff remove");
 }
 
 static int sq_session_add(struct store *st, const char *hash, int64_t staff, int64_t expires)
@@ -591,20 +622,17 @@ static int sq_session_get(struct store *st, const char *hash, int64_t now, int64
                           char *name)
 {
     sqlite3_stmt *s = sq_stmt(st, SQ_SESSION_GET);
-    int err = 0;
     if (!s)
         return EIO;
     sq_text(s, 1, hash);
     sqlite3_bind_int64(s, 2, now);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *staffp = sqlite3_column_int64(s, 0);
-        sq_copy(name, STORE_NAME_MAX + 1, sqlite3_column_text(s, 1));
-    } else {
-        err = rc == SQLITE_DONE ? ENOENT : sq_fail(st, "session lookup");
-    }
+    int err = sq_one(st, s, "session lookup");
+    if (err)
+        return err;
+    *staffp = sqlite3_column_int64(s, 0);
+    sq_copy(name, STORE_NAME_MAX + 1, sqlite3_column_text(s, 1));
     sq_done(s);
-    return err;
+    return 0;
 }
 
 static int sq_session_remove(struct store *st, const char *hash)
@@ -616,64 +644,43 @@ static int sq_session_remove(struct store *st, const char *hash)
     return sq_run(st, s, "session remove");
 }
 
+static int sq_week_row(sqlite3_stmt *s, const struct store_rows *q)
+{
+    return q->h.week(sqlite3_column_int(s, 0), (const char *)sqlite3_column_text(s, 1),
+                     sqlite3_column_int64(s, 2), q->arg);
+}
+
 static int sq_weeks_get(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
                         void *arg)
 {
-    sqlite3_stmt *s = sq_stmt(st, SQ_WEEKS_GET);
-    int err = 0, rc;
-    if (!s)
-        return EIO;
-    sqlite3_bind_int(s, 1, from_week);
-    sqlite3_bind_int(s, 2, to_week);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if ((err = h(sqlite3_column_int(s, 0), (const char *)sqlite3_column_text(s, 1),
-                     sqlite3_column_int64(s, 2), arg)))
-            break;
-    }
-    if (!err && rc != SQLITE_DONE)
-        err = sq_fail(st, "weekly totals");
-    sq_done(s);
-    return err;
+    return sq_range(st, SQ_WEEKS_GET, from_week, to_week, sq_week_row,
+                    &(struct store_rows){.h.week = h, .arg = arg}, "weekly totals");
+}
+
+static int sq_site_row(sqlite3_stmt *s, const struct store_rows *q)
+{
+    return q->h.site((const char *)sqlite3_column_text(s, 0),
+                     (const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2), q->arg);
 }
 
 static int sq_sites_get(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
                         void *arg)
 {
-    sqlite3_stmt *s = sq_stmt(st, SQ_SITES_GET);
-    int err = 0, rc;
-    if (!s)
-        return EIO;
-    sqlite3_bind_int(s, 1, from_week);
-    sqlite3_bind_int(s, 2, to_week);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if ((err = h((const char *)sqlite3_column_text(s, 0),
-                     (const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2), arg)))
-            break;
-    }
-    if (!err && rc != SQLITE_DONE)
-        err = sq_fail(st, "site totals");
-    sq_done(s);
-    return err;
+    return sq_range(st, SQ_SITES_GET, from_week, to_week, sq_site_row,
+                    &(struct store_rows){.h.site = h, .arg = arg}, "site totals");
+}
+
+static int sq_noise_row(sqlite3_stmt *s, const struct store_rows *q)
+{
+    return q->h.noise((const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
+                      sqlite3_column_int64(s, 2), q->arg);
 }
 
 static int sq_noise_get(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
                         void *arg)
 {
-    sqlite3_stmt *s = sq_stmt(st, SQ_NOISE_GET);
-    int err = 0, rc;
-    if (!s)
-        return EIO;
-    sqlite3_bind_int(s, 1, from_week);
-    sqlite3_bind_int(s, 2, to_week);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if ((err = h((const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
-                     sqlite3_column_int64(s, 2), arg)))
-            break;
-    }
-    if (!err && rc != SQLITE_DONE)
-        err = sq_fail(st, "noise totals");
-    sq_done(s);
-    return err;
+    return sq_range(st, SQ_NOISE_GET, from_week, to_week, sq_noise_row,
+                    &(struct store_rows){.h.noise = h, .arg = arg}, "noise totals");
 }
 
 const struct store_driver store_sqlite = {
