@@ -307,7 +307,7 @@ int kiosk_cmd_check_layout(int argc, char **argv)
             if (!enabled)
                 continue;
         }
-        for (size_t si = 0; !rc && si < sizeof(screens) / sizeof(screens[0]); si++) {
+        for (size_t si = 0; !rc && si < ARRAY_SIZE(screens); si++) {
             bool pages = !strcmp(screens[si], "page");
             size_t np = pages ? content_count(k.content) : 1;
             for (size_t pi = 0; !rc && pi < np; pi++) {

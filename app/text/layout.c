@@ -39,7 +39,7 @@ struct para {
     struct span_width *memo;
     int n_memo, cap_memo;
     struct text_engine *e;
-    const struct text_style *st;
+    const struct text_style *style;
     const UChar *text;
     int len;
     struct unit *units;
@@ -77,28 +77,29 @@ static struct text_font *covering_font(struct para *p, UChar32 c, const char *sc
                                        const char **shape_script)
 {
     struct text_engine *e = p->e;
-    const struct text_style *st = p->st;
-    struct text_font *f = text_font_for(e, st->lang, script, st->px, st->bold);
+    const struct text_style *style = p->style;
+    struct text_font *f = text_font_for(e, style->lang, script, style->px, style->bold);
     *shape_script = script;
     if (f && TTF_GlyphIsProvided32(f->ttf, (Uint32)c))
         return f;
     /* Fallback chain: the fallback script's font (digits, Latin, punctuation), the language's
      * own font, then CJK. Script fonts such as Thai or Ethiopic have no ASCII digits. */
-    struct text_font *fb = text_font_fallback(e, st->px, st->bold);
+    struct text_font *fb = text_font_fallback(e, style->px, style->bold);
     if (fb && TTF_GlyphIsProvided32(fb->ttf, (Uint32)c)) {
         UScriptCode sc = uscript_getScript(c, &(UErrorCode){U_ZERO_ERROR});
         if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED)
             *shape_script = e->fallback;
         return fb;
     }
-    if (st->lang) {
-        struct text_font *lf = text_font_for(e, st->lang, st->lang->script, st->px, st->bold);
+    if (style->lang) {
+        struct text_font *lf =
+            text_font_for(e, style->lang, style->lang->script, style->px, style->bold);
         if (lf && TTF_GlyphIsProvided32(lf->ttf, (Uint32)c)) {
-            *shape_script = st->lang->script;
+            *shape_script = style->lang->script;
             return lf;
         }
     }
-    struct text_font *cjk = text_font_for(e, NULL, "Hans", st->px, st->bold);
+    struct text_font *cjk = text_font_for(e, NULL, "Hans", style->px, style->bold);
     if (cjk && TTF_GlyphIsProvided32(cjk->ttf, (Uint32)c)) {
         *shape_script = "Hani";
         return cjk;
@@ -110,22 +111,22 @@ static struct text_font *covering_font(struct para *p, UChar32 c, const char *sc
 
 static int itemize(struct para *p)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    const struct lang *lang = p->st->lang;
-    UBiDi *bidi = ubidi_openSized(p->len, 0, &st);
+    UErrorCode uerr = U_ZERO_ERROR;
+    const struct lang *lang = p->style->lang;
+    UBiDi *bidi = ubidi_openSized(p->len, 0, &uerr);
     const char *lang_script = lang ? lang->script : "Latn";
     int rc = 0;
 
-    if (U_FAILURE(st))
+    if (U_FAILURE(uerr))
         return ENOMEM;
     p->bidi = bidi;
-    ubidi_setPara(bidi, p->text, p->len, lang && lang->rtl ? UBIDI_RTL : UBIDI_LTR, NULL, &st);
-    if (U_FAILURE(st)) {
+    ubidi_setPara(bidi, p->text, p->len, lang && lang->rtl ? UBIDI_RTL : UBIDI_LTR, NULL, &uerr);
+    if (U_FAILURE(uerr)) {
         rc = EINVAL;
         goto out;
     }
-    const UBiDiLevel *levels = ubidi_getLevels(bidi, &st);
-    if (U_FAILURE(st)) {
+    const UBiDiLevel *levels = ubidi_getLevels(bidi, &uerr);
+    if (U_FAILURE(uerr)) {
         rc = EINVAL;
         goto out;
     }
@@ -141,7 +142,7 @@ static int itemize(struct para *p)
         int s = i;
         UChar32 c;
         U16_NEXT(p->text, i, p->len, c);
-        UScriptCode x = uscript_getScript(c, &st);
+        UScriptCode x = uscript_getScript(c, &uerr);
         if (x != USCRIPT_COMMON && x != USCRIPT_INHERITED)
             last = x;
         for (int k = s; k < i; k++)
@@ -164,7 +165,7 @@ static int itemize(struct para *p)
         int s = i;
         UChar32 c;
         U16_NEXT(p->text, i, p->len, c);
-        UScriptCode raw = uscript_getScript(c, &st);
+        UScriptCode raw = uscript_getScript(c, &uerr);
         const char *script =
             sc[s] == USCRIPT_INVALID_CODE ? lang_script : uscript_getShortName(sc[s]);
         struct text_font *f;
@@ -196,7 +197,7 @@ static int itemize(struct para *p)
         UChar32 c;
         int s = i;
         U16_GET(p->text, 0, i, p->len, c);
-        if (uscript_getScript(c, &st) != USCRIPT_COMMON || u_isUWhiteSpace(c)) {
+        if (uscript_getScript(c, &uerr) != USCRIPT_COMMON || u_isUWhiteSpace(c)) {
             i += U16_LENGTH(c);
             continue;
         }
@@ -206,7 +207,7 @@ static int itemize(struct para *p)
         while (e < p->len) {
             UChar32 d;
             U16_GET(p->text, 0, e, p->len, d);
-            if (uscript_getScript(d, &st) != USCRIPT_COMMON || is_bidi_control(d))
+            if (uscript_getScript(d, &uerr) != USCRIPT_COMMON || is_bidi_control(d))
                 break;
             mixed |= p->units[e].font && p->units[e].font != first_font;
             e += U16_LENGTH(d);
@@ -214,7 +215,7 @@ static int itemize(struct para *p)
         while (e > s && u_isUWhiteSpace(p->text[e - 1]))
             e--; /* trailing spaces stay with the words around them */
         if (mixed) {
-            struct text_font *fb = text_font_fallback(p->e, p->st->px, p->st->bold);
+            struct text_font *fb = text_font_fallback(p->e, p->style->px, p->style->bold);
             bool covers = fb != NULL;
             for (int k = s; k < e && covers; k++) {
                 if (!U16_IS_TRAIL(p->text[k]) && !u_isUWhiteSpace(p->text[k]))
@@ -256,7 +257,7 @@ static int itemize(struct para *p)
     }
     for (int i = 0; i < p->n_runs; i++) {
         if (!p->runs[i].font)
-            p->runs[i].font = text_font_fallback(p->e, p->st->px, p->st->bold);
+            p->runs[i].font = text_font_fallback(p->e, p->style->px, p->style->bold);
     }
 out:
     return rc;
@@ -278,15 +279,15 @@ static char *slice_utf8(const UChar *text, int a, int b)
         for (int k = s; k < i; k++)
             tmp[n++] = text[k];
     }
-    UErrorCode st = U_ZERO_ERROR;
+    UErrorCode uerr = U_ZERO_ERROR;
     int32_t need = 0;
-    u_strToUTF8WithSub(NULL, 0, &need, tmp, n, 0xFFFD, NULL, &st);
-    st = U_ZERO_ERROR;
+    u_strToUTF8WithSub(NULL, 0, &need, tmp, n, 0xFFFD, NULL, &uerr);
+    uerr = U_ZERO_ERROR;
     char *out = malloc((size_t)need + 1);
     if (out)
-        u_strToUTF8WithSub(out, need + 1, NULL, tmp, n, 0xFFFD, NULL, &st);
+        u_strToUTF8WithSub(out, need + 1, NULL, tmp, n, 0xFFFD, NULL, &uerr);
     free(tmp);
-    if (out && U_FAILURE(st)) {
+    if (out && U_FAILURE(uerr)) {
         free(out);
         return NULL;
     }
@@ -371,8 +372,8 @@ static int grow(void **arr, int *cap, int need, size_t elem)
 /* Emit line [a, b) of the paragraph: visual order from ubidi, pieces per run. */
 static int emit_line(struct para *p, struct out *o, int a, int b)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    const struct lang *lang = p->st->lang;
+    UErrorCode uerr = U_ZERO_ERROR;
+    const struct lang *lang = p->style->lang;
     int end = trim_end(p->text, a, b);
     int first = o->n_pieces;
     int x = 0;
@@ -380,25 +381,27 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
     if (grow((void **)&o->lines, &o->cap_lines, o->n_lines + 1, sizeof(*o->lines)))
         return ENOMEM;
     if (end > a) {
-        UBiDi *line = ubidi_openSized(end - a, 0, &st);
-        if (U_FAILURE(st)) {
+        UBiDi *line = ubidi_openSized(end - a, 0, &uerr);
+        if (U_FAILURE(uerr)) {
             ubidi_close(line);
             return ENOMEM;
         }
-        ubidi_setLine(p->bidi, a, end, line, &st);
-        int nv = U_SUCCESS(st) ? ubidi_countRuns(line, &st) : 0;
+        ubidi_setLine(p->bidi, a, end, line, &uerr);
+        int nv = U_SUCCESS(uerr) ? ubidi_countRuns(line, &uerr) : 0;
         for (int v = 0; v < nv; v++) {
             int32_t vs, vl;
             UBiDiDirection dir = ubidi_getVisualRun(line, v, &vs, &vl);
             int s = a + vs, t = a + vs + vl;
-            /* Our runs inside this visual run, in visual order. */
-            int idx[512], n = 0;
-            for (int r = 0; r < p->n_runs && n < (int)(sizeof(idx) / sizeof(idx[0])); r++) {
-                if (p->runs[r].end > s && p->runs[r].start < t)
-                    idx[n++] = r;
-            }
-            for (int k = 0; k < n; k++) {
-                int ri = dir == UBIDI_RTL ? idx[n - 1 - k] : idx[k];
+            /* Our runs inside this visual run, in visual order. Runs are disjoint and in
+             * logical order, so those inside [s, t) are the range [r0, r1): no list of them,
+             * and no cap on how many a line holds. */
+            int r0 = 0, r1;
+            while (r0 < p->n_runs && p->runs[r0].end <= s)
+                r0++;
+            for (r1 = r0; r1 < p->n_runs && p->runs[r1].start < t;)
+                r1++;
+            for (int k = 0; k < r1 - r0; k++) {
+                int ri = dir == UBIDI_RTL ? r1 - 1 - k : r0 + k;
                 struct run *run = &p->runs[ri];
                 int rs = run->start > s ? run->start : s;
                 int rt = run->end < t ? run->end : t;
@@ -431,9 +434,9 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
 
     /* Vertical metrics: the tallest font on the line, at least the language's own. */
     struct text_font *base =
-        lang ? text_font_for(p->e, lang, lang->script, p->st->px, p->st->bold) : NULL;
+        lang ? text_font_for(p->e, lang, lang->script, p->style->px, p->style->bold) : NULL;
     if (!base)
-        base = text_font_fallback(p->e, p->st->px, p->st->bold);
+        base = text_font_fallback(p->e, p->style->px, p->style->bold);
     struct text_line_metrics lm = {0};
     text_line_metrics_add(&lm, base);
     for (int i = first; i < o->n_pieces; i++)
@@ -461,12 +464,12 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
  * returns in *rest where the unfinished last line starts. */
 static int break_clusters(struct para *p, struct out *o, int line_start, int a, int b, int *rest)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    const struct lang *lang = p->st->lang;
-    int maxw = p->st->max_width, w = 0, rc = 0;
+    UErrorCode uerr = U_ZERO_ERROR;
+    const struct lang *lang = p->style->lang;
+    int maxw = p->style->max_width, w = 0, rc = 0;
     UBreakIterator *gi =
-        ubrk_open(UBRK_CHARACTER, lang ? lang->icu_locale : "en", p->text + a, b - a, &st);
-    if (U_FAILURE(st))
+        ubrk_open(UBRK_CHARACTER, lang ? lang->icu_locale : "en", p->text + a, b - a, &uerr);
+    if (U_FAILURE(uerr))
         return ENOMEM;
     int start = line_start;
     w = line_start < a ? measure_span(p, line_start, a) : 0;
@@ -491,9 +494,9 @@ static int break_clusters(struct para *p, struct out *o, int line_start, int a, 
  * then each line's end is settled on its width shaped whole. */
 static int break_lines(struct para *p, struct out *o)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    const struct lang *lang = p->st->lang;
-    int maxw = p->st->max_width;
+    UErrorCode uerr = U_ZERO_ERROR;
+    const struct lang *lang = p->style->lang;
+    int maxw = p->style->max_width;
     int rc = 0, n = 0;
     int *brk = NULL, *full = NULL, *trim = NULL;
     bool *hard = NULL;
@@ -501,8 +504,8 @@ static int break_lines(struct para *p, struct out *o)
     if (maxw <= 0 || p->len == 0)
         return emit_line(p, o, 0, p->len);
     UBreakIterator *bi = ubrk_open(UBRK_LINE, lang && lang->icu_locale[0] ? lang->icu_locale : "en",
-                                   p->text, p->len, &st);
-    if (U_FAILURE(st))
+                                   p->text, p->len, &uerr);
+    if (U_FAILURE(uerr))
         return ENOMEM;
     /* Segments: [brk[i-1], brk[i]) with brk[-1] = 0; widths with and without trailing spaces. */
     size_t cap = (size_t)p->len + 1;
@@ -613,7 +616,7 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
     struct out o = {0};
     UChar *text = NULL;
     char *src = NULL;
-    UErrorCode st = U_ZERO_ERROR;
+    UErrorCode uerr = U_ZERO_ERROR;
     int32_t len = 0;
 
     if (!l)
@@ -625,13 +628,13 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
     src = style->lang && style->lang->rtl ? text_isolate_ltr(utf8) : strdup(utf8);
     if (!src)
         goto fail;
-    u_strFromUTF8WithSub(NULL, 0, &len, src, -1, 0xFFFD, NULL, &st);
-    st = U_ZERO_ERROR;
+    u_strFromUTF8WithSub(NULL, 0, &len, src, -1, 0xFFFD, NULL, &uerr);
+    uerr = U_ZERO_ERROR;
     text = malloc(sizeof(UChar) * (size_t)(len + 1));
     if (!text)
         goto fail;
-    u_strFromUTF8WithSub(text, len + 1, NULL, src, -1, 0xFFFD, NULL, &st);
-    if (U_FAILURE(st))
+    u_strFromUTF8WithSub(text, len + 1, NULL, src, -1, 0xFFFD, NULL, &uerr);
+    if (U_FAILURE(uerr))
         goto fail;
 
     /* Paragraphs are separated by '\n'; each gets its own bidi paragraph and breaks. */
@@ -639,7 +642,7 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
         int b = a;
         while (b < len && text[b] != '\n')
             b++;
-        struct para p = {.e = e, .st = style, .text = text + a, .len = b - a};
+        struct para p = {.e = e, .style = style, .text = text + a, .len = b - a};
         int first_line = o.n_lines;
         p.units = calloc((size_t)(p.len + 1), sizeof(*p.units));
         if (!p.units)

@@ -7,6 +7,7 @@
 #include <SDL_image.h>
 
 #include "openline/clock.h"
+#include "openline/util.h"
 #include "ui_int.h"
 
 int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen);
@@ -34,7 +35,7 @@ static const struct ui_screen *const screens[] = {
 
 const struct ui_screen *ui_screen_by_name(const char *name)
 {
-    for (size_t i = 0; i < sizeof(screens) / sizeof(screens[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(screens); i++) {
         if (!strcmp(screens[i]->name, name))
             return screens[i];
     }
@@ -78,6 +79,7 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
     ui_reset(ui);
     ui->checking = true;
     ui->n_problems = 0;
+    ui->n_problems_over = 0;
     if (to == &ui_screen_attract) {
         /* attract has no visitor language; show its message in the one asked for */
         for (unsigned i = 0; l && i < ui->n_langs; i++) {
@@ -108,9 +110,12 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
     int rc = out_png ? ui_save_png(ui, out_png, err, errlen) : 0;
     if (rc)
         return rc;
+    const char *code = l ? l->code : ui_lang(ui)->code;
     for (int i = 0; i < ui->n_problems; i++)
-        fprintf(stderr, "layout: %s %dx%d %s: %s\n", screen, ui->w, ui->h,
-                l ? l->code : ui_lang(ui)->code, ui->problems[i]);
+        fprintf(stderr, "layout: %s %dx%d %s: %s\n", screen, ui->w, ui->h, code, ui->problems[i]);
+    if (ui->n_problems_over)
+        fprintf(stderr, "layout: %s %dx%d %s: %d more problem(s) beyond UI_MAX_PROBLEMS (%d)\n",
+                screen, ui->w, ui->h, code, ui->n_problems_over, UI_MAX_PROBLEMS);
     ui->checking = false;
     return ui->n_problems ? 3 : 0;
 }

@@ -51,11 +51,19 @@ void ui_widgets_clear(struct ui *ui)
 struct ui_widget *ui_widget_add(struct ui *ui, const char *id, SDL_Rect r,
                                 enum ui_widget_style style, enum ui_action action, int arg)
 {
-    if (ui->n_widgets == UI_MAX_WIDGETS) {
-        log_error("too many widgets on screen %s", ui->screen->name);
-        return &ui->widgets[UI_MAX_WIDGETS - 1];
+    /* The last slot is the quick exit's, so that no screen can crowd it out (docs/design.md
+     * 2.4). A widget past the cap is left out, loudly: the caller fills in a spare that is never
+     * drawn or touched, the log names the cap, and the layout check counts it as a problem. */
+    int cap = action == UI_ACT_QUICK_EXIT ? UI_MAX_WIDGETS : UI_MAX_WIDGETS - 1;
+    struct ui_widget *w = &ui->spare_widget;
+    if (ui->n_widgets >= cap) {
+        log_error("screen %s: widget %s left out: more than UI_MAX_WIDGETS (%d) on one screen",
+                  ui->screen->name, id, UI_MAX_WIDGETS);
+        ui_problem(ui, "widget %s left out: more than UI_MAX_WIDGETS (%d) on one screen", id,
+                   UI_MAX_WIDGETS);
+    } else {
+        w = &ui->widgets[ui->n_widgets++];
     }
-    struct ui_widget *w = &ui->widgets[ui->n_widgets++];
     memset(w, 0, sizeof(*w));
     util_strlcpy(w->id, id, sizeof(w->id));
     w->r = r;
@@ -350,7 +358,7 @@ static void pointer_up(struct ui *ui, int x, int y)
         activate(ui, idx);
 }
 
-/* Handle one SDL event. Returns false to stop the loop. */
+/* Handle one SDL event; a close request sets ui->quit (outside kiosk mode). */
 static void ui_handle(struct ui *ui, const SDL_Event *e)
 {
     uint64_t now = clock_now_ms();
@@ -695,8 +703,12 @@ void ui_free(struct ui *ui)
 
 void ui_problem(struct ui *ui, const char *fmt, ...)
 {
-    if (!ui->checking || ui->n_problems == UI_MAX_PROBLEMS)
+    if (!ui->checking)
         return;
+    if (ui->n_problems == UI_MAX_PROBLEMS) {
+        ui->n_problems_over++; /* counted, and the snapshot says how many */
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ui->problems[ui->n_problems++], sizeof(ui->problems[0]), fmt, ap);

@@ -169,9 +169,10 @@ struct ui {
     const struct ui_screen *under; /* the screen below a modal one */
     struct ui_widget widgets[UI_MAX_WIDGETS];
     int n_widgets;
-    int focus;          /* widget index, -1: none */
-    bool focus_visible; /* after keyboard use */
-    int pressed;        /* widget under a press, -1: none */
+    struct ui_widget spare_widget; /* what ui_widget_add() returns past the cap: never shown */
+    int focus;                     /* widget index, -1: none */
+    bool focus_visible;            /* after keyboard use */
+    int pressed;                   /* widget under a press, -1: none */
     bool dragging;
     int down_x, down_y, last_y;
     SDL_FingerID finger;
@@ -210,7 +211,8 @@ struct ui {
     int n_checks;
     char problems[UI_MAX_PROBLEMS][256];
     int n_problems;
-    SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
+    int n_problems_over; /* found beyond UI_MAX_PROBLEMS: counted, not kept */
+    SDL_Rect clip;       /* current clip for checks (scroll viewport), w = 0: none */
 
     struct ui_icon *icons;
     struct counts *counts;           /* NULL: counting is off (include/openline/counts.h) */
@@ -280,7 +282,9 @@ const struct lang *ui_tr_lang(const struct ui *ui, const char *msgid);
 const struct lang *ui_lang(const struct ui *ui);
 bool ui_rtl(const struct ui *ui);
 
-/* Widgets */
+/* Widgets. ui_widget_add() never returns NULL: a screen's widgets beyond UI_MAX_WIDGETS - 1
+ * (the last slot is the quick exit's) are left out, logged and reported by the layout check,
+ * and the widget returned then is a spare that is never drawn or touched. */
 void ui_widgets_clear(struct ui *ui);
 struct ui_widget *ui_widget_add(struct ui *ui, const char *id, SDL_Rect r,
                                 enum ui_widget_style style, enum ui_action action, int arg);

@@ -1,0 +1,100 @@
+/* Unit tests for the UI core's caps (app/ui/ui.c): what does not fit is left out loudly (a log
+ * line naming the cap and a problem the layout check reports), never written over what fits.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../app/ui/ui_int.h"
+#include "openline/util.h"
+
+static struct lang some_lang;
+
+/* A UI without a window: enough for widgets and the layout check's records. */
+static struct ui *bare_ui(void)
+{
+    struct ui *ui = calloc(1, sizeof(*ui));
+    assert_non_null(ui);
+    ui->default_lang = &some_lang;
+    ui->screen = &ui_screen_home;
+    ui->checking = true;
+    return ui;
+}
+
+static bool any_problem_names(const struct ui *ui, const char *needle)
+{
+    for (int i = 0; i < ui->n_problems; i++) {
+        if (strstr(ui->problems[i], needle))
+            return true;
+    }
+    return false;
+}
+
+/* A screen's widgets beyond UI_MAX_WIDGETS - 1 are left out (the last one used to be written
+ * over, silently); the last slot stays for the quick exit. */
+static void test_widget_cap(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    char id[40];
+    for (int i = 0; i < UI_MAX_WIDGETS - 1; i++) {
+        snprintf(id, sizeof(id), "w%d", i);
+        assert_non_null(
+            ui_widget_add(ui, id, (SDL_Rect){i, 0, 1, 1}, UI_STYLE_BUTTON, UI_ACT_PAGE, i));
+    }
+    assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS - 1);
+    assert_int_equal(ui->n_problems, 0);
+
+    struct ui_widget *w =
+        ui_widget_add(ui, "one-too-many", (SDL_Rect){0}, UI_STYLE_BUTTON, UI_ACT_PAGE, 99);
+    assert_non_null(w);
+    assert_true(w < ui->widgets || w >= ui->widgets + UI_MAX_WIDGETS);
+    util_strlcpy(w->label, "written by the screen", sizeof(w->label));
+    assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS - 1);
+    snprintf(id, sizeof(id), "w%d", UI_MAX_WIDGETS - 2);
+    assert_string_equal(ui->widgets[UI_MAX_WIDGETS - 2].id, id);
+    assert_null(ui_widget_find(ui, "one-too-many"));
+    assert_int_equal(ui->n_problems, 1);
+    assert_true(any_problem_names(ui, "one-too-many"));
+    assert_true(any_problem_names(ui, "UI_MAX_WIDGETS"));
+
+    /* the quick exit still gets its place, once */
+    assert_non_null(
+        ui_widget_add(ui, "quick-exit", (SDL_Rect){0}, UI_STYLE_BUTTON, UI_ACT_QUICK_EXIT, 0));
+    assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS);
+    assert_non_null(ui_widget_find(ui, "quick-exit"));
+    ui_widget_add(ui, "quick-exit-2", (SDL_Rect){0}, UI_STYLE_BUTTON, UI_ACT_QUICK_EXIT, 0);
+    assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS);
+    assert_int_equal(ui->n_problems, 2);
+    free(ui);
+}
+
+/* Problems beyond UI_MAX_PROBLEMS are counted, so the check still fails and says how many. */
+static void test_problem_cap(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    for (int i = 0; i < UI_MAX_PROBLEMS + 8; i++)
+        ui_problem(ui, "problem %d", i);
+    assert_int_equal(ui->n_problems, UI_MAX_PROBLEMS);
+    assert_int_equal(ui->n_problems_over, 8);
+    ui->checking = false;
+    ui_problem(ui, "not checking");
+    assert_int_equal(ui->n_problems_over, 8);
+    free(ui);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_widget_cap),
+        cmocka_unit_test(test_problem_cap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
