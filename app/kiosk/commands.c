@@ -175,7 +175,10 @@ int kiosk_cmd_run(int argc, char **argv)
     char err[1024];
 
     /* --start SCREEN and --first-frame-exit are for benchmarks and demos */
-    int st = kiosk_args_parse(argc, argv, "ckwsTF", usage, &a);
+    int st = kiosk_args_read(argc, argv,
+                             KIOSK_OPT_CONFIG | KIOSK_OPT_KIOSK | KIOSK_OPT_WINDOWED |
+                                 KIOSK_OPT_SIZE | KIOSK_OPT_START | KIOSK_OPT_FIRST_FRAME_EXIT,
+                             usage, &a);
     if (st >= 0)
         return st;
     if (a.n_operands)
@@ -247,7 +250,10 @@ int kiosk_cmd_snapshot(int argc, char **argv)
     struct ui *ui = NULL;
     char err[1024];
 
-    int st = kiosk_args_parse(argc, argv, "cSlpos", usage, &a);
+    int st = kiosk_args_read(argc, argv,
+                             KIOSK_OPT_CONFIG | KIOSK_OPT_SCREEN | KIOSK_OPT_LANG | KIOSK_OPT_PAGE |
+                                 KIOSK_OPT_OUT | KIOSK_OPT_SIZE,
+                             usage, &a);
     if (st >= 0)
         return st;
     if (!a.screen || !a.out || a.n_operands)
@@ -286,7 +292,8 @@ int kiosk_cmd_check_layout(int argc, char **argv)
     struct ui *ui = NULL;
     char err[1024], png[PATH_MAX];
 
-    int st = kiosk_args_parse(argc, argv, "csd", usage, &a);
+    int st = kiosk_args_read(argc, argv, KIOSK_OPT_CONFIG | KIOSK_OPT_SIZE | KIOSK_OPT_OUT_DIR,
+                             usage, &a);
     if (st >= 0)
         return st;
     if (a.n_operands)
@@ -344,7 +351,9 @@ int kiosk_cmd_play(int argc, char **argv)
     struct kiosk k;
     struct ui *ui = NULL;
 
-    int st = kiosk_args_parse(argc, argv, "cxst", usage, &a);
+    int st = kiosk_args_read(
+        argc, argv, KIOSK_OPT_CONFIG | KIOSK_OPT_SCRIPT | KIOSK_OPT_SIZE | KIOSK_OPT_TEST_CLOCK,
+        usage, &a);
     struct counts *counts = NULL;
     if (st >= 0)
         return st;
@@ -382,7 +391,10 @@ int kiosk_cmd_render(int argc, char **argv)
     int rc;
     struct kiosk k;
 
-    int st = kiosk_args_parse(argc, argv, "clWfo", usage, &a);
+    int st = kiosk_args_read(argc, argv,
+                             KIOSK_OPT_CONFIG | KIOSK_OPT_LANG | KIOSK_OPT_WIDTH |
+                                 KIOSK_OPT_FONT_SIZE | KIOSK_OPT_OUT,
+                             usage, &a);
     if (st >= 0)
         return st;
     if (!a.lang || !a.out || a.n_operands != 1)
