@@ -1,5 +1,7 @@
 /* Attract screen: calm, neutral, "Touch here for help" in each enabled language in turn.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+
 #include "openline/clock.h"
 #include "openline/util.h"
 #include "ui_int.h"
@@ -115,6 +117,22 @@ static void attract_draw(struct ui *ui)
     ui_text_draw(ui, l, sb, false, ui->theme.muted, "attract subtitle");
 }
 
+/* Attract has no visitor language: the snapshot shows its message in the one asked for. */
+static bool attract_pose(struct ui *ui, char *err, size_t errlen)
+{
+    const struct lang *l = ui->s.lang;
+    ui->s.lang = NULL;
+    for (unsigned i = 0; l && i < ui->n_langs; i++) {
+        if (ui->langs[i] == l)
+            ui->attract_idx = i;
+    }
+    if (l && ui->langs[ui->attract_idx] != l) {
+        snprintf(err, errlen, "language '%s' is not enabled in the configuration", l->code);
+        return false;
+    }
+    return true;
+}
+
 const struct ui_screen ui_screen_attract = {
     .name = "attract",
     .enter = attract_enter,
@@ -122,4 +140,5 @@ const struct ui_screen ui_screen_attract = {
     .event = attract_event,
     .tick = attract_tick,
     .draw = attract_draw,
+    .pose = attract_pose,
 };

@@ -103,9 +103,19 @@ static void failed_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
+/* The hotline could not be reached, for looking at the screen. */
+static bool failed_pose(struct ui *ui, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    ui->s.call = (struct call_event){.state = CALL_STATE_FAILED, .failure = CALL_FAIL_UNREACHABLE};
+    return true;
+}
+
 const struct ui_screen ui_screen_call_failed = {
     .name = "call-failed",
     .layout = failed_layout,
     .event = failed_event,
     .draw = failed_draw,
+    .pose = failed_pose,
 };

@@ -136,6 +136,16 @@ static void idle_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
+/* Over the page asked for, or over the home screen. */
+static bool idle_pose(struct ui *ui, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    ui_switch(ui, ui->s.page >= 0 ? &ui_screen_page : &ui_screen_home);
+    ui->s.idle_deadline_ms = clock_now_ms() + ui->cfg->kiosk.idle_warning_ms;
+    return true;
+}
+
 const struct ui_screen ui_screen_idle_warning = {
     .name = "idle-warning",
     .enter = idle_enter,
@@ -144,5 +154,6 @@ const struct ui_screen ui_screen_idle_warning = {
     .event = idle_event,
     .tick = idle_tick,
     .draw = idle_draw,
+    .pose = idle_pose,
     .modal = true,
 };

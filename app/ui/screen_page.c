@@ -66,6 +66,18 @@ static void page_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
+/* Without a page asked for, the first one with a tile on the home screen. */
+static bool page_pose(struct ui *ui, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < content_count(ui->content) && ui->s.page < 0; i++) {
+        if (content_at(ui->content, i)->tile)
+            ui->s.page = (int)i;
+    }
+    return true;
+}
+
 const struct ui_screen ui_screen_page = {
     .name = "page",
     .enter = page_enter,
@@ -73,4 +85,6 @@ const struct ui_screen ui_screen_page = {
     .layout = page_layout,
     .event = page_event,
     .draw = page_draw,
+    .pose = page_pose,
+    .shows_page = true,
 };

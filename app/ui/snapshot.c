@@ -28,29 +28,14 @@ int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen)
     return rc;
 }
 
-static const struct ui_screen *const screens[] = {
-    &ui_screen_attract,   &ui_screen_language,     &ui_screen_home, &ui_screen_page,
-    &ui_screen_call_info, &ui_screen_idle_warning, &ui_screen_call, &ui_screen_call_failed,
-};
-
-const struct ui_screen *ui_screen_by_name(const char *name)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(screens); i++) {
-        if (!strcmp(screens[i]->name, name))
-            return screens[i];
-    }
-    return NULL;
-}
-
 int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char *page,
                 const char *out_png, char *err, size_t errlen)
 {
     const struct ui_screen *to = ui_screen_by_name(screen);
     if (!to) {
-        snprintf(err, errlen,
-                 "unknown screen '%s'; accepted: attract, language, home, page, call-info, "
-                 "idle-warning, call, call-failed",
-                 screen);
+        char names[256];
+        ui_screen_names(names, sizeof(names));
+        snprintf(err, errlen, "unknown screen '%s'; accepted: %s", screen, names);
         return 2;
     }
     const struct lang *l = NULL;
@@ -69,43 +54,18 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
             return 2;
         }
         page_idx = (int)(pg - content_at(ui->content, 0));
-    } else {
-        for (size_t i = 0; i < content_count(ui->content) && page_idx < 0; i++) {
-            if (content_at(ui->content, i)->tile)
-                page_idx = (int)i;
-        }
     }
 
     ui_reset(ui);
     ui->checking = true;
     ui->n_problems = 0;
     ui->n_problems_over = 0;
-    if (to == &ui_screen_attract) {
-        /* attract has no visitor language; show its message in the one asked for */
-        for (unsigned i = 0; l && i < ui->n_langs; i++) {
-            if (ui->langs[i] == l)
-                ui->attract_idx = i;
-        }
-        if (l && ui->langs[ui->attract_idx] != l) {
-            snprintf(err, errlen, "language '%s' is not enabled in the configuration", lang);
-            return 2;
-        }
-    } else {
-        ui->s.lang = l;
-        ui->s.page = page_idx;
-        if (to == &ui_screen_call) { /* a connected call, for looking at the screen */
-            ui->s.call = (struct call_event){.state = CALL_STATE_CONNECTED};
-            ui->s.call_since_ms = clock_now_ms() - 83000;
-        } else if (to == &ui_screen_call_failed) {
-            ui->s.call =
-                (struct call_event){.state = CALL_STATE_FAILED, .failure = CALL_FAIL_UNREACHABLE};
-        }
-        if (to == &ui_screen_idle_warning) {
-            ui_switch(ui, page ? &ui_screen_page : &ui_screen_home);
-            ui->s.idle_deadline_ms = clock_now_ms() + ui->cfg->kiosk.idle_warning_ms;
-        }
+    ui->s.lang = l;
+    ui->s.page = page_idx;
+    if (to->pose && !to->pose(ui, err, errlen))
+        return 2;
+    if (ui->screen != to)
         ui_switch(ui, to);
-    }
     ui_draw(ui);
     int rc = out_png ? ui_save_png(ui, out_png, err, errlen) : 0;
     if (rc)

@@ -120,7 +120,12 @@ struct ui_screen {
     void (*tick)(struct ui *ui, uint64_t now_ms);
     /* Draw from state only; no state changes. */
     void (*draw)(struct ui *ui);
-    bool modal; /* drawn over the screen below it, which is not left */
+    /* Snapshots only, optional: after the session got the language and page asked for and
+     * before the screen is entered, make it worth looking at (a connected call, a countdown
+     * over the screen below). False when it cannot be shown so (message in err). */
+    bool (*pose)(struct ui *ui, char *err, size_t errlen);
+    bool modal;      /* drawn over the screen below it, which is not left */
+    bool shows_page; /* shows one content page (ui->s.page): checked once for every page */
 };
 
 enum ui_event_type {
@@ -225,15 +230,22 @@ struct ui {
     const struct ui_screen *lang_return; /* where the language screen goes back to */
 };
 
-/* Screens (each in screen_<name>.c). */
-extern const struct ui_screen ui_screen_attract;
-extern const struct ui_screen ui_screen_language;
-extern const struct ui_screen ui_screen_home;
-extern const struct ui_screen ui_screen_page;
-extern const struct ui_screen ui_screen_call_info;
-extern const struct ui_screen ui_screen_idle_warning;
-extern const struct ui_screen ui_screen_call;
-extern const struct ui_screen ui_screen_call_failed;
+/* The screen registry: one line per screen, ui_screen_<name> defined in
+ * app/ui/screen_<name>.c. Declared here and listed in screens.c from this line alone; the order
+ * is check-layout's. */
+#define UI_SCREENS(X)                                                                              \
+    X(attract)                                                                                     \
+    X(language)                                                                                    \
+    X(home)                                                                                        \
+    X(page)                                                                                        \
+    X(call_info)                                                                                   \
+    X(idle_warning)                                                                                \
+    X(call)                                                                                        \
+    X(call_failed)
+
+#define UI_SCREEN_DECLARE(name) extern const struct ui_screen ui_screen_##name;
+UI_SCREENS(UI_SCREEN_DECLARE)
+#undef UI_SCREEN_DECLARE
 
 /* Calls (call.c): place the call in the visitor's language; hang up (also on every reset). */
 void ui_call_dial(struct ui *ui);
@@ -254,8 +266,10 @@ int ui_contact_layout(struct ui *ui, SDL_Rect area);
 void ui_contact_draw(struct ui *ui);
 void ui_contact_free(struct ui *ui);
 
-/* The screen called name (attract, language, home, page, call-info, idle-warning), or NULL. */
+/* The screen called name (struct ui_screen's name, e.g. call-info), or NULL (screens.c). */
 const struct ui_screen *ui_screen_by_name(const char *name);
+/* Every screen's name, ", " between them, into buf (for messages saying what is accepted). */
+void ui_screen_names(char *buf, size_t len);
 
 /* The one function that switches screens. A modal screen keeps the current one below it. */
 void ui_switch(struct ui *ui, const struct ui_screen *to);

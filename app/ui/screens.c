@@ -1,0 +1,37 @@
+/* The screen registry: every screen, found by name, listed from UI_SCREENS in ui_int.h.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <string.h>
+
+#include "openline/util.h"
+#include "ui_int.h"
+
+#define UI_SCREEN_ENTRY(name) &ui_screen_##name,
+static const struct ui_screen *const screens[] = {UI_SCREENS(UI_SCREEN_ENTRY)};
+#undef UI_SCREEN_ENTRY
+
+const struct ui_screen *ui_screen_by_name(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(screens); i++) {
+        if (!strcmp(screens[i]->name, name))
+            return screens[i];
+    }
+    return NULL;
+}
+
+const char *ui_screen_name_at(size_t i, bool *shows_page)
+{
+    if (i >= ARRAY_SIZE(screens))
+        return NULL;
+    if (shows_page)
+        *shows_page = screens[i]->shows_page;
+    return screens[i]->name;
+}
+
+void ui_screen_names(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ARRAY_SIZE(screens) && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", screens[i]->name);
+}
