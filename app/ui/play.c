@@ -188,13 +188,13 @@ static int expect(struct play *p, char *what)
         long ms;
         if (util_parse_long(arg, 1, 100000, &ms))
             return EINVAL;
-        if (!ui->qe_measured)
+        if (!ui->bench.qe_measured)
             play_fail(p, "no quick exit reached the attract screen");
-        else if (ui->qe_latency_ms >= (Uint32)ms)
-            play_fail(p, "quick exit took %u ms (limit %ld ms)", ui->qe_latency_ms, ms);
+        else if (ui->bench.qe_latency_ms >= (Uint32)ms)
+            play_fail(p, "quick exit took %u ms (limit %ld ms)", ui->bench.qe_latency_ms, ms);
         else
             printf("%s:%u: quick exit: %u ms from input to attract frame\n", p->path, p->line,
-                   ui->qe_latency_ms);
+                   ui->bench.qe_latency_ms);
     } else if (!strcmp(what, "call")) {
         static const char *const states[] = {"none",      "connecting", "ringing",
                                              "connected", "ended",      "failed"};

@@ -49,14 +49,14 @@ static bool attract_event(struct ui *ui, const struct ui_event *ev)
             return true;
         }
         if (ev->key == SDLK_RETURN || ev->key == SDLK_KP_ENTER || ev->key == SDLK_SPACE) {
-            ui->lang_return = NULL;
+            ui->s.lang_return = NULL;
             ui_switch(ui, &ui_screen_language);
             return true;
         }
         return false;
     case UI_EV_ACTIVATE:
         if (ev->widget->action == UI_ACT_START) {
-            ui->lang_return = NULL;
+            ui->s.lang_return = NULL;
             ui_switch(ui, &ui_screen_language);
             return true;
         }

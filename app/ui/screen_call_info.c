@@ -84,7 +84,7 @@ static bool call_info_event(struct ui *ui, const struct ui_event *ev)
         ui_call_dial(ui);
         return true;
     case UI_ACT_LANGUAGE:
-        ui->lang_return = &ui_screen_call_info;
+        ui->s.lang_return = &ui_screen_call_info;
         ui_switch(ui, &ui_screen_language);
         return true;
     default:

@@ -101,7 +101,7 @@ static bool home_event(struct ui *ui, const struct ui_event *ev)
         ui_switch(ui, &ui_screen_call_info);
         return true;
     case UI_ACT_LANGUAGE:
-        ui->lang_return = &ui_screen_home;
+        ui->s.lang_return = &ui_screen_home;
         ui_switch(ui, &ui_screen_language);
         return true;
     case UI_ACT_CONTRAST:

@@ -23,10 +23,10 @@ static void capture_backdrop(struct ui *ui)
     }
     if (!ui->under)
         return;
-    bool checking = ui->checking;
-    ui->checking = false;
+    bool checking = ui->check.on;
+    ui->check.on = false;
     ui->under->draw(ui);
-    ui->checking = checking;
+    ui->check.on = checking;
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ui->w, ui->h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return;

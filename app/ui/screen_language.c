@@ -8,7 +8,7 @@ static int title_bottom;
 static void language_layout(struct ui *ui)
 {
     const struct ui_metrics *m = &ui->m;
-    int top = ui_bar_layout(ui, ui->lang_return ? UI_BAR_BACK : 0);
+    int top = ui_bar_layout(ui, ui->s.lang_return ? UI_BAR_BACK : 0);
     bool rtl = ui_rtl(ui);
 
     /* The title row holds only the pictogram: the visitor may not read any language yet. */
@@ -63,10 +63,10 @@ static bool language_event(struct ui *ui, const struct ui_event *ev)
     case UI_ACT_SET_LANG:
         ui->s.lang = ui->langs[ev->widget->arg];
         counts_add_lang(ui->counts, ui->s.lang->code);
-        ui_switch(ui, ui->lang_return ? ui->lang_return : &ui_screen_home);
+        ui_switch(ui, ui->s.lang_return ? ui->s.lang_return : &ui_screen_home);
         return true;
     case UI_ACT_BACK:
-        ui_switch(ui, ui->lang_return ? ui->lang_return : &ui_screen_attract);
+        ui_switch(ui, ui->s.lang_return ? ui->s.lang_return : &ui_screen_attract);
         return true;
     default:
         return false;

@@ -51,7 +51,7 @@ static bool page_event(struct ui *ui, const struct ui_event *ev)
         ui_switch(ui, &ui_screen_call_info);
         return true;
     case UI_ACT_LANGUAGE:
-        ui->lang_return = &ui_screen_page;
+        ui->s.lang_return = &ui_screen_page;
         ui_switch(ui, &ui_screen_language);
         return true;
     default:

@@ -57,9 +57,9 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
     }
 
     ui_reset(ui);
-    ui->checking = true;
-    ui->n_problems = 0;
-    ui->n_problems_over = 0;
+    ui->check.on = true;
+    ui->check.n_problems = 0;
+    ui->check.n_over = 0;
     ui->s.lang = l;
     ui->s.page = page_idx;
     if (to->pose && !to->pose(ui, err, errlen))
@@ -71,11 +71,12 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
     if (rc)
         return rc;
     const char *code = l ? l->code : ui_lang(ui)->code;
-    for (int i = 0; i < ui->n_problems; i++)
-        fprintf(stderr, "layout: %s %dx%d %s: %s\n", screen, ui->w, ui->h, code, ui->problems[i]);
-    if (ui->n_problems_over)
+    for (int i = 0; i < ui->check.n_problems; i++)
+        fprintf(stderr, "layout: %s %dx%d %s: %s\n", screen, ui->w, ui->h, code,
+                ui->check.problems[i]);
+    if (ui->check.n_over)
         fprintf(stderr, "layout: %s %dx%d %s: %d more problem(s) beyond UI_MAX_PROBLEMS (%d)\n",
-                screen, ui->w, ui->h, code, ui->n_problems_over, UI_MAX_PROBLEMS);
-    ui->checking = false;
-    return ui->n_problems ? 3 : 0;
+                screen, ui->w, ui->h, code, ui->check.n_over, UI_MAX_PROBLEMS);
+    ui->check.on = false;
+    return ui->check.n_problems ? 3 : 0;
 }

@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <SDL_image.h>
 
@@ -194,8 +192,7 @@ void ui_wake_at(struct ui *ui, uint64_t ms)
 
 static void ui_quick_exit(struct ui *ui)
 {
-    ui->qe_ticks = ui->ev_ticks ? ui->ev_ticks : SDL_GetTicks();
-    ui->qe_measured = false;
+    ui_bench_quick_exit(ui);
     counts_add(ui->counts, COUNTS_QUICK_EXIT); /* only during a session */
     ui_reset(ui);
 }
@@ -364,7 +361,7 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
     uint64_t now = clock_now_ms();
     bool input = false;
 
-    ui->ev_ticks = e->common.timestamp;
+    ui->bench.ev_ticks = e->common.timestamp;
     if (e->type == ui_call_event_type()) {
         struct call_event *ev = e->user.data1;
         if (ev)
@@ -479,17 +476,12 @@ static void ui_tick(struct ui *ui, uint64_t now)
 void ui_draw(struct ui *ui)
 {
     text_engine_next_frame(ui->text);
-    ui->n_checks = 0;
-    ui->clip.w = 0;
+    ui->check.n_texts = 0;
+    ui->check.clip.w = 0;
     ui->screen->draw(ui);
     SDL_RenderPresent(ui->renderer);
-    ui->frames++;
     ui->dirty = false;
-    if (ui->qe_ticks && ui->screen == &ui_screen_attract) {
-        ui->qe_latency_ms = SDL_GetTicks() - ui->qe_ticks;
-        ui->qe_measured = true;
-        ui->qe_ticks = 0;
-    }
+    ui_bench_presented(ui);
 }
 
 void ui_step(struct ui *ui)
@@ -497,7 +489,7 @@ void ui_step(struct ui *ui)
     SDL_Event e;
     while (SDL_PollEvent(&e))
         ui_handle(ui, &e);
-    ui->ev_ticks = 0;
+    ui->bench.ev_ticks = 0;
     ui_tick(ui, clock_now_ms());
     if (ui->relayout)
         ui_relayout(ui);
@@ -508,26 +500,8 @@ void ui_step(struct ui *ui)
 int ui_run(struct ui *ui)
 {
     ui_step(ui);
-    if (ui->first_frame_exit) {
-        /* Benchmarks: time from exec (the process's start time) to the first presented frame. */
-        struct timespec now;
-        unsigned long long start_ticks = 0;
-        FILE *f = fopen("/proc/self/stat", "r");
-        if (f) {
-            /* field 22 is the start time in clock ticks since boot; the name (field 2) has no
-             * spaces here, so a plain scan works */
-            if (fscanf(f,
-                       "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-                       "%*d %*d %*d %llu",
-                       &start_ticks) != 1)
-                start_ticks = 0;
-            fclose(f);
-        }
-        clock_gettime(CLOCK_BOOTTIME, &now);
-        double ms = (now.tv_sec + now.tv_nsec / 1e9) * 1000.0 -
-                    (double)start_ticks * 1000.0 / (double)sysconf(_SC_CLK_TCK);
-        printf("first frame: %.1f ms after exec (%llu frames)\n", ms,
-               (unsigned long long)ui->frames);
+    if (ui->bench.first_frame_exit) {
+        ui_bench_first_frame_print(ui);
         return 0;
     }
     if (signals_caught())
@@ -665,7 +639,7 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->s.last_input_ms = clock_now_ms();
     ui->s.volume = (int)o->cfg->audio.volume;
     ui_call_event_type(); /* registered before any call thread pushes one */
-    ui->first_frame_exit = o->first_frame_exit;
+    ui->bench.first_frame_exit = o->first_frame_exit;
     ui->on_first_frame = o->on_first_frame;
     ui->on_first_frame_arg = o->on_first_frame_arg;
     const struct ui_screen *start = o->start ? ui_screen_by_name(o->start) : NULL;
@@ -703,14 +677,14 @@ void ui_free(struct ui *ui)
 
 void ui_problem(struct ui *ui, const char *fmt, ...)
 {
-    if (!ui->checking)
+    if (!ui->check.on)
         return;
-    if (ui->n_problems == UI_MAX_PROBLEMS) {
-        ui->n_problems_over++; /* counted, and the snapshot says how many */
+    if (ui->check.n_problems == UI_MAX_PROBLEMS) {
+        ui->check.n_over++; /* counted, and the snapshot says how many */
         return;
     }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ui->problems[ui->n_problems++], sizeof(ui->problems[0]), fmt, ap);
+    vsnprintf(ui->check.problems[ui->check.n_problems++], sizeof(ui->check.problems[0]), fmt, ap);
     va_end(ap);
 }

@@ -81,10 +81,10 @@ struct ui_session {
     int scroll; /* page scroll offset, pixels */
     uint64_t last_input_ms;
     uint64_t idle_deadline_ms; /* idle warning: reset at this time */
-    const struct ui_screen *before_idle;
     unsigned shift_count;
     uint64_t shift_first_ms;
-    const struct ui_screen *back_to; /* where "back" goes from page and call-info */
+    const struct ui_screen *back_to;     /* where "back" goes from page and call-info */
+    const struct ui_screen *lang_return; /* where the language screen goes back to */
 };
 
 struct ui_theme {
@@ -149,6 +149,28 @@ struct ui_text_check {
     bool overflow;
 };
 
+/* The layout check (snapshot, check-layout): what was drawn this frame and what is wrong. */
+struct ui_check {
+    bool on;
+    struct ui_text_check texts[UI_MAX_TEXT_CHECKS]; /* the texts drawn so far this frame */
+    int n_texts;
+    char problems[UI_MAX_PROBLEMS][256];
+    int n_problems;
+    int n_over;    /* problems found beyond UI_MAX_PROBLEMS: counted, not kept */
+    SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
+};
+
+/* Timing for benchmarks and scripts (bench.c). */
+struct ui_bench {
+    bool first_frame_exit; /* print the time from exec to the first frame, then stop */
+    uint64_t frames;       /* presented so far */
+    /* quick-exit latency: from the input event (SDL ticks) to the attract frame presented */
+    Uint32 ev_ticks; /* timestamp of the event being handled */
+    Uint32 qe_ticks; /* 0: no quick exit waiting for its frame */
+    Uint32 qe_latency_ms;
+    bool qe_measured;
+};
+
 struct ui {
     const struct config *cfg;
     struct i18n *i18n;
@@ -197,27 +219,13 @@ struct ui {
 
     bool dirty;
     bool relayout;
-    bool first_frame_exit;
     void (*on_first_frame)(struct ui *ui, void *arg);
     void *on_first_frame_arg;
     bool quit;
     uint64_t wake_ms; /* next tick wanted, 0: none */
-    uint64_t frames;
 
-    /* quick-exit latency: from the input event (SDL ticks) to the attract frame presented */
-    Uint32 ev_ticks; /* timestamp of the event being handled */
-    Uint32 qe_ticks; /* 0: no quick exit waiting for its frame */
-    Uint32 qe_latency_ms;
-    bool qe_measured;
-
-    /* layout checks (snapshot): drawn text rectangles and problems found */
-    bool checking;
-    struct ui_text_check checks[UI_MAX_TEXT_CHECKS];
-    int n_checks;
-    char problems[UI_MAX_PROBLEMS][256];
-    int n_problems;
-    int n_problems_over; /* found beyond UI_MAX_PROBLEMS: counted, not kept */
-    SDL_Rect clip;       /* current clip for checks (scroll viewport), w = 0: none */
+    struct ui_bench bench;
+    struct ui_check check;
 
     struct ui_icon *icons;
     struct counts *counts;           /* NULL: counting is off (include/openline/counts.h) */
@@ -225,9 +233,8 @@ struct ui {
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
     int qr_modules;
-    SDL_Rect exit_rect;                  /* where the top bar put the quick exit, w = 0: none */
-    SDL_Texture *backdrop;               /* the screen below a modal one, captured when it opened */
-    const struct ui_screen *lang_return; /* where the language screen goes back to */
+    SDL_Rect exit_rect;    /* where the top bar put the quick exit, w = 0: none */
+    SDL_Texture *backdrop; /* the screen below a modal one, captured when it opened */
 };
 
 /* The screen registry: one line per screen, ui_screen_<name> defined in
@@ -246,6 +253,13 @@ struct ui {
 #define UI_SCREEN_DECLARE(name) extern const struct ui_screen ui_screen_##name;
 UI_SCREENS(UI_SCREEN_DECLARE)
 #undef UI_SCREEN_DECLARE
+
+/* Timing (bench.c): print the time from exec to the first frame (--first-frame-exit); a quick
+ * exit begins (at the input event being handled); a frame was presented (ends a quick exit's
+ * measurement when it shows attract). */
+void ui_bench_first_frame_print(const struct ui *ui);
+void ui_bench_quick_exit(struct ui *ui);
+void ui_bench_presented(struct ui *ui);
 
 /* Calls (call.c): place the call in the visitor's language; hang up (also on every reset). */
 void ui_call_dial(struct ui *ui);

@@ -23,14 +23,14 @@ static struct ui *bare_ui(void)
     assert_non_null(ui);
     ui->default_lang = &some_lang;
     ui->screen = &ui_screen_home;
-    ui->checking = true;
+    ui->check.on = true;
     return ui;
 }
 
 static bool any_problem_names(const struct ui *ui, const char *needle)
 {
-    for (int i = 0; i < ui->n_problems; i++) {
-        if (strstr(ui->problems[i], needle))
+    for (int i = 0; i < ui->check.n_problems; i++) {
+        if (strstr(ui->check.problems[i], needle))
             return true;
     }
     return false;
@@ -49,7 +49,7 @@ static void test_widget_cap(void **state)
             ui_widget_add(ui, id, (SDL_Rect){i, 0, 1, 1}, UI_STYLE_BUTTON, UI_ACT_PAGE, i));
     }
     assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS - 1);
-    assert_int_equal(ui->n_problems, 0);
+    assert_int_equal(ui->check.n_problems, 0);
 
     struct ui_widget *w =
         ui_widget_add(ui, "one-too-many", (SDL_Rect){0}, UI_STYLE_BUTTON, UI_ACT_PAGE, 99);
@@ -60,7 +60,7 @@ static void test_widget_cap(void **state)
     snprintf(id, sizeof(id), "w%d", UI_MAX_WIDGETS - 2);
     assert_string_equal(ui->widgets[UI_MAX_WIDGETS - 2].id, id);
     assert_null(ui_widget_find(ui, "one-too-many"));
-    assert_int_equal(ui->n_problems, 1);
+    assert_int_equal(ui->check.n_problems, 1);
     assert_true(any_problem_names(ui, "one-too-many"));
     assert_true(any_problem_names(ui, "UI_MAX_WIDGETS"));
 
@@ -71,7 +71,7 @@ static void test_widget_cap(void **state)
     assert_non_null(ui_widget_find(ui, "quick-exit"));
     ui_widget_add(ui, "quick-exit-2", (SDL_Rect){0}, UI_STYLE_BUTTON, UI_ACT_QUICK_EXIT, 0);
     assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS);
-    assert_int_equal(ui->n_problems, 2);
+    assert_int_equal(ui->check.n_problems, 2);
     free(ui);
 }
 
@@ -82,11 +82,11 @@ static void test_problem_cap(void **state)
     struct ui *ui = bare_ui();
     for (int i = 0; i < UI_MAX_PROBLEMS + 8; i++)
         ui_problem(ui, "problem %d", i);
-    assert_int_equal(ui->n_problems, UI_MAX_PROBLEMS);
-    assert_int_equal(ui->n_problems_over, 8);
-    ui->checking = false;
+    assert_int_equal(ui->check.n_problems, UI_MAX_PROBLEMS);
+    assert_int_equal(ui->check.n_over, 8);
+    ui->check.on = false;
     ui_problem(ui, "not checking");
-    assert_int_equal(ui->n_problems_over, 8);
+    assert_int_equal(ui->check.n_over, 8);
     free(ui);
 }
 
