@@ -4,6 +4,16 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
+/* The screen's own state (struct ui_screen's state_size). */
+struct page_state {
+    struct ui_page_view view;
+};
+
+static struct page_state *page_state(const struct ui *ui)
+{
+    return ui_screen_state(ui, &ui_screen_page);
+}
+
 static void page_enter(struct ui *ui)
 {
     counts_add_page(ui->counts, content_at(ui->content, (size_t)SDL_max(0, ui->s.page))->id);
@@ -11,12 +21,13 @@ static void page_enter(struct ui *ui)
 
 static void page_leave(struct ui *ui)
 {
-    ui_page_free();
-    ui->viewport = (SDL_Rect){0, 0, 0, 0};
+    struct page_state *ps = page_state(ui);
+    ui_page_free(ui, &ps->view);
 }
 
 static void page_layout(struct ui *ui)
 {
+    struct page_state *ps = page_state(ui);
     const struct ui_metrics *m = &ui->m;
     const struct content_page *pg = content_at(ui->content, (size_t)SDL_max(0, ui->s.page));
     int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
@@ -35,13 +46,14 @@ static void page_layout(struct ui *ui)
     util_strlcpy(w->label, ui_tr(ui, label), sizeof(w->label));
     w->label_lang = ui_tr_lang(ui, label);
     util_strlcpy(w->icon, "call.svg", sizeof(w->icon));
-    ui_page_layout(ui, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
+    ui_page_layout(ui, &ps->view, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
 }
 
 static bool page_event(struct ui *ui, const struct ui_event *ev)
 {
+    struct page_state *ps = page_state(ui);
     if (ev->type != UI_EV_ACTIVATE)
-        return ui_page_scroll_event(ui, ev);
+        return ui_page_scroll_event(ui, &ps->view, ev);
     switch (ev->widget->action) {
     case UI_ACT_BACK:
         ui_switch(ui, &ui_screen_home);
@@ -61,8 +73,9 @@ static bool page_event(struct ui *ui, const struct ui_event *ev)
 
 static void page_draw(struct ui *ui)
 {
+    struct page_state *ps = page_state(ui);
     ui_clear(ui);
-    ui_page_draw(ui);
+    ui_page_draw(ui, &ps->view);
     ui_draw_widgets(ui);
 }
 
@@ -78,6 +91,11 @@ static bool page_pose(struct ui *ui, char *err, size_t errlen)
     return true;
 }
 
+static void page_release(struct ui *ui)
+{
+    ui_page_free(ui, &page_state(ui)->view);
+}
+
 const struct ui_screen ui_screen_page = {
     .name = "page",
     .enter = page_enter,
@@ -87,4 +105,6 @@ const struct ui_screen ui_screen_page = {
     .draw = page_draw,
     .pose = page_pose,
     .shows_page = true,
+    .state_size = sizeof(struct page_state),
+    .release = page_release,
 };

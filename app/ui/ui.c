@@ -639,6 +639,10 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->s.last_input_ms = clock_now_ms();
     ui->s.volume = (int)o->cfg->audio.volume;
     ui_call_event_type(); /* registered before any call thread pushes one */
+    if ((rc = ui_screens_alloc(ui))) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
     ui->bench.first_frame_exit = o->first_frame_exit;
     ui->on_first_frame = o->on_first_frame;
     ui->on_first_frame_arg = o->on_first_frame_arg;
@@ -665,6 +669,7 @@ void ui_free(struct ui *ui)
     if (ui->text)
         text_engine_flush(ui->text); /* textures belong to this renderer */
     ui_call_drain_events();
+    ui_screens_free(ui); /* before the renderer: screens may hold its textures */
     ui_icons_free(ui);
     ui_contact_free(ui);
     if (ui->renderer)

@@ -126,6 +126,11 @@ struct ui_screen {
     bool (*pose)(struct ui *ui, char *err, size_t errlen);
     bool modal;      /* drawn over the screen below it, which is not left */
     bool shows_page; /* shows one content page (ui->s.page): checked once for every page */
+    /* The screen's own state, reached with ui_screen_state(): state_size bytes, zeroed when the
+     * UI is made and kept across visits (enter sets what starts afresh); release (optional)
+     * frees what it holds when the UI goes, the core frees the rest. */
+    size_t state_size;
+    void (*release)(struct ui *ui);
 };
 
 enum ui_event_type {
@@ -207,15 +212,8 @@ struct ui {
 
     struct ui_session s;
 
-    /* attract */
-    unsigned attract_idx;
-    uint64_t attract_next_ms;
-    uint64_t attract_since_ms;
-    bool attract_dark;
-
-    /* page */
-    int content_h;     /* full height of the page's content */
-    SDL_Rect viewport; /* the scrolling area */
+    void **screen_state; /* one per screen of the registry (screens.c) */
+    SDL_Rect viewport; /* the current screen's scrolling area, where a drag scrolls; w = 0: none */
 
     bool dirty;
     bool relayout;
@@ -233,8 +231,7 @@ struct ui {
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
     int qr_modules;
-    SDL_Rect exit_rect;    /* where the top bar put the quick exit, w = 0: none */
-    SDL_Texture *backdrop; /* the screen below a modal one, captured when it opened */
+    SDL_Rect exit_rect; /* where the top bar put the quick exit, w = 0: none */
 };
 
 /* The screen registry: one line per screen, ui_screen_<name> defined in
@@ -274,11 +271,28 @@ void ui_call_on_event(struct ui *ui, const struct call_event *ev);
 /* True when this kiosk can place calls (an engine and a working audio device). */
 bool ui_calls_available(const struct ui *ui);
 
-/* The ways to get help without this kiosk: number, SMS, web and a QR code (contact.c).
- * Lays out in area (top to bottom) and returns the height used. */
-int ui_contact_layout(struct ui *ui, SDL_Rect area);
-void ui_contact_draw(struct ui *ui);
+/* The ways to get help without this kiosk: number, SMS, web and a QR code (contact.c), laid out
+ * in the state of the screen that shows them. */
+#define UI_CONTACT_LINES 4
+struct ui_contact_view {
+    SDL_Rect qr;
+    SDL_Rect lines[UI_CONTACT_LINES];
+    char text[UI_CONTACT_LINES][256];
+    const struct lang *lang[UI_CONTACT_LINES];
+    int n;
+};
+/* Lay out in area (top to bottom); returns the height used. */
+int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area);
+void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv);
+/* The QR code's texture, made once for the UI. */
 void ui_contact_free(struct ui *ui);
+
+/* Each screen's state (struct ui_screen's state_size), made with the UI and freed with it:
+ * 0 or ENOMEM (screens.c). */
+int ui_screens_alloc(struct ui *ui);
+void ui_screens_free(struct ui *ui);
+/* The state of screen sc in this UI; never NULL after ui_screens_alloc(). */
+void *ui_screen_state(const struct ui *ui, const struct ui_screen *sc);
 
 /* The screen called name (struct ui_screen's name, e.g. call-info), or NULL (screens.c). */
 const struct ui_screen *ui_screen_by_name(const char *name);
@@ -362,11 +376,34 @@ void ui_theme_apply(struct ui *ui);
 /* Compute metrics for the window size and configured physical width. */
 void ui_metrics_compute(struct ui *ui);
 
-/* The content view shared by the page and call-info screens (page_view.c). */
-void ui_page_layout(struct ui *ui, const struct content_page *pg, SDL_Rect viewport);
-void ui_page_draw(struct ui *ui);
-bool ui_page_scroll_event(struct ui *ui, const struct ui_event *ev);
-void ui_page_free(void);
+/* The scrolling content view of the page and call-info screens, each of which keeps one in its
+ * state (page_view.c). A page's blocks beyond UI_PAGE_MAX_BLOCKS are left out, logged and
+ * reported by the layout check. */
+#define UI_PAGE_MAX_BLOCKS 96
+struct ui_page_block {
+    char *text; /* translated and expanded; owned */
+    enum content_block_type type;
+    const struct lang *lang; /* the visitor's, or English where untranslated */
+    SDL_Rect box;            /* in content coordinates (y from the top of the content) */
+    int px;
+    bool bold;
+};
+struct ui_page_view {
+    const struct content_page *page; /* NULL: nothing laid out */
+    char *title;                     /* owned */
+    const struct lang *title_lang;
+    SDL_Rect title_box, icon_box;
+    struct ui_page_block blocks[UI_PAGE_MAX_BLOCKS];
+    int n;
+    int content_h; /* full height of the page's content */
+};
+/* Lay out pg in viewport (which becomes ui->viewport, where drags scroll). */
+void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg,
+                    SDL_Rect viewport);
+void ui_page_draw(struct ui *ui, const struct ui_page_view *pv);
+bool ui_page_scroll_event(struct ui *ui, const struct ui_page_view *pv, const struct ui_event *ev);
+/* Free what pv holds and forget the page; the drag area goes with it. */
+void ui_page_free(struct ui *ui, struct ui_page_view *pv);
 
 /* Icons */
 void ui_icons_free(struct ui *ui);
