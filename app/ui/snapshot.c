@@ -10,7 +10,6 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen);
 int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen)
 {
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ui->w, ui->h, 32, SDL_PIXELFORMAT_ARGB8888);

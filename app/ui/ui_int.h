@@ -312,6 +312,8 @@ void ui_reset(struct ui *ui);
 void ui_step(struct ui *ui);
 /* Draw the current screen and present it. */
 void ui_draw(struct ui *ui);
+/* Save what the renderer shows as PNG at path: 0, ENOMEM or EIO (message in err). */
+int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen);
 
 /* Ask for a tick at ms (monotonic or virtual clock). */
 void ui_wake_at(struct ui *ui, uint64_t ms);
