@@ -1,6 +1,7 @@
 /* Command-line options shared by the kiosk's commands: one table, each command names the ones
  * it accepts.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,85 @@ static int kiosk_args_usage(const char *usage)
     return KIOSK_EXIT_CONFIG;
 }
 
+/* Take option c (enum kiosk_opt) with its argument arg into a: 0, or EINVAL for an argument
+ * not accepted (the caller prints the usage). */
+static int take_option(struct kiosk_args *a, int c, char *arg)
+{
+    switch (c) {
+    case KIOSK_OPT_CONFIG:
+        a->config = arg;
+        break;
+    case KIOSK_OPT_SCREEN:
+        a->screen = arg;
+        break;
+    case KIOSK_OPT_LANG:
+        a->lang = arg;
+        break;
+    case KIOSK_OPT_PAGE:
+        a->page = arg;
+        break;
+    case KIOSK_OPT_OUT:
+        a->out = arg;
+        break;
+    case KIOSK_OPT_SCRIPT:
+        a->script = arg;
+        break;
+    case KIOSK_OPT_OUT_DIR:
+        a->out_dir = arg;
+        break;
+    case KIOSK_OPT_SIZE:
+        if (kiosk_parse_size(arg, &a->w, &a->h))
+            return EINVAL;
+        break;
+    case KIOSK_OPT_KIOSK:
+        a->fullscreen = 1;
+        break;
+    case KIOSK_OPT_WINDOWED:
+        a->fullscreen = 0;
+        break;
+    case KIOSK_OPT_TEST_CLOCK:
+        a->test_clock = true;
+        a->test_clock_ms = 0;
+        if (arg && clock_parse_utc(arg, &a->test_clock_ms)) {
+            fprintf(stderr,
+                    "openline: --test-clock=%s: not a UTC time such as "
+                    "2026-09-07T00:00Z\n",
+                    arg);
+            return EINVAL;
+        }
+        break;
+    case KIOSK_OPT_UPLOAD_NOW:
+        a->upload_now = true;
+        break;
+    case KIOSK_OPT_START:
+        a->start = arg;
+        break;
+    case KIOSK_OPT_FIRST_FRAME_EXIT:
+        a->first_frame_exit = true;
+        break;
+    case KIOSK_OPT_WIDTH:
+        if (util_parse_long(arg, 16, 8000, &a->width))
+            return EINVAL;
+        break;
+    case KIOSK_OPT_FONT_SIZE:
+        if (util_parse_long(arg, 4, 400, &a->font_px))
+            return EINVAL;
+        break;
+    case KIOSK_OPT_AUDIO:
+        a->audio = arg;
+        break;
+    case KIOSK_OPT_SECONDS:
+        if (util_parse_long(arg, 0, 86400, &a->seconds))
+            return EINVAL;
+        break;
+    case KIOSK_OPT_REPEAT:
+        if (util_parse_long(arg, 1, 100000, &a->repeat))
+            return EINVAL;
+        break;
+    }
+    return 0;
+}
+
 int kiosk_args_read(int argc, char **argv, unsigned accepted, const char *usage,
                     struct kiosk_args *a)
 {
@@ -65,78 +145,8 @@ int kiosk_args_read(int argc, char **argv, unsigned accepted, const char *usage,
             }
             return kiosk_args_usage(usage);
         }
-        switch (c) {
-        case KIOSK_OPT_CONFIG:
-            a->config = optarg;
-            break;
-        case KIOSK_OPT_SCREEN:
-            a->screen = optarg;
-            break;
-        case KIOSK_OPT_LANG:
-            a->lang = optarg;
-            break;
-        case KIOSK_OPT_PAGE:
-            a->page = optarg;
-            break;
-        case KIOSK_OPT_OUT:
-            a->out = optarg;
-            break;
-        case KIOSK_OPT_SCRIPT:
-            a->script = optarg;
-            break;
-        case KIOSK_OPT_OUT_DIR:
-            a->out_dir = optarg;
-            break;
-        case KIOSK_OPT_SIZE:
-            if (kiosk_parse_size(optarg, &a->w, &a->h))
-                return kiosk_args_usage(usage);
-            break;
-        case KIOSK_OPT_KIOSK:
-            a->fullscreen = 1;
-            break;
-        case KIOSK_OPT_WINDOWED:
-            a->fullscreen = 0;
-            break;
-        case KIOSK_OPT_TEST_CLOCK:
-            a->test_clock = true;
-            a->test_clock_ms = 0;
-            if (optarg && clock_parse_utc(optarg, &a->test_clock_ms)) {
-                fprintf(stderr,
-                        "openline: --test-clock=%s: not a UTC time such as "
-                        "2026-09-07T00:00Z\n",
-                        optarg);
-                return kiosk_args_usage(usage);
-            }
-            break;
-        case KIOSK_OPT_UPLOAD_NOW:
-            a->upload_now = true;
-            break;
-        case KIOSK_OPT_START:
-            a->start = optarg;
-            break;
-        case KIOSK_OPT_FIRST_FRAME_EXIT:
-            a->first_frame_exit = true;
-            break;
-        case KIOSK_OPT_WIDTH:
-            if (util_parse_long(optarg, 16, 8000, &a->width))
-                return kiosk_args_usage(usage);
-            break;
-        case KIOSK_OPT_FONT_SIZE:
-            if (util_parse_long(optarg, 4, 400, &a->font_px))
-                return kiosk_args_usage(usage);
-            break;
-        case KIOSK_OPT_AUDIO:
-            a->audio = optarg;
-            break;
-        case KIOSK_OPT_SECONDS:
-            if (util_parse_long(optarg, 0, 86400, &a->seconds))
-                return kiosk_args_usage(usage);
-            break;
-        case KIOSK_OPT_REPEAT:
-            if (util_parse_long(optarg, 1, 100000, &a->repeat))
-                return kiosk_args_usage(usage);
-            break;
-        }
+        if (take_option(a, c, optarg))
+            return kiosk_args_usage(usage);
     }
     a->operands = argv + optind;
     a->n_operands = argc - optind;

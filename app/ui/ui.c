@@ -355,42 +355,12 @@ static void pointer_up(struct ui *ui, int x, int y)
         activate(ui, idx);
 }
 
-/* Handle one SDL event; a close request sets ui->quit (outside kiosk mode). */
-static void ui_handle(struct ui *ui, const SDL_Event *e)
+/* Touch, and the left mouse button where it is not a touch SDL turned into a click: one finger
+ * at a time. Returns true when e was the visitor's input. */
+static bool on_pointer(struct ui *ui, const SDL_Event *e)
 {
-    uint64_t now = clock_now_ms();
     bool input = false;
-
-    ui->bench.ev_ticks = e->common.timestamp;
-    if (e->type == ui_call_event_type()) {
-        struct call_event *ev = e->user.data1;
-        if (ev)
-            ui_call_on_event(ui, ev);
-        free(ev);
-        return;
-    }
     switch (e->type) {
-    case SDL_QUIT:
-        /* Kiosk mode ignores the close request and Alt+F4 (which arrives as SDL_QUIT). */
-        if (!ui->kiosk)
-            ui->quit = true;
-        break;
-    case SDL_WINDOWEVENT:
-        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-            ui->w = e->window.data1;
-            ui->h = e->window.data2;
-            ui_metrics_compute(ui);
-            text_engine_flush(ui->text);
-            ui->relayout = true;
-        }
-        ui->dirty = true;
-        break;
-    case SDL_RENDER_TARGETS_RESET:
-    case SDL_RENDER_DEVICE_RESET:
-        text_engine_flush(ui->text);
-        ui_icons_free(ui);
-        ui->dirty = true;
-        break;
     case SDL_FINGERDOWN:
         input = true;
         if (ui->finger_down)
@@ -430,6 +400,48 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
             pointer_up(ui, e->button.x, e->button.y);
         }
         break;
+    default:
+        break;
+    }
+    return input;
+}
+
+/* Handle one SDL event; a close request sets ui->quit (outside kiosk mode). */
+static void ui_handle(struct ui *ui, const SDL_Event *e)
+{
+    uint64_t now = clock_now_ms();
+    bool input = false;
+
+    ui->bench.ev_ticks = e->common.timestamp;
+    if (e->type == ui_call_event_type()) {
+        struct call_event *ev = e->user.data1;
+        if (ev)
+            ui_call_on_event(ui, ev);
+        free(ev);
+        return;
+    }
+    switch (e->type) {
+    case SDL_QUIT:
+        /* Kiosk mode ignores the close request and Alt+F4 (which arrives as SDL_QUIT). */
+        if (!ui->kiosk)
+            ui->quit = true;
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            ui->w = e->window.data1;
+            ui->h = e->window.data2;
+            ui_metrics_compute(ui);
+            text_engine_flush(ui->text);
+            ui->relayout = true;
+        }
+        ui->dirty = true;
+        break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        text_engine_flush(ui->text);
+        ui_icons_free(ui);
+        ui->dirty = true;
+        break;
     case SDL_MOUSEWHEEL: {
         input = true;
         int dy = e->wheel.y * (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? 1 : -1);
@@ -442,6 +454,7 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
         on_key(ui, &e->key, now);
         break;
     default:
+        input = on_pointer(ui, e);
         break;
     }
     if (input)
@@ -531,27 +544,10 @@ static void set_hint_default(const char *name, const char *value)
         SDL_SetHint(name, value);
 }
 
-int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
+/* Set-up, step 1: the enabled languages, in configured order (all of languages.ini when not
+ * configured), and the default one. */
+static int enable_languages(struct ui *ui, const struct ui_opts *o, char *err, size_t errlen)
 {
-    struct ui *ui = calloc(1, sizeof(*ui));
-    int rc = 0;
-
-    if (!ui)
-        return ENOMEM;
-    ui->cfg = o->cfg;
-    ui->i18n = o->i18n;
-    ui->content = o->content;
-    ui->text = o->text;
-    ui->kiosk = o->fullscreen;
-    ui->headless = o->headless;
-    ui->focus = -1;
-    ui->pressed = -1;
-    ui->s.page = -1;
-    util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
-    ui->vars = (struct content_vars){o->cfg->organisation.name, o->cfg->organisation.hotline,
-                                     o->cfg->organisation.sms, o->cfg->organisation.web};
-
-    /* Enabled languages, in configured order (all of languages.ini when not configured). */
     if (o->cfg->kiosk.n_languages) {
         for (unsigned i = 0; i < o->cfg->kiosk.n_languages; i++) {
             const struct lang *l = i18n_find(o->i18n, o->cfg->kiosk.languages[i]);
@@ -565,11 +561,16 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->default_lang = i18n_find(o->i18n, o->cfg->kiosk.default_language);
     if (!ui->default_lang || !ui->n_langs) {
         snprintf(err, errlen, "no usable language (default %s)", o->cfg->kiosk.default_language);
-        free(ui);
         return EINVAL;
     }
+    return 0;
+}
 
-    if (o->headless) {
+/* Set-up, step 2: SDL's video, with the hints the kiosk needs; for a missing display, how to
+ * run without one. */
+static int start_video(bool headless, char *err, size_t errlen)
+{
+    if (headless) {
         SDL_setenv("SDL_VIDEODRIVER", "offscreen", 1);
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     }
@@ -595,9 +596,14 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
                  SDL_GetError(),
                  (!disp || !*disp) && (!way || !*way) ? " DISPLAY and WAYLAND_DISPLAY are not set."
                                                       : "");
-        free(ui);
         return ENODEV;
     }
+    return 0;
+}
+
+/* Set-up, step 3: the window (fullscreen in kiosk mode) and its renderer. */
+static int open_window(struct ui *ui, const struct ui_opts *o, char *err, size_t errlen)
+{
     int w = o->w ? o->w : (int)o->cfg->display.window_w;
     int h = o->h ? o->h : (int)o->cfg->display.window_h;
     int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
@@ -619,41 +625,78 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->window = SDL_CreateWindow("OpenLine", x, y, w, h, flags);
     if (!ui->window) {
         snprintf(err, errlen, "cannot create the window: %s", SDL_GetError());
-        rc = ENODEV;
-        goto out;
+        return ENODEV;
     }
     ui->renderer = SDL_CreateRenderer(ui->window, -1, 0);
     if (!ui->renderer) {
         snprintf(err, errlen, "cannot create a renderer: %s", SDL_GetError());
-        rc = ENODEV;
-        goto out;
+        return ENODEV;
     }
     SDL_GetRendererOutputSize(ui->renderer, &ui->w, &ui->h);
     if (o->fullscreen && !o->headless) {
         SDL_ShowCursor(SDL_DISABLE);
         SDL_DisableScreenSaver();
     }
+    return 0;
+}
+
+/* Set-up, step 4: sizes, theme, the screens' state and the first screen (attract unless
+ * opts name another). */
+static int show_first_screen(struct ui *ui, const struct ui_opts *o, char *err, size_t errlen)
+{
     IMG_Init(0);
     ui_metrics_compute(ui);
     ui_theme_apply(ui);
     ui->s.last_input_ms = clock_now_ms();
     ui->s.volume = (int)o->cfg->audio.volume;
     ui_call_event_type(); /* registered before any call thread pushes one */
-    if ((rc = ui_screens_alloc(ui))) {
+    if (ui_screens_alloc(ui)) {
         snprintf(err, errlen, "out of memory");
-        goto out;
+        return ENOMEM;
     }
-    ui->bench.first_frame_exit = o->first_frame_exit;
-    ui->on_first_frame = o->on_first_frame;
-    ui->on_first_frame_arg = o->on_first_frame_arg;
     const struct ui_screen *start = o->start ? ui_screen_by_name(o->start) : NULL;
     if (o->start && (!start || start->modal)) {
         snprintf(err, errlen, "unknown start screen '%s'", o->start);
-        rc = EINVAL;
-        goto out;
+        return EINVAL;
     }
     ui_switch(ui, start ? start : &ui_screen_attract);
-out:
+    return 0;
+}
+
+int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
+{
+    struct ui *ui = calloc(1, sizeof(*ui));
+    int rc;
+
+    if (!ui)
+        return ENOMEM;
+    ui->cfg = o->cfg;
+    ui->i18n = o->i18n;
+    ui->content = o->content;
+    ui->text = o->text;
+    ui->kiosk = o->fullscreen;
+    ui->headless = o->headless;
+    ui->focus = -1;
+    ui->pressed = -1;
+    ui->s.page = -1;
+    util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
+    ui->vars = (struct content_vars){o->cfg->organisation.name, o->cfg->organisation.hotline,
+                                     o->cfg->organisation.sms, o->cfg->organisation.web};
+    ui->bench.first_frame_exit = o->first_frame_exit;
+    ui->on_first_frame = o->on_first_frame;
+    ui->on_first_frame_arg = o->on_first_frame_arg;
+
+    /* Before SDL: a kiosk without a language needs no window to say so. */
+    if ((rc = enable_languages(ui, o, err, errlen))) {
+        free(ui);
+        return rc;
+    }
+    if ((rc = start_video(o->headless, err, errlen))) {
+        free(ui);
+        return rc;
+    }
+    if (!(rc = open_window(ui, o, err, errlen)))
+        rc = show_first_screen(ui, o, err, errlen);
     if (rc) {
         ui_free(ui);
         return rc;
