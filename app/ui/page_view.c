@@ -55,13 +55,11 @@ void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content
     for (size_t i = 0; i < pg->n_blocks; i++) {
         const struct content_block *b = &pg->blocks[i];
         if (pv->n == UI_PAGE_MAX_BLOCKS) {
-            log_error("page %s: blocks from the %zu-th on left out: more than UI_PAGE_MAX_BLOCKS "
-                      "(%d)",
-                      pg->id, i + 1, UI_PAGE_MAX_BLOCKS);
+            log_error("page %s: %zu blocks, more than UI_PAGE_MAX_BLOCKS (%d): the rest left out",
+                      pg->id, pg->n_blocks, UI_PAGE_MAX_BLOCKS);
             ui_problem(ui,
-                       "page %s: blocks from the %zu-th on left out: more than "
-                       "UI_PAGE_MAX_BLOCKS (%d)",
-                       pg->id, i + 1, UI_PAGE_MAX_BLOCKS);
+                       "page %s: %zu blocks, more than UI_PAGE_MAX_BLOCKS (%d): the rest left out",
+                       pg->id, pg->n_blocks, UI_PAGE_MAX_BLOCKS);
             break;
         }
         char *text = content_expand(ui_tr(ui, b->text), &ui->vars);

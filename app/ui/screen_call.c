@@ -41,8 +41,7 @@ static struct ui_widget *button(struct ui *ui, const char *id, SDL_Rect r, enum 
 {
     struct ui_widget *w = ui_widget_add(ui, id, r, UI_STYLE_BUTTON, act, arg);
     if (msgid) {
-        util_strlcpy(w->label, ui_tr(ui, msgid), sizeof(w->label));
-        w->label_lang = ui_tr_lang(ui, msgid);
+        ui_widget_label(ui, w, msgid, NULL);
     }
     if (icon)
         util_strlcpy(w->icon, icon, sizeof(w->icon));

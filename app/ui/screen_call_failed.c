@@ -64,17 +64,13 @@ static void failed_layout(struct ui *ui)
     int bw = again ? (w - m->gap) / 2 : w;
     SDL_Rect back = {rtl ? x + w - bw : x, by, bw, bh}; /* back at the start edge */
     struct ui_widget *b = ui_widget_add(ui, "home", back, UI_STYLE_BUTTON, UI_ACT_HOME, 0);
-    util_strlcpy(b->label, ui_tr(ui, N_("Back to start")), sizeof(b->label));
-    b->label_lang = ui_tr_lang(ui, N_("Back to start"));
-    util_strlcpy(b->icon, "back.svg", sizeof(b->icon));
+    ui_widget_label(ui, b, N_("Back to start"), "back.svg");
     b->mirror_icon = rtl;
     if (again) {
         SDL_Rect r = {rtl ? x : x + w - bw, by, bw, bh};
         struct ui_widget *a = ui_widget_add(ui, "retry", r, UI_STYLE_BUTTON, UI_ACT_DIAL, 0);
         a->tone = UI_TONE_ACCENT;
-        util_strlcpy(a->label, ui_tr(ui, N_("Try again")), sizeof(a->label));
-        a->label_lang = ui_tr_lang(ui, N_("Try again"));
-        util_strlcpy(a->icon, "call.svg", sizeof(a->icon));
+        ui_widget_label(ui, a, N_("Try again"), "call.svg");
     }
     ui_contact_layout(ui, &fs->contact, (SDL_Rect){x, y, w, by - m->gap - y});
 }

@@ -52,15 +52,11 @@ static void call_info_layout(struct ui *ui)
         SDL_Rect call = {rtl ? m->margin : m->margin + bw + m->gap, y, w - bw - m->gap, bh};
         struct ui_widget *b =
             ui_widget_add(ui, "back-bottom", back, UI_STYLE_BUTTON, UI_ACT_BACK, 0);
-        util_strlcpy(b->label, ui_tr(ui, N_("Back")), sizeof(b->label));
-        b->label_lang = ui_tr_lang(ui, N_("Back"));
-        util_strlcpy(b->icon, "back.svg", sizeof(b->icon));
+        ui_widget_label(ui, b, N_("Back"), "back.svg");
         b->mirror_icon = rtl;
         struct ui_widget *c = ui_widget_add(ui, "dial", call, UI_STYLE_BUTTON, UI_ACT_DIAL, 0);
         c->tone = UI_TONE_ACCENT;
-        util_strlcpy(c->label, ui_tr(ui, call_msgid), sizeof(c->label));
-        c->label_lang = ui_tr_lang(ui, call_msgid);
-        util_strlcpy(c->icon, "call.svg", sizeof(c->icon));
+        ui_widget_label(ui, c, call_msgid, "call.svg");
         bottom = y - m->gap;
     } else {
         static const char why[] = N_("Calls are not available at this kiosk.");

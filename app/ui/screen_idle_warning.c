@@ -88,15 +88,12 @@ static void idle_layout(struct ui *ui)
     struct ui_widget *b =
         ui_widget_add(ui, "extend", (SDL_Rect){x, y, w, bh}, UI_STYLE_BUTTON, UI_ACT_EXTEND, 0);
     b->tone = UI_TONE_ACCENT;
-    util_strlcpy(b->label, ui_tr(ui, N_("Continue")), sizeof(b->label));
-    b->label_lang = ui_tr_lang(ui, N_("Continue"));
+    ui_widget_label(ui, b, N_("Continue"), NULL);
     y += bh + m->gap;
     b = ui_widget_add(ui, "quick-exit", (SDL_Rect){x, y, w, bh}, UI_STYLE_BUTTON, UI_ACT_QUICK_EXIT,
                       0);
     b->tone = UI_TONE_EXIT;
-    util_strlcpy(b->label, ui_tr(ui, N_("Exit")), sizeof(b->label));
-    b->label_lang = ui_tr_lang(ui, N_("Exit"));
-    util_strlcpy(b->icon, "exit.svg", sizeof(b->icon));
+    ui_widget_label(ui, b, N_("Exit"), "exit.svg");
     b->mirror_icon = ui_rtl(ui);
 }
 

@@ -43,9 +43,7 @@ static void page_layout(struct ui *ui)
     SDL_Rect call = {m->margin, ui->h - m->margin - bh, ui->w - 2 * m->margin, bh};
     struct ui_widget *w = ui_widget_add(ui, "call", call, UI_STYLE_BUTTON, UI_ACT_CALL_INFO, 0);
     w->tone = UI_TONE_ACCENT;
-    util_strlcpy(w->label, ui_tr(ui, label), sizeof(w->label));
-    w->label_lang = ui_tr_lang(ui, label);
-    util_strlcpy(w->icon, "call.svg", sizeof(w->icon));
+    ui_widget_label(ui, w, label, "call.svg");
     ui_page_layout(ui, &ps->view, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
 }
 

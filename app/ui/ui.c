@@ -81,6 +81,14 @@ const struct ui_widget *ui_widget_find(const struct ui *ui, const char *id)
     return NULL;
 }
 
+void ui_widget_label(const struct ui *ui, struct ui_widget *w, const char *msgid, const char *icon)
+{
+    util_strlcpy(w->label, ui_tr(ui, msgid), sizeof(w->label));
+    w->label_lang = ui_tr_lang(ui, msgid);
+    if (icon)
+        util_strlcpy(w->icon, icon, sizeof(w->icon));
+}
+
 static bool focusable(const struct ui_widget *w)
 {
     return w->style != UI_STYLE_AREA && w->action != UI_ACT_NONE;

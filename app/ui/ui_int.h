@@ -333,6 +333,9 @@ void ui_widgets_clear(struct ui *ui);
 struct ui_widget *ui_widget_add(struct ui *ui, const char *id, SDL_Rect r,
                                 enum ui_widget_style style, enum ui_action action, int arg);
 const struct ui_widget *ui_widget_find(const struct ui *ui, const char *id);
+/* Label w with msgid in the visitor's language (and the language it is in), and with the
+ * pictogram icon (assets/icons/<icon>; NULL: none). */
+void ui_widget_label(const struct ui *ui, struct ui_widget *w, const char *msgid, const char *icon);
 
 /* Top bar: back (optional), language (optional), contrast (optional), quick exit; mirrored for
  * right-to-left languages. Returns the bar's bottom edge. */

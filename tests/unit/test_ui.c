@@ -1,5 +1,5 @@
-/* Unit tests for the UI core's caps (app/ui/ui.c): what does not fit is left out loudly (a log
- * line naming the cap and a problem the layout check reports), never written over what fits.
+/* Unit tests for the UI's caps (app/ui/ui.c, page_view.c): what does not fit is left out loudly (a
+ * log line naming the cap and a problem the layout check reports), never written over what fits.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 
 #include "../../app/ui/ui_int.h"
 #include "openline/util.h"
+#include "text_fixture.h"
 
 static struct lang some_lang;
 
@@ -90,11 +91,49 @@ static void test_problem_cap(void **state)
     free(ui);
 }
 
+/* A page's blocks beyond UI_PAGE_MAX_BLOCKS are left out with a problem naming the cap (they
+ * used to be dropped without a word); those that fit are laid out. */
+static void test_page_block_cap(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    ui->i18n = langs;
+    ui->text = eng;
+    ui->default_lang = i18n_find(langs, "en");
+    ui->m = (struct ui_metrics){.px_per_mm = 4,
+                                .target = 80,
+                                .body_px = 20,
+                                .title_px = 24,
+                                .head_px = 30,
+                                .margin = 16,
+                                .gap = 8};
+    struct content_block blocks[UI_PAGE_MAX_BLOCKS + 4];
+    for (size_t i = 0; i < ARRAY_SIZE(blocks); i++)
+        blocks[i] = (struct content_block){CONTENT_PARAGRAPH, "A sentence.", (unsigned)i + 1};
+    struct content_page pg = {.id = "long", .icon = "rights.svg", .title = "Long"};
+    pg.blocks = blocks;
+    pg.n_blocks = ARRAY_SIZE(blocks);
+    struct ui_page_view *pv = calloc(1, sizeof(*pv));
+    assert_non_null(pv);
+
+    ui_page_layout(ui, pv, &pg, (SDL_Rect){0, 0, 1280, 720});
+    assert_int_equal(pv->n, UI_PAGE_MAX_BLOCKS);
+    assert_string_equal(pv->blocks[UI_PAGE_MAX_BLOCKS - 1].text, "A sentence.");
+    assert_int_equal(ui->check.n_problems, 1);
+    assert_true(any_problem_names(ui, "UI_PAGE_MAX_BLOCKS"));
+    assert_true(any_problem_names(ui, "page long"));
+    ui_page_free(ui, pv);
+    assert_int_equal(ui->viewport.w, 0);
+    free(pv);
+    free(ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_widget_cap),
         cmocka_unit_test(test_problem_cap),
+        cmocka_unit_test(test_page_block_cap),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }
