@@ -118,11 +118,6 @@ static void call_info_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
-static void call_info_release(struct ui *ui)
-{
-    ui_page_free(ui, &call_info_state(ui)->view);
-}
-
 const struct ui_screen ui_screen_call_info = {
     .name = "call-info",
     .enter = call_info_enter,
@@ -131,5 +126,5 @@ const struct ui_screen ui_screen_call_info = {
     .event = call_info_event,
     .draw = call_info_draw,
     .state_size = sizeof(struct call_info_state),
-    .release = call_info_release,
+    .release = call_info_leave, /* the page view's text */
 };

@@ -89,11 +89,6 @@ static bool page_pose(struct ui *ui, char *err, size_t errlen)
     return true;
 }
 
-static void page_release(struct ui *ui)
-{
-    ui_page_free(ui, &page_state(ui)->view);
-}
-
 const struct ui_screen ui_screen_page = {
     .name = "page",
     .enter = page_enter,
@@ -104,5 +99,5 @@ const struct ui_screen ui_screen_page = {
     .pose = page_pose,
     .shows_page = true,
     .state_size = sizeof(struct page_state),
-    .release = page_release,
+    .release = page_leave, /* the page view's text */
 };
