@@ -43,7 +43,6 @@ static SDL_Texture *qr_texture(struct ui *ui)
         ui->qr = SDL_CreateTextureFromSurface(ui->renderer, s);
         if (ui->qr)
             SDL_SetTextureScaleMode(ui->qr, SDL_ScaleModeNearest);
-        ui->qr_modules = size;
         SDL_FreeSurface(s);
     }
     QRcode_free(q);

@@ -230,8 +230,7 @@ struct ui {
     struct call_engine *call;        /* NULL: calls are unavailable on this kiosk */
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
-    int qr_modules;
-    SDL_Rect exit_rect; /* where the top bar put the quick exit, w = 0: none */
+    SDL_Rect exit_rect;              /* where the top bar put the quick exit, w = 0: none */
 };
 
 /* The screen registry: one line per screen, ui_screen_<name> defined in
