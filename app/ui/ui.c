@@ -108,18 +108,24 @@ static int widget_at(const struct ui *ui, int x, int y)
 
 static void ui_relayout(struct ui *ui)
 {
-    char focus_id[40] = "";
+    char focus_id[40] = "", pressed_id[40] = "";
     if (ui->focus >= 0 && ui->focus < ui->n_widgets)
         util_strlcpy(focus_id, ui->widgets[ui->focus].id, sizeof(focus_id));
+    if (ui->pressed >= 0 && ui->pressed < ui->n_widgets)
+        util_strlcpy(pressed_id, ui->widgets[ui->pressed].id, sizeof(pressed_id));
     ui_widgets_clear(ui);
     ui->focus = -1;
     ui->exit_rect = (SDL_Rect){0, 0, 0, 0};
     ui->screen->layout(ui);
     ui_exit_add(ui); /* last in focus order */
-    /* Keep keyboard focus on the same control across a relayout (language or theme change). */
-    for (int i = 0; focus_id[0] && i < ui->n_widgets; i++) {
+    /* Keep keyboard focus on the same control across a relayout (language or theme change), and
+     * a finger's press too: an audio device coming or going lays the screen out again, and a tap
+     * under way was lost. A new screen starts with neither (ui_switch, ui_close_modal). */
+    for (int i = 0; (focus_id[0] || pressed_id[0]) && i < ui->n_widgets; i++) {
         if (!strcmp(ui->widgets[i].id, focus_id))
             ui->focus = i;
+        if (!strcmp(ui->widgets[i].id, pressed_id))
+            ui->pressed = i;
     }
     ui->relayout = false;
     ui->dirty = true;
@@ -149,6 +155,7 @@ void ui_switch(struct ui *ui, const struct ui_screen *to)
     }
     ui->screen = to;
     ui->focus = -1;
+    ui->pressed = -1;
     ui->dragging = false;
     ui->finger_down = false;
     if (to->enter)
@@ -174,6 +181,7 @@ void ui_close_modal(struct ui *ui)
     ui->screen = ui->under;
     ui->under = NULL;
     ui->focus = -1;
+    ui->pressed = -1;
     ui_relayout(ui);
 }
 
