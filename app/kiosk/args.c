@@ -1,6 +1,7 @@
 /* Command-line options shared by the kiosk's commands: one table, each command names the ones
  * it accepts.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,26 +11,26 @@
 #include "openline/util.h"
 
 static const struct option kiosk_options[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"screen", required_argument, NULL, 'S'},
-    {"lang", required_argument, NULL, 'l'},
-    {"page", required_argument, NULL, 'p'},
-    {"out", required_argument, NULL, 'o'},
-    {"script", required_argument, NULL, 'x'},
-    {"out-dir", required_argument, NULL, 'd'},
-    {"size", required_argument, NULL, 's'},
-    {"kiosk", no_argument, NULL, 'k'},
-    {"windowed", no_argument, NULL, 'w'},
-    {"test-clock", optional_argument, NULL, 't'},
-    {"start", required_argument, NULL, 'T'},
-    {"first-frame-exit", no_argument, NULL, 'F'},
-    {"width", required_argument, NULL, 'W'},
-    {"font-size", required_argument, NULL, 'f'},
-    {"audio", required_argument, NULL, 'a'},
-    {"seconds", required_argument, NULL, 'n'},
-    {"repeat", required_argument, NULL, 'r'},
-    {"upload-now", no_argument, NULL, 'u'},
-    {"help", no_argument, NULL, 'h'},
+    {"config", required_argument, NULL, KIOSK_OPT_CONFIG},
+    {"screen", required_argument, NULL, KIOSK_OPT_SCREEN},
+    {"lang", required_argument, NULL, KIOSK_OPT_LANG},
+    {"page", required_argument, NULL, KIOSK_OPT_PAGE},
+    {"out", required_argument, NULL, KIOSK_OPT_OUT},
+    {"script", required_argument, NULL, KIOSK_OPT_SCRIPT},
+    {"out-dir", required_argument, NULL, KIOSK_OPT_OUT_DIR},
+    {"size", required_argument, NULL, KIOSK_OPT_SIZE},
+    {"kiosk", no_argument, NULL, KIOSK_OPT_KIOSK},
+    {"windowed", no_argument, NULL, KIOSK_OPT_WINDOWED},
+    {"test-clock", optional_argument, NULL, KIOSK_OPT_TEST_CLOCK},
+    {"start", required_argument, NULL, KIOSK_OPT_START},
+    {"first-frame-exit", no_argument, NULL, KIOSK_OPT_FIRST_FRAME_EXIT},
+    {"width", required_argument, NULL, KIOSK_OPT_WIDTH},
+    {"font-size", required_argument, NULL, KIOSK_OPT_FONT_SIZE},
+    {"audio", required_argument, NULL, KIOSK_OPT_AUDIO},
+    {"seconds", required_argument, NULL, KIOSK_OPT_SECONDS},
+    {"repeat", required_argument, NULL, KIOSK_OPT_REPEAT},
+    {"upload-now", no_argument, NULL, KIOSK_OPT_UPLOAD_NOW},
+    {"help", no_argument, NULL, KIOSK_OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
@@ -39,8 +40,87 @@ static int kiosk_args_usage(const char *usage)
     return KIOSK_EXIT_CONFIG;
 }
 
-int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *usage,
-                     struct kiosk_args *a)
+/* Take option c (enum kiosk_opt) with its argument arg into a: 0, or EINVAL for an argument
+ * not accepted (the caller prints the usage). */
+static int take_option(struct kiosk_args *a, int c, char *arg)
+{
+    switch (c) {
+    case KIOSK_OPT_CONFIG:
+        a->config = arg;
+        break;
+    case KIOSK_OPT_SCREEN:
+        a->screen = arg;
+        break;
+    case KIOSK_OPT_LANG:
+        a->lang = arg;
+        break;
+    case KIOSK_OPT_PAGE:
+        a->page = arg;
+        break;
+    case KIOSK_OPT_OUT:
+        a->out = arg;
+        break;
+    case KIOSK_OPT_SCRIPT:
+        a->script = arg;
+        break;
+    case KIOSK_OPT_OUT_DIR:
+        a->out_dir = arg;
+        break;
+    case KIOSK_OPT_SIZE:
+        if (kiosk_parse_size(arg, &a->w, &a->h))
+            return EINVAL;
+        break;
+    case KIOSK_OPT_KIOSK:
+        a->fullscreen = 1;
+        break;
+    case KIOSK_OPT_WINDOWED:
+        a->fullscreen = 0;
+        break;
+    case KIOSK_OPT_TEST_CLOCK:
+        a->test_clock = true;
+        a->test_clock_ms = 0;
+        if (arg && clock_parse_utc(arg, &a->test_clock_ms)) {
+            fprintf(stderr,
+                    "openline: --test-clock=%s: not a UTC time such as "
+                    "2026-09-07T00:00Z\n",
+                    arg);
+            return EINVAL;
+        }
+        break;
+    case KIOSK_OPT_UPLOAD_NOW:
+        a->upload_now = true;
+        break;
+    case KIOSK_OPT_START:
+        a->start = arg;
+        break;
+    case KIOSK_OPT_FIRST_FRAME_EXIT:
+        a->first_frame_exit = true;
+        break;
+    case KIOSK_OPT_WIDTH:
+        if (util_parse_long(arg, 16, 8000, &a->width))
+            return EINVAL;
+        break;
+    case KIOSK_OPT_FONT_SIZE:
+        if (util_parse_long(arg, 4, 400, &a->font_px))
+            return EINVAL;
+        break;
+    case KIOSK_OPT_AUDIO:
+        a->audio = arg;
+        break;
+    case KIOSK_OPT_SECONDS:
+        if (util_parse_long(arg, 0, 86400, &a->seconds))
+            return EINVAL;
+        break;
+    case KIOSK_OPT_REPEAT:
+        if (util_parse_long(arg, 1, 100000, &a->repeat))
+            return EINVAL;
+        break;
+    }
+    return 0;
+}
+
+int kiosk_args_read(int argc, char **argv, unsigned accepted, const char *usage,
+                    struct kiosk_args *a)
 {
     int c;
     memset(a, 0, sizeof(*a));
@@ -52,93 +132,35 @@ int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *us
     optind = 1;
     opterr = 1;
     while ((c = getopt_long(argc, argv, "", kiosk_options, NULL)) != -1) {
-        if (c == 'h') {
+        if (c == KIOSK_OPT_HELP) {
             printf("usage: %s\n", usage);
             return 0;
         }
         if (c == '?')
             return kiosk_args_usage(usage); /* getopt said what was wrong */
-        if (!strchr(accepted, c)) {
+        if (!(accepted & (unsigned)c)) {
             for (const struct option *o = kiosk_options; o->name; o++) {
                 if (o->val == c)
                     fprintf(stderr, "openline: %s takes no --%s\n", argv[0], o->name);
             }
             return kiosk_args_usage(usage);
         }
-        switch (c) {
-        case 'c':
-            a->config = optarg;
-            break;
-        case 'S':
-            a->screen = optarg;
-            break;
-        case 'l':
-            a->lang = optarg;
-            break;
-        case 'p':
-            a->page = optarg;
-            break;
-        case 'o':
-            a->out = optarg;
-            break;
-        case 'x':
-            a->script = optarg;
-            break;
-        case 'd':
-            a->out_dir = optarg;
-            break;
-        case 's':
-            if (kiosk_parse_size(optarg, &a->w, &a->h))
-                return kiosk_args_usage(usage);
-            break;
-        case 'k':
-            a->fullscreen = 1;
-            break;
-        case 'w':
-            a->fullscreen = 0;
-            break;
-        case 't':
-            a->test_clock = true;
-            a->test_clock_ms = 0;
-            if (optarg && clock_parse_utc(optarg, &a->test_clock_ms)) {
-                fprintf(stderr,
-                        "openline: --test-clock=%s: not a UTC time such as "
-                        "2026-09-07T00:00Z\n",
-                        optarg);
-                return kiosk_args_usage(usage);
-            }
-            break;
-        case 'u':
-            a->upload_now = true;
-            break;
-        case 'T':
-            a->start = optarg;
-            break;
-        case 'F':
-            a->first_frame_exit = true;
-            break;
-        case 'W':
-            if (util_parse_long(optarg, 16, 8000, &a->width))
-                return kiosk_args_usage(usage);
-            break;
-        case 'f':
-            if (util_parse_long(optarg, 4, 400, &a->font_px))
-                return kiosk_args_usage(usage);
-            break;
-        case 'a':
-            a->audio = optarg;
-            break;
-        case 'n':
-            if (util_parse_long(optarg, 0, 86400, &a->seconds))
-                return kiosk_args_usage(usage);
-            break;
-        case 'r':
-            if (util_parse_long(optarg, 1, 100000, &a->repeat))
-                return kiosk_args_usage(usage);
-            break;
-        }
+        if (take_option(a, c, optarg))
+            return kiosk_args_usage(usage);
     }
     a->operands = argv + optind;
     a->n_operands = argc - optind;
     return -1;
+}
+
+int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *usage,
+                     struct kiosk_args *a)
+{
+    static const char letters[] = "cSlpoxdskwtTFWfanru"; /* bit i of enum kiosk_opt */
+    unsigned flags = 0;
+    for (const char *l; *accepted; accepted++) {
+        if ((l = strchr(letters, *accepted)))
+            flags |= 1u << (l - letters);
+    }
+    return kiosk_args_read(argc, argv, flags, usage, a);
 }

@@ -13,7 +13,7 @@ int kiosk_cmd_counts(int argc, char **argv)
     struct config cfg;
     char err[CONFIG_ERR_LEN + 512];
 
-    int st = kiosk_args_parse(argc, argv, "cu", usage, &a);
+    int st = kiosk_args_read(argc, argv, KIOSK_OPT_CONFIG | KIOSK_OPT_UPLOAD_NOW, usage, &a);
     if (st >= 0)
         return st;
     if (a.n_operands) {

@@ -104,19 +104,62 @@ static void log_icon_problem(const char *why, void *arg)
     log_error("content: %s; it is left out where it would show", why);
 }
 
-/* What `run` starts after its first frame. */
-struct run_later {
-    struct kiosk *k;
-    struct call_engine *engine;
-    struct counts *counts;
+/* What a command that shows the UI holds; kiosk_ui_close() ends it in reverse. */
+struct kiosk_ui {
+    struct kiosk k;
+    struct ui *ui;
+    struct call_engine *engine; /* NULL: no calls */
+    struct counts *counts;      /* NULL: not counting */
 };
 
+/* The UI in o (size, mode, hooks: the command's) over what s->k opened. Returns 0 or
+ * KIOSK_EXIT_FAIL (message printed). */
+static int kiosk_ui_alloc(struct kiosk_ui *s, struct ui_opts *o)
+{
+    char err[1024];
+    o->cfg = &s->k.cfg;
+    o->i18n = s->k.i18n;
+    o->content = s->k.content;
+    o->text = s->k.text;
+    o->data_dir = s->k.data_dir;
+    if (ui_alloc(&s->ui, o, err, sizeof(err))) {
+        fprintf(stderr, "openline: %s\n", err);
+        return KIOSK_EXIT_FAIL;
+    }
+    return 0;
+}
+
+/* The screen of snapshot, check-layout and play unless --size says otherwise. */
+enum { HEADLESS_W = 1920, HEADLESS_H = 1080 };
+
+/* The kiosk from config_path and a headless UI of w x h (0: HEADLESS_W, HEADLESS_H). Returns 0
+ * or the exit status (message printed); kiosk_ui_close() in any case. */
+static int kiosk_ui_open_headless(struct kiosk_ui *s, const char *config_path, int w, int h)
+{
+    int rc = kiosk_open(&s->k, config_path, true);
+    if (rc)
+        return rc;
+    struct ui_opts o = {.w = w ? w : HEADLESS_W, .h = h ? h : HEADLESS_H, .headless = true};
+    return kiosk_ui_alloc(s, &o);
+}
+
+/* Calls hung up and stopped before the UI goes, the counts written after it. */
+static void kiosk_ui_close(struct kiosk_ui *s)
+{
+    stop_calls(s->engine);
+    ui_free(s->ui);
+    counts_stop(s->counts);
+    kiosk_close(&s->k);
+    SDL_Quit();
+}
+
+/* What `run` starts after its first frame (arg: its struct kiosk_ui). */
 static void start_later(struct ui *ui, void *arg)
 {
-    struct run_later *rl = arg;
-    kiosk_check_icons(rl->k, log_icon_problem, NULL);
-    rl->engine = start_calls(rl->k, ui);
-    rl->counts = kiosk_counts_start(rl->k, ui, rl->engine);
+    struct kiosk_ui *s = arg;
+    kiosk_check_icons(&s->k, log_icon_problem, NULL);
+    s->engine = start_calls(&s->k, ui);
+    s->counts = kiosk_counts_start(&s->k, ui, s->engine);
 }
 
 static int bad_usage(const char *usage)
@@ -169,13 +212,13 @@ int kiosk_cmd_run(int argc, char **argv)
     static const char usage[] =
         "openline [run] [--config FILE] [--kiosk | --windowed] [--size WxH]";
     struct kiosk_args a;
-    struct kiosk k;
-    struct run_later later = {.k = &k};
-    struct ui *ui = NULL;
-    char err[1024];
+    struct kiosk_ui s = {0};
 
     /* --start SCREEN and --first-frame-exit are for benchmarks and demos */
-    int st = kiosk_args_parse(argc, argv, "ckwsTF", usage, &a);
+    int st = kiosk_args_read(argc, argv,
+                             KIOSK_OPT_CONFIG | KIOSK_OPT_KIOSK | KIOSK_OPT_WINDOWED |
+                                 KIOSK_OPT_SIZE | KIOSK_OPT_START | KIOSK_OPT_FIRST_FRAME_EXIT,
+                             usage, &a);
     if (st >= 0)
         return st;
     if (a.n_operands)
@@ -183,59 +226,26 @@ int kiosk_cmd_run(int argc, char **argv)
     /* SIGTERM and SIGINT stop the kiosk: a call is hung up, the counts are written, exit 0 (how
      * its service is stopped) */
     signals_catch();
-    const char *config = a.config;
-    int rc = kiosk_open(&k, config, true);
+    int rc = kiosk_open(&s.k, a.config, true);
     if (rc)
         goto out;
     struct ui_opts o = {
-        .cfg = &k.cfg,
-        .i18n = k.i18n,
-        .content = k.content,
-        .text = k.text,
-        .data_dir = k.data_dir,
         .w = a.w,
         .h = a.h,
-        .fullscreen = a.fullscreen < 0 ? k.cfg.display.fullscreen : a.fullscreen,
+        .fullscreen = a.fullscreen < 0 ? s.k.cfg.display.fullscreen : a.fullscreen,
         .start = a.start,
         .first_frame_exit = a.first_frame_exit,
         .on_first_frame = start_later,
-        .on_first_frame_arg = &later,
+        .on_first_frame_arg = &s,
     };
-    if (ui_alloc(&ui, &o, err, sizeof(err))) {
-        fprintf(stderr, "openline: %s\n", err);
-        rc = KIOSK_EXIT_FAIL;
+    if ((rc = kiosk_ui_alloc(&s, &o)))
         goto out;
-    }
     log_info("running (%s), configuration %s", o.fullscreen ? "kiosk mode" : "windowed",
-             k.cfg.path);
-    rc = ui_run(ui);
+             s.k.cfg.path);
+    rc = ui_run(s.ui);
 out:
-    stop_calls(later.engine);
-    ui_free(ui);
-    counts_stop(later.counts);
-    kiosk_close(&k);
-    SDL_Quit();
+    kiosk_ui_close(&s);
     return rc;
-}
-
-static int headless_ui(struct kiosk *k, int w, int h, struct ui **ui)
-{
-    char err[1024];
-    struct ui_opts o = {
-        .cfg = &k->cfg,
-        .i18n = k->i18n,
-        .content = k->content,
-        .text = k->text,
-        .data_dir = k->data_dir,
-        .w = w,
-        .h = h,
-        .headless = true,
-    };
-    if (ui_alloc(ui, &o, err, sizeof(err))) {
-        fprintf(stderr, "openline: %s\n", err);
-        return KIOSK_EXIT_FAIL;
-    }
-    return 0;
 }
 
 int kiosk_cmd_snapshot(int argc, char **argv)
@@ -243,33 +253,60 @@ int kiosk_cmd_snapshot(int argc, char **argv)
     static const char usage[] = "openline snapshot --screen NAME [--lang CODE] [--page ID] "
                                 "[--size WxH] [--config FILE] --out FILE.png";
     struct kiosk_args a;
-    struct kiosk k;
-    struct ui *ui = NULL;
+    struct kiosk_ui s = {0};
     char err[1024];
 
-    int st = kiosk_args_parse(argc, argv, "cSlpos", usage, &a);
+    int st = kiosk_args_read(argc, argv,
+                             KIOSK_OPT_CONFIG | KIOSK_OPT_SCREEN | KIOSK_OPT_LANG | KIOSK_OPT_PAGE |
+                                 KIOSK_OPT_OUT | KIOSK_OPT_SIZE,
+                             usage, &a);
     if (st >= 0)
         return st;
     if (!a.screen || !a.out || a.n_operands)
         return bad_usage(usage);
     if ((st = check_out_file("--out", a.out)))
         return st;
-    const char *config = a.config;
-    int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
-    int rc = kiosk_open(&k, config, true);
-    if (!rc)
-        rc = headless_ui(&k, w, h, &ui);
+    int rc = kiosk_ui_open_headless(&s, a.config, a.w, a.h);
     if (!rc) {
-        rc = ui_snapshot(ui, a.screen, a.lang, a.page, a.out, err, sizeof(err));
+        rc = ui_snapshot(s.ui, a.screen, a.lang, a.page, a.out, err, sizeof(err));
         if (rc && rc != 3)
             fprintf(stderr, "openline: %s\n", err);
         if (rc && rc != 2 && rc != 3)
             rc = KIOSK_EXIT_FAIL; /* the PNG could not be written: an errno is no status */
     }
-    ui_free(ui);
-    kiosk_close(&k);
-    SDL_Quit();
+    kiosk_ui_close(&s);
     return rc;
+}
+
+/* One language through every screen (a screen that shows a page: once for every page), each
+ * with the snapshot's layout check, into dir when given. Counts the checks in *n and those with
+ * problems in *bad; returns 0 or KIOSK_EXIT_FAIL when a PNG cannot be written (message
+ * printed). */
+static int check_language(struct kiosk_ui *s, const struct lang *l, const char *dir, int w, int h,
+                          int *n, int *bad)
+{
+    char err[1024], png[PATH_MAX];
+    const char *screen;
+    bool pages;
+    for (size_t si = 0; (screen = ui_screen_name_at(si, &pages)); si++) {
+        size_t np = pages ? content_count(s->k.content) : 1;
+        for (size_t pi = 0; pi < np; pi++) {
+            const char *page = pages ? content_at(s->k.content, pi)->id : NULL;
+            if (dir)
+                snprintf(png, sizeof(png), "%s/%s-%s%s%s-%dx%d.png", dir, l->code, screen,
+                         page ? "-" : "", page ? page : "", w, h);
+            int r = ui_snapshot(s->ui, screen, l->code, page, dir ? png : NULL, err, sizeof(err));
+            (*n)++;
+            if (r == 3) {
+                (*bad)++;
+            } else if (r) {
+                /* a PNG that cannot be written (the names are the program's own) */
+                fprintf(stderr, "openline: %s\n", err);
+                return KIOSK_EXIT_FAIL;
+            }
+        }
+    }
+    return 0;
 }
 
 /* Every screen and every page in every enabled language through the snapshot's layout check,
@@ -278,61 +315,35 @@ int kiosk_cmd_check_layout(int argc, char **argv)
 {
     static const char usage[] =
         "openline check-layout [--size WxH] [--config FILE] [--out-dir DIR]";
-    static const char *const screens[] = {"attract",   "language",     "home", "page",
-                                          "call-info", "idle-warning", "call", "call-failed"};
     struct kiosk_args a;
     int bad = 0, n = 0;
-    struct kiosk k;
-    struct ui *ui = NULL;
-    char err[1024], png[PATH_MAX];
+    struct kiosk_ui s = {0};
 
-    int st = kiosk_args_parse(argc, argv, "csd", usage, &a);
+    int st = kiosk_args_read(argc, argv, KIOSK_OPT_CONFIG | KIOSK_OPT_SIZE | KIOSK_OPT_OUT_DIR,
+                             usage, &a);
     if (st >= 0)
         return st;
     if (a.n_operands)
         return bad_usage(usage);
-    const char *config = a.config, *dir = a.out_dir;
+    const char *dir = a.out_dir;
     if (dir && (st = check_out_dir("--out-dir", dir, dir)))
         return st;
-    int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
-    int rc = kiosk_open(&k, config, true);
-    if (!rc)
-        rc = headless_ui(&k, w, h, &ui);
-    for (unsigned li = 0; !rc && li < i18n_count(k.i18n); li++) {
-        const struct lang *l = i18n_at(k.i18n, li);
-        if (k.cfg.kiosk.n_languages) {
+    int w = a.w ? a.w : HEADLESS_W, h = a.h ? a.h : HEADLESS_H;
+    int rc = kiosk_ui_open_headless(&s, a.config, w, h);
+    for (unsigned li = 0; !rc && li < i18n_count(s.k.i18n); li++) {
+        const struct lang *l = i18n_at(s.k.i18n, li);
+        if (s.k.cfg.kiosk.n_languages) {
             bool enabled = false;
-            for (unsigned i = 0; i < k.cfg.kiosk.n_languages; i++)
-                enabled |= !strcmp(k.cfg.kiosk.languages[i], l->code);
+            for (unsigned i = 0; i < s.k.cfg.kiosk.n_languages; i++)
+                enabled |= !strcmp(s.k.cfg.kiosk.languages[i], l->code);
             if (!enabled)
                 continue;
         }
-        for (size_t si = 0; !rc && si < sizeof(screens) / sizeof(screens[0]); si++) {
-            bool pages = !strcmp(screens[si], "page");
-            size_t np = pages ? content_count(k.content) : 1;
-            for (size_t pi = 0; !rc && pi < np; pi++) {
-                const char *page = pages ? content_at(k.content, pi)->id : NULL;
-                if (dir)
-                    snprintf(png, sizeof(png), "%s/%s-%s%s%s-%dx%d.png", dir, l->code, screens[si],
-                             page ? "-" : "", page ? page : "", w, h);
-                int r =
-                    ui_snapshot(ui, screens[si], l->code, page, dir ? png : NULL, err, sizeof(err));
-                n++;
-                if (r == 3) {
-                    bad++;
-                } else if (r) {
-                    /* a PNG that cannot be written (the names are the program's own) */
-                    fprintf(stderr, "openline: %s\n", err);
-                    rc = KIOSK_EXIT_FAIL;
-                }
-            }
-        }
+        rc = check_language(&s, l, dir, w, h, &n, &bad);
     }
     if (!rc)
         printf("check-layout %dx%d: %d screen(s) checked, %d with problems\n", w, h, n, bad);
-    ui_free(ui);
-    kiosk_close(&k);
-    SDL_Quit();
+    kiosk_ui_close(&s);
     return rc ? rc : bad ? KIOSK_EXIT_FAIL : 0;
 }
 
@@ -341,11 +352,11 @@ int kiosk_cmd_play(int argc, char **argv)
     static const char usage[] = "openline play --script FILE [--config FILE] [--size WxH] "
                                 "[--test-clock[=YYYY-MM-DDTHH:MMZ]]";
     struct kiosk_args a;
-    struct kiosk k;
-    struct ui *ui = NULL;
+    struct kiosk_ui s = {0};
 
-    int st = kiosk_args_parse(argc, argv, "cxst", usage, &a);
-    struct counts *counts = NULL;
+    int st = kiosk_args_read(
+        argc, argv, KIOSK_OPT_CONFIG | KIOSK_OPT_SCRIPT | KIOSK_OPT_SIZE | KIOSK_OPT_TEST_CLOCK,
+        usage, &a);
     if (st >= 0)
         return st;
     if (!a.script || a.n_operands)
@@ -353,24 +364,16 @@ int kiosk_cmd_play(int argc, char **argv)
     /* SIGTERM and SIGINT end the script: a call is hung up and the counts are written before the
      * program ends by the signal */
     signals_catch();
-    const char *config = a.config, *script = a.script;
-    int w = a.w ? a.w : 1920, h = a.h ? a.h : 1080;
     /* The test clock is also trusted UTC time, from the given time on (default: now). */
     if (a.test_clock)
         clock_use_virtual(a.test_clock_ms ? a.test_clock_ms : clock_wall_ms());
-    int rc = kiosk_open(&k, config, true);
-    if (!rc)
-        rc = headless_ui(&k, w, h, &ui);
-    struct call_engine *calls = rc ? NULL : start_calls(&k, ui);
-    if (!rc)
-        counts = kiosk_counts_start(&k, ui, calls);
-    if (!rc)
-        rc = ui_play(ui, script);
-    stop_calls(calls);
-    ui_free(ui);
-    counts_stop(counts);
-    kiosk_close(&k);
-    SDL_Quit();
+    int rc = kiosk_ui_open_headless(&s, a.config, a.w, a.h);
+    if (!rc) {
+        s.engine = start_calls(&s.k, s.ui);
+        s.counts = kiosk_counts_start(&s.k, s.ui, s.engine);
+        rc = ui_play(s.ui, a.script);
+    }
+    kiosk_ui_close(&s);
     return signals_exit(rc);
 }
 
@@ -382,7 +385,10 @@ int kiosk_cmd_render(int argc, char **argv)
     int rc;
     struct kiosk k;
 
-    int st = kiosk_args_parse(argc, argv, "clWfo", usage, &a);
+    int st = kiosk_args_read(argc, argv,
+                             KIOSK_OPT_CONFIG | KIOSK_OPT_LANG | KIOSK_OPT_WIDTH |
+                                 KIOSK_OPT_FONT_SIZE | KIOSK_OPT_OUT,
+                             usage, &a);
     if (st >= 0)
         return st;
     if (!a.lang || !a.out || a.n_operands != 1)

@@ -141,7 +141,7 @@ unsigned kiosk_check_icons(const struct kiosk *k, kiosk_icon_problem_h *problem_
                                            "call.svg",        "counts.svg",   "touch.svg",
                                            "contrast.svg",    "hangup.svg",   "keypad.svg",
                                            "volume-down.svg", "volume-up.svg"};
-    const size_t n_ui = sizeof(ui_icons) / sizeof(ui_icons[0]);
+    const size_t n_ui = ARRAY_SIZE(ui_icons);
     char path[PATH_MAX + 128], why[1024];
     unsigned failed = 0;
     size_t n = content_count(k->content);

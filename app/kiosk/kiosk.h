@@ -76,7 +76,7 @@ unsigned kiosk_check_icons(const struct kiosk *k, kiosk_icon_problem_h *problem_
 struct lang;
 unsigned kiosk_languages(const struct kiosk *k, const struct lang **out);
 
-/* Options of the kiosk's commands (see kiosk_args_parse). */
+/* Options of the kiosk's commands (see kiosk_args_read). */
 struct kiosk_args {
     const char *config, *screen, *lang, *page, *out, *script, *out_dir, *start;
     int w, h;              /* --size WxH; 0 when not given */
@@ -92,11 +92,39 @@ struct kiosk_args {
     int n_operands;
 };
 
-/* Parse the options of a command that accepts those whose short codes are in accepted:
- * c config, S screen, l lang, p page, o out, x script, d out-dir, s size, k kiosk, w windowed,
- * t test-clock, T start, F first-frame-exit, W width, f font-size, a audio, n seconds, r repeat,
- * u upload-now (--help always). Returns -1 to
- * go on, or the exit status: 0 after --help, KIOSK_EXIT_CONFIG for a bad option (usage printed). */
+/* The options a command may accept, named; getopt_long() returns them as they are (a power of
+ * two is never its '?' or ':'). */
+enum kiosk_opt {
+    KIOSK_OPT_CONFIG = 1 << 0,            /* --config FILE */
+    KIOSK_OPT_SCREEN = 1 << 1,            /* --screen NAME */
+    KIOSK_OPT_LANG = 1 << 2,              /* --lang CODE */
+    KIOSK_OPT_PAGE = 1 << 3,              /* --page ID */
+    KIOSK_OPT_OUT = 1 << 4,               /* --out FILE */
+    KIOSK_OPT_SCRIPT = 1 << 5,            /* --script FILE */
+    KIOSK_OPT_OUT_DIR = 1 << 6,           /* --out-dir DIR */
+    KIOSK_OPT_SIZE = 1 << 7,              /* --size WxH */
+    KIOSK_OPT_KIOSK = 1 << 8,             /* --kiosk */
+    KIOSK_OPT_WINDOWED = 1 << 9,          /* --windowed */
+    KIOSK_OPT_TEST_CLOCK = 1 << 10,       /* --test-clock[=YYYY-MM-DDTHH:MMZ] */
+    KIOSK_OPT_START = 1 << 11,            /* --start SCREEN */
+    KIOSK_OPT_FIRST_FRAME_EXIT = 1 << 12, /* --first-frame-exit */
+    KIOSK_OPT_WIDTH = 1 << 13,            /* --width PX */
+    KIOSK_OPT_FONT_SIZE = 1 << 14,        /* --font-size PX */
+    KIOSK_OPT_AUDIO = 1 << 15,            /* --audio DRIVER[:...] */
+    KIOSK_OPT_SECONDS = 1 << 16,          /* --seconds N */
+    KIOSK_OPT_REPEAT = 1 << 17,           /* --repeat N */
+    KIOSK_OPT_UPLOAD_NOW = 1 << 18,       /* --upload-now */
+    KIOSK_OPT_HELP = 1 << 19,             /* --help, accepted by every command */
+};
+
+/* Parse the options of a command that accepts those in accepted (enum kiosk_opt, or'ed; --help
+ * always). Returns -1 to go on, or the exit status: 0 after --help, KIOSK_EXIT_CONFIG for a bad
+ * option (usage printed). */
+int kiosk_args_read(int argc, char **argv, unsigned accepted, const char *usage,
+                    struct kiosk_args *a);
+
+/* The same with one letter per option, in enum kiosk_opt's order "cSlpoxdskwtTFWfanru": kept
+ * only until the commands still written that way (cmd_call.c, selftest.c) name theirs. */
 int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *usage,
                      struct kiosk_args *a);
 

@@ -5,6 +5,7 @@
 
 #include "kiosk.h"
 #include "openline/log.h"
+#include "openline/util.h"
 
 static const struct command {
     const char *name;
@@ -29,7 +30,7 @@ static const struct command {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: openline [COMMAND] [OPTIONS]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
         fprintf(f, "  %-17s %s\n", commands[i].name, commands[i].help);
     fprintf(f, "\nopenline COMMAND --help shows a command's options.\n");
 }
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc > 1 && argv[1][0] != '-') {
-        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
             if (!strcmp(argv[1], commands[i].name))
                 return commands[i].fn(argc - 1, argv + 1);
         }

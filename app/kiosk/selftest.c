@@ -12,6 +12,7 @@
 #include "openline/counts.h"
 #include "openline/i18n.h"
 #include "openline/text.h"
+#include "openline/util.h"
 
 /* The first check that failed, for the heartbeat ("fail:CHECK"). */
 static char selftest_first_failed[32];
@@ -41,7 +42,7 @@ struct icon_problems {
 static void keep_icon_problem(const char *why, void *arg)
 {
     struct icon_problems *p = arg;
-    if (p->n < sizeof(p->why) / sizeof(p->why[0]))
+    if (p->n < ARRAY_SIZE(p->why))
         snprintf(p->why[p->n++], sizeof(p->why[0]), "%s", why);
 }
 

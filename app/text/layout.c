@@ -39,7 +39,7 @@ struct para {
     struct span_width *memo;
     int n_memo, cap_memo;
     struct text_engine *e;
-    const struct text_style *st;
+    const struct text_style *style;
     const UChar *text;
     int len;
     struct unit *units;
@@ -77,28 +77,29 @@ static struct text_font *covering_font(struct para *p, UChar32 c, const char *sc
                                        const char **shape_script)
 {
     struct text_engine *e = p->e;
-    const struct text_style *st = p->st;
-    struct text_font *f = text_font_for(e, st->lang, script, st->px, st->bold);
+    const struct text_style *style = p->style;
+    struct text_font *f = text_font_for(e, style->lang, script, style->px, style->bold);
     *shape_script = script;
     if (f && TTF_GlyphIsProvided32(f->ttf, (Uint32)c))
         return f;
     /* Fallback chain: the fallback script's font (digits, Latin, punctuation), the language's
      * own font, then CJK. Script fonts such as Thai or Ethiopic have no ASCII digits. */
-    struct text_font *fb = text_font_fallback(e, st->px, st->bold);
+    struct text_font *fb = text_font_fallback(e, style->px, style->bold);
     if (fb && TTF_GlyphIsProvided32(fb->ttf, (Uint32)c)) {
         UScriptCode sc = uscript_getScript(c, &(UErrorCode){U_ZERO_ERROR});
         if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED)
             *shape_script = e->fallback;
         return fb;
     }
-    if (st->lang) {
-        struct text_font *lf = text_font_for(e, st->lang, st->lang->script, st->px, st->bold);
+    if (style->lang) {
+        struct text_font *lf =
+            text_font_for(e, style->lang, style->lang->script, style->px, style->bold);
         if (lf && TTF_GlyphIsProvided32(lf->ttf, (Uint32)c)) {
-            *shape_script = st->lang->script;
+            *shape_script = style->lang->script;
             return lf;
         }
     }
-    struct text_font *cjk = text_font_for(e, NULL, "Hans", st->px, st->bold);
+    struct text_font *cjk = text_font_for(e, NULL, "Hans", style->px, style->bold);
     if (cjk && TTF_GlyphIsProvided32(cjk->ttf, (Uint32)c)) {
         *shape_script = "Hani";
         return cjk;
@@ -108,40 +109,33 @@ static struct text_font *covering_font(struct para *p, UChar32 c, const char *sc
     return f ? f : fb;
 }
 
-static int itemize(struct para *p)
+/* Itemize, step 1: the paragraph's bidi levels (p->bidi keeps them; the caller closes it). */
+static int bidi_levels(struct para *p, const UBiDiLevel **levels)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    const struct lang *lang = p->st->lang;
-    UBiDi *bidi = ubidi_openSized(p->len, 0, &st);
-    const char *lang_script = lang ? lang->script : "Latn";
-    int rc = 0;
-
-    if (U_FAILURE(st))
+    UErrorCode uerr = U_ZERO_ERROR;
+    const struct lang *lang = p->style->lang;
+    UBiDi *bidi = ubidi_openSized(p->len, 0, &uerr);
+    if (U_FAILURE(uerr))
         return ENOMEM;
     p->bidi = bidi;
-    ubidi_setPara(bidi, p->text, p->len, lang && lang->rtl ? UBIDI_RTL : UBIDI_LTR, NULL, &st);
-    if (U_FAILURE(st)) {
-        rc = EINVAL;
-        goto out;
-    }
-    const UBiDiLevel *levels = ubidi_getLevels(bidi, &st);
-    if (U_FAILURE(st)) {
-        rc = EINVAL;
-        goto out;
-    }
+    ubidi_setPara(bidi, p->text, p->len, lang && lang->rtl ? UBIDI_RTL : UBIDI_LTR, NULL, &uerr);
+    if (U_FAILURE(uerr))
+        return EINVAL;
+    *levels = ubidi_getLevels(bidi, &uerr);
+    return U_FAILURE(uerr) ? EINVAL : 0;
+}
 
-    /* Scripts: Common and Inherited characters take the script around them. */
-    UScriptCode *sc = malloc(sizeof(*sc) * (size_t)(p->len + 1));
-    if (!sc) {
-        rc = ENOMEM;
-        goto out;
-    }
+/* Itemize, step 2: each unit's script in sc[], Common and Inherited characters taking the script
+ * around them; USCRIPT_INVALID_CODE where the paragraph has none at all. */
+static void resolve_scripts(const struct para *p, UScriptCode *sc)
+{
+    UErrorCode uerr = U_ZERO_ERROR;
     UScriptCode last = USCRIPT_INVALID_CODE;
     for (int i = 0; i < p->len;) {
         int s = i;
         UChar32 c;
         U16_NEXT(p->text, i, p->len, c);
-        UScriptCode x = uscript_getScript(c, &st);
+        UScriptCode x = uscript_getScript(c, &uerr);
         if (x != USCRIPT_COMMON && x != USCRIPT_INHERITED)
             last = x;
         for (int k = s; k < i; k++)
@@ -157,14 +151,22 @@ static int itemize(struct para *p)
     }
     for (int i = 0; i < p->len && sc[i] == USCRIPT_INVALID_CODE; i++)
         sc[i] = first;
+}
 
+/* Itemize, step 3: each unit's font, shaping script and level; marks keep the font before them,
+ * bidi controls get none. */
+static void assign_fonts(struct para *p, const UScriptCode *sc, const UBiDiLevel *levels)
+{
+    UErrorCode uerr = U_ZERO_ERROR;
+    const struct lang *lang = p->style->lang;
+    const char *lang_script = lang ? lang->script : "Latn";
     struct text_font *prev_font = NULL;
     const char *prev_script = lang_script;
     for (int i = 0; i < p->len;) {
         int s = i;
         UChar32 c;
         U16_NEXT(p->text, i, p->len, c);
-        UScriptCode raw = uscript_getScript(c, &st);
+        UScriptCode raw = uscript_getScript(c, &uerr);
         const char *script =
             sc[s] == USCRIPT_INVALID_CODE ? lang_script : uscript_getShortName(sc[s]);
         struct text_font *f;
@@ -187,16 +189,19 @@ static int itemize(struct para *p)
             prev_script = script;
         }
     }
-    free(sc);
+}
 
-    /* A span of Common characters (a phone number: digits, "-", "(", spaces) is drawn in one font:
-     * when the script's font lacks any of them, the fallback font takes the whole span, so a
-     * number never mixes two typefaces. */
+/* Itemize, step 4: a span of Common characters (a phone number: digits, "-", "(", spaces) is
+ * drawn in one font: when the script's font lacks any of them, the fallback font takes the whole
+ * span, so a number never mixes two typefaces. */
+static void one_font_per_number(struct para *p)
+{
+    UErrorCode uerr = U_ZERO_ERROR;
     for (int i = 0; i < p->len;) {
         UChar32 c;
         int s = i;
         U16_GET(p->text, 0, i, p->len, c);
-        if (uscript_getScript(c, &st) != USCRIPT_COMMON || u_isUWhiteSpace(c)) {
+        if (uscript_getScript(c, &uerr) != USCRIPT_COMMON || u_isUWhiteSpace(c)) {
             i += U16_LENGTH(c);
             continue;
         }
@@ -206,7 +211,7 @@ static int itemize(struct para *p)
         while (e < p->len) {
             UChar32 d;
             U16_GET(p->text, 0, e, p->len, d);
-            if (uscript_getScript(d, &st) != USCRIPT_COMMON || is_bidi_control(d))
+            if (uscript_getScript(d, &uerr) != USCRIPT_COMMON || is_bidi_control(d))
                 break;
             mixed |= p->units[e].font && p->units[e].font != first_font;
             e += U16_LENGTH(d);
@@ -214,7 +219,7 @@ static int itemize(struct para *p)
         while (e > s && u_isUWhiteSpace(p->text[e - 1]))
             e--; /* trailing spaces stay with the words around them */
         if (mixed) {
-            struct text_font *fb = text_font_fallback(p->e, p->st->px, p->st->bold);
+            struct text_font *fb = text_font_fallback(p->e, p->style->px, p->style->bold);
             bool covers = fb != NULL;
             for (int k = s; k < e && covers; k++) {
                 if (!U16_IS_TRAIL(p->text[k]) && !u_isUWhiteSpace(p->text[k]))
@@ -229,13 +234,15 @@ static int itemize(struct para *p)
         }
         i = e > s ? e : s + 1;
     }
+}
 
-    /* Runs: maximal spans of one (level, font, script); bidi controls join any run. */
+/* Itemize, step 5: runs, maximal spans of one (level, font, script); bidi controls join any
+ * run. */
+static int make_runs(struct para *p)
+{
     p->runs = malloc(sizeof(*p->runs) * (size_t)(p->len + 1));
-    if (!p->runs) {
-        rc = ENOMEM;
-        goto out;
-    }
+    if (!p->runs)
+        return ENOMEM;
     p->n_runs = 0;
     for (int i = 0; i < p->len; i++) {
         struct unit *u = &p->units[i];
@@ -256,10 +263,26 @@ static int itemize(struct para *p)
     }
     for (int i = 0; i < p->n_runs; i++) {
         if (!p->runs[i].font)
-            p->runs[i].font = text_font_fallback(p->e, p->st->px, p->st->bold);
+            p->runs[i].font = text_font_fallback(p->e, p->style->px, p->style->bold);
     }
-out:
-    return rc;
+    return 0;
+}
+
+/* Split the paragraph into runs of one bidi level, script and font (p->runs). */
+static int itemize(struct para *p)
+{
+    const UBiDiLevel *levels;
+    int rc = bidi_levels(p, &levels);
+    if (rc)
+        return rc;
+    UScriptCode *sc = malloc(sizeof(*sc) * (size_t)(p->len + 1));
+    if (!sc)
+        return ENOMEM;
+    resolve_scripts(p, sc);
+    assign_fonts(p, sc, levels);
+    free(sc);
+    one_font_per_number(p);
+    return make_runs(p);
 }
 
 /* UTF-8 of text[a, b) without bidi controls; malloc'd. */
@@ -278,15 +301,15 @@ static char *slice_utf8(const UChar *text, int a, int b)
         for (int k = s; k < i; k++)
             tmp[n++] = text[k];
     }
-    UErrorCode st = U_ZERO_ERROR;
+    UErrorCode uerr = U_ZERO_ERROR;
     int32_t need = 0;
-    u_strToUTF8WithSub(NULL, 0, &need, tmp, n, 0xFFFD, NULL, &st);
-    st = U_ZERO_ERROR;
+    u_strToUTF8WithSub(NULL, 0, &need, tmp, n, 0xFFFD, NULL, &uerr);
+    uerr = U_ZERO_ERROR;
     char *out = malloc((size_t)need + 1);
     if (out)
-        u_strToUTF8WithSub(out, need + 1, NULL, tmp, n, 0xFFFD, NULL, &st);
+        u_strToUTF8WithSub(out, need + 1, NULL, tmp, n, 0xFFFD, NULL, &uerr);
     free(tmp);
-    if (out && U_FAILURE(st)) {
+    if (out && U_FAILURE(uerr)) {
         free(out);
         return NULL;
     }
@@ -368,72 +391,78 @@ static int grow(void **arr, int *cap, int need, size_t elem)
     return 0;
 }
 
-/* Emit line [a, b) of the paragraph: visual order from ubidi, pieces per run. */
-static int emit_line(struct para *p, struct out *o, int a, int b)
+/* Emit line, step 1a: one visual run [s, t) of the line: a piece for each of our runs inside it,
+ * in visual order, placed from *x on. */
+static int add_visual_run(struct para *p, struct out *o, int s, int t, bool rtl, int *x)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    const struct lang *lang = p->st->lang;
-    int end = trim_end(p->text, a, b);
-    int first = o->n_pieces;
-    int x = 0;
-
-    if (grow((void **)&o->lines, &o->cap_lines, o->n_lines + 1, sizeof(*o->lines)))
-        return ENOMEM;
-    if (end > a) {
-        UBiDi *line = ubidi_openSized(end - a, 0, &st);
-        if (U_FAILURE(st)) {
-            ubidi_close(line);
+    /* Runs are disjoint and in logical order, so those inside [s, t) are the range [r0, r1):
+     * no list of them, and no cap on how many a line holds. */
+    int r0 = 0, r1;
+    while (r0 < p->n_runs && p->runs[r0].end <= s)
+        r0++;
+    for (r1 = r0; r1 < p->n_runs && p->runs[r1].start < t;)
+        r1++;
+    for (int k = 0; k < r1 - r0; k++) {
+        int ri = rtl ? r1 - 1 - k : r0 + k;
+        struct run *run = &p->runs[ri];
+        int rs = run->start > s ? run->start : s;
+        int rt = run->end < t ? run->end : t;
+        char *u8 = slice_utf8(p->text, rs, rt);
+        if (!u8)
+            return ENOMEM;
+        if (!u8[0]) {
+            free(u8);
+            continue;
+        }
+        if (grow((void **)&o->pieces, &o->cap_pieces, o->n_pieces + 1, sizeof(*o->pieces))) {
+            free(u8);
             return ENOMEM;
         }
-        ubidi_setLine(p->bidi, a, end, line, &st);
-        int nv = U_SUCCESS(st) ? ubidi_countRuns(line, &st) : 0;
-        for (int v = 0; v < nv; v++) {
-            int32_t vs, vl;
-            UBiDiDirection dir = ubidi_getVisualRun(line, v, &vs, &vl);
-            int s = a + vs, t = a + vs + vl;
-            /* Our runs inside this visual run, in visual order. */
-            int idx[512], n = 0;
-            for (int r = 0; r < p->n_runs && n < (int)(sizeof(idx) / sizeof(idx[0])); r++) {
-                if (p->runs[r].end > s && p->runs[r].start < t)
-                    idx[n++] = r;
-            }
-            for (int k = 0; k < n; k++) {
-                int ri = dir == UBIDI_RTL ? idx[n - 1 - k] : idx[k];
-                struct run *run = &p->runs[ri];
-                int rs = run->start > s ? run->start : s;
-                int rt = run->end < t ? run->end : t;
-                char *u8 = slice_utf8(p->text, rs, rt);
-                if (!u8)
-                    return ENOMEM;
-                if (!u8[0]) {
-                    free(u8);
-                    continue;
-                }
-                if (grow((void **)&o->pieces, &o->cap_pieces, o->n_pieces + 1,
-                         sizeof(*o->pieces))) {
-                    free(u8);
-                    return ENOMEM;
-                }
-                struct text_piece *pc = &o->pieces[o->n_pieces++];
-                memset(pc, 0, sizeof(*pc));
-                pc->utf8 = u8;
-                pc->font = run->font;
-                memcpy(pc->script, run->script, 4);
-                pc->script[4] = '\0';
-                pc->rtl = run->level & 1;
-                slice_size(p, ri, rs, rt, u8, &pc->w, &pc->h);
-                pc->x = x;
-                x += pc->w;
-            }
-        }
-        ubidi_close(line);
+        struct text_piece *pc = &o->pieces[o->n_pieces++];
+        memset(pc, 0, sizeof(*pc));
+        pc->utf8 = u8;
+        pc->font = run->font;
+        memcpy(pc->script, run->script, 4);
+        pc->script[4] = '\0';
+        pc->rtl = run->level & 1;
+        slice_size(p, ri, rs, rt, u8, &pc->w, &pc->h);
+        pc->x = *x;
+        *x += pc->w;
     }
+    return 0;
+}
 
-    /* Vertical metrics: the tallest font on the line, at least the language's own. */
+/* Emit line, step 1: the pieces of [a, end), reordered visually by ubidi; *x: the line's width
+ * so far. */
+static int add_pieces(struct para *p, struct out *o, int a, int end, int *x)
+{
+    UErrorCode uerr = U_ZERO_ERROR;
+    int rc = 0;
+    UBiDi *line = ubidi_openSized(end - a, 0, &uerr);
+    if (U_FAILURE(uerr)) {
+        ubidi_close(line);
+        return ENOMEM;
+    }
+    ubidi_setLine(p->bidi, a, end, line, &uerr);
+    int nv = U_SUCCESS(uerr) ? ubidi_countRuns(line, &uerr) : 0;
+    for (int v = 0; v < nv && !rc; v++) {
+        int32_t vs, vl;
+        UBiDiDirection dir = ubidi_getVisualRun(line, v, &vs, &vl);
+        rc = add_visual_run(p, o, a + vs, a + vs + vl, dir == UBIDI_RTL, x);
+    }
+    ubidi_close(line);
+    return rc;
+}
+
+/* Emit line, step 2: vertical metrics: the tallest font on the line, at least the language's
+ * own; the pieces from first on sit on one baseline. Returns the line's height. */
+static int place_on_baseline(struct para *p, struct out *o, int first)
+{
+    const struct lang *lang = p->style->lang;
     struct text_font *base =
-        lang ? text_font_for(p->e, lang, lang->script, p->st->px, p->st->bold) : NULL;
+        lang ? text_font_for(p->e, lang, lang->script, p->style->px, p->style->bold) : NULL;
     if (!base)
-        base = text_font_fallback(p->e, p->st->px, p->st->bold);
+        base = text_font_fallback(p->e, p->style->px, p->style->bold);
     struct text_line_metrics lm = {0};
     text_line_metrics_add(&lm, base);
     for (int i = first; i < o->n_pieces; i++)
@@ -444,6 +473,21 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
         struct text_piece *pc = &o->pieces[i];
         pc->y = baseline - TTF_FontAscent(pc->font->ttf);
     }
+    return lh;
+}
+
+/* Emit line [a, b) of the paragraph: visual order from ubidi, pieces per run. */
+static int emit_line(struct para *p, struct out *o, int a, int b)
+{
+    int end = trim_end(p->text, a, b);
+    int first = o->n_pieces;
+    int x = 0, rc;
+
+    if (grow((void **)&o->lines, &o->cap_lines, o->n_lines + 1, sizeof(*o->lines)))
+        return ENOMEM;
+    if (end > a && (rc = add_pieces(p, o, a, end, &x)))
+        return rc;
+    int lh = place_on_baseline(p, o, first);
     struct text_line *ln = &o->lines[o->n_lines++];
     *ln = (struct text_line){.y = o->y,
                              .h = lh,
@@ -461,12 +505,12 @@ static int emit_line(struct para *p, struct out *o, int a, int b)
  * returns in *rest where the unfinished last line starts. */
 static int break_clusters(struct para *p, struct out *o, int line_start, int a, int b, int *rest)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    const struct lang *lang = p->st->lang;
-    int maxw = p->st->max_width, w = 0, rc = 0;
+    UErrorCode uerr = U_ZERO_ERROR;
+    const struct lang *lang = p->style->lang;
+    int maxw = p->style->max_width, w = 0, rc = 0;
     UBreakIterator *gi =
-        ubrk_open(UBRK_CHARACTER, lang ? lang->icu_locale : "en", p->text + a, b - a, &st);
-    if (U_FAILURE(st))
+        ubrk_open(UBRK_CHARACTER, lang ? lang->icu_locale : "en", p->text + a, b - a, &uerr);
+    if (U_FAILURE(uerr))
         return ENOMEM;
     int start = line_start;
     w = line_start < a ? measure_span(p, line_start, a) : 0;
@@ -487,37 +531,45 @@ static int break_clusters(struct para *p, struct out *o, int line_start, int a, 
     return rc;
 }
 
-/* Break one paragraph into lines at ICU line-break opportunities: greedy on segment widths,
- * then each line's end is settled on its width shaped whole. */
-static int break_lines(struct para *p, struct out *o)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    const struct lang *lang = p->st->lang;
-    int maxw = p->st->max_width;
-    int rc = 0, n = 0;
-    int *brk = NULL, *full = NULL, *trim = NULL;
-    bool *hard = NULL;
+/* Segments between ICU line-break opportunities: segment i is [brk[i-1], brk[i]) with
+ * brk[-1] = 0; its width with (full) and without (trim) trailing spaces, and whether a hard
+ * break ends it. */
+struct segments {
+    int *brk, *full, *trim;
+    bool *hard;
+    int n;
+};
 
-    if (maxw <= 0 || p->len == 0)
-        return emit_line(p, o, 0, p->len);
+static void segments_free(struct segments *sg)
+{
+    free(sg->brk);
+    free(sg->full);
+    free(sg->trim);
+    free(sg->hard);
+}
+
+/* Break lines, step 1: the segments, measured. */
+static int find_segments(struct para *p, struct segments *sg)
+{
+    UErrorCode uerr = U_ZERO_ERROR;
+    const struct lang *lang = p->style->lang;
     UBreakIterator *bi = ubrk_open(UBRK_LINE, lang && lang->icu_locale[0] ? lang->icu_locale : "en",
-                                   p->text, p->len, &st);
-    if (U_FAILURE(st))
+                                   p->text, p->len, &uerr);
+    if (U_FAILURE(uerr))
         return ENOMEM;
-    /* Segments: [brk[i-1], brk[i]) with brk[-1] = 0; widths with and without trailing spaces. */
     size_t cap = (size_t)p->len + 1;
-    brk = malloc(cap * sizeof(*brk));
-    full = malloc(cap * sizeof(*full));
-    trim = malloc(cap * sizeof(*trim));
-    hard = malloc(cap * sizeof(*hard));
-    if (!brk || !full || !trim || !hard) {
-        rc = ENOMEM;
-        goto out;
+    sg->brk = malloc(cap * sizeof(*sg->brk));
+    sg->full = malloc(cap * sizeof(*sg->full));
+    sg->trim = malloc(cap * sizeof(*sg->trim));
+    sg->hard = malloc(cap * sizeof(*sg->hard));
+    if (!sg->brk || !sg->full || !sg->trim || !sg->hard) {
+        ubrk_close(bi);
+        return ENOMEM;
     }
     /* No break inside a phone number or an address: "+1 555 0100" stays on one line. */
     int32_t keep[2 * 16];
     int n_keep = text_ltr_spans(p->text, p->len, keep, 16);
-    int prev = ubrk_first(bi);
+    int prev = ubrk_first(bi), n = 0;
     for (int b = ubrk_next(bi); b != UBRK_DONE; b = ubrk_next(bi)) {
         bool inside = false;
         for (int k = 0; k < n_keep && !inside; k++)
@@ -526,84 +578,165 @@ static int break_lines(struct para *p, struct out *o)
             continue;
         int status = ubrk_getRuleStatus(bi);
         int t = trim_end(p->text, prev, b);
-        brk[n] = b;
-        trim[n] = t > prev ? measure_span(p, prev, t) : 0;
+        sg->brk[n] = b;
+        sg->trim[n] = t > prev ? measure_span(p, prev, t) : 0;
         /* the trailing spaces on their own: cheap, where the word shaped twice was not */
-        full[n] = trim[n] + (t < b ? measure_span(p, t, b) : 0);
-        hard[n] = status >= UBRK_LINE_HARD && status < UBRK_LINE_HARD_LIMIT && b < p->len;
+        sg->full[n] = sg->trim[n] + (t < b ? measure_span(p, t, b) : 0);
+        sg->hard[n] = status >= UBRK_LINE_HARD && status < UBRK_LINE_HARD_LIMIT && b < p->len;
         n++;
         prev = b;
     }
+    sg->n = n;
+    ubrk_close(bi);
+    return 0;
+}
+
+/* Break lines, step 2: the last segment of the line that begins at segment first, taking
+ * segments while the line (without trailing spaces, widths times scale) fits; a hard break ends
+ * it. At least segment first. */
+static int fill_line(const struct segments *sg, int first, int maxw, double scale)
+{
+    int w = 0, last = first - 1;
+    for (int i = first; i < sg->n; i++) {
+        if (i > first && (w + sg->trim[i]) * scale > maxw)
+            break;
+        w += sg->full[i];
+        last = i;
+        if (sg->hard[i])
+            break;
+    }
+    return last;
+}
+
+/* Break lines, step 3a: segment *first is one word wider than the line. Its clusters fill
+ * lines; its tail begins the next line with the segments that fit after it. */
+static int break_long_word(struct para *p, struct out *o, const struct segments *sg,
+                           int *line_start, int *first)
+{
+    int f = *first, maxw = p->style->max_width, rest, rc;
+    int seg_start = f ? sg->brk[f - 1] : 0;
+    if ((rc = break_clusters(p, o, *line_start, seg_start, sg->brk[f], &rest)))
+        return rc;
+    int i = f + 1;
+    if (f + 1 < sg->n && !sg->hard[f]) {
+        /* the tail continues the next line with the following segments */
+        int lw = measure_span(p, rest, sg->brk[f]);
+        while (i < sg->n && lw + sg->trim[i] <= maxw && !sg->hard[i - 1]) {
+            lw += sg->full[i];
+            i++;
+        }
+    }
+    if ((rc = emit_line(p, o, rest, sg->brk[i - 1])))
+        return rc;
+    *line_start = sg->brk[i - 1];
+    *first = i;
+    return 0;
+}
+
+/* The width of [a, b) shaped whole, without trailing spaces. */
+static int line_width(struct para *p, int a, int b)
+{
+    return measure_span(p, a, trim_end(p->text, a, b));
+}
+
+/* Break lines, step 3b: segment widths are an estimate: shaped whole, a line can come out wider
+ * (rounding) or, in joined scripts such as Nastaliq, narrower. Settle the end of the line
+ * *first..last on its real width, emit it, and learn the ratio for the next guess in *scale. */
+static int settle_line(struct para *p, struct out *o, const struct segments *sg, int *line_start,
+                       int *first, int last, double *scale)
+{
+    int maxw = p->style->max_width, f = *first, a = *line_start;
+    int est = 0;
+    for (int i = f; i < last; i++)
+        est += sg->full[i];
+    est += sg->trim[last];
+    int real = line_width(p, a, sg->brk[last]);
+    if (est > 0 && real > 0 && last > f)
+        *scale = (double)real / est;
+    while (last > f && real > maxw)
+        real = line_width(p, a, sg->brk[--last]);
+    while (last + 1 < sg->n && !sg->hard[last] && line_width(p, a, sg->brk[last + 1]) <= maxw)
+        last++;
+    int rc = emit_line(p, o, a, sg->brk[last]);
+    if (rc)
+        return rc;
+    *line_start = sg->brk[last];
+    *first = last + 1;
+    return 0;
+}
+
+/* Break one paragraph into lines at ICU line-break opportunities: greedy on segment widths,
+ * then each line's end is settled on its width shaped whole. */
+static int break_lines(struct para *p, struct out *o)
+{
+    struct segments sg = {0};
+    int maxw = p->style->max_width;
+
+    if (maxw <= 0 || p->len == 0)
+        return emit_line(p, o, 0, p->len);
+    int rc = find_segments(p, &sg);
     int line_start = 0, first = 0; /* the line begins at segment `first` */
     /* Segments shaped apart add up wider than a line shaped whole in joined scripts (Nastaliq):
      * learn the ratio from each line so that the next guess needs fewer corrections. */
     double scale = 1.0;
-    while (first < n) {
-        /* Take segments while the line (without trailing spaces) fits. */
-        int w = 0, last = first - 1;
-        for (int i = first; i < n; i++) {
-            if (i > first && (w + trim[i]) * scale > maxw)
-                break;
-            w += full[i];
-            last = i;
-            if (hard[i])
-                break;
-        }
-        int seg_start = first ? brk[first - 1] : 0;
-        if (last == first && trim[first] > maxw) {
-            /* One word wider than the line. */
-            int rest;
-            if ((rc = break_clusters(p, o, line_start, seg_start, brk[first], &rest)))
-                goto out;
-            line_start = rest;
-            if (first + 1 < n && !hard[first]) {
-                /* the tail continues the next line with the following segments */
-                int tail = measure_span(p, rest, brk[first]);
-                int i = first + 1, lw = tail;
-                while (i < n && lw + trim[i] <= maxw && !hard[i - 1]) {
-                    lw += full[i];
-                    i++;
-                }
-                if ((rc = emit_line(p, o, rest, brk[i - 1])))
-                    goto out;
-                line_start = brk[i - 1];
-                first = i;
-                continue;
-            }
-            if ((rc = emit_line(p, o, rest, brk[first])))
-                goto out;
-            line_start = brk[first];
-            first++;
-            continue;
-        }
-        /* Segment widths are an estimate: shaped whole, a line can come out wider (rounding) or,
-         * in joined scripts such as Nastaliq, narrower. Settle on the real width. */
-        int est = 0;
-        for (int i = first; i < last; i++)
-            est += full[i];
-        est += trim[last];
-        int real = measure_span(p, line_start, trim_end(p->text, line_start, brk[last]));
-        if (est > 0 && real > 0 && last > first)
-            scale = (double)real / est;
-        while (last > first && real > maxw)
-            real = measure_span(p, line_start, trim_end(p->text, line_start, brk[--last]));
-        while (last + 1 < n && !hard[last] &&
-               measure_span(p, line_start, trim_end(p->text, line_start, brk[last + 1])) <= maxw)
-            last++;
-        if ((rc = emit_line(p, o, line_start, brk[last])))
-            goto out;
-        line_start = brk[last];
-        first = last + 1;
+    while (!rc && first < sg.n) {
+        int last = fill_line(&sg, first, maxw, scale);
+        if (last == first && sg.trim[first] > maxw)
+            rc = break_long_word(p, o, &sg, &line_start, &first);
+        else
+            rc = settle_line(p, o, &sg, &line_start, &first, last, &scale);
     }
-    if (o->n_lines == 0)
+    if (!rc && o->n_lines == 0)
         rc = emit_line(p, o, 0, p->len);
-out:
-    free(brk);
-    free(full);
-    free(trim);
-    free(hard);
-    ubrk_close(bi);
+    segments_free(&sg);
     return rc;
+}
+
+/* Lay out the paragraph text[a, b) (no '\n' inside) into o: itemize, then break lines. Adds
+ * the characters no font has to *missing. */
+static int layout_paragraph(struct text_engine *e, const struct text_style *style,
+                            const UChar *text, int a, int b, struct out *o, unsigned *missing)
+{
+    struct para p = {.e = e, .style = style, .text = text + a, .len = b - a};
+    int first_line = o->n_lines;
+    p.units = calloc((size_t)(p.len + 1), sizeof(*p.units));
+    if (!p.units)
+        return ENOMEM;
+    /* An empty paragraph is an empty line (ICU's bidi has no levels for it). */
+    int rc = p.len ? itemize(&p) : 0;
+    if (!rc)
+        rc = p.len ? break_lines(&p, o) : emit_line(&p, o, 0, 0);
+    if (p.bidi)
+        ubidi_close(p.bidi);
+    for (int i = first_line; i < o->n_lines; i++) {
+        o->lines[i].start += a;
+        o->lines[i].end += a;
+    }
+    *missing += p.missing;
+    free(p.units);
+    free(p.runs);
+    free(p.memo);
+    return rc;
+}
+
+/* Horizontal alignment: "start" follows the paragraph direction. */
+static void align_lines(struct text_layout *l, const struct text_style *style)
+{
+    bool rtl = style->lang && style->lang->rtl;
+    for (int i = 0; i < l->n_lines; i++) {
+        struct text_line *ln = &l->lines[i];
+        int slack = l->w - ln->w;
+        int dx = 0;
+        if (style->align == TEXT_ALIGN_CENTER)
+            dx = slack / 2;
+        else if ((style->align == TEXT_ALIGN_START) == rtl)
+            dx = slack;
+        if (dx < 0)
+            dx = 0;
+        ln->x = dx;
+        for (int k = ln->first; k < ln->first + ln->n; k++)
+            l->pieces[k].x += dx;
+    }
 }
 
 struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
@@ -613,7 +746,7 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
     struct out o = {0};
     UChar *text = NULL;
     char *src = NULL;
-    UErrorCode st = U_ZERO_ERROR;
+    UErrorCode uerr = U_ZERO_ERROR;
     int32_t len = 0;
 
     if (!l)
@@ -625,13 +758,13 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
     src = style->lang && style->lang->rtl ? text_isolate_ltr(utf8) : strdup(utf8);
     if (!src)
         goto fail;
-    u_strFromUTF8WithSub(NULL, 0, &len, src, -1, 0xFFFD, NULL, &st);
-    st = U_ZERO_ERROR;
+    u_strFromUTF8WithSub(NULL, 0, &len, src, -1, 0xFFFD, NULL, &uerr);
+    uerr = U_ZERO_ERROR;
     text = malloc(sizeof(UChar) * (size_t)(len + 1));
     if (!text)
         goto fail;
-    u_strFromUTF8WithSub(text, len + 1, NULL, src, -1, 0xFFFD, NULL, &st);
-    if (U_FAILURE(st))
+    u_strFromUTF8WithSub(text, len + 1, NULL, src, -1, 0xFFFD, NULL, &uerr);
+    if (U_FAILURE(uerr))
         goto fail;
 
     /* Paragraphs are separated by '\n'; each gets its own bidi paragraph and breaks. */
@@ -639,26 +772,7 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
         int b = a;
         while (b < len && text[b] != '\n')
             b++;
-        struct para p = {.e = e, .st = style, .text = text + a, .len = b - a};
-        int first_line = o.n_lines;
-        p.units = calloc((size_t)(p.len + 1), sizeof(*p.units));
-        if (!p.units)
-            goto fail;
-        /* An empty paragraph is an empty line (ICU's bidi has no levels for it). */
-        int rc = p.len ? itemize(&p) : 0;
-        if (!rc)
-            rc = p.len ? break_lines(&p, &o) : emit_line(&p, &o, 0, 0);
-        if (p.bidi)
-            ubidi_close(p.bidi);
-        for (int i = first_line; i < o.n_lines; i++) {
-            o.lines[i].start += a;
-            o.lines[i].end += a;
-        }
-        l->missing += p.missing;
-        free(p.units);
-        free(p.runs);
-        free(p.memo);
-        if (rc)
+        if (layout_paragraph(e, style, text, a, b, &o, &l->missing))
             goto fail;
         a = b + 1;
     }
@@ -676,22 +790,7 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
     if (style->max_width > 0 && o.widest > style->max_width)
         l->overflow = true;
 
-    /* Horizontal alignment: "start" follows the paragraph direction. */
-    bool rtl = style->lang && style->lang->rtl;
-    for (int i = 0; i < l->n_lines; i++) {
-        struct text_line *ln = &l->lines[i];
-        int slack = l->w - ln->w;
-        int dx = 0;
-        if (style->align == TEXT_ALIGN_CENTER)
-            dx = slack / 2;
-        else if ((style->align == TEXT_ALIGN_START) == rtl)
-            dx = slack;
-        if (dx < 0)
-            dx = 0;
-        ln->x = dx;
-        for (int k = ln->first; k < ln->first + ln->n; k++)
-            l->pieces[k].x += dx;
-    }
+    align_lines(l, style);
     free(text);
     free(src);
     return l;

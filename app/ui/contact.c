@@ -10,16 +10,6 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-#define CONTACT_LINES 4
-
-static struct {
-    SDL_Rect qr;
-    SDL_Rect lines[CONTACT_LINES];
-    char text[CONTACT_LINES][256];
-    const struct lang *lang[CONTACT_LINES];
-    int n;
-} cv;
-
 /* The QR code encodes a tel: link to the hotline: digits and a leading "+". */
 static SDL_Texture *qr_texture(struct ui *ui)
 {
@@ -53,7 +43,6 @@ static SDL_Texture *qr_texture(struct ui *ui)
         ui->qr = SDL_CreateTextureFromSurface(ui->renderer, s);
         if (ui->qr)
             SDL_SetTextureScaleMode(ui->qr, SDL_ScaleModeNearest);
-        ui->qr_modules = size;
         SDL_FreeSurface(s);
     }
     QRcode_free(q);
@@ -67,9 +56,9 @@ void ui_contact_free(struct ui *ui)
     ui->qr = NULL;
 }
 
-int ui_contact_layout(struct ui *ui, SDL_Rect area)
+int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area)
 {
-    static const char *const msgids[CONTACT_LINES] = {
+    static const char *const msgids[UI_CONTACT_LINES] = {
         N_("Call {hotline} from any phone."),
         N_("Send a text message to {sms}."),
         N_("Visit {web}."),
@@ -78,42 +67,42 @@ int ui_contact_layout(struct ui *ui, SDL_Rect area)
     const struct ui_metrics *m = &ui->m;
     bool rtl = ui_rtl(ui);
 
-    memset(&cv, 0, sizeof(cv));
+    memset(cv, 0, sizeof(*cv));
     /* The code: square, at least 30 mm so that any phone camera reads it from arm's length. */
     int side = SDL_min(area.h, SDL_max((int)(30 * m->px_per_mm), m->target * 2));
     side = SDL_min(side, area.w / 3);
-    cv.qr = (SDL_Rect){rtl ? area.x + area.w - side : area.x, area.y, side, side};
+    cv->qr = (SDL_Rect){rtl ? area.x + area.w - side : area.x, area.y, side, side};
     int tx = rtl ? area.x : area.x + side + m->margin;
     int tw = area.w - side - m->margin;
     int y = area.y;
-    for (int i = 0; i < CONTACT_LINES; i++) {
+    for (int i = 0; i < UI_CONTACT_LINES; i++) {
         char *s = content_expand(ui_tr(ui, msgids[i]), &ui->vars);
         if (!s)
             continue; /* this deployment has no SMS number or no web address */
-        util_strlcpy(cv.text[cv.n], s, sizeof(cv.text[0]));
+        util_strlcpy(cv->text[cv->n], s, sizeof(cv->text[0]));
         free(s);
-        cv.lang[cv.n] = ui_tr_lang(ui, msgids[i]);
-        struct text_style st = {cv.lang[cv.n], i == 0 ? m->title_px : m->body_px, i == 0, tw,
+        cv->lang[cv->n] = ui_tr_lang(ui, msgids[i]);
+        struct text_style st = {cv->lang[cv->n], i == 0 ? m->title_px : m->body_px, i == 0, tw,
                                 TEXT_ALIGN_START};
-        const struct text_layout *l = text_layout_get(ui->text, cv.text[cv.n], &st);
+        const struct text_layout *l = text_layout_get(ui->text, cv->text[cv->n], &st);
         int h = l ? l->h : m->body_px * 2;
-        cv.lines[cv.n] = (SDL_Rect){tx, y, tw, h};
+        cv->lines[cv->n] = (SDL_Rect){tx, y, tw, h};
         y += h + m->gap / 2;
-        cv.n++;
+        cv->n++;
     }
     return SDL_max(side, y - area.y);
 }
 
-void ui_contact_draw(struct ui *ui)
+void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv)
 {
     const struct ui_metrics *m = &ui->m;
     SDL_Texture *qr = qr_texture(ui);
     if (qr)
-        SDL_RenderCopy(ui->renderer, qr, NULL, &cv.qr);
-    for (int i = 0; i < cv.n; i++) {
-        struct text_style st = {cv.lang[i], i == 0 ? m->title_px : m->body_px, i == 0,
-                                cv.lines[i].w, TEXT_ALIGN_START};
-        ui_text_draw(ui, text_layout_get(ui->text, cv.text[i], &st), cv.lines[i], false,
+        SDL_RenderCopy(ui->renderer, qr, NULL, &cv->qr);
+    for (int i = 0; i < cv->n; i++) {
+        struct text_style st = {cv->lang[i], i == 0 ? m->title_px : m->body_px, i == 0,
+                                cv->lines[i].w, TEXT_ALIGN_START};
+        ui_text_draw(ui, text_layout_get(ui->text, cv->text[i], &st), cv->lines[i], false,
                      ui->theme.text, "contact");
     }
 }

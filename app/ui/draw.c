@@ -136,7 +136,7 @@ void ui_clear(struct ui *ui)
 void ui_clip(struct ui *ui, const SDL_Rect *r)
 {
     SDL_RenderSetClipRect(ui->renderer, r);
-    ui->clip = r ? *r : (SDL_Rect){0, 0, 0, 0};
+    ui->check.clip = r ? *r : (SDL_Rect){0, 0, 0, 0};
 }
 
 /* ---- icons --------------------------------------------------------------------------------- */
@@ -239,7 +239,7 @@ void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool
         y += (box.h - l->h) / 2;
     text_layout_draw(ui->text, ui->renderer, l, box.x, y, c);
 
-    if (!ui->checking)
+    if (!ui->check.on)
         return;
     /* Where the ink is: the union of the lines' extents. */
     SDL_Rect ink = {0, 0, 0, 0};
@@ -255,24 +255,25 @@ void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool
     if (!ink.w)
         return;
     SDL_Rect screen = {0, 0, ui->w, ui->h};
-    if (ui->clip.w) {
+    if (ui->check.clip.w) {
         /* Scrolled content: it may run past the viewport vertically, never sideways. */
         SDL_Rect wide = {box.x, ink.y, box.w, ink.h};
         if (l->overflow || !rect_inside(&(SDL_Rect){ink.x, ink.y, ink.w, 1}, &wide))
             ui_problem(ui, "%s: clipped: text is %d px wide, its box %d px", what, ink.w, box.w);
-        if (!SDL_IntersectRect(&ink, &ui->clip, &ink))
+        if (!SDL_IntersectRect(&ink, &ui->check.clip, &ink))
             return;
     } else if (l->overflow || !rect_inside(&ink, &box) || !rect_inside(&ink, &screen)) {
         ui_problem(ui, "%s: clipped: text needs %dx%d px at (%d,%d), its box is %dx%d at (%d,%d)",
                    what, ink.w, l->h, ink.x, ink.y, box.w, box.h, box.x, box.y);
     }
-    for (int i = 0; i < ui->n_checks; i++) {
+    for (int i = 0; i < ui->check.n_texts; i++) {
         SDL_Rect both;
-        if (SDL_IntersectRect(&ink, &ui->checks[i].ink, &both) && both.w > 1 && both.h > 1)
-            ui_problem(ui, "%s overlaps %s by %dx%d px", what, ui->checks[i].what, both.w, both.h);
+        if (SDL_IntersectRect(&ink, &ui->check.texts[i].ink, &both) && both.w > 1 && both.h > 1)
+            ui_problem(ui, "%s overlaps %s by %dx%d px", what, ui->check.texts[i].what, both.w,
+                       both.h);
     }
-    if (ui->n_checks < UI_MAX_TEXT_CHECKS) {
-        struct ui_text_check *ck = &ui->checks[ui->n_checks++];
+    if (ui->check.n_texts < UI_MAX_TEXT_CHECKS) {
+        struct ui_text_check *ck = &ui->check.texts[ui->check.n_texts++];
         ck->ink = ink;
         ck->box = box;
         util_strlcpy(ck->what, what, sizeof(ck->what));
@@ -359,7 +360,7 @@ void ui_draw_widgets(struct ui *ui)
         SDL_Rect ring = {r.x - t - 1, r.y - t - 1, r.w + 2 * t + 2, r.h + 2 * t + 2};
         ui_frame(ui, ring, t, ui->theme.focus);
     }
-    if (!ui->checking)
+    if (!ui->check.on)
         return;
     /* Touch targets: at least 20 mm, inside the screen, not overlapping. */
     for (int i = 0; i < ui->n_widgets; i++) {

@@ -4,36 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "openline/log.h"
 #include "openline/util.h"
 #include "ui_int.h"
 
-#define PAGE_MAX_BLOCKS 96
-
-struct page_block {
-    char *text; /* translated and expanded; owned */
-    enum content_block_type type;
-    const struct lang *lang; /* the visitor's, or English where untranslated */
-    SDL_Rect box;            /* in content coordinates (y from the top of the content) */
-    int px;
-    bool bold;
-};
-
-/* The page view's private state (one UI per process). */
-static struct page_view {
-    const struct content_page *page;
-    char *title;
-    const struct lang *title_lang;
-    SDL_Rect title_box, icon_box;
-    struct page_block blocks[PAGE_MAX_BLOCKS];
-    int n;
-} pv;
-
-void ui_page_free(void)
+void ui_page_free(struct ui *ui, struct ui_page_view *pv)
 {
-    for (int i = 0; i < pv.n; i++)
-        free(pv.blocks[i].text);
-    free(pv.title);
-    memset(&pv, 0, sizeof(pv));
+    for (int i = 0; i < pv->n; i++)
+        free(pv->blocks[i].text);
+    free(pv->title);
+    memset(pv, 0, sizeof(*pv));
+    ui->viewport = (SDL_Rect){0, 0, 0, 0};
 }
 
 static int text_height(struct ui *ui, const struct lang *lang, const char *text, int px, bool bold,
@@ -44,13 +25,14 @@ static int text_height(struct ui *ui, const struct lang *lang, const char *text,
     return l ? l->h : px;
 }
 
-void ui_page_layout(struct ui *ui, const struct content_page *pg, SDL_Rect viewport)
+void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg,
+                    SDL_Rect viewport)
 {
     const struct ui_metrics *m = &ui->m;
     bool rtl = ui_rtl(ui);
 
-    ui_page_free();
-    pv.page = pg;
+    ui_page_free(ui, pv);
+    pv->page = pg;
     ui->viewport = viewport;
     int col_w = SDL_min(viewport.w - 2 * m->margin, m->body_px * 36);
     int x0 = viewport.x + (viewport.w - col_w) / 2;
@@ -58,24 +40,32 @@ void ui_page_layout(struct ui *ui, const struct content_page *pg, SDL_Rect viewp
 
     /* Header: pictogram at the start edge, the title beside it. */
     int icon = m->target * 3 / 2;
-    pv.icon_box = (SDL_Rect){rtl ? x0 + col_w - icon : x0, y, icon, icon};
-    pv.title = content_expand(ui_tr(ui, pg->title), &ui->vars);
-    if (!pv.title)
-        pv.title = strdup(pg->title);
+    pv->icon_box = (SDL_Rect){rtl ? x0 + col_w - icon : x0, y, icon, icon};
+    pv->title = content_expand(ui_tr(ui, pg->title), &ui->vars);
+    if (!pv->title)
+        pv->title = strdup(pg->title);
     int tw = col_w - icon - m->gap;
-    pv.title_lang = ui_tr_lang(ui, pg->title);
-    int th = text_height(ui, pv.title_lang, pv.title, m->head_px, true, tw);
-    pv.title_box = (SDL_Rect){rtl ? x0 : x0 + icon + m->gap, y, tw, th};
+    pv->title_lang = ui_tr_lang(ui, pg->title);
+    int th = text_height(ui, pv->title_lang, pv->title, m->head_px, true, tw);
+    pv->title_box = (SDL_Rect){rtl ? x0 : x0 + icon + m->gap, y, tw, th};
     if (th < icon)
-        pv.title_box.y += (icon - th) / 2;
+        pv->title_box.y += (icon - th) / 2;
     y += SDL_max(icon, th) + m->gap;
 
-    for (size_t i = 0; i < pg->n_blocks && pv.n < PAGE_MAX_BLOCKS; i++) {
+    for (size_t i = 0; i < pg->n_blocks; i++) {
         const struct content_block *b = &pg->blocks[i];
+        if (pv->n == UI_PAGE_MAX_BLOCKS) {
+            log_error("page %s: %zu blocks, more than UI_PAGE_MAX_BLOCKS (%d): the rest left out",
+                      pg->id, pg->n_blocks, UI_PAGE_MAX_BLOCKS);
+            ui_problem(ui,
+                       "page %s: %zu blocks, more than UI_PAGE_MAX_BLOCKS (%d): the rest left out",
+                       pg->id, pg->n_blocks, UI_PAGE_MAX_BLOCKS);
+            break;
+        }
         char *text = content_expand(ui_tr(ui, b->text), &ui->vars);
         if (!text)
             continue; /* names a contact this deployment does not have */
-        struct page_block *pb = &pv.blocks[pv.n++];
+        struct ui_page_block *pb = &pv->blocks[pv->n++];
         pb->text = text;
         pb->type = b->type;
         pb->lang = ui_tr_lang(ui, b->text);
@@ -89,13 +79,13 @@ void ui_page_layout(struct ui *ui, const struct content_page *pg, SDL_Rect viewp
         pb->box = (SDL_Rect){rtl ? x0 : x0 + indent, y, w, h};
         y += h + (b->type == CONTENT_ITEM ? m->body_px / 4 : m->body_px * 3 / 5);
     }
-    ui->content_h = y + m->margin;
-    int max_scroll = SDL_max(0, ui->content_h - viewport.h);
+    pv->content_h = y + m->margin;
+    int max_scroll = SDL_max(0, pv->content_h - viewport.h);
     if (ui->s.scroll > max_scroll)
         ui->s.scroll = max_scroll;
 }
 
-bool ui_page_scroll_event(struct ui *ui, const struct ui_event *ev)
+bool ui_page_scroll_event(struct ui *ui, const struct ui_page_view *pv, const struct ui_event *ev)
 {
     int dy;
     int line = ui->m.body_px * 2;
@@ -118,10 +108,10 @@ bool ui_page_scroll_event(struct ui *ui, const struct ui_event *ev)
             dy = pagestep;
             break;
         case SDLK_HOME:
-            dy = -ui->content_h;
+            dy = -pv->content_h;
             break;
         case SDLK_END:
-            dy = ui->content_h;
+            dy = pv->content_h;
             break;
         default:
             return false;
@@ -129,7 +119,7 @@ bool ui_page_scroll_event(struct ui *ui, const struct ui_event *ev)
     } else {
         return false;
     }
-    int max_scroll = SDL_max(0, ui->content_h - ui->viewport.h);
+    int max_scroll = SDL_max(0, pv->content_h - ui->viewport.h);
     int s = SDL_clamp(ui->s.scroll + dy, 0, max_scroll);
     if (s != ui->s.scroll) {
         ui->s.scroll = s;
@@ -139,7 +129,7 @@ bool ui_page_scroll_event(struct ui *ui, const struct ui_event *ev)
     return ev->type == UI_EV_SCROLL || max_scroll > 0;
 }
 
-void ui_page_draw(struct ui *ui)
+void ui_page_draw(struct ui *ui, const struct ui_page_view *pv)
 {
     const struct ui_metrics *m = &ui->m;
     const SDL_Rect vp = ui->viewport;
@@ -148,16 +138,16 @@ void ui_page_draw(struct ui *ui)
     char what[64];
 
     ui_clip(ui, &vp);
-    ui_draw_icon(ui, pv.page->icon,
-                 (SDL_Rect){pv.icon_box.x, pv.icon_box.y + oy, pv.icon_box.w, pv.icon_box.h},
+    ui_draw_icon(ui, pv->page->icon,
+                 (SDL_Rect){pv->icon_box.x, pv->icon_box.y + oy, pv->icon_box.w, pv->icon_box.h},
                  ui->theme.text, false);
-    SDL_Rect tb = pv.title_box;
+    SDL_Rect tb = pv->title_box;
     tb.y += oy;
-    struct text_style st = {pv.title_lang, m->head_px, true, tb.w, TEXT_ALIGN_START};
-    ui_text_draw(ui, text_layout_get(ui->text, pv.title, &st), tb, false, ui->theme.text,
+    struct text_style st = {pv->title_lang, m->head_px, true, tb.w, TEXT_ALIGN_START};
+    ui_text_draw(ui, text_layout_get(ui->text, pv->title, &st), tb, false, ui->theme.text,
                  "page title");
-    for (int i = 0; i < pv.n; i++) {
-        const struct page_block *b = &pv.blocks[i];
+    for (int i = 0; i < pv->n; i++) {
+        const struct ui_page_block *b = &pv->blocks[i];
         SDL_Rect box = b->box;
         box.y += oy;
         if (box.y > vp.y + vp.h || box.y + box.h < vp.y)
@@ -169,18 +159,18 @@ void ui_page_draw(struct ui *ui)
             ui_fill_round(ui, (SDL_Rect){bx, box.y + (lh - d) / 2, d, d}, d / 2, ui->theme.muted);
         }
         st = (struct text_style){b->lang, b->px, b->bold, box.w, TEXT_ALIGN_START};
-        snprintf(what, sizeof(what), "page %s block %d", pv.page->id, i + 1);
+        snprintf(what, sizeof(what), "page %s block %d", pv->page->id, i + 1);
         ui_text_draw(ui, text_layout_get(ui->text, b->text, &st), box, false,
                      b->type == CONTENT_HEADING ? ui->theme.text : ui->theme.text, what);
     }
     ui_clip(ui, NULL);
 
     /* Scroll bar at the end edge, so it is visible that there is more to read. */
-    if (ui->content_h > vp.h) {
+    if (pv->content_h > vp.h) {
         int tw = SDL_max(4, m->gap / 2);
         int x = rtl ? vp.x + tw : vp.x + vp.w - 2 * tw;
-        int th = vp.h * vp.h / ui->content_h;
-        int ty = vp.y + (vp.h - th) * ui->s.scroll / SDL_max(1, ui->content_h - vp.h);
+        int th = vp.h * vp.h / pv->content_h;
+        int ty = vp.y + (vp.h - th) * ui->s.scroll / SDL_max(1, pv->content_h - vp.h);
         ui_fill(ui, (SDL_Rect){x, vp.y, tw, vp.h}, ui->theme.surface);
         ui_fill(ui, (SDL_Rect){x, ty, tw, th}, ui->theme.muted);
     }

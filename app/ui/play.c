@@ -15,8 +15,6 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen);
-
 struct play {
     struct ui *ui;
     const char *path;
@@ -139,222 +137,371 @@ static void pass_time(struct play *p, uint64_t ms)
     }
 }
 
-static int expect(struct play *p, char *what)
+/* ---- expect WHAT ARG: one function per WHAT; 0, or EINVAL for a bad ARG ---------------------- */
+
+static int expect_screen(struct play *p, const char *arg)
+{
+    if (strcmp(p->ui->screen->name, arg))
+        play_fail(p, "expected screen %s, the kiosk shows %s", arg, p->ui->screen->name);
+    return 0;
+}
+
+static int expect_focus(struct play *p, const char *arg)
 {
     struct ui *ui = p->ui;
-    char *arg = strchr(what, ' ');
-    if (arg) {
-        *arg++ = '\0';
-        while (*arg == ' ')
-            arg++;
-    }
-    if (!arg || !*arg)
-        return EINVAL;
-    if (!strcmp(what, "screen")) {
-        if (strcmp(ui->screen->name, arg))
-            play_fail(p, "expected screen %s, the kiosk shows %s", arg, ui->screen->name);
-    } else if (!strcmp(what, "focus")) {
-        const char *id = arg[0] == '@' ? arg + 1 : arg;
-        const char *has = ui->focus >= 0 ? ui->widgets[ui->focus].id : "(none)";
-        if (strcmp(has, id) || !ui->focus_visible)
-            play_fail(p, "expected visible focus on %s, focus is on %s%s", id, has,
-                      ui->focus_visible ? "" : " (not visible)");
-    } else if (!strcmp(what, "lang")) {
-        const char *has = ui->s.lang ? ui->s.lang->code : "none";
-        if (strcmp(has, arg))
-            play_fail(p, "expected visitor language %s, it is %s", arg, has);
-    } else if (!strcmp(what, "widget")) {
-        if (!ui_widget_find(ui, arg[0] == '@' ? arg + 1 : arg))
-            play_fail(p, "expected widget %s on screen %s", arg, ui->screen->name);
-    } else if (!strcmp(what, "no-widget")) {
-        if (ui_widget_find(ui, arg[0] == '@' ? arg + 1 : arg))
-            play_fail(p, "widget %s should not be on screen %s", arg, ui->screen->name);
-    } else if (!strcmp(what, "contrast")) {
-        bool on = ui->theme.borders;
-        if (strcmp(arg, on ? "high" : "standard"))
-            play_fail(p, "expected %s contrast, it is %s", arg, on ? "high" : "standard");
-    } else if (!strcmp(what, "scroll")) {
-        long v;
-        if (!strcmp(arg, "moved")) {
-            if (ui->s.scroll <= 0)
-                play_fail(p, "expected the page to be scrolled, it is at the top");
-        } else if (!util_parse_long(arg, 0, 1000000, &v)) {
-            if (ui->s.scroll != v)
-                play_fail(p, "expected scroll %ld px, it is %d px", v, ui->s.scroll);
-        } else {
-            return EINVAL;
-        }
-    } else if (!strcmp(what, "quick-exit-under")) {
-        long ms;
-        if (util_parse_long(arg, 1, 100000, &ms))
-            return EINVAL;
-        if (!ui->qe_measured)
-            play_fail(p, "no quick exit reached the attract screen");
-        else if (ui->qe_latency_ms >= (Uint32)ms)
-            play_fail(p, "quick exit took %u ms (limit %ld ms)", ui->qe_latency_ms, ms);
-        else
-            printf("%s:%u: quick exit: %u ms from input to attract frame\n", p->path, p->line,
-                   ui->qe_latency_ms);
-    } else if (!strcmp(what, "call")) {
-        static const char *const states[] = {"none",      "connecting", "ringing",
-                                             "connected", "ended",      "failed"};
-        const char *has = ui->s.call.state <= CALL_STATE_FAILED ? states[ui->s.call.state] : "?";
-        if (strcmp(has, arg))
-            play_fail(p, "expected call %s, it is %s", arg, has);
-    } else if (!strcmp(what, "outbox")) {
-        long n;
-        if (util_parse_long(arg, 0, 100000, &n))
-            return EINVAL;
-        int has = counts_outbox(ui->counts);
-        if (has != n)
-            play_fail(p, "expected %ld batch(es) in the outbox, it holds %d%s", n, has,
-                      ui->counts ? "" : " (counting is off)");
-    } else if (!strcmp(what, "countdown")) {
-        long s;
-        uint64_t now = clock_now_ms();
-        if (util_parse_long(arg, 0, 100000, &s))
-            return EINVAL;
-        long left = ui->screen == &ui_screen_idle_warning && ui->s.idle_deadline_ms > now
-                        ? (long)((ui->s.idle_deadline_ms - now + 999) / 1000)
-                        : -1;
-        if (left != s)
-            play_fail(p, "expected an idle countdown of %ld s, it is %ld", s, left);
+    const char *id = arg[0] == '@' ? arg + 1 : arg;
+    const char *has = ui->focus >= 0 ? ui->widgets[ui->focus].id : "(none)";
+    if (strcmp(has, id) || !ui->focus_visible)
+        play_fail(p, "expected visible focus on %s, focus is on %s%s", id, has,
+                  ui->focus_visible ? "" : " (not visible)");
+    return 0;
+}
+
+static int expect_lang(struct play *p, const char *arg)
+{
+    const char *has = p->ui->s.lang ? p->ui->s.lang->code : "none";
+    if (strcmp(has, arg))
+        play_fail(p, "expected visitor language %s, it is %s", arg, has);
+    return 0;
+}
+
+static int expect_widget(struct play *p, const char *arg)
+{
+    if (!ui_widget_find(p->ui, arg[0] == '@' ? arg + 1 : arg))
+        play_fail(p, "expected widget %s on screen %s", arg, p->ui->screen->name);
+    return 0;
+}
+
+static int expect_no_widget(struct play *p, const char *arg)
+{
+    if (ui_widget_find(p->ui, arg[0] == '@' ? arg + 1 : arg))
+        play_fail(p, "widget %s should not be on screen %s", arg, p->ui->screen->name);
+    return 0;
+}
+
+static int expect_contrast(struct play *p, const char *arg)
+{
+    bool on = p->ui->theme.borders;
+    if (strcmp(arg, on ? "high" : "standard"))
+        play_fail(p, "expected %s contrast, it is %s", arg, on ? "high" : "standard");
+    return 0;
+}
+
+static int expect_scroll(struct play *p, const char *arg)
+{
+    long v;
+    if (!strcmp(arg, "moved")) {
+        if (p->ui->s.scroll <= 0)
+            play_fail(p, "expected the page to be scrolled, it is at the top");
+    } else if (!util_parse_long(arg, 0, 1000000, &v)) {
+        if (p->ui->s.scroll != v)
+            play_fail(p, "expected scroll %ld px, it is %d px", v, p->ui->s.scroll);
     } else {
         return EINVAL;
     }
     return 0;
 }
 
-static int run_line(struct play *p, char *line)
+static int expect_countdown(struct play *p, const char *arg)
 {
     struct ui *ui = p->ui;
-    char *arg = strchr(line, ' ');
-    if (arg) {
-        *arg++ = '\0';
-        while (*arg == ' ')
-            arg++;
-    }
-    if (!strcmp(line, "tap")) {
-        int x, y, rc = EINVAL;
-        if (!arg || (rc = point_arg(p, arg, &x, &y)))
-            return rc == ENOENT ? 0 : EINVAL;
-        p->next_finger++;
-        push_finger(p, SDL_FINGERDOWN, x, y);
-        push_finger(p, SDL_FINGERUP, x, y);
-    } else if (!strcmp(line, "drag")) {
-        long v[4];
-        char a[4][32];
-        if (!arg || sscanf(arg, "%31s %31s %31s %31s", a[0], a[1], a[2], a[3]) != 4)
-            return EINVAL;
-        for (int i = 0; i < 4; i++) {
-            if (util_parse_long(a[i], 0, 100000, &v[i]))
-                return EINVAL;
-        }
-        p->next_finger++;
-        push_finger(p, SDL_FINGERDOWN, (int)v[0], (int)v[1]);
-        for (int i = 1; i <= 8; i++)
-            push_finger(p, SDL_FINGERMOTION, (int)(v[0] + (v[2] - v[0]) * i / 8),
-                        (int)(v[1] + (v[3] - v[1]) * i / 8));
-        push_finger(p, SDL_FINGERUP, (int)v[2], (int)v[3]);
-    } else if (!strcmp(line, "wheel")) {
-        long n;
-        if (!arg || util_parse_long(arg, -100, 100, &n))
-            return EINVAL;
-        SDL_Event e = {0};
-        e.type = SDL_MOUSEWHEEL;
-        e.wheel.y = (Sint32)n;
-        e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
-        SDL_PushEvent(&e);
-        ui_step(ui);
-    } else if (!strcmp(line, "key")) {
-        SDL_Keycode key;
-        Uint16 mod;
-        if (!arg || key_arg(arg, &key, &mod))
-            return EINVAL;
-        push_key(p, key, mod);
-    } else if (!strcmp(line, "wait")) {
-        long ms;
-        if (!arg || util_parse_long(arg, 0, 600000, &ms))
-            return EINVAL;
-        pass_time(p, (uint64_t)ms);
-    } else if (!strcmp(line, "sleep")) {
-        /* sleep MS: real time passes, the kiosk running, also on the test clock (which stays
-         * where it is): for a test to act on files or peers between two lines */
-        long ms;
-        if (!arg || util_parse_long(arg, 0, 600000, &ms))
-            return EINVAL;
-        uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
-        while (SDL_GetTicks64() < end && !signals_caught()) {
-            SDL_WaitEventTimeout(NULL, (int)SDL_min(end - SDL_GetTicks64(), 10));
-            ui_step(ui);
-        }
-    } else if (!strcmp(line, "advance")) {
-        uint64_t ms;
-        if (!clock_is_virtual()) {
-            play_fail(p, "advance needs --test-clock");
-            return 0;
-        }
-        if (!arg || clock_parse_duration(arg, &ms))
-            return EINVAL;
-        pass_time(p, ms);
-        /* What the counts thread had to do by now is done before the next line runs (an
-         * upload that hangs may hold it: then the script goes on after 5 s). */
-        counts_settle(ui->counts, 5000);
-    } else if (!strcmp(line, "expect")) {
-        if (!arg)
-            return EINVAL;
-        return expect(p, arg);
-    } else if (!strcmp(line, "wait-for")) {
-        /* wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS: real time
-         * passes until the screen shows, the widget is there (calls, peers, devices) or the
-         * outbox holds N batches (the counts thread uploading) */
-        char kind[8], name[64];
-        long ms, n = 0;
-        if (!arg || sscanf(arg, "%7s %63s %ld", kind, name, &ms) != 3 || ms <= 0 ||
-            (strcmp(kind, "screen") && strcmp(kind, "widget") && strcmp(kind, "outbox")) ||
-            (!strcmp(kind, "outbox") && util_parse_long(name, 0, 100000, &n)))
-            return EINVAL;
-        const char *id = name[0] == '@' ? name + 1 : name;
-        uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
-        bool there;
-        int has = 0;
-        for (;;) {
-            if (!strcmp(kind, "screen"))
-                there = !strcmp(ui->screen->name, name);
-            else if (!strcmp(kind, "widget"))
-                there = ui_widget_find(ui, id);
-            else
-                there = (has = counts_outbox(ui->counts)) == n;
-            if (there || SDL_GetTicks64() >= end || signals_caught())
-                break;
-            SDL_WaitEventTimeout(NULL, 10);
-            ui_step(ui);
-        }
-        if (signals_caught())
-            return 0; /* stopped: ui_play says so */
-        if (!there && !strcmp(kind, "outbox"))
-            play_fail(p, "the outbox did not come to %ld batch(es) within %ld ms (it holds %d)", n,
-                      ms, has);
-        else if (!there)
-            play_fail(p, "%s %s did not come within %ld ms (the screen is %s)", kind, name, ms,
-                      ui->screen->name);
-    } else if (!strcmp(line, "mark")) {
-        /* mark NAME: print the wall-clock time, to line up with a peer's log */
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        printf("mark %s %lld.%06ld\n", arg ? arg : "-", (long long)ts.tv_sec, ts.tv_nsec / 1000);
-        fflush(stdout);
-    } else if (!strcmp(line, "snapshot")) {
-        char err[512];
-        if (!arg)
-            return EINVAL;
-        ui_draw(ui);
-        if (ui_save_png(ui, arg, err, sizeof(err)))
-            play_fail(p, "%s", err);
-    } else {
+    long s;
+    uint64_t now = clock_now_ms();
+    if (util_parse_long(arg, 0, 100000, &s))
         return EINVAL;
+    long left = ui->screen == &ui_screen_idle_warning && ui->s.idle_deadline_ms > now
+                    ? (long)((ui->s.idle_deadline_ms - now + 999) / 1000)
+                    : -1;
+    if (left != s)
+        play_fail(p, "expected an idle countdown of %ld s, it is %ld", s, left);
+    return 0;
+}
+
+static int expect_call(struct play *p, const char *arg)
+{
+    static const char *const states[] = {"none",      "connecting", "ringing",
+                                         "connected", "ended",      "failed"};
+    enum call_state state = p->ui->s.call.state;
+    const char *has = (size_t)state < ARRAY_SIZE(states) ? states[state] : "?";
+    if (strcmp(has, arg))
+        play_fail(p, "expected call %s, it is %s", arg, has);
+    return 0;
+}
+
+static int expect_outbox(struct play *p, const char *arg)
+{
+    long n;
+    if (util_parse_long(arg, 0, 100000, &n))
+        return EINVAL;
+    int has = counts_outbox(p->ui->counts);
+    if (has != n)
+        play_fail(p, "expected %ld batch(es) in the outbox, it holds %d%s", n, has,
+                  p->ui->counts ? "" : " (counting is off)");
+    return 0;
+}
+
+static int expect_quick_exit_under(struct play *p, const char *arg)
+{
+    const struct ui_bench *b = &p->ui->bench;
+    long ms;
+    if (util_parse_long(arg, 1, 100000, &ms))
+        return EINVAL;
+    if (!b->qe_measured)
+        play_fail(p, "no quick exit reached the attract screen");
+    else if (b->qe_latency_ms >= (Uint32)ms)
+        play_fail(p, "quick exit took %u ms (limit %ld ms)", b->qe_latency_ms, ms);
+    else
+        printf("%s:%u: quick exit: %u ms from input to attract frame\n", p->path, p->line,
+               b->qe_latency_ms);
+    return 0;
+}
+
+static const struct {
+    const char *what;
+    int (*check)(struct play *p, const char *arg);
+} expects[] = {
+    {"screen", expect_screen},
+    {"focus", expect_focus},
+    {"lang", expect_lang},
+    {"widget", expect_widget},
+    {"no-widget", expect_no_widget},
+    {"contrast", expect_contrast},
+    {"scroll", expect_scroll},
+    {"countdown", expect_countdown},
+    {"call", expect_call},
+    {"outbox", expect_outbox},
+    {"quick-exit-under", expect_quick_exit_under},
+};
+
+/* ---- script commands: one function per command; 0, or EINVAL for a bad argument ------------- */
+
+/* Split "NAME ARG..." at the first space: *arg is what follows (NULL: nothing). */
+static char *split_word(char *line, char **arg)
+{
+    *arg = strchr(line, ' ');
+    if (*arg) {
+        *(*arg)++ = '\0';
+        while (**arg == ' ')
+            (*arg)++;
+    }
+    return line;
+}
+
+static int cmd_expect(struct play *p, char *arg)
+{
+    char *what = split_word(arg, &arg);
+    if (!arg || !*arg)
+        return EINVAL;
+    for (size_t i = 0; i < ARRAY_SIZE(expects); i++) {
+        if (!strcmp(what, expects[i].what))
+            return expects[i].check(p, arg);
+    }
+    return EINVAL;
+}
+
+static int cmd_tap(struct play *p, char *arg)
+{
+    int x, y, rc = point_arg(p, arg, &x, &y);
+    if (rc)
+        return rc == ENOENT ? 0 : EINVAL; /* no such widget: a failed expectation */
+    p->next_finger++;
+    push_finger(p, SDL_FINGERDOWN, x, y);
+    push_finger(p, SDL_FINGERUP, x, y);
+    return 0;
+}
+
+static int cmd_drag(struct play *p, char *arg)
+{
+    long v[4];
+    char a[4][32];
+    if (sscanf(arg, "%31s %31s %31s %31s", a[0], a[1], a[2], a[3]) != 4)
+        return EINVAL;
+    for (int i = 0; i < 4; i++) {
+        if (util_parse_long(a[i], 0, 100000, &v[i]))
+            return EINVAL;
+    }
+    p->next_finger++;
+    push_finger(p, SDL_FINGERDOWN, (int)v[0], (int)v[1]);
+    for (int i = 1; i <= 8; i++)
+        push_finger(p, SDL_FINGERMOTION, (int)(v[0] + (v[2] - v[0]) * i / 8),
+                    (int)(v[1] + (v[3] - v[1]) * i / 8));
+    push_finger(p, SDL_FINGERUP, (int)v[2], (int)v[3]);
+    return 0;
+}
+
+static int cmd_wheel(struct play *p, char *arg)
+{
+    long n;
+    if (util_parse_long(arg, -100, 100, &n))
+        return EINVAL;
+    SDL_Event e = {0};
+    e.type = SDL_MOUSEWHEEL;
+    e.wheel.y = (Sint32)n;
+    e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
+    SDL_PushEvent(&e);
+    ui_step(p->ui);
+    return 0;
+}
+
+static int cmd_key(struct play *p, char *arg)
+{
+    SDL_Keycode key;
+    Uint16 mod;
+    if (key_arg(arg, &key, &mod))
+        return EINVAL;
+    push_key(p, key, mod);
+    return 0;
+}
+
+static int cmd_wait(struct play *p, char *arg)
+{
+    long ms;
+    if (util_parse_long(arg, 0, 600000, &ms))
+        return EINVAL;
+    pass_time(p, (uint64_t)ms);
+    return 0;
+}
+
+/* sleep MS: real time passes, the kiosk running, also on the test clock (which stays where it
+ * is): for a test to act on files or peers between two lines */
+static int cmd_sleep(struct play *p, char *arg)
+{
+    long ms;
+    if (util_parse_long(arg, 0, 600000, &ms))
+        return EINVAL;
+    uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
+    while (SDL_GetTicks64() < end && !signals_caught()) {
+        SDL_WaitEventTimeout(NULL, (int)SDL_min(end - SDL_GetTicks64(), 10));
+        ui_step(p->ui);
     }
     return 0;
+}
+
+static int cmd_advance(struct play *p, char *arg)
+{
+    uint64_t ms;
+    if (!clock_is_virtual()) {
+        play_fail(p, "advance needs --test-clock");
+        return 0;
+    }
+    if (!arg || clock_parse_duration(arg, &ms))
+        return EINVAL;
+    pass_time(p, ms);
+    /* What the counts thread had to do by now is done before the next line runs (an upload that
+     * hangs may hold it: then the script goes on after 5 s). */
+    counts_settle(p->ui->counts, 5000);
+    return 0;
+}
+
+/* wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS: real time passes until
+ * the screen shows, the widget is there (calls, peers, devices) or the outbox holds N batches
+ * (the counts thread uploading) */
+static int cmd_wait_for(struct play *p, char *arg)
+{
+    struct ui *ui = p->ui;
+    char kind[8], name[64];
+    long ms, n = 0;
+    if (sscanf(arg, "%7s %63s %ld", kind, name, &ms) != 3 || ms <= 0 ||
+        (strcmp(kind, "screen") && strcmp(kind, "widget") && strcmp(kind, "outbox")) ||
+        (!strcmp(kind, "outbox") && util_parse_long(name, 0, 100000, &n)))
+        return EINVAL;
+    const char *id = name[0] == '@' ? name + 1 : name;
+    uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
+    bool there;
+    int has = 0;
+    for (;;) {
+        if (!strcmp(kind, "screen"))
+            there = !strcmp(ui->screen->name, name);
+        else if (!strcmp(kind, "widget"))
+            there = ui_widget_find(ui, id);
+        else
+            there = (has = counts_outbox(ui->counts)) == n;
+        if (there || SDL_GetTicks64() >= end || signals_caught())
+            break;
+        SDL_WaitEventTimeout(NULL, 10);
+        ui_step(ui);
+    }
+    if (signals_caught())
+        return 0; /* stopped: ui_play says so */
+    if (!there && !strcmp(kind, "outbox"))
+        play_fail(p, "the outbox did not come to %ld batch(es) within %ld ms (it holds %d)", n, ms,
+                  has);
+    else if (!there)
+        play_fail(p, "%s %s did not come within %ld ms (the screen is %s)", kind, name, ms,
+                  ui->screen->name);
+    return 0;
+}
+
+/* mark NAME: print the wall-clock time, to line up with a peer's log */
+static int cmd_mark(struct play *p, char *arg)
+{
+    struct timespec ts;
+    (void)p;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    printf("mark %s %lld.%06ld\n", arg ? arg : "-", (long long)ts.tv_sec, ts.tv_nsec / 1000);
+    fflush(stdout);
+    return 0;
+}
+
+static int cmd_snapshot(struct play *p, char *arg)
+{
+    char err[512];
+    ui_draw(p->ui);
+    if (ui_save_png(p->ui, arg, err, sizeof(err)))
+        play_fail(p, "%s", err);
+    return 0;
+}
+
+/* The script's commands: a new one is a function above and a line here. */
+static const struct {
+    const char *name;
+    const char *usage; /* for the message that lists what is accepted */
+    bool arg_optional; /* run without an argument too (arg NULL) */
+    int (*run)(struct play *p, char *arg);
+} cmds[] = {
+    {"tap", "tap X Y | tap @ID", false, cmd_tap},
+    {"drag", "drag X1 Y1 X2 Y2", false, cmd_drag},
+    {"wheel", "wheel N", false, cmd_wheel},
+    {"key", "key NAME", false, cmd_key},
+    {"wait", "wait MS", false, cmd_wait},
+    {"sleep", "sleep MS", false, cmd_sleep},
+    {"advance", "advance DURATION", true, cmd_advance}, /* says first that it needs the clock */
+    {"expect", NULL, false, cmd_expect},                /* usage from expects[] */
+    {"wait-for", "wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS", false,
+     cmd_wait_for},
+    {"mark", "mark NAME", true, cmd_mark},
+    {"snapshot", "snapshot FILE", false, cmd_snapshot},
+};
+
+static int run_line(struct play *p, char *line)
+{
+    char *arg;
+    const char *name = split_word(line, &arg);
+    for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+        if (strcmp(name, cmds[i].name))
+            continue;
+        if (!arg && !cmds[i].arg_optional)
+            return EINVAL;
+        return cmds[i].run(p, arg);
+    }
+    return EINVAL;
+}
+
+/* What the script may say, from cmds[] and expects[]. */
+static void print_accepted(FILE *f)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+        fputs(i ? " | " : "", f);
+        if (cmds[i].usage) {
+            fputs(cmds[i].usage, f);
+            continue;
+        }
+        fprintf(f, "%s ", cmds[i].name);
+        for (size_t k = 0; k < ARRAY_SIZE(expects); k++)
+            fprintf(f, "%s%s", k ? "|" : "", expects[k].what);
+        fputs(" ARG", f);
+    }
+    fputc('\n', f);
 }
 
 int ui_play(struct ui *ui, const char *script_path)
@@ -375,14 +522,8 @@ int ui_play(struct ui *ui, const char *script_path)
         char copy[1024];
         util_strlcpy(copy, line, sizeof(copy));
         if (run_line(&p, line)) {
-            fprintf(stderr,
-                    "%s:%u: cannot understand '%s'; accepted: tap X Y | tap @ID | drag X1 Y1 X2 "
-                    "Y2 | wheel N | key NAME | wait MS | sleep MS | advance DURATION | expect "
-                    "screen|focus|"
-                    "lang|widget|no-widget|contrast|scroll|countdown|call|outbox|"
-                    "quick-exit-under ARG | wait-for screen NAME MS | wait-for widget ID MS | "
-                    "wait-for outbox N MS | mark NAME | snapshot FILE\n",
-                    script_path, p.line, copy);
+            fprintf(stderr, "%s:%u: cannot understand '%s'; accepted: ", script_path, p.line, copy);
+            print_accepted(stderr);
             fclose(f);
             return 2;
         }

@@ -1,20 +1,36 @@
 /* Attract screen: calm, neutral, "Touch here for help" in each enabled language in turn.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+
 #include "openline/clock.h"
 #include "openline/util.h"
 #include "ui_int.h"
 
+/* The screen's own state (struct ui_screen's state_size). */
+struct attract_state {
+    unsigned idx;      /* the language its message is in, in ui->langs */
+    uint64_t next_ms;  /* when the message changes language */
+    uint64_t since_ms; /* shown since (or woken at): dark attract_dim_after later */
+    bool dark;
+};
+
+static struct attract_state *attract_state(const struct ui *ui)
+{
+    return ui_screen_state(ui, &ui_screen_attract);
+}
+
 static void attract_enter(struct ui *ui)
 {
+    struct attract_state *at = attract_state(ui);
     uint64_t now = clock_now_ms();
-    ui->attract_idx = 0;
+    at->idx = 0;
     for (unsigned i = 0; i < ui->n_langs; i++) {
         if (ui->langs[i] == ui->default_lang)
-            ui->attract_idx = i;
+            at->idx = i;
     }
-    ui->attract_next_ms = now + ui->cfg->kiosk.attract_cycle_ms;
-    ui->attract_since_ms = now;
-    ui->attract_dark = false;
+    at->next_ms = now + ui->cfg->kiosk.attract_cycle_ms;
+    at->since_ms = now;
+    at->dark = false;
 }
 
 static void attract_layout(struct ui *ui)
@@ -25,36 +41,38 @@ static void attract_layout(struct ui *ui)
 
 static void attract_wake(struct ui *ui)
 {
-    ui->attract_dark = false;
-    ui->attract_since_ms = clock_now_ms();
-    ui->attract_next_ms = ui->attract_since_ms + ui->cfg->kiosk.attract_cycle_ms;
+    struct attract_state *at = attract_state(ui);
+    at->dark = false;
+    at->since_ms = clock_now_ms();
+    at->next_ms = at->since_ms + ui->cfg->kiosk.attract_cycle_ms;
     ui->dirty = true;
 }
 
 static bool attract_event(struct ui *ui, const struct ui_event *ev)
 {
+    struct attract_state *at = attract_state(ui);
     switch (ev->type) {
     case UI_EV_TOUCH:
         /* The first touch on a dark screen only wakes it. */
-        if (ui->attract_dark) {
+        if (at->dark) {
             attract_wake(ui);
             return true;
         }
         return false;
     case UI_EV_KEY:
-        if (ui->attract_dark) {
+        if (at->dark) {
             attract_wake(ui);
             return true;
         }
         if (ev->key == SDLK_RETURN || ev->key == SDLK_KP_ENTER || ev->key == SDLK_SPACE) {
-            ui->lang_return = NULL;
+            ui->s.lang_return = NULL;
             ui_switch(ui, &ui_screen_language);
             return true;
         }
         return false;
     case UI_EV_ACTIVATE:
         if (ev->widget->action == UI_ACT_START) {
-            ui->lang_return = NULL;
+            ui->s.lang_return = NULL;
             ui_switch(ui, &ui_screen_language);
             return true;
         }
@@ -66,32 +84,34 @@ static bool attract_event(struct ui *ui, const struct ui_event *ev)
 
 static void attract_tick(struct ui *ui, uint64_t now)
 {
+    struct attract_state *at = attract_state(ui);
     uint64_t dim = ui->cfg->kiosk.attract_dim_ms;
-    if (ui->attract_dark)
+    if (at->dark)
         return; /* nothing moves on a dark screen: no wake-ups at all */
-    if (dim && now >= ui->attract_since_ms + dim) {
-        ui->attract_dark = true;
+    if (dim && now >= at->since_ms + dim) {
+        at->dark = true;
         ui->dirty = true;
         return;
     }
-    if (now >= ui->attract_next_ms) {
-        ui->attract_idx = (ui->attract_idx + 1) % ui->n_langs;
-        while (ui->attract_next_ms <= now)
-            ui->attract_next_ms += ui->cfg->kiosk.attract_cycle_ms;
+    if (now >= at->next_ms) {
+        at->idx = (at->idx + 1) % ui->n_langs;
+        while (at->next_ms <= now)
+            at->next_ms += ui->cfg->kiosk.attract_cycle_ms;
         ui->dirty = true;
     }
-    ui_wake_at(ui, ui->attract_next_ms);
+    ui_wake_at(ui, at->next_ms);
     if (dim)
-        ui_wake_at(ui, ui->attract_since_ms + dim);
+        ui_wake_at(ui, at->since_ms + dim);
 }
 
 static void attract_draw(struct ui *ui)
 {
+    struct attract_state *at = attract_state(ui);
     const struct ui_metrics *m = &ui->m;
-    const struct lang *lang = ui->langs[ui->attract_idx % ui->n_langs];
+    const struct lang *lang = ui->langs[at->idx % ui->n_langs];
     SDL_Color fg = ui->theme.text;
 
-    if (ui->attract_dark) {
+    if (at->dark) {
         SDL_SetRenderDrawColor(ui->renderer, 0, 0, 0, 255);
         SDL_RenderClear(ui->renderer);
         fg = (SDL_Color){40, 40, 40, 255};
@@ -101,7 +121,7 @@ static void attract_draw(struct ui *ui)
     int icon = SDL_min(ui->h / 4, m->target * 3);
     SDL_Rect ir = {(ui->w - icon) / 2, ui->h / 2 - icon - m->margin, icon, icon};
     ui_draw_icon(ui, "touch.svg", ir, fg, false);
-    if (ui->attract_dark)
+    if (at->dark)
         return;
     SDL_Rect box = {m->margin * 2, ui->h / 2, ui->w - 4 * m->margin, ui->h / 2 - 2 * m->margin};
     const char *msg = i18n_get(lang, N_("Touch here for help"));
@@ -115,6 +135,23 @@ static void attract_draw(struct ui *ui)
     ui_text_draw(ui, l, sb, false, ui->theme.muted, "attract subtitle");
 }
 
+/* Attract has no visitor language: the snapshot shows its message in the one asked for. */
+static bool attract_pose(struct ui *ui, char *err, size_t errlen)
+{
+    struct attract_state *at = attract_state(ui);
+    const struct lang *l = ui->s.lang;
+    ui->s.lang = NULL;
+    for (unsigned i = 0; l && i < ui->n_langs; i++) {
+        if (ui->langs[i] == l)
+            at->idx = i;
+    }
+    if (l && ui->langs[at->idx] != l) {
+        snprintf(err, errlen, "language '%s' is not enabled in the configuration", l->code);
+        return false;
+    }
+    return true;
+}
+
 const struct ui_screen ui_screen_attract = {
     .name = "attract",
     .enter = attract_enter,
@@ -122,4 +159,6 @@ const struct ui_screen ui_screen_attract = {
     .event = attract_event,
     .tick = attract_tick,
     .draw = attract_draw,
+    .pose = attract_pose,
+    .state_size = sizeof(struct attract_state),
 };

@@ -4,8 +4,6 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-static SDL_Rect reason_box, intro_box;
-
 static const char *reason_msgid(enum call_failure f)
 {
     switch (f) {
@@ -28,8 +26,20 @@ static const char *reason_msgid(enum call_failure f)
     return N_("The call could not be connected.");
 }
 
+/* The screen's own state (struct ui_screen's state_size). */
+struct failed_state {
+    SDL_Rect reason_box, intro_box;
+    struct ui_contact_view contact;
+};
+
+static struct failed_state *failed_state(const struct ui *ui)
+{
+    return ui_screen_state(ui, &ui_screen_call_failed);
+}
+
 static void failed_layout(struct ui *ui)
 {
+    struct failed_state *fs = failed_state(ui);
     const struct ui_metrics *m = &ui->m;
     bool rtl = ui_rtl(ui);
     int top = ui_bar_layout(ui, 0);
@@ -39,13 +49,13 @@ static void failed_layout(struct ui *ui)
 
     struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, w, TEXT_ALIGN_CENTER};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, reason), &st);
-    reason_box = (SDL_Rect){x, top + m->margin, w, l ? l->h : m->head_px * 2};
-    int y = reason_box.y + reason_box.h + m->margin;
+    fs->reason_box = (SDL_Rect){x, top + m->margin, w, l ? l->h : m->head_px * 2};
+    int y = fs->reason_box.y + fs->reason_box.h + m->margin;
     const char *intro = N_("You can still get help:");
     st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, w, TEXT_ALIGN_START};
     l = text_layout_get(ui->text, ui_tr(ui, intro), &st);
-    intro_box = (SDL_Rect){x, y, w, l ? l->h : m->title_px * 2};
-    y += intro_box.h + m->gap;
+    fs->intro_box = (SDL_Rect){x, y, w, l ? l->h : m->title_px * 2};
+    y += fs->intro_box.h + m->gap;
 
     /* Buttons at the bottom: try again (when calls work here) and back to the start. */
     int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, N_("Try again"))));
@@ -54,19 +64,15 @@ static void failed_layout(struct ui *ui)
     int bw = again ? (w - m->gap) / 2 : w;
     SDL_Rect back = {rtl ? x + w - bw : x, by, bw, bh}; /* back at the start edge */
     struct ui_widget *b = ui_widget_add(ui, "home", back, UI_STYLE_BUTTON, UI_ACT_HOME, 0);
-    util_strlcpy(b->label, ui_tr(ui, N_("Back to start")), sizeof(b->label));
-    b->label_lang = ui_tr_lang(ui, N_("Back to start"));
-    util_strlcpy(b->icon, "back.svg", sizeof(b->icon));
+    ui_widget_label(ui, b, N_("Back to start"), "back.svg");
     b->mirror_icon = rtl;
     if (again) {
         SDL_Rect r = {rtl ? x : x + w - bw, by, bw, bh};
         struct ui_widget *a = ui_widget_add(ui, "retry", r, UI_STYLE_BUTTON, UI_ACT_DIAL, 0);
         a->tone = UI_TONE_ACCENT;
-        util_strlcpy(a->label, ui_tr(ui, N_("Try again")), sizeof(a->label));
-        a->label_lang = ui_tr_lang(ui, N_("Try again"));
-        util_strlcpy(a->icon, "call.svg", sizeof(a->icon));
+        ui_widget_label(ui, a, N_("Try again"), "call.svg");
     }
-    ui_contact_layout(ui, (SDL_Rect){x, y, w, by - m->gap - y});
+    ui_contact_layout(ui, &fs->contact, (SDL_Rect){x, y, w, by - m->gap - y});
 }
 
 static bool failed_event(struct ui *ui, const struct ui_event *ev)
@@ -87,20 +93,30 @@ static bool failed_event(struct ui *ui, const struct ui_event *ev)
 
 static void failed_draw(struct ui *ui)
 {
+    struct failed_state *fs = failed_state(ui);
     const struct ui_metrics *m = &ui->m;
     const char *reason = reason_msgid(ui->s.call.failure);
     const char *intro = N_("You can still get help:");
     ui_clear(ui);
-    struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, reason_box.w,
+    struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, fs->reason_box.w,
                             TEXT_ALIGN_CENTER};
-    ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, reason), &st), reason_box, false,
+    ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, reason), &st), fs->reason_box, false,
                  ui->theme.text, "call failure");
-    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, intro_box.w,
+    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, fs->intro_box.w,
                              TEXT_ALIGN_START};
-    ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, intro), &st), intro_box, false,
+    ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, intro), &st), fs->intro_box, false,
                  ui->theme.muted, "call failure intro");
-    ui_contact_draw(ui);
+    ui_contact_draw(ui, &fs->contact);
     ui_draw_widgets(ui);
+}
+
+/* The hotline could not be reached, for looking at the screen. */
+static bool failed_pose(struct ui *ui, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    ui->s.call = (struct call_event){.state = CALL_STATE_FAILED, .failure = CALL_FAIL_UNREACHABLE};
+    return true;
 }
 
 const struct ui_screen ui_screen_call_failed = {
@@ -108,4 +124,6 @@ const struct ui_screen ui_screen_call_failed = {
     .layout = failed_layout,
     .event = failed_event,
     .draw = failed_draw,
+    .pose = failed_pose,
+    .state_size = sizeof(struct failed_state),
 };

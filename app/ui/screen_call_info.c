@@ -6,10 +6,20 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-/* The bottom of the screen: "Back" and "Call now" when this kiosk can call; otherwise why not,
- * and the other ways to get help. */
-static SDL_Rect notice_box;
-static bool can_call;
+/* The screen's own state (struct ui_screen's state_size). */
+struct call_info_state {
+    /* The bottom of the screen: "Back" and "Call now" when this kiosk can call; otherwise why
+     * not, and the other ways to get help. */
+    SDL_Rect notice_box;
+    bool can_call;
+    struct ui_page_view view;
+    struct ui_contact_view contact;
+};
+
+static struct call_info_state *call_info_state(const struct ui *ui)
+{
+    return ui_screen_state(ui, &ui_screen_call_info);
+}
 
 static void call_info_enter(struct ui *ui)
 {
@@ -18,21 +28,22 @@ static void call_info_enter(struct ui *ui)
 
 static void call_info_leave(struct ui *ui)
 {
-    ui_page_free();
-    ui->viewport = (SDL_Rect){0, 0, 0, 0};
+    struct call_info_state *cs = call_info_state(ui);
+    ui_page_free(ui, &cs->view);
 }
 
 static void call_info_layout(struct ui *ui)
 {
+    struct call_info_state *cs = call_info_state(ui);
     const struct ui_metrics *m = &ui->m;
     const struct content_page *pg = content_find(ui->content, "call");
     bool rtl = ui_rtl(ui);
     int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
     int bottom;
 
-    can_call = ui_calls_available(ui);
-    notice_box = (SDL_Rect){0, 0, 0, 0};
-    if (can_call) {
+    cs->can_call = ui_calls_available(ui);
+    cs->notice_box = (SDL_Rect){0, 0, 0, 0};
+    if (cs->can_call) {
         static const char call_msgid[] = N_("Call now");
         int bh = SDL_max(m->target * 3 / 2, ui_button_h(ui, ui_tr_lang(ui, call_msgid)));
         int w = ui->w - 2 * m->margin, bw = (w - m->gap) / 3;
@@ -41,15 +52,11 @@ static void call_info_layout(struct ui *ui)
         SDL_Rect call = {rtl ? m->margin : m->margin + bw + m->gap, y, w - bw - m->gap, bh};
         struct ui_widget *b =
             ui_widget_add(ui, "back-bottom", back, UI_STYLE_BUTTON, UI_ACT_BACK, 0);
-        util_strlcpy(b->label, ui_tr(ui, N_("Back")), sizeof(b->label));
-        b->label_lang = ui_tr_lang(ui, N_("Back"));
-        util_strlcpy(b->icon, "back.svg", sizeof(b->icon));
+        ui_widget_label(ui, b, N_("Back"), "back.svg");
         b->mirror_icon = rtl;
         struct ui_widget *c = ui_widget_add(ui, "dial", call, UI_STYLE_BUTTON, UI_ACT_DIAL, 0);
         c->tone = UI_TONE_ACCENT;
-        util_strlcpy(c->label, ui_tr(ui, call_msgid), sizeof(c->label));
-        c->label_lang = ui_tr_lang(ui, call_msgid);
-        util_strlcpy(c->icon, "call.svg", sizeof(c->icon));
+        ui_widget_label(ui, c, call_msgid, "call.svg");
         bottom = y - m->gap;
     } else {
         static const char why[] = N_("Calls are not available at this kiosk.");
@@ -60,22 +67,23 @@ static void call_info_layout(struct ui *ui)
         /* the contact panel takes at most a third of the screen */
         int ch = SDL_min(ui->h / 3, SDL_max((int)(30 * m->px_per_mm), m->target * 2));
         int y = ui->h - m->margin - ch;
-        int used = ui_contact_layout(ui, (SDL_Rect){m->margin, y, w, ch});
+        int used = ui_contact_layout(ui, &cs->contact, (SDL_Rect){m->margin, y, w, ch});
         if (used > ch) { /* lines taller than the code: start higher */
             y = ui->h - m->margin - used;
-            ui_contact_layout(ui, (SDL_Rect){m->margin, y, w, used});
+            ui_contact_layout(ui, &cs->contact, (SDL_Rect){m->margin, y, w, used});
         }
-        notice_box = (SDL_Rect){m->margin, y - m->gap - nh, w, nh};
-        bottom = notice_box.y - m->gap;
+        cs->notice_box = (SDL_Rect){m->margin, y - m->gap - nh, w, nh};
+        bottom = cs->notice_box.y - m->gap;
     }
     if (pg)
-        ui_page_layout(ui, pg, (SDL_Rect){0, top, ui->w, bottom - top});
+        ui_page_layout(ui, &cs->view, pg, (SDL_Rect){0, top, ui->w, bottom - top});
 }
 
 static bool call_info_event(struct ui *ui, const struct ui_event *ev)
 {
+    struct call_info_state *cs = call_info_state(ui);
     if (ev->type != UI_EV_ACTIVATE)
-        return ui_page_scroll_event(ui, ev);
+        return ui_page_scroll_event(ui, &cs->view, ev);
     switch (ev->widget->action) {
     case UI_ACT_BACK:
         ui_switch(ui, ui->s.back_to ? ui->s.back_to : &ui_screen_home);
@@ -84,7 +92,7 @@ static bool call_info_event(struct ui *ui, const struct ui_event *ev)
         ui_call_dial(ui);
         return true;
     case UI_ACT_LANGUAGE:
-        ui->lang_return = &ui_screen_call_info;
+        ui->s.lang_return = &ui_screen_call_info;
         ui_switch(ui, &ui_screen_language);
         return true;
     default:
@@ -94,17 +102,18 @@ static bool call_info_event(struct ui *ui, const struct ui_event *ev)
 
 static void call_info_draw(struct ui *ui)
 {
+    struct call_info_state *cs = call_info_state(ui);
     const struct ui_metrics *m = &ui->m;
     ui_clear(ui);
     if (ui->viewport.w)
-        ui_page_draw(ui);
-    if (!can_call) {
+        ui_page_draw(ui, &cs->view);
+    if (!cs->can_call) {
         static const char why[] = N_("Calls are not available at this kiosk.");
-        struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, notice_box.w,
+        struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, cs->notice_box.w,
                                 TEXT_ALIGN_START};
-        ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, why), &st), notice_box, false,
+        ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, why), &st), cs->notice_box, false,
                      ui->theme.text, "calls unavailable");
-        ui_contact_draw(ui);
+        ui_contact_draw(ui, &cs->contact);
     }
     ui_draw_widgets(ui);
 }
@@ -116,4 +125,6 @@ const struct ui_screen ui_screen_call_info = {
     .layout = call_info_layout,
     .event = call_info_event,
     .draw = call_info_draw,
+    .state_size = sizeof(struct call_info_state),
+    .release = call_info_leave, /* the page view's text */
 };

@@ -5,7 +5,15 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-static SDL_Rect home_title;
+/* The screen's own state (struct ui_screen's state_size). */
+struct home_state {
+    SDL_Rect title;
+};
+
+static struct home_state *home_state(const struct ui *ui)
+{
+    return ui_screen_state(ui, &ui_screen_home);
+}
 
 static void tile_label(struct ui *ui, struct ui_widget *w, const char *msgid)
 {
@@ -17,6 +25,7 @@ static void tile_label(struct ui *ui, struct ui_widget *w, const char *msgid)
 
 static void home_layout(struct ui *ui)
 {
+    struct home_state *hs = home_state(ui);
     const struct ui_metrics *m = &ui->m;
     int top = ui_bar_layout(ui, UI_BAR_LANGUAGE | UI_BAR_CONTRAST);
     bool rtl = ui_rtl(ui);
@@ -24,9 +33,8 @@ static void home_layout(struct ui *ui)
     int title_h =
         text_line_height(ui->text, ui_tr_lang(ui, N_("Information and help")), m->title_px, true) +
         m->gap / 2;
-    home_title =
-        (SDL_Rect){m->margin, top, ui->w - 2 * m->margin, SDL_max(m->head_px * 2, title_h)};
-    int y0 = home_title.y + home_title.h + m->gap;
+    hs->title = (SDL_Rect){m->margin, top, ui->w - 2 * m->margin, SDL_max(m->head_px * 2, title_h)};
+    int y0 = hs->title.y + hs->title.h + m->gap;
     int avail_w = ui->w - 2 * m->margin, avail_h = ui->h - y0 - m->margin;
 
     /* Tiles: the topic pages, then talking to someone, then what this kiosk counts. */
@@ -101,7 +109,7 @@ static bool home_event(struct ui *ui, const struct ui_event *ev)
         ui_switch(ui, &ui_screen_call_info);
         return true;
     case UI_ACT_LANGUAGE:
-        ui->lang_return = &ui_screen_home;
+        ui->s.lang_return = &ui_screen_home;
         ui_switch(ui, &ui_screen_language);
         return true;
     case UI_ACT_CONTRAST:
@@ -116,11 +124,12 @@ static bool home_event(struct ui *ui, const struct ui_event *ev)
 
 static void home_draw(struct ui *ui)
 {
+    struct home_state *hs = home_state(ui);
     ui_clear(ui);
     const struct text_layout *l = ui_text_fit(
         ui, ui_tr(ui, N_("Information and help")), ui_tr_lang(ui, N_("Information and help")),
-        ui->m.head_px, ui->m.title_px, true, home_title, TEXT_ALIGN_START);
-    ui_text_draw(ui, l, home_title, true, ui->theme.text, "home title");
+        ui->m.head_px, ui->m.title_px, true, hs->title, TEXT_ALIGN_START);
+    ui_text_draw(ui, l, hs->title, true, ui->theme.text, "home title");
     ui_draw_widgets(ui);
 }
 
@@ -129,4 +138,5 @@ const struct ui_screen ui_screen_home = {
     .layout = home_layout,
     .event = home_event,
     .draw = home_draw,
+    .state_size = sizeof(struct home_state),
 };

@@ -3,16 +3,25 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-static int title_bottom;
+/* The screen's own state (struct ui_screen's state_size). */
+struct language_state {
+    int title_bottom; /* below the pictogram that stands for the title */
+};
+
+static struct language_state *language_state(const struct ui *ui)
+{
+    return ui_screen_state(ui, &ui_screen_language);
+}
 
 static void language_layout(struct ui *ui)
 {
+    struct language_state *ls = language_state(ui);
     const struct ui_metrics *m = &ui->m;
-    int top = ui_bar_layout(ui, ui->lang_return ? UI_BAR_BACK : 0);
+    int top = ui_bar_layout(ui, ui->s.lang_return ? UI_BAR_BACK : 0);
     bool rtl = ui_rtl(ui);
 
     /* The title row holds only the pictogram: the visitor may not read any language yet. */
-    title_bottom = top + m->target + m->gap;
+    ls->title_bottom = top + m->target + m->gap;
     int widest = 0, tallest = 0;
     for (unsigned i = 0; i < ui->n_langs; i++) {
         struct text_style st = {ui->langs[i], m->body_px, true, 0, TEXT_ALIGN_START};
@@ -22,7 +31,7 @@ static void language_layout(struct ui *ui)
         if (l && l->h > tallest)
             tallest = l->h;
     }
-    int avail_w = ui->w - 2 * m->margin, avail_h = ui->h - title_bottom - m->margin;
+    int avail_w = ui->w - 2 * m->margin, avail_h = ui->h - ls->title_bottom - m->margin;
     int min_w = SDL_max(widest + 2 * m->margin, m->target * 2);
     int cols = SDL_max(1, (avail_w + m->gap) / (min_w + m->gap));
     int n = (int)ui->n_langs;
@@ -41,7 +50,7 @@ static void language_layout(struct ui *ui)
     int bw = (avail_w - (cols - 1) * m->gap) / cols;
     int bh = SDL_min(need_h, (avail_h - (rows - 1) * m->gap) / rows);
     int grid_h = rows * bh + (rows - 1) * m->gap;
-    int y0 = title_bottom + SDL_max(0, (avail_h - grid_h) / 3);
+    int y0 = ls->title_bottom + SDL_max(0, (avail_h - grid_h) / 3);
     for (int i = 0; i < n; i++) {
         int c = i % cols, r = i / cols;
         int x = m->margin + (rtl ? cols - 1 - c : c) * (bw + m->gap);
@@ -63,10 +72,10 @@ static bool language_event(struct ui *ui, const struct ui_event *ev)
     case UI_ACT_SET_LANG:
         ui->s.lang = ui->langs[ev->widget->arg];
         counts_add_lang(ui->counts, ui->s.lang->code);
-        ui_switch(ui, ui->lang_return ? ui->lang_return : &ui_screen_home);
+        ui_switch(ui, ui->s.lang_return ? ui->s.lang_return : &ui_screen_home);
         return true;
     case UI_ACT_BACK:
-        ui_switch(ui, ui->lang_return ? ui->lang_return : &ui_screen_attract);
+        ui_switch(ui, ui->s.lang_return ? ui->s.lang_return : &ui_screen_attract);
         return true;
     default:
         return false;
@@ -75,9 +84,10 @@ static bool language_event(struct ui *ui, const struct ui_event *ev)
 
 static void language_draw(struct ui *ui)
 {
+    struct language_state *ls = language_state(ui);
     const struct ui_metrics *m = &ui->m;
     ui_clear(ui);
-    int top = title_bottom - m->target - m->gap;
+    int top = ls->title_bottom - m->target - m->gap;
     ui_draw_icon(ui, "language.svg", (SDL_Rect){(ui->w - m->target) / 2, top, m->target, m->target},
                  ui->theme.muted, false);
     ui_draw_widgets(ui);
@@ -88,4 +98,5 @@ const struct ui_screen ui_screen_language = {
     .layout = language_layout,
     .event = language_event,
     .draw = language_draw,
+    .state_size = sizeof(struct language_state),
 };

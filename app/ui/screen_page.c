@@ -4,6 +4,16 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
+/* The screen's own state (struct ui_screen's state_size). */
+struct page_state {
+    struct ui_page_view view;
+};
+
+static struct page_state *page_state(const struct ui *ui)
+{
+    return ui_screen_state(ui, &ui_screen_page);
+}
+
 static void page_enter(struct ui *ui)
 {
     counts_add_page(ui->counts, content_at(ui->content, (size_t)SDL_max(0, ui->s.page))->id);
@@ -11,12 +21,13 @@ static void page_enter(struct ui *ui)
 
 static void page_leave(struct ui *ui)
 {
-    ui_page_free();
-    ui->viewport = (SDL_Rect){0, 0, 0, 0};
+    struct page_state *ps = page_state(ui);
+    ui_page_free(ui, &ps->view);
 }
 
 static void page_layout(struct ui *ui)
 {
+    struct page_state *ps = page_state(ui);
     const struct ui_metrics *m = &ui->m;
     const struct content_page *pg = content_at(ui->content, (size_t)SDL_max(0, ui->s.page));
     int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
@@ -32,16 +43,15 @@ static void page_layout(struct ui *ui)
     SDL_Rect call = {m->margin, ui->h - m->margin - bh, ui->w - 2 * m->margin, bh};
     struct ui_widget *w = ui_widget_add(ui, "call", call, UI_STYLE_BUTTON, UI_ACT_CALL_INFO, 0);
     w->tone = UI_TONE_ACCENT;
-    util_strlcpy(w->label, ui_tr(ui, label), sizeof(w->label));
-    w->label_lang = ui_tr_lang(ui, label);
-    util_strlcpy(w->icon, "call.svg", sizeof(w->icon));
-    ui_page_layout(ui, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
+    ui_widget_label(ui, w, label, "call.svg");
+    ui_page_layout(ui, &ps->view, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
 }
 
 static bool page_event(struct ui *ui, const struct ui_event *ev)
 {
+    struct page_state *ps = page_state(ui);
     if (ev->type != UI_EV_ACTIVATE)
-        return ui_page_scroll_event(ui, ev);
+        return ui_page_scroll_event(ui, &ps->view, ev);
     switch (ev->widget->action) {
     case UI_ACT_BACK:
         ui_switch(ui, &ui_screen_home);
@@ -51,7 +61,7 @@ static bool page_event(struct ui *ui, const struct ui_event *ev)
         ui_switch(ui, &ui_screen_call_info);
         return true;
     case UI_ACT_LANGUAGE:
-        ui->lang_return = &ui_screen_page;
+        ui->s.lang_return = &ui_screen_page;
         ui_switch(ui, &ui_screen_language);
         return true;
     default:
@@ -61,9 +71,22 @@ static bool page_event(struct ui *ui, const struct ui_event *ev)
 
 static void page_draw(struct ui *ui)
 {
+    struct page_state *ps = page_state(ui);
     ui_clear(ui);
-    ui_page_draw(ui);
+    ui_page_draw(ui, &ps->view);
     ui_draw_widgets(ui);
+}
+
+/* Without a page asked for, the first one with a tile on the home screen. */
+static bool page_pose(struct ui *ui, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < content_count(ui->content) && ui->s.page < 0; i++) {
+        if (content_at(ui->content, i)->tile)
+            ui->s.page = (int)i;
+    }
+    return true;
 }
 
 const struct ui_screen ui_screen_page = {
@@ -73,4 +96,8 @@ const struct ui_screen ui_screen_page = {
     .layout = page_layout,
     .event = page_event,
     .draw = page_draw,
+    .pose = page_pose,
+    .shows_page = true,
+    .state_size = sizeof(struct page_state),
+    .release = page_leave, /* the page view's text */
 };

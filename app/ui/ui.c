@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <SDL_image.h>
 
@@ -51,11 +49,19 @@ void ui_widgets_clear(struct ui *ui)
 struct ui_widget *ui_widget_add(struct ui *ui, const char *id, SDL_Rect r,
                                 enum ui_widget_style style, enum ui_action action, int arg)
 {
-    if (ui->n_widgets == UI_MAX_WIDGETS) {
-        log_error("too many widgets on screen %s", ui->screen->name);
-        return &ui->widgets[UI_MAX_WIDGETS - 1];
+    /* The last slot is the quick exit's, so that no screen can crowd it out (docs/design.md
+     * 2.4). A widget past the cap is left out, loudly: the caller fills in a spare that is never
+     * drawn or touched, the log names the cap, and the layout check counts it as a problem. */
+    int cap = action == UI_ACT_QUICK_EXIT ? UI_MAX_WIDGETS : UI_MAX_WIDGETS - 1;
+    struct ui_widget *w = &ui->spare_widget;
+    if (ui->n_widgets >= cap) {
+        log_error("screen %s: widget %s left out: more than UI_MAX_WIDGETS (%d) on one screen",
+                  ui->screen->name, id, UI_MAX_WIDGETS);
+        ui_problem(ui, "widget %s left out: more than UI_MAX_WIDGETS (%d) on one screen", id,
+                   UI_MAX_WIDGETS);
+    } else {
+        w = &ui->widgets[ui->n_widgets++];
     }
-    struct ui_widget *w = &ui->widgets[ui->n_widgets++];
     memset(w, 0, sizeof(*w));
     util_strlcpy(w->id, id, sizeof(w->id));
     w->r = r;
@@ -73,6 +79,14 @@ const struct ui_widget *ui_widget_find(const struct ui *ui, const char *id)
             return &ui->widgets[i];
     }
     return NULL;
+}
+
+void ui_widget_label(const struct ui *ui, struct ui_widget *w, const char *msgid, const char *icon)
+{
+    util_strlcpy(w->label, ui_tr(ui, msgid), sizeof(w->label));
+    w->label_lang = ui_tr_lang(ui, msgid);
+    if (icon)
+        util_strlcpy(w->icon, icon, sizeof(w->icon));
 }
 
 static bool focusable(const struct ui_widget *w)
@@ -94,18 +108,24 @@ static int widget_at(const struct ui *ui, int x, int y)
 
 static void ui_relayout(struct ui *ui)
 {
-    char focus_id[40] = "";
+    char focus_id[40] = "", pressed_id[40] = "";
     if (ui->focus >= 0 && ui->focus < ui->n_widgets)
         util_strlcpy(focus_id, ui->widgets[ui->focus].id, sizeof(focus_id));
+    if (ui->pressed >= 0 && ui->pressed < ui->n_widgets)
+        util_strlcpy(pressed_id, ui->widgets[ui->pressed].id, sizeof(pressed_id));
     ui_widgets_clear(ui);
     ui->focus = -1;
     ui->exit_rect = (SDL_Rect){0, 0, 0, 0};
     ui->screen->layout(ui);
     ui_exit_add(ui); /* last in focus order */
-    /* Keep keyboard focus on the same control across a relayout (language or theme change). */
-    for (int i = 0; focus_id[0] && i < ui->n_widgets; i++) {
+    /* Keep keyboard focus on the same control across a relayout (language or theme change), and
+     * a finger's press too: an audio device coming or going lays the screen out again, and a tap
+     * under way was lost. A new screen starts with neither (ui_switch, ui_close_modal). */
+    for (int i = 0; (focus_id[0] || pressed_id[0]) && i < ui->n_widgets; i++) {
         if (!strcmp(ui->widgets[i].id, focus_id))
             ui->focus = i;
+        if (!strcmp(ui->widgets[i].id, pressed_id))
+            ui->pressed = i;
     }
     ui->relayout = false;
     ui->dirty = true;
@@ -135,6 +155,7 @@ void ui_switch(struct ui *ui, const struct ui_screen *to)
     }
     ui->screen = to;
     ui->focus = -1;
+    ui->pressed = -1;
     ui->dragging = false;
     ui->finger_down = false;
     if (to->enter)
@@ -160,6 +181,7 @@ void ui_close_modal(struct ui *ui)
     ui->screen = ui->under;
     ui->under = NULL;
     ui->focus = -1;
+    ui->pressed = -1;
     ui_relayout(ui);
 }
 
@@ -186,8 +208,7 @@ void ui_wake_at(struct ui *ui, uint64_t ms)
 
 static void ui_quick_exit(struct ui *ui)
 {
-    ui->qe_ticks = ui->ev_ticks ? ui->ev_ticks : SDL_GetTicks();
-    ui->qe_measured = false;
+    ui_bench_quick_exit(ui);
     counts_add(ui->counts, COUNTS_QUICK_EXIT); /* only during a session */
     ui_reset(ui);
 }
@@ -350,42 +371,12 @@ static void pointer_up(struct ui *ui, int x, int y)
         activate(ui, idx);
 }
 
-/* Handle one SDL event. Returns false to stop the loop. */
-static void ui_handle(struct ui *ui, const SDL_Event *e)
+/* Touch, and the left mouse button where it is not a touch SDL turned into a click: one finger
+ * at a time. Returns true when e was the visitor's input. */
+static bool on_pointer(struct ui *ui, const SDL_Event *e)
 {
-    uint64_t now = clock_now_ms();
     bool input = false;
-
-    ui->ev_ticks = e->common.timestamp;
-    if (e->type == ui_call_event_type()) {
-        struct call_event *ev = e->user.data1;
-        if (ev)
-            ui_call_on_event(ui, ev);
-        free(ev);
-        return;
-    }
     switch (e->type) {
-    case SDL_QUIT:
-        /* Kiosk mode ignores the close request and Alt+F4 (which arrives as SDL_QUIT). */
-        if (!ui->kiosk)
-            ui->quit = true;
-        break;
-    case SDL_WINDOWEVENT:
-        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-            ui->w = e->window.data1;
-            ui->h = e->window.data2;
-            ui_metrics_compute(ui);
-            text_engine_flush(ui->text);
-            ui->relayout = true;
-        }
-        ui->dirty = true;
-        break;
-    case SDL_RENDER_TARGETS_RESET:
-    case SDL_RENDER_DEVICE_RESET:
-        text_engine_flush(ui->text);
-        ui_icons_free(ui);
-        ui->dirty = true;
-        break;
     case SDL_FINGERDOWN:
         input = true;
         if (ui->finger_down)
@@ -425,6 +416,48 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
             pointer_up(ui, e->button.x, e->button.y);
         }
         break;
+    default:
+        break;
+    }
+    return input;
+}
+
+/* Handle one SDL event; a close request sets ui->quit (outside kiosk mode). */
+static void ui_handle(struct ui *ui, const SDL_Event *e)
+{
+    uint64_t now = clock_now_ms();
+    bool input = false;
+
+    ui->bench.ev_ticks = e->common.timestamp;
+    if (e->type == ui_call_event_type()) {
+        struct call_event *ev = e->user.data1;
+        if (ev)
+            ui_call_on_event(ui, ev);
+        free(ev);
+        return;
+    }
+    switch (e->type) {
+    case SDL_QUIT:
+        /* Kiosk mode ignores the close request and Alt+F4 (which arrives as SDL_QUIT). */
+        if (!ui->kiosk)
+            ui->quit = true;
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            ui->w = e->window.data1;
+            ui->h = e->window.data2;
+            ui_metrics_compute(ui);
+            text_engine_flush(ui->text);
+            ui->relayout = true;
+        }
+        ui->dirty = true;
+        break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        text_engine_flush(ui->text);
+        ui_icons_free(ui);
+        ui->dirty = true;
+        break;
     case SDL_MOUSEWHEEL: {
         input = true;
         int dy = e->wheel.y * (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? 1 : -1);
@@ -437,6 +470,7 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
         on_key(ui, &e->key, now);
         break;
     default:
+        input = on_pointer(ui, e);
         break;
     }
     if (input)
@@ -471,17 +505,12 @@ static void ui_tick(struct ui *ui, uint64_t now)
 void ui_draw(struct ui *ui)
 {
     text_engine_next_frame(ui->text);
-    ui->n_checks = 0;
-    ui->clip.w = 0;
+    ui->check.n_texts = 0;
+    ui->check.clip.w = 0;
     ui->screen->draw(ui);
     SDL_RenderPresent(ui->renderer);
-    ui->frames++;
     ui->dirty = false;
-    if (ui->qe_ticks && ui->screen == &ui_screen_attract) {
-        ui->qe_latency_ms = SDL_GetTicks() - ui->qe_ticks;
-        ui->qe_measured = true;
-        ui->qe_ticks = 0;
-    }
+    ui_bench_presented(ui);
 }
 
 void ui_step(struct ui *ui)
@@ -489,7 +518,7 @@ void ui_step(struct ui *ui)
     SDL_Event e;
     while (SDL_PollEvent(&e))
         ui_handle(ui, &e);
-    ui->ev_ticks = 0;
+    ui->bench.ev_ticks = 0;
     ui_tick(ui, clock_now_ms());
     if (ui->relayout)
         ui_relayout(ui);
@@ -500,26 +529,8 @@ void ui_step(struct ui *ui)
 int ui_run(struct ui *ui)
 {
     ui_step(ui);
-    if (ui->first_frame_exit) {
-        /* Benchmarks: time from exec (the process's start time) to the first presented frame. */
-        struct timespec now;
-        unsigned long long start_ticks = 0;
-        FILE *f = fopen("/proc/self/stat", "r");
-        if (f) {
-            /* field 22 is the start time in clock ticks since boot; the name (field 2) has no
-             * spaces here, so a plain scan works */
-            if (fscanf(f,
-                       "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-                       "%*d %*d %*d %llu",
-                       &start_ticks) != 1)
-                start_ticks = 0;
-            fclose(f);
-        }
-        clock_gettime(CLOCK_BOOTTIME, &now);
-        double ms = (now.tv_sec + now.tv_nsec / 1e9) * 1000.0 -
-                    (double)start_ticks * 1000.0 / (double)sysconf(_SC_CLK_TCK);
-        printf("first frame: %.1f ms after exec (%llu frames)\n", ms,
-               (unsigned long long)ui->frames);
+    if (ui->bench.first_frame_exit) {
+        ui_bench_first_frame_print(ui);
         return 0;
     }
     if (signals_caught())
@@ -549,27 +560,10 @@ static void set_hint_default(const char *name, const char *value)
         SDL_SetHint(name, value);
 }
 
-int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
+/* Set-up, step 1: the enabled languages, in configured order (all of languages.ini when not
+ * configured), and the default one. */
+static int enable_languages(struct ui *ui, const struct ui_opts *o, char *err, size_t errlen)
 {
-    struct ui *ui = calloc(1, sizeof(*ui));
-    int rc = 0;
-
-    if (!ui)
-        return ENOMEM;
-    ui->cfg = o->cfg;
-    ui->i18n = o->i18n;
-    ui->content = o->content;
-    ui->text = o->text;
-    ui->kiosk = o->fullscreen;
-    ui->headless = o->headless;
-    ui->focus = -1;
-    ui->pressed = -1;
-    ui->s.page = -1;
-    util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
-    ui->vars = (struct content_vars){o->cfg->organisation.name, o->cfg->organisation.hotline,
-                                     o->cfg->organisation.sms, o->cfg->organisation.web};
-
-    /* Enabled languages, in configured order (all of languages.ini when not configured). */
     if (o->cfg->kiosk.n_languages) {
         for (unsigned i = 0; i < o->cfg->kiosk.n_languages; i++) {
             const struct lang *l = i18n_find(o->i18n, o->cfg->kiosk.languages[i]);
@@ -583,11 +577,16 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->default_lang = i18n_find(o->i18n, o->cfg->kiosk.default_language);
     if (!ui->default_lang || !ui->n_langs) {
         snprintf(err, errlen, "no usable language (default %s)", o->cfg->kiosk.default_language);
-        free(ui);
         return EINVAL;
     }
+    return 0;
+}
 
-    if (o->headless) {
+/* Set-up, step 2: SDL's video, with the hints the kiosk needs; for a missing display, how to
+ * run without one. */
+static int start_video(bool headless, char *err, size_t errlen)
+{
+    if (headless) {
         SDL_setenv("SDL_VIDEODRIVER", "offscreen", 1);
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     }
@@ -613,9 +612,14 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
                  SDL_GetError(),
                  (!disp || !*disp) && (!way || !*way) ? " DISPLAY and WAYLAND_DISPLAY are not set."
                                                       : "");
-        free(ui);
         return ENODEV;
     }
+    return 0;
+}
+
+/* Set-up, step 3: the window (fullscreen in kiosk mode) and its renderer. */
+static int open_window(struct ui *ui, const struct ui_opts *o, char *err, size_t errlen)
+{
     int w = o->w ? o->w : (int)o->cfg->display.window_w;
     int h = o->h ? o->h : (int)o->cfg->display.window_h;
     int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
@@ -637,37 +641,78 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->window = SDL_CreateWindow("OpenLine", x, y, w, h, flags);
     if (!ui->window) {
         snprintf(err, errlen, "cannot create the window: %s", SDL_GetError());
-        rc = ENODEV;
-        goto out;
+        return ENODEV;
     }
     ui->renderer = SDL_CreateRenderer(ui->window, -1, 0);
     if (!ui->renderer) {
         snprintf(err, errlen, "cannot create a renderer: %s", SDL_GetError());
-        rc = ENODEV;
-        goto out;
+        return ENODEV;
     }
     SDL_GetRendererOutputSize(ui->renderer, &ui->w, &ui->h);
     if (o->fullscreen && !o->headless) {
         SDL_ShowCursor(SDL_DISABLE);
         SDL_DisableScreenSaver();
     }
+    return 0;
+}
+
+/* Set-up, step 4: sizes, theme, the screens' state and the first screen (attract unless
+ * opts name another). */
+static int show_first_screen(struct ui *ui, const struct ui_opts *o, char *err, size_t errlen)
+{
     IMG_Init(0);
     ui_metrics_compute(ui);
     ui_theme_apply(ui);
     ui->s.last_input_ms = clock_now_ms();
     ui->s.volume = (int)o->cfg->audio.volume;
     ui_call_event_type(); /* registered before any call thread pushes one */
-    ui->first_frame_exit = o->first_frame_exit;
-    ui->on_first_frame = o->on_first_frame;
-    ui->on_first_frame_arg = o->on_first_frame_arg;
+    if (ui_screens_alloc(ui)) {
+        snprintf(err, errlen, "out of memory");
+        return ENOMEM;
+    }
     const struct ui_screen *start = o->start ? ui_screen_by_name(o->start) : NULL;
     if (o->start && (!start || start->modal)) {
         snprintf(err, errlen, "unknown start screen '%s'", o->start);
-        rc = EINVAL;
-        goto out;
+        return EINVAL;
     }
     ui_switch(ui, start ? start : &ui_screen_attract);
-out:
+    return 0;
+}
+
+int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
+{
+    struct ui *ui = calloc(1, sizeof(*ui));
+    int rc;
+
+    if (!ui)
+        return ENOMEM;
+    ui->cfg = o->cfg;
+    ui->i18n = o->i18n;
+    ui->content = o->content;
+    ui->text = o->text;
+    ui->kiosk = o->fullscreen;
+    ui->headless = o->headless;
+    ui->focus = -1;
+    ui->pressed = -1;
+    ui->s.page = -1;
+    util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
+    ui->vars = (struct content_vars){o->cfg->organisation.name, o->cfg->organisation.hotline,
+                                     o->cfg->organisation.sms, o->cfg->organisation.web};
+    ui->bench.first_frame_exit = o->first_frame_exit;
+    ui->on_first_frame = o->on_first_frame;
+    ui->on_first_frame_arg = o->on_first_frame_arg;
+
+    /* Before SDL: a kiosk without a language needs no window to say so. */
+    if ((rc = enable_languages(ui, o, err, errlen))) {
+        free(ui);
+        return rc;
+    }
+    if ((rc = start_video(o->headless, err, errlen))) {
+        free(ui);
+        return rc;
+    }
+    if (!(rc = open_window(ui, o, err, errlen)))
+        rc = show_first_screen(ui, o, err, errlen);
     if (rc) {
         ui_free(ui);
         return rc;
@@ -683,6 +728,7 @@ void ui_free(struct ui *ui)
     if (ui->text)
         text_engine_flush(ui->text); /* textures belong to this renderer */
     ui_call_drain_events();
+    ui_screens_free(ui); /* before the renderer: screens may hold its textures */
     ui_icons_free(ui);
     ui_contact_free(ui);
     if (ui->renderer)
@@ -695,10 +741,14 @@ void ui_free(struct ui *ui)
 
 void ui_problem(struct ui *ui, const char *fmt, ...)
 {
-    if (!ui->checking || ui->n_problems == UI_MAX_PROBLEMS)
+    if (!ui->check.on)
         return;
+    if (ui->check.n_problems == UI_MAX_PROBLEMS) {
+        ui->check.n_over++; /* counted, and the snapshot says how many */
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ui->problems[ui->n_problems++], sizeof(ui->problems[0]), fmt, ap);
+    vsnprintf(ui->check.problems[ui->check.n_problems++], sizeof(ui->check.problems[0]), fmt, ap);
     va_end(ap);
 }

@@ -81,10 +81,10 @@ struct ui_session {
     int scroll; /* page scroll offset, pixels */
     uint64_t last_input_ms;
     uint64_t idle_deadline_ms; /* idle warning: reset at this time */
-    const struct ui_screen *before_idle;
     unsigned shift_count;
     uint64_t shift_first_ms;
-    const struct ui_screen *back_to; /* where "back" goes from page and call-info */
+    const struct ui_screen *back_to;     /* where "back" goes from page and call-info */
+    const struct ui_screen *lang_return; /* where the language screen goes back to */
 };
 
 struct ui_theme {
@@ -120,7 +120,17 @@ struct ui_screen {
     void (*tick)(struct ui *ui, uint64_t now_ms);
     /* Draw from state only; no state changes. */
     void (*draw)(struct ui *ui);
-    bool modal; /* drawn over the screen below it, which is not left */
+    /* Snapshots only, optional: after the session got the language and page asked for and
+     * before the screen is entered, make it worth looking at (a connected call, a countdown
+     * over the screen below). False when it cannot be shown so (message in err). */
+    bool (*pose)(struct ui *ui, char *err, size_t errlen);
+    bool modal;      /* drawn over the screen below it, which is not left */
+    bool shows_page; /* shows one content page (ui->s.page): checked once for every page */
+    /* The screen's own state, reached with ui_screen_state(): state_size bytes, zeroed when the
+     * UI is made and kept across visits (enter sets what starts afresh); release (optional)
+     * frees what it holds when the UI goes, the core frees the rest. */
+    size_t state_size;
+    void (*release)(struct ui *ui);
 };
 
 enum ui_event_type {
@@ -142,6 +152,28 @@ struct ui_text_check {
     SDL_Rect box; /* where it had to fit */
     char what[64];
     bool overflow;
+};
+
+/* The layout check (snapshot, check-layout): what was drawn this frame and what is wrong. */
+struct ui_check {
+    bool on;
+    struct ui_text_check texts[UI_MAX_TEXT_CHECKS]; /* the texts drawn so far this frame */
+    int n_texts;
+    char problems[UI_MAX_PROBLEMS][256];
+    int n_problems;
+    int n_over;    /* problems found beyond UI_MAX_PROBLEMS: counted, not kept */
+    SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
+};
+
+/* Timing for benchmarks and scripts (bench.c). */
+struct ui_bench {
+    bool first_frame_exit; /* print the time from exec to the first frame, then stop */
+    uint64_t frames;       /* presented so far */
+    /* quick-exit latency: from the input event (SDL ticks) to the attract frame presented */
+    Uint32 ev_ticks; /* timestamp of the event being handled */
+    Uint32 qe_ticks; /* 0: no quick exit waiting for its frame */
+    Uint32 qe_latency_ms;
+    bool qe_measured;
 };
 
 struct ui {
@@ -169,9 +201,10 @@ struct ui {
     const struct ui_screen *under; /* the screen below a modal one */
     struct ui_widget widgets[UI_MAX_WIDGETS];
     int n_widgets;
-    int focus;          /* widget index, -1: none */
-    bool focus_visible; /* after keyboard use */
-    int pressed;        /* widget under a press, -1: none */
+    struct ui_widget spare_widget; /* what ui_widget_add() returns past the cap: never shown */
+    int focus;                     /* widget index, -1: none */
+    bool focus_visible;            /* after keyboard use */
+    int pressed;                   /* widget under a press, -1: none */
     bool dragging;
     int down_x, down_y, last_y;
     SDL_FingerID finger;
@@ -179,59 +212,50 @@ struct ui {
 
     struct ui_session s;
 
-    /* attract */
-    unsigned attract_idx;
-    uint64_t attract_next_ms;
-    uint64_t attract_since_ms;
-    bool attract_dark;
-
-    /* page */
-    int content_h;     /* full height of the page's content */
-    SDL_Rect viewport; /* the scrolling area */
+    void **screen_state; /* one per screen of the registry (screens.c) */
+    SDL_Rect viewport; /* the current screen's scrolling area, where a drag scrolls; w = 0: none */
 
     bool dirty;
     bool relayout;
-    bool first_frame_exit;
     void (*on_first_frame)(struct ui *ui, void *arg);
     void *on_first_frame_arg;
     bool quit;
     uint64_t wake_ms; /* next tick wanted, 0: none */
-    uint64_t frames;
 
-    /* quick-exit latency: from the input event (SDL ticks) to the attract frame presented */
-    Uint32 ev_ticks; /* timestamp of the event being handled */
-    Uint32 qe_ticks; /* 0: no quick exit waiting for its frame */
-    Uint32 qe_latency_ms;
-    bool qe_measured;
-
-    /* layout checks (snapshot): drawn text rectangles and problems found */
-    bool checking;
-    struct ui_text_check checks[UI_MAX_TEXT_CHECKS];
-    int n_checks;
-    char problems[UI_MAX_PROBLEMS][256];
-    int n_problems;
-    SDL_Rect clip; /* current clip for checks (scroll viewport), w = 0: none */
+    struct ui_bench bench;
+    struct ui_check check;
 
     struct ui_icon *icons;
     struct counts *counts;           /* NULL: counting is off (include/openline/counts.h) */
     struct call_engine *call;        /* NULL: calls are unavailable on this kiosk */
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
-    int qr_modules;
-    SDL_Rect exit_rect;                  /* where the top bar put the quick exit, w = 0: none */
-    SDL_Texture *backdrop;               /* the screen below a modal one, captured when it opened */
-    const struct ui_screen *lang_return; /* where the language screen goes back to */
+    SDL_Rect exit_rect;              /* where the top bar put the quick exit, w = 0: none */
 };
 
-/* Screens (each in screen_<name>.c). */
-extern const struct ui_screen ui_screen_attract;
-extern const struct ui_screen ui_screen_language;
-extern const struct ui_screen ui_screen_home;
-extern const struct ui_screen ui_screen_page;
-extern const struct ui_screen ui_screen_call_info;
-extern const struct ui_screen ui_screen_idle_warning;
-extern const struct ui_screen ui_screen_call;
-extern const struct ui_screen ui_screen_call_failed;
+/* The screen registry: one line per screen, ui_screen_<name> defined in
+ * app/ui/screen_<name>.c. Declared here and listed in screens.c from this line alone; the order
+ * is check-layout's. */
+#define UI_SCREENS(X)                                                                              \
+    X(attract)                                                                                     \
+    X(language)                                                                                    \
+    X(home)                                                                                        \
+    X(page)                                                                                        \
+    X(call_info)                                                                                   \
+    X(idle_warning)                                                                                \
+    X(call)                                                                                        \
+    X(call_failed)
+
+#define UI_SCREEN_DECLARE(name) extern const struct ui_screen ui_screen_##name;
+UI_SCREENS(UI_SCREEN_DECLARE)
+#undef UI_SCREEN_DECLARE
+
+/* Timing (bench.c): print the time from exec to the first frame (--first-frame-exit); a quick
+ * exit begins (at the input event being handled); a frame was presented (ends a quick exit's
+ * measurement when it shows attract). */
+void ui_bench_first_frame_print(const struct ui *ui);
+void ui_bench_quick_exit(struct ui *ui);
+void ui_bench_presented(struct ui *ui);
 
 /* Calls (call.c): place the call in the visitor's language; hang up (also on every reset). */
 void ui_call_dial(struct ui *ui);
@@ -246,14 +270,33 @@ void ui_call_on_event(struct ui *ui, const struct call_event *ev);
 /* True when this kiosk can place calls (an engine and a working audio device). */
 bool ui_calls_available(const struct ui *ui);
 
-/* The ways to get help without this kiosk: number, SMS, web and a QR code (contact.c).
- * Lays out in area (top to bottom) and returns the height used. */
-int ui_contact_layout(struct ui *ui, SDL_Rect area);
-void ui_contact_draw(struct ui *ui);
+/* The ways to get help without this kiosk: number, SMS, web and a QR code (contact.c), laid out
+ * in the state of the screen that shows them. */
+#define UI_CONTACT_LINES 4
+struct ui_contact_view {
+    SDL_Rect qr;
+    SDL_Rect lines[UI_CONTACT_LINES];
+    char text[UI_CONTACT_LINES][256];
+    const struct lang *lang[UI_CONTACT_LINES];
+    int n;
+};
+/* Lay out in area (top to bottom); returns the height used. */
+int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area);
+void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv);
+/* The QR code's texture, made once for the UI. */
 void ui_contact_free(struct ui *ui);
 
-/* The screen called name (attract, language, home, page, call-info, idle-warning), or NULL. */
+/* Each screen's state (struct ui_screen's state_size), made with the UI and freed with it:
+ * 0 or ENOMEM (screens.c). */
+int ui_screens_alloc(struct ui *ui);
+void ui_screens_free(struct ui *ui);
+/* The state of screen sc in this UI; never NULL after ui_screens_alloc(). */
+void *ui_screen_state(const struct ui *ui, const struct ui_screen *sc);
+
+/* The screen called name (struct ui_screen's name, e.g. call-info), or NULL (screens.c). */
 const struct ui_screen *ui_screen_by_name(const char *name);
+/* Every screen's name, ", " between them, into buf (for messages saying what is accepted). */
+void ui_screen_names(char *buf, size_t len);
 
 /* The one function that switches screens. A modal screen keeps the current one below it. */
 void ui_switch(struct ui *ui, const struct ui_screen *to);
@@ -268,6 +311,8 @@ void ui_reset(struct ui *ui);
 void ui_step(struct ui *ui);
 /* Draw the current screen and present it. */
 void ui_draw(struct ui *ui);
+/* Save what the renderer shows as PNG at path: 0, ENOMEM or EIO (message in err). */
+int ui_save_png(struct ui *ui, const char *path, char *err, size_t errlen);
 
 /* Ask for a tick at ms (monotonic or virtual clock). */
 void ui_wake_at(struct ui *ui, uint64_t ms);
@@ -280,11 +325,16 @@ const struct lang *ui_tr_lang(const struct ui *ui, const char *msgid);
 const struct lang *ui_lang(const struct ui *ui);
 bool ui_rtl(const struct ui *ui);
 
-/* Widgets */
+/* Widgets. ui_widget_add() never returns NULL: a screen's widgets beyond UI_MAX_WIDGETS - 1
+ * (the last slot is the quick exit's) are left out, logged and reported by the layout check,
+ * and the widget returned then is a spare that is never drawn or touched. */
 void ui_widgets_clear(struct ui *ui);
 struct ui_widget *ui_widget_add(struct ui *ui, const char *id, SDL_Rect r,
                                 enum ui_widget_style style, enum ui_action action, int arg);
 const struct ui_widget *ui_widget_find(const struct ui *ui, const char *id);
+/* Label w with msgid in the visitor's language (and the language it is in), and with the
+ * pictogram icon (assets/icons/<icon>; NULL: none). */
+void ui_widget_label(const struct ui *ui, struct ui_widget *w, const char *msgid, const char *icon);
 
 /* Top bar: back (optional), language (optional), contrast (optional), quick exit; mirrored for
  * right-to-left languages. Returns the bar's bottom edge. */
@@ -330,11 +380,34 @@ void ui_theme_apply(struct ui *ui);
 /* Compute metrics for the window size and configured physical width. */
 void ui_metrics_compute(struct ui *ui);
 
-/* The content view shared by the page and call-info screens (page_view.c). */
-void ui_page_layout(struct ui *ui, const struct content_page *pg, SDL_Rect viewport);
-void ui_page_draw(struct ui *ui);
-bool ui_page_scroll_event(struct ui *ui, const struct ui_event *ev);
-void ui_page_free(void);
+/* The scrolling content view of the page and call-info screens, each of which keeps one in its
+ * state (page_view.c). A page's blocks beyond UI_PAGE_MAX_BLOCKS are left out, logged and
+ * reported by the layout check. */
+#define UI_PAGE_MAX_BLOCKS 96
+struct ui_page_block {
+    char *text; /* translated and expanded; owned */
+    enum content_block_type type;
+    const struct lang *lang; /* the visitor's, or English where untranslated */
+    SDL_Rect box;            /* in content coordinates (y from the top of the content) */
+    int px;
+    bool bold;
+};
+struct ui_page_view {
+    const struct content_page *page; /* NULL: nothing laid out */
+    char *title;                     /* owned */
+    const struct lang *title_lang;
+    SDL_Rect title_box, icon_box;
+    struct ui_page_block blocks[UI_PAGE_MAX_BLOCKS];
+    int n;
+    int content_h; /* full height of the page's content */
+};
+/* Lay out pg in viewport (which becomes ui->viewport, where drags scroll). */
+void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg,
+                    SDL_Rect viewport);
+void ui_page_draw(struct ui *ui, const struct ui_page_view *pv);
+bool ui_page_scroll_event(struct ui *ui, const struct ui_page_view *pv, const struct ui_event *ev);
+/* Free what pv holds and forget the page; the drag area goes with it. */
+void ui_page_free(struct ui *ui, struct ui_page_view *pv);
 
 /* Icons */
 void ui_icons_free(struct ui *ui);

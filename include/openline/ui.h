@@ -53,8 +53,13 @@ void ui_set_counts(struct ui *ui, struct counts *c);
  * within a second). Returns 0. */
 int ui_run(struct ui *ui);
 
-/* Render one screen and save it as PNG (out_png NULL: only check the layout). screen: attract,
- * language, home, page, call-info, idle-warning. lang and page may be NULL. Returns 0; 2 for an
+/* The i-th screen's name (NULL past the last), in the order check-layout goes through them;
+ * *shows_page (may be NULL) is set when the screen shows one content page, to be checked once
+ * for every page. */
+const char *ui_screen_name_at(size_t i, bool *shows_page);
+
+/* Render one screen and save it as PNG (out_png NULL: only check the layout). screen: a name of
+ * ui_screen_name_at(). lang and page may be NULL (page: the first tile page). Returns 0; 2 for an
  * unknown screen, language or page (message in err); 3 when the layout check found clipped or
  * overlapping text or touch targets under 20 mm (each printed to stderr); errno values for I/O
  * errors. */

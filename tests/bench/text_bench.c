@@ -108,10 +108,13 @@ static void bench_full(struct ui *ui, const struct lang *lang, int idx)
 {
     bench_open(ui, lang, idx);
     int step = ui->viewport.h > 0 ? ui->viewport.h : ui->h;
-    int max_scroll = ui->content_h - ui->viewport.h;
-    for (int s = step; s - step < max_scroll; s += step) {
-        ui->s.scroll = s < max_scroll ? s : max_scroll;
-        ui_draw(ui);
+    /* as a visitor's drags scroll it, until it scrolls no further */
+    for (int last = -1; ui->s.scroll != last;) {
+        struct ui_event ev = {.type = UI_EV_SCROLL, .dy = step};
+        last = ui->s.scroll;
+        ui->screen->event(ui, &ev);
+        if (ui->s.scroll != last)
+            ui_draw(ui);
     }
 }
 

@@ -198,6 +198,25 @@ static void test_script_runs(void **state)
     assert_true(latn);
 }
 
+/* A line holds any number of runs: 600 one-letter runs (Latin and Cyrillic in turn) on one line
+ * all come out, in order (emit_line once kept at most 512 of a visual run's and dropped the
+ * rest without a word). */
+static void test_many_runs_on_a_line(void **state)
+{
+    (void)state;
+    char text[1300], got[1300];
+    size_t n = 0;
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "a\xd0\xb1"); /* a, Cyrillic be */
+    const struct text_layout *l = lay("en", text, 0);
+    assert_int_equal(l->n_lines, 1);
+    assert_int_equal(l->n_pieces, 600);
+    n = 0;
+    for (int k = 0; k < l->n_pieces && n < sizeof(got); k++)
+        n += (size_t)snprintf(got + n, sizeof(got) - n, "%s", l->pieces[k].utf8);
+    assert_string_equal(got, text);
+}
+
 /* Thai has no spaces between words: lines must break at ICU's dictionary opportunities, never
  * inside a word or a cluster. */
 /* Lines in Thai, Khmer, Burmese and Chinese break only at ICU line-break opportunities (with the
@@ -414,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_fallback_digits),
         cmocka_unit_test(test_cjk),
         cmocka_unit_test(test_script_runs),
+        cmocka_unit_test(test_many_runs_on_a_line),
         cmocka_unit_test(test_breaks),
         cmocka_unit_test(test_wrap_width),
         cmocka_unit_test(test_numbers_unbroken),

@@ -1,0 +1,139 @@
+/* Unit tests for the UI's caps (app/ui/ui.c, page_view.c): what does not fit is left out loudly (a
+ * log line naming the cap and a problem the layout check reports), never written over what fits.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../app/ui/ui_int.h"
+#include "openline/util.h"
+#include "text_fixture.h"
+
+static struct lang some_lang;
+
+/* A UI without a window: enough for widgets and the layout check's records. */
+static struct ui *bare_ui(void)
+{
+    struct ui *ui = calloc(1, sizeof(*ui));
+    assert_non_null(ui);
+    ui->default_lang = &some_lang;
+    ui->screen = &ui_screen_home;
+    ui->check.on = true;
+    return ui;
+}
+
+static bool any_problem_names(const struct ui *ui, const char *needle)
+{
+    for (int i = 0; i < ui->check.n_problems; i++) {
+        if (strstr(ui->check.problems[i], needle))
+            return true;
+    }
+    return false;
+}
+
+/* A screen's widgets beyond UI_MAX_WIDGETS - 1 are left out (the last one used to be written
+ * over, silently); the last slot stays for the quick exit. */
+static void test_widget_cap(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    char id[40];
+    for (int i = 0; i < UI_MAX_WIDGETS - 1; i++) {
+        snprintf(id, sizeof(id), "w%d", i);
+        assert_non_null(
+            ui_widget_add(ui, id, (SDL_Rect){i, 0, 1, 1}, UI_STYLE_BUTTON, UI_ACT_PAGE, i));
+    }
+    assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS - 1);
+    assert_int_equal(ui->check.n_problems, 0);
+
+    struct ui_widget *w =
+        ui_widget_add(ui, "one-too-many", (SDL_Rect){0}, UI_STYLE_BUTTON, UI_ACT_PAGE, 99);
+    assert_non_null(w);
+    assert_true(w < ui->widgets || w >= ui->widgets + UI_MAX_WIDGETS);
+    util_strlcpy(w->label, "written by the screen", sizeof(w->label));
+    assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS - 1);
+    snprintf(id, sizeof(id), "w%d", UI_MAX_WIDGETS - 2);
+    assert_string_equal(ui->widgets[UI_MAX_WIDGETS - 2].id, id);
+    assert_null(ui_widget_find(ui, "one-too-many"));
+    assert_int_equal(ui->check.n_problems, 1);
+    assert_true(any_problem_names(ui, "one-too-many"));
+    assert_true(any_problem_names(ui, "UI_MAX_WIDGETS"));
+
+    /* the quick exit still gets its place, once */
+    assert_non_null(
+        ui_widget_add(ui, "quick-exit", (SDL_Rect){0}, UI_STYLE_BUTTON, UI_ACT_QUICK_EXIT, 0));
+    assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS);
+    assert_non_null(ui_widget_find(ui, "quick-exit"));
+    ui_widget_add(ui, "quick-exit-2", (SDL_Rect){0}, UI_STYLE_BUTTON, UI_ACT_QUICK_EXIT, 0);
+    assert_int_equal(ui->n_widgets, UI_MAX_WIDGETS);
+    assert_int_equal(ui->check.n_problems, 2);
+    free(ui);
+}
+
+/* Problems beyond UI_MAX_PROBLEMS are counted, so the check still fails and says how many. */
+static void test_problem_cap(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    for (int i = 0; i < UI_MAX_PROBLEMS + 8; i++)
+        ui_problem(ui, "problem %d", i);
+    assert_int_equal(ui->check.n_problems, UI_MAX_PROBLEMS);
+    assert_int_equal(ui->check.n_over, 8);
+    ui->check.on = false;
+    ui_problem(ui, "not checking");
+    assert_int_equal(ui->check.n_over, 8);
+    free(ui);
+}
+
+/* A page's blocks beyond UI_PAGE_MAX_BLOCKS are left out with a problem naming the cap (they
+ * used to be dropped without a word); those that fit are laid out. */
+static void test_page_block_cap(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    ui->i18n = langs;
+    ui->text = eng;
+    ui->default_lang = i18n_find(langs, "en");
+    ui->m = (struct ui_metrics){.px_per_mm = 4,
+                                .target = 80,
+                                .body_px = 20,
+                                .title_px = 24,
+                                .head_px = 30,
+                                .margin = 16,
+                                .gap = 8};
+    struct content_block blocks[UI_PAGE_MAX_BLOCKS + 4];
+    for (size_t i = 0; i < ARRAY_SIZE(blocks); i++)
+        blocks[i] = (struct content_block){CONTENT_PARAGRAPH, "A sentence.", (unsigned)i + 1};
+    struct content_page pg = {.id = "long", .icon = "rights.svg", .title = "Long"};
+    pg.blocks = blocks;
+    pg.n_blocks = ARRAY_SIZE(blocks);
+    struct ui_page_view *pv = calloc(1, sizeof(*pv));
+    assert_non_null(pv);
+
+    ui_page_layout(ui, pv, &pg, (SDL_Rect){0, 0, 1280, 720});
+    assert_int_equal(pv->n, UI_PAGE_MAX_BLOCKS);
+    assert_string_equal(pv->blocks[UI_PAGE_MAX_BLOCKS - 1].text, "A sentence.");
+    assert_int_equal(ui->check.n_problems, 1);
+    assert_true(any_problem_names(ui, "UI_PAGE_MAX_BLOCKS"));
+    assert_true(any_problem_names(ui, "page long"));
+    ui_page_free(ui, pv);
+    assert_int_equal(ui->viewport.w, 0);
+    free(pv);
+    free(ui);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_widget_cap),
+        cmocka_unit_test(test_problem_cap),
+        cmocka_unit_test(test_page_block_cap),
+    };
+    return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
+}
