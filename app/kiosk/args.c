@@ -152,15 +152,3 @@ int kiosk_args_read(int argc, char **argv, unsigned accepted, const char *usage,
     a->n_operands = argc - optind;
     return -1;
 }
-
-int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *usage,
-                     struct kiosk_args *a)
-{
-    static const char letters[] = "cSlpoxdskwtTFWfanru"; /* bit i of enum kiosk_opt */
-    unsigned flags = 0;
-    for (const char *l; *accepted; accepted++) {
-        if ((l = strchr(letters, *accepted)))
-            flags |= 1u << (l - letters);
-    }
-    return kiosk_args_read(argc, argv, flags, usage, a);
-}

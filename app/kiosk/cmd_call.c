@@ -209,7 +209,10 @@ int kiosk_cmd_call(int argc, char **argv)
     char err[CONFIG_ERR_LEN];
     int status = CALL_EXIT_FAILED;
 
-    int st = kiosk_args_parse(argc, argv, "clanr", usage, &a);
+    int st = kiosk_args_read(argc, argv,
+                             KIOSK_OPT_CONFIG | KIOSK_OPT_LANG | KIOSK_OPT_AUDIO |
+                                 KIOSK_OPT_SECONDS | KIOSK_OPT_REPEAT,
+                             usage, &a);
     if (st >= 0) /* usage mistakes exit 4 here: 2 means busy */
         return st == KIOSK_EXIT_CONFIG ? CALL_EXIT_FAILED : st;
     /* Without URI: the configured hotline (per-language address, then the secondary). */

@@ -123,11 +123,6 @@ enum kiosk_opt {
 int kiosk_args_read(int argc, char **argv, unsigned accepted, const char *usage,
                     struct kiosk_args *a);
 
-/* The same with one letter per option, in enum kiosk_opt's order "cSlpoxdskwtTFWfanru": kept
- * only until the commands still written that way (cmd_call.c, selftest.c) name theirs. */
-int kiosk_args_parse(int argc, char **argv, const char *accepted, const char *usage,
-                     struct kiosk_args *a);
-
 /* Parse "WxH". Returns 0 or EINVAL. */
 int kiosk_parse_size(const char *s, int *w, int *h);
 

@@ -54,7 +54,7 @@ int kiosk_cmd_self_test(int argc, char **argv)
     int failed = 0;
     struct kiosk k;
 
-    int st = kiosk_args_parse(argc, argv, "c", usage, &a);
+    int st = kiosk_args_read(argc, argv, KIOSK_OPT_CONFIG, usage, &a);
     if (st >= 0)
         return st;
     if (a.n_operands) {
