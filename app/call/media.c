@@ -508,6 +508,53 @@ int call_media_attach_audio(struct call_media *m, struct audio_dev *audio)
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* The SDP offer: Opus, PCMU, PCMA and telephone-events at both clock rates, 20 ms packets;
+ * RTP/SAVP when the media is encrypted. */
+static int offer_formats(struct call_media *m)
+{
+    int rc = sdp_session_alloc(&m->sdp, &m->laddr);
+    if (rc)
+        return rc;
+    rc = sdp_media_add(&m->sdpm, m->sdp, "audio", sa_port(rtp_local(m->rtp)),
+                       m->secure ? "RTP/SAVP" : "RTP/AVP");
+    if (rc)
+        return rc;
+    rc = sdp_format_add(NULL, m->sdpm, false, "111", "opus", 48000, 2, NULL, NULL, NULL, false,
+                        "minptime=10;useinbandfec=1");
+    rc |= sdp_format_add(NULL, m->sdpm, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+    rc |= sdp_format_add(NULL, m->sdpm, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
+    rc |= sdp_format_add(NULL, m->sdpm, false, "101", "telephone-event", 48000, 1, NULL, NULL, NULL,
+                         false, "0-15");
+    rc |= sdp_format_add(NULL, m->sdpm, false, "100", "telephone-event", 8000, 1, NULL, NULL, NULL,
+                         false, "0-15");
+    rc |= sdp_media_set_lattr(m->sdpm, true, "ptime", "20");
+    return rc;
+}
+
+/* SDES (RFC 4568): a fresh key in the offer's a=crypto, the sending context, and SRTP on both
+ * sockets through libre's UDP helpers. */
+static int offer_srtp(struct call_media *m)
+{
+    char b64[64];
+    size_t blen = sizeof(b64) - 1;
+    rand_bytes(m->key, sizeof(m->key));
+    int rc = base64_encode(m->key, sizeof(m->key), b64, &blen);
+    if (rc)
+        return rc;
+    b64[blen] = '\0';
+    rc = sdp_media_set_lattr(m->sdpm, true, "crypto", "1 AES_CM_128_HMAC_SHA1_80 inline:%s", b64);
+    rc = rc ? rc : srtp_alloc(&m->tx, SRTP_AES_CM_128_HMAC_SHA1_80, m->key, sizeof(m->key), 0);
+    if (rc)
+        return rc;
+    m->side_rtp = (struct srtp_side){m, false};
+    m->side_rtcp = (struct srtp_side){m, true};
+    rc = udp_register_helper(&m->uh_rtp, rtp_sock(m->rtp), LAYER_SRTP, srtp_send_h, srtp_recv_h,
+                             &m->side_rtp);
+    return rc ? rc
+              : udp_register_helper(&m->uh_rtcp, rtcp_sock(m->rtp), LAYER_SRTP, srtp_send_h,
+                                    srtp_recv_h, &m->side_rtcp);
+}
+
 int call_media_alloc(struct call_media **mp, const struct call_media_opts *o)
 {
     struct call_media *m = calloc(1, sizeof(*m));
@@ -537,50 +584,9 @@ int call_media_alloc(struct call_media **mp, const struct call_media_opts *o)
         goto out;
     rc = rtp_listen(&m->rtp, IPPROTO_UDP, &m->laddr, (uint16_t)cfg->hotline.rtp_port_min,
                     (uint16_t)cfg->hotline.rtp_port_max, true, media_rtp_recv, media_rtcp_recv, m);
-    if (rc)
-        goto out;
-    rc = sdp_session_alloc(&m->sdp, &m->laddr);
-    if (rc)
-        goto out;
-    rc = sdp_media_add(&m->sdpm, m->sdp, "audio", sa_port(rtp_local(m->rtp)),
-                       m->secure ? "RTP/SAVP" : "RTP/AVP");
-    if (rc)
-        goto out;
-    rc = sdp_format_add(NULL, m->sdpm, false, "111", "opus", 48000, 2, NULL, NULL, NULL, false,
-                        "minptime=10;useinbandfec=1");
-    rc |= sdp_format_add(NULL, m->sdpm, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
-    rc |= sdp_format_add(NULL, m->sdpm, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
-    rc |= sdp_format_add(NULL, m->sdpm, false, "101", "telephone-event", 48000, 1, NULL, NULL, NULL,
-                         false, "0-15");
-    rc |= sdp_format_add(NULL, m->sdpm, false, "100", "telephone-event", 8000, 1, NULL, NULL, NULL,
-                         false, "0-15");
-    rc |= sdp_media_set_lattr(m->sdpm, true, "ptime", "20");
-    if (rc)
-        goto out;
-    if (m->secure) {
-        char b64[64];
-        size_t blen = sizeof(b64) - 1;
-        rand_bytes(m->key, sizeof(m->key));
-        rc = base64_encode(m->key, sizeof(m->key), b64, &blen);
-        if (rc)
-            goto out;
-        b64[blen] = '\0';
-        rc = sdp_media_set_lattr(m->sdpm, true, "crypto", "1 AES_CM_128_HMAC_SHA1_80 inline:%s",
-                                 b64);
-        rc = rc ? rc : srtp_alloc(&m->tx, SRTP_AES_CM_128_HMAC_SHA1_80, m->key, sizeof(m->key), 0);
-        if (rc)
-            goto out;
-        m->side_rtp = (struct srtp_side){m, false};
-        m->side_rtcp = (struct srtp_side){m, true};
-        rc = udp_register_helper(&m->uh_rtp, rtp_sock(m->rtp), LAYER_SRTP, srtp_send_h, srtp_recv_h,
-                                 &m->side_rtp);
-        rc = rc ? rc
-                : udp_register_helper(&m->uh_rtcp, rtcp_sock(m->rtp), LAYER_SRTP, srtp_send_h,
-                                      srtp_recv_h, &m->side_rtcp);
-        if (rc)
-            goto out;
-    }
-    rc = telev_alloc(&m->telev, 20);
+    rc = rc ? rc : offer_formats(m);
+    rc = rc || !m->secure ? rc : offer_srtp(m);
+    rc = rc ? rc : telev_alloc(&m->telev, 20);
     if (rc)
         goto out;
     tmr_start(&m->tick, TICK_MS, tick_h, m);

@@ -576,178 +576,234 @@ static const char *parse_epsilon(const char *value, uint64_t max, double *e, uin
     return NULL;
 }
 
-static const char *store_choice(const struct choice *c, const char *value, unsigned *dst)
+/* One parser per key type: each checks value, stores it at dst (cfg + the key's offset) and
+ * returns NULL, or returns why the value is refused (the error's last words). */
+typedef const char *store_fn(struct config *cfg, const struct key *k, const char *name,
+                             const char *value, char *dst);
+
+static const char *store_string(struct config *cfg, const struct key *k, const char *name,
+                                const char *value, char *dst)
 {
-    for (; c->word; c++) {
+    (void)cfg, (void)name;
+    if (!*value && k->required)
+        return "empty";
+    if (!is_printable_utf8(value))
+        return "contains control characters";
+    return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
+}
+
+static const char *store_uint(struct config *cfg, const struct key *k, const char *name,
+                              const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    long v;
+    int e = util_parse_long(value, (long)k->min, (long)k->max, &v);
+    if (e)
+        return e == EINVAL ? "not a whole number" : "out of range";
+    *(unsigned *)(void *)dst = (unsigned)v;
+    return NULL;
+}
+
+static const char *store_duration(struct config *cfg, const struct key *k, const char *name,
+                                  const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    uint64_t ms;
+    if (clock_parse_duration(value, &ms))
+        return "not a duration";
+    if ((long long)ms < k->min || (long long)ms > k->max)
+        return "out of range";
+    *(uint64_t *)(void *)dst = ms;
+    return NULL;
+}
+
+static const char *store_bool(struct config *cfg, const struct key *k, const char *name,
+                              const char *value, char *dst)
+{
+    (void)cfg, (void)k, (void)name;
+    static const char *const yes[] = {"yes", "true", "on", "1"};
+    static const char *const no[] = {"no", "false", "off", "0"};
+    for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+        if (!strcasecmp(value, yes[i]) || !strcasecmp(value, no[i])) {
+            *(bool *)(void *)dst = !strcasecmp(value, yes[i]);
+            return NULL;
+        }
+    }
+    return "not yes or no";
+}
+
+static const char *store_choice(struct config *cfg, const struct key *k, const char *name,
+                                const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    for (const struct choice *c = k->choices; c->word; c++) {
         if (!strcmp(c->word, value)) {
-            *dst = c->value;
+            *(unsigned *)(void *)dst = c->value;
             return NULL;
         }
     }
     return "not one of the accepted words";
 }
 
+static const char *store_langs(struct config *cfg, const struct key *k, const char *name,
+                               const char *value, char *dst)
+{
+    (void)name, (void)dst;
+    char buf[CONFIG_MAX_LANGS * CONFIG_LANG_LEN * 2];
+    char *save = NULL;
+    unsigned n = 0;
+    if (util_strlcpy(buf, value, sizeof(buf)))
+        return "too long";
+    for (char *tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+        if (!is_lang_code(tok))
+            return "not a language code";
+        if (n == k->max)
+            return "too many languages";
+        for (unsigned i = 0; i < n; i++) {
+            if (!strcmp(cfg->kiosk.languages[i], tok))
+                return "a language is listed twice";
+        }
+        util_strlcpy(cfg->kiosk.languages[n++], tok, CONFIG_LANG_LEN);
+    }
+    if (!n)
+        return "empty";
+    cfg->kiosk.n_languages = n;
+    return NULL;
+}
+
+static const char *store_lang(struct config *cfg, const struct key *k, const char *name,
+                              const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    if (!is_lang_code(value))
+        return "not a language code";
+    util_strlcpy(dst, value, k->size);
+    return NULL;
+}
+
+static const char *store_phone(struct config *cfg, const struct key *k, const char *name,
+                               const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    unsigned digits = 0;
+    for (const char *p = value; *p; p++) {
+        if (isdigit((unsigned char)*p))
+            digits++;
+        else if (!strchr("+-() ", *p))
+            return "not a phone number";
+    }
+    if (*value && digits < 3)
+        return "too few digits";
+    if (!*value && k->required)
+        return "empty";
+    return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
+}
+
+static const char *store_web(struct config *cfg, const struct key *k, const char *name,
+                             const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '<' || *p == '>')
+            return "contains spaces or characters not allowed in an address";
+    }
+    return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
+}
+
+static const char *store_path(struct config *cfg, const struct key *k, const char *name,
+                              const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    if (value[0] != '/')
+        return "not an absolute path";
+    if (!is_printable_utf8(value))
+        return "contains control characters";
+    return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
+}
+
+static const char *store_sip_uri(struct config *cfg, const struct key *k, const char *name,
+                                 const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    const char *why = *value ? check_sip_uri(value) : NULL;
+    if (why)
+        return why;
+    return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
+}
+
+static const char *store_lang_uri(struct config *cfg, const struct key *k, const char *name,
+                                  const char *value, char *dst)
+{
+    (void)k, (void)dst;
+    const char *lang = strchr(name, '.') + 1;
+    struct config_lang_uri *lu = cfg->hotline.lang_uris;
+    if (!is_lang_code(lang))
+        return "the part after 'uri.' is not a language code";
+    for (unsigned i = 0; i < cfg->hotline.n_lang_uris; i++) {
+        if (!strcmp(lu[i].lang, lang))
+            return "this language already has an address";
+    }
+    if (cfg->hotline.n_lang_uris == CONFIG_MAX_LANGS)
+        return "too many per-language addresses";
+    const char *why = check_sip_uri(value);
+    if (why)
+        return why;
+    lu += cfg->hotline.n_lang_uris++;
+    util_strlcpy(lu->lang, lang, sizeof(lu->lang));
+    util_strlcpy(lu->uri, value, sizeof(lu->uri));
+    return NULL;
+}
+
+static const char *store_url(struct config *cfg, const struct key *k, const char *name,
+                             const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    const char *why = *value ? check_url(value) : NULL;
+    if (why)
+        return why;
+    if (util_strlcpy(dst, value, k->size))
+        return "too long";
+    /* one form for building request addresses: no trailing slash */
+    size_t n = strlen(dst);
+    while (n && dst[n - 1] == '/')
+        dst[--n] = '\0';
+    return NULL;
+}
+
+static const char *store_epsilon(struct config *cfg, const struct key *k, const char *name,
+                                 const char *value, char *dst)
+{
+    (void)name;
+    return parse_epsilon(value, (uint64_t)k->max, (double *)(void *)dst, &cfg->counts.epsilon_num,
+                         &cfg->counts.epsilon_den);
+}
+
+static const char *store_ip(struct config *cfg, const struct key *k, const char *name,
+                            const char *value, char *dst)
+{
+    (void)cfg, (void)name;
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (*value && inet_pton(AF_INET, value, buf) != 1 && inet_pton(AF_INET6, value, buf) != 1)
+        return "not an IPv4 or IPv6 address";
+    return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
+}
+
+/* Indexed by enum key_type: a new type is one parser and one line here. */
+static store_fn *const stores[] = {
+    [KEY_STRING] = store_string,     [KEY_UINT] = store_uint,     [KEY_DURATION] = store_duration,
+    [KEY_BOOL] = store_bool,         [KEY_CHOICE] = store_choice, [KEY_LANGS] = store_langs,
+    [KEY_LANG] = store_lang,         [KEY_PHONE] = store_phone,   [KEY_WEB] = store_web,
+    [KEY_PATH] = store_path,         [KEY_FILE] = store_path,     [KEY_SIP_URI] = store_sip_uri,
+    [KEY_LANG_URI] = store_lang_uri, [KEY_IP] = store_ip,         [KEY_URL] = store_url,
+    [KEY_EPSILON] = store_epsilon,
+};
+
 static const char *store_value(struct config *cfg, const struct key *k, const char *name,
                                const char *value)
 {
-    char *dst = (char *)cfg + k->off;
-    switch (k->type) {
-    case KEY_STRING:
-        if (!*value && k->required)
-            return "empty";
-        if (!is_printable_utf8(value))
-            return "contains control characters";
-        if (util_strlcpy(dst, value, k->size))
-            return "too long";
-        return NULL;
-    case KEY_UINT: {
-        long v;
-        int e = util_parse_long(value, (long)k->min, (long)k->max, &v);
-        if (e == EINVAL)
-            return "not a whole number";
-        if (e)
-            return "out of range";
-        *(unsigned *)(void *)dst = (unsigned)v;
-        return NULL;
-    }
-    case KEY_DURATION: {
-        uint64_t ms;
-        if (clock_parse_duration(value, &ms))
-            return "not a duration";
-        if ((long long)ms < k->min || (long long)ms > k->max)
-            return "out of range";
-        *(uint64_t *)(void *)dst = ms;
-        return NULL;
-    }
-    case KEY_BOOL: {
-        static const char *const yes[] = {"yes", "true", "on", "1"};
-        static const char *const no[] = {"no", "false", "off", "0"};
-        for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
-            if (!strcasecmp(value, yes[i])) {
-                *(bool *)(void *)dst = true;
-                return NULL;
-            }
-            if (!strcasecmp(value, no[i])) {
-                *(bool *)(void *)dst = false;
-                return NULL;
-            }
-        }
-        return "not yes or no";
-    }
-    case KEY_CHOICE:
-        return store_choice(k->choices, value, (unsigned *)(void *)dst);
-    case KEY_LANGS: {
-        char buf[CONFIG_MAX_LANGS * CONFIG_LANG_LEN * 2];
-        char *save = NULL;
-        unsigned n = 0;
-        if (util_strlcpy(buf, value, sizeof(buf)))
-            return "too long";
-        for (char *tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
-            if (!is_lang_code(tok))
-                return "not a language code";
-            if (n == k->max)
-                return "too many languages";
-            for (unsigned i = 0; i < n; i++) {
-                if (!strcmp(cfg->kiosk.languages[i], tok))
-                    return "a language is listed twice";
-            }
-            util_strlcpy(cfg->kiosk.languages[n++], tok, CONFIG_LANG_LEN);
-        }
-        if (!n)
-            return "empty";
-        cfg->kiosk.n_languages = n;
-        return NULL;
-    }
-    case KEY_LANG:
-        if (!is_lang_code(value))
-            return "not a language code";
-        util_strlcpy(dst, value, k->size);
-        return NULL;
-    case KEY_PHONE: {
-        unsigned digits = 0;
-        for (const char *p = value; *p; p++) {
-            if (isdigit((unsigned char)*p))
-                digits++;
-            else if (!strchr("+-() ", *p))
-                return "not a phone number";
-        }
-        if (*value && digits < 3)
-            return "too few digits";
-        if (!*value && k->required)
-            return "empty";
-        if (util_strlcpy(dst, value, k->size))
-            return "too long";
-        return NULL;
-    }
-    case KEY_WEB:
-        for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-            if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '<' || *p == '>')
-                return "contains spaces or characters not allowed in an address";
-        }
-        if (util_strlcpy(dst, value, k->size))
-            return "too long";
-        return NULL;
-    case KEY_PATH:
-    case KEY_FILE:
-        if (value[0] != '/')
-            return "not an absolute path";
-        if (!is_printable_utf8(value))
-            return "contains control characters";
-        if (util_strlcpy(dst, value, k->size))
-            return "too long";
-        return NULL;
-    case KEY_SIP_URI: {
-        const char *why = *value ? check_sip_uri(value) : NULL;
-        if (why)
-            return why;
-        if (util_strlcpy(dst, value, k->size))
-            return "too long";
-        return NULL;
-    }
-    case KEY_LANG_URI: {
-        const char *lang = strchr(name, '.') + 1;
-        struct config_lang_uri *lu = cfg->hotline.lang_uris;
-        if (!is_lang_code(lang))
-            return "the part after 'uri.' is not a language code";
-        for (unsigned i = 0; i < cfg->hotline.n_lang_uris; i++) {
-            if (!strcmp(lu[i].lang, lang))
-                return "this language already has an address";
-        }
-        if (cfg->hotline.n_lang_uris == CONFIG_MAX_LANGS)
-            return "too many per-language addresses";
-        const char *why = check_sip_uri(value);
-        if (why)
-            return why;
-        lu += cfg->hotline.n_lang_uris++;
-        util_strlcpy(lu->lang, lang, sizeof(lu->lang));
-        util_strlcpy(lu->uri, value, sizeof(lu->uri));
-        return NULL;
-    }
-    case KEY_URL: {
-        const char *why = *value ? check_url(value) : NULL;
-        if (why)
-            return why;
-        if (util_strlcpy(dst, value, k->size))
-            return "too long";
-        /* one form for building request addresses: no trailing slash */
-        size_t n = strlen(dst);
-        while (n && dst[n - 1] == '/')
-            dst[--n] = '\0';
-        return NULL;
-    }
-    case KEY_EPSILON:
-        return parse_epsilon(value, (uint64_t)k->max, (double *)(void *)dst,
-                             &cfg->counts.epsilon_num, &cfg->counts.epsilon_den);
-    case KEY_IP: {
-        unsigned char buf[sizeof(struct in6_addr)];
-        if (*value && inet_pton(AF_INET, value, buf) != 1 && inet_pton(AF_INET6, value, buf) != 1)
-            return "not an IPv4 or IPv6 address";
-        if (util_strlcpy(dst, value, k->size))
-            return "too long";
-        return NULL;
-    }
-    }
-    return "unhandled";
+    if ((size_t)k->type >= ARRAY_SIZE(stores) || !stores[k->type])
+        return "unhandled";
+    return stores[k->type](cfg, k, name, value, (char *)cfg + k->off);
 }
 
 static int handler(struct inifile *f, const char *section, const char *name, const char *value,
