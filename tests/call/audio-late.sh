@@ -11,15 +11,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/call/lib.sh
-ol_sub_setup audio-late "$1"
-T=$OL_TMP
-ol_jackd_env late
-cleanup() {
-    ol_jackd_stop
-    while read -r pid; do kill "$pid" 2>/dev/null; done <"$T/pids"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
+ol_jack_sub_setup audio-late late "$1"
 
 port=$(ol_freeport)
 ol_baresip_start late "$port" seconds=90 || exit 1

@@ -15,15 +15,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/call/lib.sh
-ol_sub_setup jack-hang "$1"
-T=$OL_TMP
-ol_jackd_env hang
-cleanup() {
-    ol_jackd_stop
-    while read -r pid; do kill "$pid" 2>/dev/null; done <"$T/pids"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
+ol_jack_sub_setup jack-hang hang "$1"
 
 ol_jackd_start || exit 1
 status=0

@@ -6,20 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/call/lib.sh
-ol_sub_setup jack-run "$1"
-trap 'ol_cleanup_jack' EXIT
-trap 'exit 130' INT TERM HUP PIPE
-ol_cleanup_jack() {
-    while read -r pid; do kill "$pid" 2>/dev/null; done <"$OL_TMP/pids"
-    # the peers first, then jackd (ol_jackd_stop gives it time to leave JACK's server registry)
-    n=0
-    while [ $n -lt 20 ] && while read -r pid; do kill -0 "$pid" 2>/dev/null && exit 0; done \
-        <"$OL_TMP/pids"; do sleep 0.1; n=$((n + 1)); done
-    while read -r pid; do kill -9 "$pid" 2>/dev/null; done <"$OL_TMP/pids"
-    ol_jackd_stop
-}
-T=$OL_TMP
-ol_jackd_env test
+ol_jack_sub_setup jack-run test "$1"
 
 # JACK keeps a registry of servers in /dev/shm with a few slots; servers killed hard (an
 # interrupted run) leave theirs taken. With no jackd running at all, every entry is stale.

@@ -177,6 +177,34 @@ ol_jackd_start() {
     return 1
 }
 
+# A sub-test with a JACK dummy server of its own (NAME SERVER_TAG SUITE_TMPDIR): on any exit its
+# peers are stopped first (given 2 s, then killed), then jackd, which then has time to leave
+# JACK's server registry.
+ol_jack_sub_setup() {
+    ol_sub_setup "$1" "$3"
+    T=$OL_TMP
+    ol_jackd_env "$2"
+    trap ol_jack_sub_cleanup EXIT
+    trap 'exit 130' INT TERM HUP PIPE
+}
+
+ol_jack_sub_cleanup() {
+    while read -r pid; do kill "$pid" 2>/dev/null; done <"$OL_TMP/pids"
+    n=0
+    while [ $n -lt 20 ] && ol_any_alive; do sleep 0.1; n=$((n + 1)); done
+    while read -r pid; do kill -9 "$pid" 2>/dev/null; done <"$OL_TMP/pids"
+    ol_jackd_stop
+}
+
+# Whether any tracked process still runs. (A loop's "exit" would leave the whole script: a
+# redirected loop runs in this shell, so the trap's last steps would never run.)
+ol_any_alive() {
+    while read -r pid; do
+        kill -0 "$pid" 2>/dev/null && return 0
+    done <"$OL_TMP/pids"
+    return 1
+}
+
 ol_jackd_stop() {
     if [ -n "${ol_jackd_pid:-}" ]; then
         kill -CONT "$ol_jackd_pid" 2>/dev/null
