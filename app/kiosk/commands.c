@@ -114,7 +114,10 @@ struct run_later {
 static void start_later(struct ui *ui, void *arg)
 {
     struct run_later *rl = arg;
+    const struct lang *langs[CONFIG_MAX_LANGS];
     kiosk_check_icons(rl->k, log_icon_problem, NULL);
+    /* every font now, so that a refused one is logged at start, not when a visitor needs it */
+    text_engine_check_faces(rl->k->text, langs, kiosk_languages(rl->k, langs), NULL, NULL);
     rl->engine = start_calls(rl->k, ui);
     rl->counts = kiosk_counts_start(rl->k, ui, rl->engine);
 }

@@ -33,6 +33,7 @@ struct text_piece {
     char script[5];
     bool rtl;
     SDL_Texture *tex; /* rendered on first draw, white, tinted by colour modulation */
+    int no_ink;       /* set when rendered: letters drawn without a pixel (a damaged font) */
 };
 
 struct text_line {
@@ -65,6 +66,18 @@ void text_engine_free(struct text_engine *e);
  * failure in err. */
 int text_engine_check_fonts(struct text_engine *e, const struct lang *const *langs, unsigned n,
                             char *err, size_t errlen);
+
+/* A font file refused for a script: its path (its name when it is not found), the script, and
+ * what was measured ("cut short: ...", "renders no ink ..."). */
+typedef void(text_face_problem_h)(const char *path, const char *script, const char *why, void *arg);
+
+/* Check every face assets/fonts.ini names (regular, bold and spares of every script) and the own
+ * font of each of langs, for its script, as the engine checks a face before it first draws with
+ * it: the file whole, plausible metrics, a sample of the script drawn with ink. A refused face is
+ * logged once and not used (the script falls back to its next font); problem_h (may be NULL) gets
+ * each. Returns how many were refused. UI thread; opens each file once (milliseconds each). */
+unsigned text_engine_check_faces(struct text_engine *e, const struct lang *const *langs, unsigned n,
+                                 text_face_problem_h *problem_h, void *arg);
 
 /* Lay out utf8 (paragraphs separated by '\n') with style. The result is cached by (text, style)
  * and owned by the engine: valid until text_engine_next_frame() is called twice without it being
