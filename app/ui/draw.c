@@ -248,11 +248,32 @@ static bool rect_inside(const SDL_Rect *in, const SDL_Rect *out)
            in->y + in->h <= out->y + out->h + 1;
 }
 
+/* How many bytes of t to quote in a problem: at most max, cut between characters. */
+static int utf8_prefix(const char *t, int max)
+{
+    int n = (int)strlen(t);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return n;
+}
+
 /* Text that should have ink and has none: a font that opens and measures but draws nothing
  * (cut short, overwritten). One problem per text, naming the first blank piece and its font. */
+
 static void check_text_ink(struct ui *ui, const struct text_layout *l, const char *what)
 {
     int blank = 0, first = -1;
+    /* Boxes are ink, but no more readable: characters no working font provides (every font of
+     * the script refused, or none in the table). */
+    if (l->missing && l->n_pieces) {
+        const char *t = l->pieces[0].utf8;
+        int n = utf8_prefix(t, 60);
+        ui_problem(ui, "%s: %u character(s) no font draws, shown as boxes, in \"%.*s%s\"", what,
+                   l->missing, n, t, t[n] ? "..." : "");
+    }
     for (int i = 0; i < l->n_pieces; i++) {
         if (l->pieces[i].no_ink) {
             blank += l->pieces[i].no_ink;
@@ -261,14 +282,8 @@ static void check_text_ink(struct ui *ui, const struct text_layout *l, const cha
     }
     if (!blank)
         return;
-    /* at most 60 bytes of the text, cut between characters */
     const char *t = l->pieces[first].utf8;
-    int n = (int)strlen(t);
-    if (n > 60) {
-        n = 60;
-        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
-            n--;
-    }
+    int n = utf8_prefix(t, 60);
     ui_problem(ui, "%s: %d letter(s) drawn without ink in \"%.*s%s\" (font %s)", what, blank, n, t,
                t[n] ? "..." : "", text_font_file(l->pieces[first].font));
 }

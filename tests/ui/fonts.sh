@@ -4,7 +4,7 @@
 # opens all of them; before the fonts were checked, self-test said ok, the layout check passed,
 # and Thai, Urdu or every label was blank (the cut regular font grew body text to 400 px).
 # Now self-test names each file, the kiosk draws with the script's next font, and the layout
-# check reports letters drawn without ink.
+# check reports letters drawn without ink, and boxes when no font of a script is left.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 cd "$(dirname "$0")/../.."
@@ -107,6 +107,22 @@ if out=$("$bin" check-layout --config "$tmp/kiosk.conf" --size 1280x720 2>&1); t
 else
     fail "cut fonts: check-layout"
     printf '%s\n' "$out" | grep '^layout' | head -8 | sed 's/^/     /'
+fi
+
+# Every Thai font cut (regular, bold, both spares): nothing can draw Thai. The log says so, and
+# the layout check reports the boxes drawn instead, naming screen, language and text.
+rm -f "$tmp/fonts/"*
+for f in $(sed -n '/^\[Thai\]/,/^\[/s/^\(regular\|bold\|spares\) = //p' assets/fonts.ini); do
+    cut_font "$f"
+done
+out=$("$bin" check-layout --config "$tmp/kiosk.conf" --size 1280x720 2>&1)
+rc=$?
+line=$(printf '%s\n' "$out" | grep -m1 '^layout: page 1280x720 th: page title: [0-9]* character(s) no font draws, shown as boxes, in "')
+if [ $rc -ne 0 ] && [ -n "$line" ] && printf '%s' "$out" | grep -q 'no font in assets/fonts.ini draws script Thai'; then
+    echo "ok   no Thai font left: logged, and the layout check reports boxes (exit $rc): ${line#layout: }"
+else
+    fail "no Thai font left: exit $rc"
+    printf '%s\n' "$out" | grep -v '^openline: error: font' | tail -3 | sed 's/^/     /'
 fi
 
 # ---- glyphs overwritten -------------------------------------------------------------------------
