@@ -68,15 +68,17 @@ static void keep_face_problem(const char *path, const char *script, const char *
             pkg = dirs[i][1];
     }
     char fix[160];
-    if (pkg)
+    if (!strncmp(why, "not found", 9))
+        snprintf(fix, sizeof(fix), "install it or name another file in assets/fonts.ini");
+    else if (!strncmp(why, "does not cover", 14))
+        snprintf(fix, sizeof(fix), "name a font for %s in assets/fonts.ini", script);
+    else if (pkg)
         snprintf(fix, sizeof(fix), "reinstall package %s (apt-get install --reinstall %s)", pkg,
                  pkg);
     else if (!strncmp(path, "/usr/share/", 11))
         snprintf(fix, sizeof(fix), "reinstall the package that installed it (dpkg -S names it)");
     else
         snprintf(fix, sizeof(fix), "replace it with a good copy");
-    if (p->n < sizeof(p->why) / sizeof(p->why[0]))
-        snprintf(p->path[p->n], sizeof(p->path[0]), "%s", path);
     if (p->n < sizeof(p->why) / sizeof(p->why[0]))
         snprintf(p->path[p->n], sizeof(p->path[0]), "%s", path);
     if (p->n < sizeof(p->why) / sizeof(p->why[0]))

@@ -72,6 +72,25 @@ for f in NotoSansThai-Regular.ttf:Thai "$urdu":Arab NotoSans-Bold.ttf:Latn \
 done
 [ $failed -eq 0 ] || sed 's/^/     /' "$tmp/st.out"
 
+# A font table naming a spare that lacks the script and one that is not installed: self-test
+# names both with what to do.
+rm -f "$tmp/fonts/"*
+cp "$tmp/data/assets/fonts.ini" "$tmp/fonts.ini.good"
+sed -i '/^\[Thai\]/,/^\[/s/^spares = /spares = NotoSans-Regular.ttf NoSuchFont.ttf /' \
+    "$tmp/data/assets/fonts.ini"
+"$bin" self-test --config "$tmp/kiosk.conf" > "$tmp/st.out" 2> "$tmp/st.err"
+for want in "fonts  *FAIL 2 font files refused" \
+    "font /.*/NotoSans-Regular.ttf for script Thai refused: does not cover the script: it lacks 7 of the 7 letters of \"ภาษาไทย\"; name a font for Thai in assets/fonts.ini" \
+    "font NoSuchFont.ttf for script Thai refused: not found in $tmp/fonts or the other \[fonts\] dirs; install it or name another file in assets/fonts.ini"; do
+    if grep -q "$want" "$tmp/st.out"; then
+        echo "ok   self-test: $(grep -o "$want" "$tmp/st.out" | sed 's/  */ /g' | cut -c1-110)"
+    else
+        fail "self-test does not say: $want"
+        sed -n '/^fonts /,/^content /p' "$tmp/st.out" | sed 's/^/     /'
+    fi
+done
+cp "$tmp/fonts.ini.good" "$tmp/data/assets/fonts.ini"
+
 # The screens draw with each script's next font, within the layout check (no blank text, no
 # 400 px body text), and the log names each refused file.
 snap_falls_back() { # SCREEN PAGE|- LANG PATTERN WHAT: exit 0 and PATTERN in the log
