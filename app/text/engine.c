@@ -586,13 +586,12 @@ void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_
     /* Textures are a cache inside the layout; drawing does not change what it shows. */
     struct text_layout *l = (struct text_layout *)cl;
     static const SDL_Color white = {255, 255, 255, 255};
-    (void)e;
     for (int i = 0; i < l->n_pieces; i++) {
         struct text_piece *p = &l->pieces[i];
         if (!p->tex && p->utf8[0]) {
             text_font_prepare(p->font, p->script, p->rtl);
             SDL_Surface *s = TTF_RenderUTF8_Blended(p->font->ttf, p->utf8, white);
-            p->no_ink = text_letters_without_ink(p->font->ttf, p->utf8, s);
+            p->no_ink = text_letters_without_ink(p->font->ttf, p->utf8, s, e->ink_each);
             if (!s)
                 continue;
             p->tex = SDL_CreateTextureFromSurface(r, s);
@@ -610,6 +609,11 @@ void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_
         SDL_SetTextureAlphaMod(p->tex, c.a);
         SDL_RenderCopy(r, p->tex, NULL, &dst);
     }
+}
+
+void text_engine_count_ink(struct text_engine *e, bool each)
+{
+    e->ink_each = each;
 }
 
 void text_layout_free(struct text_layout *l)

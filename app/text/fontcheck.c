@@ -201,7 +201,7 @@ static bool surface_has_ink(const SDL_Surface *s)
     return false;
 }
 
-int text_letters_without_ink(TTF_Font *f, const char *utf8, SDL_Surface *s)
+int text_letters_without_ink(TTF_Font *f, const char *utf8, SDL_Surface *s, bool each)
 {
     int32_t len = (int32_t)strlen(utf8), letters = 0, empty = 0;
     for (int32_t i = 0; i < len;) {
@@ -210,7 +210,7 @@ int text_letters_without_ink(TTF_Font *f, const char *utf8, SDL_Surface *s)
         if (c < 0 || !wants_ink(c))
             continue;
         letters++;
-        empty += glyph_empty(f, c);
+        empty += each && glyph_empty(f, c);
     }
     if (letters && (!s || !surface_has_ink(s)))
         return letters;

@@ -65,6 +65,7 @@ struct text_engine {
     unsigned n_fonts;
     struct text_face_verdict faces[TEXT_MAX_FACES];
     unsigned n_faces;
+    bool ink_each; /* text_engine_count_ink */
     struct text_cache_entry *slots[TEXT_CACHE_SLOTS];
     unsigned n_cached;
     unsigned long frame;
@@ -94,9 +95,9 @@ int text_font_check(const char *path, int face, const char *script, char *why, s
 const char *text_script_sample(const char *script, char *buf, size_t len);
 
 /* How many letters of utf8, drawn with f into s (NULL: rendering failed), have no ink: all of
- * them when s has not a pixel, else those whose glyph has no outline. Spaces, format characters
- * and non-spacing marks never count. For the layout check (text_piece.no_ink). */
-int text_letters_without_ink(TTF_Font *f, const char *utf8, SDL_Surface *s);
+ * them when s has not a pixel, else (when each) those whose glyph has no outline. Spaces, format
+ * characters and non-spacing marks never count. For the layout check (text_piece.no_ink). */
+int text_letters_without_ink(TTF_Font *f, const char *utf8, SDL_Surface *s, bool each);
 
 /* Vertical metrics of a line: the largest ascent, descent and line skip of its fonts. */
 struct text_line_metrics {

@@ -296,6 +296,7 @@ void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool
     int y = box.y;
     if (valign_center && l->h < box.h)
         y += (box.h - l->h) / 2;
+    text_engine_count_ink(ui->text, ui->checking);
     text_layout_draw(ui->text, ui->renderer, l, box.x, y, c);
 
     if (!ui->checking)

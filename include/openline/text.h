@@ -89,6 +89,11 @@ const struct text_layout *text_layout_get(struct text_engine *e, const char *utf
 void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *l, int x,
                       int y, SDL_Color c);
 
+/* How text_piece.no_ink is counted when a piece is first drawn: each letter's glyph looked up
+ * (the layout check: a glyph lookup per letter, a tenth more time on a cold Urdu page), or, by
+ * default, only a piece drawn without a single pixel. */
+void text_engine_count_ink(struct text_engine *e, bool each);
+
 /* Start a frame: layouts unused for two frames may be evicted when the cache is full. */
 void text_engine_next_frame(struct text_engine *e);
 
