@@ -157,7 +157,10 @@ static void kiosk_ui_close(struct kiosk_ui *s)
 static void start_later(struct ui *ui, void *arg)
 {
     struct kiosk_ui *s = arg;
+    const struct lang *langs[CONFIG_MAX_LANGS];
     kiosk_check_icons(&s->k, log_icon_problem, NULL);
+    /* every font now, so that a refused one is logged at start, not when a visitor needs it */
+    text_engine_check_faces(s->k.text, langs, kiosk_languages(&s->k, langs), NULL, NULL);
     s->engine = start_calls(&s->k, ui);
     s->counts = kiosk_counts_start(&s->k, ui, s->engine);
 }

@@ -46,6 +46,48 @@ static void keep_icon_problem(const char *why, void *arg)
         snprintf(p->why[p->n++], sizeof(p->why[0]), "%s", why);
 }
 
+/* Refused font files, kept to print under the fonts check's line, each with what to do. */
+struct face_problems {
+    char why[16][1024];
+    char path[16][512];
+    unsigned n, total;
+};
+
+static void keep_face_problem(const char *path, const char *script, const char *why, void *arg)
+{
+    struct face_problems *p = arg;
+    for (unsigned i = 0; i < p->n; i++) {
+        if (!strcmp(p->path[i], path))
+            return; /* one file serving two scripts (Latin, Cyrillic): one line */
+    }
+    /* The fonts the package depends on come from these two Debian packages. */
+    static const char *const dirs[][2] = {{"/usr/share/fonts/truetype/noto/", "fonts-noto-core"},
+                                          {"/usr/share/fonts/opentype/noto/", "fonts-noto-cjk"}};
+    const char *pkg = NULL;
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        if (!strncmp(path, dirs[i][0], strlen(dirs[i][0])))
+            pkg = dirs[i][1];
+    }
+    char fix[160];
+    if (!strncmp(why, "not found", 9))
+        snprintf(fix, sizeof(fix), "install it or name another file in assets/fonts.ini");
+    else if (!strncmp(why, "does not cover", 14))
+        snprintf(fix, sizeof(fix), "name a font for %s in assets/fonts.ini", script);
+    else if (pkg)
+        snprintf(fix, sizeof(fix), "reinstall package %s (apt-get install --reinstall %s)", pkg,
+                 pkg);
+    else if (!strncmp(path, "/usr/share/", 11))
+        snprintf(fix, sizeof(fix), "reinstall the package that installed it (dpkg -S names it)");
+    else
+        snprintf(fix, sizeof(fix), "replace it with a good copy");
+    if (p->n < sizeof(p->why) / sizeof(p->why[0]))
+        snprintf(p->path[p->n], sizeof(p->path[0]), "%s", path);
+    if (p->n < sizeof(p->why) / sizeof(p->why[0]))
+        snprintf(p->why[p->n++], sizeof(p->why[0]), "font %.400s for script %s refused: %.400s; %s",
+                 path, script, why, fix);
+    p->total++;
+}
+
 int kiosk_cmd_self_test(int argc, char **argv)
 {
     static const char usage[] = "openline self-test [--config FILE]";
@@ -82,7 +124,20 @@ int kiosk_cmd_self_test(int argc, char **argv)
     bool ok = !text_engine_check_fonts(k.text, langs, n, why, sizeof(why));
     if (ok)
         snprintf(why, sizeof(why), "fonts for %u language(s) open", n);
-    failed |= report("fonts", ok, why);
+    /* and every face draws a sample of its script with ink; each refused one on its own line */
+    struct face_problems faces = {0};
+    text_engine_check_faces(k.text, langs, n, keep_face_problem, &faces);
+    if (ok && faces.total == 1)
+        snprintf(why, sizeof(why), "%s", faces.why[0]);
+    else if (ok && faces.total)
+        snprintf(why, sizeof(why), "%u font files refused, each below:", faces.total);
+    else if (ok)
+        snprintf(why, sizeof(why), "fonts for %u language(s) open and draw their scripts", n);
+    failed |= report("fonts", ok && !faces.total, why);
+    for (unsigned i = 0; (!ok || faces.total > 1) && i < faces.n; i++)
+        printf("%-14s %-4s %s\n", "", "", faces.why[i]);
+    if (faces.total > faces.n)
+        printf("%-14s %-4s %u more\n", "", "", faces.total - faces.n);
 
     /* content: every pictogram is checked and loads; each refused one on a line of its own */
     struct icon_problems icons = {0};

@@ -50,6 +50,22 @@ static bool is_script_code(const char *s)
            s[2] >= 'a' && s[2] <= 'z' && s[3] >= 'a' && s[3] <= 'z';
 }
 
+/* spares = FILE...: the files a script falls back to, in order, when its own are refused. */
+static int fonts_spares(struct inifile *p, struct text_script_font *row, const char *value)
+{
+    char buf[TEXT_MAX_SPARES * sizeof(row->spares[0])], *save = NULL;
+    if (!fonts_copy(p, "spares", buf, sizeof(buf), value))
+        return 0;
+    row->n_spares = 0;
+    for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+        if (row->n_spares == TEXT_MAX_SPARES)
+            return fonts_fail(p, "more than 4 spares at", t);
+        if (!fonts_copy(p, "spares", row->spares[row->n_spares++], sizeof(row->spares[0]), t))
+            return 0;
+    }
+    return 1;
+}
+
 static int fonts_handler(struct inifile *p, const char *section, const char *name,
                          const char *value, void *arg)
 {
@@ -95,6 +111,8 @@ static int fonts_handler(struct inifile *p, const char *section, const char *nam
         return fonts_copy(p, name, row->regular, sizeof(row->regular), value);
     } else if (!strcmp(name, "bold")) {
         return fonts_copy(p, name, row->bold, sizeof(row->bold), value);
+    } else if (!strcmp(name, "spares")) {
+        return fonts_spares(p, row, value);
     } else if (!strcmp(name, "face")) {
         long v;
         if (util_parse_long(value, 0, 15, &v))
@@ -107,7 +125,8 @@ static int fonts_handler(struct inifile *p, const char *section, const char *nam
             return fonts_fail(p, "line_height must be a factor from 0.8 to 3.0, not", value);
         row->line_height = v;
     } else {
-        return fonts_fail(p, "unknown key (accepted: regular, bold, face, line_height):", name);
+        return fonts_fail(
+            p, "unknown key (accepted: regular, bold, spares, face, line_height):", name);
     }
     return 1;
 }
@@ -237,19 +256,92 @@ struct text_font *text_font_open(struct text_engine *e, const char *file, int fa
     return f;
 }
 
-static struct text_font *row_font(struct text_engine *e, const struct text_script_font *row, int px,
+/* Whether face of file may draw script: checked once (text_font_check), a refusal logged then,
+ * with what was measured and what the kiosk does instead. */
+static const struct text_face_verdict *face_verdict(struct text_engine *e, const char *file,
+                                                    int face, const char *script)
+{
+    static struct text_face_verdict spill; /* a full table: checked again, never logged twice */
+    struct text_face_verdict *v = &spill;
+    char path[512];
+
+    for (unsigned i = 0; i < e->n_faces; i++) {
+        v = &e->faces[i];
+        if (v->face == face && !strcmp(v->script, script) && !strcmp(v->file, file))
+            return v;
+    }
+    v = e->n_faces < TEXT_MAX_FACES ? &e->faces[e->n_faces++] : &spill;
+    memset(v, 0, sizeof(*v));
+    util_strlcpy(v->file, file, sizeof(v->file));
+    util_strlcpy(v->script, script, sizeof(v->script));
+    v->face = face;
+    if (font_path(e, file, path, sizeof(path))) {
+        snprintf(v->why, sizeof(v->why), "not found in %.100s%s", e->dirs[0],
+                 e->n_dirs > 1 ? " or the other [fonts] dirs" : "");
+        util_strlcpy(path, file, sizeof(path));
+    } else {
+        v->ok = !text_font_check(path, face, script, v->why, sizeof(v->why));
+    }
+    if (!v->ok && v != &spill)
+        log_error("font %s for script %s refused: %s; the next font for %s in assets/fonts.ini "
+                  "is used",
+                  path, script, v->why, script);
+    return v;
+}
+
+/* The files a row may draw with, in order: the weight asked for, the other weight (the same
+ * letters, lighter or heavier, rather than none), the spares, then the fallback script's fonts
+ * (which may cover this script too: Noto Sans covers Cyrillic). NULL past the last. */
+static const char *row_candidate(struct text_engine *e, const struct text_script_font *row,
+                                 bool bold, int k, int *face)
+{
+    *face = row->face;
+    if (k < 2)
+        return (k == 0) == bold ? row->bold : row->regular;
+    k -= 2;
+    if (k < (int)row->n_spares)
+        return row->spares[k];
+    k -= (int)row->n_spares;
+    const struct text_script_font *fb = script_row(e, e->fallback, false);
+    if (!fb || fb == row || k >= 2)
+        return NULL;
+    *face = fb->face;
+    return (k == 0) == bold ? fb->bold : fb->regular;
+}
+
+/* The row's font at px: the first candidate whose face draws the row's script. The choice is made
+ * once per weight: text is never blank because a file is damaged while another would do. */
+static struct text_font *row_font(struct text_engine *e, struct text_script_font *row, int px,
                                   bool bold)
 {
-    const char *file = bold && row->bold[0] ? row->bold : row->regular;
-    return text_font_open(e, file, row->face, row->line_height, px);
+    int face, *use = &row->use[bold ? 1 : 0];
+    const char *file;
+
+    if (*use > 0) {
+        file = row_candidate(e, row, bold, *use - 1, &face);
+        return text_font_open(e, file, face, row->line_height, px);
+    }
+    if (*use < 0)
+        return NULL;
+    for (int k = 0; (file = row_candidate(e, row, bold, k, &face)); k++) {
+        if (!file[0] || !face_verdict(e, file, face, row->script)->ok)
+            continue;
+        *use = k + 1;
+        return text_font_open(e, file, face, row->line_height, px);
+    }
+    log_error("no font in assets/fonts.ini draws script %s: its text shows as boxes", row->script);
+    *use = -1;
+    return NULL;
 }
 
 struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, const char *script,
                                 int px, bool bold)
 {
-    const struct text_script_font *row = script_row(e, script, false);
-    /* A language may name its own font for its own script (Urdu: Nastaliq instead of Naskh). */
-    if (lang && lang->font[0] && !strcmp(lang->script, script)) {
+    struct text_script_font *row = script_row(e, script, false);
+    /* A language may name its own font for its own script (Urdu: Nastaliq instead of Naskh);
+     * when it is refused, the script's fonts draw the language. */
+    if (lang && lang->font[0] && !strcmp(lang->script, script) &&
+        face_verdict(e, lang->font, 0, script)->ok) {
         float lh = row ? row->line_height : 1.0f;
         struct text_font *f = text_font_open(e, lang->font, 0, lh, px);
         if (f)
@@ -288,7 +380,7 @@ int text_engine_check_fonts(struct text_engine *e, const struct lang *const *lan
 {
     char path[512];
     for (unsigned i = 0; i < e->n_scripts; i++) {
-        const struct text_script_font *row = &e->scripts[i];
+        struct text_script_font *row = &e->scripts[i];
         const char *files[2] = {row->regular, row->bold};
         for (int k = 0; k < 2; k++) {
             if (!files[k][0])
@@ -314,6 +406,46 @@ int text_engine_check_fonts(struct text_engine *e, const struct lang *const *lan
         }
     }
     return 0;
+}
+
+/* One face for text_engine_check_faces: its verdict, reported when refused. */
+static unsigned check_face(struct text_engine *e, const char *file, int face, const char *script,
+                           text_face_problem_h *problem_h, void *arg)
+{
+    char path[512];
+    const struct text_face_verdict *v = face_verdict(e, file, face, script);
+    if (v->ok)
+        return 0;
+    if (problem_h) {
+        if (font_path(e, file, path, sizeof(path)))
+            util_strlcpy(path, file, sizeof(path));
+        problem_h(path, script, v->why, arg);
+    }
+    return 1;
+}
+
+unsigned text_engine_check_faces(struct text_engine *e, const struct lang *const *langs, unsigned n,
+                                 text_face_problem_h *problem_h, void *arg)
+{
+    unsigned bad = 0;
+    for (unsigned i = 0; i < e->n_scripts; i++) {
+        const struct text_script_font *row = &e->scripts[i];
+        if (row->regular[0])
+            bad += check_face(e, row->regular, row->face, row->script, problem_h, arg);
+        if (row->bold[0])
+            bad += check_face(e, row->bold, row->face, row->script, problem_h, arg);
+        for (unsigned k = 0; k < row->n_spares; k++)
+            bad += check_face(e, row->spares[k], row->face, row->script, problem_h, arg);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        bool seen = false; /* languages may share a font (Urdu's): one report */
+        for (unsigned j = 0; j < i && !seen; j++)
+            seen = !strcmp(langs[j]->font, langs[i]->font) &&
+                   !strcmp(langs[j]->script, langs[i]->script);
+        if (langs[i]->font[0] && !seen)
+            bad += check_face(e, langs[i]->font, 0, langs[i]->script, problem_h, arg);
+    }
+    return bad;
 }
 
 void text_line_metrics_add(struct text_line_metrics *m, const struct text_font *f)
@@ -454,12 +586,12 @@ void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_
     /* Textures are a cache inside the layout; drawing does not change what it shows. */
     struct text_layout *l = (struct text_layout *)cl;
     static const SDL_Color white = {255, 255, 255, 255};
-    (void)e;
     for (int i = 0; i < l->n_pieces; i++) {
         struct text_piece *p = &l->pieces[i];
         if (!p->tex && p->utf8[0]) {
             text_font_prepare(p->font, p->script, p->rtl);
             SDL_Surface *s = TTF_RenderUTF8_Blended(p->font->ttf, p->utf8, white);
+            p->no_ink = text_letters_without_ink(p->font->ttf, p->utf8, s, e->ink_each);
             if (!s)
                 continue;
             p->tex = SDL_CreateTextureFromSurface(r, s);
@@ -477,6 +609,11 @@ void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_
         SDL_SetTextureAlphaMod(p->tex, c.a);
         SDL_RenderCopy(r, p->tex, NULL, &dst);
     }
+}
+
+void text_engine_count_ink(struct text_engine *e, bool each)
+{
+    e->ink_each = each;
 }
 
 void text_layout_free(struct text_layout *l)

@@ -10,6 +10,9 @@
 
 #define TEXT_MAX_SCRIPTS 48
 #define TEXT_MAX_DIRS    4
+#define TEXT_MAX_SPARES  4 /* spare font files per script */
+/* (file, face, script) checked: every candidate of every row and each language's font */
+#define TEXT_MAX_FACES   (TEXT_MAX_SCRIPTS * (4 + TEXT_MAX_SPARES) + 64)
 #define TEXT_MAX_FONTS   512  /* open fonts (file, face, size); a hard limit */
 #define TEXT_FONTS_SOFT  256  /* past this, the next frame starts with no fonts open */
 #define TEXT_CACHE_SLOTS 4096 /* hash buckets */
@@ -20,9 +23,22 @@ struct text_script_font {
     char script[5];
     char regular[64];
     char bold[64];
+    char spares[TEXT_MAX_SPARES][64]; /* used when regular and bold are refused */
+    unsigned n_spares;
     int face;          /* index in a .ttc collection */
     float line_height; /* factor on the font's own line skip */
     unsigned line;     /* its [Xxxx] header in fonts.ini, for messages */
+    int use[2];        /* per weight: the candidate in use + 1 (row_font); 0 not chosen yet,
+                          -1 none works */
+};
+
+/* Whether a font file's face may draw a script: decided once, on first use (text_font_check). */
+struct text_face_verdict {
+    char file[64];
+    int face;
+    char script[5];
+    bool ok;
+    char why[160]; /* when refused: what was measured */
 };
 
 /* An open font at one pixel size. */
@@ -47,6 +63,9 @@ struct text_engine {
     unsigned n_scripts;
     struct text_font fonts[TEXT_MAX_FONTS];
     unsigned n_fonts;
+    struct text_face_verdict faces[TEXT_MAX_FACES];
+    unsigned n_faces;
+    bool ink_each; /* text_engine_count_ink */
     struct text_cache_entry *slots[TEXT_CACHE_SLOTS];
     unsigned n_cached;
     unsigned long frame;
@@ -63,6 +82,22 @@ struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, 
 
 /* The last-resort font (the fallback script's) at px. */
 struct text_font *text_font_fallback(struct text_engine *e, int px, bool bold);
+
+/* Check that face number face of the font file at path can draw script: every table its directory
+ * lists lies inside the file, its metrics are plausible for its size, and a sample of the script
+ * (text_script_sample) has every letter mapped and outlined and renders with ink. Returns 0, or
+ * EINVAL/EIO with what was measured in why. Opens the file at 48 px once; any thread. */
+int text_font_check(const char *path, int face, const char *script, char *why, size_t whylen);
+
+/* A short UTF-8 sample of script: a language's name in itself for the scripts the kiosk ships,
+ * else ICU's sample character, written to buf (len bytes). "" for an unknown script. The result
+ * is static or buf. */
+const char *text_script_sample(const char *script, char *buf, size_t len);
+
+/* How many letters of utf8, drawn with f into s (NULL: rendering failed), have no ink: all of
+ * them when s has not a pixel, else (when each) those whose glyph has no outline. Spaces, format
+ * characters and non-spacing marks never count. For the layout check (text_piece.no_ink). */
+int text_letters_without_ink(TTF_Font *f, const char *utf8, SDL_Surface *s, bool each);
 
 /* Vertical metrics of a line: the largest ascent, descent and line skip of its fonts. */
 struct text_line_metrics {

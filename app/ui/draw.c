@@ -23,6 +23,27 @@ struct ui_icon {
 
 /* ---- metrics and theme --------------------------------------------------------------------- */
 
+/* The smallest size from px up whose capitals are at least cap_px tall. A working Latin face has
+ * capitals of 0.5 to 0.9 of its size, so the answer is within half again of px (which assumes
+ * 0.714, Noto Sans). A measurement outside that comes from a damaged font and must never grow
+ * the text (an "H" of height 0 once made body text 400 px and moved every control): px stays,
+ * and the log says why. */
+static int body_px_for_caps(struct ui *ui, int px, float cap_px)
+{
+    for (int size = px; size <= px * 3 / 2; size++) {
+        int cap = text_cap_height(ui->text, NULL, size);
+        if (cap * 10 < size * 5 || cap * 10 > size * 9) {
+            log_error("capital H of the fallback font measures %d px at %d px, not 0.5 to 0.9 of "
+                      "it (a damaged font?): body text stays at %d px",
+                      cap, size, px);
+            return px;
+        }
+        if (cap >= cap_px)
+            return size;
+    }
+    return px * 3 / 2;
+}
+
 void ui_metrics_compute(struct ui *ui)
 {
     struct ui_metrics *m = &ui->m;
@@ -36,9 +57,7 @@ void ui_metrics_compute(struct ui *ui)
         px = min_dim / 40;
     if (px < 12)
         px = 12;
-    while (text_cap_height(ui->text, NULL, px) < MM_CAP * m->px_per_mm && px < 400)
-        px++;
-    m->body_px = px;
+    m->body_px = body_px_for_caps(ui, px, MM_CAP * m->px_per_mm);
     m->title_px = px * 13 / 10;
     m->head_px = px * 8 / 5;
     m->margin = SDL_max(m->target / 3, min_dim / 40);
@@ -229,6 +248,46 @@ static bool rect_inside(const SDL_Rect *in, const SDL_Rect *out)
            in->y + in->h <= out->y + out->h + 1;
 }
 
+/* How many bytes of t to quote in a problem: at most max, cut between characters. */
+static int utf8_prefix(const char *t, int max)
+{
+    int n = (int)strlen(t);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return n;
+}
+
+/* Text that should have ink and has none: a font that opens and measures but draws nothing
+ * (cut short, overwritten). One problem per text, naming the first blank piece and its font. */
+
+static void check_text_ink(struct ui *ui, const struct text_layout *l, const char *what)
+{
+    int blank = 0, first = -1;
+    /* Boxes are ink, but no more readable: characters no working font provides (every font of
+     * the script refused, or none in the table). */
+    if (l->missing && l->n_pieces) {
+        const char *t = l->pieces[0].utf8;
+        int n = utf8_prefix(t, 60);
+        ui_problem(ui, "%s: %u character(s) no font draws, shown as boxes, in \"%.*s%s\"", what,
+                   l->missing, n, t, t[n] ? "..." : "");
+    }
+    for (int i = 0; i < l->n_pieces; i++) {
+        if (l->pieces[i].no_ink) {
+            blank += l->pieces[i].no_ink;
+            first = first < 0 ? i : first;
+        }
+    }
+    if (!blank)
+        return;
+    const char *t = l->pieces[first].utf8;
+    int n = utf8_prefix(t, 60);
+    ui_problem(ui, "%s: %d letter(s) drawn without ink in \"%.*s%s\" (font %s)", what, blank, n, t,
+               t[n] ? "..." : "", text_font_file(l->pieces[first].font));
+}
+
 void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool valign_center,
                   SDL_Color c, const char *what)
 {
@@ -237,10 +296,12 @@ void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool
     int y = box.y;
     if (valign_center && l->h < box.h)
         y += (box.h - l->h) / 2;
+    text_engine_count_ink(ui->text, ui->check.on);
     text_layout_draw(ui->text, ui->renderer, l, box.x, y, c);
 
     if (!ui->check.on)
         return;
+    check_text_ink(ui, l, what);
     /* Where the ink is: the union of the lines' extents. */
     SDL_Rect ink = {0, 0, 0, 0};
     for (int i = 0; i < l->n_lines; i++) {

@@ -33,6 +33,7 @@ struct text_piece {
     char script[5];
     bool rtl;
     SDL_Texture *tex; /* rendered on first draw, white, tinted by colour modulation */
+    int no_ink;       /* set when rendered: letters drawn without a pixel (a damaged font) */
 };
 
 struct text_line {
@@ -66,6 +67,18 @@ void text_engine_free(struct text_engine *e);
 int text_engine_check_fonts(struct text_engine *e, const struct lang *const *langs, unsigned n,
                             char *err, size_t errlen);
 
+/* A font file refused for a script: its path (its name when it is not found), the script, and
+ * what was measured ("cut short: ...", "renders no ink ..."). */
+typedef void(text_face_problem_h)(const char *path, const char *script, const char *why, void *arg);
+
+/* Check every face assets/fonts.ini names (regular, bold and spares of every script) and the own
+ * font of each of langs, for its script, as the engine checks a face before it first draws with
+ * it: the file whole, plausible metrics, a sample of the script drawn with ink. A refused face is
+ * logged once and not used (the script falls back to its next font); problem_h (may be NULL) gets
+ * each. Returns how many were refused. UI thread; opens each file once (milliseconds each). */
+unsigned text_engine_check_faces(struct text_engine *e, const struct lang *const *langs, unsigned n,
+                                 text_face_problem_h *problem_h, void *arg);
+
 /* Lay out utf8 (paragraphs separated by '\n') with style. The result is cached by (text, style)
  * and owned by the engine: valid until text_engine_next_frame() is called twice without it being
  * used again, or until text_engine_free(). Never NULL unless out of memory. */
@@ -75,6 +88,11 @@ const struct text_layout *text_layout_get(struct text_engine *e, const char *utf
 /* Draw layout with its box's top-left at (x, y) in colour c. Renders textures on first use. */
 void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *l, int x,
                       int y, SDL_Color c);
+
+/* How text_piece.no_ink is counted when a piece is first drawn: each letter's glyph looked up
+ * (the layout check: a glyph lookup per letter, a tenth more time on a cold Urdu page), or, by
+ * default, only a piece drawn without a single pixel. */
+void text_engine_count_ink(struct text_engine *e, bool each);
 
 /* Start a frame: layouts unused for two frames may be evicted when the cache is full. */
 void text_engine_next_frame(struct text_engine *e);

@@ -2,8 +2,9 @@
 # UI snapshot tests: every screen at the four reference sizes through `openline snapshot`, whose
 # layout check fails (exit 3) on clipped or overlapping text and on touch targets under 20 mm;
 # every screen and page in every language through `openline check-layout`; golden images of the
-# language screen and a page in each script; and a deliberately broken page, to prove the check
-# can fail.   tests/ui/run.sh --update-golden   rewrites the golden images (look at them!).
+# language screen and a page in each script; a deliberately broken page, to prove the check can
+# fail; and damaged fonts (tests/ui/fonts.sh).
+#   tests/ui/run.sh --update-golden   rewrites the golden images (look at them!).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 cd "$(dirname "$0")/../.."
@@ -128,4 +129,6 @@ else
     echo "FAIL the layout check missed a clipped title: exit $rc: $msg"
     failed=1
 fi
+# Damaged fonts: refused by name, the next font draws, letters without ink reported.
+tests/ui/fonts.sh || failed=1
 exit $failed

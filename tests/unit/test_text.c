@@ -424,6 +424,67 @@ static void test_fonts_ini(void **state)
         fail_msg("%s", err);
 }
 
+struct refusals {
+    char why[4][512];
+    int n;
+};
+
+static void keep_refusal(const char *path, const char *script, const char *why, void *arg)
+{
+    struct refusals *r = arg;
+    if (r->n < 4)
+        snprintf(r->why[r->n++], sizeof(r->why[0]), "%s %s: %s", path, script, why);
+}
+
+/* A font file cut in half opens in FreeType and draws nothing: the engine refuses it by name and
+ * draws the script with its other weight; a spare that lacks the script is refused too. */
+static void test_damaged_faces(void **state)
+{
+    static const char noto[] = "/usr/share/fonts/truetype/noto";
+    char dir[] = "/tmp/openline-faces-XXXXXX", path[128], ini[256], cmd[512], err[512];
+    struct text_engine *e = NULL;
+    struct refusals r = {0};
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof(cmd),
+             "head -c 18872 %s/NotoSansThai-Regular.ttf > %s/NotoSansThai-Regular.ttf", noto, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(ini, sizeof(ini), "%s/fonts.ini", dir);
+    FILE *f = fopen(ini, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[fonts]\ndirs = %s %s\n[Latn]\nregular = NotoSans-Regular.ttf\n[Thai]\n"
+            "regular = NotoSansThai-Regular.ttf\nbold = NotoSansThai-Bold.ttf\n"
+            "spares = NotoSans-Regular.ttf NotoSerifThai-Regular.ttf\n",
+            dir, noto);
+    fclose(f);
+    if (text_engine_alloc(&e, ini, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(text_engine_check_faces(e, NULL, 0, keep_refusal, &r), 2);
+    snprintf(path, sizeof(path), "%s/NotoSansThai-Regular.ttf Thai: cut short: 18872 bytes", dir);
+    if (strncmp(r.why[0], path, strlen(path)))
+        fail_msg("%s", r.why[0]);
+    if (!strstr(r.why[1], "NotoSans-Regular.ttf Thai: does not cover the script"))
+        fail_msg("%s", r.why[1]);
+    struct text_style st = {L("th"), 24, false, 0, TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(e, "ภาษาไทย", &st);
+    assert_non_null(l);
+    assert_int_equal(l->n_pieces, 1);
+    assert_string_equal(text_font_file(l->pieces[0].font), "NotoSansThai-Bold.ttf");
+    text_engine_free(e);
+    unlink(ini);
+    snprintf(path, sizeof(path), "%s/NotoSansThai-Regular.ttf", dir);
+    unlink(path);
+    rmdir(dir);
+
+    assert_int_equal(load_fonts("[fonts]\ndirs = /usr/share/fonts\n[Latn]\nregular = a.ttf\n"
+                                "spares = b.ttf c.ttf d.ttf e.ttf f.ttf\n",
+                                err, sizeof(err)),
+                     EINVAL);
+    if (!strstr(err, ":5: more than 4 spares at 'f.ttf'"))
+        fail_msg("%s", err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_many_sizes),
         cmocka_unit_test(test_line_heights),
         cmocka_unit_test(test_fonts_ini),
+        cmocka_unit_test(test_damaged_faces),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }
