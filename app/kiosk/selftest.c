@@ -64,7 +64,7 @@ static void keep_face_problem(const char *path, const char *script, const char *
     static const char *const dirs[][2] = {{"/usr/share/fonts/truetype/noto/", "fonts-noto-core"},
                                           {"/usr/share/fonts/opentype/noto/", "fonts-noto-cjk"}};
     const char *pkg = NULL;
-    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
         if (!strncmp(path, dirs[i][0], strlen(dirs[i][0])))
             pkg = dirs[i][1];
     }
@@ -80,86 +80,69 @@ static void keep_face_problem(const char *path, const char *script, const char *
         snprintf(fix, sizeof(fix), "reinstall the package that installed it (dpkg -S names it)");
     else
         snprintf(fix, sizeof(fix), "replace it with a good copy");
-    if (p->n < sizeof(p->why) / sizeof(p->why[0]))
+    if (p->n < ARRAY_SIZE(p->why))
         snprintf(p->path[p->n], sizeof(p->path[0]), "%s", path);
-    if (p->n < sizeof(p->why) / sizeof(p->why[0]))
+    if (p->n < ARRAY_SIZE(p->why))
         snprintf(p->why[p->n++], sizeof(p->why[0]), "font %.400s for script %s refused: %.400s; %s",
                  path, script, why, fix);
     p->total++;
 }
 
-int kiosk_cmd_self_test(int argc, char **argv)
+/* The lines kept under a check's own line: n kept of total. */
+static void print_below(const char *lines, size_t stride, unsigned n, unsigned total)
 {
-    static const char usage[] = "openline self-test [--config FILE]";
-    struct kiosk_args a;
+    for (unsigned i = 0; i < n; i++)
+        printf("%-14s %-4s %s\n", "", "", lines + i * stride);
+    if (total > n)
+        printf("%-14s %-4s %u more\n", "", "", total - n);
+}
+
+/* fonts: every script's font opens, every enabled language has one, and every face draws a
+ * sample of its script with ink; each refused one on its own line. Returns 1 when failed. */
+static int check_fonts(struct kiosk *k, const struct lang **langs, unsigned n)
+{
     char why[1024];
-    int failed = 0;
-    struct kiosk k;
-
-    int st = kiosk_args_read(argc, argv, KIOSK_OPT_CONFIG, usage, &a);
-    if (st >= 0)
-        return st;
-    if (a.n_operands) {
-        fprintf(stderr, "usage: %s\n", usage);
-        return KIOSK_EXIT_CONFIG;
-    }
-    const char *config = a.config;
-    int rc = kiosk_open(&k, config, true);
-    if (rc == KIOSK_EXIT_CONFIG) {
-        report("configuration", false, "see the message above");
-        kiosk_close(&k);
-        return KIOSK_EXIT_CONFIG;
-    }
-    if (rc) {
-        report("configuration", true, k.cfg.path);
-        report("data", false, k.err);
-        kiosk_close(&k);
-        return KIOSK_EXIT_FAIL;
-    }
-    failed |= report("configuration", true, k.cfg.path);
-
-    /* fonts: every script's font opens, and every enabled language has one */
-    const struct lang *langs[CONFIG_MAX_LANGS];
-    unsigned n = kiosk_languages(&k, langs);
-    bool ok = !text_engine_check_fonts(k.text, langs, n, why, sizeof(why));
-    if (ok)
-        snprintf(why, sizeof(why), "fonts for %u language(s) open", n);
-    /* and every face draws a sample of its script with ink; each refused one on its own line */
+    bool ok = !text_engine_check_fonts(k->text, langs, n, why, sizeof(why));
     struct face_problems faces = {0};
-    text_engine_check_faces(k.text, langs, n, keep_face_problem, &faces);
+    text_engine_check_faces(k->text, langs, n, keep_face_problem, &faces);
     if (ok && faces.total == 1)
         snprintf(why, sizeof(why), "%s", faces.why[0]);
     else if (ok && faces.total)
         snprintf(why, sizeof(why), "%u font files refused, each below:", faces.total);
     else if (ok)
         snprintf(why, sizeof(why), "fonts for %u language(s) open and draw their scripts", n);
-    failed |= report("fonts", ok && !faces.total, why);
-    for (unsigned i = 0; (!ok || faces.total > 1) && i < faces.n; i++)
-        printf("%-14s %-4s %s\n", "", "", faces.why[i]);
-    if (faces.total > faces.n)
-        printf("%-14s %-4s %u more\n", "", "", faces.total - faces.n);
+    int failed = report("fonts", ok && !faces.total, why);
+    if (!ok || faces.total > 1)
+        print_below(faces.why[0], sizeof(faces.why[0]), faces.n, faces.total);
+    return failed;
+}
 
-    /* content: every pictogram is checked and loads; each refused one on a line of its own */
+/* content: every pictogram is checked and loads; each refused one on a line of its own. */
+static int check_content(struct kiosk *k)
+{
+    char why[1024];
     struct icon_problems icons = {0};
-    unsigned bad_icons = kiosk_check_icons(&k, keep_icon_problem, &icons);
-    if (!bad_icons)
+    unsigned bad = kiosk_check_icons(k, keep_icon_problem, &icons);
+    if (!bad)
         snprintf(why, sizeof(why), "%zu page(s) and their pictograms load",
-                 content_count(k.content));
-    else if (bad_icons == 1)
+                 content_count(k->content));
+    else if (bad == 1)
         snprintf(why, sizeof(why), "%s", icons.why[0]);
     else
-        snprintf(why, sizeof(why), "%u pictograms refused or unreadable, each below:", bad_icons);
-    failed |= report("content", !bad_icons, why);
-    for (unsigned i = 0; bad_icons > 1 && i < icons.n; i++)
-        printf("%-14s %-4s %s\n", "", "", icons.why[i]);
-    if (bad_icons > icons.n)
-        printf("%-14s %-4s %u more\n", "", "", bad_icons - icons.n);
+        snprintf(why, sizeof(why), "%u pictograms refused or unreadable, each below:", bad);
+    int failed = report("content", !bad, why);
+    if (bad > 1)
+        print_below(icons.why[0], sizeof(icons.why[0]), icons.n, bad);
+    return failed;
+}
 
-    /* locales: every catalog reads whole; enabled languages without a catalog are reported */
-    const char *problem = i18n_problem(k.i18n);
-    unsigned n_problems = i18n_problem_count(k.i18n);
-    unsigned without = 0;
-    char missing[256] = "";
+/* locales: every catalog reads whole; enabled languages without a catalog are reported; each
+ * problem on a line of its own, so that a technician sees every file and line. */
+static int check_locales(struct kiosk *k, const struct lang **langs, unsigned n)
+{
+    char why[1024], missing[256] = "";
+    const char *problem = i18n_problem(k->i18n);
+    unsigned n_problems = i18n_problem_count(k->i18n), without = 0;
     for (unsigned i = 0; i < n; i++) {
         if (strcmp(langs[i]->code, "en") && !langs[i]->cat) {
             without++;
@@ -175,21 +158,59 @@ int kiosk_cmd_self_test(int argc, char **argv)
         snprintf(why, sizeof(why), "no catalog for enabled language(s): %s", missing);
     else
         snprintf(why, sizeof(why), "%u language(s) enabled, every catalog reads", n);
-    failed |= report("locales", !problem && !without, why);
-    /* one line each, under the check's, so that a technician sees every file and line */
+    int failed = report("locales", !problem && !without, why);
     for (unsigned i = 0; n_problems > 1 && i < n_problems; i++)
-        printf("%-14s %-4s %s\n", "", "", i18n_problem_at(k.i18n, i));
+        printf("%-14s %-4s %s\n", "", "", i18n_problem_at(k->i18n, i));
+    return failed;
+}
 
-    /* audio and hotline need the call plug-in; without it both fail with its reason */
+/* audio (the configured device opens, its microphone only for this moment) and hotline
+ * (OPTIONS answered, or the registration's outcome; TLS verified as for calls): both need the
+ * call plug-in, and without it both fail with its reason. */
+static int check_calls(struct kiosk *k)
+{
+    char why[1024];
     const struct call_api *api = call_api_load(why, sizeof(why));
+    bool ok = api && api->check_audio(&k->cfg, why, sizeof(why));
+    int failed = report("audio", ok, why);
+    ok = api && api->check_hotline(&k->cfg, why, sizeof(why));
+    return failed | report("hotline", ok, why);
+}
 
-    /* audio: the configured device opens (its microphone only for this moment) */
-    ok = api && api->check_audio(&k.cfg, why, sizeof(why));
-    failed |= report("audio", ok, why);
+int kiosk_cmd_self_test(int argc, char **argv)
+{
+    static const char usage[] = "openline self-test [--config FILE]";
+    struct kiosk_args a;
+    int failed = 0;
+    struct kiosk k;
 
-    /* hotline: OPTIONS answered, or the registration's outcome (TLS verified as for calls) */
-    ok = api && api->check_hotline(&k.cfg, why, sizeof(why));
-    failed |= report("hotline", ok, why);
+    int st = kiosk_args_read(argc, argv, KIOSK_OPT_CONFIG, usage, &a);
+    if (st >= 0)
+        return st;
+    if (a.n_operands) {
+        fprintf(stderr, "usage: %s\n", usage);
+        return KIOSK_EXIT_CONFIG;
+    }
+    int rc = kiosk_open(&k, a.config, true);
+    if (rc == KIOSK_EXIT_CONFIG) {
+        report("configuration", false, "see the message above");
+        kiosk_close(&k);
+        return KIOSK_EXIT_CONFIG;
+    }
+    if (rc) {
+        report("configuration", true, k.cfg.path);
+        report("data", false, k.err);
+        kiosk_close(&k);
+        return KIOSK_EXIT_FAIL;
+    }
+    failed |= report("configuration", true, k.cfg.path);
+
+    const struct lang *langs[CONFIG_MAX_LANGS];
+    unsigned n = kiosk_languages(&k, langs);
+    failed |= check_fonts(&k, langs, n);
+    failed |= check_content(&k);
+    failed |= check_locales(&k, langs, n);
+    failed |= check_calls(&k);
 
     /* counts: the spool, the token, the collector (a heartbeat carrying this result), clock */
     char result[48] = "pass";
