@@ -327,13 +327,25 @@ void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool
         ui_problem(ui, "%s: clipped: text needs %dx%d px at (%d,%d), its box is %dx%d at (%d,%d)",
                    what, ink.w, l->h, ink.x, ink.y, box.w, box.h, box.x, box.y);
     }
-    for (int i = 0; i < ui->check.n_texts; i++) {
+    ui_check_text(ui, ink, box, what);
+}
+
+void ui_check_text(struct ui *ui, SDL_Rect ink, SDL_Rect box, const char *what)
+{
+    for (int i = 0; i < ui->check.n_texts && i < UI_MAX_TEXT_CHECKS; i++) {
         SDL_Rect both;
         if (SDL_IntersectRect(&ink, &ui->check.texts[i].ink, &both) && both.w > 1 && both.h > 1)
             ui_problem(ui, "%s overlaps %s by %dx%d px", what, ui->check.texts[i].what, both.w,
                        both.h);
     }
-    if (ui->check.n_texts < UI_MAX_TEXT_CHECKS) {
+    if (ui->check.n_texts == UI_MAX_TEXT_CHECKS) {
+        /* once per frame: what is drawn past the cap could overlap unseen */
+        ui_problem(ui,
+                   "%s: more than UI_MAX_TEXT_CHECKS (%d) texts on one screen; the rest are "
+                   "not checked for overlaps",
+                   what, UI_MAX_TEXT_CHECKS);
+        ui->check.n_texts++;
+    } else if (ui->check.n_texts < UI_MAX_TEXT_CHECKS) {
         struct ui_text_check *ck = &ui->check.texts[ui->check.n_texts++];
         ck->ink = ink;
         ck->box = box;

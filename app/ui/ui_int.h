@@ -375,6 +375,11 @@ void ui_clip(struct ui *ui, const SDL_Rect *r);
 /* Record a layout problem found while drawing (snapshot reports them). */
 void ui_problem(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Layout check: a text whose ink is at ink, in its box, named what: reported when it overlaps a
+ * text drawn before it this frame, then recorded. Past UI_MAX_TEXT_CHECKS texts in a frame, the
+ * first one left unrecorded is reported (the rest could overlap unseen). */
+void ui_check_text(struct ui *ui, SDL_Rect ink, SDL_Rect box, const char *what);
+
 /* Theme for the current session (configured theme, or toggled by the visitor). */
 void ui_theme_apply(struct ui *ui);
 /* Compute metrics for the window size and configured physical width. */

@@ -93,6 +93,29 @@ static void test_problem_cap(void **state)
 
 /* A page's blocks beyond UI_PAGE_MAX_BLOCKS are left out with a problem naming the cap (they
  * used to be dropped without a word); those that fit are laid out. */
+/* The layout check compares each text with those drawn before it: past UI_MAX_TEXT_CHECKS texts
+ * in a frame it cannot (it used to stop recording silently), so the first text past the cap is
+ * a problem; overlaps among the recorded ones are still found. */
+static void test_text_check_cap(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    char what[32];
+    for (int i = 0; i < UI_MAX_TEXT_CHECKS; i++) {
+        snprintf(what, sizeof(what), "t%d", i);
+        SDL_Rect r = {(i % 64) * 10, (i / 64) * 10, 8, 8};
+        ui_check_text(ui, r, r, what);
+    }
+    assert_int_equal(ui->check.n_problems, 0);
+    ui_check_text(ui, (SDL_Rect){0, 0, 8, 8}, (SDL_Rect){0, 0, 8, 8}, "over-t0");
+    assert_true(any_problem_names(ui, "over-t0 overlaps t0"));
+    assert_true(any_problem_names(ui, "UI_MAX_TEXT_CHECKS"));
+    int n = ui->check.n_problems;
+    ui_check_text(ui, (SDL_Rect){2000, 2000, 8, 8}, (SDL_Rect){2000, 2000, 8, 8}, "later");
+    assert_int_equal(ui->check.n_problems, n); /* reported once a frame */
+    free(ui);
+}
+
 static void test_page_block_cap(void **state)
 {
     (void)state;
@@ -133,6 +156,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_widget_cap),
         cmocka_unit_test(test_problem_cap),
+        cmocka_unit_test(test_text_check_cap),
         cmocka_unit_test(test_page_block_cap),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
