@@ -195,6 +195,16 @@ static int expect(struct play *p, char *what)
         else
             printf("%s:%u: quick exit: %u ms from input to attract frame\n", p->path, p->line,
                    ui->qe_latency_ms);
+    } else if (!strcmp(what, "rss-under")) {
+        long mib;
+        struct ui_mem m;
+        if (util_parse_long(arg, 1, 1000000, &mib))
+            return EINVAL;
+        if (ui_mem_sample(ui, &m))
+            play_fail(p, "cannot read /proc/self/status");
+        else if (m.rss > (size_t)mib * 1048576)
+            play_fail(p, "resident memory is %.1f MiB (limit %ld MiB)", (double)m.rss / 1048576.0,
+                      mib);
     } else if (!strcmp(what, "call")) {
         static const char *const states[] = {"none",      "connecting", "ringing",
                                              "connected", "ended",      "failed"};
@@ -223,6 +233,22 @@ static int expect(struct play *p, char *what)
         return EINVAL;
     }
     return 0;
+}
+
+static void print_mem(struct play *p, const char *name)
+{
+    struct ui_mem m;
+    const double mib = 1048576.0;
+    if (ui_mem_sample(p->ui, &m)) {
+        play_fail(p, "cannot read /proc/self/status");
+        return;
+    }
+    printf("mem %s rss %.1f MiB peak %.1f MiB heap %.1f MiB used %.1f MiB free text %.1f/%.1f MiB "
+           "%u layouts %u fonts icons %.1f/%.1f MiB\n",
+           name, (double)m.rss / mib, (double)m.hwm / mib, (double)m.heap_used / mib,
+           (double)m.heap_free / mib, (double)m.text.bytes / mib, (double)m.text.budget / mib,
+           m.text.layouts, m.text.fonts, (double)m.icons / mib, (double)m.icons_budget / mib);
+    fflush(stdout);
 }
 
 static int run_line(struct play *p, char *line)
@@ -344,6 +370,9 @@ static int run_line(struct play *p, char *line)
         clock_gettime(CLOCK_REALTIME, &ts);
         printf("mark %s %lld.%06ld\n", arg ? arg : "-", (long long)ts.tv_sec, ts.tv_nsec / 1000);
         fflush(stdout);
+    } else if (!strcmp(line, "mem")) {
+        /* mem NAME: print what memory the kiosk holds, for soaks and the benchmark */
+        print_mem(p, arg ? arg : "-");
     } else if (!strcmp(line, "snapshot")) {
         char err[512];
         if (!arg)
@@ -380,8 +409,8 @@ int ui_play(struct ui *ui, const char *script_path)
                     "Y2 | wheel N | key NAME | wait MS | sleep MS | advance DURATION | expect "
                     "screen|focus|"
                     "lang|widget|no-widget|contrast|scroll|countdown|call|outbox|"
-                    "quick-exit-under ARG | wait-for screen NAME MS | wait-for widget ID MS | "
-                    "wait-for outbox N MS | mark NAME | snapshot FILE\n",
+                    "quick-exit-under|rss-under ARG | wait-for screen NAME MS | wait-for widget "
+                    "ID MS | wait-for outbox N MS | mark NAME | mem NAME | snapshot FILE\n",
                     script_path, p.line, copy);
             fclose(f);
             return 2;
