@@ -13,9 +13,9 @@
 #define TEXT_MAX_FONTS   512  /* open fonts (file, face, size); a hard limit */
 #define TEXT_FONTS_SOFT  256  /* past this, the next frame starts with no fonts open */
 #define TEXT_CACHE_SLOTS 4096 /* hash buckets */
-/* The layout cache's byte budget until text_engine_set_budget() sizes it from the screen: two
- * 1920x1080 screens of pixels. */
-#define TEXT_CACHE_DEFAULT_BYTES ((size_t)2 * 1920 * 1080 * 4)
+/* The layout cache's byte budget until text_engine_set_budget() sizes it from the screen: one
+ * 1920x1080 screen of pixels. */
+#define TEXT_CACHE_DEFAULT_BYTES ((size_t)1920 * 1080 * 4)
 
 /* One row of assets/fonts.ini. */
 struct text_script_font {

@@ -25,11 +25,11 @@ struct ui_icon {
 
 /* A kiosk runs for months through every language and page: its caches are capped by bytes, sized
  * from the screen, because what a layout or pictogram costs grows with the screen's pixels (a cap
- * of 3,000 layouts by count let a 1920x1080 kiosk settle at 350 MiB and a 3840x2160 one above
- * 1.1 GiB). The text on one screen needs at most about one screen of texture pixels, so two keep
- * the screen shown and the one before it (a visitor going back finds it drawn); pictograms are
- * smaller and fewer. */
-#define UI_TEXT_CACHE_SCREENS 2
+ * of 3,000 layouts by count let a 1920x1080 kiosk settle at 380 MiB and a 3840x2160 one at
+ * 1.2 GiB). The layouts two frames use hold at most a third of a screen of texture pixels (2.6 MiB
+ * at 1920x1080, 10 MiB at 3840x2160, over every page in every language), so one screen keeps the
+ * screen shown and those a visitor goes back to drawn; pictograms are smaller and fewer. */
+#define UI_TEXT_CACHE_SCREENS 1
 #define UI_ICON_CACHE_DIV     2 /* pictograms: half a screen */
 
 static size_t screen_bytes(const struct ui *ui)

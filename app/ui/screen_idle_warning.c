@@ -27,15 +27,21 @@ static void capture_backdrop(struct ui *ui)
     ui->checking = false;
     ui->under->draw(ui);
     ui->checking = checking;
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ui->w, ui->h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!s)
+    /* Read straight into the texture: a screen of pixels is 32 MiB at 3840x2160, and a surface
+     * copied into a texture held two at once. */
+    ui->backdrop = SDL_CreateTexture(ui->renderer, SDL_PIXELFORMAT_ARGB8888,
+                                     SDL_TEXTUREACCESS_STREAMING, ui->w, ui->h);
+    void *pixels;
+    int pitch;
+    if (!ui->backdrop || SDL_LockTexture(ui->backdrop, NULL, &pixels, &pitch))
         return;
-    if (SDL_RenderReadPixels(ui->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) ==
-        0)
-        ui->backdrop = SDL_CreateTextureFromSurface(ui->renderer, s);
-    else
+    int rc = SDL_RenderReadPixels(ui->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, pixels, pitch);
+    SDL_UnlockTexture(ui->backdrop);
+    if (rc) {
         log_warn("idle warning: cannot read the screen below: %s", SDL_GetError());
-    SDL_FreeSurface(s);
+        SDL_DestroyTexture(ui->backdrop);
+        ui->backdrop = NULL;
+    }
 }
 
 static void idle_enter(struct ui *ui)

@@ -82,7 +82,7 @@ void text_engine_next_frame(struct text_engine *e);
 
 /* Cap the layout cache at bytes (layouts, their text and their textures' pixels, least recently
  * used evicted first); a frame that needs more keeps what it uses until the next frame. The ui
- * sizes it from the screen (ui_metrics_compute()); until then two 1920x1080 screens of pixels. */
+ * sizes it from the screen (ui_metrics_compute()); until then one 1920x1080 screen of pixels. */
 void text_engine_set_budget(struct text_engine *e, size_t bytes);
 
 struct text_cache_usage {
