@@ -195,16 +195,6 @@ static int expect(struct play *p, char *what)
         else
             printf("%s:%u: quick exit: %u ms from input to attract frame\n", p->path, p->line,
                    ui->qe_latency_ms);
-    } else if (!strcmp(what, "rss-under")) {
-        long mib;
-        struct ui_mem m;
-        if (util_parse_long(arg, 1, 1000000, &mib))
-            return EINVAL;
-        if (ui_mem_sample(ui, &m))
-            play_fail(p, "cannot read /proc/self/status");
-        else if (m.rss > (size_t)mib * 1048576)
-            play_fail(p, "resident memory is %.1f MiB (limit %ld MiB)", (double)m.rss / 1048576.0,
-                      mib);
     } else if (!strcmp(what, "call")) {
         static const char *const states[] = {"none",      "connecting", "ringing",
                                              "connected", "ended",      "failed"};
@@ -409,8 +399,8 @@ int ui_play(struct ui *ui, const char *script_path)
                     "Y2 | wheel N | key NAME | wait MS | sleep MS | advance DURATION | expect "
                     "screen|focus|"
                     "lang|widget|no-widget|contrast|scroll|countdown|call|outbox|"
-                    "quick-exit-under|rss-under ARG | wait-for screen NAME MS | wait-for widget "
-                    "ID MS | wait-for outbox N MS | mark NAME | mem NAME | snapshot FILE\n",
+                    "quick-exit-under ARG | wait-for screen NAME MS | wait-for widget ID MS | "
+                    "wait-for outbox N MS | mark NAME | mem NAME | snapshot FILE\n",
                     script_path, p.line, copy);
             fclose(f);
             return 2;
