@@ -5,7 +5,6 @@
 
 #include "kiosk.h"
 #include "openline/log.h"
-#include "openline/ui.h"
 
 static const struct command {
     const char *name;
@@ -38,7 +37,6 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     log_init("openline", LOG_LEVEL_INFO);
-    ui_mem_policy();
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         usage(stdout);
         return 0;

@@ -188,10 +188,10 @@ size_t ui_icons_bytes(const struct ui *ui)
     return n;
 }
 
-/* The list runs from the most recently drawn; past the budget, the rest is dropped, but never the
- * newest (which may alone be larger). Rendering a pictogram again costs less than a millisecond
- * (the top of icon.c). A texture drawn earlier in this frame may go: SDL finishes the frame's
- * queued drawing with it before destroying it. */
+/* The list runs from the most recently drawn; what does not fit in the budget after it is dropped,
+ * never the newest (which may alone be larger). Rendering a bundled pictogram again takes 0.1 to
+ * 3 ms (the top of icon.c). A texture drawn earlier in this frame may go: SDL finishes the
+ * frame's queued drawing with it before destroying it. */
 static void icons_trim(struct ui *ui)
 {
     size_t budget = ui_icon_budget(ui), n = icon_bytes(ui->icons);

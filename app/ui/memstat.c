@@ -8,17 +8,16 @@
 
 #include "ui_int.h"
 
-/* Blocks of this size and larger are mapped on their own and unmapped when freed: glibc's
- * default, but glibc raises it to the size of every larger mapped block freed (up to 32 MiB).
- * Text textures, the surfaces SDL_ttf and SDL_image render and the frames' temporary copies are
- * hundreds of KiB each and short-lived; once the threshold has risen past them they come from the
- * heap, and freed between live blocks they stay resident: 30 MiB of free heap after 30 sessions
- * at 3840x2160, 4 MiB with the threshold fixed (make bench). Setting it turns the raising off. */
-#define UI_MMAP_THRESHOLD (128 * 1024)
-
-void ui_mem_policy(void)
+/* Text textures and the surfaces SDL_ttf renders are hundreds of KiB each and come and go with
+ * every page. glibc maps such a block on its own only until a larger mapped block is freed; then
+ * its threshold rises past them, they come from the heap, and freed between live blocks their
+ * pages stay resident (68 MiB of free heap after 300 visitors at 3840x2160). Fixing the threshold
+ * kept them mapped on their own but made a cold page 3 to 4 times slower (a new mapping and its
+ * page faults for each block), so instead the free pages go back once a visitor has left:
+ * malloc_trim takes 20-100 ms (measured with the machine loaded), when nobody is waiting. */
+void ui_mem_trim(void)
 {
-    mallopt(M_MMAP_THRESHOLD, UI_MMAP_THRESHOLD);
+    malloc_trim(0);
 }
 
 /* A "Name:   123 kB" line of /proc/self/status, in bytes. */

@@ -4,9 +4,12 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
+static bool trim_due; /* the visitor's pages are freed: the heap gives back its free pages */
+
 static void attract_enter(struct ui *ui)
 {
     uint64_t now = clock_now_ms();
+    trim_due = true;
     ui->attract_idx = 0;
     for (unsigned i = 0; i < ui->n_langs; i++) {
         if (ui->langs[i] == ui->default_lang)
@@ -75,6 +78,10 @@ static void attract_tick(struct ui *ui, uint64_t now)
         return;
     }
     if (now >= ui->attract_next_ms) {
+        /* At the first change of language: the screen is on and nobody is there. */
+        if (trim_due)
+            ui_mem_trim();
+        trim_due = false;
         ui->attract_idx = (ui->attract_idx + 1) % ui->n_langs;
         while (ui->attract_next_ms <= now)
             ui->attract_next_ms += ui->cfg->kiosk.attract_cycle_ms;

@@ -349,5 +349,7 @@ struct ui_mem {
     size_t icons, icons_budget;   /* the pictogram cache */
 };
 int ui_mem_sample(const struct ui *ui, struct ui_mem *m);
+/* Return the heap's free pages to the system (tens of ms): when no visitor is there. */
+void ui_mem_trim(void);
 
 #endif

@@ -66,11 +66,6 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
  * 50 ms, the line then running cut short), 2 when the script cannot be read or has a bad line. */
 int ui_play(struct ui *ui, const char *script_path);
 
-/* Have glibc return large blocks (pixels: textures, rendered text and pictograms) to the system
- * when they are freed, instead of keeping them in the heap between live ones (memstat.c). Call
- * once at start, before any thread. */
-void ui_mem_policy(void);
-
 /* Pictograms (the SVG files in assets/icons/): limits checked before SDL_image sees a file, so
  * that the first draw and self-test stay fast (the reasons and the measurements are at the top of
  * app/ui/icon.c; the rules for authors in assets/content/README-content.md, "Pictograms"). */

@@ -301,7 +301,6 @@ int main(int argc, char **argv)
     char err[1024];
     int c, rc = 0;
 
-    ui_mem_policy(); /* as the kiosk allocates */
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
