@@ -144,6 +144,7 @@ int text_engine_alloc(struct text_engine **ep, const char *fonts_ini, char *err,
         return EIO;
     }
     util_strlcpy(e->fallback, "Latn", sizeof(e->fallback));
+    e->budget = TEXT_CACHE_DEFAULT_BYTES;
     rc = inifile_parse(fonts_ini, "the font table", "accepted: [fonts] and [Xxxx] script sections",
                        fonts_handler, e, err, errlen);
     if (rc)
@@ -198,7 +199,9 @@ void text_engine_flush(struct text_engine *e)
         }
         e->slots[s] = NULL;
     }
+    e->newest = e->oldest = NULL;
     e->n_cached = 0;
+    e->bytes = 0;
 }
 
 void text_engine_free(struct text_engine *e)
@@ -511,25 +514,67 @@ static char *style_key(const char *utf8, const struct text_style *st, unsigned l
     return key;
 }
 
+/* The use order: a doubly linked list from the newest to the oldest, so that a hit and an
+ * eviction cost the same however many layouts are cached. */
+static void lru_unlink(struct text_engine *e, struct text_cache_entry *c)
+{
+    if (c->newer)
+        c->newer->older = c->older;
+    else
+        e->newest = c->older;
+    if (c->older)
+        c->older->newer = c->newer;
+    else
+        e->oldest = c->newer;
+    c->newer = c->older = NULL;
+}
+
+static void lru_push(struct text_engine *e, struct text_cache_entry *c)
+{
+    c->older = e->newest;
+    c->newer = NULL;
+    if (e->newest)
+        e->newest->newer = c;
+    e->newest = c;
+    if (!e->oldest)
+        e->oldest = c;
+}
+
+/* Memory a layout holds before it is drawn: itself, its cache entry, key, lines, pieces and their
+ * text. The arrays may have grown past their counts; what is used is counted. Its textures add
+ * their pixels as they are made (text_layout_draw). */
+static size_t layout_bytes(const struct text_layout *l)
+{
+    size_t n = sizeof(*l) + sizeof(struct text_cache_entry) + strlen(l->key) + 1 +
+               (size_t)l->n_lines * sizeof(*l->lines) + (size_t)l->n_pieces * sizeof(*l->pieces);
+    for (int i = 0; i < l->n_pieces; i++)
+        n += strlen(l->pieces[i].utf8) + 1;
+    return n;
+}
+
+static void cache_remove(struct text_engine *e, struct text_cache_entry *c)
+{
+    for (struct text_cache_entry **pc = &e->slots[c->layout->hash % TEXT_CACHE_SLOTS]; *pc;
+         pc = &(*pc)->next) {
+        if (*pc == c) {
+            *pc = c->next;
+            break;
+        }
+    }
+    lru_unlink(e, c);
+    e->bytes -= c->layout->bytes;
+    e->n_cached--;
+    text_layout_free(c->layout);
+    free(c);
+}
+
+/* Drop the least recently used layouts until the cache is within its budget. A layout used in
+ * this frame or the last one stays (text_layout_get's promise), so a frame that needs more than
+ * the budget gets it, and gives it back at the next frame that needs less. */
 static void cache_evict(struct text_engine *e)
 {
-    /* Drop layouts not used in this frame or the last one, oldest first, down to 3/4 full. */
-    while (e->n_cached > TEXT_CACHE_MAX * 3 / 4) {
-        struct text_cache_entry **oldest = NULL;
-        for (unsigned s = 0; s < TEXT_CACHE_SLOTS; s++) {
-            for (struct text_cache_entry **pc = &e->slots[s]; *pc; pc = &(*pc)->next) {
-                if (!oldest || (*pc)->layout->last_used < (*oldest)->layout->last_used)
-                    oldest = pc;
-            }
-        }
-        if (!oldest || (*oldest)->layout->last_used + 1 >= e->frame)
-            return;
-        struct text_cache_entry *c = *oldest;
-        *oldest = c->next;
-        text_layout_free(c->layout);
-        free(c);
-        e->n_cached--;
-    }
+    while (e->bytes > e->budget && e->oldest && e->oldest->layout->last_used + 1 < e->frame)
+        cache_remove(e, e->oldest);
 }
 
 const struct text_layout *text_layout_get(struct text_engine *e, const char *utf8,
@@ -544,6 +589,10 @@ const struct text_layout *text_layout_get(struct text_engine *e, const char *utf
         if (c->layout->hash == hash && !strcmp(c->layout->key, key)) {
             free(key);
             c->layout->last_used = e->frame;
+            if (c != e->newest) {
+                lru_unlink(e, c);
+                lru_push(e, c);
+            }
             return c->layout;
         }
     }
@@ -555,15 +604,17 @@ const struct text_layout *text_layout_get(struct text_engine *e, const char *utf
         text_layout_free(l);
         return NULL;
     }
-    if (e->n_cached >= TEXT_CACHE_MAX)
-        cache_evict(e);
     l->hash = hash;
     l->key = key;
     l->last_used = e->frame;
+    l->bytes = layout_bytes(l);
     c->layout = l;
     c->next = e->slots[slot];
     e->slots[slot] = c;
+    lru_push(e, c);
     e->n_cached++;
+    e->bytes += l->bytes;
+    cache_evict(e);
     return l;
 }
 
@@ -578,6 +629,34 @@ void text_engine_next_frame(struct text_engine *e)
             TTF_CloseFont(e->fonts[i].ttf);
         e->n_fonts = 0;
     }
+    /* The textures the last frames drew count only now. */
+    cache_evict(e);
+}
+
+void text_engine_set_budget(struct text_engine *e, size_t bytes)
+{
+    e->budget = bytes;
+    cache_evict(e);
+}
+
+void text_engine_cache_usage(const struct text_engine *e, struct text_cache_usage *u)
+{
+    u->bytes = e->bytes;
+    u->budget = e->budget;
+    u->layouts = e->n_cached;
+    u->fonts = e->n_fonts;
+}
+
+/* A texture's pixels, 4 bytes each as the software renderer keeps them (a GPU's copy costs the
+ * same in video memory), join its layout's bytes, and the cache's when the layout is cached. */
+static void layout_add_texture(struct text_engine *e, struct text_layout *l, SDL_Texture *tex)
+{
+    int w = 0, h = 0;
+    SDL_QueryTexture(tex, NULL, NULL, &w, &h);
+    size_t n = (size_t)w * (size_t)h * 4;
+    l->bytes += n;
+    if (l->key)
+        e->bytes += n;
 }
 
 void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *cl, int x,
@@ -599,6 +678,7 @@ void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_
             if (!p->tex)
                 continue;
             SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_BLEND);
+            layout_add_texture(e, l, p->tex);
         }
         if (!p->tex)
             continue;

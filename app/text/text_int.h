@@ -16,7 +16,9 @@
 #define TEXT_MAX_FONTS   512  /* open fonts (file, face, size); a hard limit */
 #define TEXT_FONTS_SOFT  256  /* past this, the next frame starts with no fonts open */
 #define TEXT_CACHE_SLOTS 4096 /* hash buckets */
-#define TEXT_CACHE_MAX   3000 /* layouts kept before eviction */
+/* The layout cache's byte budget until text_engine_set_budget() sizes it from the screen: one
+ * 1920x1080 screen of pixels. */
+#define TEXT_CACHE_DEFAULT_BYTES ((size_t)1920 * 1080 * 4)
 
 /* One row of assets/fonts.ini. */
 struct text_script_font {
@@ -52,7 +54,8 @@ struct text_font {
 
 struct text_cache_entry {
     struct text_layout *layout;
-    struct text_cache_entry *next;
+    struct text_cache_entry *next;          /* in its hash slot */
+    struct text_cache_entry *newer, *older; /* the use order, for eviction */
 };
 
 struct text_engine {
@@ -67,7 +70,9 @@ struct text_engine {
     unsigned n_faces;
     bool ink_each; /* text_engine_count_ink */
     struct text_cache_entry *slots[TEXT_CACHE_SLOTS];
+    struct text_cache_entry *newest, *oldest; /* every cached layout, by last use */
     unsigned n_cached;
+    size_t bytes, budget; /* held by the cached layouts (their bytes), and the cap on it */
     unsigned long frame;
 };
 

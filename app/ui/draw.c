@@ -21,6 +21,39 @@ struct ui_icon {
     struct ui_icon *next;
 };
 
+/* ---- cache budgets ------------------------------------------------------------------------- */
+
+/* A kiosk runs for months through every language and page: its caches are capped by bytes, sized
+ * from the screen, because what a layout or pictogram costs grows with the screen's pixels (a cap
+ * of 3,000 layouts by count let a 1920x1080 kiosk settle at 380 MiB and a 3840x2160 one at
+ * 1.2 GiB). The layouts two frames use hold at most a third of a screen of texture pixels (2.6 MiB
+ * at 1920x1080, 10 MiB at 3840x2160, over every page in every language), so one screen keeps the
+ * screen shown and those a visitor goes back to drawn; pictograms are smaller and fewer. */
+#define UI_TEXT_CACHE_SCREENS 1
+#define UI_ICON_CACHE_DIV     2 /* pictograms: half a screen */
+
+static size_t screen_bytes(const struct ui *ui)
+{
+    return (size_t)SDL_max(ui->w, 1) * (size_t)SDL_max(ui->h, 1) * 4;
+}
+
+size_t ui_icon_budget(const struct ui *ui)
+{
+    return screen_bytes(ui) / UI_ICON_CACHE_DIV;
+}
+
+static void cache_budgets(struct ui *ui)
+{
+    struct text_cache_usage u;
+    size_t text = screen_bytes(ui) * UI_TEXT_CACHE_SCREENS;
+    text_engine_cache_usage(ui->text, &u);
+    if (u.budget == text)
+        return;
+    text_engine_set_budget(ui->text, text);
+    log_info("caches sized from the %dx%d screen: text %.1f MiB, pictograms %.1f MiB", ui->w, ui->h,
+             (double)text / 1048576.0, (double)ui_icon_budget(ui) / 1048576.0);
+}
+
 /* ---- metrics and theme --------------------------------------------------------------------- */
 
 /* The smallest size from px up whose capitals are at least cap_px tall. A working Latin face has
@@ -66,6 +99,7 @@ void ui_metrics_compute(struct ui *ui)
     m->control_h = SDL_max(m->target, line + m->gap);
     m->bar_h = m->control_h + m->gap;
     m->radius = m->target / 6;
+    cache_budgets(ui);
 }
 
 void ui_theme_apply(struct ui *ui)
@@ -160,11 +194,51 @@ void ui_clip(struct ui *ui, const SDL_Rect *r)
 
 /* ---- icons --------------------------------------------------------------------------------- */
 
+static size_t icon_bytes(const struct ui_icon *i)
+{
+    return sizeof(*i) + (i->tex ? (size_t)i->size * (size_t)i->size * 4 : 0);
+}
+
+size_t ui_icons_bytes(const struct ui *ui)
+{
+    size_t n = 0;
+    for (const struct ui_icon *i = ui->icons; i; i = i->next)
+        n += icon_bytes(i);
+    return n;
+}
+
+/* The list runs from the most recently drawn; what does not fit in the budget after it is dropped,
+ * never the newest (which may alone be larger). Rendering a bundled pictogram again takes 0.1 to
+ * 3 ms (the top of icon.c). A texture drawn earlier in this frame may go: SDL finishes the
+ * frame's queued drawing with it before destroying it. */
+static void icons_trim(struct ui *ui)
+{
+    size_t budget = ui_icon_budget(ui), n = icon_bytes(ui->icons);
+    for (struct ui_icon **pi = &ui->icons->next; *pi;) {
+        n += icon_bytes(*pi);
+        if (n <= budget) {
+            pi = &(*pi)->next;
+            continue;
+        }
+        struct ui_icon *gone = *pi;
+        *pi = gone->next;
+        n -= icon_bytes(gone);
+        if (gone->tex)
+            SDL_DestroyTexture(gone->tex);
+        free(gone);
+    }
+}
+
 static SDL_Texture *icon_get(struct ui *ui, const char *name, int size)
 {
-    for (struct ui_icon *i = ui->icons; i; i = i->next) {
-        if (i->size == size && !strcmp(i->name, name))
+    for (struct ui_icon **pi = &ui->icons; *pi; pi = &(*pi)->next) {
+        struct ui_icon *i = *pi;
+        if (i->size == size && !strcmp(i->name, name)) {
+            *pi = i->next; /* to the front: most recently used */
+            i->next = ui->icons;
+            ui->icons = i;
             return i->tex;
+        }
     }
     struct ui_icon *i = calloc(1, sizeof(*i));
     if (!i)
@@ -194,6 +268,7 @@ static SDL_Texture *icon_get(struct ui *ui, const char *name, int size)
     SDL_FreeSurface(s);
     if (i->tex)
         SDL_SetTextureBlendMode(i->tex, SDL_BLENDMODE_BLEND);
+    icons_trim(ui);
     return i->tex;
 }
 

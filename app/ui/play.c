@@ -443,6 +443,24 @@ static int cmd_mark(struct play *p, char *arg)
     return 0;
 }
 
+/* mem NAME: print what memory the kiosk holds, for soaks and the benchmark */
+static int cmd_mem(struct play *p, char *arg)
+{
+    struct ui_mem m;
+    const double mib = 1048576.0;
+    if (ui_mem_sample(p->ui, &m)) {
+        play_fail(p, "cannot read /proc/self/status");
+        return 0;
+    }
+    printf("mem %s rss %.1f MiB peak %.1f MiB heap %.1f MiB used %.1f MiB free text %.1f/%.1f MiB "
+           "%u layouts %u fonts icons %.1f/%.1f MiB\n",
+           arg ? arg : "-", (double)m.rss / mib, (double)m.hwm / mib, (double)m.heap_used / mib,
+           (double)m.heap_free / mib, (double)m.text.bytes / mib, (double)m.text.budget / mib,
+           m.text.layouts, m.text.fonts, (double)m.icons / mib, (double)m.icons_budget / mib);
+    fflush(stdout);
+    return 0;
+}
+
 static int cmd_snapshot(struct play *p, char *arg)
 {
     char err[512];
@@ -470,6 +488,7 @@ static const struct {
     {"wait-for", "wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS", false,
      cmd_wait_for},
     {"mark", "mark NAME", true, cmd_mark},
+    {"mem", "mem NAME", true, cmd_mem},
     {"snapshot", "snapshot FILE", false, cmd_snapshot},
 };
 

@@ -12,6 +12,7 @@ struct attract_state {
     uint64_t next_ms;  /* when the message changes language */
     uint64_t since_ms; /* shown since (or woken at): dark attract_dim_after later */
     bool dark;
+    bool trim_due; /* the visitor's pages are freed: the heap gives back its free pages */
 };
 
 static struct attract_state *attract_state(const struct ui *ui)
@@ -23,6 +24,7 @@ static void attract_enter(struct ui *ui)
 {
     struct attract_state *at = attract_state(ui);
     uint64_t now = clock_now_ms();
+    at->trim_due = true;
     at->idx = 0;
     for (unsigned i = 0; i < ui->n_langs; i++) {
         if (ui->langs[i] == ui->default_lang)
@@ -94,6 +96,10 @@ static void attract_tick(struct ui *ui, uint64_t now)
         return;
     }
     if (now >= at->next_ms) {
+        /* At the first change of language: the screen is on and nobody is there. */
+        if (at->trim_due)
+            ui_mem_trim();
+        at->trim_due = false;
         at->idx = (at->idx + 1) % ui->n_langs;
         while (at->next_ms <= now)
             at->next_ms += ui->cfg->kiosk.attract_cycle_ms;

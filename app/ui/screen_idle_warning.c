@@ -37,15 +37,21 @@ static void capture_backdrop(struct ui *ui)
     ui->check.on = false;
     ui->under->draw(ui);
     ui->check.on = checking;
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ui->w, ui->h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!s)
-        return;
-    if (SDL_RenderReadPixels(ui->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) ==
-        0)
-        is->backdrop = SDL_CreateTextureFromSurface(ui->renderer, s);
-    else
+    /* Read straight into the texture: a screen of pixels is 32 MiB at 3840x2160, and a surface
+     * copied into a texture held two at once. */
+    is->backdrop = SDL_CreateTexture(ui->renderer, SDL_PIXELFORMAT_ARGB8888,
+                                     SDL_TEXTUREACCESS_STREAMING, ui->w, ui->h);
+    void *pixels;
+    int pitch, rc = -1;
+    if (is->backdrop && !SDL_LockTexture(is->backdrop, NULL, &pixels, &pitch)) {
+        rc = SDL_RenderReadPixels(ui->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, pixels, pitch);
+        SDL_UnlockTexture(is->backdrop);
+    }
+    if (rc) {
         log_warn("idle warning: cannot read the screen below: %s", SDL_GetError());
-    SDL_FreeSurface(s);
+        SDL_DestroyTexture(is->backdrop);
+        is->backdrop = NULL;
+    }
 }
 
 static void idle_enter(struct ui *ui)

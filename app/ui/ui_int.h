@@ -414,7 +414,20 @@ bool ui_page_scroll_event(struct ui *ui, const struct ui_page_view *pv, const st
 /* Free what pv holds and forget the page; the drag area goes with it. */
 void ui_page_free(struct ui *ui, struct ui_page_view *pv);
 
-/* Icons */
+/* Icons, kept by most recent use within ui_icon_budget() bytes (half a screen of pixels). */
 void ui_icons_free(struct ui *ui);
+size_t ui_icons_bytes(const struct ui *ui);
+size_t ui_icon_budget(const struct ui *ui);
+
+/* Memory the process holds (memstat.c), for scripted soaks and the benchmark. */
+struct ui_mem {
+    size_t rss, hwm;              /* resident now and at most so far (/proc/self/status) */
+    size_t heap_used, heap_free;  /* malloc'd and held by glibc but free, all arenas */
+    struct text_cache_usage text; /* the layout cache */
+    size_t icons, icons_budget;   /* the pictogram cache */
+};
+int ui_mem_sample(const struct ui *ui, struct ui_mem *m);
+/* Return the heap's free pages to the system (tens of ms): when no visitor is there. */
+void ui_mem_trim(void);
 
 #endif

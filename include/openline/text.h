@@ -53,8 +53,9 @@ struct text_layout {
     bool overflow;    /* a single unbreakable cluster is wider than max_width */
     /* private */
     unsigned long hash;
-    char *key;
+    char *key; /* set while the layout is in the engine's cache */
     unsigned long last_used;
+    size_t bytes; /* memory it holds, its textures' pixels included */
 };
 
 /* Load the script -> font table (assets/fonts.ini). Fonts open lazily. err gets one message with
@@ -94,8 +95,21 @@ void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_
  * default, only a piece drawn without a single pixel. */
 void text_engine_count_ink(struct text_engine *e, bool each);
 
-/* Start a frame: layouts unused for two frames may be evicted when the cache is full. */
+/* Start a frame: layouts unused for two frames may be evicted when the cache is over budget. */
 void text_engine_next_frame(struct text_engine *e);
+
+/* Cap the layout cache at bytes (layouts, their text and their textures' pixels, least recently
+ * used evicted first); a frame that needs more keeps what it uses until the next frame. The ui
+ * sizes it from the screen (ui_metrics_compute()); until then one 1920x1080 screen of pixels. */
+void text_engine_set_budget(struct text_engine *e, size_t bytes);
+
+struct text_cache_usage {
+    size_t bytes;  /* held by the cached layouts, textures included */
+    size_t budget; /* the cap (text_engine_set_budget) */
+    unsigned layouts;
+    unsigned fonts; /* open (file, face, size): each holds its own glyph and shaping caches */
+};
+void text_engine_cache_usage(const struct text_engine *e, struct text_cache_usage *u);
 
 /* Drop every cached layout and texture (on renderer loss or theme change). */
 void text_engine_flush(struct text_engine *e);

@@ -42,6 +42,7 @@ tests/flow/call.sh || failed=1
 tests/flow/no-calls.sh || failed=1
 tests/flow/kiosk-mode.sh || failed=1
 tests/flow/signals.sh || failed=1
+tests/flow/soak.sh --sessions 150 --size 1920x1080 || failed=1
 
 # The configuration reference in README.md is the program's own (build/openline config-reference).
 ref=$(mktemp)

@@ -1,9 +1,11 @@
 /* Unit tests for the pictogram check (app/ui/icon.c): every bundled pictogram passes; files too
  * large, too complex, truncated, broken or not SVG are refused with the reason, before SDL_image
- * would see them (tests/flow/icons.sh runs self-test and a snapshot over such files).
+ * would see them (tests/flow/icons.sh runs self-test and a snapshot over such files). And the
+ * pictogram cache (app/ui/draw.c) stays within its bytes however many sizes are drawn.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +17,12 @@
 
 #include <cmocka.h>
 
+#include "openline/config.h"
+#include "openline/content.h"
+#include "openline/i18n.h"
+#include "openline/text.h"
 #include "openline/ui.h"
+#include "ui_int.h"
 
 #define HEAD "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"96\" height=\"96\">"
 
@@ -177,6 +184,64 @@ static void test_size_capped(void **state)
     assert_non_null(strstr(why, "/nonexistent/x.svg: cannot read"));
 }
 
+static size_t heap_used(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
+/* Every bundled pictogram drawn at 20 sizes on a headless 640x360 kiosk (a window resized often
+ * would do the same): the cache keeps them within its budget, half a screen of pixels (450 KiB),
+ * and the heap grows by no more; a cache without a cap kept them all (11 MiB). */
+static void test_cache_capped_in_bytes(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"rights.svg", "fees.svg",   "signs.svg", "travel.svg",
+                                        "help.svg",   "others.svg", "call.svg",  "counts.svg",
+                                        "back.svg",   "exit.svg"};
+    struct config cfg;
+    struct i18n *i18n = NULL;
+    struct content *content = NULL;
+    struct text_engine *text = NULL;
+    struct ui *ui = NULL;
+    char err[1024];
+    if (config_load(&cfg, "assets/openline.conf.example", err, sizeof(err)) ||
+        i18n_load(&i18n, "locales", err, sizeof(err)) ||
+        content_load(&content, "assets/content", err, sizeof(err)) ||
+        text_engine_alloc(&text, "assets/fonts.ini", err, sizeof(err)))
+        fail_msg("%s", err);
+    struct ui_opts o = {.cfg = &cfg,
+                        .i18n = i18n,
+                        .content = content,
+                        .text = text,
+                        .data_dir = ".",
+                        .w = 640,
+                        .h = 360,
+                        .headless = true};
+    if (ui_alloc(&ui, &o, err, sizeof(err)))
+        fail_msg("%s", err);
+    const size_t budget = (size_t)640 * 360 * 4 / 2, slack = 1u << 20;
+    size_t before = heap_used(), grown = 0;
+    for (int size = 40; size < 200; size += 8) {
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            ui_draw_icon(ui, names[i], (SDL_Rect){0, 0, size, size}, (SDL_Color){0, 0, 0, 255},
+                         false);
+            size_t now = heap_used();
+            grown = now > before && now - before > grown ? now - before : grown;
+        }
+    }
+    assert_int_equal(ui_icon_budget(ui), budget);
+    assert_true(ui_icons_bytes(ui) <= budget);
+    ui_free(ui);
+    text_engine_free(text);
+    content_free(content);
+    i18n_free(i18n);
+    SDL_Quit();
+    if (grown > budget + slack)
+        fail_msg("the heap grew by %.1f MiB drawing pictograms at 20 sizes (budget %.2f MiB)",
+                 (double)grown / 1048576.0, (double)budget / 1048576.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_broken_refused),
         cmocka_unit_test(test_complexity_capped),
         cmocka_unit_test(test_size_capped),
+        cmocka_unit_test(test_cache_capped_in_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
  * LTR isolation of phone numbers in RTL text. Uses the real fonts and ICU data.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -359,6 +360,115 @@ static void test_cache(void **state)
     assert_ptr_not_equal(a, c);
 }
 
+/* Heap in use, all arenas (what the process holds, less what glibc keeps free). */
+static size_t heap_used(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
+/* A software renderer on a surface the width of a 1920x1080 screen, for drawing layouts. */
+static SDL_Renderer *wide_renderer(SDL_Surface **sp)
+{
+    *sp = SDL_CreateRGBSurfaceWithFormat(0, 1920, 64, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(*sp);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(*sp);
+    assert_non_null(r);
+    return r;
+}
+
+static const struct text_layout *draw_line(SDL_Renderer *r, int i)
+{
+    char text[128];
+    snprintf(text, sizeof(text), "Line %d of a page shown in every language for months", i);
+    const struct text_layout *l = lay("en", text, 0);
+    text_layout_draw(eng, r, l, 0, 0, (SDL_Color){0, 0, 0, 255});
+    return l;
+}
+
+/* A kiosk shows every page in every language for months: the layout cache is capped by bytes,
+ * textures included (by default one 1920x1080 screen of pixels, 7.9 MiB), not by count (3,000
+ * layouts held 380 MiB at 1920x1080). Drawing 400 lines of about 160 KiB of texture each, one a
+ * frame, grows the heap by no more than the budget. */
+static void test_cache_capped_in_bytes(void **state)
+{
+    (void)state;
+    SDL_Surface *s;
+    SDL_Renderer *r = wide_renderer(&s);
+    const size_t budget = (size_t)1920 * 1080 * 4, slack = 4u << 20;
+    draw_line(r, -1); /* the font open before counting */
+    text_engine_flush(eng);
+    size_t before = heap_used(), grown = 0;
+    for (int i = 0; i < 400; i++) {
+        draw_line(r, i);
+        text_engine_next_frame(eng);
+        size_t now = heap_used();
+        grown = now > before && now - before > grown ? now - before : grown;
+    }
+    text_engine_flush(eng); /* the textures belong to this renderer */
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(s);
+    if (grown > budget + slack)
+        fail_msg("the heap grew by %.1f MiB drawing 400 lines (budget %.1f MiB)",
+                 (double)grown / 1048576.0, (double)budget / 1048576.0);
+}
+
+/* The cache counts what it holds (textures' pixels included) and keeps it within the budget set,
+ * least recently used out first, except the layouts the last two frames used: a frame that needs
+ * more than the budget keeps every layout it was given, and the cache shrinks again after. */
+static void test_cache_budget(void **state)
+{
+    (void)state;
+    SDL_Surface *s;
+    SDL_Renderer *r = wide_renderer(&s);
+    struct text_cache_usage u;
+    const size_t budget = 1u << 20;
+    text_engine_flush(eng);
+    text_engine_cache_usage(eng, &u);
+    const size_t was = u.budget;
+    assert_int_equal(u.bytes, 0);
+    text_engine_set_budget(eng, budget);
+
+    const struct text_layout *l = draw_line(r, 0);
+    size_t pixels = 0;
+    for (int i = 0; i < l->n_pieces; i++) {
+        int w, h;
+        SDL_QueryTexture(l->pieces[i].tex, NULL, NULL, &w, &h);
+        pixels += (size_t)w * (size_t)h * 4;
+    }
+    text_engine_cache_usage(eng, &u);
+    assert_true(pixels > 0);
+    assert_true(u.bytes >= pixels && u.bytes < pixels + 4096);
+
+    for (int i = 1; i < 100; i++) {
+        l = draw_line(r, i);
+        text_engine_next_frame(eng);
+        text_engine_cache_usage(eng, &u);
+        if (u.bytes > budget + l->bytes)
+            fail_msg("frame %d: %zu bytes cached, budget %zu", i, u.bytes, budget);
+    }
+    /* one frame drawing 20 lines, several times the budget: all stay */
+    const struct text_layout *got[20];
+    for (int i = 0; i < 20; i++)
+        got[i] = draw_line(r, 1000 + i);
+    for (int i = 0; i < 20; i++)
+        assert_ptr_equal(draw_line(r, 1000 + i), got[i]);
+    text_engine_cache_usage(eng, &u);
+    assert_true(u.bytes > 2 * budget);
+    text_engine_next_frame(eng);
+    text_engine_next_frame(eng);
+    text_engine_cache_usage(eng, &u);
+    assert_true(u.bytes <= budget);
+
+    text_engine_flush(eng);
+    text_engine_cache_usage(eng, &u);
+    assert_int_equal(u.bytes, 0);
+    assert_int_equal(u.layouts, 0);
+    text_engine_set_budget(eng, was);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(s);
+}
+
 static void test_line_heights(void **state)
 {
     (void)state;
@@ -499,6 +609,8 @@ int main(void)
         cmocka_unit_test(test_wrap_width),
         cmocka_unit_test(test_numbers_unbroken),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_cache_capped_in_bytes),
+        cmocka_unit_test(test_cache_budget),
         cmocka_unit_test(test_empty_paragraphs),
         cmocka_unit_test(test_many_sizes),
         cmocka_unit_test(test_line_heights),
