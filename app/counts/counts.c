@@ -344,6 +344,14 @@ void counts_session_end(struct counts *c)
     uploader_session_ended(c->up);
 }
 
+unsigned counts_unwritten(const struct counts *c)
+{
+    unsigned n = 0;
+    for (size_t i = 0; c && i < c->n_pending; i++)
+        n += c->pending[i].delta;
+    return n;
+}
+
 bool counts_in_session(const struct counts *c)
 {
     return c && c->session;

@@ -393,17 +393,19 @@ static int cmd_advance(struct play *p, char *arg)
     return 0;
 }
 
-/* wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS: real time passes until
- * the screen shows, the widget is there (calls, peers, devices) or the outbox holds N batches
- * (the counts thread uploading) */
+/* wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS | wait-for unwritten N
+ * MS: real time passes until the screen shows, the widget is there (calls, peers, devices), the
+ * outbox holds N batches (the counts thread uploading) or N counts are not yet on disk (the
+ * spool was busy: written again within COUNTS_RETRY_BUSY_MS) */
 static int cmd_wait_for(struct play *p, char *arg)
 {
     struct ui *ui = p->ui;
-    char kind[8], name[64];
+    char kind[10], name[64];
     long ms, n = 0;
-    if (sscanf(arg, "%7s %63s %ld", kind, name, &ms) != 3 || ms <= 0 ||
-        (strcmp(kind, "screen") && strcmp(kind, "widget") && strcmp(kind, "outbox")) ||
-        (!strcmp(kind, "outbox") && util_parse_long(name, 0, 100000, &n)))
+    bool number = !strncmp(arg, "outbox ", 7) || !strncmp(arg, "unwritten ", 10);
+    if (sscanf(arg, "%9s %63s %ld", kind, name, &ms) != 3 || ms <= 0 ||
+        (strcmp(kind, "screen") && strcmp(kind, "widget") && !number) ||
+        (number && util_parse_long(name, 0, 100000, &n)))
         return EINVAL;
     const char *id = name[0] == '@' ? name + 1 : name;
     uint64_t end = SDL_GetTicks64() + (uint64_t)ms;
@@ -414,6 +416,8 @@ static int cmd_wait_for(struct play *p, char *arg)
             there = !strcmp(ui->screen->name, name);
         else if (!strcmp(kind, "widget"))
             there = ui_widget_find(ui, id);
+        else if (!strcmp(kind, "unwritten"))
+            there = (has = (int)counts_unwritten(ui->counts)) == n;
         else
             there = (has = counts_outbox(ui->counts)) == n;
         if (there || SDL_GetTicks64() >= end || signals_caught())
@@ -426,6 +430,8 @@ static int cmd_wait_for(struct play *p, char *arg)
     if (!there && !strcmp(kind, "outbox"))
         play_fail(p, "the outbox did not come to %ld batch(es) within %ld ms (it holds %d)", n, ms,
                   has);
+    else if (!there && number)
+        play_fail(p, "%d count(s) still unwritten after %ld ms (want %ld)", has, ms, n);
     else if (!there)
         play_fail(p, "%s %s did not come within %ld ms (the screen is %s)", kind, name, ms,
                   ui->screen->name);
@@ -485,8 +491,10 @@ static const struct {
     {"sleep", "sleep MS", false, cmd_sleep},
     {"advance", "advance DURATION", true, cmd_advance}, /* says first that it needs the clock */
     {"expect", NULL, false, cmd_expect},                /* usage from expects[] */
-    {"wait-for", "wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS", false,
-     cmd_wait_for},
+    {"wait-for",
+     "wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS | wait-for "
+     "unwritten N MS",
+     false, cmd_wait_for},
     {"mark", "mark NAME", true, cmd_mark},
     {"mem", "mem NAME", true, cmd_mem},
     {"snapshot", "snapshot FILE", false, cmd_snapshot},

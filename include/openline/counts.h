@@ -72,6 +72,10 @@ uint64_t counts_tick(struct counts *c, uint64_t now_ms);
  * timeout. UI thread. */
 bool counts_settle(struct counts *c, unsigned timeout_ms);
 
+/* Counts made but not yet written to the spool (it was busy or failing: written again from
+ * counts_tick()); 0 when every count is on disk. UI thread. */
+unsigned counts_unwritten(const struct counts *c);
+
 /* Batches in the outbox not yet acknowledged by the collector, quarantined ones included;
  * -1 when the spool cannot be read. UI thread. */
 int counts_outbox(struct counts *c);

@@ -18,11 +18,13 @@ conf kill bucket=day
 # Each reply waits 300 ms after the collector stored the batch: a kill in that time leaves a
 # batch the collector has and the kiosk still holds (sent again: "duplicate", then deleted).
 echo "* * slow 300" >"$T/kill.mode"
-# each run: three visitors (each marked when it left), its day closed and sent
+# each run: three visitors (each marked once it left and its counts are on disk: a count made
+# while the counts thread held the spool waits up to 20 ms in memory, which a kill would lose),
+# its day closed and sent
 {
     for s in 1 2 3; do
         v_page es rights quick
-        printf 'mark s%s\nsleep 120\n' "$s"
+        printf 'wait-for unwritten 0 5000\nmark s%s\nsleep 120\n' "$s"
     done
     printf 'advance 1d\nsleep 150\nadvance 1d\nsleep 150\nmark end\n'
 } >"$T/k.play"
