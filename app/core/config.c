@@ -713,12 +713,9 @@ static const char *store_web(struct config *cfg, const struct key *k, const char
 static const char *store_path(struct config *cfg, const struct key *k, const char *name,
                               const char *value, char *dst)
 {
-    (void)cfg, (void)name;
     if (value[0] != '/')
         return "not an absolute path";
-    if (!is_printable_utf8(value))
-        return "contains control characters";
-    return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
+    return store_string(cfg, k, name, value, dst);
 }
 
 static const char *store_sip_uri(struct config *cfg, const struct key *k, const char *name,
