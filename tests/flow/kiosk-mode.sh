@@ -225,6 +225,7 @@ fi
 # ---- no window manager at all (a bare X server, as in an xinit kiosk): SDL cannot ask a window
 # manager for fullscreen, so the kiosk's window must cover the screen by itself.
 kill $wm 2>/dev/null
+wait $wm 2>/dev/null # gone, not going: a window manager that dies while mapping the window
 n=0
 while xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' && [ $n -lt 100 ]; do
     sleep 0.05
@@ -251,5 +252,9 @@ if [ -n "$win" ]; then
     kill $kpid 2>/dev/null
 else
     bad "no window manager: no window appeared"
+    xdotool search --pid $kpid 2>/dev/null | while read -r w; do
+        echo "     window $w: $(xwininfo -id "$w" 2>/dev/null | grep -e 'Map State' -e geometry | tr -s ' ')"
+    done
+    sed 's/^/     /' "$T/nowm.log" | tail -5
 fi
 exit $failed
