@@ -35,6 +35,21 @@ static int lang_fail(struct inifile *f, const char *section, const char *key, co
     return 0;
 }
 
+/* A voice name goes to espeak-ng as it is: nothing but letters, digits and '-'. */
+static bool voice_name_ok(const char *v)
+{
+    size_t n = strlen(v);
+    if (!n || n >= sizeof(((struct lang *)0)->voice))
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        char c = v[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-'))
+            return false;
+    }
+    return true;
+}
+
 static int lang_handler(struct inifile *p, const char *section, const char *name, const char *value,
                         void *arg)
 {
@@ -80,9 +95,16 @@ static int lang_handler(struct inifile *p, const char *section, const char *name
         e = util_strlcpy(l->font, value, sizeof(l->font));
     } else if (!strcmp(name, "locale")) {
         e = util_strlcpy(l->icu_locale, value, sizeof(l->icu_locale));
+    } else if (!strcmp(name, "voice")) {
+        if (!voice_name_ok(value))
+            return lang_fail(p, section, name,
+                             "must be an espeak-ng voice name: letters, digits and '-', at most "
+                             "31 bytes, such as en-gb or cmn");
+        util_strlcpy(l->voice, value, sizeof(l->voice));
     } else {
-        return lang_fail(p, section, name,
-                         "unknown key; accepted: endonym, name, script, direction, font, locale");
+        return lang_fail(
+            p, section, name,
+            "unknown key; accepted: endonym, name, script, direction, font, locale, voice");
     }
     if (e)
         return lang_fail(p, section, name, "value too long");

@@ -22,6 +22,7 @@ struct lang {
     bool rtl;            /* paragraph direction right-to-left */
     char font[64];       /* font file overriding the script's font in assets/fonts.ini, or "" */
     char icu_locale[32]; /* locale for ICU line breaking ("th", "my", "zh_Hans") */
+    char voice[32];      /* espeak-ng voice reading it aloud ("en-gb", "cmn"), or "" (none) */
     struct catalog *cat; /* translations; NULL for the source language (en) */
 };
 
