@@ -1020,11 +1020,9 @@ static void first_diag(const struct po_diag *d, void *arg)
         f->text[n - 1] = '\0';
 }
 
-int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot_path,
-                  struct i18n_coverage *cov, char *err, size_t errlen)
+/* The template read whole, or NULL with its first problem in err. */
+static po_file_t template_read(const char *pot_path, char *err, size_t errlen)
 {
-    (void)i;
-    memset(cov, 0, sizeof(*cov));
     struct first_diag fd = {pot_path, ""};
     po_file_t pot = po_read(pot_path, first_diag, &fd);
     if (!pot || fd.text[0]) {
@@ -1034,8 +1032,35 @@ int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot
             snprintf(err, errlen, "%s: cannot be read", pot_path);
         if (pot)
             po_file_free(pot);
-        return EINVAL;
+        return NULL;
     }
+    return pot;
+}
+
+int i18n_template_each(const char *pot_path, void (*fn)(const char *msgid, void *arg), void *arg,
+                       char *err, size_t errlen)
+{
+    po_file_t pot = template_read(pot_path, err, errlen);
+    if (!pot)
+        return EINVAL;
+    po_message_iterator_t it = po_message_iterator(pot, NULL);
+    for (po_message_t m; (m = po_next_message(it));) {
+        if (po_message_msgid(m)[0] && !po_message_is_obsolete(m))
+            fn(po_message_msgid(m), arg);
+    }
+    po_message_iterator_free(it);
+    po_file_free(pot);
+    return 0;
+}
+
+int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot_path,
+                  struct i18n_coverage *cov, char *err, size_t errlen)
+{
+    (void)i;
+    memset(cov, 0, sizeof(*cov));
+    po_file_t pot = template_read(pot_path, err, errlen);
+    if (!pot)
+        return EINVAL;
     /* Fuzzy entries are not in the catalog; count them from the PO file's own flags. */
     po_message_iterator_t it = po_message_iterator(pot, NULL);
     for (po_message_t m; (m = po_next_message(it));) {
