@@ -17,7 +17,7 @@ struct script {
     struct content_vars vars;
     const char *msgid;
     const char *text; /* the translation, placeholders expanded */
-    unsigned lines; /* sentences of msgid so far: the next clip's index */
+    unsigned lines;   /* sentences of msgid so far: the next clip's index */
 };
 
 /* One line: key, a tab, the sentence on one line (a tab or newline inside becomes a space). */
