@@ -41,7 +41,8 @@ WERROR    ?= -Werror
 
 # Debian packages the project needs to build, run and test, all of them here and each once, in
 # groups: the build; the kiosk's libraries and fonts; the call plug-in; the upload plug-in; the
-# collector; the tools the tests drive (UI, calls, counts, collector, text). `make deps` installs
+# collector; the tests' own libraries; the kiosk's speech (app/speech); the tools the tests drive
+# (UI, calls, counts, collector, text, speech). `make deps` installs
 # the missing ones.
 DEB_PKGS := \
 	build-essential pkg-config clang-format gettext clang libclang-rt-14-dev \
@@ -53,6 +54,7 @@ DEB_PKGS := \
 	libmicrohttpd-dev libpq-dev libsodium-dev libcrypt-dev \
 	libcmocka-dev time procps xvfb xauth chromium openbox xdotool x11-utils x11-apps netpbm \
 	libx11-dev libxfixes-dev \
+	libespeak-ng-dev espeak-ng-data libopusfile-dev \
 	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump stunnel4 \
 	python3 \
 	postgresql curl wrk nodejs sqlite3 iproute2 util-linux \
@@ -117,6 +119,16 @@ CALL_ABI        = $(VERSION)-$(shell cat include/openline/call_api.h include/ope
 
 SUITES += call
 
+# Read-aloud (app/speech; ARCHITECTURE.md): espeak-ng and libopusfile, linked into the kiosk
+# program, not the call plug-in. Only app/speech's objects are compiled with their flags (and
+# tools/lint.sh refuses <espeak-ng/...> and <opusfile.h> anywhere else); the kiosk's commands, the
+# UI and the tests see the module through app/speech/speech.h alone (SPEECH_INC).
+SPEECH_SRCS    := $(wildcard app/speech/*.c)
+SPEECH_PKGS    := espeak-ng opusfile
+SPEECH_INC     := -Iapp/speech
+KIOSK_LIB_SRCS += $(SPEECH_SRCS)
+KIOSK_PKGS     += $(SPEECH_PKGS)
+
 KIOSK_LIB_OBJS := $(KIOSK_LIB_SRCS:%.c=$(OBJ)/%.o)
 KIOSK_OBJS     := $(KIOSK_LIB_OBJS) $(KIOSK_MAIN:%.c=$(OBJ)/%.o)
 
@@ -127,6 +139,8 @@ $(CALL_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/app/call/plugin.o: CFLAGS_EXTRA = \
 	$(call pkg_cflags,$(CALL_PKGS)) $(CALL_CPPFLAGS) $(CALL_CFLAGS)
 $(OBJ)/app/call/plugin.o $(OBJ)/app/kiosk/call_plugin.o: CPPFLAGS_BASE += -DOPENLINE_CALL_ABI='"$(CALL_ABI)"'
 $(OBJ)/app/kiosk/%.o: CPPFLAGS_BASE += -DOPENLINE_DATADIR='"$(PREFIX)/share/openline"'
+$(SPEECH_SRCS:%.c=$(OBJ)/%.o): CFLAGS_EXTRA = $(call pkg_cflags,$(UI_PKGS) $(SPEECH_PKGS))
+$(OBJ)/app/kiosk/%.o $(OBJ)/app/ui/%.o $(OBJ)/tests/%.o: CPPFLAGS_BASE += $(SPEECH_INC)
 $(OBJ)/app/core/plugin.o: CPPFLAGS_BASE += -DOPENLINE_LIBDIR='"$(PREFIX)/lib/openline"'
 $(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(UI_PKGS) cmocka)
 $(OBJ)/tests/unit/test_call.o $(OBJ)/tests/bench/jitter_bench.o: CFLAGS_EXTRA += \
@@ -160,7 +174,7 @@ $(CALL_COPY_OBJS): $(OBJ)/call-copy/%.o: %.c $(OBJ)/.flags
 	$(Q)$(CC) $(CPPFLAGS_BASE) $(CFLAGS_BASE) $(CALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/openline: $(filter-out $(CALL_OBJS),$(KIOSK_OBJS)) $(VARIANT)
-	$(call link,$(call pkg_libs,$(UI_PKGS)) $(KIOSK_EXTRA_LIBS))
+	$(call link,$(call pkg_libs,$(UI_PKGS) $(SPEECH_PKGS)) $(KIOSK_EXTRA_LIBS))
 
 # Its only undefined symbols are its libraries'; the kiosk loads it with RTLD_NOW, so any other
 # would fail every call test at load (and the check below).

@@ -36,6 +36,9 @@ plugin_only '^(app/(call|audio)/|tests/unit/test_call\.c|tests/bench/jitter_benc
     're\.h|re_[a-z_]+\.h|rem\.h|rem_[a-z_]+\.h|openssl/|portaudio\.h|jack/|alsa/|opus/|speex/' \
     "a library of the call plug-in: only app/call and app/audio may"
 plugin_only '^app/upload/' 'curl/' "libcurl: only app/upload may"
+# Read-aloud's libraries (espeak-ng is global and not thread-safe: one worker thread owns it)
+# stay behind app/speech/speech.h; espeak-ng's headers are on the default path.
+plugin_only '^app/speech/' 'espeak-ng/|espeak/|opusfile\.h' "espeak-ng or libopusfile: only app/speech may"
 # Functions are their steps (docs/style.md 1): none over 80 lines without a reason above it.
 python3 tools/fn-length.py || status=1
 [ $status -eq 0 ] && echo "lint: ok"

@@ -35,6 +35,21 @@ static int lang_fail(struct inifile *f, const char *section, const char *key, co
     return 0;
 }
 
+/* A voice name goes to espeak-ng as it is: nothing but letters, digits and '-'. */
+static bool voice_name_ok(const char *v)
+{
+    size_t n = strlen(v);
+    if (!n || n >= sizeof(((struct lang *)0)->voice))
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        char c = v[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-'))
+            return false;
+    }
+    return true;
+}
+
 static int lang_handler(struct inifile *p, const char *section, const char *name, const char *value,
                         void *arg)
 {
@@ -80,9 +95,16 @@ static int lang_handler(struct inifile *p, const char *section, const char *name
         e = util_strlcpy(l->font, value, sizeof(l->font));
     } else if (!strcmp(name, "locale")) {
         e = util_strlcpy(l->icu_locale, value, sizeof(l->icu_locale));
+    } else if (!strcmp(name, "voice")) {
+        if (!voice_name_ok(value))
+            return lang_fail(p, section, name,
+                             "must be an espeak-ng voice name: letters, digits and '-', at most "
+                             "31 bytes, such as en-gb or cmn");
+        util_strlcpy(l->voice, value, sizeof(l->voice));
     } else {
-        return lang_fail(p, section, name,
-                         "unknown key; accepted: endonym, name, script, direction, font, locale");
+        return lang_fail(
+            p, section, name,
+            "unknown key; accepted: endonym, name, script, direction, font, locale, voice");
     }
     if (e)
         return lang_fail(p, section, name, "value too long");
@@ -998,11 +1020,9 @@ static void first_diag(const struct po_diag *d, void *arg)
         f->text[n - 1] = '\0';
 }
 
-int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot_path,
-                  struct i18n_coverage *cov, char *err, size_t errlen)
+/* The template read whole, or NULL with its first problem in err. */
+static po_file_t template_read(const char *pot_path, char *err, size_t errlen)
 {
-    (void)i;
-    memset(cov, 0, sizeof(*cov));
     struct first_diag fd = {pot_path, ""};
     po_file_t pot = po_read(pot_path, first_diag, &fd);
     if (!pot || fd.text[0]) {
@@ -1012,8 +1032,35 @@ int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot
             snprintf(err, errlen, "%s: cannot be read", pot_path);
         if (pot)
             po_file_free(pot);
-        return EINVAL;
+        return NULL;
     }
+    return pot;
+}
+
+int i18n_template_each(const char *pot_path, void (*fn)(const char *msgid, void *arg), void *arg,
+                       char *err, size_t errlen)
+{
+    po_file_t pot = template_read(pot_path, err, errlen);
+    if (!pot)
+        return EINVAL;
+    po_message_iterator_t it = po_message_iterator(pot, NULL);
+    for (po_message_t m; (m = po_next_message(it));) {
+        if (po_message_msgid(m)[0] && !po_message_is_obsolete(m))
+            fn(po_message_msgid(m), arg);
+    }
+    po_message_iterator_free(it);
+    po_file_free(pot);
+    return 0;
+}
+
+int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot_path,
+                  struct i18n_coverage *cov, char *err, size_t errlen)
+{
+    (void)i;
+    memset(cov, 0, sizeof(*cov));
+    po_file_t pot = template_read(pot_path, err, errlen);
+    if (!pot)
+        return EINVAL;
     /* Fuzzy entries are not in the catalog; count them from the PO file's own flags. */
     po_message_iterator_t it = po_message_iterator(pot, NULL);
     for (po_message_t m; (m = po_next_message(it));) {

@@ -21,6 +21,7 @@
 #include "openline/text.h"
 #include "openline/ui.h"
 #include "openline/util.h"
+#include "speech.h"
 
 /* Start the call thread when a hotline is configured. Without one, or when it cannot start,
  * the kiosk runs on and shows the number instead of a Call button. */
@@ -470,24 +471,28 @@ int kiosk_cmd_pot_content(int argc, char **argv)
 int kiosk_cmd_i18n_report(int argc, char **argv)
 {
     struct kiosk k;
+    struct speech *sp = NULL;
     char pot[PATH_MAX + 64], err[512];
     int rc = kiosk_open(&k, argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL, false);
     if (rc)
         goto out;
     snprintf(pot, sizeof(pot), "%s/locales/openline.pot", k.data_dir);
-    printf("%-8s %-22s %10s %6s %8s %6s\n", "code", "language", "translated", "fuzzy", "missing",
-           "done");
+    sp = kiosk_speech_probe(&k);
+    printf("%-8s %-22s %10s %6s %8s %6s  %s\n", "code", "language", "translated", "fuzzy",
+           "missing", "done", "read aloud");
     for (unsigned i = 0; i < i18n_count(k.i18n); i++) {
         const struct lang *l = i18n_at(k.i18n, i);
         struct i18n_coverage cov;
+        char spoken[64];
         if (i18n_coverage(k.i18n, l, pot, &cov, err, sizeof(err))) {
             fprintf(stderr, "openline: %s\n", err);
             rc = KIOSK_EXIT_FAIL;
             goto out;
         }
-        printf("%-8s %-22s %10u %6u %8u %5u%%\n", l->code, l->name[0] ? l->name : l->endonym,
+        kiosk_speech_describe(sp, l, spoken, sizeof(spoken));
+        printf("%-8s %-22s %10u %6u %8u %5u%%  %s\n", l->code, l->name[0] ? l->name : l->endonym,
                cov.translated, cov.fuzzy, cov.missing,
-               cov.total ? cov.translated * 100 / cov.total : 0);
+               cov.total ? cov.translated * 100 / cov.total : 0, spoken);
     }
     if (i18n_problem_count(k.i18n)) {
         /* each was logged when the catalogs were read, above the table */
@@ -496,6 +501,7 @@ int kiosk_cmd_i18n_report(int argc, char **argv)
         rc = KIOSK_EXIT_FAIL;
     }
 out:
+    speech_free(sp);
     kiosk_close(&k);
     return rc;
 }

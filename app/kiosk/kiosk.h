@@ -55,6 +55,15 @@ int kiosk_cmd_check_catalog(int argc, char **argv);
 int kiosk_cmd_config_reference(int argc, char **argv);
 int kiosk_cmd_call(int argc, char **argv);
 int kiosk_cmd_counts(int argc, char **argv);
+int kiosk_cmd_speech_script(int argc, char **argv);
+
+/* Read-aloud for the reports (app/kiosk/cmd_speech.c): a speech module on k's data directory
+ * that makes no sound (NULL when it cannot start: printed), and how l is read aloud in words
+ * ("clips+en-gb", "voice en-gb", "not read") into buf. */
+struct speech;
+struct lang;
+struct speech *kiosk_speech_probe(const struct kiosk *k);
+void kiosk_speech_describe(struct speech *sp, const struct lang *l, char *buf, size_t len);
 
 /* Start counting for a UI: the closed set is the enabled languages and every content page;
  * the call engine's health (engine may be NULL) goes into the heartbeat. A failure is logged

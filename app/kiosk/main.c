@@ -25,6 +25,8 @@ static const struct command {
      "every problem of PO files, as the kiosk reads them"},
     {"config-reference", kiosk_cmd_config_reference, "every configuration key"},
     {"pot-content", kiosk_cmd_pot_content, "print the content pages as a PO template"},
+    {"speech-script", kiosk_cmd_speech_script,
+     "every sentence the kiosk reads aloud in a language, with its clip's name"},
 };
 
 static void usage(FILE *f)

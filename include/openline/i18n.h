@@ -22,6 +22,7 @@ struct lang {
     bool rtl;            /* paragraph direction right-to-left */
     char font[64];       /* font file overriding the script's font in assets/fonts.ini, or "" */
     char icu_locale[32]; /* locale for ICU line breaking ("th", "my", "zh_Hans") */
+    char voice[32];      /* espeak-ng voice reading it aloud ("en-gb", "cmn"), or "" (none) */
     struct catalog *cat; /* translations; NULL for the source language (en) */
 };
 
@@ -78,6 +79,13 @@ struct i18n_coverage {
 };
 int i18n_coverage(const struct i18n *i, const struct lang *lang, const char *pot_path,
                   struct i18n_coverage *cov, char *err, size_t errlen);
+
+/* Every msgid of the template at pot_path (locales/openline.pot), in its order, the header and
+ * obsolete entries left out: the UI strings and the pages' sentences the kiosk can show (for
+ * openline speech-script). Returns 0, or EINVAL with the template's first problem ("FILE:LINE:
+ * ...") in err. Not thread-safe, as i18n_load(). */
+int i18n_template_each(const char *pot_path, void (*fn)(const char *msgid, void *arg), void *arg,
+                       char *err, size_t errlen);
 
 /* Every msgid in lang's catalog and its translation, for tests: calls fn for each translated
  * (non-fuzzy, non-empty) entry. */
