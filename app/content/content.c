@@ -7,21 +7,25 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "openline/inifile.h"
 #include "openline/util.h"
 
-#define CONTENT_MAX_PAGES 64
+#define CONTENT_MAX_PAGES   64
+#define CONTENT_MAX_PHRASES 16
 
 struct content {
     struct content_page pages[CONTENT_MAX_PAGES];
     size_t n;
     /* pages.ini lines, for messages about a page: its [id] header and its file key */
     unsigned lines[CONTENT_MAX_PAGES], file_lines[CONTENT_MAX_PAGES];
+    struct content_phrase phrases[CONTENT_MAX_PHRASES];
+    size_t n_phrases;
 };
 
-static const char *const placeholders[] = {"organisation", "hotline", "sms", "web"};
-enum { PH_ORGANISATION, PH_HOTLINE, PH_SMS, PH_WEB }; /* indexes into placeholders[] */
+static const char *const placeholders[] = {"organisation", "hotline", "sms", "web", "language"};
+enum { PH_ORGANISATION, PH_HOTLINE, PH_SMS, PH_WEB, PH_LANGUAGE }; /* into placeholders[] */
 
 static const char accepted_md[] =
     "accepted: one '# Title' first, then paragraphs, '## Subheadings' and '- ' bullet lists "
@@ -88,6 +92,40 @@ static int index_handler(struct inifile *p, const char *section, const char *nam
     } else {
         return index_fail(p, section, name, "unknown key; accepted: file, icon, tile");
     }
+    return 1;
+}
+
+/* ---- phrases.ini --------------------------------------------------------------------------- */
+
+static int phrase_handler(struct inifile *p, const char *section, const char *name,
+                          const char *value, void *arg)
+{
+    struct content *c = arg;
+    if (!is_page_id(section)) {
+        inifile_fail_section(p, "[%s]: a phrase id is 1 to 32 of a-z, 0-9 and -", section);
+        return 0;
+    }
+    if (strcmp(name, "text"))
+        return index_fail(p, section, name, "unknown key; accepted: text");
+    for (size_t i = 0; i < c->n_phrases; i++) {
+        if (!strcmp(c->phrases[i].id, section))
+            return index_fail(p, section, name, "given twice");
+    }
+    if (c->n_phrases == CONTENT_MAX_PHRASES) {
+        inifile_fail_section(p, "[%s]: too many phrases (at most %d)", section,
+                             CONTENT_MAX_PHRASES);
+        return 0;
+    }
+    if (!*value || strchr(value, '{') != strstr(value, "{language}"))
+        return index_fail(p, section, name, "a sentence; the only placeholder is {language}");
+    struct content_phrase *ph = &c->phrases[c->n_phrases];
+    util_strlcpy(ph->id, section, sizeof(ph->id));
+    ph->line = p->line;
+    if (!(ph->text = strdup(value))) {
+        inifile_fail(p, "out of memory");
+        return 0;
+    }
+    c->n_phrases++;
     return 1;
 }
 
@@ -314,6 +352,14 @@ int content_load(struct content **cp, const char *dir, char *err, size_t errlen)
         rc = EINVAL;
         goto out;
     }
+    char phrases[PATH_MAX];
+    snprintf(phrases, sizeof(phrases), "%s/phrases.ini", dir);
+    if (access(phrases, F_OK) == 0) {
+        rc = inifile_parse(phrases, "the phrases", "accepted: [phrase-id] sections with text",
+                           phrase_handler, c, err, errlen);
+        if (rc)
+            goto out;
+    }
     for (size_t i = 0; i < c->n && !rc; i++) {
         struct content_page *pg = &c->pages[i];
         if (!pg->file[0] || !pg->icon[0]) {
@@ -347,6 +393,8 @@ void content_free(struct content *c)
         free(c->pages[i].blocks);
         free(c->pages[i].title);
     }
+    for (size_t i = 0; i < c->n_phrases; i++)
+        free(c->phrases[i].text);
     free(c);
 }
 
@@ -369,9 +417,20 @@ const struct content_page *content_find(const struct content *c, const char *id)
     return NULL;
 }
 
+size_t content_phrase_count(const struct content *c)
+{
+    return c->n_phrases;
+}
+
+const struct content_phrase *content_phrase_at(const struct content *c, size_t i)
+{
+    return i < c->n_phrases ? &c->phrases[i] : NULL;
+}
+
 char *content_expand(const char *text, const struct content_vars *vars)
 {
-    const char *values[] = {vars->organisation, vars->hotline, vars->sms, vars->web};
+    const char *values[] = {vars->organisation, vars->hotline, vars->sms, vars->web,
+                            vars->language};
     struct buf b = {0};
     const char *p = text;
 
@@ -438,5 +497,16 @@ void content_write_pot(const struct content *c, FILE *out)
             pot_string(out, bl->text);
             fputs("\nmsgstr \"\"\n\n", out);
         }
+    }
+    for (size_t i = 0; i < c->n_phrases; i++) {
+        const struct content_phrase *ph = &c->phrases[i];
+        fprintf(out,
+                "#. phrase %s: tapped during a call by a visitor who cannot talk freely, heard "
+                "by the counsellor in the hotline's language%s\n#: assets/content/phrases.ini:%u\n"
+                "msgid ",
+                ph->id, strchr(ph->text, '{') ? "; keep {language} exactly as written" : "",
+                ph->line);
+        pot_string(out, ph->text);
+        fputs("\nmsgstr \"\"\n\n", out);
     }
 }

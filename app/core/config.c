@@ -221,6 +221,9 @@ static const struct key keys[] = {
            "a UDP port above rtp_port_min, " RANGE),
     RANGED("hotline", "jitter_buffer", KEY_DURATION, hotline.jitter_ms, 10, 500, "20ms",
            "a duration " RANGE " of audio kept ahead of the loudspeaker"),
+    TEXT("hotline", "language", KEY_LANG, hotline.language, "en", NULL,
+         "the language code the counsellors answer in (tapped phrases are spoken in it; a "
+         "uri.CODE hotline answers in CODE)"),
     CHOICE("audio", "driver", audio.driver, drivers, "portaudio", RANGE),
     TEXT("audio", "device", KEY_STRING, audio.device, NULL, "the default",
          "part of a PortAudio device name (openline self-test lists them), or empty"),
@@ -258,6 +261,11 @@ static const struct key keys[] = {
              "most " STR(EPSILON_DECIMALS) " decimals"},
     TEXT("counts", "state_dir", KEY_PATH, counts.state_dir, "/var/lib/openline", NULL,
          "an absolute directory for the counts waiting to be sent (created if missing)"),
+    BOOL("speech", "enabled", speech.enabled, "yes",
+         RANGE ": read-aloud buttons, speech mode and phrases tapped during a call"),
+    BOOL("speech", "attract", speech.attract, "no",
+         RANGE ": the attract screen says \"Touch here for help\" in turn with its languages "
+               "(sites where sound is welcome)"),
 };
 
 _Static_assert(ARRAY_SIZE(keys) <= ARRAY_SIZE(((struct config *)0)->lines), "lines[] too small");

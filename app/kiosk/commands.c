@@ -39,6 +39,9 @@ static struct call_engine *start_calls(struct kiosk *k, struct ui *ui)
         return NULL;
     }
     ui_set_call_engine(ui, api, e);
+    /* Speech plays on the call plug-in's audio device: it starts with the engine. */
+    if (ui_speech_start(ui, err, sizeof(err)))
+        log_error("speech unavailable: %s; the kiosk runs on without read-aloud", err);
     return e;
 }
 
@@ -147,6 +150,8 @@ static int kiosk_ui_open_headless(struct kiosk_ui *s, const char *config_path, i
 /* Calls hung up and stopped before the UI goes, the counts written after it. */
 static void kiosk_ui_close(struct kiosk_ui *s)
 {
+    if (s->ui)
+        ui_speech_end(s->ui); /* its worker hands audio to the engine: first */
     stop_calls(s->engine);
     ui_free(s->ui);
     counts_stop(s->counts);

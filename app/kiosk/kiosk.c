@@ -117,6 +117,13 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_CONFIG;
     }
+    if (!i18n_find(k->i18n, k->cfg.hotline.language)) {
+        config_key_error(&k->cfg, "hotline", "language", err, sizeof(k->err),
+                         "unknown language '%s'; accepted: codes in %s/languages.ini",
+                         k->cfg.hotline.language, path);
+        fprintf(stderr, "openline: %s\n", err);
+        return KIOSK_EXIT_CONFIG;
+    }
     snprintf(path, sizeof(path), "%s/assets/content", k->data_dir);
     if (content_load(&k->content, path, err, sizeof(k->err))) {
         fprintf(stderr, "openline: %s\n", err);

@@ -48,7 +48,8 @@ void ui_set_call_engine(struct ui *ui, const struct call_api *api, struct call_e
 {
     ui->call_api = api;
     ui->call = e;
-    ui->relayout = true; /* call-info shows the Call button only when calls work */
+    atomic_store(&ui->speech_e, e); /* after call_api: the speech worker reads both */
+    ui->relayout = true;            /* call-info shows the Call button only when calls work */
 }
 
 bool ui_calls_available(const struct ui *ui)
@@ -75,6 +76,7 @@ void ui_call_dial(struct ui *ui)
         call_fail(ui, CALL_FAIL_AUDIO);
         return;
     }
+    ui_read_stop(ui); /* speech stops before the call opens the audio device */
     ui->s.call = (struct call_event){.state = CALL_STATE_CONNECTING};
     ui->s.call_since_ms = clock_now_ms();
     ui->s.keypad_open = false;

@@ -82,6 +82,7 @@ int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area)
         util_strlcpy(cv->text[cv->n], s, sizeof(cv->text[0]));
         free(s);
         cv->lang[cv->n] = ui_tr_lang(ui, msgids[i]);
+        cv->msgid[cv->n] = msgids[i];
         struct text_style st = {cv->lang[cv->n], i == 0 ? m->title_px : m->body_px, i == 0, tw,
                                 TEXT_ALIGN_START};
         const struct text_layout *l = text_layout_get(ui->text, cv->text[cv->n], &st);
@@ -105,4 +106,10 @@ void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv)
         ui_text_draw(ui, text_layout_get(ui->text, cv->text[i], &st), cv->lines[i], false,
                      ui->theme.text, "contact");
     }
+}
+
+void ui_contact_read(struct ui *ui, const struct ui_contact_view *cv)
+{
+    for (int i = 0; i < cv->n; i++)
+        ui_read_add(ui, cv->lang[i], cv->text[i], cv->msgid[i], UI_READ_NONE);
 }

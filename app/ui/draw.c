@@ -85,12 +85,16 @@ void ui_metrics_compute(struct ui *ui)
     m->px_per_mm = (float)ui->w / (float)ui->cfg->display.width_mm;
     m->target = (int)ceilf(MM_TARGET * m->px_per_mm);
     /* Body text: capitals at least 4.8 mm, and never tiny relative to the screen. */
-    int px = (int)ceilf(MM_CAP * m->px_per_mm / 0.714f);
-    if (px < min_dim / 40)
-        px = min_dim / 40;
+    /* A visitor who asked for larger text gets capitals half as tall again, with fewer lines
+     * on screen and more scrolling. */
+    float cap = MM_CAP * (ui->s.large_text ? 1.5f : 1.0f);
+    int px = (int)ceilf(cap * m->px_per_mm / 0.714f);
+    int floor_px = ui->s.large_text ? min_dim * 3 / 80 : min_dim / 40;
+    if (px < floor_px)
+        px = floor_px;
     if (px < 12)
         px = 12;
-    m->body_px = body_px_for_caps(ui, px, MM_CAP * m->px_per_mm);
+    m->body_px = body_px_for_caps(ui, px, cap * m->px_per_mm);
     m->title_px = px * 13 / 10;
     m->head_px = px * 8 / 5;
     m->margin = SDL_max(m->target / 3, min_dim / 40);
@@ -120,6 +124,7 @@ void ui_theme_apply(struct ui *ui)
             .focus = {0, 255, 255, 255},
             .border = {255, 255, 255, 255},
             .shade = {0, 0, 0, 230},
+            .highlight = {0, 0, 150, 255},
             .borders = true,
         };
     } else {
@@ -136,6 +141,7 @@ void ui_theme_apply(struct ui *ui)
             .focus = {255, 214, 0, 255},
             .border = {120, 160, 200, 255},
             .shade = {8, 16, 26, 215},
+            .highlight = {48, 88, 128, 255},
             .borders = false,
         };
     }
@@ -568,6 +574,65 @@ void ui_exit_add(struct ui *ui)
     w->mirror_icon = ui_rtl(ui);
 }
 
+/* One control of the top bar. */
+struct bar_item {
+    const char *id, *label, *icon;
+    enum ui_action act;
+    enum ui_tone tone;
+    const struct lang *lang;
+    bool mirror;
+    bool selected;
+};
+#define BAR_MAX_ITEMS 7
+
+/* The bar's controls for flags, in order from the start edge, the quick exit last. */
+static int bar_items(struct ui *ui, unsigned flags, struct bar_item *items)
+{
+    bool rtl = ui_rtl(ui);
+    int n = 0;
+#define ITEM(id_, msgid_, icon_, act_, mirror_)                                                    \
+    (struct bar_item)                                                                              \
+    {                                                                                              \
+        .id = id_, .label = ui_tr(ui, msgid_), .icon = icon_, .act = act_, .tone = UI_TONE_NORMAL, \
+        .lang = ui_tr_lang(ui, msgid_), .mirror = mirror_                                          \
+    }
+
+    if (flags & UI_BAR_BACK)
+        items[n++] = ITEM("back", N_("Back"), "back.svg", UI_ACT_BACK, rtl);
+    if (flags & UI_BAR_LANGUAGE) {
+        items[n++] = (struct bar_item){.id = "language",
+                                       .label = ui_lang(ui)->endonym,
+                                       .icon = "language.svg",
+                                       .act = UI_ACT_LANGUAGE,
+                                       .tone = UI_TONE_NORMAL,
+                                       .lang = ui_lang(ui)};
+    }
+    if (flags & UI_BAR_CONTRAST) {
+        items[n] = ITEM("contrast", N_("Contrast"), "contrast.svg", UI_ACT_CONTRAST, false);
+        items[n++].selected = ui->s.high_contrast_toggled;
+    }
+    if (flags & UI_BAR_TEXT_SIZE) {
+        items[n] = ITEM("text-size", N_("Larger text"), "text-size.svg", UI_ACT_TEXT_SIZE, false);
+        items[n++].selected = ui->s.large_text;
+    }
+    /* Read-aloud where the visitor's language can be spoken: pause and stop while reading. */
+    if ((flags & UI_BAR_READ) && ui->screen->read && ui_speech_can(ui, ui_lang(ui))) {
+        const struct ui_reading *rd = &ui->read;
+        bool reading = rd->on && rd->screen_text;
+        if (reading && !rd->paused)
+            items[n++] = ITEM("read-pause", N_("Pause"), "pause.svg", UI_ACT_READ_PAUSE, false);
+        else
+            items[n++] = ITEM("read-aloud", reading ? N_("Continue") : N_("Read aloud"),
+                              "read-aloud.svg", UI_ACT_READ, false);
+        if (reading)
+            items[n++] = ITEM("read-stop", N_("Stop"), "stop.svg", UI_ACT_READ_STOP, false);
+    }
+    items[n] = ITEM("quick-exit", N_("Exit"), "exit.svg", UI_ACT_QUICK_EXIT, rtl);
+    items[n++].tone = UI_TONE_EXIT;
+#undef ITEM
+    return n;
+}
+
 int ui_bar_layout(struct ui *ui, unsigned flags)
 {
     const struct ui_metrics *m = &ui->m;
@@ -575,33 +640,11 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
     int h = m->control_h;
     int y = m->gap;
     int icon = m->target * 2 / 3;
-    struct item {
-        const char *id, *label, *icon;
-        enum ui_action act;
-        enum ui_tone tone;
-        const struct lang *lang;
-        bool mirror;
-    } items[4];
-    int n = 0;
-
-    if (flags & UI_BAR_BACK)
-        items[n++] =
-            (struct item){"back",         ui_tr(ui, N_("Back")),      "back.svg", UI_ACT_BACK,
-                          UI_TONE_NORMAL, ui_tr_lang(ui, N_("Back")), rtl};
-    if (flags & UI_BAR_LANGUAGE)
-        items[n++] =
-            (struct item){"language",     ui_lang(ui)->endonym, "language.svg", UI_ACT_LANGUAGE,
-                          UI_TONE_NORMAL, ui_lang(ui),          false};
-    if (flags & UI_BAR_CONTRAST)
-        items[n++] = (struct item){
-            "contrast",     ui_tr(ui, N_("Contrast")),      "contrast.svg", UI_ACT_CONTRAST,
-            UI_TONE_NORMAL, ui_tr_lang(ui, N_("Contrast")), false};
-    items[n++] =
-        (struct item){"quick-exit", ui_tr(ui, N_("Exit")),      "exit.svg", UI_ACT_QUICK_EXIT,
-                      UI_TONE_EXIT, ui_tr_lang(ui, N_("Exit")), rtl};
+    struct bar_item items[BAR_MAX_ITEMS];
+    int n = bar_items(ui, flags, items);
 
     /* Widths from the labels; the exit sits at the end edge, the rest from the start edge. */
-    int widths[4], total = 0;
+    int widths[ARRAY_SIZE(items)], total = 0;
     for (int i = 0; i < n; i++) {
         h = SDL_max(h, ui_button_h(ui, items[i].lang)); /* tall scripts (Myanmar, Nastaliq) */
         widths[i] = label_width(ui, items[i].label, items[i].lang) + icon + 3 * m->gap + 4;
@@ -635,6 +678,7 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
         util_strlcpy(w->icon, items[i].icon, sizeof(w->icon));
         w->label_lang = items[i].lang;
         w->mirror_icon = items[i].mirror;
+        w->selected = items[i].selected;
     }
     return y + h + m->gap;
 }

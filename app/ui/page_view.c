@@ -46,6 +46,7 @@ void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content
         pv->title = strdup(pg->title);
     int tw = col_w - icon - m->gap;
     pv->title_lang = ui_tr_lang(ui, pg->title);
+    pv->title_msgid = pg->title;
     int th = text_height(ui, pv->title_lang, pv->title, m->head_px, true, tw);
     pv->title_box = (SDL_Rect){rtl ? x0 : x0 + icon + m->gap, y, tw, th};
     if (th < icon)
@@ -67,6 +68,7 @@ void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content
             continue; /* names a contact this deployment does not have */
         struct ui_page_block *pb = &pv->blocks[pv->n++];
         pb->text = text;
+        pb->msgid = b->text;
         pb->type = b->type;
         pb->lang = ui_tr_lang(ui, b->text);
         int indent = b->type == CONTENT_ITEM ? m->body_px * 3 / 2 : 0;
@@ -129,6 +131,105 @@ bool ui_page_scroll_event(struct ui *ui, const struct ui_page_view *pv, const st
     return ev->type == UI_EV_SCROLL || max_scroll > 0;
 }
 
+void ui_page_read(struct ui *ui, const struct ui_page_view *pv)
+{
+    if (!pv->page)
+        return;
+    ui_read_add(ui, pv->title_lang, pv->title, pv->title_msgid, UI_READ_TITLE);
+    for (int i = 0; i < pv->n; i++)
+        ui_read_add(ui, pv->blocks[i].lang, pv->blocks[i].text, pv->blocks[i].msgid, i);
+}
+
+/* The sentence being read, when it is on this page: its text's layout and box in content
+ * coordinates. */
+static const struct ui_read_sentence *heard(struct ui *ui, const struct ui_page_view *pv,
+                                            const struct text_layout **lp, SDL_Rect *box)
+{
+    const struct ui_reading *r = &ui->read;
+    if (!pv->page || !r->on || !r->screen_text || r->cur >= r->n)
+        return NULL;
+    const struct ui_read_sentence *s = &r->s[r->cur];
+    const struct ui_metrics *m = &ui->m;
+    struct text_style st;
+    const char *text;
+    if (s->block == UI_READ_TITLE) {
+        *box = pv->title_box;
+        st = (struct text_style){pv->title_lang, m->head_px, true, box->w, TEXT_ALIGN_START};
+        text = pv->title;
+    } else if (s->block >= 0 && s->block < pv->n) {
+        const struct ui_page_block *b = &pv->blocks[s->block];
+        *box = b->box;
+        st = (struct text_style){b->lang, b->px, b->bold, box->w, TEXT_ALIGN_START};
+        text = b->text;
+    } else {
+        return NULL;
+    }
+    *lp = text_layout_get(ui->text, text, &st);
+    return *lp ? s : NULL;
+}
+
+/* The lines of the sentence being heard, from first to last (content coordinates); false when
+ * it is not on this page. */
+static bool heard_lines(struct ui *ui, const struct ui_page_view *pv, SDL_Rect *out)
+{
+    const struct text_layout *l;
+    SDL_Rect box;
+    const struct ui_read_sentence *s = heard(ui, pv, &l, &box);
+    if (!s)
+        return false;
+    int top = -1, bottom = -1;
+    for (int i = 0; i < l->n_lines; i++) {
+        const struct text_line *ln = &l->lines[i];
+        if (ln->end <= s->start || ln->start >= s->end)
+            continue;
+        if (top < 0)
+            top = ln->y;
+        bottom = ln->y + ln->h;
+    }
+    if (top < 0)
+        return false;
+    *out = (SDL_Rect){box.x, box.y + top, box.w, bottom - top};
+    return true;
+}
+
+void ui_page_follow(struct ui *ui, const struct ui_page_view *pv)
+{
+    SDL_Rect r;
+    if (!ui->read.moved)
+        return;
+    ui->read.moved = false;
+    if (!heard_lines(ui, pv, &r))
+        return;
+    /* Bring the sentence into sight, a third of the way down when the page must move. */
+    const SDL_Rect vp = ui->viewport;
+    int max_scroll = SDL_max(0, pv->content_h - vp.h);
+    if (r.y < ui->s.scroll || r.y + r.h > ui->s.scroll + vp.h) {
+        ui->s.scroll = SDL_clamp(r.y - vp.h / 3, 0, max_scroll);
+        ui->dirty = true;
+    }
+}
+
+/* Behind the lines of the sentence being heard: a band, and a bar at the start edge that does
+ * not depend on colour alone. */
+static void draw_heard(struct ui *ui, const struct ui_page_view *pv, int oy)
+{
+    const struct text_layout *l;
+    SDL_Rect box;
+    const struct ui_read_sentence *s = heard(ui, pv, &l, &box);
+    if (!s)
+        return;
+    int pad = SDL_max(2, ui->m.gap / 3), bar = SDL_max(3, ui->m.gap / 2);
+    bool rtl = ui_rtl(ui);
+    for (int i = 0; i < l->n_lines; i++) {
+        const struct text_line *ln = &l->lines[i];
+        if (ln->end <= s->start || ln->start >= s->end)
+            continue;
+        SDL_Rect r = {box.x - pad, box.y + oy + ln->y, box.w + 2 * pad, ln->h};
+        ui_fill(ui, r, ui->theme.highlight);
+        ui_fill(ui, (SDL_Rect){rtl ? r.x + r.w : r.x - bar, r.y, bar, r.h}, ui->theme.focus);
+    }
+}
+
 void ui_page_draw(struct ui *ui, const struct ui_page_view *pv)
 {
     const struct ui_metrics *m = &ui->m;
@@ -138,6 +239,7 @@ void ui_page_draw(struct ui *ui, const struct ui_page_view *pv)
     char what[64];
 
     ui_clip(ui, &vp);
+    draw_heard(ui, pv, oy);
     ui_draw_icon(ui, pv->page->icon,
                  (SDL_Rect){pv->icon_box.x, pv->icon_box.y + oy, pv->icon_box.w, pv->icon_box.h},
                  ui->theme.text, false);

@@ -202,6 +202,38 @@ static int expect_scroll(struct play *p, const char *arg)
     return 0;
 }
 
+/* speaking yes|no, speaking-sentence N: whether the visitor hears speech, and which sentence
+ * of the reading. -1: arg is not one of these. */
+static int speech_state_is(const struct ui *ui, const char *kind, const char *arg)
+{
+    long n;
+    if (!strcmp(kind, "speaking") && (!strcmp(arg, "yes") || !strcmp(arg, "no")))
+        return ui_speaking(ui) == !strcmp(arg, "yes");
+    if (!strcmp(kind, "speaking-sentence") && !util_parse_long(arg, 0, UI_READ_MAX, &n))
+        return ui_speaking_sentence(ui) == n;
+    return -1;
+}
+
+static int expect_speaking(struct play *p, const char *arg)
+{
+    int is = speech_state_is(p->ui, "speaking", arg);
+    if (is < 0)
+        return EINVAL;
+    if (!is)
+        play_fail(p, "expected speaking %s, it is %s", arg, ui_speaking(p->ui) ? "yes" : "no");
+    return 0;
+}
+
+static int expect_speaking_sentence(struct play *p, const char *arg)
+{
+    int is = speech_state_is(p->ui, "speaking-sentence", arg);
+    if (is < 0)
+        return EINVAL;
+    if (!is)
+        play_fail(p, "expected speaking-sentence %s, it is %d", arg, ui_speaking_sentence(p->ui));
+    return 0;
+}
+
 static int expect_countdown(struct play *p, const char *arg)
 {
     struct ui *ui = p->ui;
@@ -271,6 +303,8 @@ static const struct {
     {"call", expect_call},
     {"outbox", expect_outbox},
     {"quick-exit-under", expect_quick_exit_under},
+    {"speaking", expect_speaking},
+    {"speaking-sentence", expect_speaking_sentence},
 };
 
 /* ---- script commands: one function per command; 0, or EINVAL for a bad argument ------------- */
@@ -306,6 +340,25 @@ static int cmd_tap(struct play *p, char *arg)
         return rc == ENOENT ? 0 : EINVAL; /* no such widget: a failed expectation */
     p->next_finger++;
     push_finger(p, SDL_FINGERDOWN, x, y);
+    push_finger(p, SDL_FINGERUP, x, y);
+    return 0;
+}
+
+/* hold @ID MS | hold X Y MS: touch, keep the finger there MS, let go */
+static int cmd_hold(struct play *p, char *arg)
+{
+    char *ms_s = strrchr(arg, ' ');
+    long ms;
+    int x, y;
+    if (!ms_s || util_parse_long(ms_s + 1, 1, 60000, &ms))
+        return EINVAL;
+    *ms_s = '\0';
+    int rc = point_arg(p, arg, &x, &y);
+    if (rc)
+        return rc == ENOENT ? 0 : EINVAL;
+    p->next_finger++;
+    push_finger(p, SDL_FINGERDOWN, x, y);
+    pass_time(p, (uint64_t)ms);
     push_finger(p, SDL_FINGERUP, x, y);
     return 0;
 }
@@ -400,11 +453,12 @@ static int cmd_advance(struct play *p, char *arg)
 static int cmd_wait_for(struct play *p, char *arg)
 {
     struct ui *ui = p->ui;
-    char kind[10], name[64];
+    char kind[24], name[64];
     long ms, n = 0;
     bool number = !strncmp(arg, "outbox ", 7) || !strncmp(arg, "unwritten ", 10);
-    if (sscanf(arg, "%9s %63s %ld", kind, name, &ms) != 3 || ms <= 0 ||
-        (strcmp(kind, "screen") && strcmp(kind, "widget") && !number) ||
+    if (sscanf(arg, "%23s %63s %ld", kind, name, &ms) != 3 || ms <= 0 ||
+        (strcmp(kind, "screen") && strcmp(kind, "widget") && !number &&
+         speech_state_is(ui, kind, name) < 0) ||
         (number && util_parse_long(name, 0, 100000, &n)))
         return EINVAL;
     const char *id = name[0] == '@' ? name + 1 : name;
@@ -416,6 +470,8 @@ static int cmd_wait_for(struct play *p, char *arg)
             there = !strcmp(ui->screen->name, name);
         else if (!strcmp(kind, "widget"))
             there = ui_widget_find(ui, id);
+        else if (!strncmp(kind, "speaking", 8))
+            there = speech_state_is(ui, kind, name) == 1;
         else if (!strcmp(kind, "unwritten"))
             there = (has = (int)counts_unwritten(ui->counts)) == n;
         else
@@ -484,6 +540,7 @@ static const struct {
     int (*run)(struct play *p, char *arg);
 } cmds[] = {
     {"tap", "tap X Y | tap @ID", false, cmd_tap},
+    {"hold", "hold X Y MS | hold @ID MS", false, cmd_hold},
     {"drag", "drag X1 Y1 X2 Y2", false, cmd_drag},
     {"wheel", "wheel N", false, cmd_wheel},
     {"key", "key NAME", false, cmd_key},
@@ -493,7 +550,7 @@ static const struct {
     {"expect", NULL, false, cmd_expect},                /* usage from expects[] */
     {"wait-for",
      "wait-for screen NAME MS | wait-for widget ID MS | wait-for outbox N MS | wait-for "
-     "unwritten N MS",
+     "unwritten N MS | wait-for speaking yes|no MS | wait-for speaking-sentence N MS",
      false, cmd_wait_for},
     {"mark", "mark NAME", true, cmd_mark},
     {"mem", "mem NAME", true, cmd_mem},

@@ -1,6 +1,7 @@
 /* Attract screen: calm, neutral, "Touch here for help" in each enabled language in turn.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
+#include <string.h>
 
 #include "openline/clock.h"
 #include "openline/util.h"
@@ -72,6 +73,14 @@ static bool attract_event(struct ui *ui, const struct ui_event *ev)
             return true;
         }
         return false;
+    case UI_EV_HOLD:
+        /* A long press anywhere: speech mode, for a visitor who cannot see the screen well. */
+        if (at->dark)
+            return false;
+        ui->s.lang_return = NULL;
+        ui_switch(ui, &ui_screen_language);
+        ui_speech_mode_on(ui);
+        return true;
     case UI_EV_ACTIVATE:
         if (ev->widget->action == UI_ACT_START) {
             ui->s.lang_return = NULL;
@@ -104,6 +113,14 @@ static void attract_tick(struct ui *ui, uint64_t now)
         while (at->next_ms <= now)
             at->next_ms += ui->cfg->kiosk.attract_cycle_ms;
         ui->dirty = true;
+        /* Where sound is welcome, the line is also said, in the language shown (a language
+         * without a voice is shown in silence; one still being said is not cut off). */
+        if (ui->cfg->speech.attract && !ui_speaking(ui)) {
+            static const char line[] = N_("Touch here for help");
+            const struct lang *l = ui->langs[at->idx];
+            if (i18n_translated(l, line) || !strcmp(l->code, "en"))
+                ui_say(ui, l, NULL, line);
+        }
     }
     ui_wake_at(ui, at->next_ms);
     if (dim)

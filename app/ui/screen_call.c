@@ -91,6 +91,13 @@ static void call_layout(struct ui *ui)
         button(ui, "volume-up", (SDL_Rect){xs[2], y, cw, rh}, UI_ACT_VOLUME, 1, N_("Louder"),
                "volume-up.svg");
         bottom = y - m->gap;
+        /* For a visitor who cannot talk freely: sentences the counsellor hears. */
+        if (!ui->s.keypad_open && ui_phrases_available(ui)) {
+            int ph = SDL_max(rh, ui_button_h_for(ui, N_("Cannot talk?"), w));
+            button(ui, "phrases", (SDL_Rect){x, bottom - ph, w, ph}, UI_ACT_PHRASES, 0,
+                   N_("Cannot talk?"), "phrases.svg");
+            bottom -= ph + m->gap;
+        }
     }
 
     int head = top + m->margin;
@@ -122,11 +129,50 @@ static void call_layout(struct ui *ui)
     cs->time_box = (SDL_Rect){x, cs->status_box.y + cs->status_box.h + m->gap, w, m->head_px * 2};
 }
 
+/* A keyboard or USB keypad in a call: digits, * and # are the phone's keypad, + and - the
+ * volume (docs/speech.md). */
+static bool call_key(struct ui *ui, SDL_Keycode key)
+{
+    static const struct {
+        SDL_Keycode key;
+        char digit;
+    } digits[] = {
+        {SDLK_KP_0, '0'}, {SDLK_KP_1, '1'},    {SDLK_KP_2, '2'},        {SDLK_KP_3, '3'},
+        {SDLK_KP_4, '4'}, {SDLK_KP_5, '5'},    {SDLK_KP_6, '6'},        {SDLK_KP_7, '7'},
+        {SDLK_KP_8, '8'}, {SDLK_KP_9, '9'},    {SDLK_KP_MULTIPLY, '*'}, {SDLK_ASTERISK, '*'},
+        {SDLK_HASH, '#'}, {SDLK_KP_HASH, '#'},
+    };
+    char d = 0;
+    if (key >= SDLK_0 && key <= SDLK_9)
+        d = (char)('0' + (key - SDLK_0));
+    for (size_t i = 0; i < ARRAY_SIZE(digits) && !d; i++) {
+        if (digits[i].key == key)
+            d = digits[i].digit;
+    }
+    if (d) {
+        if (ui->call && ui->s.call_active && ui->s.call.state == CALL_STATE_CONNECTED)
+            ui->call_api->dtmf(ui->call, d);
+        return true;
+    }
+    if ((key == SDLK_KP_PLUS || key == SDLK_KP_MINUS) && ui->s.call_active) {
+        ui->s.volume = SDL_clamp(ui->s.volume + (key == SDLK_KP_PLUS ? 10 : -10), 0, 100);
+        if (ui->call)
+            ui->call_api->volume(ui->call, ui->s.volume);
+        return true;
+    }
+    return false;
+}
+
 static bool call_event(struct ui *ui, const struct ui_event *ev)
 {
+    if (ev->type == UI_EV_KEY)
+        return call_key(ui, ev->key);
     if (ev->type != UI_EV_ACTIVATE)
         return false;
     switch (ev->widget->action) {
+    case UI_ACT_PHRASES:
+        ui_switch(ui, &ui_screen_phrases);
+        return true;
     case UI_ACT_HANGUP:
         ui_call_hangup(ui);
         ui->relayout = true;

@@ -42,7 +42,7 @@ static void failed_layout(struct ui *ui)
     struct failed_state *fs = failed_state(ui);
     const struct ui_metrics *m = &ui->m;
     bool rtl = ui_rtl(ui);
-    int top = ui_bar_layout(ui, 0);
+    int top = ui_bar_layout(ui, UI_BAR_READ);
     int w = SDL_min(ui->w - 2 * m->margin, m->body_px * 44);
     int x = (ui->w - w) / 2;
     const char *reason = reason_msgid(ui->s.call.failure);
@@ -91,6 +91,15 @@ static bool failed_event(struct ui *ui, const struct ui_event *ev)
     }
 }
 
+static void failed_read(struct ui *ui)
+{
+    const char *reason = reason_msgid(ui->s.call.failure);
+    static const char intro[] = N_("You can still get help:");
+    ui_read_add(ui, ui_tr_lang(ui, reason), ui_tr(ui, reason), reason, UI_READ_NONE);
+    ui_read_add(ui, ui_tr_lang(ui, intro), ui_tr(ui, intro), intro, UI_READ_NONE);
+    ui_contact_read(ui, &failed_state(ui)->contact);
+}
+
 static void failed_draw(struct ui *ui)
 {
     struct failed_state *fs = failed_state(ui);
@@ -124,6 +133,7 @@ const struct ui_screen ui_screen_call_failed = {
     .layout = failed_layout,
     .event = failed_event,
     .draw = failed_draw,
+    .read = failed_read,
     .pose = failed_pose,
     .state_size = sizeof(struct failed_state),
 };

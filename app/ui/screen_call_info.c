@@ -38,7 +38,7 @@ static void call_info_layout(struct ui *ui)
     const struct ui_metrics *m = &ui->m;
     const struct content_page *pg = content_find(ui->content, "call");
     bool rtl = ui_rtl(ui);
-    int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
+    int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE | UI_BAR_READ);
     int bottom;
 
     cs->can_call = ui_calls_available(ui);
@@ -100,6 +100,23 @@ static bool call_info_event(struct ui *ui, const struct ui_event *ev)
     }
 }
 
+static void call_info_read(struct ui *ui)
+{
+    struct call_info_state *cs = call_info_state(ui);
+    static const char why[] = N_("Calls are not available at this kiosk.");
+    ui_page_read(ui, &cs->view);
+    if (!cs->can_call) {
+        ui_read_add(ui, ui_tr_lang(ui, why), ui_tr(ui, why), why, UI_READ_NONE);
+        ui_contact_read(ui, &cs->contact);
+    }
+}
+
+static void call_info_tick(struct ui *ui, uint64_t now)
+{
+    (void)now;
+    ui_page_follow(ui, &call_info_state(ui)->view);
+}
+
 static void call_info_draw(struct ui *ui)
 {
     struct call_info_state *cs = call_info_state(ui);
@@ -124,7 +141,9 @@ const struct ui_screen ui_screen_call_info = {
     .leave = call_info_leave,
     .layout = call_info_layout,
     .event = call_info_event,
+    .tick = call_info_tick,
     .draw = call_info_draw,
+    .read = call_info_read,
     .state_size = sizeof(struct call_info_state),
     .release = call_info_leave, /* the page view's text */
 };

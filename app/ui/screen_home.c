@@ -112,11 +112,6 @@ static bool home_event(struct ui *ui, const struct ui_event *ev)
         ui->s.lang_return = &ui_screen_home;
         ui_switch(ui, &ui_screen_language);
         return true;
-    case UI_ACT_CONTRAST:
-        ui->s.high_contrast_toggled = !ui->s.high_contrast_toggled;
-        ui_theme_apply(ui);
-        ui->relayout = true;
-        return true;
     default:
         return false;
     }

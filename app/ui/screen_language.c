@@ -17,7 +17,9 @@ static void language_layout(struct ui *ui)
 {
     struct language_state *ls = language_state(ui);
     const struct ui_metrics *m = &ui->m;
-    int top = ui_bar_layout(ui, ui->s.lang_return ? UI_BAR_BACK : 0);
+    /* Contrast and larger text here too: they help before anything can be read. */
+    int top = ui_bar_layout(ui, (ui->s.lang_return ? UI_BAR_BACK : 0) | UI_BAR_CONTRAST |
+                                    UI_BAR_TEXT_SIZE);
     bool rtl = ui_rtl(ui);
 
     /* The title row holds only the pictogram: the visitor may not read any language yet. */
@@ -66,6 +68,12 @@ static void language_layout(struct ui *ui)
 
 static bool language_event(struct ui *ui, const struct ui_event *ev)
 {
+    if (ev->type == UI_EV_HOLD && ev->widget->action == UI_ACT_SET_LANG) {
+        /* Touch and hold: the language's name, in that language; letting go chooses nothing. */
+        const struct lang *l = ui->langs[ev->widget->arg];
+        ui_say(ui, l, l->endonym, NULL);
+        return true;
+    }
     if (ev->type != UI_EV_ACTIVATE)
         return false;
     switch (ev->widget->action) {

@@ -30,7 +30,7 @@ static void page_layout(struct ui *ui)
     struct page_state *ps = page_state(ui);
     const struct ui_metrics *m = &ui->m;
     const struct content_page *pg = content_at(ui->content, (size_t)SDL_max(0, ui->s.page));
-    int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE);
+    int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE | UI_BAR_READ);
     static const char label[] = N_("Talk to someone: free, no name needed");
     int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, label)));
     /* A long translation on a narrow screen takes two lines: the button grows with it. */
@@ -69,6 +69,17 @@ static bool page_event(struct ui *ui, const struct ui_event *ev)
     }
 }
 
+static void page_read(struct ui *ui)
+{
+    ui_page_read(ui, &page_state(ui)->view);
+}
+
+static void page_tick(struct ui *ui, uint64_t now)
+{
+    (void)now;
+    ui_page_follow(ui, &page_state(ui)->view);
+}
+
 static void page_draw(struct ui *ui)
 {
     struct page_state *ps = page_state(ui);
@@ -95,7 +106,9 @@ const struct ui_screen ui_screen_page = {
     .leave = page_leave,
     .layout = page_layout,
     .event = page_event,
+    .tick = page_tick,
     .draw = page_draw,
+    .read = page_read,
     .pose = page_pose,
     .shows_page = true,
     .state_size = sizeof(struct page_state),

@@ -153,6 +153,7 @@ void ui_switch(struct ui *ui, const struct ui_screen *to)
         if (ui->screen && ui->screen->leave)
             ui->screen->leave(ui);
     }
+    ui_read_stop(ui); /* speech is about the screen it was started on */
     ui->screen = to;
     ui->focus = -1;
     ui->pressed = -1;
@@ -161,12 +162,17 @@ void ui_switch(struct ui *ui, const struct ui_screen *to)
     if (to->enter)
         to->enter(ui);
     ui_relayout(ui);
-    /* A keyboard user keeps a visible focus on the first control of the new screen. */
+    /* A keyboard user keeps a visible focus on the first control of the new screen that is
+     * not a display toggle (the language screen starts on the languages, not on Contrast). */
     if (ui->focus_visible) {
-        for (int i = 0; i < ui->n_widgets; i++) {
-            if (focusable(&ui->widgets[i])) {
-                ui->focus = i;
-                break;
+        for (int pass = 0; pass < 2 && ui->focus < 0; pass++) {
+            for (int i = 0; i < ui->n_widgets; i++) {
+                const struct ui_widget *w = &ui->widgets[i];
+                bool toggle = w->action == UI_ACT_CONTRAST || w->action == UI_ACT_TEXT_SIZE;
+                if (focusable(w) && (pass || !toggle)) {
+                    ui->focus = i;
+                    break;
+                }
             }
         }
     }
@@ -187,12 +193,21 @@ void ui_close_modal(struct ui *ui)
 
 void ui_reset(struct ui *ui)
 {
-    /* First the call: BYE within the same event (docs/design.md 2.4). */
+    /* First the call: BYE within the same event (docs/design.md 2.4); speech stops with it. */
     ui_call_hangup(ui);
+    ui_read_stop(ui);
+    ui->read.focus_said[0] = '\0';
+    bool large = ui->s.large_text;
     /* Everything a visitor did goes: language, page, scroll, theme toggle, focus, timers. */
     memset(&ui->s, 0, sizeof(ui->s));
     ui->s.page = -1;
     ui->s.volume = (int)ui->cfg->audio.volume;
+    if (ui->call) /* speech and the next call start at the configured level */
+        ui->call_api->volume(ui->call, ui->s.volume);
+    if (large) {
+        ui_metrics_compute(ui);
+        text_engine_flush(ui->text);
+    }
     ui->focus_visible = false;
     ui->pressed = -1;
     ui->dragging = false;
@@ -215,6 +230,38 @@ static void ui_quick_exit(struct ui *ui)
 
 /* ---- input --------------------------------------------------------------------------------- */
 
+/* The top bar's controls that act the same on every screen; true when w was one. */
+static bool bar_action(struct ui *ui, const struct ui_widget *w)
+{
+    switch (w->action) {
+    case UI_ACT_CONTRAST:
+        ui->s.high_contrast_toggled = !ui->s.high_contrast_toggled;
+        ui_theme_apply(ui);
+        break;
+    case UI_ACT_TEXT_SIZE:
+        ui->s.large_text = !ui->s.large_text;
+        ui_metrics_compute(ui);
+        text_engine_flush(ui->text);
+        break;
+    case UI_ACT_READ:
+        if (!ui->s.speech_mode && !ui->read.on)
+            ui->s.speech_mode = true; /* read-aloud also starts speech mode (docs/speech.md) */
+        ui_read_screen(ui, 0);
+        break;
+    case UI_ACT_READ_PAUSE:
+        ui_read_pause(ui);
+        break;
+    case UI_ACT_READ_STOP:
+        ui_read_stop(ui);
+        break;
+    default:
+        return false;
+    }
+    ui->relayout = true;
+    ui->dirty = true;
+    return true;
+}
+
 static void activate(struct ui *ui, int idx)
 {
     if (idx < 0 || idx >= ui->n_widgets)
@@ -224,6 +271,8 @@ static void activate(struct ui *ui, int idx)
         ui_quick_exit(ui);
         return;
     }
+    if (bar_action(ui, &w))
+        return;
     struct ui_event ev = {.type = UI_EV_ACTIVATE, .widget = &w};
     ui->screen->event(ui, &ev);
     ui->dirty = true;
@@ -274,6 +323,25 @@ static void move_focus_spatial(struct ui *ui, int dx, int dy)
         ui->focus = best_i;
 }
 
+/* A USB keypad without configuration (docs/speech.md): 8 4 6 2 are arrows, . is Back, except
+ * on the call screen, which takes digits, + and - itself (the phone's keypad, the volume). */
+static SDL_Keycode keypad_key(const struct ui *ui, SDL_Keycode sym)
+{
+    static const struct {
+        SDL_Keycode from, to;
+    } map[] = {
+        {SDLK_KP_8, SDLK_UP},    {SDLK_KP_2, SDLK_DOWN},         {SDLK_KP_4, SDLK_LEFT},
+        {SDLK_KP_6, SDLK_RIGHT}, {SDLK_KP_PERIOD, SDLK_AC_BACK},
+    };
+    if (ui->screen == &ui_screen_call)
+        return sym;
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+        if (map[i].from == sym)
+            return map[i].to;
+    }
+    return sym;
+}
+
 static void on_key(struct ui *ui, const SDL_KeyboardEvent *k, uint64_t now)
 {
     SDL_Keycode sym = k->keysym.sym;
@@ -295,6 +363,9 @@ static void on_key(struct ui *ui, const SDL_KeyboardEvent *k, uint64_t now)
     }
     ui->focus_visible = true;
     ui->dirty = true;
+    if (ui_speech_key(ui, sym))
+        return;
+    sym = keypad_key(ui, sym);
     switch (sym) {
     case SDLK_TAB:
         move_focus_linear(ui, (k->keysym.mod & KMOD_SHIFT) ? -1 : 1);
@@ -313,6 +384,15 @@ static void on_key(struct ui *ui, const SDL_KeyboardEvent *k, uint64_t now)
             return;
         }
         break;
+    case SDLK_AC_BACK:
+    case SDLK_BACKSPACE: {
+        const struct ui_widget *b = ui_widget_find(ui, "back");
+        if (b) {
+            activate(ui, (int)(b - ui->widgets));
+            return;
+        }
+        break;
+    }
     default:
         break;
     }
@@ -334,6 +414,9 @@ static void pointer_down(struct ui *ui, int x, int y)
         return; /* consumed (a dark attract screen only wakes) */
     ui->focus_visible = false;
     ui->pressed = widget_at(ui, x, y);
+    ui->down_ms = clock_now_ms();
+    if (ui->pressed >= 0)
+        ui_wake_at(ui, ui->down_ms + UI_HOLD_MS);
     ui->down_x = x;
     ui->down_y = ui->last_y = y;
     ui->dragging = false;
@@ -481,6 +564,18 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
 static void ui_tick(struct ui *ui, uint64_t now)
 {
     ui->wake_ms = 0;
+    /* Touch and hold: the screen may say what is held (a language's name) instead of a tap. */
+    if (ui->pressed >= 0 && !ui->dragging) {
+        if (now >= ui->down_ms + UI_HOLD_MS) {
+            struct ui_widget w = ui->widgets[ui->pressed];
+            struct ui_event ev = {.type = UI_EV_HOLD, .widget = &w};
+            if (ui->screen->event(ui, &ev))
+                ui->pressed = -1; /* the release is not a tap */
+            ui->dirty = true;
+        } else {
+            ui_wake_at(ui, ui->down_ms + UI_HOLD_MS);
+        }
+    }
     /* Nobody touches the screen while talking: no idle warning during a call. */
     if (ui->s.call_active)
         ui->s.last_input_ms = now;
@@ -495,6 +590,7 @@ static void ui_tick(struct ui *ui, uint64_t now)
     }
     if (ui->screen->tick)
         ui->screen->tick(ui, now);
+    ui_speech_tick(ui, now);
     uint64_t counts_retry = counts_tick(ui->counts, now);
     if (counts_retry)
         ui_wake_at(ui, counts_retry);
@@ -522,6 +618,7 @@ void ui_step(struct ui *ui)
     ui_tick(ui, clock_now_ms());
     if (ui->relayout)
         ui_relayout(ui);
+    ui_speech_after_input(ui);
     if (ui->dirty)
         ui_draw(ui);
 }
@@ -697,7 +794,7 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->s.page = -1;
     util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
     ui->vars = (struct content_vars){o->cfg->organisation.name, o->cfg->organisation.hotline,
-                                     o->cfg->organisation.sms, o->cfg->organisation.web};
+                                     o->cfg->organisation.sms, o->cfg->organisation.web, NULL};
     ui->bench.first_frame_exit = o->first_frame_exit;
     ui->on_first_frame = o->on_first_frame;
     ui->on_first_frame_arg = o->on_first_frame_arg;

@@ -4,6 +4,7 @@
 #define OPENLINE_UI_INT_H
 
 #include <SDL.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,10 +36,17 @@ enum ui_action {
     UI_ACT_START,     /* attract: begin */
     UI_ACT_DIAL,      /* call-info: place the call */
     UI_ACT_HANGUP,
-    UI_ACT_VOLUME, /* arg: -1 quieter, +1 louder */
-    UI_ACT_KEYPAD, /* open or close the keypad */
-    UI_ACT_DTMF,   /* arg: the digit's character */
-    UI_ACT_HOME,   /* back to the home screen */
+    UI_ACT_VOLUME,     /* arg: -1 quieter, +1 louder */
+    UI_ACT_KEYPAD,     /* open or close the keypad */
+    UI_ACT_DTMF,       /* arg: the digit's character */
+    UI_ACT_HOME,       /* back to the home screen */
+    UI_ACT_READ,       /* read the screen aloud (again, or on from where it was paused) */
+    UI_ACT_READ_PAUSE, /* pause the reading */
+    UI_ACT_READ_STOP,  /* stop the reading */
+    UI_ACT_PHRASES,    /* call: open the phrases a visitor can tap */
+    UI_ACT_PHRASE,     /* arg: the phrase's index in the content's phrases */
+    UI_ACT_CLOSE,      /* close a modal screen */
+    UI_ACT_TEXT_SIZE,  /* larger text for this visitor, or back */
 };
 
 enum ui_widget_style {
@@ -85,11 +93,14 @@ struct ui_session {
     uint64_t shift_first_ms;
     const struct ui_screen *back_to;     /* where "back" goes from page and call-info */
     const struct ui_screen *lang_return; /* where the language screen goes back to */
+    bool speech_mode;                    /* every control that gets focus is spoken (speak.c) */
+    bool large_text;                     /* the visitor asked for larger text */
+    bool read_counted;                   /* read-aloud was used and counted in this session */
 };
 
 struct ui_theme {
     SDL_Color bg, surface, surface_pressed, text, muted, accent, accent_text, exit, exit_text,
-        focus, border, shade;
+        focus, border, shade, highlight;
     bool borders; /* high contrast: outline every control */
 };
 
@@ -124,6 +135,9 @@ struct ui_screen {
      * before the screen is entered, make it worth looking at (a connected call, a countdown
      * over the screen below). False when it cannot be shown so (message in err). */
     bool (*pose)(struct ui *ui, char *err, size_t errlen);
+    /* Optional: what read-aloud reads, in reading order, through ui_read_add(). Without it the
+     * screen has no read-aloud button. */
+    void (*read)(struct ui *ui);
     bool modal;      /* drawn over the screen below it, which is not left */
     bool shows_page; /* shows one content page (ui->s.page): checked once for every page */
     /* The screen's own state, reached with ui_screen_state(): state_size bytes, zeroed when the
@@ -138,7 +152,10 @@ enum ui_event_type {
     UI_EV_SCROLL,   /* dy pixels, positive: content moves up (read further) */
     UI_EV_KEY,      /* key */
     UI_EV_TOUCH,    /* any press (attract wakes on it) */
+    UI_EV_HOLD,     /* widget touched and held UI_HOLD_MS; true from the screen: no tap */
 };
+
+#define UI_HOLD_MS 700
 
 struct ui_event {
     enum ui_event_type type;
@@ -176,6 +193,32 @@ struct ui_bench {
     bool qe_measured;
 };
 
+/* What is being read aloud (speak.c): sentences in reading order, which one is heard. */
+#define UI_READ_MAX 256
+struct ui_read_sentence {
+    const struct lang *lang;
+    char *text;     /* owned */
+    char key[40];   /* the clip's name (speech_key), "" for none */
+    int block;      /* the page view's block it is in; UI_READ_TITLE; UI_READ_NONE: not on a page */
+    int start, end; /* UTF-16 offsets in the block's text */
+};
+enum { UI_READ_TITLE = -1, UI_READ_NONE = -2 };
+struct ui_reading {
+    struct ui_read_sentence s[UI_READ_MAX];
+    unsigned n;
+    bool on; /* started, not stopped or finished (paused is on) */
+    bool paused;
+    bool into_call;          /* a phrase: spoken into the call, not on the speaker */
+    bool screen_text;        /* the screen's text (highlighted), not a label or a message */
+    unsigned cur;            /* the sentence being heard */
+    unsigned next;           /* the first not yet handed to the speech worker */
+    uint32_t gen;            /* in every tag: audio of an older reading is not counted */
+    uint64_t quiet_since_ms; /* nothing heard and nothing being made since, 0: audio going */
+    bool moved;              /* cur changed: a page view brings it into sight */
+    char focus_said[40];     /* speech mode: the control last spoken */
+    unsigned n_in_text;      /* sentences of the text being added so far (their clip keys) */
+};
+
 struct ui {
     const struct config *cfg;
     struct i18n *i18n;
@@ -207,6 +250,7 @@ struct ui {
     int pressed;                   /* widget under a press, -1: none */
     bool dragging;
     int down_x, down_y, last_y;
+    uint64_t down_ms; /* when the press began (touch and hold) */
     SDL_FingerID finger;
     bool finger_down;
 
@@ -224,6 +268,11 @@ struct ui {
 
     struct ui_bench bench;
     struct ui_check check;
+
+    struct ui_reading read;
+    struct speech *speech;                  /* NULL: no speech on this kiosk */
+    _Atomic(struct call_engine *) speech_e; /* where the speech worker sends audio */
+    _Atomic unsigned speech_errors;         /* audio the output refused (speak.c) */
 
     struct ui_icon *icons;
     struct counts *counts;           /* NULL: counting is off (include/openline/counts.h) */
@@ -244,11 +293,47 @@ struct ui {
     X(call_info)                                                                                   \
     X(idle_warning)                                                                                \
     X(call)                                                                                        \
-    X(call_failed)
+    X(call_failed)                                                                                 \
+    X(phrases)
 
 #define UI_SCREEN_DECLARE(name) extern const struct ui_screen ui_screen_##name;
 UI_SCREENS(UI_SCREEN_DECLARE)
 #undef UI_SCREEN_DECLARE
+
+/* Speech (speak.c). Everything spoken goes through one reading: a screen's text, a control in
+ * speech mode, a language's name, attract's line, a phrase into the call. A new one replaces the
+ * one before. */
+/* True when text in lang can be spoken here: speech on, a voice or clips, an audio output. */
+bool ui_speech_can(const struct ui *ui, const struct lang *lang);
+/* Read the current screen (its read hook) from sentence from; counts read-aloud once. */
+void ui_read_screen(struct ui *ui, unsigned from);
+/* Add text (translated, expanded) in lang from msgid to the reading being made, as the page
+ * view's block (UI_READ_TITLE, UI_READ_NONE): the screens' read hooks call this. */
+void ui_read_add(struct ui *ui, const struct lang *lang, const char *text, const char *msgid,
+                 int block);
+void ui_read_pause(struct ui *ui);
+/* Stop whatever is spoken, at once (quick exit, leaving a screen, a call starting). */
+void ui_read_stop(struct ui *ui);
+/* Say msgid's translation (or text when msgid is NULL) in lang: a message, a label. */
+void ui_say(struct ui *ui, const struct lang *lang, const char *text, const char *msgid);
+/* A phrase into the connected call: text in lang, heard by the counsellor. */
+void ui_say_into_call(struct ui *ui, const struct lang *lang, const char *text, const char *msgid);
+/* Speech mode on: the intro said, focus shown and every focused control spoken. */
+void ui_speech_mode_on(struct ui *ui);
+/* True while the visitor hears speech (or it is being made for them). */
+bool ui_speaking(const struct ui *ui);
+/* The sentence being heard: its index in the reading, -1 when not speaking. */
+int ui_speaking_sentence(const struct ui *ui);
+/* Time passed (ui_tick) and input handled (ui_step): progress, the next run, speech mode. */
+void ui_speech_tick(struct ui *ui, uint64_t now);
+void ui_speech_after_input(struct ui *ui);
+/* Keys of a USB keypad and the help key (speech mode); true when handled. */
+bool ui_speech_key(struct ui *ui, SDL_Keycode key);
+/* True when the phrases screen can be offered in this call (screen_phrases.c). */
+bool ui_phrases_available(const struct ui *ui);
+/* The language tapped phrases are heard in: [hotline] language, or the visitor's when a
+ * uri.LANG hotline answers them. */
+const struct lang *ui_hotline_lang(const struct ui *ui);
 
 /* Timing (bench.c): print the time from exec to the first frame (--first-frame-exit); a quick
  * exit begins (at the input event being handled); a frame was presented (ends a quick exit's
@@ -278,11 +363,14 @@ struct ui_contact_view {
     SDL_Rect lines[UI_CONTACT_LINES];
     char text[UI_CONTACT_LINES][256];
     const struct lang *lang[UI_CONTACT_LINES];
+    const char *msgid[UI_CONTACT_LINES];
     int n;
 };
 /* Lay out in area (top to bottom); returns the height used. */
 int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area);
 void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv);
+/* Read-aloud: its lines, in order. */
+void ui_contact_read(struct ui *ui, const struct ui_contact_view *cv);
 /* The QR code's texture, made once for the UI. */
 void ui_contact_free(struct ui *ui);
 
@@ -342,6 +430,8 @@ enum {
     UI_BAR_BACK = 1,
     UI_BAR_LANGUAGE = 2,
     UI_BAR_CONTRAST = 4,
+    UI_BAR_READ = 8,       /* read-aloud, or pause and stop while reading (when it can speak) */
+    UI_BAR_TEXT_SIZE = 16, /* larger text */
 };
 int ui_bar_layout(struct ui *ui, unsigned flags);
 /* Height of a button whose label is in lang: a touch target, and tall enough for the script. */
@@ -392,6 +482,7 @@ void ui_metrics_compute(struct ui *ui);
 struct ui_page_block {
     char *text; /* translated and expanded; owned */
     enum content_block_type type;
+    const char *msgid;       /* the English source (the content's) */
     const struct lang *lang; /* the visitor's, or English where untranslated */
     SDL_Rect box;            /* in content coordinates (y from the top of the content) */
     int px;
@@ -400,6 +491,7 @@ struct ui_page_block {
 struct ui_page_view {
     const struct content_page *page; /* NULL: nothing laid out */
     char *title;                     /* owned */
+    const char *title_msgid;
     const struct lang *title_lang;
     SDL_Rect title_box, icon_box;
     struct ui_page_block blocks[UI_PAGE_MAX_BLOCKS];
@@ -410,6 +502,10 @@ struct ui_page_view {
 void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg,
                     SDL_Rect viewport);
 void ui_page_draw(struct ui *ui, const struct ui_page_view *pv);
+/* Read-aloud: the page's title and blocks in reading order (a read hook); and, when the
+ * sentence heard moved on, scroll it into sight (a tick). */
+void ui_page_read(struct ui *ui, const struct ui_page_view *pv);
+void ui_page_follow(struct ui *ui, const struct ui_page_view *pv);
 bool ui_page_scroll_event(struct ui *ui, const struct ui_page_view *pv, const struct ui_event *ev);
 /* Free what pv holds and forget the page; the drag area goes with it. */
 void ui_page_free(struct ui *ui, struct ui_page_view *pv);

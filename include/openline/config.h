@@ -108,7 +108,9 @@ struct config {
         unsigned local_port;            /* SIP over UDP and TCP (TLS: +1); 0 = any free port */
         unsigned rtp_port_min;
         unsigned rtp_port_max;
-        uint64_t jitter_ms; /* playout delay kept in front of the loudspeaker */
+        uint64_t jitter_ms;             /* playout delay kept in front of the loudspeaker */
+        char language[CONFIG_LANG_LEN]; /* counsellors answer in it: tapped phrases are spoken in
+                                         * it (a uri.LANG hotline answers in LANG) */
     } hotline;
 
     struct {
@@ -134,6 +136,11 @@ struct config {
         uint32_t epsilon_num, epsilon_den; /* the same as a fraction, for exact sampling */
         char state_dir[PATH_MAX];          /* the spool: counts.db */
     } counts;
+
+    struct {
+        bool enabled; /* read-aloud, speech mode and tapped phrases */
+        bool attract; /* attract speaks "Touch here for help" with its visual cycle */
+    } speech;
 
     /* Line of each key in the file (0: not set), for later semantic errors. Index:
      * config_key_index() */

@@ -30,6 +30,14 @@ struct content_page {
     size_t n_blocks;
 };
 
+/* A phrase a visitor can tap during a call (phrases.ini): shown in the visitor's language,
+ * heard by the counsellor in the hotline's. */
+struct content_phrase {
+    char id[33];   /* [a-z0-9-]{1,32}: the section name; widget phrase-<id> */
+    char *text;    /* the English source: the msgid; placeholders kept ("{language}") */
+    unsigned line; /* of its text in phrases.ini */
+};
+
 struct content;
 
 /* Read dir/pages.ini and every page it names. On failure returns EINVAL or an errno value and
@@ -41,15 +49,19 @@ size_t content_count(const struct content *c);
 /* Pages in pages.ini order; valid until content_free(). */
 const struct content_page *content_at(const struct content *c, size_t i);
 const struct content_page *content_find(const struct content *c, const char *id);
+/* The phrases, in phrases.ini order (none when the file is missing). */
+size_t content_phrase_count(const struct content *c);
+const struct content_phrase *content_phrase_at(const struct content *c, size_t i);
 
 /* Values for the placeholders, from the configuration. NULL or "" means not configured. */
 struct content_vars {
     const char *organisation, *hotline, *sms, *web;
+    const char *language; /* the visitor's language, named in the language of the text */
 };
 
-/* Replace {organisation}, {hotline}, {sms} and {web} in text. Returns a malloc'd string, or NULL
- * when a placeholder used in text has no value (the caller leaves that sentence out) or on
- * out-of-memory. */
+/* Replace {organisation}, {hotline}, {sms}, {web} and {language} in text. Returns a malloc'd
+ * string, or NULL when a placeholder used in text has no value (the caller leaves that sentence
+ * out) or on out-of-memory. */
 char *content_expand(const char *text, const struct content_vars *vars);
 
 /* Write every title and block as POT entries (with "#: file:line" references) to out, for

@@ -44,6 +44,12 @@ struct call_event;
 void ui_set_call_engine(struct ui *ui, const struct call_api *api, struct call_engine *e);
 void ui_call_event_h(const struct call_event *ev, void *arg);
 
+/* Speech (read-aloud, speech mode, phrases): start the speech worker ([speech] enabled) after
+ * ui_set_call_engine(), whose audio device it plays on; 0 or an errno value with err. End it
+ * before the call engine stops (it joins the worker). */
+int ui_speech_start(struct ui *ui, char *err, size_t errlen);
+void ui_speech_end(struct ui *ui);
+
 /* Counting (NULL: off): the UI counts sessions, languages, pages, calls and quick exits into it
  * (include/openline/counts.h). Set after ui_alloc(); stop the counts after ui_free(). */
 struct counts;

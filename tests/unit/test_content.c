@@ -26,6 +26,13 @@ static void write_file(const char *name, const char *text)
     write_in(dir, name, text);
 }
 
+static void remove_file(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    unlink(path);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -86,7 +93,46 @@ static void test_bundled_pages(void **state)
     }
     assert_false(content_find(c, "call")->tile);
     assert_true(content_find(c, "rights")->tile);
+    /* the phrases a visitor can tap in a call, Yes and No among them */
+    assert_true(content_phrase_count(c) >= 7);
+    bool yes = false, no = false;
+    for (size_t i = 0; i < content_phrase_count(c); i++) {
+        const struct content_phrase *ph = content_phrase_at(c, i);
+        yes |= !strcmp(ph->id, "yes") && !strcmp(ph->text, "Yes.");
+        no |= !strcmp(ph->id, "no") && !strcmp(ph->text, "No.");
+    }
+    assert_true(yes && no);
     content_free(c);
+}
+
+/* phrases.ini: ids, one text each, {language} the only placeholder; errors name the line. */
+static void test_phrases(void **state)
+{
+    struct content *c = NULL;
+    char err[512];
+    (void)state;
+    write_file("pages.ini", "[p]\nfile = p.md\nicon = p.svg\n");
+    write_file("p.md", "# Title\n\nOne.\n\nTwo.\n\nThree.\n");
+    write_file("phrases.ini", "; c\n[yes]\ntext = Yes.\n[lang]\ntext = Speak {language}.\n");
+    if (content_load(&c, dir, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(content_phrase_count(c), 2);
+    assert_string_equal(content_phrase_at(c, 1)->id, "lang");
+    assert_string_equal(content_phrase_at(c, 1)->text, "Speak {language}.");
+    assert_int_equal(content_phrase_at(c, 1)->line, 5);
+    assert_null(content_phrase_at(c, 2));
+    content_free(c);
+    c = NULL;
+    write_file("phrases.ini", "[yes]\ntext = Call {hotline}.\n");
+    assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
+    assert_non_null(strstr(err, "phrases.ini:2: [yes] text: a sentence; the only placeholder"));
+    write_file("phrases.ini", "[yes]\ntext = Yes.\n[yes]\ntext = No.\n");
+    assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
+    assert_non_null(strstr(err, "phrases.ini:4: [yes] text: given twice"));
+    write_file("phrases.ini", "[Yes]\ntext = Yes.\n");
+    assert_int_equal(content_load(&c, dir, err, sizeof(err)), EINVAL);
+    assert_non_null(strstr(err, "phrases.ini:1: [Yes]: a phrase id"));
+    remove_file("phrases.ini");
 }
 
 static void test_blocks(void **state)
@@ -238,9 +284,15 @@ static void test_index_long_lines(void **state)
 static void test_expand(void **state)
 {
     (void)state;
-    struct content_vars v = {"Org", "+1 555 0100", "", NULL};
+    struct content_vars v = {"Org", "+1 555 0100", "", NULL, NULL};
     char *s = content_expand("Call {hotline} ({organisation}) {unknown", &v);
     assert_string_equal(s, "Call +1 555 0100 (Org) {unknown");
+    free(s);
+    /* {language}: a phrase names the visitor's language */
+    assert_null(content_expand("My language: {language}.", &v));
+    v.language = "Tagalog";
+    s = content_expand("My language: {language}.", &v);
+    assert_string_equal(s, "My language: Tagalog.");
     free(s);
     /* a sentence naming a contact the deployment lacks is left out */
     assert_null(content_expand("Text {sms}.", &v));
@@ -265,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_unknown_placeholder),
         cmocka_unit_test(test_empty_page),
         cmocka_unit_test(test_index_errors),
+        cmocka_unit_test(test_phrases),
         cmocka_unit_test(test_expand),
         cmocka_unit_test(test_missing_page_file),
         cmocka_unit_test(test_index_long_lines),
