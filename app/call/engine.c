@@ -974,7 +974,6 @@ static void audio_probed(struct call_engine *e, const struct call_audio_done *d)
     bool first = !e->probed_once;
 
     e->probing = false;
-    first_probe_done(e);
     if (d->rc) {
         /* Said once at start, then only when the reason changes: no log line every 10 s. */
         if (first || strcmp(d->why, e->audio_problem))
@@ -990,11 +989,14 @@ static void audio_probed(struct call_engine *e, const struct call_audio_done *d)
         }
         if (!first)
             emit_availability(e);
+        first_probe_done(e);
         return;
     }
     e->audio = d->dev;
     e->audio_problem[0] = '\0';
     atomic_store(&e->audio_ok, true);
+    /* After audio_ok: call_engine_start() returns on this, and speech_play() may follow at once */
+    first_probe_done(e);
     if (!first)
         log_info("audio: %s: calls are available again", audio_dev_name(e->audio));
     emit_availability(e);
