@@ -46,6 +46,23 @@ static int kiosk_args_usage(const char *usage)
     return KIOSK_EXIT_CONFIG;
 }
 
+/* The speech options of call and speech-play (take_option). */
+static int take_speech_option(struct kiosk_args *a, int c, char *arg)
+{
+    long *ms = c == KIOSK_OPT_SAY_AT       ? &a->say_at_ms
+               : c == KIOSK_OPT_DIAL_AFTER ? &a->dial_after_ms
+               : c == KIOSK_OPT_STOP_AFTER ? &a->stop_after_ms
+               : c == KIOSK_OPT_LINGER     ? &a->linger_ms
+                                           : NULL;
+    if (c == KIOSK_OPT_SAY)
+        a->say = arg;
+    else if (c == KIOSK_OPT_SPEECH)
+        a->speech = arg;
+    else if (ms && util_parse_long(arg, 0, 3600000, ms))
+        return EINVAL;
+    return 0;
+}
+
 /* Take option c (enum kiosk_opt) with its argument arg into a: 0, or EINVAL for an argument
  * not accepted (the caller prints the usage). */
 static int take_option(struct kiosk_args *a, int c, char *arg)
@@ -121,24 +138,8 @@ static int take_option(struct kiosk_args *a, int c, char *arg)
         if (util_parse_long(arg, 1, 100000, &a->repeat))
             return EINVAL;
         break;
-    case KIOSK_OPT_SAY:
-        a->say = arg;
-        break;
-    case KIOSK_OPT_SPEECH:
-        a->speech = arg;
-        break;
-    case KIOSK_OPT_SAY_AT:
-    case KIOSK_OPT_DIAL_AFTER:
-    case KIOSK_OPT_STOP_AFTER:
-    case KIOSK_OPT_LINGER: {
-        long *ms = c == KIOSK_OPT_SAY_AT       ? &a->say_at_ms
-                   : c == KIOSK_OPT_DIAL_AFTER ? &a->dial_after_ms
-                   : c == KIOSK_OPT_STOP_AFTER ? &a->stop_after_ms
-                                               : &a->linger_ms;
-        if (util_parse_long(arg, 0, 3600000, ms))
-            return EINVAL;
-        break;
-    }
+    default:
+        return take_speech_option(a, c, arg);
     }
     return 0;
 }
