@@ -826,6 +826,9 @@ if want jack; then
         sh tests/call/jack-hang.sh "$T" &&
             ok "a hung sound server (jackd stopped) holds up no signalling: BYE at once" ||
             bad "a hung sound server held up signalling"
+        sh tests/call/jack-speech.sh "$T" &&
+            ok "read-aloud through PortAudio under JACK dummy: output-only stream, speech heard" ||
+            bad "read-aloud through PortAudio under JACK dummy"
         sh tests/call/audio-late.sh "$T" &&
             ok "audio device appears after start, then goes: Call button, call, number again" ||
             bad "audio device that comes and goes"
