@@ -186,27 +186,29 @@ static int parse_audio(struct config *cfg, const char *spec)
 }
 
 /* The settings: --config FILE or the defaults, with the URI and --audio given. Prints why not. */
-static int load_settings(struct config *cfg, const char *config, const char *uri, const char *audio)
+/* cmd: the command's name, for its messages */
+static int load_settings(const char *cmd, struct config *cfg, const char *config, const char *uri,
+                         const char *audio)
 {
     char err[CONFIG_ERR_LEN];
     if (config) {
         if (config_load(cfg, config, err, sizeof(err))) {
-            fprintf(stderr, "openline call: %s\n", err);
+            fprintf(stderr, "openline %s: %s\n", cmd, err);
             return EINVAL;
         }
     } else {
         config_defaults(cfg);
-        fprintf(stderr, "openline call: no --config: default settings\n");
+        fprintf(stderr, "openline %s: no --config: default settings\n", cmd);
     }
     if (uri && util_strlcpy(cfg->hotline.uri, uri, sizeof(cfg->hotline.uri))) {
-        fprintf(stderr, "openline call: URI too long\n");
+        fprintf(stderr, "openline %s: URI too long\n", cmd);
         return EINVAL;
     }
     if (audio && parse_audio(cfg, audio)) {
         fprintf(stderr,
-                "openline call: --audio %s: accepted: wav:IN.wav:OUT.wav, null, "
+                "openline %s: --audio %s: accepted: wav:IN.wav:OUT.wav, null, "
                 "portaudio or portaudio:DEVICE\n",
-                audio);
+                cmd, audio);
         return EINVAL;
     }
     return 0;
@@ -355,7 +357,7 @@ int kiosk_cmd_call(int argc, char **argv)
     cfg = calloc(1, sizeof(*cfg));
     if (!cfg)
         return CALL_EXIT_FAILED;
-    if (load_settings(cfg, a.config, uri, a.audio) || (a.say && wav_load(a.say, &x.say)) ||
+    if (load_settings("call", cfg, a.config, uri, a.audio) || (a.say && wav_load(a.say, &x.say)) ||
         (a.speech && wav_load(a.speech, &x.speech)))
         goto out;
     x.say_at_ms = a.say_at_ms < 0 ? 0 : a.say_at_ms;
@@ -401,6 +403,7 @@ static int play_speech(const struct call_api *api, struct call_engine *e, const 
     }
     printf("speech: %zu samples at %u Hz (%.3f s) queued as tag 7\n", p->n, p->rate,
            (double)p->n / p->rate);
+    fflush(stdout);
     while (!signals_caught()) {
         uint64_t us = mono_us() - t0;
         if (stop_ms >= 0 && us >= (uint64_t)stop_ms * 1000u) {
@@ -446,7 +449,8 @@ int kiosk_cmd_speech_play(int argc, char **argv)
         return CALL_EXIT_FAILED;
     }
     cfg = calloc(1, sizeof(*cfg));
-    if (!cfg || load_settings(cfg, a.config, NULL, a.audio) || wav_load(a.operands[0], &p))
+    if (!cfg || load_settings("speech-play", cfg, a.config, NULL, a.audio) ||
+        wav_load(a.operands[0], &p))
         goto out;
     pthread_mutex_init(&q.mx, NULL);
     pthread_cond_init(&q.cv, NULL);
