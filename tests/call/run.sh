@@ -93,11 +93,11 @@ if want register; then
     # The refresh comes 27 s after the registration (90 % of 30 s, the shortest interval the
     # configuration accepts): the kiosk (openline run, offscreen) registers now, in the
     # background, and the refreshes are checked at the end of the suite. Both stop by themselves
-    # after 3 minutes at the latest.
+    # after 5 minutes at the latest (the whole suite takes about 3).
     rport=$(ol_freeport)
-    ol_sipp_uas reg-refresh "$rport" "$PWD/tests/call/sipp/register-refresh.xml" -timeout 180s
+    ol_sipp_uas reg-refresh "$rport" "$PWD/tests/call/sipp/register-refresh.xml" -timeout 300s
     reg_conf reg-refresh correct-horse "$rport"
-    SDL_VIDEODRIVER=offscreen timeout 180 "$OL_BIN" run --windowed \
+    SDL_VIDEODRIVER=offscreen timeout 300 "$OL_BIN" run --windowed \
         --config "$T/reg-refresh.conf" >"$T/reg-refresh.log" 2>&1 &
     reg_kiosk=$!
     ol_track $reg_kiosk
