@@ -11,7 +11,8 @@
 
 struct config;
 
-/* One audio device: the configured driver ([audio] driver), opened for mono 16-bit full duplex.
+/* One audio device: the configured driver ([audio] driver), opened for mono 16-bit full duplex
+ * (calls) or for playback only (speech outside calls).
  * Samples move between the driver's realtime thread and the call thread through two lock-free
  * ring buffers. audio_dev_alloc/start/stop/free may block on a sound server: the call engine
  * runs them on its audio-control thread (app/call/audioctl.c); the others are for one thread
@@ -37,6 +38,9 @@ int audio_dev_alloc(struct audio_dev **dp, const struct config *cfg, char *err, 
 /* Open and start the streams: from now the microphone is open. Rings start empty.
  * Returns 0 or an errno value with a reason in err. */
 int audio_dev_start(struct audio_dev *d, char *err, size_t errlen);
+/* The same for the loudspeaker only (speech outside calls): the microphone stays closed and
+ * nothing is captured. May block like audio_dev_start(). */
+int audio_dev_start_playback(struct audio_dev *d, char *err, size_t errlen);
 
 /* Stop and close the streams (microphone closed). Safe when not started. */
 void audio_dev_stop(struct audio_dev *d);
@@ -56,6 +60,13 @@ size_t audio_dev_capture_read(struct audio_dev *d, int16_t *buf, size_t n);
 /* Samples waiting to be played; queue up to n more. Returns the number queued. */
 size_t audio_dev_playback_fill(const struct audio_dev *d);
 size_t audio_dev_playback_write(struct audio_dev *d, const int16_t *buf, size_t n);
+/* Samples played (or dropped) since the start: the position the driver reads at, on the same
+ * count as the samples written. */
+size_t audio_dev_playback_pos(const struct audio_dev *d);
+/* Drop everything queued for the loudspeaker now: the driver's next callback skips it, so the
+ * output falls silent within one block. The callback honours it through an atomic (no lock);
+ * what is written after this call plays. */
+void audio_dev_playback_drop(struct audio_dev *d);
 
 void audio_dev_stats(const struct audio_dev *d, struct audio_dev_stats *st);
 

@@ -27,6 +27,11 @@ void audio_ring_free(struct audio_ring *r);
 /* Empty the ring; only while neither side runs. */
 void audio_ring_reset(struct audio_ring *r);
 size_t audio_ring_fill(const struct audio_ring *r);
+/* Producer side: samples ever written (the write position). */
+size_t audio_ring_head(const struct audio_ring *r);
+/* Consumer side: forget what was written before position pos (a value audio_ring_head() gave);
+ * nothing when it was read already. Neither allocates, locks nor blocks. */
+void audio_ring_skip_to(struct audio_ring *r, size_t pos);
 /* Producer side: copy up to n samples in; returns how many fitted. */
 size_t audio_ring_write(struct audio_ring *r, const int16_t *src, size_t n);
 /* Consumer side: copy up to n samples out; returns how many there were. */
@@ -42,6 +47,7 @@ struct audio_dev {
     void *priv;
     unsigned rate; /* set by the driver's init */
     bool running;
+    bool mic;       /* set before start: open the microphone too (false: playback only) */
     char name[160]; /* what was opened, for self-test */
     struct audio_ring capture;
     struct audio_ring playback;
@@ -49,6 +55,9 @@ struct audio_dev {
     _Atomic uint64_t overruns;
     _Atomic uint64_t last_callback_ns;
     _Atomic unsigned block; /* samples of the latest callback */
+    /* audio_dev_playback_drop(): the callback skips the playback ring to this write position
+     * (the ring is single-producer single-consumer: only the consumer may move its tail) */
+    _Atomic size_t drop_to;
     unsigned in_latency_us; /* set by the driver's start */
     unsigned out_latency_us;
     int wake_fd; /* eventfd written after every block (audio_dev_wake_fd) */
@@ -61,7 +70,8 @@ struct audio_dev {
  * init:  Required. Find and check the device; set dev->rate and dev->name. Does not open the
  *        microphone. Returns 0 or an errno value with a reason in err.
  * start: Required. Open the streams and start calling audio_dev_process() from the driver's
- *        realtime thread; set dev->in_latency_us/out_latency_us.
+ *        realtime thread; set dev->in_latency_us/out_latency_us. When dev->mic is false,
+ *        open the output only: the microphone stays closed and `in` is NULL.
  * stop:  Required. Stop and close the streams; when it returns audio_dev_process() is no longer
  *        running nor called. Only called after a successful start.
  * uninit: Optional. Release what init acquired.

@@ -51,6 +51,7 @@ int audio_dev_alloc(struct audio_dev **dp, const struct config *cfg, char *err, 
     atomic_init(&d->overruns, 0);
     atomic_init(&d->last_callback_ns, 0);
     atomic_init(&d->block, 0);
+    atomic_init(&d->drop_to, 0);
     if (d->drv->priv_size && !(d->priv = calloc(1, d->drv->priv_size))) {
         rc = ENOMEM;
         goto out;
@@ -84,18 +85,31 @@ out:
     return rc;
 }
 
-int audio_dev_start(struct audio_dev *d, char *err, size_t errlen)
+static int start(struct audio_dev *d, bool mic, char *err, size_t errlen)
 {
     if (d->running)
         return 0;
     audio_ring_reset(&d->capture);
     audio_ring_reset(&d->playback);
+    atomic_store(&d->drop_to, 0);
     atomic_store(&d->underruns, 0);
     atomic_store(&d->overruns, 0);
+    atomic_store(&d->last_callback_ns, 0);
+    d->mic = mic;
     int rc = d->drv->start(d, err, errlen);
     if (!rc)
         d->running = true;
     return rc;
+}
+
+int audio_dev_start(struct audio_dev *d, char *err, size_t errlen)
+{
+    return start(d, true, err, errlen);
+}
+
+int audio_dev_start_playback(struct audio_dev *d, char *err, size_t errlen)
+{
+    return start(d, false, err, errlen);
 }
 
 void audio_dev_stop(struct audio_dev *d)
@@ -145,9 +159,24 @@ size_t audio_dev_capture_read(struct audio_dev *d, int16_t *buf, size_t n)
     return audio_ring_read(&d->capture, buf, n);
 }
 
+/* What the callback will still play: a drop it has not honoured yet counts as done. */
 size_t audio_dev_playback_fill(const struct audio_dev *d)
 {
-    return audio_ring_fill(&d->playback);
+    size_t drop = atomic_load_explicit(&d->drop_to, memory_order_relaxed);
+    size_t head = audio_ring_head(&d->playback);
+    size_t fill = audio_ring_fill(&d->playback);
+    size_t after_drop = head - drop;
+    return after_drop < fill ? after_drop : fill;
+}
+
+size_t audio_dev_playback_pos(const struct audio_dev *d)
+{
+    return audio_ring_head(&d->playback) - audio_dev_playback_fill(d);
+}
+
+void audio_dev_playback_drop(struct audio_dev *d)
+{
+    atomic_store_explicit(&d->drop_to, audio_ring_head(&d->playback), memory_order_release);
 }
 
 size_t audio_dev_playback_write(struct audio_dev *d, const int16_t *buf, size_t n)
@@ -173,6 +202,8 @@ void audio_dev_process(struct audio_dev *dev, const int16_t *in, int16_t *out, s
             atomic_fetch_add_explicit(&dev->overruns, n - w, memory_order_relaxed);
     }
     if (out) {
+        audio_ring_skip_to(&dev->playback,
+                           atomic_load_explicit(&dev->drop_to, memory_order_acquire));
         size_t r = audio_ring_read(&dev->playback, out, n);
         if (r < n) {
             memset(out + r, 0, (n - r) * sizeof(*out));

@@ -1,4 +1,5 @@
-/* The real audio driver: PortAudio, one full-duplex mono 16-bit stream.
+/* The real audio driver: PortAudio, one full-duplex mono 16-bit stream (output only for speech
+ * outside calls).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <stdio.h>
@@ -137,8 +138,10 @@ static int pa_start(struct audio_dev *dev, char *err, size_t errlen)
 
     stream_params(&in, p->in_dev, true);
     stream_params(&out, p->out_dev, false);
-    pe = Pa_OpenStream(&p->stream, &in, &out, dev->rate, paFramesPerBufferUnspecified, paClipOff,
-                       pa_callback, dev);
+    /* Playback only (speech outside calls): no input parameters, so the microphone stays
+     * closed and the callback's input is NULL. */
+    pe = Pa_OpenStream(&p->stream, dev->mic ? &in : NULL, &out, dev->rate,
+                       paFramesPerBufferUnspecified, paClipOff, pa_callback, dev);
     if (pe != paNoError) {
         snprintf(err, errlen, "cannot open the audio device: %s", Pa_GetErrorText(pe));
         p->stream = NULL;
@@ -146,7 +149,7 @@ static int pa_start(struct audio_dev *dev, char *err, size_t errlen)
     }
     const PaStreamInfo *si = Pa_GetStreamInfo(p->stream);
     if (si) {
-        dev->in_latency_us = (unsigned)(si->inputLatency * 1e6);
+        dev->in_latency_us = dev->mic ? (unsigned)(si->inputLatency * 1e6) : 0;
         dev->out_latency_us = (unsigned)(si->outputLatency * 1e6);
     }
     pe = Pa_StartStream(p->stream);

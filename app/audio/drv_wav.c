@@ -2,6 +2,9 @@
  * wav: the microphone hears [audio] capture_file (then silence), optionally plus the loudspeaker
  * delayed and attenuated (a simulated room); the loudspeaker is written to playback_file.
  * null: silence in, nothing out. Neither is ever chosen unless named.
+ * Started for playback only (speech outside calls), neither captures: the capture file is not
+ * read and audio_dev_process() gets no input. The playback file is written block by block as
+ * the device plays, so it shows when output starts and stops.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <math.h>
@@ -12,6 +15,7 @@
 #include <time.h>
 
 #include "audio_int.h"
+#include "openline/log.h"
 
 enum {
     WAV_RATE = 48000,
@@ -119,6 +123,12 @@ static void *pace_thread(void *arg)
         }
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
             ;
+        if (!dev->mic) {
+            audio_dev_process(dev, NULL, out, BLOCK);
+            if (p->out && fwrite(out, sizeof(*out), BLOCK, p->out) == BLOCK)
+                p->out_bytes += BLOCK * sizeof(*out);
+            continue;
+        }
         size_t take = 0;
         if (p->in_pos < p->in_n) {
             take = p->in_n - p->in_pos < BLOCK ? p->in_n - p->in_pos : BLOCK;
@@ -172,6 +182,10 @@ static int wav_start(struct audio_dev *dev, char *err, size_t errlen)
     /* The newest sample of a block is captured at its callback, and the first sample handed
      * out plays at once: no buffering beyond the block itself (counted sample by sample). */
     dev->in_latency_us = dev->out_latency_us = 0;
+    /* A test driver only: says which way it opened, so a test can tell that speech outside
+     * calls never opens the microphone. */
+    log_info("audio: %s test driver started, %s", p->is_wav ? "wav" : "null",
+             dev->mic ? "microphone open" : "playback only, microphone closed");
     rc = pthread_create(&p->thread, NULL, pace_thread, dev);
     if (rc) {
         snprintf(err, errlen, "cannot start the audio thread: %s", strerror(rc));

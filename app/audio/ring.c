@@ -1,6 +1,7 @@
 /* Lock-free single-producer single-consumer sample rings between the audio and call threads.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,19 @@ size_t audio_ring_fill(const struct audio_ring *r)
     size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
     size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
     return head - tail;
+}
+
+size_t audio_ring_head(const struct audio_ring *r)
+{
+    return atomic_load_explicit(&r->head, memory_order_acquire);
+}
+
+void audio_ring_skip_to(struct audio_ring *r, size_t pos)
+{
+    size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    /* positions count up and wrap: compare by difference */
+    if ((ptrdiff_t)(pos - tail) > 0)
+        atomic_store_explicit(&r->tail, pos, memory_order_release);
 }
 
 size_t audio_ring_write(struct audio_ring *r, const int16_t *src, size_t n)

@@ -73,7 +73,9 @@ static void *thread_main(void *arg)
         a->head = (a->head + 1) % QUEUE_MAX;
         a->n--;
         /* Closing: what is queued is still closed and freed, nothing is opened any more. */
-        bool skip = a->closing && (r.op == CALL_AUDIO_PROBE || r.op == CALL_AUDIO_START);
+        bool opens = r.op == CALL_AUDIO_PROBE || r.op == CALL_AUDIO_START ||
+                     r.op == CALL_AUDIO_START_PLAYBACK;
+        bool skip = a->closing && opens;
         a->busy = !skip;
         pthread_mutex_unlock(&a->mx);
 
@@ -88,6 +90,9 @@ static void *thread_main(void *arg)
             case CALL_AUDIO_START:
                 d.rc = audio_dev_start(r.dev, d.why, sizeof(d.why));
                 break;
+            case CALL_AUDIO_START_PLAYBACK:
+                d.rc = audio_dev_start_playback(r.dev, d.why, sizeof(d.why));
+                break;
             case CALL_AUDIO_STOP:
                 audio_dev_stop(r.dev);
                 break;
@@ -99,7 +104,7 @@ static void *thread_main(void *arg)
 
         pthread_mutex_lock(&a->mx);
         a->busy = false;
-        bool report = !skip && (r.op == CALL_AUDIO_PROBE || r.op == CALL_AUDIO_START);
+        bool report = !skip && opens;
         if (report && !a->closing && a->n_done < QUEUE_MAX) {
             a->done[a->n_done++] = d;
             mqueue_push(a->mq, a->mq_id, NULL);

@@ -147,6 +147,10 @@ void call_media_set_ringback(struct call_media *m, bool on);
 /* Start sending the microphone (after 200 OK). */
 void call_media_set_sending(struct call_media *m, bool on);
 void call_media_volume(struct call_media *m, unsigned percent);
+/* Mix n samples at rate Hz into what the hotline hears (after echo cancellation and noise
+ * suppression, never into the canceller's reference), after any phrase still being sent.
+ * Resampled to CALL_RATE here. 0 or ENOMEM. */
+int call_media_say(struct call_media *m, const int16_t *pcm, size_t n, unsigned rate);
 int call_media_dtmf(struct call_media *m, char digit);
 /* Nanoseconds (CLOCK_MONOTONIC) of the last RTP or RTCP packet received; 0 = none yet. */
 uint64_t call_media_last_rx(const struct call_media *m);
@@ -178,13 +182,14 @@ struct call_audioctl;
 struct mqueue;
 
 enum call_audio_op {
-    CALL_AUDIO_PROBE, /* audio_dev_alloc: result dev, or rc and why */
-    CALL_AUDIO_START, /* audio_dev_start(dev): result rc and why */
-    CALL_AUDIO_STOP,  /* audio_dev_stop(dev): no result */
-    CALL_AUDIO_FREE,  /* audio_dev_free(dev): no result */
+    CALL_AUDIO_PROBE,          /* audio_dev_alloc: result dev, or rc and why */
+    CALL_AUDIO_START,          /* audio_dev_start(dev): result rc and why */
+    CALL_AUDIO_START_PLAYBACK, /* audio_dev_start_playback(dev), speech: result rc and why */
+    CALL_AUDIO_STOP,           /* audio_dev_stop(dev): no result */
+    CALL_AUDIO_FREE,           /* audio_dev_free(dev): no result */
 };
 
-/* The outcome of a probe or a start, taken on the call thread. */
+/* The outcome of a probe or a start (either kind), taken on the call thread. */
 struct call_audio_done {
     enum call_audio_op op;
     struct audio_dev *dev; /* probe: the device (owned by the taker) or NULL */

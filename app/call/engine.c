@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +31,10 @@ enum cmd {
     CMD_VOLUME,
     CMD_PING,
     CMD_STOP,
-    CMD_AUDIO, /* the audio-control thread has a result (call_audioctl_take) */
+    CMD_AUDIO,       /* the audio-control thread has a result (call_audioctl_take) */
+    CMD_SPEECH,      /* a struct speech_clip to play outside calls */
+    CMD_SPEECH_STOP, /* drop all speech; data: the count of speech_stop() calls */
+    CMD_SAY,         /* a struct speech_clip to speak into the connected call */
 };
 
 enum {
@@ -39,6 +44,45 @@ enum {
     AUDIO_OPEN_MS = 3000,       /* a call whose device has not opened by then fails (AUDIO) */
     AUDIO_START_WAIT_MS = 1000, /* call_engine_start() waits this long for the first probe */
     AUDIO_CLOSE_WAIT_MS = 2000, /* call_engine_stop() waits this long for the device to close */
+    SPEECH_IDLE_MS = 2000,      /* the speech device closes after this long with nothing queued */
+    SPEECH_QUEUE_MS = 60,       /* speech kept in the device's ring ahead of the driver */
+    SPEECH_TICK_MS = 20,        /* fallback to the device's wake fd */
+    SPEECH_MARKS = 16,
+    SPEECH_RATE_MAX = 192000,
+};
+
+/* PCM handed to the call thread (speech_play, call_say): a copy the call thread frees. */
+struct speech_clip {
+    struct speech_clip *next;
+    uint32_t tag; /* speech_play's; 0 for call_say */
+    unsigned rate;
+    size_t n, pos; /* samples, and how many were handed on */
+    int16_t pcm[];
+};
+
+/* Speech outside calls (read-aloud), on the call thread. The device is opened for playback
+ * only on the audio-control thread when speech comes, fed from the wake fd like a call's, and
+ * closed after SPEECH_IDLE_MS with nothing queued or when a call is dialled. */
+struct speech {
+    struct speech_clip *head, *tail; /* queued; head is being played */
+    enum {
+        SPEECH_CLOSED,
+        SPEECH_OPENING, /* start_playback requested (seq) */
+        SPEECH_OPEN,
+    } dev_state;
+    struct audio_dev *audio; /* the device while OPENING or OPEN */
+    uint64_t seq;
+    struct audio_resampler *rs; /* head's rate to the device's; NULL when they match */
+    size_t written;             /* samples handed to the device's ring since it started */
+    /* which tag the ring holds up to where (positions on the count of written) */
+    struct speech_mark {
+        size_t end;
+        uint32_t tag;
+    } marks[SPEECH_MARKS];
+    unsigned n_marks;
+    unsigned stops_done; /* speech_stops as of the last CMD_SPEECH_STOP taken */
+    struct tmr idle_tmr;
+    struct tmr tick_tmr;
 };
 
 struct dial_req {
@@ -75,6 +119,13 @@ struct call_engine {
 
     struct mqueue *mq; /* set before ready; then only read */
 
+    /* any thread */
+    _Atomic uint32_t speech_now; /* call_engine_speech_now() */
+    atomic_uint speech_pending;  /* speech_play() clips not taken by the call thread yet */
+    atomic_uint speech_stops;    /* speech_stop() calls */
+    atomic_bool in_call;         /* dialled and not ended: speech_play() says EBUSY */
+    atomic_bool connected;       /* call_say() accepted */
+
     /* call thread only */
     struct dnsc *dnsc;
     struct sip *sip;
@@ -102,6 +153,8 @@ struct call_engine {
     uint64_t ping_t0;
     struct tmr audio_tmr; /* runs while there is no usable audio device: probe again */
     struct tmr stop_tmr;
+    unsigned volume; /* percent: speech's (call_engine_volume) */
+    struct speech sp;
 };
 
 struct call {
@@ -177,6 +230,7 @@ static void emit_availability(struct call_engine *e)
 }
 
 static void audio_tmr_h(void *arg);
+static void speech_close(struct call_engine *e);
 
 /* Audio devices come and go: a USB handset enumerated after the kiosk started, or unplugged
  * and plugged back. Without a usable device the call thread probes again every
@@ -219,6 +273,8 @@ static void audio_release(struct call_engine *e, struct audio_dev *dev)
         return;
     if (e->audio == dev)
         e->audio = NULL;
+    if (e->sp.audio == dev)
+        speech_close(e);
     if (c && c->dev == dev && (c->audio_state == AUDIO_OPENING || c->audio_state == AUDIO_STARTED))
         c->free_dev = true;
     else
@@ -508,6 +564,8 @@ static void call_finish(struct call *c, enum call_state st, enum call_failure f,
     else
         snprintf(ev.reason, sizeof(ev.reason), "%s", reason ? reason : "");
     e->call = NULL;
+    atomic_store(&e->connected, false);
+    atomic_store(&e->in_call, false);
     call_free(c);
     ev.ms = call_now_ms() - t0;
     e->handler(&ev, e->arg);
@@ -682,6 +740,7 @@ static void estab_h(const struct sip_msg *msg, void *arg)
     call_media_set_sending(c->media, true);
     c->established_ns = audio_now_ns();
     tmr_start(&c->tmr_media, 500, tmr_media_h, c);
+    atomic_store(&c->e->connected, true);
     emit(c, CALL_STATE_CONNECTED, CALL_FAIL_NONE, msg->scode, "");
 }
 
@@ -814,6 +873,7 @@ static void call_attempt(struct call *c)
 
 static void tmr_audio_h(void *arg);
 static void audio_open(struct call *c);
+static void speech_drop(struct call_engine *e);
 
 static void do_dial(struct call_engine *e, struct dial_req *r)
 {
@@ -823,9 +883,15 @@ static void do_dial(struct call_engine *e, struct dial_req *r)
 
     if (e->call)
         return; /* a call is in progress (the UI never asks twice) */
+    /* Speech gives the device up to the call: its stop is queued before the call's start on
+     * the audio-control thread, which closes the output stream in a few milliseconds. */
+    speech_drop(e);
+    speech_close(e);
     c = calloc(1, sizeof(*c));
-    if (!c)
+    if (!c) {
+        atomic_store(&e->in_call, false);
         return;
+    }
     c->e = e;
     c->probe_fd = -1;
     c->t0 = call_now_ms();
@@ -908,7 +974,6 @@ static void audio_probed(struct call_engine *e, const struct call_audio_done *d)
     bool first = !e->probed_once;
 
     e->probing = false;
-    first_probe_done(e);
     if (d->rc) {
         /* Said once at start, then only when the reason changes: no log line every 10 s. */
         if (first || strcmp(d->why, e->audio_problem))
@@ -924,11 +989,14 @@ static void audio_probed(struct call_engine *e, const struct call_audio_done *d)
         }
         if (!first)
             emit_availability(e);
+        first_probe_done(e);
         return;
     }
     e->audio = d->dev;
     e->audio_problem[0] = '\0';
     atomic_store(&e->audio_ok, true);
+    /* After audio_ok: call_engine_start() returns on this, and speech_play() may follow at once */
+    first_probe_done(e);
     if (!first)
         log_info("audio: %s: calls are available again", audio_dev_name(e->audio));
     emit_availability(e);
@@ -961,15 +1029,264 @@ static void audio_started(struct call_engine *e, const struct call_audio_done *d
         call_finish(c, CALL_STATE_FAILED, CALL_FAIL_AUDIO, 0, "out of memory");
 }
 
+static void speech_started(struct call_engine *e, const struct call_audio_done *d);
+
 static void audio_done(struct call_engine *e)
 {
     struct call_audio_done d;
     while (call_audioctl_take(e->audioctl, &d)) {
         if (d.op == CALL_AUDIO_PROBE)
             audio_probed(e, &d);
+        else if (d.op == CALL_AUDIO_START_PLAYBACK)
+            speech_started(e, &d);
         else
             audio_started(e, &d);
     }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Speech outside calls, and phrases spoken into a call */
+
+static void speech_clip_free(struct speech_clip *k)
+{
+    free(k);
+}
+
+/* speech_now: the tag of the first clip the ring still holds, else the one waiting to go in.
+ * Not while a speech_stop() is on its way here (the caller set 0 already), nor 0 while a
+ * speech_play() is (the caller set its tag). */
+static void speech_publish(struct call_engine *e)
+{
+    struct speech *sp = &e->sp;
+    if (atomic_load(&e->speech_stops) != sp->stops_done)
+        return;
+    if (sp->dev_state == SPEECH_OPEN) {
+        size_t played = audio_dev_playback_pos(sp->audio);
+        unsigned k = 0;
+        while (k < sp->n_marks && (ptrdiff_t)(sp->marks[k].end - played) <= 0)
+            k++;
+        memmove(sp->marks, sp->marks + k, (sp->n_marks - k) * sizeof(sp->marks[0]));
+        sp->n_marks -= k;
+    }
+    uint32_t tag = sp->n_marks ? sp->marks[0].tag : sp->head ? sp->head->tag : 0;
+    if (!tag && atomic_load(&e->speech_pending))
+        return;
+    atomic_store(&e->speech_now, tag);
+}
+
+/* Forget every queued clip (the ring is the caller's business). */
+static void speech_drop(struct call_engine *e)
+{
+    struct speech *sp = &e->sp;
+    while (sp->head) {
+        struct speech_clip *k = sp->head;
+        sp->head = k->next;
+        speech_clip_free(k);
+    }
+    sp->tail = NULL;
+    audio_resampler_free(sp->rs);
+    sp->rs = NULL;
+}
+
+/* The device's speech use ends: its stop queued on the audio-control thread (after a start
+ * still running). What is queued stays for the next open. */
+static void speech_close(struct call_engine *e)
+{
+    struct speech *sp = &e->sp;
+    if (sp->dev_state == SPEECH_CLOSED)
+        return;
+    if (sp->dev_state == SPEECH_OPEN)
+        fd_close(audio_dev_wake_fd(sp->audio));
+    (void)call_audioctl_request(e->audioctl, CALL_AUDIO_STOP, sp->audio, 0);
+    sp->dev_state = SPEECH_CLOSED;
+    sp->audio = NULL;
+    sp->n_marks = 0;
+    tmr_cancel(&sp->idle_tmr);
+    tmr_cancel(&sp->tick_tmr);
+    speech_publish(e);
+}
+
+static void speech_idle_h(void *arg)
+{
+    struct call_engine *e = arg;
+    if (!e->sp.head && !e->sp.n_marks)
+        speech_close(e);
+}
+
+/* The next piece of the head clip at the device's rate, with speech's volume: *out_n samples
+ * into out. false when the clip is done (or cannot be converted). */
+static bool speech_convert(struct call_engine *e, struct speech_clip *k, int16_t *out,
+                           size_t *out_n)
+{
+    struct speech *sp = &e->sp;
+    unsigned rate = audio_dev_rate(sp->audio);
+    if (k->pos == k->n)
+        return false;
+    if (k->rate != rate && !sp->rs &&
+        audio_resampler_alloc(&sp->rs, k->rate, rate, AUDIO_RESAMPLE_FILE))
+        return false;
+    size_t in_n = k->n - k->pos;
+    if (sp->rs) {
+        audio_resampler_run(sp->rs, k->pcm + k->pos, &in_n, out, out_n);
+    } else {
+        in_n = *out_n = in_n < *out_n ? in_n : *out_n;
+        memcpy(out, k->pcm + k->pos, in_n * sizeof(*out));
+    }
+    k->pos += in_n;
+    if (!in_n && !*out_n)
+        return false; /* nothing moves: never spin */
+    int32_t gain = (int32_t)(32767.0 * (e->volume / 100.0) * (e->volume / 100.0));
+    for (size_t i = 0; i < *out_n; i++)
+        out[i] = (int16_t)((out[i] * gain) >> 15);
+    return true;
+}
+
+/* Keep SPEECH_QUEUE_MS in the device's ring, clip after clip; each piece marked with its tag. */
+static void speech_feed(struct call_engine *e)
+{
+    struct speech *sp = &e->sp;
+    int16_t out[960];
+    size_t target = (size_t)audio_dev_rate(sp->audio) * SPEECH_QUEUE_MS / 1000;
+
+    while (sp->head) {
+        size_t fill = audio_dev_playback_fill(sp->audio);
+        struct speech_clip *k = sp->head;
+        bool new_mark = !sp->n_marks || sp->marks[sp->n_marks - 1].tag != k->tag;
+        if (fill >= target || (new_mark && sp->n_marks == SPEECH_MARKS))
+            break;
+        size_t out_n = target - fill < ARRAY_SIZE(out) ? target - fill : ARRAY_SIZE(out);
+        if (!speech_convert(e, k, out, &out_n)) {
+            sp->head = k->next;
+            if (!sp->head)
+                sp->tail = NULL;
+            speech_clip_free(k);
+            audio_resampler_free(sp->rs);
+            sp->rs = NULL;
+            continue;
+        }
+        size_t w = audio_dev_playback_write(sp->audio, out, out_n);
+        sp->written += w;
+        if (new_mark)
+            sp->marks[sp->n_marks++].tag = k->tag;
+        sp->marks[sp->n_marks - 1].end = sp->written;
+    }
+    speech_publish(e);
+    if (sp->head || sp->n_marks)
+        tmr_cancel(&sp->idle_tmr);
+    else if (!tmr_isrunning(&sp->idle_tmr))
+        tmr_start(&sp->idle_tmr, SPEECH_IDLE_MS, speech_idle_h, e);
+}
+
+static void speech_wake_h(int flags, void *arg)
+{
+    struct call_engine *e = arg;
+    uint64_t n;
+    (void)flags;
+    if (read(audio_dev_wake_fd(e->sp.audio), &n, sizeof(n)) < 0 && errno != EAGAIN)
+        return;
+    speech_feed(e);
+}
+
+static void speech_tick_h(void *arg)
+{
+    struct call_engine *e = arg;
+    tmr_start(&e->sp.tick_tmr, SPEECH_TICK_MS, speech_tick_h, e);
+    speech_feed(e);
+}
+
+/* Speech came: open the device for playback (once), or feed it. */
+static void speech_open(struct call_engine *e)
+{
+    struct speech *sp = &e->sp;
+    if (sp->dev_state == SPEECH_OPEN) {
+        speech_feed(e);
+        return;
+    }
+    if (sp->dev_state == SPEECH_OPENING)
+        return;
+    if (!e->audio ||
+        call_audioctl_request(e->audioctl, CALL_AUDIO_START_PLAYBACK, e->audio, ++e->audio_seq)) {
+        speech_drop(e); /* no device now: nothing to play it on */
+        speech_publish(e);
+        return;
+    }
+    sp->audio = e->audio;
+    sp->seq = e->audio_seq;
+    sp->dev_state = SPEECH_OPENING;
+}
+
+static void speech_started(struct call_engine *e, const struct call_audio_done *d)
+{
+    struct speech *sp = &e->sp;
+    bool mine = sp->dev_state == SPEECH_OPENING && sp->seq == d->seq;
+
+    if (d->rc) {
+        char why[300];
+        snprintf(why, sizeof(why), "audio device: %.200s", d->why);
+        if (mine) {
+            sp->dev_state = SPEECH_CLOSED; /* nothing to close */
+            sp->audio = NULL;
+            speech_drop(e);
+            speech_publish(e);
+        }
+        atomic_store(&e->audio_ok, false);
+        audio_lost(e, d->dev, why);
+        return;
+    }
+    if (!mine)
+        return; /* given up meanwhile (a dial): its stop is queued behind this start */
+    sp->dev_state = SPEECH_OPEN;
+    sp->written = 0;
+    sp->n_marks = 0;
+    if (fd_listen(audio_dev_wake_fd(sp->audio), FD_READ, speech_wake_h, e)) {
+        speech_close(e);
+        speech_drop(e);
+        speech_publish(e);
+        return;
+    }
+    tmr_start(&sp->tick_tmr, SPEECH_TICK_MS, speech_tick_h, e);
+    speech_feed(e);
+}
+
+static void do_speech(struct call_engine *e, struct speech_clip *k)
+{
+    struct speech *sp = &e->sp;
+    atomic_fetch_sub(&e->speech_pending, 1);
+    if (e->call) {
+        speech_clip_free(k); /* a call was dialled after it was queued */
+        speech_publish(e);
+        return;
+    }
+    k->next = NULL;
+    if (sp->tail)
+        sp->tail->next = k;
+    else
+        sp->head = k;
+    sp->tail = k;
+    tmr_cancel(&sp->idle_tmr);
+    speech_open(e);
+}
+
+static void do_speech_stop(struct call_engine *e, unsigned stops)
+{
+    struct speech *sp = &e->sp;
+    speech_drop(e);
+    if (sp->dev_state == SPEECH_OPEN) {
+        audio_dev_playback_drop(sp->audio);
+        sp->n_marks = 0;
+        speech_feed(e); /* starts the idle timer */
+    }
+    sp->stops_done = stops;
+    speech_publish(e);
+}
+
+/* Nothing about a phrase is logged: it is what a visitor chose to say. */
+static void do_say(struct call_engine *e, struct speech_clip *k)
+{
+    struct call *c = e->call;
+    if (c && c->state == CALL_STATE_CONNECTED && c->media)
+        (void)call_media_say(c->media, k->pcm, k->n, k->rate);
+    speech_clip_free(k);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1094,6 +1411,7 @@ static void mq_h(int id, void *data, void *arg)
             call_media_dtmf(c->media, (char)(intptr_t)data);
         break;
     case CMD_VOLUME:
+        e->volume = (unsigned)(intptr_t)data;
         if (c) {
             c->volume = (unsigned)(intptr_t)data;
             if (c->media)
@@ -1106,9 +1424,20 @@ static void mq_h(int id, void *data, void *arg)
     case CMD_AUDIO:
         audio_done(e);
         break;
+    case CMD_SPEECH:
+        do_speech(e, data);
+        break;
+    case CMD_SPEECH_STOP:
+        do_speech_stop(e, (unsigned)(uintptr_t)data);
+        break;
+    case CMD_SAY:
+        do_say(e, data);
+        break;
     case CMD_STOP:
         if (c)
             call_finish(c, CALL_STATE_ENDED, CALL_FAIL_NONE, 0, NULL);
+        speech_drop(e);
+        speech_close(e);
         if (e->ping)
             ping_answer(e, false, "stopped");
         if (e->reg) {
@@ -1291,6 +1620,8 @@ static void teardown(struct call_engine *e)
     if (e->call)
         call_free(e->call);
     e->call = NULL;
+    speech_drop(e);
+    speech_close(e);
     tmr_cancel(&e->stop_tmr);
     tmr_cancel(&e->ping_tmr);
     tmr_cancel(&e->audio_tmr);
@@ -1329,6 +1660,8 @@ static void *engine_thread(void *arg)
         tmr_init(&e->stop_tmr);
         tmr_init(&e->ping_tmr);
         tmr_init(&e->audio_tmr);
+        tmr_init(&e->sp.idle_tmr);
+        tmr_init(&e->sp.tick_tmr);
         rc = setup(e, err, sizeof(err));
     }
     pthread_mutex_lock(&e->mx);
@@ -1391,6 +1724,12 @@ int call_engine_start(struct call_engine **ep, const struct config *cfg, call_ev
     e->handler = handler;
     e->arg = arg;
     atomic_init(&e->audio_ok, false);
+    atomic_init(&e->speech_now, 0);
+    atomic_init(&e->speech_pending, 0);
+    atomic_init(&e->speech_stops, 0);
+    atomic_init(&e->in_call, false);
+    atomic_init(&e->connected, false);
+    e->volume = cfg->audio.volume;
     pthread_mutex_init(&e->mx, NULL);
     pthread_cond_init(&e->cv, NULL);
     rc = pthread_create(&e->thread, NULL, engine_thread, e);
@@ -1449,9 +1788,14 @@ int call_engine_dial(struct call_engine *e, const char *lang, const char *uri)
         free(r);
         return ENAMETOOLONG;
     }
+    /* From now speech_play() refuses: the kiosk stops speech before dialling, and the call
+     * thread gives the device up to the call (do_dial). */
+    atomic_store(&e->in_call, true);
     int rc = mqueue_push(e->mq, CMD_DIAL, r);
-    if (rc)
+    if (rc) {
         free(r);
+        atomic_store(&e->in_call, false);
+    }
     return rc;
 }
 
@@ -1472,6 +1816,70 @@ int call_engine_volume(struct call_engine *e, int percent)
     if (percent < 0 || percent > 100)
         return EINVAL;
     return mqueue_push(e->mq, CMD_VOLUME, (void *)(intptr_t)percent);
+}
+
+/* A copy of pcm for the call thread, which frees it. */
+static struct speech_clip *clip_copy(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate)
+{
+    if (n > (SIZE_MAX - sizeof(struct speech_clip)) / sizeof(int16_t))
+        return NULL;
+    struct speech_clip *k = malloc(sizeof(*k) + n * sizeof(int16_t));
+    if (!k)
+        return NULL;
+    *k = (struct speech_clip){.tag = tag, .rate = rate, .n = n};
+    if (n)
+        memcpy(k->pcm, pcm, n * sizeof(int16_t));
+    return k;
+}
+
+int call_engine_speech_play(struct call_engine *e, uint32_t tag, const int16_t *pcm, size_t n,
+                            unsigned rate)
+{
+    if (!tag || (!pcm && n) || !rate || rate > SPEECH_RATE_MAX)
+        return EINVAL;
+    if (atomic_load(&e->in_call))
+        return EBUSY;
+    if (!atomic_load(&e->audio_ok))
+        return ENODEV;
+    struct speech_clip *k = clip_copy(tag, pcm, n, rate);
+    if (!k)
+        return ENOMEM;
+    atomic_fetch_add(&e->speech_pending, 1);
+    uint32_t none = 0;
+    atomic_compare_exchange_strong(&e->speech_now, &none, tag);
+    int rc = mqueue_push(e->mq, CMD_SPEECH, k);
+    if (rc) {
+        atomic_fetch_sub(&e->speech_pending, 1);
+        free(k);
+    }
+    return rc;
+}
+
+int call_engine_speech_stop(struct call_engine *e)
+{
+    unsigned stops = atomic_fetch_add(&e->speech_stops, 1) + 1;
+    atomic_store(&e->speech_now, 0);
+    return mqueue_push(e->mq, CMD_SPEECH_STOP, (void *)(uintptr_t)stops);
+}
+
+uint32_t call_engine_speech_now(const struct call_engine *e)
+{
+    return atomic_load(&((struct call_engine *)e)->speech_now);
+}
+
+int call_engine_say(struct call_engine *e, const int16_t *pcm, size_t n, unsigned rate)
+{
+    if ((!pcm && n) || !rate || rate > SPEECH_RATE_MAX)
+        return EINVAL;
+    if (!atomic_load(&e->connected))
+        return ENOTCONN;
+    struct speech_clip *k = clip_copy(0, pcm, n, rate);
+    if (!k)
+        return ENOMEM;
+    int rc = mqueue_push(e->mq, CMD_SAY, k);
+    if (rc)
+        free(k);
+    return rc;
 }
 
 bool call_engine_audio_ok(const struct call_engine *e)

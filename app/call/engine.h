@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "openline/call_api.h"
 
@@ -28,9 +29,33 @@ int call_engine_dial(struct call_engine *e, const char *lang, const char *uri);
 int call_engine_hangup(struct call_engine *e);
 /* RFC 4733 telephone-event for '0'-'9', '*', '#'. */
 int call_engine_dtmf(struct call_engine *e, char digit);
-/* Playback volume, 0..100 percent, for this call; reset to the configured level by
- * call_engine_hangup(). */
+/* Playback volume, 0..100 percent: of the call in progress (each call starts at the configured
+ * level) and of speech outside calls (from now on; the configured level until the first call). */
 int call_engine_volume(struct call_engine *e, int percent);
+
+/* Speech outside calls (read-aloud). Queue n samples (mono, copied) at rate Hz after what is
+ * queued, tagged tag (not 0). Any thread, at once. The call thread opens the device for
+ * playback only (audio_dev_start_playback on the audio-control thread: the microphone stays
+ * closed), resamples to the device's rate with the speech volume, keeps about 60 ms in its ring
+ * and closes it 2 s after the last sample played. Returns 0, EINVAL (tag 0, rate 0 or above
+ * 192 kHz), EBUSY from call_engine_dial() until that call ended, ENODEV while no audio device
+ * is usable (call_engine_audio_ok() false), ENOMEM. Dialling drops what is queued and gives the
+ * device to the call. */
+int call_engine_speech_play(struct call_engine *e, uint32_t tag, const int16_t *pcm, size_t n,
+                            unsigned rate);
+/* Drop all queued speech: the device's ring is dropped from its next callback on (within one
+ * block, <= 20 ms); speech_now reads 0 at once. Any thread. */
+int call_engine_speech_stop(struct call_engine *e);
+/* The tag of the speech playing now: from call_engine_speech_play() until its last sample
+ * left the ring; 0 when nothing plays. Any thread (an atomic the call thread updates at each
+ * device block). */
+uint32_t call_engine_speech_now(const struct call_engine *e);
+/* During a connected call: mix n samples (rate Hz, copied) into what the hotline hears after
+ * echo cancellation and noise suppression (never into the canceller's reference; the
+ * microphone keeps being sent under it), after any phrase still being sent; resampled to
+ * CALL_RATE on the call thread. Any thread. ENOTCONN when no call is connected, EINVAL,
+ * ENOMEM. Nothing about it is logged. */
+int call_engine_say(struct call_engine *e, const int16_t *pcm, size_t n, unsigned rate);
 
 /* True while the configured audio device is usable (else calls are unavailable and the kiosk
  * shows the number instead). Without one the engine probes again every 10 s; each change is

@@ -115,7 +115,12 @@ struct call_media {
     struct audio_resampler *from_dev;
     struct audio_resampler *to_dev;
     struct audio_proc *proc;
-    struct fifo cap;       /* microphone at CALL_RATE, waiting for a whole frame */
+    struct fifo cap; /* microphone at CALL_RATE, waiting for a whole frame */
+    /* Phrases spoken into the call (call_media_say), at CALL_RATE: say[say_pos..say_n) is
+     * still to be mixed into the frames sent. */
+    int16_t *say;
+    size_t say_n, say_pos, say_cap;
+    bool say_short;        /* out of memory while a phrase was converted */
     struct fifo ref;       /* what went to the loudspeaker: the echo canceller's reference */
     uint64_t cap_first_ns; /* capture time of cap.s[0] */
     struct tmr tick;
@@ -283,6 +288,67 @@ static void play_sink(void *arg, const int16_t *s, size_t n)
     audio_dev_playback_write(m->audio, s, n);
 }
 
+/* The next frame of a phrase, added to the processed microphone frame (saturating): the
+ * microphone keeps being heard under it. */
+static void say_mix(struct call_media *m, int16_t *frame)
+{
+    size_t k = m->say_n - m->say_pos < CALL_FRAME ? m->say_n - m->say_pos : CALL_FRAME;
+    for (size_t i = 0; i < k; i++) {
+        int32_t v = (int32_t)frame[i] + m->say[m->say_pos + i];
+        frame[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+    }
+    m->say_pos += k;
+    if (m->say_pos == m->say_n) {
+        free(m->say);
+        m->say = NULL;
+        m->say_n = m->say_pos = m->say_cap = 0;
+    }
+}
+
+static void say_sink(void *arg, const int16_t *s, size_t n)
+{
+    struct call_media *m = arg;
+    if (m->say_n + n > m->say_cap) {
+        size_t cap = (m->say_n + n) * 2;
+        int16_t *b = realloc(m->say, cap * sizeof(*b));
+        if (!b) {
+            m->say_short = true;
+            return;
+        }
+        m->say = b;
+        m->say_cap = cap;
+    }
+    memcpy(m->say + m->say_n, s, n * sizeof(*s));
+    m->say_n += n;
+}
+
+int call_media_say(struct call_media *m, const int16_t *pcm, size_t n, unsigned rate)
+{
+    struct audio_resampler *rs = NULL;
+    int rc;
+
+    if (m->say_pos) {
+        /* what is still to be sent moves to the front */
+        memmove(m->say, m->say + m->say_pos, (m->say_n - m->say_pos) * sizeof(*m->say));
+        m->say_n -= m->say_pos;
+        m->say_pos = 0;
+    }
+    if (rate == CALL_RATE) {
+        say_sink(m, pcm, n);
+        return m->say_short ? (m->say_short = false, ENOMEM) : 0;
+    }
+    rc = audio_resampler_alloc(&rs, rate, CALL_RATE, AUDIO_RESAMPLE_FILE);
+    if (rc)
+        return rc;
+    audio_resampler_all(rs, pcm, n, say_sink, m);
+    audio_resampler_free(rs);
+    if (m->say_short) {
+        m->say_short = false;
+        return ENOMEM;
+    }
+    return 0;
+}
+
 static void capture_path(struct call_media *m)
 {
     int16_t dev[DEV_CHUNK];
@@ -312,6 +378,8 @@ static void capture_path(struct call_media *m)
         fifo_pop(&m->ref, ref, CALL_FRAME);
         audio_proc_run(m->proc, frame, ref, frame);
         if (m->sending && m->codec && sa_isset(&m->raddr, SA_ALL)) {
+            if (m->say_n)
+                say_mix(m, frame);
             send_frame(m, frame);
             /* from the frame's first sample at the microphone, through the resamplers */
             double lat = (double)(now_ns() - first) / 1e6 + (audio_resampler_delay_us(m->from_dev) +
@@ -616,6 +684,7 @@ void call_media_free(struct call_media *m)
     audio_resampler_free(m->from_dev);
     audio_resampler_free(m->to_dev);
     audio_proc_free(m->proc);
+    free(m->say);
     free(m);
 }
 

@@ -31,6 +31,12 @@ static const struct option kiosk_options[] = {
     {"repeat", required_argument, NULL, KIOSK_OPT_REPEAT},
     {"upload-now", no_argument, NULL, KIOSK_OPT_UPLOAD_NOW},
     {"help", no_argument, NULL, KIOSK_OPT_HELP},
+    {"say", required_argument, NULL, KIOSK_OPT_SAY},
+    {"say-at", required_argument, NULL, KIOSK_OPT_SAY_AT},
+    {"speech", required_argument, NULL, KIOSK_OPT_SPEECH},
+    {"dial-after", required_argument, NULL, KIOSK_OPT_DIAL_AFTER},
+    {"stop-after", required_argument, NULL, KIOSK_OPT_STOP_AFTER},
+    {"linger", required_argument, NULL, KIOSK_OPT_LINGER},
     {NULL, 0, NULL, 0},
 };
 
@@ -38,6 +44,23 @@ static int kiosk_args_usage(const char *usage)
 {
     fprintf(stderr, "usage: %s\n", usage);
     return KIOSK_EXIT_CONFIG;
+}
+
+/* The speech options of call and speech-play (take_option). */
+static int take_speech_option(struct kiosk_args *a, int c, char *arg)
+{
+    long *ms = c == KIOSK_OPT_SAY_AT       ? &a->say_at_ms
+               : c == KIOSK_OPT_DIAL_AFTER ? &a->dial_after_ms
+               : c == KIOSK_OPT_STOP_AFTER ? &a->stop_after_ms
+               : c == KIOSK_OPT_LINGER     ? &a->linger_ms
+                                           : NULL;
+    if (c == KIOSK_OPT_SAY)
+        a->say = arg;
+    else if (c == KIOSK_OPT_SPEECH)
+        a->speech = arg;
+    else if (ms && util_parse_long(arg, 0, 3600000, ms))
+        return EINVAL;
+    return 0;
 }
 
 /* Take option c (enum kiosk_opt) with its argument arg into a: 0, or EINVAL for an argument
@@ -115,6 +138,8 @@ static int take_option(struct kiosk_args *a, int c, char *arg)
         if (util_parse_long(arg, 1, 100000, &a->repeat))
             return EINVAL;
         break;
+    default:
+        return take_speech_option(a, c, arg);
     }
     return 0;
 }
@@ -129,6 +154,7 @@ int kiosk_args_read(int argc, char **argv, unsigned accepted, const char *usage,
     a->font_px = 32;
     a->seconds = 10;
     a->repeat = 1;
+    a->say_at_ms = a->dial_after_ms = a->stop_after_ms = a->linger_ms = -1;
     optind = 1;
     opterr = 1;
     while ((c = getopt_long(argc, argv, "", kiosk_options, NULL)) != -1) {

@@ -54,6 +54,7 @@ int kiosk_cmd_i18n_report(int argc, char **argv);
 int kiosk_cmd_check_catalog(int argc, char **argv);
 int kiosk_cmd_config_reference(int argc, char **argv);
 int kiosk_cmd_call(int argc, char **argv);
+int kiosk_cmd_speech_play(int argc, char **argv);
 int kiosk_cmd_counts(int argc, char **argv);
 int kiosk_cmd_speech_script(int argc, char **argv);
 
@@ -97,7 +98,12 @@ struct kiosk_args {
     long width, font_px;  /* render: --width, --font-size */
     const char *audio;    /* call: --audio DRIVER[:...] */
     long seconds, repeat; /* call: --seconds (10), --repeat (1) */
-    char **operands;      /* what follows the options */
+    /* call: --say FILE.wav --say-at MS (into the connected call), --speech FILE.wav
+     * --dial-after MS (speech first, dialled while it plays); speech-play: --stop-after MS,
+     * --linger MS. -1: not given. */
+    const char *say, *speech;
+    long say_at_ms, dial_after_ms, stop_after_ms, linger_ms;
+    char **operands; /* what follows the options */
     int n_operands;
 };
 
@@ -124,6 +130,12 @@ enum kiosk_opt {
     KIOSK_OPT_REPEAT = 1 << 17,           /* --repeat N */
     KIOSK_OPT_UPLOAD_NOW = 1 << 18,       /* --upload-now */
     KIOSK_OPT_HELP = 1 << 19,             /* --help, accepted by every command */
+    KIOSK_OPT_SAY = 1 << 20,              /* --say FILE.wav */
+    KIOSK_OPT_SAY_AT = 1 << 21,           /* --say-at MS */
+    KIOSK_OPT_SPEECH = 1 << 22,           /* --speech FILE.wav */
+    KIOSK_OPT_DIAL_AFTER = 1 << 23,       /* --dial-after MS */
+    KIOSK_OPT_STOP_AFTER = 1 << 24,       /* --stop-after MS */
+    KIOSK_OPT_LINGER = 1 << 25,           /* --linger MS */
 };
 
 /* Parse the options of a command that accepts those in accepted (enum kiosk_opt, or'ed; --help

@@ -18,6 +18,8 @@ static const struct command {
     {"check-layout", kiosk_cmd_check_layout, "every screen and page in every language, checked"},
     {"self-test", kiosk_cmd_self_test, "check configuration, fonts, content and locales"},
     {"call", kiosk_cmd_call, "place one hotline call headless and print its states"},
+    {"speech-play", kiosk_cmd_speech_play,
+     "play a WAV file as speech through the call plug-in (read-aloud), headless"},
     {"counts", kiosk_cmd_counts, "the counts waiting for the collector (--upload-now: send them)"},
     {"render", kiosk_cmd_render, "render one paragraph in a language to PNG"},
     {"i18n-report", kiosk_cmd_i18n_report, "translated, fuzzy and missing strings per language"},

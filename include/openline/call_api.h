@@ -66,7 +66,7 @@ enum call_reg_state {
  * libraries are missing or broken still starts and shows the number. The kiosk reaches the
  * plug-in only through this table (filled in app/call/plugin.c; the functions behind it are
  * documented in app/call/engine.h and app/audio/audio.h). */
-#define CALL_API_VERSION 2
+#define CALL_API_VERSION 3
 
 /* What the kiosk hands the plug-in in init(): all it uses of the program. The plug-in calls no
  * function of the program by name (tools/check-plugin.sh checks both binaries at every build):
@@ -99,8 +99,28 @@ struct call_api {
     int (*hangup)(struct call_engine *e);
     /* RFC 4733 telephone-event for '0'-'9', '*', '#'. */
     int (*dtmf)(struct call_engine *e, char digit);
-    /* Playback volume, 0..100 percent, for this call. */
+    /* Playback volume, 0..100 percent: of the call in progress, and of speech outside calls
+     * (the kiosk sets it at each session's start to the configured level). */
     int (*volume)(struct call_engine *e, int percent);
+    /* Speech outside calls (read-aloud): queue n samples at rate Hz (mono, copied) after what
+     * is queued, tagged tag (never 0). Any thread, at once. The device is opened for playback
+     * only (the microphone stays closed) on the audio-control thread when needed, and closed
+     * after 2 s with nothing queued. EBUSY while a call is dialled and not ended (the kiosk
+     * stops speech before dialling; a dial drops what is queued); ENODEV when no audio device
+     * is usable; EINVAL for tag 0 or a rate of 0 or above 192000. */
+    int (*speech_play)(struct call_engine *e, uint32_t tag, const int16_t *pcm, size_t n,
+                       unsigned rate);
+    /* Drop all queued speech: the output falls silent within one device block (<= 20 ms). Any
+     * thread. */
+    int (*speech_stop)(struct call_engine *e);
+    /* The tag of the speech the device is playing now (from speech_play until its last sample
+     * was played), 0 when nothing is playing (all played or stopped). Any thread (an atomic). */
+    uint32_t (*speech_now)(const struct call_engine *e);
+    /* During a connected call: mix pcm (rate Hz, copied) into what the hotline hears, after
+     * echo cancellation and noise suppression, while the microphone keeps working; queued
+     * after any phrase still being sent. Any thread. ENOTCONN when no call is connected.
+     * Nothing about it is logged. */
+    int (*call_say)(struct call_engine *e, const int16_t *pcm, size_t n, unsigned rate);
     /* True while the configured audio device is usable (else the kiosk shows the number). */
     bool (*audio_ok)(const struct call_engine *e);
     /* The registration state now, with a reason (len bytes into why, may be NULL). */

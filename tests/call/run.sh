@@ -93,11 +93,11 @@ if want register; then
     # The refresh comes 27 s after the registration (90 % of 30 s, the shortest interval the
     # configuration accepts): the kiosk (openline run, offscreen) registers now, in the
     # background, and the refreshes are checked at the end of the suite. Both stop by themselves
-    # after 3 minutes at the latest.
+    # after 5 minutes at the latest (the whole suite takes about 3).
     rport=$(ol_freeport)
-    ol_sipp_uas reg-refresh "$rport" "$PWD/tests/call/sipp/register-refresh.xml" -timeout 180s
+    ol_sipp_uas reg-refresh "$rport" "$PWD/tests/call/sipp/register-refresh.xml" -timeout 300s
     reg_conf reg-refresh correct-horse "$rport"
-    SDL_VIDEODRIVER=offscreen timeout 180 "$OL_BIN" run --windowed \
+    SDL_VIDEODRIVER=offscreen timeout 300 "$OL_BIN" run --windowed \
         --config "$T/reg-refresh.conf" >"$T/reg-refresh.log" 2>&1 &
     reg_kiosk=$!
     ol_track $reg_kiosk
@@ -671,6 +671,153 @@ if want echo; then
     fi
 fi
 
+# ---- speech (read-aloud outside calls, phrases spoken into a call) through the call plug-in,
+# which owns the audio device. The speech is espeak-ng's; call-tone corr finds it in a recording
+# by normalized cross-correlation (peak, lag, the largest value elsewhere) and says when a file
+# is active (10 ms windows above -40 dBFS).
+# corr_field NAME: one field of the corr line in $T/corr.out
+corr_field() { sed -n "s/.*$1=\([-0-9.]*\).*/\1/p" "$T/corr.out" | tail -n 1; }
+corr_active_end() { sed -n 's/.* active=[-0-9.]*-\([-0-9.]*\) .*/\1/p' "$T/corr.out"; }
+corr_active_start() { sed -n 's/.* active=\([-0-9.]*\)-.*/\1/p' "$T/corr.out"; }
+ref_active_len() { sed -n 's/.*ref_active=\([-0-9.]*\)-\([-0-9.]*\).*/\1 \2/p' "$T/corr.out" |
+    awk '{ printf "%.3f", $2 - $1 }'; }
+# The kiosk's microphone for these: 3100 Hz at -20 dBFS, where espeak's voice has almost nothing
+# (-54 dBFS), so the tone can be measured under the speech.
+speech_conf() { # NAME: wav driver, the tone as microphone, playback to $T/NAME-out.wav
+    conf "$T/$1.conf" <<EOF
+[audio]
+driver = wav
+capture_file = $T/3100.wav
+playback_file = $T/$1-out.wav
+volume = 100
+EOF
+}
+# speech_call CODEC: the phrase said 2 s after connecting (the noise suppressor has settled on
+# the tone by then); what baresip received must hold the phrase, and the tone before, during and
+# after it at the same level.
+speech_call() {
+    name=say-$1
+    port=$(ol_freeport)
+    ol_baresip_start $name $port tone=1000 codec=$1 || { bad "$name: baresip starts"; return; }
+    speech_conf $name
+    "$OL_BIN" call --config "$T/$name.conf" --say "$T/speech.wav" --say-at 2000 --seconds 8 \
+        "sip:callee@127.0.0.1:$port" >"$T/$name.log" 2>&1
+    rc=$?
+    ol_baresip_stop $name
+    sed 's/^/      /' "$T/$name.log" | grep -v warning
+    [ $rc = 0 ] && grep -q '^say: .* ok$' "$T/$name.log" &&
+        ok "$name: phrase queued into the connected call; call ended normally" ||
+        bad "$name: exit $rc, or the phrase was not accepted"
+    rec=$(ol_baresip_received $name)
+    [ -n "$rec" ] || { bad "$name: callee recorded nothing"; return; }
+    "$OL_TONE" corr "$rec" "$T/speech.wav" >"$T/corr.out" 2>&1
+    peak=$(corr_field peak) lag=$(corr_field lag) other=$(corr_field elsewhere)
+    awk -v p="$peak" -v o="$other" -v l="$lag" 'BEGIN { exit !(p >= 0.6 && o < p / 3 &&
+        l >= 1.9 && l <= 2.3) }' &&
+        ok "$name: the callee hears the phrase (correlation $peak at $lag s, elsewhere $other)" ||
+        bad "$name: phrase not found (correlation $peak at $lag s, elsewhere $other; want >= 0.6 at 1.9-2.3 s, 3x elsewhere)"
+    len=$(ref_active_len)
+    before=$(tone_level "$rec" 1.2 1.9)
+    during=$(tone_level "$rec" "$(echo "$lag" | awk '{ print $1 + 0.3 }')" \
+        "$(echo "$lag $len" | awk '{ print $1 + $2 - 0.3 }')")
+    after=$(tone_level "$rec" "$(echo "$lag $len" | awk '{ print $1 + $2 + 0.4 }')" 7.6)
+    awk -v b="$before" -v d="$during" -v a="$after" 'BEGIN { exit !(b > -40 &&
+        d - b > -3 && d - b < 3 && a - b > -3 && a - b < 3) }' &&
+        ok "$name: the microphone's 3100 Hz keeps arriving: $before dBFS before, $during during, $after after the phrase" ||
+        bad "$name: the microphone's 3100 Hz: $before dBFS before, $during during, $after after the phrase (want within 3 dB)"
+}
+tone_level() { # FILE FROM TO: the 3100 Hz level in dBFS
+    "$OL_TONE" level "$1" 3100 "$2" "$3" | sed 's/.* at \([-0-9.]*\) dBFS.*/\1/'
+}
+if want speech; then
+    espeak-ng -v en -w "$T/speech.wav" \
+        "Your employer may not keep your passport. You do not have to give your name." &&
+        sox -q -n -r 48000 -c 1 -b 16 "$T/3100.wav" synth 12 sine 3100 vol 0.1 ||
+        bad "speech: espeak-ng and sox make the test audio"
+
+    # Read-aloud to the end, then 3 s more with the engine running.
+    speech_conf read
+    "$OL_BIN" speech-play --config "$T/read.conf" --linger 3000 "$T/speech.wav" >"$T/read.log" 2>&1
+    rc=$?
+    sed 's/^/      /' "$T/read.log" | grep -v warning
+    "$OL_TONE" corr "$T/read-out.wav" "$T/speech.wav" >"$T/corr.out" 2>&1
+    peak=$(corr_field peak) lag=$(corr_field lag) other=$(corr_field elsewhere)
+    played=$(echo "$(corr_active_start) $(corr_active_end)" | awk '{ printf "%.3f", $2 - $1 }')
+    len=$(ref_active_len)
+    [ $rc = 0 ] && grep -q 'played out at' "$T/read.log" &&
+        awk -v p="$peak" -v o="$other" 'BEGIN { exit !(p >= 0.9 && o < 0.3) }' &&
+        ok "speech: the playback holds the speech (correlation $peak at $lag s, elsewhere $other)" ||
+        bad "speech: exit $rc; correlation $peak at $lag s, elsewhere $other (want >= 0.9, < 0.3)"
+    awk -v a="$played" -v b="$len" 'BEGIN { d = a - b; exit !(d > -0.03 && d < 0.03) }' &&
+        ok "speech: $played s of sound played for $len s in the file" ||
+        bad "speech: $played s of sound played for $len s in the file (want within 30 ms)"
+    # the file's length past the speech's last sample (espeak's own silence at the end included)
+    idle=$(echo "$(soxi -D "$T/read-out.wav") $lag $(soxi -D "$T/speech.wav")" |
+        awk '{ printf "%.2f", $1 - $2 - $3 }')
+    awk -v i="$idle" 'BEGIN { exit !(i >= 1.9 && i <= 2.4) }' &&
+        ok "speech: the device closed $idle s after the speech ended (2 s)" ||
+        bad "speech: the device closed $idle s after the speech ended (want 2 s)"
+    grep -q 'playback only, microphone closed' "$T/read.log" && ! grep -q 'microphone open' "$T/read.log" &&
+        ok "speech: the device opened for playback only; the microphone never opened" ||
+        bad "speech: the microphone was opened for read-aloud"
+
+    # Stopped after 500 ms: about 0.5 s of speech, and nothing after the next device block
+    # (10 ms; the file's time runs behind the command's, so the stop is no later in it).
+    speech_conf stop
+    "$OL_BIN" speech-play --config "$T/stop.conf" --stop-after 500 --linger 3000 \
+        "$T/speech.wav" >"$T/stop.log" 2>&1
+    rc=$?
+    sed 's/^/      /' "$T/stop.log" | grep -v warning
+    at=$(sed -n 's/^speech: stopped at \([0-9.]*\) ms.*/\1/p' "$T/stop.log")
+    "$OL_TONE" corr "$T/stop-out.wav" "$T/speech.wav" 0 0.45 >"$T/corr.out" 2>&1
+    peak=$(corr_field peak) to_s=$(corr_active_end) from_s=$(corr_active_start)
+    [ $rc = 0 ] && grep -q 'speech_now 0$' "$T/stop.log" &&
+        awk -v p="$peak" 'BEGIN { exit !(p >= 0.9) }' &&
+        ok "speech stopped: the start of the speech was played (correlation $peak); speech_now 0 at once" ||
+        bad "speech stopped: exit $rc, correlation $peak, $(grep stopped "$T/stop.log")"
+    awk -v s="$from_s" -v e="$to_s" -v at="${at:-0}" 'BEGIN { exit !(at > 0 && e - s >= 0.35 &&
+        e <= at / 1000 + 0.015) }' &&
+        ok "speech stopped at $at ms: sound in the playback from $from_s to $to_s s (<= one 10 ms block after the stop)" ||
+        bad "speech stopped at $at ms: sound in the playback from $from_s to $to_s s (want >= 0.35 s, ending by the stop + 15 ms)"
+    dur=$(soxi -D "$T/stop-out.wav" 2>/dev/null)
+    idle=$(echo "$dur ${at:-0}" | awk '{ printf "%.2f", $1 - $2 / 1000 }')
+    awk -v i="$idle" 'BEGIN { exit !(i >= 1.9 && i <= 2.4) }' &&
+        ok "speech stopped: the device closed $idle s after the stop" ||
+        bad "speech stopped: the device closed $idle s after the stop (want 2 s)"
+
+    # Into a call: PCMU and Opus.
+    speech_call pcmu
+    speech_call opus
+
+    # A dial while speech plays: the speech stops, the call connects at once and carries none
+    # of it either way.
+    port=$(ol_freeport)
+    ol_baresip_start speech-dial $port tone=1000 codec=pcmu || bad "speech-dial: baresip starts"
+    speech_conf speech-dial
+    "$OL_BIN" call --config "$T/speech-dial.conf" --speech "$T/speech.wav" --dial-after 800 \
+        --seconds 3 "sip:callee@127.0.0.1:$port" >"$T/speech-dial.log" 2>&1
+    rc=$?
+    ol_baresip_stop speech-dial
+    sed 's/^/      /' "$T/speech-dial.log" | grep -v warning
+    ms=$(sed -n 's/^ *\([0-9]*\) ms  connected.*/\1/p' "$T/speech-dial.log")
+    [ $rc = 0 ] && grep -q 'speech: tag 1 playing when dialled' "$T/speech-dial.log" &&
+        grep -q 'speech: tag 0 playing when connected' "$T/speech-dial.log" &&
+        [ -n "$ms" ] && [ "$ms" -lt 500 ] &&
+        ok "speech-dial: dialled while speech played: connected $ms ms after the dial, speech stopped" ||
+        bad "speech-dial: exit $rc, connected after ${ms:-?} ms (want speech playing at the dial, none at connect, < 500 ms)"
+    check "speech-dial: the kiosk hears the callee's 1000 Hz" \
+        "$OL_TONE" check "$T/speech-dial-out.wav" 1000 0.5 2.5
+    "$OL_TONE" corr "$T/speech-dial-out.wav" "$T/speech.wav" 1 3 >"$T/corr.out" 2>&1
+    p1=$(corr_field peak)
+    rec=$(ol_baresip_received speech-dial)
+    p2=none
+    [ -n "$rec" ] && "$OL_TONE" corr "$rec" "$T/speech.wav" 1 3 >"$T/corr.out" 2>&1 &&
+        p2=$(corr_field peak)
+    awk -v a="$p1" -v b="$p2" 'BEGIN { exit !(a != "" && a < 0.3 && b != "none" && b < 0.3) }' &&
+        ok "speech-dial: no speech in the call (correlation $p1 at the kiosk's loudspeaker, $p2 at the callee)" ||
+        bad "speech-dial: speech in the call (correlation $p1 at the kiosk's loudspeaker, $p2 at the callee)"
+fi
+
 # ---- the real PortAudio path under JACK's dummy driver
 if want jack; then
     if command -v jackd >/dev/null 2>&1; then
@@ -679,6 +826,9 @@ if want jack; then
         sh tests/call/jack-hang.sh "$T" &&
             ok "a hung sound server (jackd stopped) holds up no signalling: BYE at once" ||
             bad "a hung sound server held up signalling"
+        sh tests/call/jack-speech.sh "$T" &&
+            ok "read-aloud through PortAudio under JACK dummy: output-only stream, speech heard" ||
+            bad "read-aloud through PortAudio under JACK dummy"
         sh tests/call/audio-late.sh "$T" &&
             ok "audio device appears after start, then goes: Call button, call, number again" ||
             bad "audio device that comes and goes"

@@ -5,6 +5,11 @@
  *   call-tone check FILE HZ [FROM_S TO_S]     exit 0 when HZ dominates the (non-silent) audio
  *   call-tone silent FILE                    exit 0 when the file holds (almost) nothing
  *   call-tone onset FILE                     seconds to the first sample above -20 dBFS
+ *   call-tone corr FILE REF [FROM_S TO_S]     where REF (or that part of it) is in FILE: the peak
+ *                                            of their normalized cross-correlation at 8 kHz, its
+ *                                            lag (s in FILE where REF's FROM_S lands), the
+ *                                            largest elsewhere (over 0.25 s away), and when each
+ *                                            file is active (10 ms windows above -40 dBFS)
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <arpa/inet.h>
 #include <math.h>
@@ -133,6 +138,83 @@ static int range(const struct wav *w, int argc, char **argv, int at, size_t *fro
     return 0;
 }
 
+/* x at 8 kHz: a moving average over one output period, then linear interpolation. */
+static double *to_8k(const struct wav *w, size_t from, size_t to, size_t *n)
+{
+    double step = w->rate / 8000.0;
+    size_t span = (size_t)(step + 0.5) ? (size_t)(step + 0.5) : 1;
+    *n = (size_t)((double)(to - from) / step);
+    double *y = calloc(*n ? *n : 1, sizeof(*y));
+    for (size_t i = 0; y && i < *n; i++) {
+        size_t at = from + (size_t)((double)i * step), k = 0;
+        double sum = 0;
+        for (; k < span && at + k < to; k++)
+            sum += w->x[at + k];
+        y[i] = k ? sum / (double)k : 0;
+    }
+    return y;
+}
+
+/* First and last 10 ms window above -40 dBFS, in seconds; -1 when none. */
+static void active(const struct wav *w, double *first, double *last)
+{
+    size_t win = w->rate / 100;
+    *first = *last = -1;
+    for (size_t at = 0; at + win <= w->n; at += win) {
+        if (rms_dbfs(w->x + at, win) > -40) {
+            if (*first < 0)
+                *first = (double)at / w->rate;
+            *last = (double)(at + win) / w->rate;
+        }
+    }
+}
+
+static int corr(const struct wav *w, const char *ref_path, int argc, char **argv)
+{
+    struct wav r = {0};
+    size_t nx, nr, from, to;
+    if (wav_read(ref_path, &r) || range(&r, argc, argv, 4, &from, &to))
+        return 2;
+    double *x = to_8k(w, 0, w->n, &nx), *y = to_8k(&r, from, to, &nr);
+    if (!x || !y || !nx || !nr)
+        return 2;
+    if (nr > nx)
+        nr = nx;
+    double er = 0, *cum = calloc(nx + 1, sizeof(*cum));
+    for (size_t i = 0; i < nr; i++)
+        er += y[i] * y[i];
+    for (size_t i = 0; cum && i < nx; i++)
+        cum[i + 1] = cum[i] + x[i] * x[i];
+    size_t lags = nx - nr + 1, best = 0;
+    double *c = calloc(lags, sizeof(*c));
+    if (!cum || !c)
+        return 2;
+    for (size_t l = 0; l < lags; l++) {
+        double dot = 0, ex = cum[l + nr] - cum[l];
+        for (size_t i = 0; i < nr; i++)
+            dot += x[l + i] * y[i];
+        c[l] = ex > 1e-9 && er > 1e-9 ? dot / sqrt(ex * er) : 0;
+        if (c[l] > c[best])
+            best = l;
+    }
+    double other = 0;
+    for (size_t l = 0; l < lags; l++) {
+        if ((l > best ? l - best : best - l) > 2000 && fabs(c[l]) > other)
+            other = fabs(c[l]);
+    }
+    double a0, a1, r0, r1;
+    active(w, &a0, &a1);
+    active(&r, &r0, &r1);
+    printf("peak=%.3f lag=%.3f elsewhere=%.3f active=%.3f-%.3f ref_active=%.3f-%.3f\n", c[best],
+           (double)best / 8000.0, other, a0, a1, r0, r1);
+    free(x);
+    free(y);
+    free(cum);
+    free(c);
+    free(r.x);
+    return 0;
+}
+
 static int freeport(void)
 {
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -166,7 +248,7 @@ int main(int argc, char **argv)
         return freeport();
     if (argc < 3) {
         fprintf(stderr, "usage: call-tone freeport | level|check FILE HZ [FROM TO] | silent FILE "
-                        "| onset FILE\n");
+                        "| onset FILE | corr FILE REF [FROM TO]\n");
         return 2;
     }
     if (wav_read(argv[2], &w))
@@ -176,6 +258,11 @@ int main(int argc, char **argv)
         printf("%s: %.2f s, level %.1f dBFS\n", argv[2], (double)w.n / w.rate, db);
         free(w.x);
         return db < -60 ? 0 : 1;
+    }
+    if (!strcmp(argv[1], "corr")) {
+        int rc = argc >= 4 ? corr(&w, argv[3], argc, argv) : 2;
+        free(w.x);
+        return rc;
     }
     if (!strcmp(argv[1], "onset")) {
         for (size_t i = 0; i < w.n; i++) {

@@ -60,6 +60,8 @@ sed "s|^uri = .*|uri = sip:hotline@127.0.0.1:$port|; s|^connect_timeout = .*|con
 printf 'tap 600 400\nsleep 30000\nexpect screen attract\n' >"$tmp/long.play"
 # snapshot writes its PNG into a FIFO no one reads: it waits there, after its screen is drawn
 mkfifo "$tmp/fifo.png"
+# speech-play plays 5 s of it
+sox -q -n -r 16000 -c 1 -b 16 "$tmp/speech.wav" synth 5 sine 300
 
 for sig in TERM INT; do
     stop $sig 0 "run --windowed" $bin run --windowed --config $conf
@@ -73,5 +75,6 @@ for sig in TERM INT; do
     stop $sig signal "self-test (a hotline that never answers)" $bin self-test --config "$tmp/slow.conf"
     stop $sig signal "call (connecting to a hotline that never answers)" \
         $bin call --audio null --config "$tmp/slow.conf"
+    stop $sig signal "speech-play (5 s of speech)" $bin speech-play --audio null "$tmp/speech.wav"
 done
 exit $failed

@@ -1,5 +1,5 @@
-/* Unit tests for the call and audio modules: ring buffer, jitter buffer, playout schedule, WAV
- * loading and the [hotline]/[audio] configuration keys.
+/* Unit tests for the call and audio modules: ring buffer and its drop, jitter buffer, playout
+ * schedule, WAV loading and the [hotline]/[audio] configuration keys.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <setjmp.h>
@@ -36,6 +36,44 @@ static void test_ring_wraps(void **state)
         assert_int_equal(audio_ring_fill(&r), 0);
     }
     audio_ring_free(&r);
+}
+
+/* audio_dev_playback_drop(): the consumer skips what was queued before it at its next block, and
+ * what is written after it plays; the producer sees the ring empty at once. The null driver's
+ * device, not started: the test plays the callback (audio_dev_process) itself. */
+static void test_playback_drop(void **state)
+{
+    struct config cfg;
+    struct audio_dev *d = NULL;
+    char err[256];
+    int16_t in[480], out[480];
+
+    config_defaults(&cfg);
+    cfg.audio.driver = CONFIG_AUDIO_NULL;
+    assert_int_equal(audio_dev_alloc(&d, &cfg, err, sizeof(err)), 0);
+    for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+        in[i] = 1000;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(audio_dev_playback_write(d, in, ARRAY_SIZE(in)), ARRAY_SIZE(in));
+    audio_dev_process(d, NULL, out, ARRAY_SIZE(out));
+    assert_int_equal(out[0], 1000);
+    assert_int_equal(audio_dev_playback_pos(d), 480);
+    audio_dev_playback_drop(d);
+    assert_int_equal(audio_dev_playback_fill(d), 0);
+    assert_int_equal(audio_dev_playback_pos(d), 3 * 480);
+    audio_dev_process(d, NULL, out, ARRAY_SIZE(out));
+    for (size_t i = 0; i < ARRAY_SIZE(out); i++)
+        assert_int_equal(out[i], 0); /* silent from the next block on */
+    for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+        in[i] = -700;
+    assert_int_equal(audio_dev_playback_write(d, in, 100), 100);
+    assert_int_equal(audio_dev_playback_fill(d), 100);
+    audio_dev_process(d, NULL, out, ARRAY_SIZE(out));
+    assert_int_equal(out[0], -700);
+    assert_int_equal(out[99], -700);
+    assert_int_equal(out[100], 0);
+    assert_int_equal(audio_dev_playback_pos(d), 3 * 480 + 100);
+    audio_dev_free(d);
 }
 
 static void test_jitter_reorders_and_conceals(void **state)
@@ -527,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_config_hotline_keys),
         cmocka_unit_test(test_config_sip_addresses_agree_with_libre),
         cmocka_unit_test(test_wav_load_converts),
+        cmocka_unit_test(test_playback_drop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
