@@ -129,21 +129,6 @@ struct call_api {
      * Block up to about [hotline] connect_timeout; the outcome in why either way. */
     bool (*check_hotline)(const struct config *cfg, char *why, size_t len);
     bool (*check_audio)(const struct config *cfg, char *why, size_t len);
-    /* Speech outside calls (read-aloud): queue n samples at rate Hz (mono, copied) after what is
-     * queued, tagged tag (never 0). Any thread, at once. The device is opened for playback only
-     * (the microphone stays closed) on the audio-control thread when needed, and closed after
-     * 2 s with nothing queued. EBUSY while a call is dialled and not ended; ENODEV when no
-     * audio device is usable. */
-    int (*speech_play)(struct call_engine *e, uint32_t tag, const int16_t *pcm, size_t n,
-                       unsigned rate);
-    /* Drop all queued speech: the output falls silent within one device block (<= 20 ms). */
-    int (*speech_stop)(struct call_engine *e);
-    /* The tag of the speech the device is playing now, 0 when nothing is playing. Any thread. */
-    uint32_t (*speech_now)(const struct call_engine *e);
-    /* During a connected call: mix pcm (rate Hz, copied) into what the hotline hears, after echo
-     * cancellation and noise suppression, while the microphone keeps working; queued after any
-     * phrase still being sent. ENOTCONN when no call is connected. Nothing about it is logged. */
-    int (*call_say)(struct call_engine *e, const int16_t *pcm, size_t n, unsigned rate);
 };
 
 /* The plug-in's one exported symbol. */
