@@ -128,6 +128,10 @@ SPEECH_PKGS    := espeak-ng opusfile
 SPEECH_INC     := -Iapp/speech
 KIOSK_LIB_SRCS += $(SPEECH_SRCS)
 KIOSK_PKGS     += $(SPEECH_PKGS)
+# Speech as a visitor hears it: the kiosk, the plug-in, the wav driver and a baresip callee.
+SUITES += speech
+check-speech: all $(TEST_BINS)
+	$(Q)tools/run-tests.sh speech
 
 KIOSK_LIB_OBJS := $(KIOSK_LIB_SRCS:%.c=$(OBJ)/%.o)
 KIOSK_OBJS     := $(KIOSK_LIB_OBJS) $(KIOSK_MAIN:%.c=$(OBJ)/%.o)
@@ -449,7 +453,7 @@ deb:
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: install deb
-.PHONY: all deps run check check-all check-unit check-flow check-ui check-i18n check-counts check-long bench \
+.PHONY: all deps run check check-all check-unit check-flow check-ui check-i18n check-counts check-speech check-long bench \
 	lint format clean pot po i18n-report FORCE
 
 deps:

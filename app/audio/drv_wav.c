@@ -34,6 +34,7 @@ struct priv {
     size_t room_pos;
     int32_t room_gain_q15;
     pthread_t thread;
+    struct timespec start; /* CLOCK_MONOTONIC when the device's clock began */
     atomic_bool quit;
 };
 
@@ -114,7 +115,7 @@ static void *pace_thread(void *arg)
     int16_t in[BLOCK], out[BLOCK];
     struct timespec next;
 
-    clock_gettime(CLOCK_MONOTONIC, &next);
+    next = p->start; /* sample 0 plays at start + one block */
     while (!atomic_load(&p->quit)) {
         next.tv_nsec += 10000000;
         if (next.tv_nsec >= 1000000000) {
@@ -184,8 +185,14 @@ static int wav_start(struct audio_dev *dev, char *err, size_t errlen)
     dev->in_latency_us = dev->out_latency_us = 0;
     /* A test driver only: says which way it opened, so a test can tell that speech outside
      * calls never opens the microphone. */
-    log_info("audio: %s test driver started, %s", p->is_wav ? "wav" : "null",
-             dev->mic ? "microphone open" : "playback only, microphone closed");
+    /* ... and when its clock started (wall time), so that a test can tell when a sample of the
+     * playback file was played: sample i at start + (i / rate) s + one block. */
+    struct timespec wall;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    clock_gettime(CLOCK_REALTIME, &wall);
+    log_info("audio: %s test driver started, %s; clock at %lld.%06ld", p->is_wav ? "wav" : "null",
+             dev->mic ? "microphone open" : "playback only, microphone closed",
+             (long long)wall.tv_sec, wall.tv_nsec / 1000);
     rc = pthread_create(&p->thread, NULL, pace_thread, dev);
     if (rc) {
         snprintf(err, errlen, "cannot start the audio thread: %s", strerror(rc));

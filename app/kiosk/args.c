@@ -37,6 +37,7 @@ static const struct option kiosk_options[] = {
     {"dial-after", required_argument, NULL, KIOSK_OPT_DIAL_AFTER},
     {"stop-after", required_argument, NULL, KIOSK_OPT_STOP_AFTER},
     {"linger", required_argument, NULL, KIOSK_OPT_LINGER},
+    {"msgid", no_argument, NULL, KIOSK_OPT_MSGID},
     {NULL, 0, NULL, 0},
 };
 
@@ -109,6 +110,9 @@ static int take_option(struct kiosk_args *a, int c, char *arg)
                     arg);
             return EINVAL;
         }
+        break;
+    case KIOSK_OPT_MSGID:
+        a->msgid = true;
         break;
     case KIOSK_OPT_UPLOAD_NOW:
         a->upload_now = true;

@@ -5,8 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <SDL.h>
+#include <stdatomic.h>
+
+#include "call_plugin.h"
 #include "kiosk.h"
+#include "openline/call_api.h"
 #include "openline/content.h"
+#include "openline/signals.h"
+#include "openline/util.h"
 #include "openline/i18n.h"
 #include "speech.h"
 
@@ -139,4 +146,149 @@ void kiosk_speech_describe(struct speech *sp, const struct lang *l, char *buf, s
         snprintf(buf, len, "not read");
         break;
     }
+}
+
+/* ---- speak ------------------------------------------------------------------------------- */
+
+enum { UI_SPEAK_MAX = 64 }; /* sentences of one text */
+
+/* The speech worker's audio, on to the call plug-in as the kiosk sends it. */
+struct speak {
+    const struct call_api *api;
+    struct call_engine *engine;
+    atomic_uint refused;
+    char key[UI_SPEAK_MAX][48];
+};
+
+static void speak_out(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate, void *arg)
+{
+    struct speak *s = arg;
+    if (s->api->speech_play(s->engine, tag, pcm, n, rate))
+        atomic_fetch_add(&s->refused, 1);
+}
+
+struct speak_items {
+    struct speak *s;
+    const char *text, *msgid;
+    struct speech_item items[UI_SPEAK_MAX];
+    char *texts[UI_SPEAK_MAX];
+    unsigned n;
+};
+
+static void speak_sentence(size_t start, size_t end, void *arg)
+{
+    struct speak_items *si = arg;
+    if (si->n == UI_SPEAK_MAX || !(si->texts[si->n] = strndup(si->text + start, end - start)))
+        return;
+    const char *key = NULL;
+    if (si->msgid) {
+        speech_key(si->msgid, si->n, si->s->key[si->n], sizeof(si->s->key[0]));
+        key = si->s->key[si->n];
+    }
+    si->items[si->n] = (struct speech_item){si->texts[si->n], key, si->n + 1};
+    si->n++;
+}
+
+static void speak_event(const struct call_event *ev, void *arg)
+{
+    (void)ev;
+    (void)arg; /* no calls here; an availability change shows as a refused speech_play */
+}
+
+/* Until everything was made and played (or the output refused it, or a signal). */
+static int speak_wait(struct speech *sp, struct speak *s)
+{
+    uint64_t quiet = 0;
+    for (;;) {
+        if (atomic_load(&s->refused))
+            return EIO;
+        if (signals_caught())
+            return EINTR;
+        bool busy = speech_busy(sp) || s->api->speech_now(s->engine);
+        uint64_t now = SDL_GetTicks64();
+        if (busy)
+            quiet = 0;
+        else if (!quiet)
+            quiet = now;
+        else if (now - quiet >= 100)
+            return 0;
+        SDL_Delay(10);
+    }
+}
+
+/* speak: one text in a language through the speech worker and the call plug-in's speech
+ * output, as the kiosk reads aloud (to the wav driver with --out). */
+int kiosk_cmd_speak(int argc, char **argv)
+{
+    static const char usage[] =
+        "openline speak --lang CODE [--config FILE] [--out FILE.wav] [--msgid] TEXT";
+    struct kiosk_args a;
+    struct kiosk k;
+    struct speech *sp = NULL;
+    struct speak s = {.api = NULL};
+    struct speak_items si = {.s = &s};
+    char err[CONFIG_ERR_LEN + 256];
+    int st = kiosk_args_read(
+        argc, argv, KIOSK_OPT_CONFIG | KIOSK_OPT_LANG | KIOSK_OPT_OUT | KIOSK_OPT_MSGID, usage, &a);
+    if (st >= 0)
+        return st;
+    if (!a.lang || a.n_operands != 1) {
+        fprintf(stderr, "usage: %s\n", usage);
+        return KIOSK_EXIT_CONFIG;
+    }
+    int rc = kiosk_open(&k, a.config, false);
+    if (rc)
+        goto out;
+    const struct lang *lang = i18n_find(k.i18n, a.lang);
+    if (!lang) {
+        fprintf(stderr, "openline speak: no language '%s' in locales/languages.ini\n", a.lang);
+        rc = KIOSK_EXIT_CONFIG;
+        goto out;
+    }
+    if (a.out) { /* the wav driver writes what the speaker would play */
+        k.cfg.audio.driver = CONFIG_AUDIO_WAV;
+        k.cfg.audio.capture_file[0] = '\0';
+        if (util_strlcpy(k.cfg.audio.playback_file, a.out, sizeof(k.cfg.audio.playback_file))) {
+            fprintf(stderr, "openline speak: --out %s: too long\n", a.out);
+            rc = KIOSK_EXIT_CONFIG;
+            goto out;
+        }
+    }
+    rc = KIOSK_EXIT_FAIL;
+    if (speech_alloc(&sp, k.data_dir, speak_out, &s, err, sizeof(err))) {
+        fprintf(stderr, "openline speak: %s\n", err);
+        goto out;
+    }
+    if (speech_source(sp, lang) == SPEECH_NONE) {
+        fprintf(stderr,
+                "openline speak: %s (%s) has no voice and no recorded clips: it is not read "
+                "aloud (docs/speech.md)\n",
+                lang->name, lang->code);
+        rc = KIOSK_EXIT_CONFIG;
+        goto out;
+    }
+    s.api = call_api_load(err, sizeof(err));
+    if (!s.api || s.api->engine_start(&s.engine, &k.cfg, speak_event, NULL, err, sizeof(err))) {
+        fprintf(stderr, "openline speak: no audio output: %s\n", err);
+        goto out;
+    }
+    si.msgid = a.msgid ? a.operands[0] : NULL;
+    si.text = a.msgid ? i18n_get(lang, a.operands[0]) : a.operands[0];
+    speech_sentences(lang, si.text, speak_sentence, &si);
+    signals_catch();
+    if (!si.n || speech_say(sp, lang, si.items, si.n) || (rc = speak_wait(sp, &s))) {
+        fprintf(stderr, "openline speak: %s\n",
+                !si.n       ? "nothing to say"
+                : rc == EIO ? "the audio output refused it"
+                            : "stopped");
+        rc = KIOSK_EXIT_FAIL;
+    }
+out:
+    speech_free(sp); /* before the engine: its worker hands audio on */
+    if (s.engine)
+        s.api->engine_stop(s.engine);
+    for (unsigned i = 0; i < si.n; i++)
+        free(si.texts[i]);
+    kiosk_close(&k);
+    return rc;
 }

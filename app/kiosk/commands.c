@@ -23,15 +23,18 @@
 #include "openline/util.h"
 #include "speech.h"
 
-/* Start the call thread when a hotline is configured. Without one, or when it cannot start,
- * the kiosk runs on and shows the number instead of a Call button. */
+/* Start the call thread when a hotline is configured, or for speech alone (its audio device).
+ * Without a hotline, or when it cannot start, the kiosk runs on and shows the number instead
+ * of a Call button. */
 static struct call_engine *start_calls(struct kiosk *k, struct ui *ui)
 {
     struct call_engine *e = NULL;
     char err[512];
     if (!k->cfg.hotline.uri[0]) {
         log_info("no [hotline] uri: calls are off, the number is shown instead");
-        return NULL;
+        if (!k->cfg.speech.enabled)
+            return NULL;
+        /* the plug-in still owns the audio device that read-aloud plays on */
     }
     const struct call_api *api = call_api_load(err, sizeof(err));
     if (!api || api->engine_start(&e, &k->cfg, ui_call_event_h, NULL, err, sizeof(err))) {

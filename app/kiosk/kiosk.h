@@ -57,6 +57,7 @@ int kiosk_cmd_call(int argc, char **argv);
 int kiosk_cmd_speech_play(int argc, char **argv);
 int kiosk_cmd_counts(int argc, char **argv);
 int kiosk_cmd_speech_script(int argc, char **argv);
+int kiosk_cmd_speak(int argc, char **argv);
 
 /* Read-aloud for the reports (app/kiosk/cmd_speech.c): a speech module on k's data directory
  * that makes no sound (NULL when it cannot start: printed), and how l is read aloud in words
@@ -94,6 +95,7 @@ struct kiosk_args {
     bool test_clock;       /* --test-clock[=YYYY-MM-DDTHH:MMZ] */
     int64_t test_clock_ms; /* the UTC time it starts at (0: now) */
     bool upload_now;       /* counts: --upload-now */
+    bool msgid;            /* speak: the text is an English source string, spoken translated */
     bool first_frame_exit;
     long width, font_px;  /* render: --width, --font-size */
     const char *audio;    /* call: --audio DRIVER[:...] */
@@ -136,6 +138,7 @@ enum kiosk_opt {
     KIOSK_OPT_DIAL_AFTER = 1 << 23,       /* --dial-after MS */
     KIOSK_OPT_STOP_AFTER = 1 << 24,       /* --stop-after MS */
     KIOSK_OPT_LINGER = 1 << 25,           /* --linger MS */
+    KIOSK_OPT_MSGID = 1 << 26,            /* --msgid */
 };
 
 /* Parse the options of a command that accepts those in accepted (enum kiosk_opt, or'ed; --help

@@ -27,6 +27,7 @@ static const struct command {
      "every problem of PO files, as the kiosk reads them"},
     {"config-reference", kiosk_cmd_config_reference, "every configuration key"},
     {"pot-content", kiosk_cmd_pot_content, "print the content pages as a PO template"},
+    {"speak", kiosk_cmd_speak, "say one text in a language as the kiosk reads aloud"},
     {"speech-script", kiosk_cmd_speech_script,
      "every sentence the kiosk reads aloud in a language, with its clip's name"},
 };

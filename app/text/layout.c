@@ -421,6 +421,8 @@ static int add_visual_run(struct para *p, struct out *o, int s, int t, bool rtl,
         struct text_piece *pc = &o->pieces[o->n_pieces++];
         memset(pc, 0, sizeof(*pc));
         pc->utf8 = u8;
+        pc->start = rs;
+        pc->end = rt;
         pc->font = run->font;
         memcpy(pc->script, run->script, 4);
         pc->script[4] = '\0';
@@ -804,4 +806,57 @@ fail:
     free(src);
     free(l);
     return NULL;
+}
+
+/* UTF-8 bytes of the first n UTF-16 units of s. */
+static size_t utf8_bytes_of(const char *s, int n)
+{
+    size_t i = 0;
+    while (n > 0 && s[i]) {
+        unsigned char c = (unsigned char)s[i];
+        int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        n -= len == 4 ? 2 : 1;
+        for (i++; --len > 0 && s[i]; i++)
+            ;
+    }
+    return i;
+}
+
+/* Width of the first n UTF-16 units of piece pc, shaped as the piece is. */
+static int prefix_width(const struct text_piece *pc, int n)
+{
+    size_t b = utf8_bytes_of(pc->utf8, n);
+    char *pre = strndup(pc->utf8, b);
+    int w = 0, h = 0;
+    if (pre && pre[0]) {
+        text_font_prepare(pc->font, pc->script, pc->rtl);
+        TTF_SizeUTF8(pc->font->ttf, pre, &w, &h);
+    }
+    free(pre);
+    return SDL_min(w, pc->w);
+}
+
+bool text_layout_span(const struct text_layout *l, int line, int a, int b, int *x0, int *x1)
+{
+    if (line < 0 || line >= l->n_lines)
+        return false;
+    const struct text_line *ln = &l->lines[line];
+    bool any = false;
+    for (int i = ln->first; i < ln->first + ln->n; i++) {
+        const struct text_piece *pc = &l->pieces[i];
+        int s = SDL_max(a, pc->start), t = SDL_min(b, pc->end);
+        if (s >= t)
+            continue;
+        /* Logical offsets to pixels within the piece: from the start edge of its direction. */
+        int from = s == pc->start ? 0 : prefix_width(pc, s - pc->start);
+        int to = t == pc->end ? pc->w : prefix_width(pc, t - pc->start);
+        int l0 = pc->rtl ? pc->x + pc->w - to : pc->x + from;
+        int l1 = pc->rtl ? pc->x + pc->w - from : pc->x + to;
+        if (!any || l0 < *x0)
+            *x0 = l0;
+        if (!any || l1 > *x1)
+            *x1 = l1;
+        any = true;
+    }
+    return any;
 }

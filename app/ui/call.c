@@ -54,7 +54,7 @@ void ui_set_call_engine(struct ui *ui, const struct call_api *api, struct call_e
 
 bool ui_calls_available(const struct ui *ui)
 {
-    return ui->call && ui->call_api->audio_ok(ui->call);
+    return ui->call && ui->cfg->hotline.uri[0] && ui->call_api->audio_ok(ui->call);
 }
 
 /* A failed call is counted (call.failed), never logged: a log line is time-stamped by the

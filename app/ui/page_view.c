@@ -224,7 +224,10 @@ static void draw_heard(struct ui *ui, const struct ui_page_view *pv, int oy)
         const struct text_line *ln = &l->lines[i];
         if (ln->end <= s->start || ln->start >= s->end)
             continue;
-        SDL_Rect r = {box.x - pad, box.y + oy + ln->y, box.w + 2 * pad, ln->h};
+        int x0 = 0, x1 = box.w;
+        if (!text_layout_span(l, i, s->start, s->end, &x0, &x1))
+            continue;
+        SDL_Rect r = {box.x + x0 - pad, box.y + oy + ln->y, x1 - x0 + 2 * pad, ln->h};
         ui_fill(ui, r, ui->theme.highlight);
         ui_fill(ui, (SDL_Rect){rtl ? r.x + r.w : r.x - bar, r.y, bar, r.h}, ui->theme.focus);
     }

@@ -28,6 +28,7 @@ struct text_style {
 /* One shaped run on one line: a single font, script and direction. */
 struct text_piece {
     int x, y, w, h; /* within the layout box, pixels */
+    int start, end; /* UTF-16 offsets of its text in the paragraph */
     char *utf8;     /* the run's text in logical order (owned by the layout) */
     struct text_font *font;
     char script[5];
@@ -122,6 +123,10 @@ int text_cap_height(struct text_engine *e, const struct lang *lang, int px);
 
 /* Name of the font file a piece was shaped with (for tests and reports). */
 const char *text_font_file(const struct text_font *f);
+/* The horizontal extent [*x0, *x1) (layout coordinates) of the text at UTF-16 offsets [a, b) of
+ * the paragraph on line line: for read-aloud's highlight of a sentence. False when none of it is
+ * on that line. A piece cut inside is measured by its prefix, shaped alone. */
+bool text_layout_span(const struct text_layout *l, int line, int a, int b, int *x0, int *x1);
 /* SDL_ttf handle of a piece's font (for tests comparing with hb-shape). */
 void *text_font_handle(const struct text_font *f);
 

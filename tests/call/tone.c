@@ -248,7 +248,7 @@ int main(int argc, char **argv)
         return freeport();
     if (argc < 3) {
         fprintf(stderr, "usage: call-tone freeport | level|check FILE HZ [FROM TO] | silent FILE "
-                        "| onset FILE | corr FILE REF [FROM TO]\n");
+                        "| onset FILE | active FILE | corr FILE REF [FROM TO]\n");
         return 2;
     }
     if (wav_read(argv[2], &w))
@@ -263,6 +263,13 @@ int main(int argc, char **argv)
         int rc = argc >= 4 ? corr(&w, argv[3], argc, argv) : 2;
         free(w.x);
         return rc;
+    }
+    if (!strcmp(argv[1], "active")) { /* sound (10 ms windows above -40 dBFS): first, last */
+        double a0, a1;
+        active(&w, &a0, &a1);
+        printf("%.3f %.3f %.3f\n", a0, a1, (double)w.n / w.rate);
+        free(w.x);
+        return a0 < 0;
     }
     if (!strcmp(argv[1], "onset")) {
         for (size_t i = 0; i < w.n; i++) {
