@@ -364,6 +364,16 @@ $(BUILD)/tests/text_bench: $(OBJ)/tests/bench/text_bench.o $(KIOSK_LIB_OBJS) $(V
 
 TEST_BINS += $(BUILD)/tests/text_bench
 
+# ---- read-aloud benchmark (tests/bench/speech.sh): time to first sample, CPU per audio second --
+$(BUILD)/tests/speech_bench: $(OBJ)/tests/bench/speech_bench.o $(KIOSK_LIB_OBJS) $(VARIANT)
+	$(call link,$(call pkg_libs,$(KIOSK_PKGS)) $(KIOSK_EXTRA_LIBS))
+
+TEST_BINS += $(BUILD)/tests/speech_bench
+
+.PHONY: bench-speech
+bench-speech: $(BUILD)/tests/speech_bench
+	$(Q)tests/bench/speech.sh
+
 # ---- counts benchmark (tests/bench/counts.sh) -----------------------------------------------
 $(OBJ)/tests/bench/counts_bench.o: CFLAGS_EXTRA += -Iapp/counts
 
