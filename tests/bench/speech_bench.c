@@ -106,6 +106,21 @@ static double cli_once(const char *voice, const char *text)
     return t1;
 }
 
+/* Resident memory of the process in KiB (VmRSS), 0 when unknown. */
+static long rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = 0;
+    while (f && fgets(line, sizeof(line), f)) {
+        if (!strncmp(line, "VmRSS:", 6))
+            kib = strtol(line + 6, NULL, 10);
+    }
+    if (f)
+        fclose(f);
+    return kib;
+}
+
 static double cpu_ms(void)
 {
     struct rusage ru;
@@ -168,11 +183,16 @@ int main(int argc, char **argv)
             return 2;
         }
     if (i18n_load(&langs, "locales", err, sizeof(err)) ||
-        content_load(&content, "assets/content", err, sizeof(err)) ||
-        speech_alloc(&sp, ".", out, NULL, err, sizeof(err))) {
+        content_load(&content, "assets/content", err, sizeof(err))) {
         fprintf(stderr, "speech bench: %s\n", err);
         return 1;
     }
+    long rss_before = rss_kib();
+    if (speech_alloc(&sp, ".", out, NULL, err, sizeof(err))) {
+        fprintf(stderr, "speech bench: %s\n", err);
+        return 1;
+    }
+    long rss_alloc = rss_kib();
     printf("Time to first sample: speech_say() to out() vs espeak-ng --stdout to its first audio "
            "byte\n(\"Touch here for help\" in each language; median of %d; target %.0f ms)\n\n",
            (int)reps, TARGET_MS);
@@ -202,6 +222,10 @@ int main(int argc, char **argv)
         if (speech_source(sp, l) == SPEECH_SYNTH)
             cpu_row(sp, l, content);
     }
+    printf(
+        "\nresident memory: %ld KiB before speech_alloc, +%ld KiB after it, +%ld KiB after every "
+        "voice spoke\n",
+        rss_before, rss_alloc - rss_before, rss_kib() - rss_before);
     speech_free(sp);
     content_free(content);
     i18n_free(langs);
