@@ -55,7 +55,7 @@ DEB_PKGS := \
 	libcmocka-dev time procps xvfb xauth chromium openbox xdotool x11-utils x11-apps netpbm \
 	libx11-dev libxfixes-dev \
 	libespeak-ng-dev espeak-ng-data libopusfile-dev \
-	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump stunnel4 \
+	baresip-core sip-tester jackd2 sox espeak-ng opus-tools openssl tcpdump stunnel4 \
 	python3 \
 	postgresql curl wrk nodejs sqlite3 iproute2 util-linux \
 	libharfbuzz-bin libfreetype-dev
