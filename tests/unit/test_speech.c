@@ -263,6 +263,12 @@ static void watch_out(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate,
     atomic_fetch_add(&w->calls, 1);
     if (atomic_load(&w->cancelled))
         atomic_fetch_add(&w->after, 1);
+    usleep(2000); /* as a playback queue might: synthesis is far faster than the pieces' length */
+}
+
+static void count_out(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate, void *arg)
+{
+    (*(unsigned *)arg)++;
 }
 
 /* After speech_cancel returns, out is not called again for what was said before. */
@@ -275,6 +281,9 @@ static void test_cancel(void **state)
         .text = "Your employer may not keep your passport. You have the right to rest days. "
                 "You do not have to give your name. Talking to someone is free and confidential.",
         .tag = 7};
+    unsigned whole = 0;
+    assert_int_equal(speech_render(sp, en, &it, 1, count_out, &whole), 0);
+    assert_true(whole > 50);
     for (unsigned round = 0; round < 3; round++) {
         atomic_store(&w.calls, 0);
         atomic_store(&w.cancelled, false);
@@ -288,6 +297,7 @@ static void test_cancel(void **state)
         assert_false(speech_busy(sp));
         usleep(300000);
         assert_int_equal(atomic_load(&w.after), 0);
+        assert_true(atomic_load(&w.calls) < whole); /* cut short, not finished before */
     }
     /* and a say after it speaks again, to the end */
     struct speech_item short_it = {.text = "Hello.", .tag = 8};
