@@ -55,7 +55,7 @@ DEB_PKGS := \
 	libcmocka-dev time procps xvfb xauth chromium openbox xdotool x11-utils x11-apps netpbm \
 	libx11-dev libxfixes-dev \
 	libespeak-ng-dev espeak-ng-data libopusfile-dev \
-	baresip-core sip-tester jackd2 sox espeak-ng openssl tcpdump stunnel4 \
+	baresip-core sip-tester jackd2 sox espeak-ng opus-tools openssl tcpdump stunnel4 \
 	python3 \
 	postgresql curl wrk nodejs sqlite3 iproute2 util-linux \
 	libharfbuzz-bin libfreetype-dev
@@ -368,6 +368,16 @@ $(BUILD)/tests/text_bench: $(OBJ)/tests/bench/text_bench.o $(KIOSK_LIB_OBJS) $(V
 
 TEST_BINS += $(BUILD)/tests/text_bench
 
+# ---- read-aloud benchmark (tests/bench/speech.sh): time to first sample, CPU per audio second --
+$(BUILD)/tests/speech_bench: $(OBJ)/tests/bench/speech_bench.o $(KIOSK_LIB_OBJS) $(VARIANT)
+	$(call link,$(call pkg_libs,$(KIOSK_PKGS)) $(KIOSK_EXTRA_LIBS))
+
+TEST_BINS += $(BUILD)/tests/speech_bench
+
+.PHONY: bench-speech
+bench-speech: $(BUILD)/tests/speech_bench
+	$(Q)tests/bench/speech.sh
+
 # ---- counts benchmark (tests/bench/counts.sh) -----------------------------------------------
 $(OBJ)/tests/bench/counts_bench.o: CFLAGS_EXTRA += -Iapp/counts
 
@@ -391,7 +401,8 @@ FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-unused-
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
-FUZZ_LIB_SRCS = $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS)
+FUZZ_LIB_SRCS = $(CORE_SRCS) $(TEXT_SRCS) $(I18N_SRCS) $(CONTENT_SRCS) \
+	$(addprefix app/speech/,ssml.c sentences.c)
 FUZZ_LIB_OBJS = $(FUZZ_LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o)
 
 # Rebuild the instrumented objects when the fuzz flags change.

@@ -26,7 +26,6 @@
 #define ESPEAK_BUFFER_MS 40
 #define ESPEAK_RATE_WPM  150  /* a little slower than espeak-ng's 175: visitors may read little */
 #define CLIP_PIECE       4800 /* samples handed to out at a time from a clip */
-#define MAX_VOICES       512
 #define MAX_CLIP_LANGS   I18N_MAX_LANGS
 
 static atomic_bool speech_taken;
@@ -64,7 +63,7 @@ struct speech {
     /* set by the worker before speech_alloc returns, then read-only (except the flags) */
     unsigned rate; /* espeak-ng's sample rate in Hz; 0 when espeak-ng could not start */
     struct voice_entry *voices;
-    unsigned n_voices;
+    size_t n_voices, cap_voices;
     char clip_langs[MAX_CLIP_LANGS][16]; /* languages whose folder holds a clip */
     unsigned n_clip_langs;
 
@@ -136,19 +135,24 @@ static bool job_cancelled(const struct speech *sp, const struct job *j)
 
 static struct voice_entry *voice_find(const struct speech *sp, const char *name)
 {
-    for (unsigned i = 0; i < sp->n_voices; i++) {
+    for (size_t i = 0; i < sp->n_voices; i++) {
         if (!strcasecmp(sp->voices[i].name, name))
             return &sp->voices[i];
     }
     return NULL;
 }
 
+/* Before speech_alloc returns (the table is read-only after it): worker thread. */
 static void voice_add(struct speech *sp, const char *name)
 {
-    if (sp->n_voices == MAX_VOICES || !name || !name[0] || voice_find(sp, name))
+    if (!name || !name[0] || strlen(name) >= sizeof(sp->voices[0].name) || voice_find(sp, name))
         return;
-    if (util_strlcpy(sp->voices[sp->n_voices].name, name, sizeof(sp->voices[0].name)))
-        return;
+    struct voice_entry *v =
+        util_grow(sp->voices, &sp->cap_voices, sp->n_voices + 1, sizeof(*v), 256);
+    if (!v)
+        return; /* out of memory: that name reads as missing, and is logged so */
+    sp->voices = v;
+    util_strlcpy(sp->voices[sp->n_voices].name, name, sizeof(sp->voices[0].name));
     atomic_init(&sp->voices[sp->n_voices].broken, false);
     sp->n_voices++;
 }
@@ -394,7 +398,7 @@ int speech_alloc(struct speech **spp, const char *data_dir, speech_out_h *out, v
     int rc = 0;
     bool taken = false;
     struct speech *sp = calloc(1, sizeof(*sp));
-    if (!sp || !(sp->voices = calloc(MAX_VOICES, sizeof(*sp->voices)))) {
+    if (!sp) {
         rc = ENOMEM;
         goto out;
     }
@@ -436,7 +440,6 @@ out:
     if (sp) {
         if (taken)
             atomic_store(&speech_taken, false);
-        free(sp->voices);
         free(sp);
     }
     return rc;

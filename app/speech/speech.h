@@ -12,7 +12,9 @@ struct lang;
 enum speech_source { SPEECH_NONE, SPEECH_CLIPS, SPEECH_SYNTH };
 struct speech;
 /* Audio for an item, in order, on the speech worker thread: pieces as they are made (so that the
- * first sound comes early), at rate Hz mono. Must not block for long. */
+ * first sound comes early), at rate Hz mono. Must not block for long. pcm is valid during the call
+ * only. It must not call speech_say, speech_cancel or speech_render (speech_cancel waits for a
+ * call in progress to return). */
 typedef void(speech_out_h)(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate, void *arg);
 /* Start the speech worker thread (it owns espeak-ng) and find the clips under
  * <data_dir>/assets/speech/<lang code>/. Returns 0 or an errno value with a message in err; waits
@@ -22,7 +24,9 @@ int speech_alloc(struct speech **sp, const char *data_dir, speech_out_h *out, vo
                  size_t errlen);
 void speech_free(struct speech *sp); /* stops the worker; NULL ignored */
 /* How lang is spoken: by its clips, by its espeak-ng voice (lang->voice) or not at all. Any
- * thread; never calls espeak-ng. A voice named but missing is logged once and gives SPEECH_NONE. */
+ * thread; never calls espeak-ng. A voice named but missing is logged once and gives SPEECH_NONE:
+ * ask for every enabled language at start-up, so that the line is written then and not when a
+ * visitor picks the language (docs/design.md 2.2). */
 enum speech_source speech_source(const struct speech *sp, const struct lang *lang);
 /* The espeak-ng voice lang speaks with ("" when none works). Any thread. */
 const char *speech_voice(const struct speech *sp, const struct lang *lang);

@@ -177,6 +177,26 @@ static void test_languages_ini(void **state)
         EINVAL);
     if (!strstr(err, "languages.ini:5: [fr] needs at least endonym and script"))
         fail_msg("%s", err);
+    /* voice: letters, digits and '-' (it goes to espeak-ng as it is), at most 31 bytes */
+    static const char *const bad_voices[] = {"en gb", "../en", "en_GB",
+                                             "a-voice-name-far-too-long-for-espeak"};
+    for (size_t k = 0; k < sizeof(bad_voices) / sizeof(bad_voices[0]); k++) {
+        snprintf(text, sizeof(text), "[en]\nendonym = English\nscript = Latn\nvoice = %s\n",
+                 bad_voices[k]);
+        assert_int_equal(load_languages(text, err, sizeof(err)), EINVAL);
+        if (!strstr(err, "languages.ini:4: [en] voice: must be an espeak-ng voice name"))
+            fail_msg("%s: %s", bad_voices[k], err);
+    }
+    /* and the shipped table names one for 22 of its 25 languages */
+    struct i18n *i;
+    assert_int_equal(i18n_load(&i, "locales", err, sizeof(err)), 0);
+    unsigned voiced = 0;
+    for (unsigned k = 0; k < i18n_count(i); k++)
+        voiced += i18n_at(i, k)->voice[0] != '\0';
+    assert_int_equal(voiced, 22);
+    assert_string_equal(i18n_find(i, "zh-Hans")->voice, "cmn");
+    assert_string_equal(i18n_find(i, "km")->voice, "");
+    i18n_free(i);
 }
 
 /* ---- broken catalogs: each problem named with its file and line, English for that string alone */

@@ -30,8 +30,8 @@ struct heard {
     size_t n, cap;
     unsigned pieces, rate, rate_changes;
     uint32_t last_tag;
-    size_t n_by_tag[4]; /* samples per tag 1..3 */
-    unsigned rate_by_tag[4];
+    size_t n_by_tag[5]; /* samples per tag 1..4 */
+    unsigned rate_by_tag[5];
 };
 
 static void heard_out(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate, void *arg)
@@ -49,7 +49,7 @@ static void heard_out(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate,
         h->rate_changes++;
     h->rate = rate;
     h->last_tag = tag;
-    if (tag < 4) {
+    if (tag < 5) {
         h->n_by_tag[tag] += n;
         h->rate_by_tag[tag] = rate;
     }
@@ -184,11 +184,18 @@ static void test_no_voice(void **state)
     speech_free(sp);
 }
 
+/* 0.5 s of a 440 Hz tone in stereo: a 16 kHz WAV (sox), or Ogg Opus (opusenc) from a 48 kHz one. */
 static void write_tone(const char *dir, const char *key, const char *ext)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof(cmd), "sox -q -n -r 16000 -c 2 -b 16 '%s/%s.%s' synth 0.5 sine 440", dir,
-             key, ext);
+    char cmd[768];
+    if (!strcmp(ext, "wav"))
+        snprintf(cmd, sizeof(cmd), "sox -q -n -r 16000 -c 2 -b 16 '%s/%s.wav' synth 0.5 sine 440",
+                 dir, key);
+    else
+        snprintf(cmd, sizeof(cmd),
+                 "sox -q -n -r 48000 -c 2 -b 16 '%s/tone.wav' synth 0.5 sine 440 && "
+                 "opusenc --quiet '%s/tone.wav' '%s/%s.opus' && rm '%s/tone.wav'",
+                 dir, dir, dir, key, dir);
     assert_int_equal(system(cmd), 0);
 }
 
@@ -196,7 +203,7 @@ static void write_tone(const char *dir, const char *key, const char *ext)
  * whose clip is broken, is synthesised. */
 static void test_clips(void **state)
 {
-    char dir[128], key[40], key2[40], bad[40];
+    char dir[128], key[40], key2[40], bad[40], opus[40];
     snprintf(dir, sizeof(dir), "%s/assets/speech/en", data_dir);
     char mk[256];
     snprintf(mk, sizeof(mk), "mkdir -p '%s'", dir);
@@ -204,7 +211,9 @@ static void test_clips(void **state)
     speech_key("Touch here for help", 0, key, sizeof(key));
     speech_key("Touch here for help", 1, key2, sizeof(key2));
     speech_key("Broken", 0, bad, sizeof(bad));
+    speech_key("Touch here for help", 2, opus, sizeof(opus));
     write_tone(dir, key, "wav");
+    write_tone(dir, opus, "opus");
     char path[192];
     snprintf(path, sizeof(path), "%s/%s.opus", dir, bad);
     FILE *f = fopen(path, "w");
@@ -221,8 +230,9 @@ static void test_clips(void **state)
         {.text = "Touch here for help", .key = key, .tag = 1},
         {.text = "Touch here for help", .key = key2, .tag = 2}, /* no such clip */
         {.text = "Broken", .key = bad, .tag = 3},
+        {.text = "Touch here for help", .key = opus, .tag = 4},
     };
-    assert_int_equal(speech_say(sp, en, items, 3), 0);
+    assert_int_equal(speech_say(sp, en, items, 4), 0);
     for (int i = 0; i < 1000 && speech_busy(sp); i++)
         usleep(10000);
     assert_false(speech_busy(sp));
@@ -233,6 +243,9 @@ static void test_clips(void **state)
     assert_true(h.n_by_tag[2] > 22050 / 2);
     assert_int_equal(h.rate_by_tag[3], 22050);
     assert_true(h.n_by_tag[3] > 22050 / 4);
+    assert_int_equal(h.rate_by_tag[4], 48000); /* Ogg Opus: 0.5 s at 48000 Hz, in mono */
+    assert_int_equal(h.n_by_tag[4], 24000);
+    assert_true(rms(h.pcm + h.n - 24000, 24000) > 5000);
     speech_free(sp);
     free(h.pcm);
     snprintf(mk, sizeof(mk), "rm -rf '%s/assets'", data_dir);
@@ -250,6 +263,12 @@ static void watch_out(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate,
     atomic_fetch_add(&w->calls, 1);
     if (atomic_load(&w->cancelled))
         atomic_fetch_add(&w->after, 1);
+    usleep(2000); /* as a playback queue might: synthesis is far faster than the pieces' length */
+}
+
+static void count_out(uint32_t tag, const int16_t *pcm, size_t n, unsigned rate, void *arg)
+{
+    (*(unsigned *)arg)++;
 }
 
 /* After speech_cancel returns, out is not called again for what was said before. */
@@ -262,6 +281,9 @@ static void test_cancel(void **state)
         .text = "Your employer may not keep your passport. You have the right to rest days. "
                 "You do not have to give your name. Talking to someone is free and confidential.",
         .tag = 7};
+    unsigned whole = 0;
+    assert_int_equal(speech_render(sp, en, &it, 1, count_out, &whole), 0);
+    assert_true(whole > 50);
     for (unsigned round = 0; round < 3; round++) {
         atomic_store(&w.calls, 0);
         atomic_store(&w.cancelled, false);
@@ -275,6 +297,7 @@ static void test_cancel(void **state)
         assert_false(speech_busy(sp));
         usleep(300000);
         assert_int_equal(atomic_load(&w.after), 0);
+        assert_true(atomic_load(&w.calls) < whole); /* cut short, not finished before */
     }
     /* and a say after it speaks again, to the end */
     struct speech_item short_it = {.text = "Hello.", .tag = 8};
