@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "openline/clock.h"
@@ -505,6 +506,23 @@ static int cmd_mark(struct play *p, char *arg)
     return 0;
 }
 
+/* cpu NAME: print the CPU time the whole process used so far (every thread: UI, speech worker,
+ * call thread, driver) and the wall-clock time, for the benchmark */
+static int cmd_cpu(struct play *p, char *arg)
+{
+    struct rusage ru;
+    struct timespec ts;
+    (void)p;
+    getrusage(RUSAGE_SELF, &ru);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    printf("cpu %s user %.3f sys %.3f wall %.3f\n", arg ? arg : "-",
+           (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
+           (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+    fflush(stdout);
+    return 0;
+}
+
 /* mem NAME: print what memory the kiosk holds, for soaks and the benchmark */
 static int cmd_mem(struct play *p, char *arg)
 {
@@ -554,6 +572,7 @@ static const struct {
      false, cmd_wait_for},
     {"mark", "mark NAME", true, cmd_mark},
     {"mem", "mem NAME", true, cmd_mem},
+    {"cpu", "cpu NAME", true, cmd_cpu},
     {"snapshot", "snapshot FILE", false, cmd_snapshot},
 };
 

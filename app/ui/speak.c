@@ -47,7 +47,12 @@ int ui_speech_start(struct ui *ui, char *err, size_t errlen)
 {
     if (!ui->cfg->speech.enabled || ui->speech)
         return 0;
-    return speech_alloc(&ui->speech, ui->data_dir, speech_out, ui, err, errlen);
+    int rc = speech_alloc(&ui->speech, ui->data_dir, speech_out, ui, err, errlen);
+    /* Every enabled language asked once now: a voice that is named but missing is logged at
+     * start-up, not when a visitor is there (docs/design.md 2.2). */
+    for (unsigned i = 0; !rc && i < ui->n_langs; i++)
+        speech_source(ui->speech, ui->langs[i]);
+    return rc;
 }
 
 void ui_speech_end(struct ui *ui)
