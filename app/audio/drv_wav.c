@@ -7,6 +7,7 @@
  * the device plays, so it shows when output starts and stops.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -157,6 +158,25 @@ static void *pace_thread(void *arg)
     return NULL;
 }
 
+/* The wav driver with a playback file, for tests only: one line per start appended to
+ * PLAYBACK_FILE.starts, which way it opened (a test tells that speech outside calls never opens
+ * the microphone) and when its clock began, wall time (a test tells when a sample of the
+ * playback file played: sample i at that time + i / rate + one block). Not the log: a log line
+ * at a visitor's moment would say when someone was at the kiosk (docs/design.md 2.2). */
+static void note_start(const struct audio_dev *dev, const char *playback_file)
+{
+    char path[PATH_MAX + 8];
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    snprintf(path, sizeof(path), "%s.starts", playback_file);
+    FILE *f = fopen(path, "a");
+    if (!f)
+        return;
+    fprintf(f, "%s clock %lld.%06ld\n", dev->mic ? "microphone-open" : "playback-only",
+            (long long)wall.tv_sec, wall.tv_nsec / 1000);
+    fclose(f);
+}
+
 static int wav_start(struct audio_dev *dev, char *err, size_t errlen)
 {
     struct priv *p = dev->priv;
@@ -183,16 +203,9 @@ static int wav_start(struct audio_dev *dev, char *err, size_t errlen)
     /* The newest sample of a block is captured at its callback, and the first sample handed
      * out plays at once: no buffering beyond the block itself (counted sample by sample). */
     dev->in_latency_us = dev->out_latency_us = 0;
-    /* A test driver only: says which way it opened, so a test can tell that speech outside
-     * calls never opens the microphone. */
-    /* ... and when its clock started (wall time), so that a test can tell when a sample of the
-     * playback file was played: sample i at start + (i / rate) s + one block. */
-    struct timespec wall;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
-    clock_gettime(CLOCK_REALTIME, &wall);
-    log_info("audio: %s test driver started, %s; clock at %lld.%06ld", p->is_wav ? "wav" : "null",
-             dev->mic ? "microphone open" : "playback only, microphone closed",
-             (long long)wall.tv_sec, wall.tv_nsec / 1000);
+    if (p->out)
+        note_start(dev, cfg->audio.playback_file);
     rc = pthread_create(&p->thread, NULL, pace_thread, dev);
     if (rc) {
         snprintf(err, errlen, "cannot start the audio thread: %s", strerror(rc));

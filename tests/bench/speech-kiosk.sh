@@ -1,7 +1,8 @@
 #!/bin/sh
 # Read-aloud as a visitor meets it: from the tap on Read aloud (openline play, the real event
-# loop) to the first sample of speech reaching the audio driver (the wav driver, whose clock is
-# logged: sample i plays at its start + i / rate + one 10 ms block), per language; beside it, in
+# loop) to the first sample of speech reaching the audio driver (the wav driver, whose clock's
+# start is noted in PLAYBACK.starts: sample i plays at it + i / rate + one 10 ms block), per
+# language; beside it, in
 # the same run, espeak-ng's own command line on the same text (the page's title) to its first
 # sample on stdout. The first audible sample in the driver's file is moved back by the silence
 # espeak-ng itself puts before that text (measured on the command line's output), so both
@@ -71,7 +72,7 @@ wait 300
 EOF
         build/openline play --config "$T/$code-$i.conf" --script "$T/$code-$i.play" \
             >"$T/$code-$i.out" 2>"$T/$code-$i.err"
-        start=$(sed -n 's/.*test driver started.*clock at \([0-9.]*\).*/\1/p' "$T/$code-$i.err" | head -n 1)
+        start=$(sed -n 's/^playback-only clock \([0-9.]*\)$/\1/p' "$T/$code-$i.wav.starts" | head -n 1)
         mark=$(sed -n 's/^mark press //p' "$T/$code-$i.out")
         first=$($TONE active "$T/$code-$i.wav" 2>/dev/null | cut -d' ' -f1)
         [ -n "$start" ] && [ -n "$mark" ] && [ -n "$first" ] &&

@@ -49,7 +49,10 @@ if [ -x $bin ]; then
     # Coverage: every language in languages.ini complete.
     $bin i18n-report > "$tmp/report" || fail "i18n-report failed"
     cat "$tmp/report" | sed 's/^/     /'
-    awk 'NR > 1 && ($(NF-2) != 0 || $(NF-1) != 0) { print $1 }' "$tmp/report" > "$tmp/incomplete"
+    # columns counted from "done" (N%), which follows translated, fuzzy and missing: the language's
+    # name before them and how it is read aloud after them are words of their own
+    awk 'NR > 1 { for (i = NF; i > 0 && $i !~ /%$/; i--); if ($(i-2) != 0 || $(i-1) != 0) print $1 }' \
+        "$tmp/report" > "$tmp/incomplete"
     if [ -s "$tmp/incomplete" ]; then
         fail "incomplete translations: $(tr '\n' ' ' < "$tmp/incomplete")"
     else
@@ -126,10 +129,10 @@ ru.po:$(line ru.po '^"Plural-Forms:') nplurals = 0"
     # What is left of each language: Spanish loses its two bad strings alone, Russian nothing
     # (the kiosk has no plural strings), Portuguese and French everything (English instead).
     $bin i18n-report --config "$tmp/bad.conf" > "$tmp/report" 2>/dev/null
-    total=$(awk '$1 == "en" { print $(NF-3) }' "$tmp/report")
+    total=$(awk '$1 == "en" { for (i = NF; i > 0 && $i !~ /%$/; i--); print $(i-3) }' "$tmp/report")
     for want in "es $((total - 2))" "ru $total" "pt 0" "fr 0"; do
         code=${want% *} n=${want#* }
-        got=$(awk -v c="$code" '$1 == c { print $(NF-3) }' "$tmp/report")
+        got=$(awk -v c="$code" '$1 == c { for (i = NF; i > 0 && $i !~ /%$/; i--); print $(i-3) }' "$tmp/report")
         if [ "$got" = "$n" ]; then
             echo "ok   broken catalogs: $code still translates $got of $total strings"
         else

@@ -94,9 +94,12 @@ else
     grep -v -e warning -e caches "$T/read.err" | sed 's/^/     /' | tail -8
 fi
 # The handset is silent from 100 ms after the mark: in the playback file's time, sample i plays at
-# the device's clock start + i / rate + one 10 ms block.
+# the device's clock start + i / rate + one 10 ms block. Read-aloud opened it for playback only.
 silent_after() { # NAME MARK WHAT
-    start=$(sed -n 's/.*test driver started.*clock at \([0-9.]*\).*/\1/p' "$T/$1.err" | head -n 1)
+    # the wav driver notes each start beside its playback file: how it opened, its clock
+    start=$(sed -n 's/^playback-only clock \([0-9.]*\)$/\1/p' "$T/$1.wav.starts" 2>/dev/null | head -n 1)
+    grep -q '^microphone-open' "$T/$1.wav.starts" 2>/dev/null &&
+        fail "$3: the microphone was opened for read-aloud ($(cat "$T/$1.wav.starts"))"
     mark=$(sed -n "s/^mark $2 //p" "$T/$1.out")
     if [ -z "$start" ] || [ -z "$mark" ] || [ ! -f "$T/$1.wav" ]; then
         fail "$3: no device clock ($start), mark ($mark) or playback file"
