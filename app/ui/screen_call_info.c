@@ -82,7 +82,7 @@ static void call_info_layout(struct ui *ui)
 static bool call_info_event(struct ui *ui, const struct ui_event *ev)
 {
     struct call_info_state *cs = call_info_state(ui);
-    if (ev->type != UI_EV_ACTIVATE)
+    if (ev->type != UI_EV_ACTIVATE || ev->widget->action == UI_ACT_SCROLL)
         return ui_page_scroll_event(ui, &cs->view, ev);
     switch (ev->widget->action) {
     case UI_ACT_BACK:
