@@ -122,11 +122,36 @@ static void focus_first(struct ui *ui)
     }
 }
 
+/* Focus the control of the same kind (action) as the one that went, or else the one whose
+ * centre is nearest to where it was (r). */
+static void focus_nearest(struct ui *ui, SDL_Rect r, enum ui_action act)
+{
+    long best = -1;
+    for (int pass = 0; pass < 2 && ui->focus < 0; pass++) {
+        for (int i = 0; i < ui->n_widgets; i++) {
+            const struct ui_widget *w = &ui->widgets[i];
+            if (!focusable(w) || (!pass && w->action != act))
+                continue;
+            long dx = (w->r.x + w->r.w / 2) - (r.x + r.w / 2);
+            long dy = (w->r.y + w->r.h / 2) - (r.y + r.h / 2);
+            if (best < 0 || dx * dx + dy * dy < best) {
+                best = dx * dx + dy * dy;
+                ui->focus = i;
+            }
+        }
+    }
+}
+
 static void ui_relayout(struct ui *ui)
 {
     char focus_id[40] = "", pressed_id[40] = "";
-    if (ui->focus >= 0 && ui->focus < ui->n_widgets)
+    SDL_Rect focus_r = {0, 0, 0, 0};
+    enum ui_action focus_act = UI_ACT_NONE;
+    if (ui->focus >= 0 && ui->focus < ui->n_widgets) {
         util_strlcpy(focus_id, ui->widgets[ui->focus].id, sizeof(focus_id));
+        focus_r = ui->widgets[ui->focus].r;
+        focus_act = ui->widgets[ui->focus].action;
+    }
     if (ui->pressed >= 0 && ui->pressed < ui->n_widgets)
         util_strlcpy(pressed_id, ui->widgets[ui->pressed].id, sizeof(pressed_id));
     ui_widgets_clear(ui);
@@ -143,10 +168,11 @@ static void ui_relayout(struct ui *ui)
         if (!strcmp(ui->widgets[i].id, pressed_id))
             ui->pressed = i;
     }
-    /* The focused control went with the layout (Hang up became Back to start): a keyboard user
-     * keeps a visible focus, on the screen's first control. */
+    /* The focused control went with the layout ("more below" at the end of the page, Hang up
+     * became Back to start): a keyboard user keeps a visible focus, on "more above", on the
+     * control nearest to where it was. */
     if (focus_id[0] && ui->focus < 0 && ui->focus_visible)
-        focus_first(ui);
+        focus_nearest(ui, focus_r, focus_act);
     ui->relayout = false;
     ui->dirty = true;
 }
