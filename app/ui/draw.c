@@ -648,6 +648,15 @@ static int bar_items(struct ui *ui, unsigned flags, struct bar_item *items)
     return n;
 }
 
+/* The height a bar control needs when its label wraps in width w: the bar grows with it rather
+ * than cut the label (large text on a portrait screen). */
+static int wrapped_h(struct ui *ui, const struct bar_item *it, int w)
+{
+    struct text_style st = {it->lang, ui->m.body_px, true, SDL_max(1, w), TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(ui->text, it->label, &st);
+    return l ? l->h + ui->m.gap / 2 : 0;
+}
+
 int ui_bar_layout(struct ui *ui, unsigned flags)
 {
     const struct ui_metrics *m = &ui->m;
@@ -670,8 +679,10 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
     int avail = ui->w - 2 * m->margin - (n - 1) * m->gap;
     if (total > avail) {
         /* Narrow screens: share the row in proportion; labels wrap or shrink to fit. */
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             widths[i] = (int)((long)widths[i] * avail / total);
+            h = SDL_max(h, wrapped_h(ui, &items[i], widths[i] - icon - 3 * m->gap - 4));
+        }
     }
     int start = m->margin;
     for (int i = 0; i < n; i++) {
