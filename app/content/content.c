@@ -164,13 +164,19 @@ static int buf_add(struct buf *b, const char *s, size_t n)
     return 0;
 }
 
-/* Flatten the inline children of n into plain text; emphasis keeps its text. */
-static int md_inline(struct md *m, cmark_node *n, struct buf *b)
+/* Flatten the inline children of n from first on into text: emphasis keeps its text, strong
+ * keeps its markers ("**phrase**", drawn bold); nested strong is flattened into the outer one. */
+static int md_inline_from(struct md *m, cmark_node *n, cmark_node *first, struct buf *b,
+                          bool in_strong)
 {
-    for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch)) {
+    for (cmark_node *ch = first; ch; ch = cmark_node_next(ch)) {
         switch (cmark_node_get_type(ch)) {
         case CMARK_NODE_TEXT: {
             const char *t = cmark_node_get_literal(ch);
+            if (strstr(t, "**")) {
+                md_fail(m, n, "'**' in the text itself (kept for **bold** phrases)");
+                return EINVAL;
+            }
             if (buf_add(b, t, strlen(t)))
                 return ENOMEM;
             break;
@@ -180,15 +186,41 @@ static int md_inline(struct md *m, cmark_node *n, struct buf *b)
                 return ENOMEM;
             break;
         case CMARK_NODE_EMPH:
+            if (md_inline_from(m, ch, cmark_node_first_child(ch), b, in_strong))
+                return EINVAL;
+            break;
         case CMARK_NODE_STRONG:
-            if (md_inline(m, ch, b))
+            if ((!in_strong && buf_add(b, "**", 2)) ||
+                md_inline_from(m, ch, cmark_node_first_child(ch), b, true) ||
+                (!in_strong && buf_add(b, "**", 2)))
                 return EINVAL;
             break;
         default:
-            md_fail(m, n, "links, images, code, HTML and hard line breaks are not allowed");
+            md_fail(m, n,
+                    "links, code, HTML, hard line breaks and images (but one at the start of a "
+                    "list item) are not allowed");
             return EINVAL;
         }
     }
+    return 0;
+}
+
+/* A list item's pictogram: "- ![](passport.svg) text" gives icon "passport.svg" and leaves
+ * *first at the text after it. 0 when there is none, EINVAL when the name is not a file name in
+ * assets/icons/. */
+static int item_icon(struct md *m, cmark_node *n, cmark_node **first, char *icon, size_t len)
+{
+    icon[0] = '\0';
+    if (!*first || cmark_node_get_type(*first) != CMARK_NODE_IMAGE)
+        return 0;
+    const char *url = cmark_node_get_url(*first);
+    if (!url || !url[0] || strchr(url, '/') || strchr(url, '\\') || url[0] == '.' ||
+        util_strlcpy(icon, url, len)) {
+        icon[0] = '\0';
+        md_fail(m, n, "a list item's pictogram is a file name in assets/icons/ (no folder)");
+        return EINVAL;
+    }
+    *first = cmark_node_next(*first);
     return 0;
 }
 
@@ -227,7 +259,13 @@ static int add_block(struct md *m, struct content_page *pg, cmark_node *n,
                      enum content_block_type type, cmark_node *inl)
 {
     struct buf b = {0};
-    if (md_inline(m, inl, &b) || !b.s) {
+    char icon[sizeof(pg->blocks->icon)];
+    cmark_node *first = cmark_node_first_child(inl);
+    if (type == CONTENT_ITEM && item_icon(m, n, &first, icon, sizeof(icon)))
+        return EINVAL;
+    if (type != CONTENT_ITEM)
+        icon[0] = '\0';
+    if (md_inline_from(m, n, first, &b, false) || !b.s || !util_trim(b.s)[0]) {
         if (!m->failed)
             md_fail(m, n, "empty block");
         free(b.s);
@@ -244,8 +282,9 @@ static int add_block(struct md *m, struct content_page *pg, cmark_node *n,
         return ENOMEM;
     }
     pg->blocks = nb;
-    pg->blocks[pg->n_blocks++] =
-        (struct content_block){type, b.s, (unsigned)cmark_node_get_start_line(n)};
+    struct content_block *cb = &pg->blocks[pg->n_blocks++];
+    *cb = (struct content_block){type, b.s, (unsigned)cmark_node_get_start_line(n), ""};
+    util_strlcpy(cb->icon, icon, sizeof(cb->icon));
     return 0;
 }
 
@@ -277,7 +316,8 @@ static int page_parse(struct content_page *pg, const char *path, const char *ind
                 break;
             }
             struct buf b = {0};
-            if (md_inline(&m, n, &b) || !b.s) {
+            /* the title is bold already: its **markers** are not kept */
+            if (md_inline_from(&m, n, cmark_node_first_child(n), &b, true) || !b.s) {
                 if (!m.failed)
                     md_fail(&m, n, "empty title");
                 free(b.s);

@@ -451,6 +451,15 @@ static void placeholders(const char *s, char *buf, size_t len)
     }
 }
 
+/* How many "**" bold markers s holds (content pages keep **bold** in their msgids). */
+static unsigned bold_markers(const char *s)
+{
+    unsigned n = 0;
+    for (const char *p = strstr(s, "**"); p; p = strstr(p + 2, "**"))
+        n++;
+    return n;
+}
+
 /* s quoted for a message: at most about 50 characters, control characters and bytes that are
  * not UTF-8 escaped, so that the line stays one readable line. */
 static void quote(const char *s, char *buf, size_t len)
@@ -652,8 +661,8 @@ static void check_diag(const struct po_diag *d, void *arg)
     }
 }
 
-/* The translation may be shown: UTF-8, and the English string's placeholders, no other. Else
- * false, and why is reported. */
+/* The translation may be shown: UTF-8, the English string's placeholders, no other, and as many
+ * '**' bold markers as the English. Else false, and why is reported. */
 static bool check_entry(struct reading *r, po_message_t m)
 {
     const char *ctxt = po_message_msgctxt(m), *id = po_message_msgid(m),
@@ -676,6 +685,15 @@ static bool check_entry(struct reading *r, po_message_t m)
                  "the translation's placeholders are %s%s, the English string's %s%s; accepted: "
                  "the English string's placeholders, unchanged and untranslated",
                  got[0] ? "" : "none", got, want[0] ? "" : "none", want);
+        entry_problem(r, m, 0, why);
+        return false;
+    }
+    unsigned want_b = bold_markers(id), got_b = bold_markers(str);
+    if (want_b != got_b) {
+        snprintf(why, sizeof(why),
+                 "the translation has %u '**' bold markers, the English string %u; accepted: "
+                 "a pair of '**' around the phrase that matches each bold phrase of the English",
+                 got_b, want_b);
         entry_problem(r, m, 0, why);
         return false;
     }

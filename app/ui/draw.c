@@ -436,6 +436,18 @@ void ui_check_text(struct ui *ui, SDL_Rect ink, SDL_Rect box, const char *what)
 
 /* ---- widgets ------------------------------------------------------------------------------- */
 
+/* A link's label is underlined under its last line, as wide as that line's ink: a secondary
+ * action that reads as one without the weight of a button. */
+static void link_underline(struct ui *ui, const struct text_layout *l, SDL_Rect lb, SDL_Color c)
+{
+    if (!l->n_lines)
+        return;
+    const struct text_line *ln = &l->lines[l->n_lines - 1];
+    int y = lb.y + (l->h < lb.h ? (lb.h - l->h) / 2 : 0) + ln->y + ln->h;
+    int t = SDL_max(2, ui->m.body_px / 14);
+    ui_fill(ui, (SDL_Rect){lb.x + ln->x, y - t, ln->w, t}, c);
+}
+
 void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
 {
     const struct ui_theme *t = &ui->theme;
@@ -455,8 +467,9 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
     }
     if (pressed)
         bg = w->tone == UI_TONE_NORMAL ? t->surface_pressed : t->focus;
-    ui_fill_round(ui, w->r, m->radius, bg);
-    if (t->borders || w->selected)
+    if (w->style != UI_STYLE_LINK || pressed)
+        ui_fill_round(ui, w->r, m->radius, bg);
+    if ((t->borders && w->style != UI_STYLE_LINK) || w->selected)
         ui_frame(ui, w->r, SDL_max(2, m->target / 24), w->selected ? t->accent : t->border);
 
     snprintf(what, sizeof(what), "widget %s", w->id);
@@ -497,6 +510,8 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
             ui_text_fit(ui, w->label, w->label_lang, m->body_px, m->body_px, true, lb,
                         icon ? (rtl ? TEXT_ALIGN_START : TEXT_ALIGN_START) : TEXT_ALIGN_CENTER);
         ui_text_draw(ui, l, lb, true, fg, what);
+        if (w->style == UI_STYLE_LINK && l)
+            link_underline(ui, l, lb, fg);
     } else if (w->icon[0]) {
         SDL_Rect ir = {w->r.x + pad, w->r.y + pad, w->r.w - 2 * pad, w->r.h - 2 * pad};
         ui_draw_icon(ui, w->icon, ir, fg, w->mirror_icon);
@@ -633,6 +648,15 @@ static int bar_items(struct ui *ui, unsigned flags, struct bar_item *items)
     return n;
 }
 
+/* The height a bar control needs when its label wraps in width w: the bar grows with it rather
+ * than cut the label (large text on a portrait screen). */
+static int wrapped_h(struct ui *ui, const struct bar_item *it, int w)
+{
+    struct text_style st = {it->lang, ui->m.body_px, true, SDL_max(1, w), TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(ui->text, it->label, &st);
+    return l ? l->h + ui->m.gap / 2 : 0;
+}
+
 int ui_bar_layout(struct ui *ui, unsigned flags)
 {
     const struct ui_metrics *m = &ui->m;
@@ -655,8 +679,10 @@ int ui_bar_layout(struct ui *ui, unsigned flags)
     int avail = ui->w - 2 * m->margin - (n - 1) * m->gap;
     if (total > avail) {
         /* Narrow screens: share the row in proportion; labels wrap or shrink to fit. */
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             widths[i] = (int)((long)widths[i] * avail / total);
+            h = SDL_max(h, wrapped_h(ui, &items[i], widths[i] - icon - 3 * m->gap - 4));
+        }
     }
     int start = m->margin;
     for (int i = 0; i < n; i++) {

@@ -32,6 +32,8 @@ static void call_info_leave(struct ui *ui)
     ui_page_free(ui, &cs->view);
 }
 
+static const char call_msgid[] = N_("Call now");
+
 static void call_info_layout(struct ui *ui)
 {
     struct call_info_state *cs = call_info_state(ui);
@@ -43,20 +45,13 @@ static void call_info_layout(struct ui *ui)
 
     cs->can_call = ui_calls_available(ui);
     cs->notice_box = (SDL_Rect){0, 0, 0, 0};
+    SDL_Rect back = {0, 0, 0, 0}, call = {0, 0, 0, 0};
     if (cs->can_call) {
-        static const char call_msgid[] = N_("Call now");
         int bh = SDL_max(m->target * 3 / 2, ui_button_h(ui, ui_tr_lang(ui, call_msgid)));
         int w = ui->w - 2 * m->margin, bw = (w - m->gap) / 3;
         int y = ui->h - m->margin - bh;
-        SDL_Rect back = {rtl ? m->margin + w - bw : m->margin, y, bw, bh};
-        SDL_Rect call = {rtl ? m->margin : m->margin + bw + m->gap, y, w - bw - m->gap, bh};
-        struct ui_widget *b =
-            ui_widget_add(ui, "back-bottom", back, UI_STYLE_BUTTON, UI_ACT_BACK, 0);
-        ui_widget_label(ui, b, N_("Back"), "back.svg");
-        b->mirror_icon = rtl;
-        struct ui_widget *c = ui_widget_add(ui, "dial", call, UI_STYLE_BUTTON, UI_ACT_DIAL, 0);
-        c->tone = UI_TONE_ACCENT;
-        ui_widget_label(ui, c, call_msgid, "call.svg");
+        back = (SDL_Rect){rtl ? m->margin + w - bw : m->margin, y, bw, bh};
+        call = (SDL_Rect){rtl ? m->margin : m->margin + bw + m->gap, y, w - bw - m->gap, bh};
         bottom = y - m->gap;
     } else {
         static const char why[] = N_("Calls are not available at this kiosk.");
@@ -77,12 +72,22 @@ static void call_info_layout(struct ui *ui)
     }
     if (pg)
         ui_page_layout(ui, &cs->view, pg, (SDL_Rect){0, top, ui->w, bottom - top});
+    /* after the page's arrows in keyboard order, as on the screen */
+    if (cs->can_call) {
+        struct ui_widget *b =
+            ui_widget_add(ui, "back-bottom", back, UI_STYLE_BUTTON, UI_ACT_BACK, 0);
+        ui_widget_label(ui, b, N_("Back"), "back.svg");
+        b->mirror_icon = rtl;
+        struct ui_widget *c = ui_widget_add(ui, "dial", call, UI_STYLE_BUTTON, UI_ACT_DIAL, 0);
+        c->tone = UI_TONE_ACCENT;
+        ui_widget_label(ui, c, call_msgid, "call.svg");
+    }
 }
 
 static bool call_info_event(struct ui *ui, const struct ui_event *ev)
 {
     struct call_info_state *cs = call_info_state(ui);
-    if (ev->type != UI_EV_ACTIVATE)
+    if (ev->type != UI_EV_ACTIVATE || ev->widget->action == UI_ACT_SCROLL)
         return ui_page_scroll_event(ui, &cs->view, ev);
     switch (ev->widget->action) {
     case UI_ACT_BACK:

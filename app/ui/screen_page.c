@@ -41,16 +41,17 @@ static void page_layout(struct ui *ui)
     if (l && l->h + m->gap > bh)
         bh = l->h + m->gap;
     SDL_Rect call = {m->margin, ui->h - m->margin - bh, ui->w - 2 * m->margin, bh};
+    /* the page's arrows come before the call in keyboard order, as on the screen */
+    ui_page_layout(ui, &ps->view, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
     struct ui_widget *w = ui_widget_add(ui, "call", call, UI_STYLE_BUTTON, UI_ACT_CALL_INFO, 0);
     w->tone = UI_TONE_ACCENT;
     ui_widget_label(ui, w, label, "call.svg");
-    ui_page_layout(ui, &ps->view, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
 }
 
 static bool page_event(struct ui *ui, const struct ui_event *ev)
 {
     struct page_state *ps = page_state(ui);
-    if (ev->type != UI_EV_ACTIVATE)
+    if (ev->type != UI_EV_ACTIVATE || ev->widget->action == UI_ACT_SCROLL)
         return ui_page_scroll_event(ui, &ps->view, ev);
     switch (ev->widget->action) {
     case UI_ACT_BACK:

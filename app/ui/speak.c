@@ -339,6 +339,7 @@ static const char *const action_says[] = {
     [UI_ACT_PHRASES] = N_("Opens sentences the counsellor can hear."),
     [UI_ACT_PHRASE] = N_("Speaks this sentence into the call."),
     [UI_ACT_TEXT_SIZE] = N_("Makes the text larger."),
+    [UI_ACT_SCROLL] = N_("Shows more of the page."),
 };
 
 /* Say the focused control: its label (in the label's language) and what it does. A language's

@@ -106,11 +106,52 @@ static int widget_at(const struct ui *ui, int x, int y)
 
 /* ---- screens ------------------------------------------------------------------------------- */
 
+/* Focus the first control that is not a display toggle (the language screen starts on the
+ * languages, not on Contrast), or a toggle when there is nothing else. */
+static void focus_first(struct ui *ui)
+{
+    for (int pass = 0; pass < 2 && ui->focus < 0; pass++) {
+        for (int i = 0; i < ui->n_widgets; i++) {
+            const struct ui_widget *w = &ui->widgets[i];
+            bool toggle = w->action == UI_ACT_CONTRAST || w->action == UI_ACT_TEXT_SIZE;
+            if (focusable(w) && (pass || !toggle)) {
+                ui->focus = i;
+                break;
+            }
+        }
+    }
+}
+
+/* Focus the control of the same kind (action) as the one that went, or else the one whose
+ * centre is nearest to where it was (r). */
+static void focus_nearest(struct ui *ui, SDL_Rect r, enum ui_action act)
+{
+    long best = -1;
+    for (int pass = 0; pass < 2 && ui->focus < 0; pass++) {
+        for (int i = 0; i < ui->n_widgets; i++) {
+            const struct ui_widget *w = &ui->widgets[i];
+            if (!focusable(w) || (!pass && w->action != act))
+                continue;
+            long dx = (w->r.x + w->r.w / 2) - (r.x + r.w / 2);
+            long dy = (w->r.y + w->r.h / 2) - (r.y + r.h / 2);
+            if (best < 0 || dx * dx + dy * dy < best) {
+                best = dx * dx + dy * dy;
+                ui->focus = i;
+            }
+        }
+    }
+}
+
 static void ui_relayout(struct ui *ui)
 {
     char focus_id[40] = "", pressed_id[40] = "";
-    if (ui->focus >= 0 && ui->focus < ui->n_widgets)
+    SDL_Rect focus_r = {0, 0, 0, 0};
+    enum ui_action focus_act = UI_ACT_NONE;
+    if (ui->focus >= 0 && ui->focus < ui->n_widgets) {
         util_strlcpy(focus_id, ui->widgets[ui->focus].id, sizeof(focus_id));
+        focus_r = ui->widgets[ui->focus].r;
+        focus_act = ui->widgets[ui->focus].action;
+    }
     if (ui->pressed >= 0 && ui->pressed < ui->n_widgets)
         util_strlcpy(pressed_id, ui->widgets[ui->pressed].id, sizeof(pressed_id));
     ui_widgets_clear(ui);
@@ -127,6 +168,11 @@ static void ui_relayout(struct ui *ui)
         if (!strcmp(ui->widgets[i].id, pressed_id))
             ui->pressed = i;
     }
+    /* The focused control went with the layout ("more below" at the end of the page, Hang up
+     * became Back to start): a keyboard user keeps a visible focus, on "more above", on the
+     * control nearest to where it was. */
+    if (focus_id[0] && ui->focus < 0 && ui->focus_visible)
+        focus_nearest(ui, focus_r, focus_act);
     ui->relayout = false;
     ui->dirty = true;
 }
@@ -146,6 +192,9 @@ void ui_switch(struct ui *ui, const struct ui_screen *to)
         counts_session_begin(ui->counts);
     if (to->modal) {
         ui->under = ui->screen;
+        ui->under_focus[0] = '\0';
+        if (ui->focus >= 0 && ui->focus < ui->n_widgets)
+            util_strlcpy(ui->under_focus, ui->widgets[ui->focus].id, sizeof(ui->under_focus));
     } else {
         if (ui->under && ui->under->leave)
             ui->under->leave(ui);
@@ -162,20 +211,9 @@ void ui_switch(struct ui *ui, const struct ui_screen *to)
     if (to->enter)
         to->enter(ui);
     ui_relayout(ui);
-    /* A keyboard user keeps a visible focus on the first control of the new screen that is
-     * not a display toggle (the language screen starts on the languages, not on Contrast). */
-    if (ui->focus_visible) {
-        for (int pass = 0; pass < 2 && ui->focus < 0; pass++) {
-            for (int i = 0; i < ui->n_widgets; i++) {
-                const struct ui_widget *w = &ui->widgets[i];
-                bool toggle = w->action == UI_ACT_CONTRAST || w->action == UI_ACT_TEXT_SIZE;
-                if (focusable(w) && (pass || !toggle)) {
-                    ui->focus = i;
-                    break;
-                }
-            }
-        }
-    }
+    /* A keyboard user keeps a visible focus on the first control of the new screen. */
+    if (ui->focus_visible)
+        focus_first(ui);
 }
 
 void ui_close_modal(struct ui *ui)
@@ -189,6 +227,14 @@ void ui_close_modal(struct ui *ui)
     ui->focus = -1;
     ui->pressed = -1;
     ui_relayout(ui);
+    /* Back where the keyboard was before the modal screen came (the idle warning's Continue),
+     * or on the first control when that one is gone. */
+    for (int i = 0; ui->under_focus[0] && i < ui->n_widgets; i++) {
+        if (!strcmp(ui->widgets[i].id, ui->under_focus))
+            ui->focus = i;
+    }
+    if (ui->focus_visible)
+        focus_first(ui);
 }
 
 void ui_reset(struct ui *ui)
@@ -361,6 +407,10 @@ static void on_key(struct ui *ui, const SDL_KeyboardEvent *k, uint64_t now)
         }
         return;
     }
+    /* Any key is a press: a dark attract screen wakes on Tab as on a touch, and does no more. */
+    struct ui_event press = {.type = UI_EV_TOUCH};
+    if (ui->screen->event(ui, &press))
+        return;
     ui->focus_visible = true;
     ui->dirty = true;
     if (ui_speech_key(ui, sym))
@@ -434,7 +484,7 @@ static void pointer_move(struct ui *ui, int x, int y)
         ui->dirty = true;
     }
     if (ui->dragging) {
-        struct ui_event ev = {.type = UI_EV_SCROLL, .dy = ui->last_y - y};
+        struct ui_event ev = {.type = UI_EV_SCROLL, .dy = ui->last_y - y, .drag = true};
         ui->screen->event(ui, &ev);
         ui->last_y = y;
     }
@@ -448,6 +498,8 @@ static void pointer_up(struct ui *ui, int x, int y)
     ui->dirty = true;
     if (ui->dragging) {
         ui->dragging = false;
+        struct ui_event ev = {.type = UI_EV_SCROLL_END};
+        ui->screen->event(ui, &ev);
         return;
     }
     if (idx >= 0 && idx == widget_at(ui, x, y))

@@ -47,12 +47,14 @@ enum ui_action {
     UI_ACT_PHRASE,     /* arg: the phrase's index in the content's phrases */
     UI_ACT_CLOSE,      /* close a modal screen */
     UI_ACT_TEXT_SIZE,  /* larger text for this visitor, or back */
+    UI_ACT_SCROLL,     /* arg: -1 more above, +1 more below (page view) */
 };
 
 enum ui_widget_style {
     UI_STYLE_BUTTON, /* icon beside a label */
     UI_STYLE_TILE,   /* large pictogram over a label */
     UI_STYLE_AREA,   /* invisible: a whole region (attract) */
+    UI_STYLE_LINK,   /* a secondary action: icon beside an underlined label, no fill */
 };
 
 enum ui_tone {
@@ -85,8 +87,9 @@ struct ui_session {
     int volume;             /* percent; starts at the configured level each session */
     bool keypad_open;
     bool high_contrast_toggled;
-    int page;   /* content page index shown by the page screen */
-    int scroll; /* page scroll offset, pixels */
+    int page;                               /* content page index shown by the page screen */
+    int scroll;                             /* page scroll offset, pixels */
+    const struct content_page *scroll_page; /* the page scroll belongs to */
     uint64_t last_input_ms;
     uint64_t idle_deadline_ms; /* idle warning: reset at this time */
     unsigned shift_count;
@@ -148,11 +151,12 @@ struct ui_screen {
 };
 
 enum ui_event_type {
-    UI_EV_ACTIVATE, /* widget */
-    UI_EV_SCROLL,   /* dy pixels, positive: content moves up (read further) */
-    UI_EV_KEY,      /* key */
-    UI_EV_TOUCH,    /* any press (attract wakes on it) */
-    UI_EV_HOLD,     /* widget touched and held UI_HOLD_MS; true from the screen: no tap */
+    UI_EV_ACTIVATE,   /* widget */
+    UI_EV_SCROLL,     /* dy pixels, positive: content moves up (read further) */
+    UI_EV_KEY,        /* key */
+    UI_EV_TOUCH,      /* any press or key (attract wakes on it); true from the screen: consumed */
+    UI_EV_HOLD,       /* widget touched and held UI_HOLD_MS; true from the screen: no tap */
+    UI_EV_SCROLL_END, /* a drag that scrolled was let go */
 };
 
 #define UI_HOLD_MS 700
@@ -161,6 +165,7 @@ struct ui_event {
     enum ui_event_type type;
     const struct ui_widget *widget;
     int dy;
+    bool drag; /* UI_EV_SCROLL: from a finger's drag (settles at UI_EV_SCROLL_END) */
     SDL_Keycode key;
 };
 
@@ -242,6 +247,7 @@ struct ui {
 
     const struct ui_screen *screen;
     const struct ui_screen *under; /* the screen below a modal one */
+    char under_focus[40];          /* the id focused on it when the modal came, "" for none */
     struct ui_widget widgets[UI_MAX_WIDGETS];
     int n_widgets;
     struct ui_widget spare_widget; /* what ui_widget_add() returns past the cap: never shown */
@@ -487,7 +493,15 @@ struct ui_page_block {
     SDL_Rect box;            /* in content coordinates (y from the top of the content) */
     int px;
     bool bold;
+    const char *icon; /* an item's pictogram (the content's), "" for the bullet */
+    SDL_Rect icon_box;
 };
+/* A line of text or a pictogram, in content coordinates: a scroll position never cuts one at the
+ * viewport's edges. */
+struct ui_page_line {
+    int top, bottom;
+};
+#define UI_PAGE_MAX_LINES 1024
 struct ui_page_view {
     const struct content_page *page; /* NULL: nothing laid out */
     char *title;                     /* owned */
@@ -497,6 +511,11 @@ struct ui_page_view {
     struct ui_page_block blocks[UI_PAGE_MAX_BLOCKS];
     int n;
     int content_h; /* full height of the page's content */
+    struct ui_page_line lines[UI_PAGE_MAX_LINES];
+    int n_lines;
+    int max_scroll;   /* the last scroll position, one that cuts no line */
+    int col_x, col_w; /* the text column */
+    SDL_Rect lane;    /* beside it at the end edge: the arrows and where the page is */
 };
 /* Lay out pg in viewport (which becomes ui->viewport, where drags scroll). */
 void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg,
@@ -506,6 +525,8 @@ void ui_page_draw(struct ui *ui, const struct ui_page_view *pv);
  * sentence heard moved on, scroll it into sight (a tick). */
 void ui_page_read(struct ui *ui, const struct ui_page_view *pv);
 void ui_page_follow(struct ui *ui, const struct ui_page_view *pv);
+/* Scrolling by drag, wheel, keys and the arrow buttons (scroll-up, scroll-down: UI_ACT_SCROLL);
+ * at rest no line is cut at the viewport's edges. True when ev was handled. */
 bool ui_page_scroll_event(struct ui *ui, const struct ui_page_view *pv, const struct ui_event *ev);
 /* Free what pv holds and forget the page; the drag area goes with it. */
 void ui_page_free(struct ui *ui, struct ui_page_view *pv);

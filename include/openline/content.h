@@ -16,8 +16,10 @@ enum content_block_type {
 /* One translatable unit: its English text is the msgid in locales/<code>.po. */
 struct content_block {
     enum content_block_type type;
-    char *text;    /* UTF-8, inline markup removed, placeholders kept ("{hotline}") */
+    char *text;    /* UTF-8, placeholders kept ("{hotline}"); inline markup removed but for
+                      bold phrases, kept as "**phrase**" (translations keep the pair) */
     unsigned line; /* in the source file */
+    char icon[64]; /* an item's pictogram in assets/icons/ ("- ![](passport.svg) ..."), or "" */
 };
 
 struct content_page {

@@ -151,7 +151,7 @@ static void test_blocks(void **state)
     assert_string_equal(pg->title, "Title here");
     assert_int_equal(pg->n_blocks, 5);
     assert_int_equal(pg->blocks[0].type, CONTENT_PARAGRAPH);
-    assert_string_equal(pg->blocks[0].text, "First line second bold line.");
+    assert_string_equal(pg->blocks[0].text, "First line second **bold** line.");
     assert_int_equal(pg->blocks[0].line, 3);
     assert_int_equal(pg->blocks[1].type, CONTENT_HEADING);
     assert_int_equal(pg->blocks[2].type, CONTENT_ITEM);
@@ -183,6 +183,71 @@ static void test_image(void **state)
 {
     (void)state;
     expect_page_error("# A\n\n![x](y.png)\n", "p.md:3:", "images", NULL);
+}
+
+/* **bold** stays in the msgid as its markers (translators keep them around the matching
+ * phrase); emphasis inside it and a title's bold are flattened. */
+static void test_bold_kept(void **state)
+{
+    struct content *c = NULL;
+    char err[512];
+    (void)state;
+    write_file("pages.ini", "[a]\nfile = a.md\nicon = a.svg\n");
+    write_file("a.md", "# A **title**\n\nKeep **this** and **that**.\n\n"
+                       "- **one *two* three** four\n\n## **Sub**\n");
+    int rc = content_load(&c, dir, err, sizeof(err));
+    if (rc)
+        fail_msg("%s", err);
+    const struct content_page *pg = content_at(c, 0);
+    assert_string_equal(pg->title, "A title");
+    assert_int_equal(pg->n_blocks, 3);
+    assert_string_equal(pg->blocks[0].text, "Keep **this** and **that**.");
+    assert_string_equal(pg->blocks[1].text, "**one two three** four");
+    assert_string_equal(pg->blocks[2].text, "**Sub**");
+    content_free(c);
+}
+
+static void test_bold_literal(void **state)
+{
+    (void)state;
+    /* an escaped "**" would read as a marker in the msgid */
+    expect_page_error("# A\n\nText \\*\\*x.\n", "p.md:3:", "'**' in the text itself", NULL);
+}
+
+/* "- ![](name.svg) text": the item's pictogram, and its text without the image. */
+static void test_item_icon(void **state)
+{
+    struct content *c = NULL;
+    char err[512];
+    (void)state;
+    write_file("pages.ini", "[a]\nfile = a.md\nicon = a.svg\n");
+    write_file("a.md", "# A\n\n- ![](passport.svg) Someone keeps your **passport**.\n"
+                       "- No pictogram.\n\nA paragraph.\n");
+    int rc = content_load(&c, dir, err, sizeof(err));
+    if (rc)
+        fail_msg("%s", err);
+    const struct content_page *pg = content_at(c, 0);
+    assert_int_equal(pg->n_blocks, 3);
+    assert_int_equal(pg->blocks[0].type, CONTENT_ITEM);
+    assert_string_equal(pg->blocks[0].icon, "passport.svg");
+    assert_string_equal(pg->blocks[0].text, "Someone keeps your **passport**.");
+    assert_string_equal(pg->blocks[1].icon, "");
+    assert_string_equal(pg->blocks[1].text, "No pictogram.");
+    assert_string_equal(pg->blocks[2].icon, "");
+    content_free(c);
+}
+
+static void test_item_icon_errors(void **state)
+{
+    (void)state;
+    expect_page_error("# A\n\n- ![](../x.svg) Text.\n", "p.md:3:", "a file name in assets/icons/",
+                      NULL);
+    expect_page_error("# A\n\n- ![](icons/x.svg) Text.\n", "p.md:3:", "no folder", NULL);
+    expect_page_error("# A\n\n- ![]() Text.\n", "p.md:3:", "a file name", NULL);
+    expect_page_error("# A\n\n- Text ![](x.svg) here.\n", "p.md:3:", "images", NULL);
+    expect_page_error("# A\n\n![](x.svg) A paragraph.\n", "p.md:3:", "images", NULL);
+    expect_page_error("# A\n\n- ![](x.svg)\n", "p.md:3:", "empty block", NULL);
+    expect_page_error("# A\n\n- ![](x.svg) ![](y.svg) Two.\n", "p.md:3:", "images", NULL);
 }
 
 static void test_numbered_list(void **state)
@@ -311,6 +376,10 @@ int main(void)
         cmocka_unit_test(test_two_titles),
         cmocka_unit_test(test_link),
         cmocka_unit_test(test_image),
+        cmocka_unit_test(test_bold_kept),
+        cmocka_unit_test(test_bold_literal),
+        cmocka_unit_test(test_item_icon),
+        cmocka_unit_test(test_item_icon_errors),
         cmocka_unit_test(test_numbered_list),
         cmocka_unit_test(test_nested_list),
         cmocka_unit_test(test_html_and_code),

@@ -353,6 +353,26 @@ static void test_catalog_placeholder(void **state)
     expect_rest_loads(xx);
 }
 
+/* **bold** markers as in the English, or English for that string: one lost, or an odd one. */
+static void test_catalog_bold_markers(void **state)
+{
+    (void)state;
+    static const char lost[] = PO_UTF8 "msgid \"It is **free**.\"\nmsgstr \"Es gratis.\"\n" PO_GOOD;
+    static const char odd[] =
+        PO_UTF8 "msgid \"It is **free**.\"\nmsgstr \"Es **gratis.\"\n" PO_GOOD;
+    static const char kept[] =
+        PO_UTF8 "msgid \"It is **free**.\"\nmsgstr \"Es **gratis**.\"\n" PO_GOOD;
+    const struct lang *xx = load_with_problem(lost, ":7:", "0 '**' bold markers");
+    expect_english(xx, "It is **free**.");
+    expect_rest_loads(xx);
+    xx = load_with_problem(odd, ":7:", "1 '**' bold markers, the English string 2");
+    expect_english(xx, "It is **free**.");
+    expect_rest_loads(xx);
+    struct i18n *i = load_catalog(kept);
+    assert_null(i18n_problem(i));
+    assert_string_equal(i18n_get(i18n_find(i, "xx"), "It is **free**."), "Es **gratis**.");
+}
+
 /* What libgettextpo and msgfmt --check refuse in one entry costs that entry only: a second
  * definition of a msgid (the first is kept), a msgid ending in a newline its msgstr lacks. */
 static void test_catalog_bad_entries(void **state)
@@ -382,6 +402,7 @@ int main(void)
         cmocka_unit_test_teardown(test_catalog_bad_utf8_entry, catalog_teardown),
         cmocka_unit_test_teardown(test_catalog_plural_forms, catalog_teardown),
         cmocka_unit_test_teardown(test_catalog_placeholder, catalog_teardown),
+        cmocka_unit_test_teardown(test_catalog_bold_markers, catalog_teardown),
         cmocka_unit_test_teardown(test_catalog_bad_entries, catalog_teardown),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);

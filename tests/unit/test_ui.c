@@ -132,7 +132,7 @@ static void test_page_block_cap(void **state)
                                 .gap = 8};
     struct content_block blocks[UI_PAGE_MAX_BLOCKS + 4];
     for (size_t i = 0; i < ARRAY_SIZE(blocks); i++)
-        blocks[i] = (struct content_block){CONTENT_PARAGRAPH, "A sentence.", (unsigned)i + 1};
+        blocks[i] = (struct content_block){CONTENT_PARAGRAPH, "A sentence.", (unsigned)i + 1, ""};
     struct content_page pg = {.id = "long", .icon = "rights.svg", .title = "Long"};
     pg.blocks = blocks;
     pg.n_blocks = ARRAY_SIZE(blocks);
@@ -151,6 +151,126 @@ static void test_page_block_cap(void **state)
     free(ui);
 }
 
+/* The scroll position s cuts no line of pv's text and no pictogram at the viewport's top edge:
+ * checked against the layouts themselves, not the view's own list of lines. */
+static void expect_whole_lines(struct ui *ui, const struct ui_page_view *pv, const char *after)
+{
+    int s = ui->s.scroll;
+    SDL_Rect head = pv->icon_box;
+    if (head.y < s && s < head.y + head.h)
+        fail_msg("after %s: scroll %d cuts the page's pictogram (%d-%d)", after, s, head.y,
+                 head.y + head.h);
+    for (int i = 0; i < pv->n; i++) {
+        const struct ui_page_block *b = &pv->blocks[i];
+        struct text_style st = {b->lang, b->px, b->bold, b->box.w, TEXT_ALIGN_START};
+        const struct text_layout *l = text_layout_get(ui->text, b->text, &st);
+        assert_non_null(l);
+        for (int k = 0; k < l->n_lines; k++) {
+            int top = b->box.y + l->lines[k].y, bottom = top + l->lines[k].h;
+            if (top < s && s < bottom)
+                fail_msg("after %s: scroll %d cuts line %d of block %d (%d-%d)", after, s, k, i,
+                         top, bottom);
+        }
+        if (b->icon_box.h && b->icon_box.y < s && s < b->icon_box.y + b->icon_box.h)
+            fail_msg("after %s: scroll %d cuts block %d's pictogram", after, s, i);
+    }
+}
+
+/* Lay the page out again, as the core does when an arrow comes or goes. */
+static void relayout(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg)
+{
+    ui_widgets_clear(ui);
+    ui_page_layout(ui, pv, pg, (SDL_Rect){0, 100, 1280, 330});
+    ui->relayout = false;
+}
+
+static void scroll(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg,
+                   struct ui_event ev, const char *what)
+{
+    assert_true(ui_page_scroll_event(ui, pv, &ev));
+    if (ui->relayout)
+        relayout(ui, pv, pg);
+    if (ev.type != UI_EV_SCROLL || !ev.drag)
+        expect_whole_lines(ui, pv, what);
+}
+
+/* At rest, no line is cut at the top edge (wheel, keys, the arrows, a drag let go); the arrows
+ * are there only where more is hidden, and an arrow moves most of a viewport. */
+static void test_page_scroll_whole_lines(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    ui->i18n = langs;
+    ui->text = eng;
+    ui->default_lang = i18n_find(langs, "en");
+    ui->m = (struct ui_metrics){.px_per_mm = 4,
+                                .target = 80,
+                                .body_px = 20,
+                                .title_px = 24,
+                                .head_px = 30,
+                                .margin = 16,
+                                .gap = 8};
+    static const char long_text[] =
+        "A sentence long enough to take more than one line in a column of this width, so that "
+        "a scroll position can fall inside a paragraph and between two of its lines, which is "
+        "what the view must never come to rest on.";
+    struct content_block blocks[24];
+    for (size_t i = 0; i < ARRAY_SIZE(blocks); i++) {
+        blocks[i] = (struct content_block){i % 3 ? CONTENT_ITEM : CONTENT_PARAGRAPH,
+                                           i % 3 == 1 ? "Short item." : (char *)long_text,
+                                           (unsigned)i + 1, ""};
+        if (i % 6 == 2)
+            util_strlcpy(blocks[i].icon, "rights.svg", sizeof(blocks[i].icon));
+    }
+    struct content_page pg = {.id = "long", .icon = "rights.svg", .title = "Long"};
+    pg.blocks = blocks;
+    pg.n_blocks = ARRAY_SIZE(blocks);
+    struct ui_page_view *pv = calloc(1, sizeof(*pv));
+    assert_non_null(pv);
+    relayout(ui, pv, &pg);
+    assert_true(pv->max_scroll > 0);
+    assert_non_null(ui_widget_find(ui, "scroll-down"));
+    assert_null(ui_widget_find(ui, "scroll-up"));
+    assert_true(pv->blocks[2].icon_box.h > 0);
+
+    for (int dy = 7; dy < 400; dy += 37)
+        scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_SCROLL, .dy = dy}, "a wheel down");
+    for (int dy = 5; dy < 300; dy += 41)
+        scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_SCROLL, .dy = -dy}, "a wheel up");
+    for (int dy = 3; dy < 200; dy += 29) {
+        scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_SCROLL, .dy = dy, .drag = true},
+               "a drag");
+        scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_SCROLL_END}, "a drag let go");
+    }
+    scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_KEY, .key = SDLK_HOME}, "Home");
+    assert_int_equal(ui->s.scroll, 0);
+    for (int i = 0; i < 6; i++)
+        scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_KEY, .key = SDLK_DOWN}, "Down");
+    assert_true(ui->s.scroll > 0);
+    scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_KEY, .key = SDLK_HOME}, "Home");
+
+    const struct ui_widget *down = ui_widget_find(ui, "scroll-down");
+    assert_non_null(down);
+    scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_ACTIVATE, .widget = down}, "scroll-down");
+    assert_true(ui->s.scroll >= ui->viewport.h / 2);
+    assert_non_null(ui_widget_find(ui, "scroll-up"));
+    while (ui_widget_find(ui, "scroll-down") && ui->s.scroll < 100000) {
+        down = ui_widget_find(ui, "scroll-down");
+        scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_ACTIVATE, .widget = down},
+               "scroll-down");
+    }
+    assert_int_equal(ui->s.scroll, pv->max_scroll);
+    assert_true(pv->max_scroll >= pv->content_h - ui->viewport.h);
+    assert_null(ui_widget_find(ui, "scroll-down"));
+    const struct ui_widget *up = ui_widget_find(ui, "scroll-up");
+    assert_non_null(up);
+    scroll(ui, pv, &pg, (struct ui_event){.type = UI_EV_ACTIVATE, .widget = up}, "scroll-up");
+    assert_true(ui->s.scroll < pv->max_scroll);
+    ui_page_free(ui, pv);
+    free(pv);
+    free(ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_problem_cap),
         cmocka_unit_test(test_text_check_cap),
         cmocka_unit_test(test_page_block_cap),
+        cmocka_unit_test(test_page_scroll_whole_lines),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }
