@@ -65,7 +65,7 @@ static void check_one(const char *msgid, const char *msgstr, void *arg)
         w->bad++;
     }
     struct content_vars v = {"Example Helpline", "+1 555 0100", "+1 555 0101", "help.example.org",
-                             NULL};
+                             NULL, "112"};
     char *text = content_expand(msgstr, &v);
     if (!text)
         return;
