@@ -60,9 +60,9 @@ struct content_vars {
     const char *emergency; /* the local emergency number */
 };
 
-/* Replace {organisation}, {hotline}, {sms}, {web}, {emergency} and {language} in text. Returns a malloc'd
- * string, or NULL when a placeholder used in text has no value (the caller leaves that sentence
- * out) or on out-of-memory. */
+/* Replace {organisation}, {hotline}, {sms}, {web}, {emergency} and {language} in text. Returns a
+ * malloc'd string, or NULL when a placeholder used in text has no value (the caller leaves that
+ * sentence out) or on out-of-memory. */
 char *content_expand(const char *text, const struct content_vars *vars);
 
 /* Write every title and block as POT entries (with "#: file:line" references) to out, for

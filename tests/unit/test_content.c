@@ -75,8 +75,8 @@ static void test_bundled_pages(void **state)
     int rc = content_load(&c, "assets/content", err, sizeof(err));
     if (rc)
         fail_msg("%s", err);
-    const char *ids[] = {"rights", "fees",     "signs", "forced", "travel",
-                         "help",   "others",   "call",  "counts", "children"};
+    const char *ids[] = {"rights", "fees",   "signs", "forced", "travel",
+                         "help",   "others", "call",  "counts", "children"};
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
         const struct content_page *pg = content_find(c, ids[i]);
         if (!pg)
@@ -211,8 +211,8 @@ static void test_unknown_placeholder(void **state)
     (void)state;
     expect_page_error("# A\n\nCall {phone} now.\n", "p.md:3:", "unknown placeholder", NULL);
     /* the hotline's number must not depend on a setting a deployment may leave empty */
-    expect_page_error("# A\n\nCall {hotline} or visit {web}.\n", "p.md:3:", "{sms}, {web} and {emergency}",
-                      NULL);
+    expect_page_error("# A\n\nCall {hotline} or visit {web}.\n",
+                      "p.md:3:", "{sms}, {web} and {emergency}", NULL);
     expect_page_error("# A\n\n- Text {sms} or visit {web}.\n", "p.md:3:", "own", NULL);
     /* {emergency} may be unset too: never with {hotline} */
     expect_page_error("# A\n\nCall {emergency} or {hotline}.\n", "p.md:3:", "{emergency}", NULL);
