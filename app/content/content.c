@@ -24,8 +24,10 @@ struct content {
     size_t n_phrases;
 };
 
-static const char *const placeholders[] = {"organisation", "hotline", "sms", "web", "language"};
-enum { PH_ORGANISATION, PH_HOTLINE, PH_SMS, PH_WEB, PH_LANGUAGE }; /* into placeholders[] */
+static const char *const placeholders[] = {"organisation", "hotline",  "sms",
+                                           "web",          "language", "emergency"};
+/* indexes into placeholders[] */
+enum { PH_ORGANISATION, PH_HOTLINE, PH_SMS, PH_WEB, PH_LANGUAGE, PH_EMERGENCY };
 
 static const char accepted_md[] =
     "accepted: one '# Title' first, then paragraphs, '## Subheadings' and '- ' bullet lists "
@@ -238,18 +240,21 @@ static int check_placeholders(struct md *m, cmark_node *n, const char *text)
             }
         }
         if (!ok) {
-            md_fail(m, n, "unknown placeholder (use {organisation}, {hotline}, {sms} or {web})");
+            md_fail(
+                m, n,
+                "unknown placeholder (use {organisation}, {hotline}, {sms}, {web} or {emergency})");
             return EINVAL;
         }
     }
     /* A block naming a setting that is not configured is left out (content_expand), so
-     * {sms} and {web}, which a deployment may leave empty, each need a block of their own:
-     * the hotline's number must never disappear with them. */
-    unsigned optional = used & (1u << PH_SMS | 1u << PH_WEB);
+     * {sms}, {web} and {emergency}, which a deployment may leave empty, each need a block of
+     * their own: the hotline's number must never disappear with them. */
+    unsigned optional = used & (1u << PH_SMS | 1u << PH_WEB | 1u << PH_EMERGENCY);
     if (optional && (used & (1u << PH_HOTLINE) || (optional & (optional - 1)))) {
-        md_fail(m, n,
-                "{sms} and {web} each need a sentence of their own, without {hotline}: "
-                "where one is not configured its sentence is left out");
+        md_fail(
+            m, n,
+            "{sms}, {web} and {emergency} each need a sentence of their own, without {hotline}: "
+            "where one is not configured its sentence is left out");
         return EINVAL;
     }
     return 0;
@@ -469,8 +474,8 @@ const struct content_phrase *content_phrase_at(const struct content *c, size_t i
 
 char *content_expand(const char *text, const struct content_vars *vars)
 {
-    const char *values[] = {vars->organisation, vars->hotline, vars->sms, vars->web,
-                            vars->language};
+    const char *values[] = {vars->organisation, vars->hotline,  vars->sms,
+                            vars->web,          vars->language, vars->emergency};
     struct buf b = {0};
     const char *p = text;
 

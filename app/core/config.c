@@ -178,6 +178,8 @@ static const struct key keys[] = {
          "a phone number for SMS, or empty"),
     TEXT("organisation", "web", KEY_WEB, organisation.web, NULL, NULL,
          "a web address without spaces, such as example.org/help, or empty"),
+    TEXT("organisation", "emergency", KEY_PHONE, organisation.emergency, NULL, NULL,
+         "the local emergency number, such as 112, or empty"),
     TEXT("paths", "data_dir", KEY_PATH, paths.data_dir, NULL, "found next to the program",
          "an absolute directory holding assets/ and locales/"),
     TEXT("hotline", "uri", KEY_SIP_URI, hotline.uri, NULL, NULL,

@@ -107,8 +107,12 @@ int kiosk_cmd_speech_script(int argc, char **argv)
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }
-    s.vars = (struct content_vars){k.cfg.organisation.name, k.cfg.organisation.hotline,
-                                   k.cfg.organisation.sms, k.cfg.organisation.web, NULL};
+    s.vars = (struct content_vars){k.cfg.organisation.name,
+                                   k.cfg.organisation.hotline,
+                                   k.cfg.organisation.sms,
+                                   k.cfg.organisation.web,
+                                   NULL,
+                                   k.cfg.organisation.emergency};
     print_pages(&s);
     snprintf(pot, sizeof(pot), "%s/locales/openline.pot", k.data_dir);
     if (i18n_template_each(pot, print_ui_string, &s, err, sizeof(err))) {

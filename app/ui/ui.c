@@ -845,8 +845,12 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->pressed = -1;
     ui->s.page = -1;
     util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
-    ui->vars = (struct content_vars){o->cfg->organisation.name, o->cfg->organisation.hotline,
-                                     o->cfg->organisation.sms, o->cfg->organisation.web, NULL};
+    ui->vars = (struct content_vars){o->cfg->organisation.name,
+                                     o->cfg->organisation.hotline,
+                                     o->cfg->organisation.sms,
+                                     o->cfg->organisation.web,
+                                     NULL,
+                                     o->cfg->organisation.emergency};
     ui->bench.first_frame_exit = o->first_frame_exit;
     ui->on_first_frame = o->on_first_frame;
     ui->on_first_frame_arg = o->on_first_frame_arg;

@@ -77,10 +77,11 @@ struct config {
     } display;
 
     struct {
-        char name[128];   /* shown as "a counsellor from <name>" */
-        char hotline[40]; /* the number to call, as printed */
-        char sms[40];     /* SMS number, "" if none */
-        char web[256];    /* web address, "" if none */
+        char name[128];     /* shown as "a counsellor from <name>" */
+        char hotline[40];   /* the number to call, as printed */
+        char sms[40];       /* SMS number, "" if none */
+        char web[256];      /* web address, "" if none */
+        char emergency[40]; /* the local emergency number, "" if none */
     } organisation;
 
     struct {

@@ -58,12 +58,13 @@ const struct content_phrase *content_phrase_at(const struct content *c, size_t i
 /* Values for the placeholders, from the configuration. NULL or "" means not configured. */
 struct content_vars {
     const char *organisation, *hotline, *sms, *web;
-    const char *language; /* the visitor's language, named in the language of the text */
+    const char *language;  /* the visitor's language, named in the language of the text */
+    const char *emergency; /* the local emergency number */
 };
 
-/* Replace {organisation}, {hotline}, {sms}, {web} and {language} in text. Returns a malloc'd
- * string, or NULL when a placeholder used in text has no value (the caller leaves that sentence
- * out) or on out-of-memory. */
+/* Replace {organisation}, {hotline}, {sms}, {web}, {emergency} and {language} in text. Returns a
+ * malloc'd string, or NULL when a placeholder used in text has no value (the caller leaves that
+ * sentence out) or on out-of-memory. */
 char *content_expand(const char *text, const struct content_vars *vars);
 
 /* Write every title and block as POT entries (with "#: file:line" references) to out, for

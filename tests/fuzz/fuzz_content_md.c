@@ -16,9 +16,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const struct content_vars full = {"Org", "+1 555 0100", "+1 555 0101", "example.org",
-                                             "Tagalog"};
-    static const struct content_vars none = {NULL, NULL, "", NULL, NULL};
+    static const struct content_vars full = {"Org",         "+1 555 0100", "+1 555 0101",
+                                             "example.org", "Tagalog",     "112"};
+    static const struct content_vars none = {NULL, NULL, "", NULL, NULL, NULL};
     struct content *c = fuzz_content_load("p.md", data, size);
     if (!c)
         return 0;

@@ -75,7 +75,8 @@ static void test_bundled_pages(void **state)
     int rc = content_load(&c, "assets/content", err, sizeof(err));
     if (rc)
         fail_msg("%s", err);
-    const char *ids[] = {"rights", "fees", "signs", "travel", "help", "others", "call", "counts"};
+    const char *ids[] = {"rights", "fees",   "signs", "forced", "travel",
+                         "help",   "others", "call",  "counts", "children"};
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
         const struct content_page *pg = content_find(c, ids[i]);
         if (!pg)
@@ -275,9 +276,11 @@ static void test_unknown_placeholder(void **state)
     (void)state;
     expect_page_error("# A\n\nCall {phone} now.\n", "p.md:3:", "unknown placeholder", NULL);
     /* the hotline's number must not depend on a setting a deployment may leave empty */
-    expect_page_error("# A\n\nCall {hotline} or visit {web}.\n", "p.md:3:", "{sms} and {web}",
-                      NULL);
+    expect_page_error("# A\n\nCall {hotline} or visit {web}.\n",
+                      "p.md:3:", "{sms}, {web} and {emergency}", NULL);
     expect_page_error("# A\n\n- Text {sms} or visit {web}.\n", "p.md:3:", "own", NULL);
+    /* {emergency} may be unset too: never with {hotline} */
+    expect_page_error("# A\n\nCall {emergency} or {hotline}.\n", "p.md:3:", "{emergency}", NULL);
 }
 
 static void test_empty_page(void **state)
@@ -349,7 +352,7 @@ static void test_index_long_lines(void **state)
 static void test_expand(void **state)
 {
     (void)state;
-    struct content_vars v = {"Org", "+1 555 0100", "", NULL, NULL};
+    struct content_vars v = {"Org", "+1 555 0100", "", NULL, NULL, NULL};
     char *s = content_expand("Call {hotline} ({organisation}) {unknown", &v);
     assert_string_equal(s, "Call +1 555 0100 (Org) {unknown");
     free(s);
@@ -362,6 +365,13 @@ static void test_expand(void **state)
     /* a sentence naming a contact the deployment lacks is left out */
     assert_null(content_expand("Text {sms}.", &v));
     assert_null(content_expand("Visit {web}.", &v));
+    assert_null(content_expand("In an emergency, call {emergency}.", &v));
+    v.emergency = "";
+    assert_null(content_expand("In an emergency, call {emergency}.", &v));
+    v.emergency = "112";
+    s = content_expand("In an emergency, call {emergency}.", &v);
+    assert_string_equal(s, "In an emergency, call 112.");
+    free(s);
     s = content_expand("", &v);
     assert_string_equal(s, "");
     free(s);
