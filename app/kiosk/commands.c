@@ -409,9 +409,10 @@ int kiosk_cmd_render(int argc, char **argv)
     long width = a.width, px = a.font_px;
     if ((rc = kiosk_open(&k, config, false)))
         goto out;
-    const struct lang *lang = i18n_find(k.i18n, code);
+    char why[768];
+    const struct lang *lang = i18n_lookup(k.i18n, code, why, sizeof(why));
     if (!lang) {
-        fprintf(stderr, "openline: unknown language '%s' (see locales/languages.ini)\n", code);
+        fprintf(stderr, "openline: --lang %s\n", why);
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }

@@ -77,12 +77,21 @@ static int body_px_for_caps(struct ui *ui, int px, float cap_px)
     return px * 3 / 2;
 }
 
+float ui_px_per_mm(const struct config *cfg, int w, int h)
+{
+    /* Pixels are square, so the window's diagonal in pixels over the panel's in millimetres holds
+     * in either orientation; width_mm is the width of the window as it is. */
+    if (cfg->display.diagonal_mm)
+        return (float)(hypot(w, h) / cfg->display.diagonal_mm);
+    return (float)w / (float)cfg->display.width_mm;
+}
+
 void ui_metrics_compute(struct ui *ui)
 {
     struct ui_metrics *m = &ui->m;
     int min_dim = ui->w < ui->h ? ui->w : ui->h;
 
-    m->px_per_mm = (float)ui->w / (float)ui->cfg->display.width_mm;
+    m->px_per_mm = ui_px_per_mm(ui->cfg, ui->w, ui->h);
     m->target = (int)ceilf(MM_TARGET * m->px_per_mm);
     /* Body text: capitals at least 4.8 mm, and never tiny relative to the screen. */
     /* A visitor who asked for larger text gets capitals half as tall again, with fewer lines

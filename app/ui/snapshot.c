@@ -39,11 +39,9 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char 
     }
     const struct lang *l = NULL;
     if (lang) {
-        l = i18n_find(ui->i18n, lang);
-        if (!l) {
-            snprintf(err, errlen, "unknown language '%s' (see locales/languages.ini)", lang);
+        l = i18n_lookup(ui->i18n, lang, err, errlen);
+        if (!l)
             return 2;
-        }
     }
     int page_idx = -1;
     if (page) {

@@ -472,7 +472,10 @@ void ui_check_text(struct ui *ui, SDL_Rect ink, SDL_Rect box, const char *what);
 
 /* Theme for the current session (configured theme, or toggled by the visitor). */
 void ui_theme_apply(struct ui *ui);
-/* Compute metrics for the window size and configured physical width. */
+/* Pixels per millimetre of a w x h window filling the panel of cfg: from [display] diagonal_mm
+ * when given (the same in portrait and landscape), else from width_mm (the window's width). */
+float ui_px_per_mm(const struct config *cfg, int w, int h);
+/* Compute metrics for the window size and the panel's physical size (ui_px_per_mm). */
 void ui_metrics_compute(struct ui *ui);
 
 /* The scrolling content view of the page and call-info screens, each of which keeps one in its
