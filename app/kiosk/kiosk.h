@@ -90,6 +90,7 @@ unsigned kiosk_languages(const struct kiosk *k, const struct lang **out);
 /* Options of the kiosk's commands (see kiosk_args_read). */
 struct kiosk_args {
     const char *config, *screen, *lang, *page, *out, *script, *out_dir, *start;
+    const char *pose;      /* snapshot: --pose NAME (a call ringing ...) */
     int w, h;              /* --size WxH; 0 when not given */
     int fullscreen;        /* -1: as configured, 0: --windowed, 1: --kiosk */
     bool test_clock;       /* --test-clock[=YYYY-MM-DDTHH:MMZ] */
@@ -139,6 +140,7 @@ enum kiosk_opt {
     KIOSK_OPT_STOP_AFTER = 1 << 24,       /* --stop-after MS */
     KIOSK_OPT_LINGER = 1 << 25,           /* --linger MS */
     KIOSK_OPT_MSGID = 1 << 26,            /* --msgid */
+    KIOSK_OPT_POSE = 1 << 27,             /* --pose NAME */
 };
 
 /* Parse the options of a command that accepts those in accepted (enum kiosk_opt, or'ed; --help

@@ -25,6 +25,13 @@ static int text_height(struct ui *ui, const struct lang *lang, const char *text,
     return l ? l->h : px;
 }
 
+SDL_Rect ui_page_column(const struct ui *ui, SDL_Rect viewport)
+{
+    const struct ui_metrics *m = &ui->m;
+    int col_w = SDL_min(viewport.w - 2 * m->margin, m->body_px * 36);
+    return (SDL_Rect){viewport.x + (viewport.w - col_w) / 2, viewport.y, col_w, viewport.h};
+}
+
 void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg,
                     SDL_Rect viewport)
 {
@@ -34,8 +41,8 @@ void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content
     ui_page_free(ui, pv);
     pv->page = pg;
     ui->viewport = viewport;
-    int col_w = SDL_min(viewport.w - 2 * m->margin, m->body_px * 36);
-    int x0 = viewport.x + (viewport.w - col_w) / 2;
+    SDL_Rect col = ui_page_column(ui, viewport);
+    int col_w = col.w, x0 = col.x;
     int y = m->margin;
 
     /* Header: pictogram at the start edge, the title beside it. */
