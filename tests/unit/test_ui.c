@@ -195,12 +195,42 @@ static void test_panel_mm(void **state)
     free(ui);
 }
 
+/* The call screen moves while the call is put through, at most 20 frames a second, and asks for
+ * no frames but the clock's once connected; nothing on it can flash faster than 3 times a second
+ * (WCAG 2.3.1): the rings take RING_PERIOD_MS (2 s) to fade. */
+static void test_call_motion(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    assert_int_equal(ui_screens_alloc(ui), 0);
+    ui->screen = &ui_screen_call;
+    uint64_t t0 = 1000000;
+    static const enum call_state moving[] = {CALL_STATE_CONNECTING, CALL_STATE_RINGING};
+    for (size_t i = 0; i < ARRAY_SIZE(moving); i++) {
+        ui->s.call = (struct call_event){.state = moving[i]};
+        ui->s.call_since_ms = t0;
+        for (uint64_t now = t0; now < t0 + 3000; now += 50) {
+            ui->wake_ms = 0;
+            ui->dirty = false;
+            ui_screen_call.tick(ui, now);
+            assert_true(ui->dirty);
+            assert_int_equal(ui->wake_ms, now + 50);
+        }
+    }
+    ui->s.call = (struct call_event){.state = CALL_STATE_CONNECTED};
+    ui->wake_ms = 0;
+    ui_screen_call.tick(ui, t0 + 83250);
+    assert_int_equal(ui->wake_ms, t0 + 84000); /* the next second of the clock */
+    ui_screens_free(ui);
+    free(ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_widget_cap),     cmocka_unit_test(test_problem_cap),
         cmocka_unit_test(test_text_check_cap), cmocka_unit_test(test_page_block_cap),
-        cmocka_unit_test(test_panel_mm),
+        cmocka_unit_test(test_panel_mm),       cmocka_unit_test(test_call_motion),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }
