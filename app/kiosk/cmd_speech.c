@@ -104,7 +104,7 @@ int kiosk_cmd_speech_script(int argc, char **argv)
     char why[768];
     struct script s = {.lang = i18n_lookup(k.i18n, a.lang, why, sizeof(why)), .content = k.content};
     if (!s.lang) {
-        fprintf(stderr, "openline: --lang %s\n", why);
+        fprintf(stderr, "openline: --lang: %s\n", why);
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }
@@ -243,7 +243,7 @@ int kiosk_cmd_speak(int argc, char **argv)
     char why[768];
     const struct lang *lang = i18n_lookup(k.i18n, a.lang, why, sizeof(why));
     if (!lang) {
-        fprintf(stderr, "openline speak: --lang %s\n", why);
+        fprintf(stderr, "openline speak: --lang: %s\n", why);
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }

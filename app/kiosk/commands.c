@@ -425,7 +425,7 @@ int kiosk_cmd_render(int argc, char **argv)
     char why[768];
     const struct lang *lang = i18n_lookup(k.i18n, code, why, sizeof(why));
     if (!lang) {
-        fprintf(stderr, "openline: --lang %s\n", why);
+        fprintf(stderr, "openline: --lang: %s\n", why);
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }

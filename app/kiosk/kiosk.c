@@ -78,13 +78,13 @@ void kiosk_data_dir(const struct config *cfg, char *dir, size_t len)
 /* One language tag of the configuration, replaced by the code of the language it finds in the
  * languages table (i18n_lookup: zh-CN becomes zh-Hans), so that the rest of the program compares
  * codes. key names the key for the message; returns 0 or EINVAL (message in err). */
-static int resolve_config_lang(struct kiosk *k, char *code, size_t len, const char *section,
-                               const char *key, char *err, size_t errlen)
+static int resolve_config_lang(struct config *cfg, const struct i18n *i18n, char *code, size_t len,
+                               const char *section, const char *key, char *err, size_t errlen)
 {
     char why[768];
-    const struct lang *l = i18n_lookup(k->i18n, code, why, sizeof(why));
+    const struct lang *l = i18n_lookup(i18n, code, why, sizeof(why));
     if (!l) {
-        config_key_error(&k->cfg, section, key, err, errlen, "%s", why);
+        config_key_error(cfg, section, key, err, errlen, "%s", why);
         return EINVAL;
     }
     util_strlcpy(code, l->code, len);
@@ -93,9 +93,8 @@ static int resolve_config_lang(struct kiosk *k, char *code, size_t len, const ch
 
 /* After resolve_config_lang(): no language enabled twice (zh and zh-CN are one), and the default
  * one of them (when languages is absent every language is). */
-static int check_enabled(struct kiosk *k, char *err, size_t errlen)
+static int check_enabled(const struct config *c, char *err, size_t errlen)
 {
-    const struct config *c = &k->cfg;
     bool found = !c->kiosk.n_languages;
     for (unsigned i = 0; i < c->kiosk.n_languages; i++) {
         found |= !strcmp(c->kiosk.languages[i], c->kiosk.default_language);
@@ -117,27 +116,25 @@ static int check_enabled(struct kiosk *k, char *err, size_t errlen)
     return 0;
 }
 
-/* Every language tag in the configuration: [kiosk] languages, default_language, [hotline]
- * language and the CODE of each uri.CODE. */
-static int resolve_config_langs(struct kiosk *k, char *err, size_t errlen)
+int kiosk_resolve_langs(struct config *c, const struct i18n *i18n, char *err, size_t errlen)
 {
-    struct config *c = &k->cfg;
     int rc = 0;
     for (unsigned i = 0; !rc && i < c->kiosk.n_languages; i++)
-        rc = resolve_config_lang(k, c->kiosk.languages[i], sizeof(c->kiosk.languages[i]), "kiosk",
-                                 "languages", err, errlen);
+        rc = resolve_config_lang(c, i18n, c->kiosk.languages[i], sizeof(c->kiosk.languages[i]),
+                                 "kiosk", "languages", err, errlen);
     if (!rc)
-        rc = resolve_config_lang(k, c->kiosk.default_language, sizeof(c->kiosk.default_language),
-                                 "kiosk", "default_language", err, errlen);
+        rc = resolve_config_lang(c, i18n, c->kiosk.default_language,
+                                 sizeof(c->kiosk.default_language), "kiosk", "default_language",
+                                 err, errlen);
     if (!rc)
-        rc = resolve_config_lang(k, c->hotline.language, sizeof(c->hotline.language), "hotline",
-                                 "language", err, errlen);
-    rc = rc ? rc : check_enabled(k, err, errlen);
+        rc = resolve_config_lang(c, i18n, c->hotline.language, sizeof(c->hotline.language),
+                                 "hotline", "language", err, errlen);
+    rc = rc ? rc : check_enabled(c, err, errlen);
     for (unsigned i = 0; !rc && i < c->hotline.n_lang_uris; i++) {
         struct config_lang_uri *u = &c->hotline.lang_uris[i];
         char key[8 + CONFIG_LANG_LEN];
         snprintf(key, sizeof(key), "uri.%s", u->lang);
-        rc = resolve_config_lang(k, u->lang, sizeof(u->lang), "hotline", key, err, errlen);
+        rc = resolve_config_lang(c, i18n, u->lang, sizeof(u->lang), "hotline", key, err, errlen);
     }
     return rc;
 }
@@ -167,7 +164,7 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_FAIL;
     }
-    if (resolve_config_langs(k, err, sizeof(k->err))) {
+    if (kiosk_resolve_langs(&k->cfg, k->i18n, err, sizeof(k->err))) {
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_CONFIG;
     }

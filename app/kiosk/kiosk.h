@@ -42,6 +42,12 @@ void kiosk_close(struct kiosk *k);
  * binary, or the installed one. */
 void kiosk_data_dir(const struct config *cfg, char *dir, size_t len);
 
+/* Every language tag in cfg ([kiosk] languages, default_language, [hotline] language, the CODE
+ * of each uri.CODE) replaced by the code i18n_lookup() finds for it (zh-CN: zh-Hans), so that the
+ * rest of the program compares codes; then no language enabled twice and the default one of
+ * them. Returns 0 or EINVAL with "FILE:LINE: [section] key: ..." in err. kiosk_open() does it. */
+int kiosk_resolve_langs(struct config *cfg, const struct i18n *i18n, char *err, size_t errlen);
+
 /* Commands: argc/argv start at the command name. Return the process exit status. */
 int kiosk_cmd_run(int argc, char **argv);
 int kiosk_cmd_snapshot(int argc, char **argv);
