@@ -1,5 +1,5 @@
-/* Call screen: connecting, ringing, connected (elapsed time, volume, keypad, hang up), ended.
- * SPDX-License-Identifier: GPL-3.0-or-later */
+/* Call screen: connecting and ringing (the phone with moving rings, reassurance), connected
+ * (elapsed time, volume, keypad, hang up), ended. SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
 
