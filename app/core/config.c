@@ -148,9 +148,10 @@ static const struct key keys[] = {
      .min = 1,
      .max = CONFIG_MAX_LANGS,
      .def_note = "every language in locales/languages.ini",
-     .help = "language codes from locales/languages.ini, separated by spaces, " RANGE},
+     .help = "language tags, separated by spaces, " RANGE ", each finding a code of "
+             "locales/languages.ini (zh and zh-CN find zh-Hans, pt-BR finds pt)"},
     TEXT("kiosk", "default_language", KEY_LANG, kiosk.default_language, "en", NULL,
-         "one of the enabled languages"),
+         "one of the enabled languages (a tag, as for languages)"),
     RANGED("kiosk", "idle_timeout", KEY_DURATION, kiosk.idle_timeout_ms, 15000, 3600000, "90s",
            "a duration " RANGE ", such as 90s or 2m"),
     RANGED("kiosk", "idle_warning", KEY_DURATION, kiosk.idle_warning_ms, 20000, 300000, "30s",
@@ -161,9 +162,19 @@ static const struct key keys[] = {
            "0 (never) or a duration " RANGE ", such as 10m"),
     RANGED("kiosk", "quick_exit_window", KEY_DURATION, kiosk.quick_exit_window_ms, 300, 5000,
            "1500ms", "a duration " RANGE),
-    /* width_mm: a 21.5" 16:9 panel */
+    /* a 21.5" 16:9 panel: 546 mm across, 476 mm wide in landscape */
+    {.section = "display",
+     .name = "diagonal_mm",
+     .type = KEY_UINT,
+     F(display.diagonal_mm),
+     .min = 100,
+     .max = 6000,
+     .def_note = "width_mm is used",
+     .help = "the visible screen's diagonal in millimetres (inches times 25.4), " RANGE
+             ": sizes stay the same in portrait and landscape"},
     RANGED("display", "width_mm", KEY_UINT, display.width_mm, 100, 5000, "476",
-           "the visible screen width in millimetres, " RANGE),
+           "the visible screen width in millimetres as the window is turned, " RANGE
+           ", used when diagonal_mm is not given"),
     BOOL("display", "fullscreen", display.fullscreen, "yes", RANGE),
     RANGED("display", "window_width", KEY_UINT, display.window_w, 320, 7680, "1280",
            "pixels, " RANGE),
@@ -418,24 +429,26 @@ static void section_keys(const char *section, char *buf, size_t len)
 
 static bool is_lang_code(const char *s)
 {
-    /* BCP 47 subset used by locales/languages.ini: xx, xxx, or xx-Yyyy / xx-YY */
+    /* The shape of a BCP 47 tag (xx, xxx, then subtags such as -Hans or -BR, in any case, "_"
+     * as POSIX locales write it); which language it finds is i18n_lookup()'s, once the
+     * languages table is read (app/kiosk/kiosk.c). */
     size_t n = strlen(s);
     if (n < 2 || n >= CONFIG_LANG_LEN)
         return false;
     size_t i = 0;
-    while (i < n && islower((unsigned char)s[i]))
+    while (i < n && isalpha((unsigned char)s[i]))
         i++;
     if (i < 2 || i > 3)
         return false;
     if (i == n)
         return true;
-    if (s[i] != '-' || i + 1 == n)
+    if ((s[i] != '-' && s[i] != '_') || i + 1 == n)
         return false;
     for (i++; i < n; i++) {
-        if (!isalnum((unsigned char)s[i]))
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
             return false;
     }
-    return true;
+    return s[n - 1] != '-' && s[n - 1] != '_';
 }
 
 static bool is_printable_utf8(const char *s)
@@ -950,19 +963,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
             return EINVAL;
         }
     }
-    /* The default language must be enabled; when `languages` is absent every language is. */
-    if (cfg->kiosk.n_languages) {
-        bool found = false;
-        for (unsigned i = 0; i < cfg->kiosk.n_languages; i++)
-            found |= !strcmp(cfg->kiosk.languages[i], cfg->kiosk.default_language);
-        if (!found) {
-            int di = config_key_index("kiosk", "default_language");
-            inifile_fail_at(&f, cfg->lines[di],
-                            "[kiosk] default_language = '%s': not enabled; accepted: %s",
-                            cfg->kiosk.default_language, key_accepted(&keys[di], acc, sizeof(acc)));
-            return EINVAL;
-        }
-    }
+    /* That the default language is enabled is checked once the tags are resolved against the
+     * languages table (zh-CN and zh are the same language there): kiosk_open(). */
     if (cfg->hotline.rtp_port_min >= cfg->hotline.rtp_port_max) {
         int ki = config_key_index("hotline", "rtp_port_max");
         inifile_fail_at(&f, cfg->lines[ki],

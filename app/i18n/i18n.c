@@ -14,6 +14,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <unicode/uloc.h>
+
 #include "openline/inifile.h"
 #include "openline/log.h"
 #include "openline/util.h"
@@ -997,6 +999,77 @@ const struct lang *i18n_find(const struct i18n *i, const char *code)
             return &i->langs[k];
     }
     return NULL;
+}
+
+/* RFC 4647 3.4 lookup of one tag in the table: the tag, then the tag with its last subtag taken
+ * off (and a single-letter subtag left before it, such as "x"), until a code matches, ignoring
+ * case. tag is cut in place. */
+static const struct lang *lookup_truncating(const struct i18n *i, char *tag)
+{
+    for (;;) {
+        for (unsigned k = 0; k < i->n; k++) {
+            if (!strcasecmp(i->langs[k].code, tag))
+                return &i->langs[k];
+        }
+        char *dash = strrchr(tag, '-');
+        if (!dash)
+            return NULL;
+        *dash = '\0';
+        if (dash - tag >= 2 && dash[-2] == '-')
+            dash[-2] = '\0';
+    }
+}
+
+/* The tag in ICU's canonical BCP 47 form, and when maximize, with ICU's likely subtags added (zh:
+ * zh-Hans-CN, pt: pt-Latn-BR). False when ICU does not read the whole tag. */
+static bool icu_tag(const char *tag, bool maximize, char *out, size_t len)
+{
+    char id[ULOC_FULLNAME_CAPACITY], max[ULOC_FULLNAME_CAPACITY];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t parsed = 0;
+    uloc_forLanguageTag(tag, id, (int32_t)sizeof(id), &parsed, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || parsed != (int32_t)strlen(tag) ||
+        !id[0])
+        return false;
+    /* a tag without a language (x-en, und) would take ICU's default locale's likely one */
+    char language[ULOC_LANG_CAPACITY];
+    uloc_getLanguage(id, language, (int32_t)sizeof(language), &st);
+    if (U_FAILURE(st) || !language[0] || !strcmp(language, "und"))
+        return false;
+    if (maximize) {
+        uloc_addLikelySubtags(id, max, (int32_t)sizeof(max), &st);
+        if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+            return false;
+        memcpy(id, max, sizeof(id));
+    }
+    uloc_toLanguageTag(id, out, (int32_t)len, false, &st);
+    return U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING;
+}
+
+const struct lang *i18n_lookup(const struct i18n *i, const char *tag, char *err, size_t errlen)
+{
+    char t[ULOC_FULLNAME_CAPACITY];
+    const struct lang *l = NULL;
+    if (strlen(tag) < sizeof(t)) {
+        /* pt_BR as POSIX locales write it is pt-BR */
+        util_strlcpy(t, tag, sizeof(t));
+        for (char *p = t; *p; p++)
+            *p = *p == '_' ? '-' : *p;
+        char canon[ULOC_FULLNAME_CAPACITY], max[ULOC_FULLNAME_CAPACITY];
+        bool ok = icu_tag(t, false, canon, sizeof(canon)) && icu_tag(t, true, max, sizeof(max));
+        if (!(l = lookup_truncating(i, t)) && ok && !(l = lookup_truncating(i, canon)))
+            l = lookup_truncating(i, max);
+    }
+    if (!l && err && errlen) {
+        size_t n = (size_t)snprintf(err, errlen, "unknown language '%s'; accepted: ", tag);
+        for (unsigned k = 0; k < i->n && n < errlen; k++)
+            n += (size_t)snprintf(err + n, errlen - n, "%s%s", k ? ", " : "", i->langs[k].code);
+        if (n < errlen)
+            snprintf(err + n, errlen - n,
+                     " (locales/languages.ini), or a tag that narrows one "
+                     "such as zh-CN or pt-BR");
+    }
+    return l;
 }
 
 const char *i18n_get(const struct lang *lang, const char *msgid)

@@ -38,6 +38,7 @@ static const struct option kiosk_options[] = {
     {"stop-after", required_argument, NULL, KIOSK_OPT_STOP_AFTER},
     {"linger", required_argument, NULL, KIOSK_OPT_LINGER},
     {"msgid", no_argument, NULL, KIOSK_OPT_MSGID},
+    {"pose", required_argument, NULL, KIOSK_OPT_POSE},
     {NULL, 0, NULL, 0},
 };
 
@@ -64,32 +65,46 @@ static int take_speech_option(struct kiosk_args *a, int c, char *arg)
     return 0;
 }
 
+/* Where in a the argument of option c goes as it is written (a file, a name), or NULL when c
+ * takes none or one to be read. */
+static const char **text_slot(struct kiosk_args *a, int c)
+{
+    switch (c) {
+    case KIOSK_OPT_CONFIG:
+        return &a->config;
+    case KIOSK_OPT_SCREEN:
+        return &a->screen;
+    case KIOSK_OPT_LANG:
+        return &a->lang;
+    case KIOSK_OPT_PAGE:
+        return &a->page;
+    case KIOSK_OPT_POSE:
+        return &a->pose;
+    case KIOSK_OPT_OUT:
+        return &a->out;
+    case KIOSK_OPT_SCRIPT:
+        return &a->script;
+    case KIOSK_OPT_OUT_DIR:
+        return &a->out_dir;
+    case KIOSK_OPT_START:
+        return &a->start;
+    case KIOSK_OPT_AUDIO:
+        return &a->audio;
+    default:
+        return NULL;
+    }
+}
+
 /* Take option c (enum kiosk_opt) with its argument arg into a: 0, or EINVAL for an argument
  * not accepted (the caller prints the usage). */
 static int take_option(struct kiosk_args *a, int c, char *arg)
 {
+    const char **slot = text_slot(a, c);
+    if (slot) {
+        *slot = arg;
+        return 0;
+    }
     switch (c) {
-    case KIOSK_OPT_CONFIG:
-        a->config = arg;
-        break;
-    case KIOSK_OPT_SCREEN:
-        a->screen = arg;
-        break;
-    case KIOSK_OPT_LANG:
-        a->lang = arg;
-        break;
-    case KIOSK_OPT_PAGE:
-        a->page = arg;
-        break;
-    case KIOSK_OPT_OUT:
-        a->out = arg;
-        break;
-    case KIOSK_OPT_SCRIPT:
-        a->script = arg;
-        break;
-    case KIOSK_OPT_OUT_DIR:
-        a->out_dir = arg;
-        break;
     case KIOSK_OPT_SIZE:
         if (kiosk_parse_size(arg, &a->w, &a->h))
             return EINVAL;
@@ -117,9 +132,6 @@ static int take_option(struct kiosk_args *a, int c, char *arg)
     case KIOSK_OPT_UPLOAD_NOW:
         a->upload_now = true;
         break;
-    case KIOSK_OPT_START:
-        a->start = arg;
-        break;
     case KIOSK_OPT_FIRST_FRAME_EXIT:
         a->first_frame_exit = true;
         break;
@@ -130,9 +142,6 @@ static int take_option(struct kiosk_args *a, int c, char *arg)
     case KIOSK_OPT_FONT_SIZE:
         if (util_parse_long(arg, 4, 400, &a->font_px))
             return EINVAL;
-        break;
-    case KIOSK_OPT_AUDIO:
-        a->audio = arg;
         break;
     case KIOSK_OPT_SECONDS:
         if (util_parse_long(arg, 0, 86400, &a->seconds))

@@ -11,6 +11,7 @@
 #include "kiosk.h"
 #include "call_plugin.h"
 #include "openline/config.h"
+#include "openline/i18n.h"
 #include "openline/signals.h"
 #include "openline/util.h"
 
@@ -214,6 +215,32 @@ static int load_settings(const char *cmd, struct config *cfg, const char *config
     return 0;
 }
 
+/* --lang and the configuration's language tags as the languages table finds them (zh: zh-Hans),
+ * so that the hotline of the visitor's language answers: *lang then points at code. Returns 0
+ * or EINVAL (message printed). Without a languages table (no data directory) the tags stay as
+ * written. */
+static int resolve_langs(struct config *cfg, const char **lang, char *code, size_t len)
+{
+    char dir[PATH_MAX], locales[PATH_MAX + 16], err[CONFIG_ERR_LEN + 512];
+    struct i18n *i18n = NULL;
+    kiosk_data_dir(cfg, dir, sizeof(dir));
+    snprintf(locales, sizeof(locales), "%s/locales", dir);
+    if (i18n_load(&i18n, locales, err, sizeof(err))) {
+        fprintf(stderr, "openline call: %s; language tags are taken as written\n", err);
+        return 0;
+    }
+    const struct lang *l = NULL;
+    int rc = kiosk_resolve_langs(cfg, i18n, err, sizeof(err));
+    if (!rc && *lang && !(l = i18n_lookup(i18n, *lang, err, sizeof(err))))
+        rc = EINVAL;
+    if (rc)
+        fprintf(stderr, "openline call: %s%s\n", l || !*lang ? "" : "--lang: ", err);
+    else if (l && !util_strlcpy(code, l->code, len))
+        *lang = code;
+    i18n_free(i18n);
+    return rc;
+}
+
 /* One line per state change, with milliseconds since dialling. */
 static void print_event(const struct call_event *ev)
 {
@@ -357,7 +384,9 @@ int kiosk_cmd_call(int argc, char **argv)
     cfg = calloc(1, sizeof(*cfg));
     if (!cfg)
         return CALL_EXIT_FAILED;
-    if (load_settings("call", cfg, a.config, uri, a.audio) || (a.say && wav_load(a.say, &x.say)) ||
+    char lang[CONFIG_LANG_LEN];
+    if (load_settings("call", cfg, a.config, uri, a.audio) ||
+        resolve_langs(cfg, &a.lang, lang, sizeof(lang)) || (a.say && wav_load(a.say, &x.say)) ||
         (a.speech && wav_load(a.speech, &x.speech)))
         goto out;
     x.say_at_ms = a.say_at_ms < 0 ? 0 : a.say_at_ms;

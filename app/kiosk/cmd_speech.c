@@ -101,9 +101,10 @@ int kiosk_cmd_speech_script(int argc, char **argv)
     int rc = kiosk_open(&k, a.config, false);
     if (rc)
         goto out;
-    struct script s = {.lang = i18n_find(k.i18n, a.lang), .content = k.content};
+    char why[768];
+    struct script s = {.lang = i18n_lookup(k.i18n, a.lang, why, sizeof(why)), .content = k.content};
     if (!s.lang) {
-        fprintf(stderr, "openline: no language '%s' in locales/languages.ini\n", a.lang);
+        fprintf(stderr, "openline: --lang: %s\n", why);
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }
@@ -243,9 +244,10 @@ int kiosk_cmd_speak(int argc, char **argv)
     int rc = kiosk_open(&k, a.config, false);
     if (rc)
         goto out;
-    const struct lang *lang = i18n_find(k.i18n, a.lang);
+    char why[768];
+    const struct lang *lang = i18n_lookup(k.i18n, a.lang, why, sizeof(why));
     if (!lang) {
-        fprintf(stderr, "openline speak: no language '%s' in locales/languages.ini\n", a.lang);
+        fprintf(stderr, "openline speak: --lang: %s\n", why);
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }

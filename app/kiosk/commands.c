@@ -262,15 +262,15 @@ out:
 
 int kiosk_cmd_snapshot(int argc, char **argv)
 {
-    static const char usage[] = "openline snapshot --screen NAME [--lang CODE] [--page ID] "
-                                "[--size WxH] [--config FILE] --out FILE.png";
+    static const char usage[] = "openline snapshot --screen NAME [--pose NAME] [--lang CODE] "
+                                "[--page ID] [--size WxH] [--config FILE] --out FILE.png";
     struct kiosk_args a;
     struct kiosk_ui s = {0};
     char err[1024];
 
     int st = kiosk_args_read(argc, argv,
                              KIOSK_OPT_CONFIG | KIOSK_OPT_SCREEN | KIOSK_OPT_LANG | KIOSK_OPT_PAGE |
-                                 KIOSK_OPT_OUT | KIOSK_OPT_SIZE,
+                                 KIOSK_OPT_OUT | KIOSK_OPT_SIZE | KIOSK_OPT_POSE,
                              usage, &a);
     if (st >= 0)
         return st;
@@ -280,7 +280,7 @@ int kiosk_cmd_snapshot(int argc, char **argv)
         return st;
     int rc = kiosk_ui_open_headless(&s, a.config, a.w, a.h);
     if (!rc) {
-        rc = ui_snapshot(s.ui, a.screen, a.lang, a.page, a.out, err, sizeof(err));
+        rc = ui_snapshot(s.ui, a.screen, a.pose, a.lang, a.page, a.out, err, sizeof(err));
         if (rc && rc != 3)
             fprintf(stderr, "openline: %s\n", err);
         if (rc && rc != 2 && rc != 3)
@@ -290,24 +290,25 @@ int kiosk_cmd_snapshot(int argc, char **argv)
     return rc;
 }
 
-/* One language through every screen (a screen that shows a page: once for every page), each
- * with the snapshot's layout check, into dir when given. Counts the checks in *n and those with
- * problems in *bad; returns 0 or KIOSK_EXIT_FAIL when a PNG cannot be written (message
- * printed). */
-static int check_language(struct kiosk_ui *s, const struct lang *l, const char *dir, int w, int h,
-                          int *n, int *bad)
+/* One screen in one language, in each of its poses (a screen that shows a page: once for every
+ * page), each with the snapshot's layout check, into dir when given. Counts the checks in *n and
+ * those with problems in *bad; returns 0 or KIOSK_EXIT_FAIL when a PNG cannot be written
+ * (message printed). */
+static int check_screen(struct kiosk_ui *s, const char *screen, bool pages, const struct lang *l,
+                        const char *dir, int w, int h, int *n, int *bad)
 {
     char err[1024], png[PATH_MAX];
-    const char *screen;
-    bool pages;
-    for (size_t si = 0; (screen = ui_screen_name_at(si, &pages)); si++) {
-        size_t np = pages ? content_count(s->k.content) : 1;
+    size_t np = pages ? content_count(s->k.content) : 1;
+    const char *pose = ui_screen_pose_at(screen, 0);
+    for (size_t qi = 1; qi == 1 || pose; pose = ui_screen_pose_at(screen, qi++)) {
         for (size_t pi = 0; pi < np; pi++) {
             const char *page = pages ? content_at(s->k.content, pi)->id : NULL;
             if (dir)
-                snprintf(png, sizeof(png), "%s/%s-%s%s%s-%dx%d.png", dir, l->code, screen,
-                         page ? "-" : "", page ? page : "", w, h);
-            int r = ui_snapshot(s->ui, screen, l->code, page, dir ? png : NULL, err, sizeof(err));
+                snprintf(png, sizeof(png), "%s/%s-%s%s%s%s%s-%dx%d.png", dir, l->code, screen,
+                         pose ? "-" : "", pose ? pose : "", page ? "-" : "", page ? page : "", w,
+                         h);
+            int r =
+                ui_snapshot(s->ui, screen, pose, l->code, page, dir ? png : NULL, err, sizeof(err));
             (*n)++;
             if (r == 3) {
                 (*bad)++;
@@ -319,6 +320,18 @@ static int check_language(struct kiosk_ui *s, const struct lang *l, const char *
         }
     }
     return 0;
+}
+
+/* One language through every screen (check_screen). */
+static int check_language(struct kiosk_ui *s, const struct lang *l, const char *dir, int w, int h,
+                          int *n, int *bad)
+{
+    const char *screen;
+    bool pages;
+    int rc = 0;
+    for (size_t si = 0; !rc && (screen = ui_screen_name_at(si, &pages)); si++)
+        rc = check_screen(s, screen, pages, l, dir, w, h, n, bad);
+    return rc;
 }
 
 /* Every screen and every page in every enabled language through the snapshot's layout check,
@@ -409,9 +422,10 @@ int kiosk_cmd_render(int argc, char **argv)
     long width = a.width, px = a.font_px;
     if ((rc = kiosk_open(&k, config, false)))
         goto out;
-    const struct lang *lang = i18n_find(k.i18n, code);
+    char why[768];
+    const struct lang *lang = i18n_lookup(k.i18n, code, why, sizeof(why));
     if (!lang) {
-        fprintf(stderr, "openline: unknown language '%s' (see locales/languages.ini)\n", code);
+        fprintf(stderr, "openline: --lang: %s\n", why);
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }

@@ -75,6 +75,70 @@ void kiosk_data_dir(const struct config *cfg, char *dir, size_t len)
     util_strlcpy(dir, OPENLINE_DATADIR, len);
 }
 
+/* One language tag of the configuration, replaced by the code of the language it finds in the
+ * languages table (i18n_lookup: zh-CN becomes zh-Hans), so that the rest of the program compares
+ * codes. key names the key for the message; returns 0 or EINVAL (message in err). */
+static int resolve_config_lang(struct config *cfg, const struct i18n *i18n, char *code, size_t len,
+                               const char *section, const char *key, char *err, size_t errlen)
+{
+    char why[768];
+    const struct lang *l = i18n_lookup(i18n, code, why, sizeof(why));
+    if (!l) {
+        config_key_error(cfg, section, key, err, errlen, "%s", why);
+        return EINVAL;
+    }
+    util_strlcpy(code, l->code, len);
+    return 0;
+}
+
+/* After resolve_config_lang(): no language enabled twice (zh and zh-CN are one), and the default
+ * one of them (when languages is absent every language is). */
+static int check_enabled(const struct config *c, char *err, size_t errlen)
+{
+    bool found = !c->kiosk.n_languages;
+    for (unsigned i = 0; i < c->kiosk.n_languages; i++) {
+        found |= !strcmp(c->kiosk.languages[i], c->kiosk.default_language);
+        for (unsigned j = 0; j < i; j++) {
+            if (!strcmp(c->kiosk.languages[i], c->kiosk.languages[j])) {
+                config_key_error(c, "kiosk", "languages", err, errlen,
+                                 "%s is listed twice; accepted: each language once",
+                                 c->kiosk.languages[i]);
+                return EINVAL;
+            }
+        }
+    }
+    if (!found) {
+        config_key_error(c, "kiosk", "default_language", err, errlen,
+                         "'%s': not enabled; accepted: one of the enabled languages",
+                         c->kiosk.default_language);
+        return EINVAL;
+    }
+    return 0;
+}
+
+int kiosk_resolve_langs(struct config *c, const struct i18n *i18n, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (unsigned i = 0; !rc && i < c->kiosk.n_languages; i++)
+        rc = resolve_config_lang(c, i18n, c->kiosk.languages[i], sizeof(c->kiosk.languages[i]),
+                                 "kiosk", "languages", err, errlen);
+    if (!rc)
+        rc = resolve_config_lang(c, i18n, c->kiosk.default_language,
+                                 sizeof(c->kiosk.default_language), "kiosk", "default_language",
+                                 err, errlen);
+    if (!rc)
+        rc = resolve_config_lang(c, i18n, c->hotline.language, sizeof(c->hotline.language),
+                                 "hotline", "language", err, errlen);
+    rc = rc ? rc : check_enabled(c, err, errlen);
+    for (unsigned i = 0; !rc && i < c->hotline.n_lang_uris; i++) {
+        struct config_lang_uri *u = &c->hotline.lang_uris[i];
+        char key[8 + CONFIG_LANG_LEN];
+        snprintf(key, sizeof(key), "uri.%s", u->lang);
+        rc = resolve_config_lang(c, i18n, u->lang, sizeof(u->lang), "hotline", key, err, errlen);
+    }
+    return rc;
+}
+
 int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
 {
     char *err = k->err, path[PATH_MAX + 64];
@@ -100,27 +164,7 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_FAIL;
     }
-    /* Language codes in the configuration must exist in the languages table. */
-    for (unsigned i = 0; i < k->cfg.kiosk.n_languages; i++) {
-        if (!i18n_find(k->i18n, k->cfg.kiosk.languages[i])) {
-            config_key_error(&k->cfg, "kiosk", "languages", err, sizeof(k->err),
-                             "unknown language '%s'; accepted: codes in %s/languages.ini",
-                             k->cfg.kiosk.languages[i], path);
-            fprintf(stderr, "openline: %s\n", err);
-            return KIOSK_EXIT_CONFIG;
-        }
-    }
-    if (!i18n_find(k->i18n, k->cfg.kiosk.default_language)) {
-        config_key_error(&k->cfg, "kiosk", "default_language", err, sizeof(k->err),
-                         "unknown language '%s'; accepted: codes in %s/languages.ini",
-                         k->cfg.kiosk.default_language, path);
-        fprintf(stderr, "openline: %s\n", err);
-        return KIOSK_EXIT_CONFIG;
-    }
-    if (!i18n_find(k->i18n, k->cfg.hotline.language)) {
-        config_key_error(&k->cfg, "hotline", "language", err, sizeof(k->err),
-                         "unknown language '%s'; accepted: codes in %s/languages.ini",
-                         k->cfg.hotline.language, path);
+    if (kiosk_resolve_langs(&k->cfg, k->i18n, err, sizeof(k->err))) {
         fprintf(stderr, "openline: %s\n", err);
         return KIOSK_EXIT_CONFIG;
     }

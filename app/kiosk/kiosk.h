@@ -42,6 +42,12 @@ void kiosk_close(struct kiosk *k);
  * binary, or the installed one. */
 void kiosk_data_dir(const struct config *cfg, char *dir, size_t len);
 
+/* Every language tag in cfg ([kiosk] languages, default_language, [hotline] language, the CODE
+ * of each uri.CODE) replaced by the code i18n_lookup() finds for it (zh-CN: zh-Hans), so that the
+ * rest of the program compares codes; then no language enabled twice and the default one of
+ * them. Returns 0 or EINVAL with "FILE:LINE: [section] key: ..." in err. kiosk_open() does it. */
+int kiosk_resolve_langs(struct config *cfg, const struct i18n *i18n, char *err, size_t errlen);
+
 /* Commands: argc/argv start at the command name. Return the process exit status. */
 int kiosk_cmd_run(int argc, char **argv);
 int kiosk_cmd_snapshot(int argc, char **argv);
@@ -90,6 +96,7 @@ unsigned kiosk_languages(const struct kiosk *k, const struct lang **out);
 /* Options of the kiosk's commands (see kiosk_args_read). */
 struct kiosk_args {
     const char *config, *screen, *lang, *page, *out, *script, *out_dir, *start;
+    const char *pose;      /* snapshot: --pose NAME (a call ringing ...) */
     int w, h;              /* --size WxH; 0 when not given */
     int fullscreen;        /* -1: as configured, 0: --windowed, 1: --kiosk */
     bool test_clock;       /* --test-clock[=YYYY-MM-DDTHH:MMZ] */
@@ -139,6 +146,7 @@ enum kiosk_opt {
     KIOSK_OPT_STOP_AFTER = 1 << 24,       /* --stop-after MS */
     KIOSK_OPT_LINGER = 1 << 25,           /* --linger MS */
     KIOSK_OPT_MSGID = 1 << 26,            /* --msgid */
+    KIOSK_OPT_POSE = 1 << 27,             /* --pose NAME */
 };
 
 /* Parse the options of a command that accepts those in accepted (enum kiosk_opt, or'ed; --help

@@ -54,6 +54,8 @@ void ui_set_call_engine(struct ui *ui, const struct call_api *api, struct call_e
 
 bool ui_calls_available(const struct ui *ui)
 {
+    if (ui->calls_posed)
+        return true;
     return ui->call && ui->cfg->hotline.uri[0] && ui->call_api->audio_ok(ui->call);
 }
 
@@ -72,7 +74,7 @@ static void call_fail(struct ui *ui, enum call_failure why)
 void ui_call_dial(struct ui *ui)
 {
     counts_add(ui->counts, COUNTS_CALL_ATTEMPTED);
-    if (!ui_calls_available(ui)) {
+    if (!ui_calls_available(ui) || !ui->call) { /* call NULL: a snapshot's pose */
         call_fail(ui, CALL_FAIL_AUDIO);
         return;
     }

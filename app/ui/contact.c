@@ -56,7 +56,7 @@ void ui_contact_free(struct ui *ui)
     ui->qr = NULL;
 }
 
-int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area)
+int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area, bool code_only)
 {
     static const char *const msgids[UI_CONTACT_LINES] = {
         N_("Call {hotline} from any phone."),
@@ -75,7 +75,7 @@ int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area)
     int tx = rtl ? area.x : area.x + side + m->margin;
     int tw = area.w - side - m->margin;
     int y = area.y;
-    for (int i = 0; i < UI_CONTACT_LINES; i++) {
+    for (int i = code_only ? UI_CONTACT_LINES - 1 : 0; i < UI_CONTACT_LINES; i++) {
         char *s = content_expand(ui_tr(ui, msgids[i]), &ui->vars);
         if (!s)
             continue; /* this deployment has no SMS number or no web address */
@@ -83,14 +83,19 @@ int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area)
         free(s);
         cv->lang[cv->n] = ui_tr_lang(ui, msgids[i]);
         cv->msgid[cv->n] = msgids[i];
-        struct text_style st = {cv->lang[cv->n], i == 0 ? m->title_px : m->body_px, i == 0, tw,
-                                TEXT_ALIGN_START};
+        cv->bold[cv->n] = i == 0 || code_only; /* the number, or the one line */
+        struct text_style st = {cv->lang[cv->n], cv->bold[cv->n] ? m->title_px : m->body_px,
+                                cv->bold[cv->n], tw, TEXT_ALIGN_START};
         const struct text_layout *l = text_layout_get(ui->text, cv->text[cv->n], &st);
         int h = l ? l->h : m->body_px * 2;
         cv->lines[cv->n] = (SDL_Rect){tx, y, tw, h};
         y += h + m->gap / 2;
         cv->n++;
     }
+    /* lines shorter than the code: centred beside it */
+    int drop = (side - (y - m->gap / 2 - area.y)) / 2;
+    for (int i = 0; drop > 0 && i < cv->n; i++)
+        cv->lines[i].y += drop;
     return SDL_max(side, y - area.y);
 }
 
@@ -101,7 +106,7 @@ void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv)
     if (qr)
         SDL_RenderCopy(ui->renderer, qr, NULL, &cv->qr);
     for (int i = 0; i < cv->n; i++) {
-        struct text_style st = {cv->lang[i], i == 0 ? m->title_px : m->body_px, i == 0,
+        struct text_style st = {cv->lang[i], cv->bold[i] ? m->title_px : m->body_px, cv->bold[i],
                                 cv->lines[i].w, TEXT_ALIGN_START};
         ui_text_draw(ui, text_layout_get(ui->text, cv->text[i], &st), cv->lines[i], false,
                      ui->theme.text, "contact");

@@ -77,12 +77,21 @@ static int body_px_for_caps(struct ui *ui, int px, float cap_px)
     return px * 3 / 2;
 }
 
+float ui_px_per_mm(const struct config *cfg, int w, int h)
+{
+    /* Pixels are square, so the window's diagonal in pixels over the panel's in millimetres holds
+     * in either orientation; width_mm is the width of the window as it is. */
+    if (cfg->display.diagonal_mm)
+        return (float)(hypot(w, h) / cfg->display.diagonal_mm);
+    return (float)w / (float)cfg->display.width_mm;
+}
+
 void ui_metrics_compute(struct ui *ui)
 {
     struct ui_metrics *m = &ui->m;
     int min_dim = ui->w < ui->h ? ui->w : ui->h;
 
-    m->px_per_mm = (float)ui->w / (float)ui->cfg->display.width_mm;
+    m->px_per_mm = ui_px_per_mm(ui->cfg, ui->w, ui->h);
     m->target = (int)ceilf(MM_TARGET * m->px_per_mm);
     /* Body text: capitals at least 4.8 mm, and never tiny relative to the screen. */
     /* A visitor who asked for larger text gets capitals half as tall again, with fewer lines
@@ -175,6 +184,23 @@ void ui_fill_round(struct ui *ui, SDL_Rect r, int radius, SDL_Color c)
         SDL_RenderFillRect(ui->renderer, &top);
         SDL_RenderFillRect(ui->renderer, &bot);
     }
+}
+
+void ui_fill_ring(struct ui *ui, SDL_FPoint centre, float r_in, float r_out, SDL_Color c)
+{
+    enum { SEGMENTS = 96 }; /* smooth at 4K sizes; 192 triangles */
+    SDL_Vertex v[2 * SEGMENTS];
+    int idx[6 * SEGMENTS];
+    for (int i = 0; i < SEGMENTS; i++) {
+        float a = (float)i * 2.0f * (float)M_PI / SEGMENTS, ca = cosf(a), sa = sinf(a);
+        v[2 * i] = (SDL_Vertex){{centre.x + r_in * ca, centre.y + r_in * sa}, c, {0, 0}};
+        v[2 * i + 1] = (SDL_Vertex){{centre.x + r_out * ca, centre.y + r_out * sa}, c, {0, 0}};
+        int j = (i + 1) % SEGMENTS, *t = idx + 6 * i;
+        t[0] = 2 * i, t[1] = 2 * i + 1, t[2] = 2 * j + 1;
+        t[3] = 2 * i, t[4] = 2 * j + 1, t[5] = 2 * j;
+    }
+    SDL_SetRenderDrawBlendMode(ui->renderer, SDL_BLENDMODE_BLEND);
+    SDL_RenderGeometry(ui->renderer, NULL, v, 2 * SEGMENTS, idx, 6 * SEGMENTS);
 }
 
 void ui_frame(struct ui *ui, SDL_Rect r, int t, SDL_Color c)

@@ -130,18 +130,25 @@ static int block_layout(struct ui *ui, struct ui_page_view *pv, struct ui_page_b
     return SDL_max(h, icon);
 }
 
-/* The column of text, and beside it at the end edge a lane as wide as a touch target for the
- * arrows and the position: both centred together in the viewport. */
+SDL_Rect ui_page_column(const struct ui *ui, SDL_Rect viewport)
+{
+    const struct ui_metrics *m = &ui->m;
+    int lane_w = m->target;
+    int col_w = SDL_min(viewport.w - 2 * m->margin - lane_w - m->gap, m->body_px * 36);
+    int gx = viewport.x + (viewport.w - (col_w + m->gap + lane_w)) / 2;
+    return (SDL_Rect){ui_rtl(ui) ? gx + lane_w + m->gap : gx, viewport.y, col_w, viewport.h};
+}
+
+/* The column of text (ui_page_column), and beside it at the end edge a lane as wide as a touch
+ * target for the arrows and the position: both centred together in the viewport. */
 static void column_layout(struct ui *ui, struct ui_page_view *pv, SDL_Rect viewport)
 {
     const struct ui_metrics *m = &ui->m;
-    bool rtl = ui_rtl(ui);
-    int lane_w = m->target;
-    pv->col_w = SDL_min(viewport.w - 2 * m->margin - lane_w - m->gap, m->body_px * 36);
-    int group = pv->col_w + m->gap + lane_w;
-    int gx = viewport.x + (viewport.w - group) / 2;
-    pv->col_x = rtl ? gx + lane_w + m->gap : gx;
-    pv->lane = (SDL_Rect){rtl ? gx : gx + pv->col_w + m->gap, viewport.y, lane_w, viewport.h};
+    SDL_Rect col = ui_page_column(ui, viewport);
+    pv->col_w = col.w;
+    pv->col_x = col.x;
+    pv->lane = (SDL_Rect){ui_rtl(ui) ? col.x - m->gap - m->target : col.x + col.w + m->gap,
+                          viewport.y, m->target, viewport.h};
 }
 
 /* The arrows, shown where there is more to read that way. */

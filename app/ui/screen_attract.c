@@ -159,8 +159,9 @@ static void attract_draw(struct ui *ui)
 }
 
 /* Attract has no visitor language: the snapshot shows its message in the one asked for. */
-static bool attract_pose(struct ui *ui, char *err, size_t errlen)
+static bool attract_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
+    (void)as;
     struct attract_state *at = attract_state(ui);
     const struct lang *l = ui->s.lang;
     ui->s.lang = NULL;

@@ -1,6 +1,8 @@
 /* Call-failed screen: what happened, in plain words, and the other ways to get help (number,
  * SMS, web, QR code). Never a call-back.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
 #include "openline/util.h"
 #include "ui_int.h"
 
@@ -72,7 +74,7 @@ static void failed_layout(struct ui *ui)
         a->tone = UI_TONE_ACCENT;
         ui_widget_label(ui, a, N_("Try again"), "call.svg");
     }
-    ui_contact_layout(ui, &fs->contact, (SDL_Rect){x, y, w, by - m->gap - y});
+    ui_contact_layout(ui, &fs->contact, (SDL_Rect){x, y, w, by - m->gap - y}, false);
 }
 
 static bool failed_event(struct ui *ui, const struct ui_event *ev)
@@ -119,11 +121,15 @@ static void failed_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
-/* The hotline could not be reached, for looking at the screen. */
-static bool failed_pose(struct ui *ui, char *err, size_t errlen)
+static const char *const failed_poses[] = {"calls", "no-calls", NULL};
+
+/* The hotline could not be reached, for looking at the screen: on a kiosk that calls (Try
+ * again), or on one that cannot. */
+static bool failed_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
+    ui->calls_posed = !strcmp(as, "calls");
     ui->s.call = (struct call_event){.state = CALL_STATE_FAILED, .failure = CALL_FAIL_UNREACHABLE};
     return true;
 }
@@ -135,5 +141,6 @@ const struct ui_screen ui_screen_call_failed = {
     .draw = failed_draw,
     .read = failed_read,
     .pose = failed_pose,
+    .poses = failed_poses,
     .state_size = sizeof(struct failed_state),
 };

@@ -2,6 +2,7 @@
  * needed) and the hotline number.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
+#include <string.h>
 
 #include "openline/util.h"
 #include "ui_int.h"
@@ -34,6 +35,28 @@ static void call_info_leave(struct ui *ui)
 
 static const char call_msgid[] = N_("Call now");
 
+/* Why this kiosk cannot call, and the QR code of the number, in the page's column at the bottom;
+ * the page above already lists the number, SMS and web address. Returns the top of the notice. */
+static int no_calls_layout(struct ui *ui, struct call_info_state *cs)
+{
+    static const char why[] = N_("Calls are not available at this kiosk.");
+    const struct ui_metrics *m = &ui->m;
+    SDL_Rect col = ui_page_column(ui, (SDL_Rect){0, 0, ui->w, ui->h});
+    struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, col.w, TEXT_ALIGN_START};
+    const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, why), &st);
+    int nh = l ? l->h : m->title_px * 2;
+    /* the contact panel takes at most a third of the screen */
+    int ch = SDL_min(ui->h / 3, SDL_max((int)(30 * m->px_per_mm), m->target * 2));
+    int y = ui->h - m->margin - ch;
+    int used = ui_contact_layout(ui, &cs->contact, (SDL_Rect){col.x, y, col.w, ch}, true);
+    if (used > ch) { /* lines taller than the code: start higher */
+        y = ui->h - m->margin - used;
+        ui_contact_layout(ui, &cs->contact, (SDL_Rect){col.x, y, col.w, used}, true);
+    }
+    cs->notice_box = (SDL_Rect){col.x, y - m->gap - nh, col.w, nh};
+    return cs->notice_box.y - m->gap;
+}
+
 static void call_info_layout(struct ui *ui)
 {
     struct call_info_state *cs = call_info_state(ui);
@@ -54,21 +77,7 @@ static void call_info_layout(struct ui *ui)
         call = (SDL_Rect){rtl ? m->margin : m->margin + bw + m->gap, y, w - bw - m->gap, bh};
         bottom = y - m->gap;
     } else {
-        static const char why[] = N_("Calls are not available at this kiosk.");
-        int w = ui->w - 2 * m->margin;
-        struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, w, TEXT_ALIGN_START};
-        const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, why), &st);
-        int nh = l ? l->h : m->title_px * 2;
-        /* the contact panel takes at most a third of the screen */
-        int ch = SDL_min(ui->h / 3, SDL_max((int)(30 * m->px_per_mm), m->target * 2));
-        int y = ui->h - m->margin - ch;
-        int used = ui_contact_layout(ui, &cs->contact, (SDL_Rect){m->margin, y, w, ch});
-        if (used > ch) { /* lines taller than the code: start higher */
-            y = ui->h - m->margin - used;
-            ui_contact_layout(ui, &cs->contact, (SDL_Rect){m->margin, y, w, used});
-        }
-        cs->notice_box = (SDL_Rect){m->margin, y - m->gap - nh, w, nh};
-        bottom = cs->notice_box.y - m->gap;
+        bottom = no_calls_layout(ui, cs);
     }
     if (pg)
         ui_page_layout(ui, &cs->view, pg, (SDL_Rect){0, top, ui->w, bottom - top});
@@ -140,6 +149,17 @@ static void call_info_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
+static const char *const call_info_poses[] = {"calls", "no-calls", NULL};
+
+/* A kiosk that calls (Back and Call now), or one that cannot (why not, and the QR code). */
+static bool call_info_pose(struct ui *ui, const char *as, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    ui->calls_posed = !strcmp(as, "calls");
+    return true;
+}
+
 const struct ui_screen ui_screen_call_info = {
     .name = "call-info",
     .enter = call_info_enter,
@@ -149,6 +169,8 @@ const struct ui_screen ui_screen_call_info = {
     .tick = call_info_tick,
     .draw = call_info_draw,
     .read = call_info_read,
+    .pose = call_info_pose,
+    .poses = call_info_poses,
     .state_size = sizeof(struct call_info_state),
     .release = call_info_leave, /* the page view's text */
 };

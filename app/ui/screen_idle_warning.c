@@ -155,8 +155,9 @@ static void idle_draw(struct ui *ui)
 }
 
 /* Over the page asked for, or over the home screen. */
-static bool idle_pose(struct ui *ui, char *err, size_t errlen)
+static bool idle_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
+    (void)as;
     (void)err;
     (void)errlen;
     ui_switch(ui, ui->s.page >= 0 ? &ui_screen_page : &ui_screen_home);

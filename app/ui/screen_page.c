@@ -90,8 +90,9 @@ static void page_draw(struct ui *ui)
 }
 
 /* Without a page asked for, the first one with a tile on the home screen. */
-static bool page_pose(struct ui *ui, char *err, size_t errlen)
+static bool page_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
+    (void)as;
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < content_count(ui->content) && ui->s.page < 0; i++) {

@@ -207,8 +207,9 @@ static void phrases_draw(struct ui *ui)
 }
 
 /* A connected call, for looking at the screen. */
-static bool phrases_pose(struct ui *ui, char *err, size_t errlen)
+static bool phrases_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
+    (void)as;
     (void)err;
     (void)errlen;
     ui->s.call = (struct call_event){.state = CALL_STATE_CONNECTED};

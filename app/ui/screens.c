@@ -31,6 +31,18 @@ const char *ui_screen_name_at(size_t i, bool *shows_page)
     return screens[i]->name;
 }
 
+const char *ui_screen_pose_at(const char *screen, size_t i)
+{
+    const struct ui_screen *sc = ui_screen_by_name(screen);
+    if (!sc || !sc->poses)
+        return NULL;
+    for (size_t k = 0; sc->poses[k]; k++) {
+        if (k == i)
+            return sc->poses[k];
+    }
+    return NULL;
+}
+
 void ui_screen_names(char *buf, size_t len)
 {
     size_t n = 0;

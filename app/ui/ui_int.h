@@ -136,8 +136,12 @@ struct ui_screen {
     void (*draw)(struct ui *ui);
     /* Snapshots only, optional: after the session got the language and page asked for and
      * before the screen is entered, make it worth looking at (a connected call, a countdown
-     * over the screen below). False when it cannot be shown so (message in err). */
-    bool (*pose)(struct ui *ui, char *err, size_t errlen);
+     * over the screen below), as the pose as, one of poses (NULL when the screen lists none).
+     * False when it cannot be shown so (message in err). */
+    bool (*pose)(struct ui *ui, const char *as, char *err, size_t errlen);
+    /* The states a snapshot can show it in (snapshot --pose, each one checked by check-layout),
+     * ending with NULL; the first is shown when none is asked for. NULL: one state. */
+    const char *const *poses;
     /* Optional: what read-aloud reads, in reading order, through ui_read_add(). Without it the
      * screen has no read-aloud button. */
     void (*read)(struct ui *ui);
@@ -281,8 +285,12 @@ struct ui {
     _Atomic unsigned speech_errors;         /* audio the output refused (speak.c) */
 
     struct ui_icon *icons;
-    struct counts *counts;           /* NULL: counting is off (include/openline/counts.h) */
-    struct call_engine *call;        /* NULL: calls are unavailable on this kiosk */
+    struct counts *counts;    /* NULL: counting is off (include/openline/counts.h) */
+    struct call_engine *call; /* NULL: calls are unavailable on this kiosk */
+    /* Snapshots only (a pose): ui_calls_available() says yes with call NULL, to show the screens
+     * of a kiosk that calls; whatever would reach the engine checks call first. Cleared by
+     * ui_snapshot(). */
+    bool calls_posed;
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
     SDL_Rect exit_rect;              /* where the top bar put the quick exit, w = 0: none */
@@ -370,10 +378,12 @@ struct ui_contact_view {
     char text[UI_CONTACT_LINES][256];
     const struct lang *lang[UI_CONTACT_LINES];
     const char *msgid[UI_CONTACT_LINES];
+    bool bold[UI_CONTACT_LINES]; /* larger and bold: the number, or a line alone */
     int n;
 };
-/* Lay out in area (top to bottom); returns the height used. */
-int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area);
+/* Lay out in area (top to bottom); returns the height used. code_only: the QR code and the line
+ * saying what it does, where the page above already lists the number, SMS and web address. */
+int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area, bool code_only);
 void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv);
 /* Read-aloud: its lines, in order. */
 void ui_contact_read(struct ui *ui, const struct ui_contact_view *cv);
@@ -451,6 +461,8 @@ void ui_exit_add(struct ui *ui);
 void ui_fill(struct ui *ui, SDL_Rect r, SDL_Color c);
 void ui_fill_round(struct ui *ui, SDL_Rect r, int radius, SDL_Color c);
 void ui_frame(struct ui *ui, SDL_Rect r, int thickness, SDL_Color c);
+/* A ring between radii r_in and r_out (pixels) around centre; r_in 0: a disc. */
+void ui_fill_ring(struct ui *ui, SDL_FPoint centre, float r_in, float r_out, SDL_Color c);
 void ui_clear(struct ui *ui);
 void ui_draw_widgets(struct ui *ui);
 void ui_draw_widget(struct ui *ui, const struct ui_widget *w);
@@ -478,7 +490,10 @@ void ui_check_text(struct ui *ui, SDL_Rect ink, SDL_Rect box, const char *what);
 
 /* Theme for the current session (configured theme, or toggled by the visitor). */
 void ui_theme_apply(struct ui *ui);
-/* Compute metrics for the window size and configured physical width. */
+/* Pixels per millimetre of a w x h window filling the panel of cfg: from [display] diagonal_mm
+ * when given (the same in portrait and landscape), else from width_mm (the window's width). */
+float ui_px_per_mm(const struct config *cfg, int w, int h);
+/* Compute metrics for the window size and the panel's physical size (ui_px_per_mm). */
 void ui_metrics_compute(struct ui *ui);
 
 /* The scrolling content view of the page and call-info screens, each of which keeps one in its
@@ -517,6 +532,9 @@ struct ui_page_view {
     int col_x, col_w; /* the text column */
     SDL_Rect lane;    /* beside it at the end edge: the arrows and where the page is */
 };
+/* The column a page's text takes in viewport (x and w; y and h are the viewport's): what is
+ * shown under a page lines up with it. */
+SDL_Rect ui_page_column(const struct ui *ui, SDL_Rect viewport);
 /* Lay out pg in viewport (which becomes ui->viewport, where drags scroll). */
 void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content_page *pg,
                     SDL_Rect viewport);

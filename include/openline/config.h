@@ -69,9 +69,11 @@ struct config {
     } kiosk;
 
     struct {
-        unsigned width_mm; /* physical width of the visible screen area, millimetres */
-        bool fullscreen;   /* kiosk mode; `--kiosk` / `--windowed` override */
-        unsigned window_w; /* windowed size in pixels */
+        unsigned width_mm;    /* physical width of the visible screen area, millimetres */
+        unsigned diagonal_mm; /* its diagonal, millimetres, whatever the orientation; 0: not
+                               * given (width_mm is used) */
+        bool fullscreen;      /* kiosk mode; `--kiosk` / `--windowed` override */
+        unsigned window_w;    /* windowed size in pixels */
         unsigned window_h;
         enum config_theme theme;
     } display;

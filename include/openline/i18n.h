@@ -62,6 +62,14 @@ unsigned i18n_count(const struct i18n *i);
 const struct lang *i18n_at(const struct i18n *i, unsigned idx);
 /* The language with this code, or NULL. */
 const struct lang *i18n_find(const struct i18n *i, const char *code);
+/* The language for a BCP 47 tag as people write it: RFC 4647 lookup against the table's codes,
+ * ignoring case, first on the tag as written ("_" read as "-"), then on ICU's canonical form of it,
+ * then on that form with ICU's likely subtags added, each shortened a subtag at a time until a code
+ * matches: en-US finds en, pt-BR pt, zh and zh-CN zh-Hans (zh-Hans-CN), ZH-hans zh-Hans; zh-TW
+ * (zh-Hant-TW) finds none without a zh-Hant. NULL when none matches, with "unknown language
+ * 'TAG'; accepted: " and every code in err (err may be NULL). Every tag the kiosk accepts (the
+ * command line's --lang, the configuration's language keys) goes through it. */
+const struct lang *i18n_lookup(const struct i18n *i, const char *tag, char *err, size_t errlen);
 
 /* The translation of msgid into lang, or msgid itself when lang is the source language or the
  * string is missing, empty or fuzzy in its catalog (English fallback). The result is valid until

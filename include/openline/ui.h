@@ -64,13 +64,19 @@ int ui_run(struct ui *ui);
  * for every page. */
 const char *ui_screen_name_at(size_t i, bool *shows_page);
 
+/* The i-th state screen can be shown in by a snapshot (a call connecting, ringing, connected,
+ * with its keypad; call-info on a kiosk that calls or cannot), NULL past the last: none for a
+ * screen with one state. The first is what a snapshot shows when none is asked for. */
+const char *ui_screen_pose_at(const char *screen, size_t i);
+
 /* Render one screen and save it as PNG (out_png NULL: only check the layout). screen: a name of
- * ui_screen_name_at(). lang and page may be NULL (page: the first tile page). Returns 0; 2 for an
- * unknown screen, language or page (message in err); 3 when the layout check found clipped or
- * overlapping text or touch targets under 20 mm (each printed to stderr); errno values for I/O
- * errors. */
-int ui_snapshot(struct ui *ui, const char *screen, const char *lang, const char *page,
-                const char *out_png, char *err, size_t errlen);
+ * ui_screen_name_at(); pose one of its ui_screen_pose_at() or NULL (the first). lang (a tag, as
+ * i18n_lookup() finds it) and page may be NULL (page: the first tile page). Returns 0; 2 for an
+ * unknown screen, pose, language or page (message in err); 3 when the layout check found clipped
+ * or overlapping text or touch targets under 20 mm (each printed to stderr); errno values for
+ * I/O errors. */
+int ui_snapshot(struct ui *ui, const char *screen, const char *pose, const char *lang,
+                const char *page, const char *out_png, char *err, size_t errlen);
 
 /* Run a test script (see README: `openline play`). Returns 0 when every expect held, 1 otherwise
  * (each failure printed with its line) or when a signal asked to stop (signals.h: seen within

@@ -55,4 +55,57 @@ else
     failed=1
 fi
 rm -f "$ref"
+
+# Language tags as people write them (RFC 4647 lookup against locales/languages.ini): on the
+# command line and in the configuration, zh and zh-CN find zh-Hans, pt-BR finds pt; a tag that
+# finds none is refused with the accepted codes named.
+tags=$(mktemp -d)
+for t in zh zh-CN ZH-hans pt-BR en-US; do
+    if $bin snapshot --config $conf --screen attract --lang "$t" --out "$tags/a.png" 2>/dev/null; then
+        echo "ok   snapshot --lang $t"
+    else
+        echo "FAIL snapshot --lang $t: refused"
+        failed=1
+    fi
+done
+msg=$($bin snapshot --config $conf --screen attract --lang zh-TW --out "$tags/a.png" 2>&1)
+if [ $? -eq 2 ] && printf '%s' "$msg" | grep -q "unknown language 'zh-TW'; accepted: en, .*zh-Hans"; then
+    echo "ok   snapshot --lang zh-TW: refused, the accepted codes named"
+else
+    echo "FAIL snapshot --lang zh-TW: $msg"
+    failed=1
+fi
+sed -e 's/^languages = .*/languages = en zh-CN pt-BR ar-EG/' -e 's/^default_language = .*/default_language = zh/' \
+    -e 's/^uri = \(.*\)/uri = \1\nuri.AR-eg = \1/' -e 's/^language = en$/language = en-GB/' $conf \
+    > "$tags/ok.conf"
+cat > "$tags/t.play" <<'PLAY'
+# zh-CN, pt-BR and ar-EG in the configuration are the table's zh-Hans, pt and ar
+expect screen attract
+tap @attract
+expect screen language
+expect widget lang-zh-Hans
+expect widget lang-pt
+expect widget lang-ar
+tap @lang-zh-Hans
+expect lang zh-Hans
+PLAY
+if out=$($bin play --test-clock --config "$tags/ok.conf" --script "$tags/t.play" 2>&1); then
+    echo "ok   configuration tags zh-CN, pt-BR, ar-EG, zh, uri.AR-eg, en-GB resolved"
+else
+    echo "FAIL configuration tags: $out"
+    failed=1
+fi
+for bad in 's/^languages = .*/languages = en zh-CN zh/' 's/^language = en$/language = de/' \
+    's/^languages = .*/languages = en ar/;s/^default_language = .*/default_language = zh/' \
+    's/^uri = \(.*\)/uri = \1\nuri.zh-TW = \1/'; do
+    sed "$bad" $conf > "$tags/bad.conf"
+    msg=$($bin snapshot --config "$tags/bad.conf" --screen attract --out "$tags/a.png" 2>&1)
+    if [ $? -eq 2 ] && printf '%s' "$msg" | grep -q "bad.conf:[0-9]*: \[.*\] .*language.*accepted"; then
+        echo "ok   refused: $bad: $(printf '%s' "$msg" | grep -o 'language[^;]*;' | head -1)"
+    else
+        echo "FAIL not refused as it should be: $bad: $msg"
+        failed=1
+    fi
+done
+rm -rf "$tags"
 exit $failed

@@ -29,8 +29,16 @@ snap() { # name size [args...]
 }
 
 for size in 1280x720 1920x1080 1080x1920 3840x2160; do
-    for screen in attract language home page call-info idle-warning; do
+    for screen in attract language home page idle-warning; do
         snap "$screen" "$size" --screen "$screen"
+    done
+    # the call screens as a kiosk that calls shows them, and as one that cannot
+    for pose in calls no-calls; do
+        snap "call-info-$pose" "$size" --screen call-info --pose $pose
+        snap "call-failed-$pose" "$size" --screen call-failed --pose $pose
+    done
+    for pose in connecting ringing connected keypad; do
+        snap "call-$pose" "$size" --screen call --pose $pose
     done
     for page in $(sed -n 's/^\[\(.*\)\]$/\1/p' assets/content/pages.ini); do
         snap "page-$page" "$size" --screen page --page "$page"
@@ -43,12 +51,14 @@ done
 
 # The high-contrast theme: outlined controls, the same layout.
 sed 's/^theme = standard/theme = high-contrast/' $conf > "$tmp/hc.conf"
-for screen in home page call-info call; do
+for screen in home page call-info call call:ringing call-info:no-calls; do
+    pose=${screen#*:}
+    [ "$pose" = "$screen" ] && pose= || screen=${screen%%:*}
     if msg=$($bin snapshot --config "$tmp/hc.conf" --size 1280x720 --screen $screen \
-        --out "$out/hc-$screen.png" 2>&1); then
-        echo "ok   high contrast: $screen"
+        ${pose:+--pose $pose} --out "$out/hc-$screen${pose:+-$pose}.png" 2>&1); then
+        echo "ok   high contrast: $screen ${pose}"
     else
-        echo "FAIL high contrast: $screen"
+        echo "FAIL high contrast: $screen ${pose}"
         printf '%s\n' "$msg" | sed 's/^/     /'
         failed=1
     fi
@@ -114,6 +124,17 @@ golden language --screen language
 for l in en ru ar ur hi bn si ta th my km zh-Hans am; do
     golden "page-rights-$l" --screen page --page rights --lang "$l"
 done
+# The call as a kiosk that calls shows it: what happens, each state of the call, a failure with
+# Try again; and call-info where calls are not available.
+for pose in calls no-calls; do
+    golden "call-info-$pose" --screen call-info --pose $pose
+done
+for pose in connecting ringing connected keypad; do
+    golden "call-$pose" --screen call --pose $pose
+done
+golden call-failed-calls --screen call-failed --pose calls
+golden call-ringing-ar --screen call --pose ringing --lang ar
+golden call-info-no-calls-my --screen call-info --pose no-calls --lang my
 
 # The check must catch text that cannot fit: a copy of the data with a tile title far too long.
 cp -r assets locales "$tmp/"

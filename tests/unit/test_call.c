@@ -425,7 +425,8 @@ static void test_config_hotline_keys(void **state)
 
     assert_int_not_equal(load("[hotline]\nuri = http://example.org\n", err, &cfg), 0);
     assert_non_null(strstr(err, "[hotline] uri"));
-    assert_int_not_equal(load("[hotline]\nuri.XX = sip:a@b\n", err, &cfg), 0);
+    /* uri.XX has a tag's shape (which language it finds is kiosk_open()'s); uri.x-1 has not */
+    assert_int_not_equal(load("[hotline]\nuri.x-1 = sip:a@b\n", err, &cfg), 0);
     assert_non_null(strstr(err, "language code"));
     assert_int_not_equal(load("[hotline]\nuri.ar = sip:a@b\nuri.ar = sip:c@d\n", err, &cfg), 0);
     assert_int_not_equal(load("[hotline]\ntransport = sctp\n", err, &cfg), 0);

@@ -99,6 +99,7 @@ static void test_example_loads(void **state)
     assert_int_equal(cfg.kiosk.idle_timeout_ms, 90000);
     assert_int_equal(cfg.kiosk.idle_warning_ms, 30000);
     assert_int_equal(cfg.display.width_mm, 476);
+    assert_int_equal(cfg.display.diagonal_mm, 546);
     assert_false(cfg.display.fullscreen);
 }
 
@@ -154,8 +155,9 @@ static void test_example_matches_table(void **state)
 {
     /* the keys whose value in the example is an example, not the default */
     static const char *const examples[] = {
-        "languages", "fullscreen", "name",       "hotline",      "sms",           "web",     "uri",
-        "uri.ar",    "collector",  "token_file", "capture_file", "playback_file", "data_dir"};
+        "languages",    "fullscreen",    "name",     "hotline",    "sms",
+        "web",          "uri",           "uri.ar",   "collector",  "token_file",
+        "capture_file", "playback_file", "data_dir", "diagonal_mm"};
     static struct example_key ek[128];
     static struct config want, got;
     const char *section, *name, *def;
@@ -202,6 +204,7 @@ static void test_minimal_defaults(void **state)
     assert_string_equal(cfg.kiosk.default_language, "en");
     assert_int_equal(cfg.kiosk.idle_warning_ms, 30000);
     assert_true(cfg.display.fullscreen);
+    assert_int_equal(cfg.display.diagonal_mm, 0); /* not given: width_mm */
     assert_int_equal(cfg.lines[config_key_index("organisation", "hotline")], 3);
 }
 
@@ -271,13 +274,13 @@ static const struct {
      {":2:", "fullscreen", "not yes or no", "accepted: yes or no"}},
     {"[display]\nwidth_mm = 47.6cm\n", {":2:", "width_mm", "not a whole number", "millimetres"}},
     {"[display]\nwidth_mm = 20\n", {":2:", "width_mm", "out of range"}},
+    {"[display]\ndiagonal_mm = 21.5in\n", {":2:", "diagonal_mm", "not a whole number", "25.4"}},
+    {"[display]\ndiagonal_mm = 22\n", {":2:", "diagonal_mm", "out of range", "100 to 6000"}},
     {"[display]\ntheme = dark\n",
      {":2:", "theme", "not one of the accepted words", "standard or high-contrast"}},
     {"[kiosk]\nlanguages = en English\n", {":2:", "languages", "not a language code"}},
     {"[kiosk]\nlanguages = en ar en\n", {":2:", "listed twice"}},
-    {"[kiosk]\nlanguages = en ar\ndefault_language = th\n[organisation]\nname = A\n"
-     "hotline = 123\n",
-     {":3:", "default_language", "not enabled"}},
+    {"[kiosk]\nlanguages = en ZH_hans-\n", {":2:", "languages", "not a language code"}},
     {"[organisation]\nname = A\nhotline = call us\n",
      {":3:", "hotline", "not a phone number", "digits"}},
     {"[organisation]\nname = A\nhotline = 12\n", {":3:", "too few digits"}},

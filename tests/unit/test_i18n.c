@@ -16,6 +16,7 @@
 #include "openline/content.h"
 #include "openline/i18n.h"
 #include "openline/text.h"
+#include "openline/util.h"
 
 #include "files.h"
 #include "text_fixture.h"
@@ -111,6 +112,41 @@ static void test_endonyms(void **state)
         if (lay->missing)
             fail_msg("%s: endonym %s has characters without a font", l->code, l->endonym);
     }
+}
+
+/* Tags as people write them find the table's codes (RFC 4647 lookup); others are refused with
+ * the accepted codes named. */
+static void test_lookup(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *tag, *code;
+    } found[] = {
+        {"zh", "zh-Hans"},      {"zh-CN", "zh-Hans"}, {"zh-Hans", "zh-Hans"},
+        {"ZH-hans", "zh-Hans"}, {"zh-SG", "zh-Hans"}, {"zh-Hans-CN", "zh-Hans"},
+        {"pt-BR", "pt"},        {"pt_BR", "pt"},      {"en-US", "en"},
+        {"EN", "en"},           {"ar-EG", "ar"},      {"my-MM", "my"},
+        {"am", "am"},           {"fa-IR", "fa"},      {"en-x-kiosk", "en"},
+    };
+    char err[1024];
+    for (size_t k = 0; k < ARRAY_SIZE(found); k++) {
+        const struct lang *l = i18n_lookup(langs, found[k].tag, err, sizeof(err));
+        if (!l || strcmp(l->code, found[k].code))
+            fail_msg("%s: wanted %s, found %s", found[k].tag, found[k].code, l ? l->code : "none");
+    }
+    /* Traditional Chinese is not Simplified; no language, no tag, or another language's region */
+    static const char *const refused[] = {"zh-TW", "zh-Hant", "de", "english", "", "x-en", "-en"};
+    for (size_t k = 0; k < ARRAY_SIZE(refused); k++) {
+        err[0] = '\0';
+        const struct lang *l = i18n_lookup(langs, refused[k], err, sizeof(err));
+        if (l)
+            fail_msg("'%s' found %s", refused[k], l->code);
+        char want[64];
+        snprintf(want, sizeof(want), "unknown language '%s'; accepted: en, ", refused[k]);
+        if (!strstr(err, want) || !strstr(err, "zh-Hans") || !strstr(err, "am"))
+            fail_msg("'%s': the message does not name the accepted codes: %s", refused[k], err);
+    }
+    assert_null(i18n_lookup(langs, "de", NULL, 0));
 }
 
 static void test_fallback(void **state)
@@ -395,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_catalogs),
         cmocka_unit_test(test_endonyms),
         cmocka_unit_test(test_fallback),
+        cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_languages_ini),
         cmocka_unit_test_teardown(test_catalog_latin1, catalog_teardown),
         cmocka_unit_test_teardown(test_catalog_no_header, catalog_teardown),

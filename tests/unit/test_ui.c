@@ -1,6 +1,7 @@
 /* Unit tests for the UI's caps (app/ui/ui.c, page_view.c): what does not fit is left out loudly (a
  * log line naming the cap and a problem the layout check reports), never written over what fits.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -271,6 +272,79 @@ static void test_page_scroll_whole_lines(void **state)
     free(ui);
 }
 
+/* The panel's size given once ([display] diagonal_mm): a touch target is 20 mm on it in
+ * landscape and in portrait, at every resolution; width_mm alone keeps its old meaning (the
+ * window's width), which undersizes a portrait window. */
+static void test_panel_mm(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 720},
+                                   {720, 1280},  {3840, 2160}, {2160, 3840}};
+    struct config cfg;
+    config_defaults(&cfg);
+    cfg.display.diagonal_mm = 546; /* 21.5" */
+    struct ui *ui = bare_ui();
+    ui->cfg = &cfg;
+    ui->text = eng;
+    ui->i18n = langs;
+    float landscape = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+        ui->w = sizes[i][0];
+        ui->h = sizes[i][1];
+        ui_metrics_compute(ui);
+        float target_mm = (float)ui->m.target / ui->m.px_per_mm;
+        if (target_mm < 20.0f || target_mm > 20.5f)
+            fail_msg("%dx%d: a touch target is %.2f mm, not 20", ui->w, ui->h, target_mm);
+        if (i % 2 == 0)
+            landscape = ui->m.px_per_mm;
+        else if (ui->m.px_per_mm != landscape)
+            fail_msg("%dx%d: %.3f px/mm, turned %.3f", ui->w, ui->h, ui->m.px_per_mm, landscape);
+    }
+    /* the same panel by its landscape width (476 mm wide): 1920 px across it */
+    cfg.display.diagonal_mm = 0;
+    cfg.display.width_mm = 476;
+    ui->w = 1920;
+    ui->h = 1080;
+    ui_metrics_compute(ui);
+    assert_true(fabsf(ui->m.px_per_mm - ui_px_per_mm(&(struct config){.display.diagonal_mm = 546},
+                                                     1080, 1920)) < 0.01f);
+    ui->w = 1080;
+    ui->h = 1920;
+    ui_metrics_compute(ui);
+    assert_true((float)ui->m.target / (1920.0f / 476.0f) < 12.0f); /* what portrait used to be */
+    free(ui);
+}
+
+/* The call screen moves while the call is put through, at most 20 frames a second, and asks for
+ * no frames but the clock's once connected; nothing on it can flash faster than 3 times a second
+ * (WCAG 2.3.1): the rings take RING_PERIOD_MS (2 s) to fade. */
+static void test_call_motion(void **state)
+{
+    (void)state;
+    struct ui *ui = bare_ui();
+    assert_int_equal(ui_screens_alloc(ui), 0);
+    ui->screen = &ui_screen_call;
+    uint64_t t0 = 1000000;
+    static const enum call_state moving[] = {CALL_STATE_CONNECTING, CALL_STATE_RINGING};
+    for (size_t i = 0; i < ARRAY_SIZE(moving); i++) {
+        ui->s.call = (struct call_event){.state = moving[i]};
+        ui->s.call_since_ms = t0;
+        for (uint64_t now = t0; now < t0 + 3000; now += 50) {
+            ui->wake_ms = 0;
+            ui->dirty = false;
+            ui_screen_call.tick(ui, now);
+            assert_true(ui->dirty);
+            assert_int_equal(ui->wake_ms, now + 50);
+        }
+    }
+    ui->s.call = (struct call_event){.state = CALL_STATE_CONNECTED};
+    ui->wake_ms = 0;
+    ui_screen_call.tick(ui, t0 + 83250);
+    assert_int_equal(ui->wake_ms, t0 + 84000); /* the next second of the clock */
+    ui_screens_free(ui);
+    free(ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +353,8 @@ int main(void)
         cmocka_unit_test(test_text_check_cap),
         cmocka_unit_test(test_page_block_cap),
         cmocka_unit_test(test_page_scroll_whole_lines),
+        cmocka_unit_test(test_panel_mm),
+        cmocka_unit_test(test_call_motion),
     };
     return cmocka_run_group_tests(tests, text_fixture_setup, text_fixture_teardown);
 }
