@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include "openline/i18n.h"
 #include "openline/inifile.h"
@@ -292,6 +294,50 @@ static const struct text_face_verdict *face_verdict(struct text_engine *e, const
     return v;
 }
 
+#define SCALE_PX 64 /* the size the ink bands are measured at */
+
+/* The ink band of file's face drawing script's sample at SCALE_PX; 0 when it cannot be opened. */
+static int face_band(struct text_engine *e, const char *file, int face, const char *script)
+{
+    char path[512], buf[64];
+    if (font_path(e, file, path, sizeof(path)))
+        return 0;
+    TTF_Font *f = TTF_OpenFontIndex(path, SCALE_PX, face);
+    if (!f)
+        return 0;
+    int32_t sc = u_getPropertyValueEnum(UCHAR_SCRIPT, script);
+    bool rtl = sc >= 0 && uscript_isRightToLeft((UScriptCode)sc);
+    int band = text_ink_band(f, script, rtl, text_script_sample(script, buf, sizeof(buf)));
+    TTF_CloseFont(f);
+    return band;
+}
+
+float text_font_scale(struct text_engine *e, const char *file, int face, const char *script)
+{
+    if (!strcmp(script, e->fallback))
+        return 1.0f;
+    struct text_face_verdict *v = (struct text_face_verdict *)face_verdict(e, file, face, script);
+    if (v->scale > 0)
+        return v->scale;
+    if (!e->latin_band) {
+        const struct text_script_font *fb = script_row(e, e->fallback, false);
+        e->latin_band = fb ? face_band(e, fb->regular, fb->face, e->fallback) : 0;
+        if (!e->latin_band)
+            e->latin_band = -1;
+    }
+    int band = v->ok ? face_band(e, file, face, script) : 0;
+    float k = band > 0 && e->latin_band > 0 ? (float)e->latin_band / (float)band : 1.0f;
+    /* Within 5 %: the measure's own noise (a pixel of the band), not a smaller script. */
+    v->scale = k < 1.05f ? 1.0f : k > TEXT_SCALE_MAX ? TEXT_SCALE_MAX : k;
+    return v->scale;
+}
+
+/* px for script drawn with face of file: scaled to Latin's visual size. */
+static int scaled_px(struct text_engine *e, const char *file, int face, const char *script, int px)
+{
+    return (int)((float)px * text_font_scale(e, file, face, script) + 0.5f);
+}
+
 /* The files a row may draw with, in order: the weight asked for, the other weight (the same
  * letters, lighter or heavier, rather than none), the spares, then the fallback script's fonts
  * (which may cover this script too: Noto Sans covers Cyrillic). NULL past the last. */
@@ -322,7 +368,8 @@ static struct text_font *row_font(struct text_engine *e, struct text_script_font
 
     if (*use > 0) {
         file = row_candidate(e, row, bold, *use - 1, &face);
-        return text_font_open(e, file, face, row->line_height, px);
+        return text_font_open(e, file, face, row->line_height,
+                              scaled_px(e, file, face, row->script, px));
     }
     if (*use < 0)
         return NULL;
@@ -330,7 +377,8 @@ static struct text_font *row_font(struct text_engine *e, struct text_script_font
         if (!file[0] || !face_verdict(e, file, face, row->script)->ok)
             continue;
         *use = k + 1;
-        return text_font_open(e, file, face, row->line_height, px);
+        return text_font_open(e, file, face, row->line_height,
+                              scaled_px(e, file, face, row->script, px));
     }
     log_error("no font in assets/fonts.ini draws script %s: its text shows as boxes", row->script);
     *use = -1;
@@ -343,12 +391,19 @@ struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, 
     struct text_script_font *row = script_row(e, script, false);
     /* A language may name its own font for its own script (Urdu: Nastaliq instead of Naskh);
      * when it is refused, the script's fonts draw the language. */
-    if (lang && lang->font[0] && !strcmp(lang->script, script) &&
-        face_verdict(e, lang->font, 0, script)->ok) {
+    if (lang && lang->font[0] && !strcmp(lang->script, script)) {
+        /* Bold in its bold file when it has one (Urdu's Nastaliq has), else in its regular */
+        const char *files[2] = {bold && lang->font_bold[0] ? lang->font_bold : lang->font,
+                                lang->font};
         float lh = row ? row->line_height : 1.0f;
-        struct text_font *f = text_font_open(e, lang->font, 0, lh, px);
-        if (f)
-            return f;
+        for (int k = 0; k < 2; k++) {
+            if (!face_verdict(e, files[k], 0, script)->ok)
+                continue;
+            struct text_font *f =
+                text_font_open(e, files[k], 0, lh, scaled_px(e, files[k], 0, script, px));
+            if (f)
+                return f;
+        }
     }
     if (!row && (!strcmp(script, "Hani") || !strcmp(script, "Hans") || !strcmp(script, "Bopo")))
         row = script_row(e, "Hans", false);
@@ -447,6 +502,8 @@ unsigned text_engine_check_faces(struct text_engine *e, const struct lang *const
                    !strcmp(langs[j]->script, langs[i]->script);
         if (langs[i]->font[0] && !seen)
             bad += check_face(e, langs[i]->font, 0, langs[i]->script, problem_h, arg);
+        if (langs[i]->font_bold[0] && !seen)
+            bad += check_face(e, langs[i]->font_bold, 0, langs[i]->script, problem_h, arg);
     }
     return bad;
 }

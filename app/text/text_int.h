@@ -41,6 +41,7 @@ struct text_face_verdict {
     char script[5];
     bool ok;
     char why[160]; /* when refused: what was measured */
+    float scale;   /* its size against Latin's (text_font_scale); 0 until measured */
 };
 
 /* An open font at one pixel size. */
@@ -68,7 +69,8 @@ struct text_engine {
     unsigned n_fonts;
     struct text_face_verdict faces[TEXT_MAX_FACES];
     unsigned n_faces;
-    bool ink_each; /* text_engine_count_ink */
+    bool ink_each;  /* text_engine_count_ink */
+    int latin_band; /* the fallback font's ink band (text_font_scale), 0 until measured */
     struct text_cache_entry *slots[TEXT_CACHE_SLOTS];
     struct text_cache_entry *newest, *oldest; /* every cached layout, by last use */
     unsigned n_cached;
@@ -84,6 +86,18 @@ struct text_font *text_font_open(struct text_engine *e, const char *file, int fa
  * NULL when the script has no row. */
 struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, const char *script,
                                 int px, bool bold);
+
+/* Factor on the pixel size that gives script drawn with face of file the visual size of Latin:
+ * the body of its letters (the band holding the middle 60 % of the ink of the script's sample,
+ * text_script_sample) against the same band of the fallback font's Latin sample, measured once.
+ * 1 for the fallback script and for faces within 5 % of Latin's; never below 1 (no script is
+ * shrunk: CJK stays at its size) nor above TEXT_SCALE_MAX, so that lines stay workable. */
+#define TEXT_SCALE_MAX 1.5f
+float text_font_scale(struct text_engine *e, const char *file, int face, const char *script);
+
+/* The ink band of sample drawn with f (script, direction): the rows from the 20th to the 80th
+ * percentile of its ink, in pixels. 0 when nothing renders. */
+int text_ink_band(TTF_Font *f, const char *script, bool rtl, const char *sample);
 
 /* The last-resort font (the fallback script's) at px. */
 struct text_font *text_font_fallback(struct text_engine *e, int px, bool bold);
