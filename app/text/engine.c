@@ -294,7 +294,7 @@ static const struct text_face_verdict *face_verdict(struct text_engine *e, const
     return v;
 }
 
-#define SCALE_PX 64 /* the size the ink bands are measured at */
+#define SCALE_PX 128 /* the size the ink bands are measured at: a pixel is under 1 % */
 
 /* The ink band of file's face drawing script's sample at SCALE_PX; 0 when it cannot be opened. */
 static int face_band(struct text_engine *e, const char *file, int face, const char *script)
@@ -312,30 +312,36 @@ static int face_band(struct text_engine *e, const char *file, int face, const ch
     return band;
 }
 
-float text_font_scale(struct text_engine *e, const char *file, int face, const char *script)
+float text_font_scale(struct text_engine *e, const char *file, int face, const char *script,
+                      bool bold)
 {
     if (!strcmp(script, e->fallback))
         return 1.0f;
     struct text_face_verdict *v = (struct text_face_verdict *)face_verdict(e, file, face, script);
     if (v->scale > 0)
         return v->scale;
-    if (!e->latin_band) {
+    int *latin = &e->latin_band[bold];
+    if (!*latin) {
         const struct text_script_font *fb = script_row(e, e->fallback, false);
-        e->latin_band = fb ? face_band(e, fb->regular, fb->face, e->fallback) : 0;
-        if (!e->latin_band)
-            e->latin_band = -1;
+        const char *ff = fb && bold && fb->bold[0] ? fb->bold : fb ? fb->regular : NULL;
+        *latin = ff ? face_band(e, ff, fb->face, e->fallback) : 0;
+        if (!*latin)
+            *latin = -1;
     }
     int band = v->ok ? face_band(e, file, face, script) : 0;
-    float k = band > 0 && e->latin_band > 0 ? (float)e->latin_band / (float)band : 1.0f;
+    float k = band > 0 && *latin > 0 ? (float)*latin / (float)band : 1.0f;
     /* Within 5 %: the measure's own noise (a pixel of the band), not a smaller script. */
     v->scale = k < 1.05f ? 1.0f : k > TEXT_SCALE_MAX ? TEXT_SCALE_MAX : k;
+    log_debug("%s drawn %.2f times the size asked (its letters' body %d px, Latin's %d px at %d)",
+              file, (double)v->scale, band, *latin, SCALE_PX);
     return v->scale;
 }
 
 /* px for script drawn with face of file: scaled to Latin's visual size. */
-static int scaled_px(struct text_engine *e, const char *file, int face, const char *script, int px)
+static int scaled_px(struct text_engine *e, const char *file, int face, const char *script,
+                     bool bold, int px)
 {
-    return (int)((float)px * text_font_scale(e, file, face, script) + 0.5f);
+    return (int)((float)px * text_font_scale(e, file, face, script, bold) + 0.5f);
 }
 
 /* The files a row may draw with, in order: the weight asked for, the other weight (the same
@@ -369,7 +375,7 @@ static struct text_font *row_font(struct text_engine *e, struct text_script_font
     if (*use > 0) {
         file = row_candidate(e, row, bold, *use - 1, &face);
         return text_font_open(e, file, face, row->line_height,
-                              scaled_px(e, file, face, row->script, px));
+                              scaled_px(e, file, face, row->script, bold, px));
     }
     if (*use < 0)
         return NULL;
@@ -378,7 +384,7 @@ static struct text_font *row_font(struct text_engine *e, struct text_script_font
             continue;
         *use = k + 1;
         return text_font_open(e, file, face, row->line_height,
-                              scaled_px(e, file, face, row->script, px));
+                              scaled_px(e, file, face, row->script, bold, px));
     }
     log_error("no font in assets/fonts.ini draws script %s: its text shows as boxes", row->script);
     *use = -1;
@@ -399,8 +405,8 @@ struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, 
         for (int k = 0; k < 2; k++) {
             if (!face_verdict(e, files[k], 0, script)->ok)
                 continue;
-            struct text_font *f =
-                text_font_open(e, files[k], 0, lh, scaled_px(e, files[k], 0, script, px));
+            struct text_font *f = text_font_open(
+                e, files[k], 0, lh, scaled_px(e, files[k], 0, script, bold && k == 0, px));
             if (f)
                 return f;
         }
@@ -559,8 +565,8 @@ static unsigned long hash_str(const char *s, unsigned long h)
 static char *style_key(const char *utf8, const struct text_style *st, unsigned long *hash)
 {
     char head[96];
-    int n = snprintf(head, sizeof(head), "%s|%d|%d|%d|%d|", st->lang ? st->lang->code : "", st->px,
-                     st->bold, st->max_width, (int)st->align);
+    int n = snprintf(head, sizeof(head), "%s|%d|%d|%d|%d|%d|", st->lang ? st->lang->code : "",
+                     st->px, st->bold, st->max_width, (int)st->align, st->markup);
     size_t len = strlen(utf8);
     char *key = malloc((size_t)n + len + 1);
     if (!key)

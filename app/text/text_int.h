@@ -69,8 +69,9 @@ struct text_engine {
     unsigned n_fonts;
     struct text_face_verdict faces[TEXT_MAX_FACES];
     unsigned n_faces;
-    bool ink_each;  /* text_engine_count_ink */
-    int latin_band; /* the fallback font's ink band (text_font_scale), 0 until measured */
+    bool ink_each;     /* text_engine_count_ink */
+    int latin_band[2]; /* the fallback font's ink band, regular and bold (text_font_scale), 0
+                          until measured */
     struct text_cache_entry *slots[TEXT_CACHE_SLOTS];
     struct text_cache_entry *newest, *oldest; /* every cached layout, by last use */
     unsigned n_cached;
@@ -89,11 +90,13 @@ struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, 
 
 /* Factor on the pixel size that gives script drawn with face of file the visual size of Latin:
  * the body of its letters (the band holding the middle 60 % of the ink of the script's sample,
- * text_script_sample) against the same band of the fallback font's Latin sample, measured once.
+ * text_script_sample) against the same band of the fallback font's Latin sample in the same
+ * weight (bold: a bold face), measured once.
  * 1 for the fallback script and for faces within 5 % of Latin's; never below 1 (no script is
  * shrunk: CJK stays at its size) nor above TEXT_SCALE_MAX, so that lines stay workable. */
 #define TEXT_SCALE_MAX 1.5f
-float text_font_scale(struct text_engine *e, const char *file, int face, const char *script);
+float text_font_scale(struct text_engine *e, const char *file, int face, const char *script,
+                      bool bold);
 
 /* The ink band of sample drawn with f (script, direction): the rows from the 20th to the 80th
  * percentile of its ink, in pixels. 0 when nothing renders. */

@@ -314,12 +314,12 @@ const struct text_layout *ui_text_fit(struct ui *ui, const char *text, const str
     if (px < min_px)
         px = min_px;
     for (int size = px; size >= min_px; size -= SDL_max(1, size / 20)) {
-        struct text_style st = {lang, size, bold, box.w, align};
+        struct text_style st = {lang, size, bold, box.w, align, false};
         l = text_layout_get(ui->text, text, &st);
         if (!l || (!l->overflow && l->h <= box.h))
             return l;
     }
-    struct text_style st = {lang, min_px, bold, box.w, align};
+    struct text_style st = {lang, min_px, bold, box.w, align, false};
     return text_layout_get(ui->text, text, &st);
 }
 
@@ -480,7 +480,7 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
         int icon = w->icon[0] ? SDL_min(w->r.h - 2 * pad, m->target * 2 / 3) : 0;
         SDL_Rect inner = {w->r.x + pad, w->r.y, w->r.w - 2 * pad, w->r.h};
         /* Measure the label on one line to centre icon + label as a group. */
-        struct text_style one = {w->label_lang, m->body_px, true, 0, TEXT_ALIGN_START};
+        struct text_style one = {w->label_lang, m->body_px, true, 0, TEXT_ALIGN_START, false};
         const struct text_layout *probe = text_layout_get(ui->text, w->label, &one);
         int lw = inner.w - (icon ? icon + pad : 0);
         /* a little slack: a line measured whole may round a pixel wider than its parts */
@@ -540,7 +540,7 @@ void ui_draw_widgets(struct ui *ui)
 
 static int label_width(struct ui *ui, const char *label, const struct lang *lang)
 {
-    struct text_style one = {lang, ui->m.body_px, true, 0, TEXT_ALIGN_START};
+    struct text_style one = {lang, ui->m.body_px, true, 0, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, label, &one);
     return l ? l->ink_w : 0;
 }
@@ -556,7 +556,7 @@ int ui_button_h_for(struct ui *ui, const char *msgid, int w)
     const struct ui_metrics *m = &ui->m;
     const struct lang *lang = ui_tr_lang(ui, msgid);
     int icon = m->target * 2 / 3;
-    struct text_style st = {lang, m->body_px, true, w - icon - 3 * m->gap - 4, TEXT_ALIGN_START};
+    struct text_style st = {lang, m->body_px, true, w - icon - 3 * m->gap - 4, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, msgid), &st);
     return SDL_max(ui_button_h(ui, lang), l ? l->h + m->gap / 2 : 0);
 }

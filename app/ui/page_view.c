@@ -20,7 +20,7 @@ void ui_page_free(struct ui *ui, struct ui_page_view *pv)
 static int text_height(struct ui *ui, const struct lang *lang, const char *text, int px, bool bold,
                        int width)
 {
-    struct text_style st = {lang, px, bold, width, TEXT_ALIGN_START};
+    struct text_style st = {lang, px, bold, width, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, text, &st);
     return l ? l->h : px;
 }
@@ -154,12 +154,12 @@ static const struct ui_read_sentence *heard(struct ui *ui, const struct ui_page_
     const char *text;
     if (s->block == UI_READ_TITLE) {
         *box = pv->title_box;
-        st = (struct text_style){pv->title_lang, m->head_px, true, box->w, TEXT_ALIGN_START};
+        st = (struct text_style){pv->title_lang, m->head_px, true, box->w, TEXT_ALIGN_START, false};
         text = pv->title;
     } else if (s->block >= 0 && s->block < pv->n) {
         const struct ui_page_block *b = &pv->blocks[s->block];
         *box = b->box;
-        st = (struct text_style){b->lang, b->px, b->bold, box->w, TEXT_ALIGN_START};
+        st = (struct text_style){b->lang, b->px, b->bold, box->w, TEXT_ALIGN_START, false};
         text = b->text;
     } else {
         return NULL;
@@ -248,7 +248,7 @@ void ui_page_draw(struct ui *ui, const struct ui_page_view *pv)
                  ui->theme.text, false);
     SDL_Rect tb = pv->title_box;
     tb.y += oy;
-    struct text_style st = {pv->title_lang, m->head_px, true, tb.w, TEXT_ALIGN_START};
+    struct text_style st = {pv->title_lang, m->head_px, true, tb.w, TEXT_ALIGN_START, false};
     ui_text_draw(ui, text_layout_get(ui->text, pv->title, &st), tb, false, ui->theme.text,
                  "page title");
     for (int i = 0; i < pv->n; i++) {
@@ -263,7 +263,7 @@ void ui_page_draw(struct ui *ui, const struct ui_page_view *pv)
             int bx = rtl ? box.x + box.w + m->body_px / 2 : box.x - m->body_px;
             ui_fill_round(ui, (SDL_Rect){bx, box.y + (lh - d) / 2, d, d}, d / 2, ui->theme.muted);
         }
-        st = (struct text_style){b->lang, b->px, b->bold, box.w, TEXT_ALIGN_START};
+        st = (struct text_style){b->lang, b->px, b->bold, box.w, TEXT_ALIGN_START, false};
         snprintf(what, sizeof(what), "page %s block %d", pv->page->id, i + 1);
         ui_text_draw(ui, text_layout_get(ui->text, b->text, &st), box, false,
                      b->type == CONTENT_HEADING ? ui->theme.text : ui->theme.text, what);

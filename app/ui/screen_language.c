@@ -26,7 +26,7 @@ static void language_layout(struct ui *ui)
     ls->title_bottom = top + m->target + m->gap;
     int widest = 0, tallest = 0;
     for (unsigned i = 0; i < ui->n_langs; i++) {
-        struct text_style st = {ui->langs[i], m->body_px, true, 0, TEXT_ALIGN_START};
+        struct text_style st = {ui->langs[i], m->body_px, true, 0, TEXT_ALIGN_START, false};
         const struct text_layout *l = text_layout_get(ui->text, ui->langs[i]->endonym, &st);
         if (l && l->ink_w > widest)
             widest = l->ink_w;

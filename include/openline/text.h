@@ -23,6 +23,10 @@ struct text_style {
     bool bold;
     int max_width; /* wrap at this width in pixels; 0: one line per paragraph */
     enum text_align align;
+    /* Inline bold: each pair of "**" inside a paragraph is taken out and the text between drawn
+     * bold ("a **key phrase** here"); a "**" left without a partner is drawn as it is. Offsets
+     * in the layout (pieces, lines, text_layout_span) are then those of the text without them. */
+    bool markup;
 };
 
 /* One shaped run on one line: a single font, script and direction. */

@@ -468,7 +468,7 @@ static void check_sample(const struct sample *sm, struct lang_result *res)
 {
     const struct lang *lang = find_lang(sm->lang);
     char *text = sample_text(sm, lang);
-    struct text_style st = {lang, PX, false, 0, TEXT_ALIGN_START};
+    struct text_style st = {lang, PX, false, 0, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(eng, text, &st);
     assert_non_null(l);
     if (l->missing)
