@@ -722,27 +722,73 @@ static void layout_add_texture(struct text_engine *e, struct text_layout *l, SDL
         e->bytes += n;
 }
 
+/* Render piece p of l into its texture, white (drawing tints it). */
+static void piece_render(struct text_engine *e, SDL_Renderer *r, struct text_layout *l,
+                         struct text_piece *p)
+{
+    static const SDL_Color white = {255, 255, 255, 255};
+    text_font_prepare(p->font, p->script, p->rtl);
+    SDL_Surface *s = TTF_RenderUTF8_Blended(p->font->ttf, p->utf8, white);
+    p->no_ink = text_letters_without_ink(p->font->ttf, p->utf8, s, e->ink_each);
+    if (!s)
+        return;
+    p->tex = SDL_CreateTextureFromSurface(r, s);
+    SDL_FreeSurface(s);
+    if (!p->tex)
+        return;
+    SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_BLEND);
+    layout_add_texture(e, l, p->tex);
+}
+
+/* The rows of f's ink drawing script's sample, from the top of its line; measured once. */
+static void font_ink_rows(struct text_font *f, const char *script, bool rtl, int *y0, int *y1)
+{
+    if (strcmp(f->ink_script, script)) {
+        static const SDL_Color white = {255, 255, 255, 255};
+        char buf[64];
+        const char *sample = text_script_sample(script, buf, sizeof(buf));
+        text_font_prepare(f, script, rtl);
+        SDL_Surface *s = sample[0] ? TTF_RenderUTF8_Blended(f->ttf, sample, white) : NULL;
+        f->ink_y0 = 0;
+        f->ink_y1 = TTF_FontHeight(f->ttf);
+        if (s)
+            text_surface_ink_rows(s, &f->ink_y0, &f->ink_y1);
+        if (f->ink_y1 <= f->ink_y0) {
+            f->ink_y0 = 0;
+            f->ink_y1 = TTF_FontHeight(f->ttf);
+        }
+        SDL_FreeSurface(s);
+        util_strlcpy(f->ink_script, script, sizeof(f->ink_script));
+    }
+    *y0 = f->ink_y0;
+    *y1 = f->ink_y1;
+}
+
+bool text_layout_ink_rows(struct text_engine *e, const struct text_layout *l, int *top,
+                          int *bottom)
+{
+    bool any = false;
+    (void)e;
+    for (int i = 0; i < l->n_pieces; i++) {
+        struct text_piece *p = &l->pieces[i];
+        int y0, y1;
+        font_ink_rows(p->font, p->script, p->rtl, &y0, &y1);
+        *top = any ? SDL_min(*top, p->y + y0) : p->y + y0;
+        *bottom = any ? SDL_max(*bottom, p->y + y1) : p->y + y1;
+        any = true;
+    }
+    return any;
+}
+
 void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *cl, int x,
                       int y, SDL_Color c)
 {
     /* Textures are a cache inside the layout; drawing does not change what it shows. */
     struct text_layout *l = (struct text_layout *)cl;
-    static const SDL_Color white = {255, 255, 255, 255};
     for (int i = 0; i < l->n_pieces; i++) {
         struct text_piece *p = &l->pieces[i];
-        if (!p->tex && p->utf8[0]) {
-            text_font_prepare(p->font, p->script, p->rtl);
-            SDL_Surface *s = TTF_RenderUTF8_Blended(p->font->ttf, p->utf8, white);
-            p->no_ink = text_letters_without_ink(p->font->ttf, p->utf8, s, e->ink_each);
-            if (!s)
-                continue;
-            p->tex = SDL_CreateTextureFromSurface(r, s);
-            SDL_FreeSurface(s);
-            if (!p->tex)
-                continue;
-            SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_BLEND);
-            layout_add_texture(e, l, p->tex);
-        }
+        if (!p->tex && p->utf8[0])
+            piece_render(e, r, l, p);
         if (!p->tex)
             continue;
         int tw, th;

@@ -299,3 +299,30 @@ int text_ink_band(TTF_Font *f, const char *script, bool rtl, const char *sample)
     SDL_FreeSurface(s);
     return band;
 }
+
+static bool row_has_ink(SDL_Surface *s, int y)
+{
+    const Uint32 *px = (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch);
+    for (int x = 0; x < s->w; x++) {
+        if (px[x] & s->format->Amask)
+            return true;
+    }
+    return false;
+}
+
+void text_surface_ink_rows(SDL_Surface *s, int *y0, int *y1)
+{
+    *y0 = *y1 = 0;
+    if (SDL_LockSurface(s))
+        return;
+    int a = 0, b = s->h;
+    while (a < b && !row_has_ink(s, a))
+        a++;
+    while (b > a && !row_has_ink(s, b - 1))
+        b--;
+    SDL_UnlockSurface(s);
+    if (a < b) {
+        *y0 = a;
+        *y1 = b;
+    }
+}

@@ -51,6 +51,8 @@ struct text_font {
     int px;
     float line_height;
     TTF_Font *ttf;
+    char ink_script[5]; /* the script ink_y0, ink_y1 were measured for, "" not yet */
+    int ink_y0, ink_y1; /* rows of its ink drawing that script's sample, from the line's top */
 };
 
 struct text_cache_entry {
@@ -120,6 +122,9 @@ const char *text_script_sample(const char *script, char *buf, size_t len);
  * them when s has not a pixel, else (when each) those whose glyph has no outline. Spaces, format
  * characters and non-spacing marks never count. For the layout check (text_piece.no_ink). */
 int text_letters_without_ink(TTF_Font *f, const char *utf8, SDL_Surface *s, bool each);
+
+/* The rows [*y0, *y1) of s (ARGB, as SDL_ttf renders) with a pixel of ink; 0, 0 when none. */
+void text_surface_ink_rows(SDL_Surface *s, int *y0, int *y1);
 
 /* Vertical metrics of a line: the largest ascent, descent and line skip of its fonts. */
 struct text_line_metrics {

@@ -374,10 +374,15 @@ void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool
 {
     if (!l)
         return;
-    int y = box.y;
-    if (valign_center && l->h < box.h)
-        y += (box.h - l->h) / 2;
+    int y = box.y, top = 0, bottom = 0;
     text_engine_count_ink(ui->text, ui->check.on);
+    bool inked = text_layout_ink_rows(ui->text, l, &top, &bottom);
+    /* Centred by its fonts' ink, not its line box: Naskh and Nastaliq letters sit low in theirs;
+     * when that box is too tall for the box, the line box. */
+    if (valign_center && inked && bottom - top <= box.h)
+        y += SDL_max(0, SDL_min(box.h - l->h, (box.h - (bottom - top)) / 2 - top));
+    else if (valign_center && l->h < box.h)
+        y += (box.h - l->h) / 2;
     text_layout_draw(ui->text, ui->renderer, l, box.x, y, c);
 
     if (!ui->check.on)
@@ -556,7 +561,8 @@ int ui_button_h_for(struct ui *ui, const char *msgid, int w)
     const struct ui_metrics *m = &ui->m;
     const struct lang *lang = ui_tr_lang(ui, msgid);
     int icon = m->target * 2 / 3;
-    struct text_style st = {lang, m->body_px, true, w - icon - 3 * m->gap - 4, TEXT_ALIGN_START, false};
+    struct text_style st = {lang, m->body_px, true, w - icon - 3 * m->gap - 4, TEXT_ALIGN_START,
+                            false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, msgid), &st);
     return SDL_max(ui_button_h(ui, lang), l ? l->h + m->gap / 2 : 0);
 }

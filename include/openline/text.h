@@ -37,8 +37,8 @@ struct text_piece {
     struct text_font *font;
     char script[5];
     bool rtl;
-    SDL_Texture *tex; /* rendered on first draw, white, tinted by colour modulation */
-    int no_ink;       /* set when rendered: letters drawn without a pixel (a damaged font) */
+    SDL_Texture *tex;   /* rendered on first draw, white, tinted by colour modulation */
+    int no_ink;         /* set when rendered: letters drawn without a pixel (a damaged font) */
 };
 
 struct text_line {
@@ -94,6 +94,14 @@ const struct text_layout *text_layout_get(struct text_engine *e, const char *utf
 /* Draw layout with its box's top-left at (x, y) in colour c. Renders textures on first use. */
 void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *l, int x,
                       int y, SDL_Color c);
+
+/* The rows [*top, *bottom) of l, in layout coordinates, where its letters' ink lies: on each
+ * line, from the top to the bottom of the ink of its fonts drawing their scripts' samples (Latin:
+ * capitals to descenders). To centre a label by what is seen rather than by its line box
+ * (Naskh's and Nastaliq's letters sit low in theirs) while labels of one script keep one
+ * baseline. False when l has no piece. */
+bool text_layout_ink_rows(struct text_engine *e, const struct text_layout *l, int *top,
+                          int *bottom);
 
 /* How text_piece.no_ink is counted when a piece is first drawn: each letter's glyph looked up
  * (the layout check: a glyph lookup per letter, a tenth more time on a cold Urdu page), or, by
