@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
@@ -213,6 +216,8 @@ void text_engine_free(struct text_engine *e)
     text_engine_flush(e);
     for (unsigned i = 0; i < e->n_fonts; i++)
         TTF_CloseFont(e->fonts[i].ttf);
+    for (unsigned i = 0; i < e->n_files; i++)
+        munmap(e->files[i].map, e->files[i].len);
     free(e);
 }
 
@@ -224,6 +229,33 @@ static int font_path(const struct text_engine *e, const char *file, char *path, 
             return 0;
     }
     return ENOENT;
+}
+
+/* The font file at path, mapped read-only (once per file; NULL when it cannot be). */
+static const struct text_font_file *font_file_map(struct text_engine *e, const char *file,
+                                                  const char *path)
+{
+    for (unsigned i = 0; i < e->n_files; i++) {
+        if (!strcmp(e->files[i].file, file))
+            return &e->files[i];
+    }
+    if (e->n_files == TEXT_MAX_FACES)
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return NULL;
+    void *map = MAP_FAILED;
+    if (!fstat(fd, &st) && st.st_size > 0)
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return NULL;
+    struct text_font_file *ff = &e->files[e->n_files++];
+    util_strlcpy(ff->file, file, sizeof(ff->file));
+    ff->map = map;
+    ff->len = (size_t)st.st_size;
+    return ff;
 }
 
 struct text_font *text_font_open(struct text_engine *e, const char *file, int face, float lh,
@@ -252,7 +284,9 @@ struct text_font *text_font_open(struct text_engine *e, const char *file, int fa
         log_error("font %s not found in the font directories of assets/fonts.ini", file);
         return NULL;
     }
-    f->ttf = TTF_OpenFontIndex(path, px, face);
+    const struct text_font_file *ff = font_file_map(e, file, path);
+    SDL_RWops *rw = ff ? SDL_RWFromConstMem(ff->map, (int)ff->len) : NULL;
+    f->ttf = rw ? TTF_OpenFontIndexRW(rw, 1, px, face) : TTF_OpenFontIndex(path, px, face);
     if (!f->ttf) {
         log_error("cannot open font %s: %s", path, TTF_GetError());
         return NULL;
@@ -764,8 +798,7 @@ static void font_ink_rows(struct text_font *f, const char *script, bool rtl, int
     *y1 = f->ink_y1;
 }
 
-bool text_layout_ink_rows(struct text_engine *e, const struct text_layout *l, int *top,
-                          int *bottom)
+bool text_layout_ink_rows(struct text_engine *e, const struct text_layout *l, int *top, int *bottom)
 {
     bool any = false;
     (void)e;

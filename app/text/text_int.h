@@ -55,6 +55,14 @@ struct text_font {
     int ink_y0, ink_y1; /* rows of its ink drawing that script's sample, from the line's top */
 };
 
+/* A font file mapped into memory, shared by its sizes: FreeType reads glyphs from it with a
+ * copy instead of a seek and a read(2) each, which were most of a cold Urdu page (issue 15). */
+struct text_font_file {
+    char file[64];
+    void *map;
+    size_t len;
+};
+
 struct text_cache_entry {
     struct text_layout *layout;
     struct text_cache_entry *next;          /* in its hash slot */
@@ -69,6 +77,8 @@ struct text_engine {
     unsigned n_scripts;
     struct text_font fonts[TEXT_MAX_FONTS];
     unsigned n_fonts;
+    struct text_font_file files[TEXT_MAX_FACES]; /* mapped on first open, until freed */
+    unsigned n_files;
     struct text_face_verdict faces[TEXT_MAX_FACES];
     unsigned n_faces;
     bool ink_each;     /* text_engine_count_ink */
