@@ -665,7 +665,12 @@ static int settle_line(struct para *p, struct out *o, const struct segments *sg,
         *scale = (double)real / est;
     while (last > f && real > maxw)
         real = line_width(p, a, sg->brk[--last]);
-    while (last + 1 < sg->n && !sg->hard[last] && line_width(p, a, sg->brk[last + 1]) <= maxw)
+    /* One more segment: shaped whole only when the estimate leaves it a chance (a tenth over
+     * the width at most), not once more for every line (a cold Urdu page shaped each line a
+     * third time for nothing). */
+    while (last + 1 < sg->n && !sg->hard[last] &&
+           real + (sg->full[last] - sg->trim[last] + sg->trim[last + 1]) * *scale <= maxw * 1.1 &&
+           (real = line_width(p, a, sg->brk[last + 1])) <= maxw)
         last++;
     int rc = emit_line(p, o, a, sg->brk[last]);
     if (rc)
