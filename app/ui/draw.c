@@ -319,7 +319,11 @@ const struct text_layout *ui_text_fit(struct ui *ui, const char *text, const str
         if (!l || (!l->overflow && l->h <= box.h))
             return l;
     }
-    struct text_style st = {lang, min_px, bold, box.w, align, false};
+    /* Too long in bold at the smallest size: regular is narrower (Urdu's Nastaliq Bold is). */
+    struct text_style st = {lang, min_px, false, box.w, align, false};
+    if (bold && (l = text_layout_get(ui->text, text, &st)) && !l->overflow && l->h <= box.h)
+        return l;
+    st.bold = bold;
     return text_layout_get(ui->text, text, &st);
 }
 
