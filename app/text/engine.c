@@ -468,6 +468,11 @@ const char *text_font_file(const struct text_font *f)
     return f->file;
 }
 
+int text_font_px(const struct text_font *f)
+{
+    return f->px;
+}
+
 void *text_font_handle(const struct text_font *f)
 {
     return f->ttf;

@@ -37,8 +37,8 @@ struct text_piece {
     struct text_font *font;
     char script[5];
     bool rtl;
-    SDL_Texture *tex;   /* rendered on first draw, white, tinted by colour modulation */
-    int no_ink;         /* set when rendered: letters drawn without a pixel (a damaged font) */
+    SDL_Texture *tex; /* rendered on first draw, white, tinted by colour modulation */
+    int no_ink;       /* set when rendered: letters drawn without a pixel (a damaged font) */
 };
 
 struct text_line {
@@ -139,6 +139,9 @@ const char *text_font_file(const struct text_font *f);
  * the paragraph on line line: for read-aloud's highlight of a sentence. False when none of it is
  * on that line. A piece cut inside is measured by its prefix, shaped alone. */
 bool text_layout_span(const struct text_layout *l, int line, int a, int b, int *x0, int *x1);
+/* The pixel size a piece's font is open at: the style's px times its script's scale to Latin's
+ * visual size (for tests comparing with hb-shape). */
+int text_font_px(const struct text_font *f);
 /* SDL_ttf handle of a piece's font (for tests comparing with hb-shape). */
 void *text_font_handle(const struct text_font *f);
 
