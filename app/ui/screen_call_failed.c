@@ -107,12 +107,12 @@ static void failed_draw(struct ui *ui)
     const char *reason = reason_msgid(ui->s.call.failure);
     const char *intro = N_("You can still get help:");
     ui_clear(ui);
-    struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, fs->reason_box.w,
-                            TEXT_ALIGN_CENTER, false};
+    struct text_style st = {ui_tr_lang(ui, reason), m->head_px,        true,
+                            fs->reason_box.w,       TEXT_ALIGN_CENTER, false};
     ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, reason), &st), fs->reason_box, false,
                  ui->theme.text, "call failure");
-    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, fs->intro_box.w,
-                             TEXT_ALIGN_START, false};
+    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px,      false,
+                             fs->intro_box.w,       TEXT_ALIGN_START, false};
     ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, intro), &st), fs->intro_box, false,
                  ui->theme.muted, "call failure intro");
     ui_contact_draw(ui, &fs->contact);
