@@ -477,13 +477,17 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
                           w->r.h - 2 * pad - icon - pad / 2};
         const struct text_layout *l = ui_text_fit(ui, w->label, w->label_lang, m->title_px,
                                                   m->body_px, true, avail, TEXT_ALIGN_CENTER);
-        int lh = l ? SDL_min(l->h, avail.h) : 0;
-        int group = icon + pad / 2 + lh;
+        int lh = l ? SDL_min(l->h, avail.h) : 0, top = 0, bottom = lh;
+        /* The group is the pictogram and the label's ink (its fonts' ink, as buttons centre) */
+        if (!l || !text_layout_ink_rows(ui->text, l, &top, &bottom) || bottom - top > lh)
+            top = 0, bottom = lh;
+        top = SDL_min(top, pad / 2); /* the line box stays clear of the pictogram */
+        int group = icon + pad / 2 + bottom - top;
         int y0 = w->r.y + (w->r.h - group) / 2;
         if (w->icon[0])
             ui_draw_icon(ui, w->icon, (SDL_Rect){w->r.x, y0, w->r.w, icon}, fg, w->mirror_icon);
-        SDL_Rect lb = {avail.x, y0 + icon + pad / 2, avail.w,
-                       w->r.y + w->r.h - pad - (y0 + icon + pad / 2)};
+        SDL_Rect lb = {avail.x, y0 + icon + pad / 2 - top, avail.w,
+                       w->r.y + w->r.h - pad - (y0 + icon + pad / 2 - top)};
         ui_text_draw(ui, l, lb, false, fg, what);
     } else if (w->label[0]) {
         int icon = w->icon[0] ? SDL_min(w->r.h - 2 * pad, m->target * 2 / 3) : 0;
