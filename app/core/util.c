@@ -114,3 +114,17 @@ void util_deadline(struct timespec *ts, int clock, unsigned long ms)
         ts->tv_nsec -= 1000000000L;
     }
 }
+
+char *util_unmark_bold(const char *text)
+{
+    char *s = strdup(text), *w = s;
+    for (const char *r = text; s && *r; r++) {
+        if (r[0] == '*' && r[1] == '*')
+            r++;
+        else
+            *w++ = *r;
+    }
+    if (s)
+        *w = '\0';
+    return s;
+}

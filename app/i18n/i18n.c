@@ -95,6 +95,8 @@ static int lang_handler(struct inifile *p, const char *section, const char *name
         l->rtl = !strcmp(value, "rtl");
     } else if (!strcmp(name, "font")) {
         e = util_strlcpy(l->font, value, sizeof(l->font));
+    } else if (!strcmp(name, "font_bold")) {
+        e = util_strlcpy(l->font_bold, value, sizeof(l->font_bold));
     } else if (!strcmp(name, "locale")) {
         e = util_strlcpy(l->icu_locale, value, sizeof(l->icu_locale));
     } else if (!strcmp(name, "voice")) {
@@ -106,7 +108,8 @@ static int lang_handler(struct inifile *p, const char *section, const char *name
     } else {
         return lang_fail(
             p, section, name,
-            "unknown key; accepted: endonym, name, script, direction, font, locale, voice");
+            "unknown key; accepted: endonym, name, script, direction, font, font_bold, locale, "
+            "voice");
     }
     if (e)
         return lang_fail(p, section, name, "value too long");

@@ -43,7 +43,9 @@ static void print_sentence(size_t start, size_t end, void *arg)
  * out, as the kiosk leaves it out. */
 static void print_string(struct script *s, const char *msgid)
 {
-    char *text = content_expand(i18n_get(s->lang, msgid), &s->vars);
+    char *marked = content_expand(i18n_get(s->lang, msgid), &s->vars);
+    char *text = marked ? util_unmark_bold(marked) : NULL; /* said as the kiosk says it */
+    free(marked);
     if (!text)
         return;
     s->msgid = msgid;
@@ -232,6 +234,7 @@ int kiosk_cmd_speak(int argc, char **argv)
     struct speech *sp = NULL;
     struct speak s = {.api = NULL};
     struct speak_items si = {.s = &s};
+    char *said = NULL;
     char err[CONFIG_ERR_LEN + 256];
     int st = kiosk_args_read(
         argc, argv, KIOSK_OPT_CONFIG | KIOSK_OPT_LANG | KIOSK_OPT_OUT | KIOSK_OPT_MSGID, usage, &a);
@@ -279,7 +282,8 @@ int kiosk_cmd_speak(int argc, char **argv)
         goto out;
     }
     si.msgid = a.msgid ? a.operands[0] : NULL;
-    si.text = a.msgid ? i18n_get(lang, a.operands[0]) : a.operands[0];
+    said = util_unmark_bold(a.msgid ? i18n_get(lang, a.operands[0]) : a.operands[0]);
+    si.text = said ? said : "";
     speech_sentences(lang, si.text, speak_sentence, &si);
     signals_catch();
     if (!si.n || speech_say(sp, lang, si.items, si.n) || (rc = speak_wait(sp, &s))) {
@@ -295,6 +299,7 @@ out:
         s.api->engine_stop(s.engine);
     for (unsigned i = 0; i < si.n; i++)
         free(si.texts[i]);
+    free(said);
     kiosk_close(&k);
     return rc;
 }

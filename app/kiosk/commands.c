@@ -437,8 +437,8 @@ int kiosk_cmd_render(int argc, char **argv)
         goto out;
     }
     /* A software renderer on a surface: no display needed. */
-    struct text_style style = {lang, (int)px, false, (int)width - 2 * (int)px / 2,
-                               TEXT_ALIGN_START};
+    struct text_style style = {lang, (int)px, false, (int)width - 2 * (int)px / 2, TEXT_ALIGN_START,
+                               false};
     const struct text_layout *l = text_layout_get(k.text, a.operands[0], &style);
     if (!l) {
         rc = KIOSK_EXIT_FAIL;

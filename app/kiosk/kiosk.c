@@ -188,10 +188,10 @@ int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)
  * logged then, not when a visitor first opens the screen that shows it). */
 unsigned kiosk_check_icons(const struct kiosk *k, kiosk_icon_problem_h *problem_h, void *arg)
 {
-    static const char *const ui_icons[] = {"back.svg",        "exit.svg",     "language.svg",
-                                           "call.svg",        "counts.svg",   "touch.svg",
-                                           "contrast.svg",    "hangup.svg",   "keypad.svg",
-                                           "volume-down.svg", "volume-up.svg"};
+    static const char *const ui_icons[] = {"back.svg",        "exit.svg",      "language.svg",
+                                           "call.svg",        "counts.svg",    "touch.svg",
+                                           "contrast.svg",    "hangup.svg",    "keypad.svg",
+                                           "volume-down.svg", "volume-up.svg", "globe.svg"};
     const size_t n_ui = ARRAY_SIZE(ui_icons);
     char path[PATH_MAX + 128], why[1024];
     unsigned failed = 0;

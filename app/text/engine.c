@@ -4,7 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include "openline/i18n.h"
 #include "openline/inifile.h"
@@ -211,6 +216,8 @@ void text_engine_free(struct text_engine *e)
     text_engine_flush(e);
     for (unsigned i = 0; i < e->n_fonts; i++)
         TTF_CloseFont(e->fonts[i].ttf);
+    for (unsigned i = 0; i < e->n_files; i++)
+        munmap(e->files[i].map, e->files[i].len);
     free(e);
 }
 
@@ -222,6 +229,33 @@ static int font_path(const struct text_engine *e, const char *file, char *path, 
             return 0;
     }
     return ENOENT;
+}
+
+/* The font file at path, mapped read-only (once per file; NULL when it cannot be). */
+static const struct text_font_file *font_file_map(struct text_engine *e, const char *file,
+                                                  const char *path)
+{
+    for (unsigned i = 0; i < e->n_files; i++) {
+        if (!strcmp(e->files[i].file, file))
+            return &e->files[i];
+    }
+    if (e->n_files == TEXT_MAX_FACES)
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return NULL;
+    void *map = MAP_FAILED;
+    if (!fstat(fd, &st) && st.st_size > 0)
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return NULL;
+    struct text_font_file *ff = &e->files[e->n_files++];
+    util_strlcpy(ff->file, file, sizeof(ff->file));
+    ff->map = map;
+    ff->len = (size_t)st.st_size;
+    return ff;
 }
 
 struct text_font *text_font_open(struct text_engine *e, const char *file, int face, float lh,
@@ -250,7 +284,9 @@ struct text_font *text_font_open(struct text_engine *e, const char *file, int fa
         log_error("font %s not found in the font directories of assets/fonts.ini", file);
         return NULL;
     }
-    f->ttf = TTF_OpenFontIndex(path, px, face);
+    const struct text_font_file *ff = font_file_map(e, file, path);
+    SDL_RWops *rw = ff ? SDL_RWFromConstMem(ff->map, (int)ff->len) : NULL;
+    f->ttf = rw ? TTF_OpenFontIndexRW(rw, 1, px, face) : TTF_OpenFontIndex(path, px, face);
     if (!f->ttf) {
         log_error("cannot open font %s: %s", path, TTF_GetError());
         return NULL;
@@ -292,6 +328,56 @@ static const struct text_face_verdict *face_verdict(struct text_engine *e, const
     return v;
 }
 
+#define SCALE_PX 128 /* the size the ink bands are measured at: a pixel is under 1 % */
+
+/* The ink band of file's face drawing script's sample at SCALE_PX; 0 when it cannot be opened. */
+static int face_band(struct text_engine *e, const char *file, int face, const char *script)
+{
+    char path[512], buf[64];
+    if (font_path(e, file, path, sizeof(path)))
+        return 0;
+    TTF_Font *f = TTF_OpenFontIndex(path, SCALE_PX, face);
+    if (!f)
+        return 0;
+    int32_t sc = u_getPropertyValueEnum(UCHAR_SCRIPT, script);
+    bool rtl = sc >= 0 && uscript_isRightToLeft((UScriptCode)sc);
+    int band = text_ink_band(f, script, rtl, text_script_sample(script, buf, sizeof(buf)));
+    TTF_CloseFont(f);
+    return band;
+}
+
+float text_font_scale(struct text_engine *e, const char *file, int face, const char *script,
+                      bool bold)
+{
+    if (!strcmp(script, e->fallback))
+        return 1.0f;
+    struct text_face_verdict *v = (struct text_face_verdict *)face_verdict(e, file, face, script);
+    if (v->scale > 0)
+        return v->scale;
+    int *latin = &e->latin_band[bold];
+    if (!*latin) {
+        const struct text_script_font *fb = script_row(e, e->fallback, false);
+        const char *ff = fb && bold && fb->bold[0] ? fb->bold : fb ? fb->regular : NULL;
+        *latin = ff ? face_band(e, ff, fb->face, e->fallback) : 0;
+        if (!*latin)
+            *latin = -1;
+    }
+    int band = v->ok ? face_band(e, file, face, script) : 0;
+    float k = band > 0 && *latin > 0 ? (float)*latin / (float)band : 1.0f;
+    /* Within 5 %: the measure's own noise (a pixel of the band), not a smaller script. */
+    v->scale = k < 1.05f ? 1.0f : k > TEXT_SCALE_MAX ? TEXT_SCALE_MAX : k;
+    log_debug("%s drawn %.2f times the size asked (its letters' body %d px, Latin's %d px at %d)",
+              file, (double)v->scale, band, *latin, SCALE_PX);
+    return v->scale;
+}
+
+/* px for script drawn with face of file: scaled to Latin's visual size. */
+static int scaled_px(struct text_engine *e, const char *file, int face, const char *script,
+                     bool bold, int px)
+{
+    return (int)((float)px * text_font_scale(e, file, face, script, bold) + 0.5f);
+}
+
 /* The files a row may draw with, in order: the weight asked for, the other weight (the same
  * letters, lighter or heavier, rather than none), the spares, then the fallback script's fonts
  * (which may cover this script too: Noto Sans covers Cyrillic). NULL past the last. */
@@ -322,7 +408,8 @@ static struct text_font *row_font(struct text_engine *e, struct text_script_font
 
     if (*use > 0) {
         file = row_candidate(e, row, bold, *use - 1, &face);
-        return text_font_open(e, file, face, row->line_height, px);
+        return text_font_open(e, file, face, row->line_height,
+                              scaled_px(e, file, face, row->script, bold, px));
     }
     if (*use < 0)
         return NULL;
@@ -330,7 +417,8 @@ static struct text_font *row_font(struct text_engine *e, struct text_script_font
         if (!file[0] || !face_verdict(e, file, face, row->script)->ok)
             continue;
         *use = k + 1;
-        return text_font_open(e, file, face, row->line_height, px);
+        return text_font_open(e, file, face, row->line_height,
+                              scaled_px(e, file, face, row->script, bold, px));
     }
     log_error("no font in assets/fonts.ini draws script %s: its text shows as boxes", row->script);
     *use = -1;
@@ -343,12 +431,19 @@ struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, 
     struct text_script_font *row = script_row(e, script, false);
     /* A language may name its own font for its own script (Urdu: Nastaliq instead of Naskh);
      * when it is refused, the script's fonts draw the language. */
-    if (lang && lang->font[0] && !strcmp(lang->script, script) &&
-        face_verdict(e, lang->font, 0, script)->ok) {
+    if (lang && lang->font[0] && !strcmp(lang->script, script)) {
+        /* Bold in its bold file when it has one (Urdu's Nastaliq has), else in its regular */
+        const char *files[2] = {bold && lang->font_bold[0] ? lang->font_bold : lang->font,
+                                lang->font};
         float lh = row ? row->line_height : 1.0f;
-        struct text_font *f = text_font_open(e, lang->font, 0, lh, px);
-        if (f)
-            return f;
+        for (int k = 0; k < 2; k++) {
+            if (!face_verdict(e, files[k], 0, script)->ok)
+                continue;
+            struct text_font *f = text_font_open(
+                e, files[k], 0, lh, scaled_px(e, files[k], 0, script, bold && k == 0, px));
+            if (f)
+                return f;
+        }
     }
     if (!row && (!strcmp(script, "Hani") || !strcmp(script, "Hans") || !strcmp(script, "Bopo")))
         row = script_row(e, "Hans", false);
@@ -371,6 +466,11 @@ void text_font_prepare(struct text_font *f, const char *script, bool rtl)
 const char *text_font_file(const struct text_font *f)
 {
     return f->file;
+}
+
+int text_font_px(const struct text_font *f)
+{
+    return f->px;
 }
 
 void *text_font_handle(const struct text_font *f)
@@ -447,6 +547,8 @@ unsigned text_engine_check_faces(struct text_engine *e, const struct lang *const
                    !strcmp(langs[j]->script, langs[i]->script);
         if (langs[i]->font[0] && !seen)
             bad += check_face(e, langs[i]->font, 0, langs[i]->script, problem_h, arg);
+        if (langs[i]->font_bold[0] && !seen)
+            bad += check_face(e, langs[i]->font_bold, 0, langs[i]->script, problem_h, arg);
     }
     return bad;
 }
@@ -502,8 +604,8 @@ static unsigned long hash_str(const char *s, unsigned long h)
 static char *style_key(const char *utf8, const struct text_style *st, unsigned long *hash)
 {
     char head[96];
-    int n = snprintf(head, sizeof(head), "%s|%d|%d|%d|%d|", st->lang ? st->lang->code : "", st->px,
-                     st->bold, st->max_width, (int)st->align);
+    int n = snprintf(head, sizeof(head), "%s|%d|%d|%d|%d|%d|", st->lang ? st->lang->code : "",
+                     st->px, st->bold, st->max_width, (int)st->align, st->markup);
     size_t len = strlen(utf8);
     char *key = malloc((size_t)n + len + 1);
     if (!key)
@@ -659,27 +761,72 @@ static void layout_add_texture(struct text_engine *e, struct text_layout *l, SDL
         e->bytes += n;
 }
 
+/* Render piece p of l into its texture, white (drawing tints it). */
+static void piece_render(struct text_engine *e, SDL_Renderer *r, struct text_layout *l,
+                         struct text_piece *p)
+{
+    static const SDL_Color white = {255, 255, 255, 255};
+    text_font_prepare(p->font, p->script, p->rtl);
+    SDL_Surface *s = TTF_RenderUTF8_Blended(p->font->ttf, p->utf8, white);
+    p->no_ink = text_letters_without_ink(p->font->ttf, p->utf8, s, e->ink_each);
+    if (!s)
+        return;
+    p->tex = SDL_CreateTextureFromSurface(r, s);
+    SDL_FreeSurface(s);
+    if (!p->tex)
+        return;
+    SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_BLEND);
+    layout_add_texture(e, l, p->tex);
+}
+
+/* The rows of f's ink drawing script's sample, from the top of its line; measured once. */
+static void font_ink_rows(struct text_font *f, const char *script, bool rtl, int *y0, int *y1)
+{
+    if (strcmp(f->ink_script, script)) {
+        static const SDL_Color white = {255, 255, 255, 255};
+        char buf[64];
+        const char *sample = text_script_sample(script, buf, sizeof(buf));
+        text_font_prepare(f, script, rtl);
+        SDL_Surface *s = sample[0] ? TTF_RenderUTF8_Blended(f->ttf, sample, white) : NULL;
+        f->ink_y0 = 0;
+        f->ink_y1 = TTF_FontHeight(f->ttf);
+        if (s)
+            text_surface_ink_rows(s, &f->ink_y0, &f->ink_y1);
+        if (f->ink_y1 <= f->ink_y0) {
+            f->ink_y0 = 0;
+            f->ink_y1 = TTF_FontHeight(f->ttf);
+        }
+        SDL_FreeSurface(s);
+        util_strlcpy(f->ink_script, script, sizeof(f->ink_script));
+    }
+    *y0 = f->ink_y0;
+    *y1 = f->ink_y1;
+}
+
+bool text_layout_ink_rows(struct text_engine *e, const struct text_layout *l, int *top, int *bottom)
+{
+    bool any = false;
+    (void)e;
+    for (int i = 0; i < l->n_pieces; i++) {
+        struct text_piece *p = &l->pieces[i];
+        int y0, y1;
+        font_ink_rows(p->font, p->script, p->rtl, &y0, &y1);
+        *top = any ? SDL_min(*top, p->y + y0) : p->y + y0;
+        *bottom = any ? SDL_max(*bottom, p->y + y1) : p->y + y1;
+        any = true;
+    }
+    return any;
+}
+
 void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *cl, int x,
                       int y, SDL_Color c)
 {
     /* Textures are a cache inside the layout; drawing does not change what it shows. */
     struct text_layout *l = (struct text_layout *)cl;
-    static const SDL_Color white = {255, 255, 255, 255};
     for (int i = 0; i < l->n_pieces; i++) {
         struct text_piece *p = &l->pieces[i];
-        if (!p->tex && p->utf8[0]) {
-            text_font_prepare(p->font, p->script, p->rtl);
-            SDL_Surface *s = TTF_RenderUTF8_Blended(p->font->ttf, p->utf8, white);
-            p->no_ink = text_letters_without_ink(p->font->ttf, p->utf8, s, e->ink_each);
-            if (!s)
-                continue;
-            p->tex = SDL_CreateTextureFromSurface(r, s);
-            SDL_FreeSurface(s);
-            if (!p->tex)
-                continue;
-            SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_BLEND);
-            layout_add_texture(e, l, p->tex);
-        }
+        if (!p->tex && p->utf8[0])
+            piece_render(e, r, l, p);
         if (!p->tex)
             continue;
         int tw, th;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unicode/uchar.h>
@@ -264,4 +265,64 @@ int text_font_check(const char *path, int face, const char *script, char *why, s
 out:
     TTF_CloseFont(f);
     return rc;
+}
+
+int text_ink_band(TTF_Font *f, const char *script, bool rtl, const char *sample)
+{
+    static const SDL_Color white = {255, 255, 255, 255};
+    text_font_prepare(&(struct text_font){.ttf = f}, script, rtl);
+    SDL_Surface *s = sample[0] ? TTF_RenderUTF8_Blended(f, sample, white) : NULL;
+    if (!s)
+        return 0;
+    double *rows = calloc((size_t)s->h, sizeof(*rows)), total = 0;
+    int band = 0;
+    if (rows && !SDL_LockSurface(s)) {
+        for (int y = 0; y < s->h; y++) {
+            const Uint32 *px = (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch);
+            for (int x = 0; x < s->w; x++)
+                rows[y] += (px[x] & s->format->Amask) >> s->format->Ashift;
+            total += rows[y];
+        }
+        SDL_UnlockSurface(s);
+        double sum = 0;
+        int lo = -1, hi = -1;
+        for (int y = 0; y < s->h && hi < 0; y++) {
+            sum += rows[y];
+            if (lo < 0 && sum >= 0.2 * total)
+                lo = y;
+            if (sum >= 0.8 * total)
+                hi = y;
+        }
+        band = total > 0 && lo >= 0 && hi >= lo ? hi - lo + 1 : 0;
+    }
+    free(rows);
+    SDL_FreeSurface(s);
+    return band;
+}
+
+static bool row_has_ink(SDL_Surface *s, int y)
+{
+    const Uint32 *px = (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch);
+    for (int x = 0; x < s->w; x++) {
+        if (px[x] & s->format->Amask)
+            return true;
+    }
+    return false;
+}
+
+void text_surface_ink_rows(SDL_Surface *s, int *y0, int *y1)
+{
+    *y0 = *y1 = 0;
+    if (SDL_LockSurface(s))
+        return;
+    int a = 0, b = s->h;
+    while (a < b && !row_has_ink(s, a))
+        a++;
+    while (b > a && !row_has_ink(s, b - 1))
+        b--;
+    SDL_UnlockSurface(s);
+    if (a < b) {
+        *y0 = a;
+        *y1 = b;
+    }
 }

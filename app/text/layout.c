@@ -42,6 +42,7 @@ struct para {
     const struct text_style *style;
     const UChar *text;
     int len;
+    const bool *bold; /* per unit: inside a ** pair (style.markup); NULL: none is */
     struct unit *units;
     struct run *runs;
     int n_runs;
@@ -73,18 +74,24 @@ static bool joins_previous(UChar32 c, UScriptCode sc)
            u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY) == U_COMBINING_SPACING_MARK;
 }
 
-static struct text_font *covering_font(struct para *p, UChar32 c, const char *script,
+/* Whether unit i of the paragraph is drawn bold: the style's weight or a ** pair around it. */
+static bool unit_bold(const struct para *p, int i)
+{
+    return p->style->bold || (p->bold && p->bold[i]);
+}
+
+static struct text_font *covering_font(struct para *p, UChar32 c, const char *script, bool bold,
                                        const char **shape_script)
 {
     struct text_engine *e = p->e;
     const struct text_style *style = p->style;
-    struct text_font *f = text_font_for(e, style->lang, script, style->px, style->bold);
+    struct text_font *f = text_font_for(e, style->lang, script, style->px, bold);
     *shape_script = script;
     if (f && TTF_GlyphIsProvided32(f->ttf, (Uint32)c))
         return f;
     /* Fallback chain: the fallback script's font (digits, Latin, punctuation), the language's
      * own font, then CJK. Script fonts such as Thai or Ethiopic have no ASCII digits. */
-    struct text_font *fb = text_font_fallback(e, style->px, style->bold);
+    struct text_font *fb = text_font_fallback(e, style->px, bold);
     if (fb && TTF_GlyphIsProvided32(fb->ttf, (Uint32)c)) {
         UScriptCode sc = uscript_getScript(c, &(UErrorCode){U_ZERO_ERROR});
         if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED)
@@ -92,14 +99,13 @@ static struct text_font *covering_font(struct para *p, UChar32 c, const char *sc
         return fb;
     }
     if (style->lang) {
-        struct text_font *lf =
-            text_font_for(e, style->lang, style->lang->script, style->px, style->bold);
+        struct text_font *lf = text_font_for(e, style->lang, style->lang->script, style->px, bold);
         if (lf && TTF_GlyphIsProvided32(lf->ttf, (Uint32)c)) {
             *shape_script = style->lang->script;
             return lf;
         }
     }
-    struct text_font *cjk = text_font_for(e, NULL, "Hans", style->px, style->bold);
+    struct text_font *cjk = text_font_for(e, NULL, "Hans", style->px, bold);
     if (cjk && TTF_GlyphIsProvided32(cjk->ttf, (Uint32)c)) {
         *shape_script = "Hani";
         return cjk;
@@ -177,7 +183,7 @@ static void assign_fonts(struct para *p, const UScriptCode *sc, const UBiDiLevel
             f = prev_font;
             script = prev_script;
         } else {
-            f = covering_font(p, c, script, &script);
+            f = covering_font(p, c, script, unit_bold(p, s), &script);
         }
         for (int k = s; k < i; k++) {
             p->units[k].font = f;
@@ -211,7 +217,8 @@ static void one_font_per_number(struct para *p)
         while (e < p->len) {
             UChar32 d;
             U16_GET(p->text, 0, e, p->len, d);
-            if (uscript_getScript(d, &uerr) != USCRIPT_COMMON || is_bidi_control(d))
+            if (uscript_getScript(d, &uerr) != USCRIPT_COMMON || is_bidi_control(d) ||
+                unit_bold(p, e) != unit_bold(p, s))
                 break;
             mixed |= p->units[e].font && p->units[e].font != first_font;
             e += U16_LENGTH(d);
@@ -219,7 +226,7 @@ static void one_font_per_number(struct para *p)
         while (e > s && u_isUWhiteSpace(p->text[e - 1]))
             e--; /* trailing spaces stay with the words around them */
         if (mixed) {
-            struct text_font *fb = text_font_fallback(p->e, p->style->px, p->style->bold);
+            struct text_font *fb = text_font_fallback(p->e, p->style->px, unit_bold(p, s));
             bool covers = fb != NULL;
             for (int k = s; k < e && covers; k++) {
                 if (!U16_IS_TRAIL(p->text[k]) && !u_isUWhiteSpace(p->text[k]))
@@ -263,7 +270,8 @@ static int make_runs(struct para *p)
     }
     for (int i = 0; i < p->n_runs; i++) {
         if (!p->runs[i].font)
-            p->runs[i].font = text_font_fallback(p->e, p->style->px, p->style->bold);
+            p->runs[i].font =
+                text_font_fallback(p->e, p->style->px, unit_bold(p, p->runs[i].start));
     }
     return 0;
 }
@@ -657,7 +665,12 @@ static int settle_line(struct para *p, struct out *o, const struct segments *sg,
         *scale = (double)real / est;
     while (last > f && real > maxw)
         real = line_width(p, a, sg->brk[--last]);
-    while (last + 1 < sg->n && !sg->hard[last] && line_width(p, a, sg->brk[last + 1]) <= maxw)
+    /* One more segment: shaped whole only when the estimate leaves it a chance (a tenth over
+     * the width at most), not once more for every line (a cold Urdu page shaped each line a
+     * third time for nothing). */
+    while (last + 1 < sg->n && !sg->hard[last] &&
+           real + (sg->full[last] - sg->trim[last] + sg->trim[last + 1]) * *scale <= maxw * 1.1 &&
+           (real = line_width(p, a, sg->brk[last + 1])) <= maxw)
         last++;
     int rc = emit_line(p, o, a, sg->brk[last]);
     if (rc)
@@ -697,9 +710,11 @@ static int break_lines(struct para *p, struct out *o)
 /* Lay out the paragraph text[a, b) (no '\n' inside) into o: itemize, then break lines. Adds
  * the characters no font has to *missing. */
 static int layout_paragraph(struct text_engine *e, const struct text_style *style,
-                            const UChar *text, int a, int b, struct out *o, unsigned *missing)
+                            const UChar *text, const bool *bold, int a, int b, struct out *o,
+                            unsigned *missing)
 {
-    struct para p = {.e = e, .style = style, .text = text + a, .len = b - a};
+    struct para p = {
+        .e = e, .style = style, .text = text + a, .len = b - a, .bold = bold ? bold + a : NULL};
     int first_line = o->n_lines;
     p.units = calloc((size_t)(p.len + 1), sizeof(*p.units));
     if (!p.units)
@@ -719,6 +734,47 @@ static int layout_paragraph(struct text_engine *e, const struct text_style *styl
     free(p.runs);
     free(p.memo);
     return rc;
+}
+
+/* Inline bold (text_style.markup): take each pair of "**" out of every paragraph of text (len
+ * units, changed in place) and mark what was between them in *boldp (malloc'd, one flag per
+ * unit left). A paragraph's last "**" without a partner stays as it is. */
+static int strip_markup(UChar *text, int32_t *len, bool **boldp)
+{
+    bool *bold = calloc((size_t)*len + 1, sizeof(*bold));
+    if (!bold)
+        return ENOMEM;
+    int n = 0;
+    for (int a = 0; a <= *len;) {
+        int b = a, marks = 0;
+        while (b < *len && text[b] != '\n')
+            b++;
+        for (int i = a; i + 1 < b; i++) {
+            if (text[i] == '*' && text[i + 1] == '*') {
+                marks++;
+                i++;
+            }
+        }
+        int pairs = marks / 2, seen = 0;
+        bool on = false;
+        for (int i = a; i < b; i++) {
+            if (seen < 2 * pairs && i + 1 < b && text[i] == '*' && text[i + 1] == '*') {
+                seen++;
+                on = !on;
+                i++;
+                continue;
+            }
+            bold[n] = on;
+            text[n++] = text[i];
+        }
+        if (b < *len)
+            text[n++] = '\n';
+        a = b + 1;
+    }
+    text[n] = 0;
+    *len = n;
+    *boldp = bold;
+    return 0;
 }
 
 /* Horizontal alignment: "start" follows the paragraph direction. */
@@ -747,6 +803,7 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
     struct text_layout *l = calloc(1, sizeof(*l));
     struct out o = {0};
     UChar *text = NULL;
+    bool *bold = NULL; /* per unit, with style.markup */
     char *src = NULL;
     UErrorCode uerr = U_ZERO_ERROR;
     int32_t len = 0;
@@ -768,13 +825,15 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
     u_strFromUTF8WithSub(text, len + 1, NULL, src, -1, 0xFFFD, NULL, &uerr);
     if (U_FAILURE(uerr))
         goto fail;
+    if (style->markup && strip_markup(text, &len, &bold))
+        goto fail;
 
     /* Paragraphs are separated by '\n'; each gets its own bidi paragraph and breaks. */
     for (int a = 0; a <= len;) {
         int b = a;
         while (b < len && text[b] != '\n')
             b++;
-        if (layout_paragraph(e, style, text, a, b, &o, &l->missing))
+        if (layout_paragraph(e, style, text, bold, a, b, &o, &l->missing))
             goto fail;
         a = b + 1;
     }
@@ -793,6 +852,7 @@ struct text_layout *text_layout_make(struct text_engine *e, const char *utf8,
         l->overflow = true;
 
     align_lines(l, style);
+    free(bold);
     free(text);
     free(src);
     return l;
@@ -802,6 +862,7 @@ fail:
         free(o.pieces[i].utf8);
     free(o.pieces);
     free(o.lines);
+    free(bold);
     free(text);
     free(src);
     free(l);

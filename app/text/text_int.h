@@ -41,6 +41,7 @@ struct text_face_verdict {
     char script[5];
     bool ok;
     char why[160]; /* when refused: what was measured */
+    float scale;   /* its size against Latin's (text_font_scale); 0 until measured */
 };
 
 /* An open font at one pixel size. */
@@ -50,6 +51,16 @@ struct text_font {
     int px;
     float line_height;
     TTF_Font *ttf;
+    char ink_script[5]; /* the script ink_y0, ink_y1 were measured for, "" not yet */
+    int ink_y0, ink_y1; /* rows of its ink drawing that script's sample, from the line's top */
+};
+
+/* A font file mapped into memory, shared by its sizes: FreeType reads glyphs from it with a
+ * copy instead of a seek and a read(2) each, which were most of a cold Urdu page (issue 15). */
+struct text_font_file {
+    char file[64];
+    void *map;
+    size_t len;
 };
 
 struct text_cache_entry {
@@ -66,9 +77,13 @@ struct text_engine {
     unsigned n_scripts;
     struct text_font fonts[TEXT_MAX_FONTS];
     unsigned n_fonts;
+    struct text_font_file files[TEXT_MAX_FACES]; /* mapped on first open, until freed */
+    unsigned n_files;
     struct text_face_verdict faces[TEXT_MAX_FACES];
     unsigned n_faces;
-    bool ink_each; /* text_engine_count_ink */
+    bool ink_each;     /* text_engine_count_ink */
+    int latin_band[2]; /* the fallback font's ink band, regular and bold (text_font_scale), 0
+                          until measured */
     struct text_cache_entry *slots[TEXT_CACHE_SLOTS];
     struct text_cache_entry *newest, *oldest; /* every cached layout, by last use */
     unsigned n_cached;
@@ -84,6 +99,20 @@ struct text_font *text_font_open(struct text_engine *e, const char *file, int fa
  * NULL when the script has no row. */
 struct text_font *text_font_for(struct text_engine *e, const struct lang *lang, const char *script,
                                 int px, bool bold);
+
+/* Factor on the pixel size that gives script drawn with face of file the visual size of Latin:
+ * the body of its letters (the band holding the middle 60 % of the ink of the script's sample,
+ * text_script_sample) against the same band of the fallback font's Latin sample in the same
+ * weight (bold: a bold face), measured once.
+ * 1 for the fallback script and for faces within 5 % of Latin's; never below 1 (no script is
+ * shrunk: CJK stays at its size) nor above TEXT_SCALE_MAX, so that lines stay workable. */
+#define TEXT_SCALE_MAX 1.5f
+float text_font_scale(struct text_engine *e, const char *file, int face, const char *script,
+                      bool bold);
+
+/* The ink band of sample drawn with f (script, direction): the rows from the 20th to the 80th
+ * percentile of its ink, in pixels. 0 when nothing renders. */
+int text_ink_band(TTF_Font *f, const char *script, bool rtl, const char *sample);
 
 /* The last-resort font (the fallback script's) at px. */
 struct text_font *text_font_fallback(struct text_engine *e, int px, bool bold);
@@ -103,6 +132,9 @@ const char *text_script_sample(const char *script, char *buf, size_t len);
  * them when s has not a pixel, else (when each) those whose glyph has no outline. Spaces, format
  * characters and non-spacing marks never count. For the layout check (text_piece.no_ink). */
 int text_letters_without_ink(TTF_Font *f, const char *utf8, SDL_Surface *s, bool each);
+
+/* The rows [*y0, *y1) of s (ARGB, as SDL_ttf renders) with a pixel of ink; 0, 0 when none. */
+void text_surface_ink_rows(SDL_Surface *s, int *y0, int *y1);
 
 /* Vertical metrics of a line: the largest ascent, descent and line skip of its fonts. */
 struct text_line_metrics {

@@ -340,12 +340,16 @@ const struct text_layout *ui_text_fit(struct ui *ui, const char *text, const str
     if (px < min_px)
         px = min_px;
     for (int size = px; size >= min_px; size -= SDL_max(1, size / 20)) {
-        struct text_style st = {lang, size, bold, box.w, align};
+        struct text_style st = {lang, size, bold, box.w, align, false};
         l = text_layout_get(ui->text, text, &st);
         if (!l || (!l->overflow && l->h <= box.h))
             return l;
     }
-    struct text_style st = {lang, min_px, bold, box.w, align};
+    /* Too long in bold at the smallest size: regular is narrower (Urdu's Nastaliq Bold is). */
+    struct text_style st = {lang, min_px, false, box.w, align, false};
+    if (bold && (l = text_layout_get(ui->text, text, &st)) && !l->overflow && l->h <= box.h)
+        return l;
+    st.bold = bold;
     return text_layout_get(ui->text, text, &st);
 }
 
@@ -400,10 +404,15 @@ void ui_text_draw(struct ui *ui, const struct text_layout *l, SDL_Rect box, bool
 {
     if (!l)
         return;
-    int y = box.y;
-    if (valign_center && l->h < box.h)
-        y += (box.h - l->h) / 2;
+    int y = box.y, top = 0, bottom = 0;
     text_engine_count_ink(ui->text, ui->check.on);
+    bool inked = text_layout_ink_rows(ui->text, l, &top, &bottom);
+    /* Centred by its fonts' ink, not its line box: Naskh and Nastaliq letters sit low in theirs;
+     * when that box is too tall for the box, the line box. */
+    if (valign_center && inked && bottom - top <= box.h)
+        y += SDL_max(0, SDL_min(box.h - l->h, (box.h - (bottom - top)) / 2 - top));
+    else if (valign_center && l->h < box.h)
+        y += (box.h - l->h) / 2;
     text_layout_draw(ui->text, ui->renderer, l, box.x, y, c);
 
     if (!ui->check.on)
@@ -507,19 +516,23 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
                           w->r.h - 2 * pad - icon - pad / 2};
         const struct text_layout *l = ui_text_fit(ui, w->label, w->label_lang, m->title_px,
                                                   m->body_px, true, avail, TEXT_ALIGN_CENTER);
-        int lh = l ? SDL_min(l->h, avail.h) : 0;
-        int group = icon + pad / 2 + lh;
+        int lh = l ? SDL_min(l->h, avail.h) : 0, top = 0, bottom = lh;
+        /* The group is the pictogram and the label's ink (its fonts' ink, as buttons centre) */
+        if (!l || !text_layout_ink_rows(ui->text, l, &top, &bottom) || bottom - top > lh)
+            top = 0, bottom = lh;
+        top = SDL_min(top, pad / 2); /* the line box stays clear of the pictogram */
+        int group = icon + pad / 2 + bottom - top;
         int y0 = w->r.y + (w->r.h - group) / 2;
         if (w->icon[0])
             ui_draw_icon(ui, w->icon, (SDL_Rect){w->r.x, y0, w->r.w, icon}, fg, w->mirror_icon);
-        SDL_Rect lb = {avail.x, y0 + icon + pad / 2, avail.w,
-                       w->r.y + w->r.h - pad - (y0 + icon + pad / 2)};
+        SDL_Rect lb = {avail.x, y0 + icon + pad / 2 - top, avail.w,
+                       w->r.y + w->r.h - pad - (y0 + icon + pad / 2 - top)};
         ui_text_draw(ui, l, lb, false, fg, what);
     } else if (w->label[0]) {
         int icon = w->icon[0] ? SDL_min(w->r.h - 2 * pad, m->target * 2 / 3) : 0;
         SDL_Rect inner = {w->r.x + pad, w->r.y, w->r.w - 2 * pad, w->r.h};
         /* Measure the label on one line to centre icon + label as a group. */
-        struct text_style one = {w->label_lang, m->body_px, true, 0, TEXT_ALIGN_START};
+        struct text_style one = {w->label_lang, m->body_px, true, 0, TEXT_ALIGN_START, false};
         const struct text_layout *probe = text_layout_get(ui->text, w->label, &one);
         int lw = inner.w - (icon ? icon + pad : 0);
         /* a little slack: a line measured whole may round a pixel wider than its parts */
@@ -581,7 +594,7 @@ void ui_draw_widgets(struct ui *ui)
 
 static int label_width(struct ui *ui, const char *label, const struct lang *lang)
 {
-    struct text_style one = {lang, ui->m.body_px, true, 0, TEXT_ALIGN_START};
+    struct text_style one = {lang, ui->m.body_px, true, 0, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, label, &one);
     return l ? l->ink_w : 0;
 }
@@ -597,7 +610,8 @@ int ui_button_h_for(struct ui *ui, const char *msgid, int w)
     const struct ui_metrics *m = &ui->m;
     const struct lang *lang = ui_tr_lang(ui, msgid);
     int icon = m->target * 2 / 3;
-    struct text_style st = {lang, m->body_px, true, w - icon - 3 * m->gap - 4, TEXT_ALIGN_START};
+    struct text_style st = {lang, m->body_px, true, w - icon - 3 * m->gap - 4, TEXT_ALIGN_START,
+                            false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, msgid), &st);
     return SDL_max(ui_button_h(ui, lang), l ? l->h + m->gap / 2 : 0);
 }
@@ -678,7 +692,7 @@ static int bar_items(struct ui *ui, unsigned flags, struct bar_item *items)
  * than cut the label (large text on a portrait screen). */
 static int wrapped_h(struct ui *ui, const struct bar_item *it, int w)
 {
-    struct text_style st = {it->lang, ui->m.body_px, true, SDL_max(1, w), TEXT_ALIGN_START};
+    struct text_style st = {it->lang, ui->m.body_px, true, SDL_max(1, w), TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, it->label, &st);
     return l ? l->h + ui->m.gap / 2 : 0;
 }

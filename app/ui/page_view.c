@@ -17,10 +17,12 @@ void ui_page_free(struct ui *ui, struct ui_page_view *pv)
     ui->viewport = (SDL_Rect){0, 0, 0, 0};
 }
 
+/* Every text of the view is laid out with its **bold** markers drawn as bold (text_style's
+ * markup; titles have none). */
 static int text_height(struct ui *ui, const struct lang *lang, const char *text, int px, bool bold,
                        int width)
 {
-    struct text_style st = {lang, px, bold, width, TEXT_ALIGN_START};
+    struct text_style st = {lang, px, bold, width, TEXT_ALIGN_START, true};
     const struct text_layout *l = text_layout_get(ui->text, text, &st);
     return l ? l->h : px;
 }
@@ -123,7 +125,7 @@ static int block_layout(struct ui *ui, struct ui_page_view *pv, struct ui_page_b
     pb->icon_box = (SDL_Rect){rtl ? x0 + col_w - icon : x0, y, icon, icon};
     if (h < icon) /* one line beside a pictogram: centred on it */
         pb->box.y += (icon - h) / 2;
-    struct text_style st = {pb->lang, pb->px, pb->bold, w, TEXT_ALIGN_START};
+    struct text_style st = {pb->lang, pb->px, pb->bold, w, TEXT_ALIGN_START, true};
     lines_add(pv, text_layout_get(ui->text, pb->text, &st), pb->box);
     if (icon)
         line_add(pv, y, y + icon);
@@ -319,12 +321,12 @@ static const struct ui_read_sentence *heard(struct ui *ui, const struct ui_page_
     const char *text;
     if (s->block == UI_READ_TITLE) {
         *box = pv->title_box;
-        st = (struct text_style){pv->title_lang, m->head_px, true, box->w, TEXT_ALIGN_START};
+        st = (struct text_style){pv->title_lang, m->head_px, true, box->w, TEXT_ALIGN_START, false};
         text = pv->title;
     } else if (s->block >= 0 && s->block < pv->n) {
         const struct ui_page_block *b = &pv->blocks[s->block];
         *box = b->box;
-        st = (struct text_style){b->lang, b->px, b->bold, box->w, TEXT_ALIGN_START};
+        st = (struct text_style){b->lang, b->px, b->bold, box->w, TEXT_ALIGN_START, true};
         text = b->text;
     } else {
         return NULL;
@@ -466,7 +468,7 @@ void ui_page_draw(struct ui *ui, const struct ui_page_view *pv)
                  ui->theme.text, false);
     SDL_Rect tb = pv->title_box;
     tb.y += oy;
-    struct text_style st = {pv->title_lang, m->head_px, true, tb.w, TEXT_ALIGN_START};
+    struct text_style st = {pv->title_lang, m->head_px, true, tb.w, TEXT_ALIGN_START, false};
     ui_text_draw(ui, text_layout_get(ui->text, pv->title, &st), tb, false, ui->theme.text,
                  "page title");
     for (int i = 0; i < pv->n; i++) {
@@ -478,7 +480,7 @@ void ui_page_draw(struct ui *ui, const struct ui_page_view *pv)
             continue;
         if (b->type == CONTENT_ITEM)
             draw_item_mark(ui, b, oy);
-        st = (struct text_style){b->lang, b->px, b->bold, box.w, TEXT_ALIGN_START};
+        st = (struct text_style){b->lang, b->px, b->bold, box.w, TEXT_ALIGN_START, true};
         snprintf(what, sizeof(what), "page %s block %d", pv->page->id, i + 1);
         ui_text_draw(ui, text_layout_get(ui->text, b->text, &st), box, false, ui->theme.text, what);
     }

@@ -69,7 +69,7 @@ static struct ui_widget *button(struct ui *ui, const char *id, SDL_Rect r, enum 
 /* The height of msgid's translation at px, width w. */
 static int text_h(struct ui *ui, const char *msgid, int px, bool bold, int w)
 {
-    struct text_style st = {ui_tr_lang(ui, msgid), px, bold, w, TEXT_ALIGN_CENTER};
+    struct text_style st = {ui_tr_lang(ui, msgid), px, bold, w, TEXT_ALIGN_CENTER, false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, msgid), &st);
     return l ? l->h : px * 2;
 }

@@ -49,12 +49,12 @@ static void failed_layout(struct ui *ui)
     int x = (ui->w - w) / 2;
     const char *reason = reason_msgid(ui->s.call.failure);
 
-    struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, w, TEXT_ALIGN_CENTER};
+    struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, w, TEXT_ALIGN_CENTER, false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, reason), &st);
     fs->reason_box = (SDL_Rect){x, top + m->margin, w, l ? l->h : m->head_px * 2};
     int y = fs->reason_box.y + fs->reason_box.h + m->margin;
     const char *intro = N_("You can still get help:");
-    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, w, TEXT_ALIGN_START};
+    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, w, TEXT_ALIGN_START, false};
     l = text_layout_get(ui->text, ui_tr(ui, intro), &st);
     fs->intro_box = (SDL_Rect){x, y, w, l ? l->h : m->title_px * 2};
     y += fs->intro_box.h + m->gap;
@@ -109,12 +109,12 @@ static void failed_draw(struct ui *ui)
     const char *reason = reason_msgid(ui->s.call.failure);
     const char *intro = N_("You can still get help:");
     ui_clear(ui);
-    struct text_style st = {ui_tr_lang(ui, reason), m->head_px, true, fs->reason_box.w,
-                            TEXT_ALIGN_CENTER};
+    struct text_style st = {ui_tr_lang(ui, reason), m->head_px,        true,
+                            fs->reason_box.w,       TEXT_ALIGN_CENTER, false};
     ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, reason), &st), fs->reason_box, false,
                  ui->theme.text, "call failure");
-    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px, false, fs->intro_box.w,
-                             TEXT_ALIGN_START};
+    st = (struct text_style){ui_tr_lang(ui, intro), m->title_px,      false,
+                             fs->intro_box.w,       TEXT_ALIGN_START, false};
     ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, intro), &st), fs->intro_box, false,
                  ui->theme.muted, "call failure intro");
     ui_contact_draw(ui, &fs->contact);

@@ -42,7 +42,7 @@ static int no_calls_layout(struct ui *ui, struct call_info_state *cs)
     static const char why[] = N_("Calls are not available at this kiosk.");
     const struct ui_metrics *m = &ui->m;
     SDL_Rect col = ui_page_column(ui, (SDL_Rect){0, 0, ui->w, ui->h});
-    struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, col.w, TEXT_ALIGN_START};
+    struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, col.w, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, why), &st);
     int nh = l ? l->h : m->title_px * 2;
     /* the contact panel takes at most a third of the screen */
@@ -141,7 +141,7 @@ static void call_info_draw(struct ui *ui)
     if (!cs->can_call) {
         static const char why[] = N_("Calls are not available at this kiosk.");
         struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, cs->notice_box.w,
-                                TEXT_ALIGN_START};
+                                TEXT_ALIGN_START, false};
         ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, why), &st), cs->notice_box, false,
                      ui->theme.text, "calls unavailable");
         ui_contact_draw(ui, &cs->contact);

@@ -47,7 +47,7 @@ static SDL_Rect counts_link_rect(struct ui *ui)
     const char *label = counts_label;
     int avail = ui->w - 2 * m->margin;
     int icon = m->target * 2 / 3;
-    struct text_style one = {ui_tr_lang(ui, label), m->body_px, true, 0, TEXT_ALIGN_START};
+    struct text_style one = {ui_tr_lang(ui, label), m->body_px, true, 0, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, label), &one);
     int lw = SDL_clamp((l ? l->ink_w : avail) + icon + 4 * m->gap, m->target, avail);
     int h = ui_button_h_for(ui, label, lw);

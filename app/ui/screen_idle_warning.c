@@ -78,9 +78,12 @@ static void idle_layout(struct ui *ui)
     int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, N_("Continue"))));
     bh = SDL_max(bh, ui_button_h(ui, ui_tr_lang(ui, N_("Exit"))));
     static const char msg[] = N_("This screen will clear soon, to keep your visit private.");
-    struct text_style st = {ui_tr_lang(ui, msg), m->title_px, false,
+    struct text_style st = {ui_tr_lang(ui, msg),
+                            m->title_px,
+                            false,
                             SDL_min(ui->w - 2 * m->margin, m->body_px * 30) - 2 * m->margin,
-                            TEXT_ALIGN_CENTER};
+                            TEXT_ALIGN_CENTER,
+                            false};
     const struct text_layout *ml = text_layout_get(ui->text, ui_tr(ui, msg), &st);
     int msg_h = SDL_max(m->body_px * 6, ml ? ml->h : 0);
     int count_h = m->head_px * 2;

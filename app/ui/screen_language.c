@@ -1,16 +1,57 @@
 /* Language screen: every enabled language by its own name in its own script, never by flags.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
+#include "openline/clock.h"
 #include "openline/util.h"
 #include "ui_int.h"
+
+/* The screen's title, shown in each enabled language in turn, at attract's pace. */
+static const char choose_msgid[] = N_("Choose your language");
 
 /* The screen's own state (struct ui_screen's state_size). */
 struct language_state {
     int title_bottom; /* below the pictogram that stands for the title */
+    unsigned idx;     /* the language the title is shown in */
+    uint64_t next_ms; /* when it changes */
 };
 
 static struct language_state *language_state(const struct ui *ui)
 {
     return ui_screen_state(ui, &ui_screen_language);
+}
+
+/* A language the title may be shown in: English, or one that translates it. */
+static bool title_lang(const struct lang *l)
+{
+    return !strcmp(l->code, "en") || i18n_translated(l, choose_msgid);
+}
+
+static void language_enter(struct ui *ui)
+{
+    struct language_state *ls = language_state(ui);
+    ls->idx = 0;
+    while (ls->idx + 1 < ui->n_langs && !title_lang(ui->langs[ls->idx]))
+        ls->idx++;
+    ls->next_ms = clock_now_ms() + ui->cfg->kiosk.attract_cycle_ms;
+}
+
+static void language_tick(struct ui *ui, uint64_t now)
+{
+    struct language_state *ls = language_state(ui);
+    if (now >= ls->next_ms) {
+        for (unsigned k = 1; k <= ui->n_langs; k++) {
+            unsigned i = (ls->idx + k) % ui->n_langs;
+            if (title_lang(ui->langs[i])) {
+                ls->idx = i;
+                break;
+            }
+        }
+        while (ls->next_ms <= now)
+            ls->next_ms += ui->cfg->kiosk.attract_cycle_ms;
+        ui->dirty = true;
+    }
+    ui_wake_at(ui, ls->next_ms);
 }
 
 static void language_layout(struct ui *ui)
@@ -26,7 +67,7 @@ static void language_layout(struct ui *ui)
     ls->title_bottom = top + m->target + m->gap;
     int widest = 0, tallest = 0;
     for (unsigned i = 0; i < ui->n_langs; i++) {
-        struct text_style st = {ui->langs[i], m->body_px, true, 0, TEXT_ALIGN_START};
+        struct text_style st = {ui->langs[i], m->body_px, true, 0, TEXT_ALIGN_START, false};
         const struct text_layout *l = text_layout_get(ui->text, ui->langs[i]->endonym, &st);
         if (l && l->ink_w > widest)
             widest = l->ink_w;
@@ -96,14 +137,35 @@ static void language_draw(struct ui *ui)
     const struct ui_metrics *m = &ui->m;
     ui_clear(ui);
     int top = ls->title_bottom - m->target - m->gap;
-    ui_draw_icon(ui, "language.svg", (SDL_Rect){(ui->w - m->target) / 2, top, m->target, m->target},
-                 ui->theme.muted, false);
+    /* A globe and "Choose your language", in one language after another: the globe needs no
+     * reading, the title in the visitor's own language tells what the names are. */
+    const struct lang *lang = ui->langs[ls->idx % ui->n_langs];
+    if (!title_lang(lang))
+        lang = NULL; /* no enabled language has the title: the globe alone */
+    int icon = m->target;
+    SDL_Rect box = {0, top, ui->w - 2 * m->margin - icon - m->gap, m->target};
+    const struct text_layout *l =
+        lang ? ui_text_fit(ui, i18n_get(lang, choose_msgid), lang, m->title_px, m->body_px, true,
+                           box, TEXT_ALIGN_START)
+             : NULL;
+    int tw = l ? SDL_min(l->ink_w, box.w) : 0;
+    int group = icon + (tw ? m->gap + tw : 0), x0 = (ui->w - group) / 2;
+    bool rtl = lang && lang->rtl;
+    ui_draw_icon(ui, "globe.svg", (SDL_Rect){rtl ? x0 + group - icon : x0, top, icon, icon},
+                 ui->theme.text, false);
+    if (l) { /* the layout's box is as wide as it was fitted to: its ink where the group is */
+        box.x = rtl ? x0 + tw - l->w : x0 + icon + m->gap;
+        box.w = l->w;
+        ui_text_draw(ui, l, box, true, ui->theme.text, "language title");
+    }
     ui_draw_widgets(ui);
 }
 
 const struct ui_screen ui_screen_language = {
     .name = "language",
+    .enter = language_enter,
     .layout = language_layout,
+    .tick = language_tick,
     .event = language_event,
     .draw = language_draw,
     .state_size = sizeof(struct language_state),

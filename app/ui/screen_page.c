@@ -35,8 +35,9 @@ static void page_layout(struct ui *ui)
     int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, label)));
     /* A long translation on a narrow screen takes two lines: the button grows with it. */
     int icon = SDL_min(bh - 2 * m->gap, m->target * 2 / 3);
-    struct text_style st = {ui_tr_lang(ui, label), m->body_px, true,
-                            ui->w - 2 * m->margin - 3 * m->gap - icon, TEXT_ALIGN_START};
+    struct text_style st = {
+        ui_tr_lang(ui, label), m->body_px, true, ui->w - 2 * m->margin - 3 * m->gap - icon,
+        TEXT_ALIGN_START,      false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, label), &st);
     if (l && l->h + m->gap > bh)
         bh = l->h + m->gap;

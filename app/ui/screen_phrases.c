@@ -90,10 +90,12 @@ static void phrases_layout(struct ui *ui)
     int top = ui_bar_layout(ui, 0);
     int w = ui->w - 2 * m->margin;
 
-    struct text_style st = {ui_tr_lang(ui, intro_msgid), m->title_px, true, w, TEXT_ALIGN_START};
+    struct text_style st = {
+        ui_tr_lang(ui, intro_msgid), m->title_px, true, w, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, intro_msgid), &st);
     int ih = l ? l->h : m->title_px * 2;
-    st = (struct text_style){ui_tr_lang(ui, mic_msgid), m->body_px, false, w, TEXT_ALIGN_START};
+    st = (struct text_style){ui_tr_lang(ui, mic_msgid), m->body_px, false, w,
+                             TEXT_ALIGN_START,          false};
     l = text_layout_get(ui->text, ui_tr(ui, mic_msgid), &st);
     ih += m->gap / 2 + (l ? l->h : m->body_px * 2);
     ps->intro_box = (SDL_Rect){m->margin, top, w, ih};
@@ -183,14 +185,16 @@ static void phrases_draw(struct ui *ui)
     const struct ui_metrics *m = &ui->m;
     SDL_Rect b = ps->intro_box;
     ui_clear(ui);
-    struct text_style st = {ui_tr_lang(ui, intro_msgid), m->title_px, true, b.w, TEXT_ALIGN_START};
+    struct text_style st = {
+        ui_tr_lang(ui, intro_msgid), m->title_px, true, b.w, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(ui->text, ui_tr(ui, intro_msgid), &st);
     if (l) {
         ui_text_draw(ui, l, (SDL_Rect){b.x, b.y, b.w, l->h}, false, ui->theme.text,
                      "phrases intro");
         b.y += l->h + m->gap / 2;
     }
-    st = (struct text_style){ui_tr_lang(ui, mic_msgid), m->body_px, false, b.w, TEXT_ALIGN_START};
+    st = (struct text_style){ui_tr_lang(ui, mic_msgid), m->body_px, false, b.w,
+                             TEXT_ALIGN_START,          false};
     l = text_layout_get(ui->text, ui_tr(ui, mic_msgid), &st);
     if (l)
         ui_text_draw(ui, l, (SDL_Rect){b.x, b.y, b.w, l->h}, false, ui->theme.muted,

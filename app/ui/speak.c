@@ -153,9 +153,13 @@ void ui_read_add(struct ui *ui, const struct lang *lang, const char *text, const
 {
     if (!text || !*text || !lang)
         return;
-    struct add_ctx a = {ui, lang, text, msgid, block};
+    char *plain = util_unmark_bold(text); /* said without them; the layout counts so too */
+    if (!plain)
+        return;
+    struct add_ctx a = {ui, lang, plain, msgid, block};
     ui->read.n_in_text = 0;
-    speech_sentences(lang, text, add_sentence, &a);
+    speech_sentences(lang, plain, add_sentence, &a);
+    free(plain);
 }
 
 /* Hand the worker the next run of sentences in one language (it takes one language at a time:

@@ -469,7 +469,8 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w);
 void ui_draw_icon(struct ui *ui, const char *name, SDL_Rect r, SDL_Color c, bool mirror);
 
 /* Lay out text to fit box: at px, shrinking down to min_px if needed (never below the body
- * minimum). The result is cached by the text engine. */
+ * minimum), then bold text in regular weight at min_px. The result is cached by the text
+ * engine. */
 const struct text_layout *ui_text_fit(struct ui *ui, const char *text, const struct lang *lang,
                                       int px, int min_px, bool bold, SDL_Rect box,
                                       enum text_align align);

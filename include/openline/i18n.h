@@ -21,6 +21,7 @@ struct lang {
     char script[5];      /* ISO 15924, exact case ("Arab", "Mymr"), for shaping */
     bool rtl;            /* paragraph direction right-to-left */
     char font[64];       /* font file overriding the script's font in assets/fonts.ini, or "" */
+    char font_bold[64];  /* its bold weight, or "" (then bold text uses font) */
     char icu_locale[32]; /* locale for ICU line breaking ("th", "my", "zh_Hans") */
     char voice[32];      /* espeak-ng voice reading it aloud ("en-gb", "cmn"), or "" (none) */
     struct catalog *cat; /* translations; NULL for the source language (en) */

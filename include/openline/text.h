@@ -23,6 +23,10 @@ struct text_style {
     bool bold;
     int max_width; /* wrap at this width in pixels; 0: one line per paragraph */
     enum text_align align;
+    /* Inline bold: each pair of "**" inside a paragraph is taken out and the text between drawn
+     * bold ("a **key phrase** here"); a "**" left without a partner is drawn as it is. Offsets
+     * in the layout (pieces, lines, text_layout_span) are then those of the text without them. */
+    bool markup;
 };
 
 /* One shaped run on one line: a single font, script and direction. */
@@ -91,6 +95,14 @@ const struct text_layout *text_layout_get(struct text_engine *e, const char *utf
 void text_layout_draw(struct text_engine *e, SDL_Renderer *r, const struct text_layout *l, int x,
                       int y, SDL_Color c);
 
+/* The rows [*top, *bottom) of l, in layout coordinates, where its letters' ink lies: on each
+ * line, from the top to the bottom of the ink of its fonts drawing their scripts' samples (Latin:
+ * capitals to descenders). To centre a label by what is seen rather than by its line box
+ * (Naskh's and Nastaliq's letters sit low in theirs) while labels of one script keep one
+ * baseline. False when l has no piece. */
+bool text_layout_ink_rows(struct text_engine *e, const struct text_layout *l, int *top,
+                          int *bottom);
+
 /* How text_piece.no_ink is counted when a piece is first drawn: each letter's glyph looked up
  * (the layout check: a glyph lookup per letter, a tenth more time on a cold Urdu page), or, by
  * default, only a piece drawn without a single pixel. */
@@ -127,6 +139,9 @@ const char *text_font_file(const struct text_font *f);
  * the paragraph on line line: for read-aloud's highlight of a sentence. False when none of it is
  * on that line. A piece cut inside is measured by its prefix, shaped alone. */
 bool text_layout_span(const struct text_layout *l, int line, int a, int b, int *x0, int *x1);
+/* The pixel size a piece's font is open at: the style's px times its script's scale to Latin's
+ * visual size (for tests comparing with hb-shape). */
+int text_font_px(const struct text_font *f);
 /* SDL_ttf handle of a piece's font (for tests comparing with hb-shape). */
 void *text_font_handle(const struct text_font *f);
 

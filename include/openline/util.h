@@ -20,6 +20,10 @@ int util_parse_long(const char *s, long min, long max, long *out);
 /* Remove leading and trailing ASCII white space in place; returns s. */
 char *util_trim(char *s);
 
+/* A copy of text without its **bold** markers (malloc'd, NULL when out of memory): what is read
+ * aloud, and what a layout drawn with text_style's markup counts its offsets in. */
+char *util_unmark_bold(const char *text);
+
 /* Room for need elements of size bytes in the array v of *cap: v itself when it has it, else v
  * reallocated to twice its capacity (first when empty) or more, *cap updated. Returns NULL when
  * out of memory (v and *cap are then unchanged, and v still the caller's to free). */

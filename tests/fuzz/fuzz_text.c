@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .bold = data[1] & 4,
         .max_width = data[2] * 4,
         .align = (enum text_align)((data[1] >> 3) % 3),
+        .markup = (data[1] & 0x80) != 0,
     };
     char *text = fuzz_string(data + 3, size - 3);
     const struct text_layout *l = text_layout_get(eng, text, &st);

@@ -70,7 +70,7 @@ static void check_one(const char *msgid, const char *msgstr, void *arg)
     char *text = content_expand(msgstr, &v);
     if (!text)
         return;
-    struct text_style st = {w->lang, 28, false, 900, TEXT_ALIGN_START};
+    struct text_style st = {w->lang, 28, false, 900, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(eng, text, &st);
     if (!l || l->missing || l->overflow) {
         fprintf(stderr, "%s: %s: '%s'\n", w->lang->code,
@@ -106,7 +106,7 @@ static void test_endonyms(void **state)
     (void)state;
     for (unsigned i = 0; i < i18n_count(langs); i++) {
         const struct lang *l = i18n_at(langs, i);
-        struct text_style st = {l, 28, true, 0, TEXT_ALIGN_START};
+        struct text_style st = {l, 28, true, 0, TEXT_ALIGN_START, false};
         const struct text_layout *lay = text_layout_get(eng, l->endonym, &st);
         assert_non_null(lay);
         if (lay->missing)

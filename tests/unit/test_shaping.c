@@ -471,7 +471,7 @@ static void check_sample(const struct sample *sm, struct lang_result *res)
 {
     const struct lang *lang = find_lang(sm->lang);
     char *text = sample_text(sm, lang);
-    struct text_style st = {lang, PX, false, 0, TEXT_ALIGN_START};
+    struct text_style st = {lang, PX, false, 0, TEXT_ALIGN_START, false};
     const struct text_layout *l = text_layout_get(eng, text, &st);
     assert_non_null(l);
     if (l->missing)
@@ -508,7 +508,8 @@ static void check_sample(const struct sample *sm, struct lang_result *res)
                      file);
         font_path(file, path, sizeof(path));
         TTF_Font *tf = text_font_handle(p->font);
-        int n = shaped_run(path, p->script, p->rtl, PX, p->utf8, g, MAX_GLYPHS);
+        int px = text_font_px(p->font); /* PX times the script's scale to Latin's size */
+        int n = shaped_run(path, p->script, p->rtl, px, p->utf8, g, MAX_GLYPHS);
         long adv = 0;
         for (int k = 0; k < n; k++) {
             adv += g[k].ax;
@@ -516,7 +517,7 @@ static void check_sample(const struct sample *sm, struct lang_result *res)
         }
         FT_Face face;
         assert_int_equal(FT_New_Face(ft, path, 0, &face), 0);
-        shaped_draw(face, PX, TTF_FontAscent(tf), TTF_FontHeight(tf), g, n, &pc[i]);
+        shaped_draw(face, px, TTF_FontAscent(tf), TTF_FontHeight(tf), g, n, &pc[i]);
         FT_Done_Face(face);
 
         /* Units: the advances add up to the piece's width measured by TTF_SizeUTF8 (which also
@@ -545,7 +546,7 @@ static void check_sample(const struct sample *sm, struct lang_result *res)
         if (strcmp(p->script, lang->script) != 0)
             continue;
         for (int variant = 0; variant < 2; variant++) {
-            TTF_Font *fresh = TTF_OpenFontIndex(path, PX, 0);
+            TTF_Font *fresh = TTF_OpenFontIndex(path, px, 0);
             assert_non_null(fresh);
             TTF_SetFontHinting(fresh, TTF_HINTING_LIGHT);
             bool rtl = variant == 0 ? !p->rtl : p->rtl;

@@ -163,7 +163,7 @@ static void expect_whole_lines(struct ui *ui, const struct ui_page_view *pv, con
                  head.y + head.h);
     for (int i = 0; i < pv->n; i++) {
         const struct ui_page_block *b = &pv->blocks[i];
-        struct text_style st = {b->lang, b->px, b->bold, b->box.w, TEXT_ALIGN_START};
+        struct text_style st = {b->lang, b->px, b->bold, b->box.w, TEXT_ALIGN_START, true};
         const struct text_layout *l = text_layout_get(ui->text, b->text, &st);
         assert_non_null(l);
         for (int k = 0; k < l->n_lines; k++) {
