@@ -84,8 +84,9 @@ int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area, 
         cv->lang[cv->n] = ui_tr_lang(ui, msgids[i]);
         cv->msgid[cv->n] = msgids[i];
         cv->bold[cv->n] = i == 0 || code_only; /* the number, or the one line */
-        struct text_style st = {cv->lang[cv->n], cv->bold[cv->n] ? m->title_px : m->body_px,
-                                cv->bold[cv->n], tw, TEXT_ALIGN_START, false};
+        struct text_style st = {cv->lang[cv->n],  cv->bold[cv->n] ? m->title_px : m->body_px,
+                                cv->bold[cv->n],  tw,
+                                TEXT_ALIGN_START, false};
         const struct text_layout *l = text_layout_get(ui->text, cv->text[cv->n], &st);
         int h = l ? l->h : m->body_px * 2;
         cv->lines[cv->n] = (SDL_Rect){tx, y, tw, h};
@@ -106,8 +107,9 @@ void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv)
     if (qr)
         SDL_RenderCopy(ui->renderer, qr, NULL, &cv->qr);
     for (int i = 0; i < cv->n; i++) {
-        struct text_style st = {cv->lang[i], cv->bold[i] ? m->title_px : m->body_px, cv->bold[i],
-                                cv->lines[i].w, TEXT_ALIGN_START, false};
+        struct text_style st = {cv->lang[i],      cv->bold[i] ? m->title_px : m->body_px,
+                                cv->bold[i],      cv->lines[i].w,
+                                TEXT_ALIGN_START, false};
         ui_text_draw(ui, text_layout_get(ui->text, cv->text[i], &st), cv->lines[i], false,
                      ui->theme.text, "contact");
     }

@@ -140,8 +140,8 @@ static void call_info_draw(struct ui *ui)
         ui_page_draw(ui, &cs->view);
     if (!cs->can_call) {
         static const char why[] = N_("Calls are not available at this kiosk.");
-        struct text_style st = {ui_tr_lang(ui, why), m->title_px, true, cs->notice_box.w,
-                                TEXT_ALIGN_START, false};
+        struct text_style st = {ui_tr_lang(ui, why), m->title_px,      true,
+                                cs->notice_box.w,    TEXT_ALIGN_START, false};
         ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, why), &st), cs->notice_box, false,
                      ui->theme.text, "calls unavailable");
         ui_contact_draw(ui, &cs->contact);
