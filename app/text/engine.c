@@ -258,6 +258,12 @@ static const struct text_font_file *font_file_map(struct text_engine *e, const c
     return ff;
 }
 
+void text_engine_trim(struct text_engine *e)
+{
+    for (unsigned i = 0; i < e->n_files; i++)
+        madvise((void *)e->files[i].map, e->files[i].len, MADV_DONTNEED);
+}
+
 struct text_font *text_font_open(struct text_engine *e, const char *file, int face, float lh,
                                  int px)
 {

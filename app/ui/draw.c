@@ -516,6 +516,15 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
                           w->r.h - 2 * pad - icon - pad / 2};
         const struct text_layout *l = ui_text_fit(ui, w->label, w->label_lang, m->title_px,
                                                   m->body_px, true, avail, TEXT_ALIGN_CENTER);
+        if (l && l->h > avail.h) {
+            /* A label that needs more lines than fit (a long title, a tall script): the
+             * pictogram gives way, down to a fifth of the tile, so the words stay whole. */
+            /* (and a gap more: the group is centred on the label's ink, not its line box) */
+            int room = SDL_min(l->h - avail.h + pad, icon - w->r.h / 5);
+            icon -= room;
+            avail.y -= room;
+            avail.h += room;
+        }
         int lh = l ? SDL_min(l->h, avail.h) : 0, top = 0, bottom = lh;
         /* The group is the pictogram and the label's ink (its fonts' ink, as buttons centre) */
         if (!l || !text_layout_ink_rows(ui->text, l, &top, &bottom) || bottom - top > lh)
@@ -523,6 +532,10 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
         top = SDL_min(top, pad / 2); /* the line box stays clear of the pictogram */
         int group = icon + pad / 2 + bottom - top;
         int y0 = w->r.y + (w->r.h - group) / 2;
+        /* centred on the ink, the label's whole line box must still fit above the tile's pad */
+        int below = w->r.y + w->r.h - pad - (y0 + icon + pad / 2 - top);
+        if (below < lh)
+            y0 = SDL_max(w->r.y + pad / 2, y0 - (lh - below));
         if (w->icon[0])
             ui_draw_icon(ui, w->icon, (SDL_Rect){w->r.x, y0, w->r.w, icon}, fg, w->mirror_icon);
         SDL_Rect lb = {avail.x, y0 + icon + pad / 2 - top, avail.w,

@@ -106,8 +106,10 @@ static void attract_tick(struct ui *ui, uint64_t now)
     }
     if (now >= at->next_ms) {
         /* At the first change of language: the screen is on and nobody is there. */
-        if (at->trim_due)
+        if (at->trim_due) {
             ui_mem_trim();
+            text_engine_trim(ui->text);
+        }
         at->trim_due = false;
         at->idx = (at->idx + 1) % ui->n_langs;
         while (at->next_ms <= now)

@@ -126,6 +126,10 @@ void text_engine_cache_usage(const struct text_engine *e, struct text_cache_usag
 
 /* Drop every cached layout and texture (on renderer loss or theme change). */
 void text_engine_flush(struct text_engine *e);
+/* Give back the pages of the font files that glyphs were read from (they are mapped, so the
+ * pages read count as the kiosk's resident memory): still in the page cache, read again at the
+ * next glyph without touching the disk. When no visitor is there (attract). */
+void text_engine_trim(struct text_engine *e);
 
 /* Line height in pixels for lang at px (the tallest of its fonts). */
 int text_line_height(struct text_engine *e, const struct lang *lang, int px, bool bold);

@@ -98,8 +98,10 @@ fr,5
 uk,5"
     expect_csv exact page 2026-06-01 2026-06-21 "page,views
 call,10
+children,<5
 counts,<5
 fees,5
+forced,<5
 help,<5
 others,<5
 rights,7
