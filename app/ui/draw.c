@@ -483,6 +483,44 @@ static void link_underline(struct ui *ui, const struct text_layout *l, SDL_Rect 
     ui_fill(ui, (SDL_Rect){lb.x + ln->x, y - t, ln->w, t}, c);
 }
 
+/* A tile: the pictogram over the label, centred together. */
+static void draw_tile(struct ui *ui, const struct ui_widget *w, SDL_Color fg, const char *what)
+{
+    const struct ui_metrics *m = &ui->m;
+    int pad = m->gap;
+    /* Pictogram over the label, centred together in the tile. */
+    int icon = w->r.h * 2 / 5;
+    SDL_Rect avail = {w->r.x + pad, w->r.y + pad + icon + pad / 2, w->r.w - 2 * pad,
+                      w->r.h - 2 * pad - icon - pad / 2};
+    const struct text_layout *l = ui_text_fit(ui, w->label, w->label_lang, m->title_px, m->body_px,
+                                              true, avail, TEXT_ALIGN_CENTER);
+    if (l && l->h > avail.h) {
+        /* A label that needs more lines than fit (a long title, a tall script): the
+         * pictogram gives way, down to a fifth of the tile, so the words stay whole. */
+        /* (and a gap more: the group is centred on the label's ink, not its line box) */
+        int room = SDL_min(l->h - avail.h + pad, icon - w->r.h / 5);
+        icon -= room;
+        avail.y -= room;
+        avail.h += room;
+    }
+    int lh = l ? SDL_min(l->h, avail.h) : 0, top = 0, bottom = lh;
+    /* The group is the pictogram and the label's ink (its fonts' ink, as buttons centre) */
+    if (!l || !text_layout_ink_rows(ui->text, l, &top, &bottom) || bottom - top > lh)
+        top = 0, bottom = lh;
+    top = SDL_min(top, pad / 2); /* the line box stays clear of the pictogram */
+    int group = icon + pad / 2 + bottom - top;
+    int y0 = w->r.y + (w->r.h - group) / 2;
+    /* centred on the ink, the label's whole line box must still fit above the tile's pad */
+    int below = w->r.y + w->r.h - pad - (y0 + icon + pad / 2 - top);
+    if (below < lh)
+        y0 = SDL_max(w->r.y + pad / 2, y0 - (lh - below));
+    if (w->icon[0])
+        ui_draw_icon(ui, w->icon, (SDL_Rect){w->r.x, y0, w->r.w, icon}, fg, w->mirror_icon);
+    SDL_Rect lb = {avail.x, y0 + icon + pad / 2 - top, avail.w,
+                   w->r.y + w->r.h - pad - (y0 + icon + pad / 2 - top)};
+    ui_text_draw(ui, l, lb, false, fg, what);
+}
+
 void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
 {
     const struct ui_theme *t = &ui->theme;
@@ -510,37 +548,7 @@ void ui_draw_widget(struct ui *ui, const struct ui_widget *w)
     snprintf(what, sizeof(what), "widget %s", w->id);
     int pad = m->gap;
     if (w->style == UI_STYLE_TILE) {
-        /* Pictogram over the label, centred together in the tile. */
-        int icon = w->r.h * 2 / 5;
-        SDL_Rect avail = {w->r.x + pad, w->r.y + pad + icon + pad / 2, w->r.w - 2 * pad,
-                          w->r.h - 2 * pad - icon - pad / 2};
-        const struct text_layout *l = ui_text_fit(ui, w->label, w->label_lang, m->title_px,
-                                                  m->body_px, true, avail, TEXT_ALIGN_CENTER);
-        if (l && l->h > avail.h) {
-            /* A label that needs more lines than fit (a long title, a tall script): the
-             * pictogram gives way, down to a fifth of the tile, so the words stay whole. */
-            /* (and a gap more: the group is centred on the label's ink, not its line box) */
-            int room = SDL_min(l->h - avail.h + pad, icon - w->r.h / 5);
-            icon -= room;
-            avail.y -= room;
-            avail.h += room;
-        }
-        int lh = l ? SDL_min(l->h, avail.h) : 0, top = 0, bottom = lh;
-        /* The group is the pictogram and the label's ink (its fonts' ink, as buttons centre) */
-        if (!l || !text_layout_ink_rows(ui->text, l, &top, &bottom) || bottom - top > lh)
-            top = 0, bottom = lh;
-        top = SDL_min(top, pad / 2); /* the line box stays clear of the pictogram */
-        int group = icon + pad / 2 + bottom - top;
-        int y0 = w->r.y + (w->r.h - group) / 2;
-        /* centred on the ink, the label's whole line box must still fit above the tile's pad */
-        int below = w->r.y + w->r.h - pad - (y0 + icon + pad / 2 - top);
-        if (below < lh)
-            y0 = SDL_max(w->r.y + pad / 2, y0 - (lh - below));
-        if (w->icon[0])
-            ui_draw_icon(ui, w->icon, (SDL_Rect){w->r.x, y0, w->r.w, icon}, fg, w->mirror_icon);
-        SDL_Rect lb = {avail.x, y0 + icon + pad / 2 - top, avail.w,
-                       w->r.y + w->r.h - pad - (y0 + icon + pad / 2 - top)};
-        ui_text_draw(ui, l, lb, false, fg, what);
+        draw_tile(ui, w, fg, what);
     } else if (w->label[0]) {
         int icon = w->icon[0] ? SDL_min(w->r.h - 2 * pad, m->target * 2 / 3) : 0;
         SDL_Rect inner = {w->r.x + pad, w->r.y, w->r.w - 2 * pad, w->r.h};
