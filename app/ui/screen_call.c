@@ -181,6 +181,14 @@ static void call_layout(struct ui *ui)
     cs->time_box = (SDL_Rect){x, cs->status_box.y + cs->status_box.h + m->gap, w, m->head_px * 2};
 }
 
+/* Louder (dir 1) or quieter (-1) by a tenth, for this session. */
+static void step_volume(struct ui *ui, int dir)
+{
+    ui->s.volume = SDL_clamp(ui->s.volume + 10 * dir, 0, 100);
+    if (ui->call)
+        ui->call_api->volume(ui->call, ui->s.volume);
+}
+
 /* A keyboard or USB keypad in a call: digits, * and # are the phone's keypad, + and - the
  * volume (docs/speech.md). */
 static bool call_key(struct ui *ui, SDL_Keycode key)
@@ -207,9 +215,7 @@ static bool call_key(struct ui *ui, SDL_Keycode key)
         return true;
     }
     if ((key == SDLK_KP_PLUS || key == SDLK_KP_MINUS) && ui->s.call_active) {
-        ui->s.volume = SDL_clamp(ui->s.volume + (key == SDLK_KP_PLUS ? 10 : -10), 0, 100);
-        if (ui->call)
-            ui->call_api->volume(ui->call, ui->s.volume);
+        step_volume(ui, key == SDLK_KP_PLUS ? 1 : -1);
         return true;
     }
     return false;
@@ -233,9 +239,7 @@ static bool call_event(struct ui *ui, const struct ui_event *ev)
         ui_switch(ui, &ui_screen_home);
         return true;
     case UI_ACT_VOLUME:
-        ui->s.volume = SDL_clamp(ui->s.volume + 10 * ev->widget->arg, 0, 100);
-        if (ui->call)
-            ui->call_api->volume(ui->call, ui->s.volume);
+        step_volume(ui, ev->widget->arg);
         return true;
     case UI_ACT_KEYPAD:
         ui->s.keypad_open = !ui->s.keypad_open;

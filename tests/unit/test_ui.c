@@ -117,9 +117,9 @@ static void test_text_check_cap(void **state)
     free(ui);
 }
 
-static void test_page_block_cap(void **state)
+/* A UI with the test languages and fixed metrics, for laying pages out. */
+static struct ui *page_ui(void)
 {
-    (void)state;
     struct ui *ui = bare_ui();
     ui->i18n = langs;
     ui->text = eng;
@@ -131,6 +131,13 @@ static void test_page_block_cap(void **state)
                                 .head_px = 30,
                                 .margin = 16,
                                 .gap = 8};
+    return ui;
+}
+
+static void test_page_block_cap(void **state)
+{
+    (void)state;
+    struct ui *ui = page_ui();
     struct content_block blocks[UI_PAGE_MAX_BLOCKS + 4];
     for (size_t i = 0; i < ARRAY_SIZE(blocks); i++)
         blocks[i] = (struct content_block){CONTENT_PARAGRAPH, "A sentence.", (unsigned)i + 1, ""};
@@ -200,17 +207,7 @@ static void scroll(struct ui *ui, struct ui_page_view *pv, const struct content_
 static void test_page_scroll_whole_lines(void **state)
 {
     (void)state;
-    struct ui *ui = bare_ui();
-    ui->i18n = langs;
-    ui->text = eng;
-    ui->default_lang = i18n_find(langs, "en");
-    ui->m = (struct ui_metrics){.px_per_mm = 4,
-                                .target = 80,
-                                .body_px = 20,
-                                .title_px = 24,
-                                .head_px = 30,
-                                .margin = 16,
-                                .gap = 8};
+    struct ui *ui = page_ui();
     static const char long_text[] =
         "A sentence long enough to take more than one line in a column of this width, so that "
         "a scroll position can fall inside a paragraph and between two of its lines, which is "
