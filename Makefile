@@ -310,7 +310,7 @@ bench-jitter: $(BUILD)/tests/jitter_bench
 #   make bench-stats              tests/bench/stats.sh: ingest rate (wrk) against bare INSERTs,
 #                                 dashboard render time
 
-STATS_PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libxcrypt
+STATS_PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libxcrypt icu-uc
 
 STATS_SRCS     := $(wildcard app/stats/*.c app/stats/store/*.c)
 # The kiosk's small core helpers: calendar days, the monotonic clock, deadlines, logging.
@@ -319,7 +319,20 @@ STATS_LIB_SRCS := $(filter-out app/stats/main.c,$(STATS_SRCS)) \
 STATS_LIB_OBJS := $(STATS_LIB_SRCS:%.c=$(OBJ)/%.o)
 STATS_OBJS     := $(STATS_LIB_OBJS) $(OBJ)/app/stats/main.o
 
-$(OBJ)/app/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS))
+$(OBJ)/app/stats/%.o: CFLAGS_EXTRA = -Iapp/stats -I$(BUILD)/gen $(call pkg_cflags,$(STATS_PKGS))
+
+# The content pages' English titles for the dashboard (app/stats/names.c), from each page's first
+# heading: the collector shows titles, not ids, without reading the kiosk's content at run time.
+STATS_PAGES := $(filter-out %/README-content.md,$(wildcard assets/content/*.md))
+$(BUILD)/gen/stats_pages.h: $(STATS_PAGES) Makefile
+	@mkdir -p $(@D)
+	$(Q){ echo '/* Generated from the first heading of each assets/content page by the Makefile. */'; \
+	  echo 'static const char *const stats_page_titles[][2] = {'; \
+	  for f in $(STATS_PAGES); do \
+	    printf '    {"%s", "%s"},\n' "$$(basename $$f .md)" \
+	      "$$(sed -n '1s/^# //p' $$f | sed 's/[\\"]/\\&/g')"; \
+	  done; echo '};'; } >$@.tmp && mv $@.tmp $@
+$(OBJ)/app/stats/names.o: $(BUILD)/gen/stats_pages.h
 $(OBJ)/tests/stats/%.o: CFLAGS_EXTRA = -Iapp/stats $(call pkg_cflags,$(STATS_PKGS) cmocka)
 
 $(BUILD)/openline-stats: $(STATS_OBJS) $(VARIANT)

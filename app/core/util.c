@@ -128,3 +128,8 @@ char *util_unmark_bold(const char *text)
         *w = '\0';
     return s;
 }
+
+int util_strcmp_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}

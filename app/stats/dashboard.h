@@ -9,13 +9,29 @@
 #include "buf.h"
 #include "report.h"
 
+/* The period presets, by their ?period= names. */
+enum dashboard_period {
+    DASHBOARD_RANGE, /* from and to as given */
+    DASHBOARD_THIS_QUARTER,
+    DASHBOARD_LAST_QUARTER,
+    DASHBOARD_LAST_12_MONTHS,
+    DASHBOARD_THIS_YEAR,
+    DASHBOARD_PERIODS
+};
+extern const char *const dashboard_period_names[DASHBOARD_PERIODS]; /* "", "this-quarter"… */
+
+/* The days of period p as of today (p not DASHBOARD_RANGE). */
+void dashboard_period_days(enum dashboard_period p, int32_t today, int32_t *from, int32_t *to);
+
 struct dashboard_page {
-    const struct report *r;
+    const struct report *r; /* its filter holds the range, sites and languages shown */
     const struct report_health *health;
-    int32_t from_day, to_day; /* the range asked for */
-    int32_t today;
-    const char *staff; /* who is signed in */
-    const char *csrf;  /* token of the sign-out form */
+    enum dashboard_period period;
+    const char *filter_query; /* the sites and languages as URL query text ("site=A&lang=ar"),
+                                 "" for none: kept by every link */
+    int64_t now;              /* Unix seconds, for the statement's "generated" line */
+    const char *staff;        /* who is signed in */
+    const char *csrf;         /* token of the sign-out form */
 };
 
 /* Append the dashboard for p to out (out->err set when out of memory). Reads nothing but p: the

@@ -311,7 +311,7 @@ static int main_kiosk_add(struct main_args *a, struct store *st, const char *sit
     int64_t id;
     (void)a;
 
-    if (main_token_new(token, hash) || store_kiosk_add(st, site, hash, &id))
+    if (main_token_new(token, hash) || store_kiosk_add(st, site, hash, day_today(), &id))
         return MAIN_FAIL;
     printf("%s\n", token);
     fprintf(stderr,
@@ -339,7 +339,7 @@ static int main_kiosk_revoke(struct main_args *a, struct store *st, const char *
     long long id = strtoll(arg, &end, 10);
     if (errno || end == arg || *end || id <= 0)
         return main_bad("kiosk revoke: ID is a number from `kiosk list`, not \"%s\"", arg);
-    int err = store_kiosk_revoke(st, id);
+    int err = store_kiosk_revoke(st, id, day_today());
     if (err == ENOENT)
         fprintf(stderr, "openline-stats: there is no kiosk %lld\n", id);
     if (err)

@@ -71,23 +71,109 @@ static int web_session(struct server *s, struct MHD_Connection *c, char *name,
     return err;
 }
 
-/* The from and to query arguments: to defaults to today, from to 12 weeks before to's week. */
-static int web_range(struct MHD_Connection *c, int32_t *fromp, int32_t *top)
+/* What the dashboard and the CSV export were asked for: the period, the sites, the languages,
+ * and the sites and languages again as URL query text for the page's links. */
+struct web_query {
+    struct report_filter f;
+    enum dashboard_period period;
+    char text[REPORT_FILTER_MAX * 2 * (3 * STORE_SITE_MAX + 8)];
+    size_t len;
+    int err; /* EINVAL: a bad value; E2BIG: too many sites or languages */
+};
+
+/* Append key=value to q->text, value percent-encoded (RFC 3986: unreserved characters kept).
+ * Written here: libmicrohttpd decodes query strings but does not encode them. */
+static void web_query_add(struct web_query *q, const char *key, const char *value)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t cap = sizeof(q->text);
+    int n = snprintf(q->text + q->len, cap - q->len, "%s%s=", q->len ? "&" : "", key);
+    q->len += (size_t)n;
+    for (const unsigned char *v = (const unsigned char *)value; *v && q->len + 4 < cap; v++) {
+        if ((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') || (*v >= '0' && *v <= '9') ||
+            strchr("-._~", *v)) {
+            q->text[q->len++] = (char)*v;
+        } else {
+            q->text[q->len++] = '%';
+            q->text[q->len++] = hex[*v >> 4];
+            q->text[q->len++] = hex[*v & 15];
+        }
+    }
+    q->text[q->len] = '\0';
+}
+
+/* A language code as the kiosks send it: 2 or 3 lowercase letters, then "-" and a region or
+ * script of letters and digits. */
+static bool web_lang_ok(const char *v)
+{
+    size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz");
+    if (n < 2 || n > 3)
+        return false;
+    if (!v[n])
+        return true;
+    return v[n] == '-' && strlen(v + n + 1) >= 2 && strlen(v) <= INGEST_NAME_MAX - 5 &&
+           strspn(v + n + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") ==
+               strlen(v + n + 1);
+}
+
+static enum MHD_Result web_query_arg(void *arg, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct web_query *q = arg;
+    (void)kind;
+    bool site = !strcmp(key, "site"), lang = !strcmp(key, "lang");
+    if ((!site && !lang) || !value || !*value)
+        return MHD_YES;
+    size_t *n = site ? &q->f.nsites : &q->f.nlangs;
+    if (*n >= REPORT_FILTER_MAX) {
+        q->err = E2BIG;
+        return MHD_NO;
+    }
+    if ((site && strlen(value) > STORE_SITE_MAX) || (lang && !web_lang_ok(value))) {
+        q->err = EINVAL;
+        return MHD_NO;
+    }
+    (site ? q->f.sites : q->f.langs)[(*n)++] = value;
+    web_query_add(q, key, value);
+    return MHD_YES;
+}
+
+/* Parse the query: period=NAME, or from and to (to defaults to today, from to 12 weeks before
+ * to's week), then any number of site= and lang=. Returns 0, EINVAL (a bad date, period, site or
+ * language; *why says which), E2BIG or ERANGE (from after to). */
+static int web_query_parse(struct MHD_Connection *c, int32_t today, struct web_query *q,
+                           const char **why)
 {
     const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
     const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
-    int32_t f, t = day_today();
+    const char *period = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "period");
+    int32_t f, t = today;
 
-    if (to && *to && day_parse(to, strlen(to), &t))
-        return EINVAL;
-    f = day_monday(t) - 7 * WEB_DEFAULT_WEEKS;
-    if (from && *from && day_parse(from, strlen(from), &f))
-        return EINVAL;
+    *why = "Dates are written YYYY-MM-DD.";
+    if (period && *period) {
+        while (q->period < DASHBOARD_PERIODS && strcmp(dashboard_period_names[q->period], period))
+            q->period++;
+        *why = "The period is this-quarter, last-quarter, last-12-months or this-year.";
+        if (q->period == DASHBOARD_RANGE || q->period == DASHBOARD_PERIODS)
+            return EINVAL;
+        dashboard_period_days(q->period, today, &f, &t);
+    } else {
+        if (to && *to && day_parse(to, strlen(to), &t))
+            return EINVAL;
+        f = day_monday(t) - 7 * WEB_DEFAULT_WEEKS;
+        if (from && *from && day_parse(from, strlen(from), &f))
+            return EINVAL;
+    }
+    *why = "The range ends before it starts.";
     if (f > t)
         return ERANGE;
-    *fromp = f;
-    *top = t;
-    return 0;
+    q->f.from_day = f;
+    q->f.to_day = t;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, web_query_arg, q);
+    *why = q->err == E2BIG ? "At most 32 sites and 32 languages at once."
+                           : "A site name is at most 64 bytes; a language is a code like ar or "
+                             "pt-BR.";
+    return q->err;
 }
 
 /* A POST from a page of this server, judged by the browser's Sec-Fetch-Site and Origin. The
@@ -330,23 +416,37 @@ enum MHD_Result web_logout(struct server *s, struct MHD_Connection *c, struct re
     return server_redirect(c, "/login", h);
 }
 
-/* Load the report of from..to and, when hp is not NULL, the kiosks' health as of today, through
- * a store of the pool given back before the page is rendered. Returns 0, ERANGE (the range is too
- * long), EIO or ENOMEM. */
-static int web_report(struct server *s, int32_t from, int32_t to, int32_t today, struct report **rp,
-                      struct report_health **hp)
+/* Load the kiosks' health and the report of q as of today, through a store of the pool given
+ * back before the page is rendered. Returns 0, ERANGE (the range is too long), EIO or ENOMEM. */
+static int web_report(struct server *s, const struct web_query *q, int32_t today,
+                      struct report **rp, struct report_health **hp)
 {
     struct store *st;
 
     if (store_pool_get(server_pool(s), &st))
         return EIO;
-    int err = report_load(rp, st, from, to);
-    if (!err && hp && (err = report_health_load(hp, st, today))) {
-        report_free(*rp);
-        *rp = NULL;
+    int err = report_health_load(hp, st, today);
+    if (!err && (err = report_load(rp, st, &q->f, *hp, today))) {
+        report_health_free(*hp);
+        *hp = NULL;
     }
     store_pool_put(server_pool(s), st);
     return err;
+}
+
+/* A 400 reply for a bad query: a page for a person, plain text for a CSV client. */
+static enum MHD_Result web_bad_query(struct MHD_Connection *c, bool page, const char *why)
+{
+    char msg[300];
+    if (page)
+        return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad period or filter", why);
+    int n = snprintf(msg, sizeof(msg),
+                     "%s Use from=YYYY-MM-DD&to=YYYY-MM-DD or period=this-quarter|last-quarter|"
+                     "last-12-months|this-year, by=week|site|site-week|language|page, and any "
+                     "number of site=NAME and lang=CODE.\n",
+                     why);
+    return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg, (size_t)n,
+                        NULL);
 }
 
 enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct request *rq)
@@ -354,8 +454,10 @@ enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct
     char name[STORE_NAME_MAX + 1], csrf[TOKEN_HASH_LEN + 1];
     struct report *r = NULL;
     struct report_health *health = NULL;
+    struct web_query q = {0};
     struct buf b = {0};
-    int32_t from, to, today = day_today();
+    int32_t today = day_today();
+    const char *why;
     enum MHD_Result ret;
     (void)rq;
 
@@ -364,21 +466,18 @@ enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct
         return server_redirect(c, "/login", NULL);
     if (err)
         return web_unavailable(c);
-    if ((err = web_range(c, &from, &to)))
-        return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
-                           err == ERANGE ? "The range ends before it starts."
-                                         : "Dates are written YYYY-MM-DD.");
-    err = web_report(s, from, to, today, &r, &health);
+    if (web_query_parse(c, today, &q, &why))
+        return web_bad_query(c, true, why);
+    err = web_report(s, &q, today, &r, &health);
     if (err == ERANGE)
-        return server_page(c, MHD_HTTP_BAD_REQUEST, "Bad date range",
-                           "The range is longer than ten years.");
+        return web_bad_query(c, true, "The range is longer than ten years.");
     if (err)
         return err == EIO ? web_unavailable(c) : MHD_NO;
     struct dashboard_page p = {.r = r,
                                .health = health,
-                               .from_day = from,
-                               .to_day = to,
-                               .today = today,
+                               .period = q.period,
+                               .filter_query = q.text,
+                               .now = (int64_t)time(NULL),
                                .staff = name,
                                .csrf = csrf};
     dashboard_render(&b, &p);
@@ -419,9 +518,12 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
     char name[STORE_NAME_MAX + 1], fname[120], disp[160];
     char f[DAY_STR_LEN + 1], t[DAY_STR_LEN + 1];
     struct report *r = NULL;
+    struct report_health *health = NULL;
+    struct web_query q = {0};
     struct buf b = {0};
     enum csv_by by = CSV_BY_WEEK;
-    int32_t from, to;
+    int32_t today = day_today();
+    const char *why = "";
     enum MHD_Result ret;
     (void)rq;
 
@@ -438,30 +540,23 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
         return web_unavailable(c);
 
     const char *bys = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "by");
-    if ((bys && csv_by_parse(bys, &by)) || web_range(c, &from, &to)) {
-        static const char msg[] = "Use from=YYYY-MM-DD&to=YYYY-MM-DD&by=week|site|language|page, "
-                                  "with from before to.\n";
-        return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
-                            sizeof(msg) - 1, NULL);
-    }
-    err = web_report(s, from, to, 0, &r, NULL);
-    if (err == ERANGE) {
-        static const char msg[] = "The range is longer than ten years.\n";
-        return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
-                            sizeof(msg) - 1, NULL);
-    }
+    if ((bys && csv_by_parse(bys, &by)) || web_query_parse(c, today, &q, &why))
+        return web_bad_query(c, false, bys && csv_by_parse(bys, &by) ? "Unknown grouping." : why);
+    err = web_report(s, &q, today, &r, &health);
+    if (err == ERANGE)
+        return web_bad_query(c, false, "The range is longer than ten years.");
     if (err)
         return web_unavailable(c);
     csv_render(&b, r, by);
     report_free(r);
+    report_health_free(health);
     if (b.err) {
         buf_free(&b);
         return MHD_NO;
     }
-    static const char *const by_names[] = {"week", "site", "language", "page"};
-    day_format(from, f);
-    day_format(to, t);
-    snprintf(fname, sizeof(fname), "openline-stats-%s-%s-%s.csv", by_names[by], f, t);
+    day_format(q.f.from_day, f);
+    day_format(q.f.to_day, t);
+    snprintf(fname, sizeof(fname), "openline-stats-%s-%s-%s.csv", csv_by_names[by], f, t);
     snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", fname);
     const char *h[] = {"Content-Disposition", disp, NULL};
     ret = server_reply(c, MHD_HTTP_OK, "text/csv; charset=utf-8; header=present", b.data, b.len, h);

@@ -14,6 +14,9 @@
  * did not fit (dst then holds the truncated prefix). */
 int util_strlcpy(char *dst, const char *src, size_t size);
 
+/* qsort comparison of two `const char *` by strcmp. */
+int util_strcmp_ptr(const void *a, const void *b);
+
 /* Parse a whole decimal integer in [min, max]. Returns 0, EINVAL (not a number) or ERANGE. */
 int util_parse_long(const char *s, long min, long max, long *out);
 

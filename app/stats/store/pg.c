@@ -11,29 +11,63 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "margin.h"
 #include "openline/log.h"
+#include "rollup.h"
 
-#define PG_SCHEMA_VERSION "1"
+#define PG_SCHEMA_VERSION "2"
 
 /* Advisory lock keys: (PG_LOCK_NS, 1) guards schema changes; a kiosk's own id (one bigint, a key
  * space apart from the two-integer one) serialises its batches across nodes. */
 #define PG_LOCK_NS "724301"
+
+/* The roll-ups (rollup.h), by site ("" for all sites) first, as in sqlite.c. */
+#define PG_ROLLUP_TABLES                                                                          \
+    "CREATE TABLE IF NOT EXISTS totals (site text NOT NULL, name text NOT NULL,"                  \
+    " day integer NOT NULL, value bigint NOT NULL, var double precision NOT NULL,"               \
+    " PRIMARY KEY (site, name, day));"                                                            \
+    "CREATE TABLE IF NOT EXISTS noise_totals (site text NOT NULL, day integer NOT NULL,"          \
+    " mech text NOT NULL, epsilon double precision NOT NULL, batches bigint NOT NULL,"            \
+    " PRIMARY KEY (site, day, mech, epsilon));"
+
+/* Schema 1 kept weekly roll-ups of six counters per site: schema 2's are made again from the
+ * batches, which are kept whole. The variance is margin.c's report_noise_var(), written in SQL
+ * for this one statement (new batches carry the value computed in C). */
+static const char pg_upgrade_1[] =
+    "SET client_min_messages = warning;"
+    "BEGIN;"
+    "SELECT pg_advisory_xact_lock(" PG_LOCK_NS ", 1);"
+    "ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS added_day integer,"
+    " ADD COLUMN IF NOT EXISTS revoked_day integer;"
+    "DROP TABLE totals; DROP TABLE noise_totals;" PG_ROLLUP_TABLES
+    "CREATE TEMP VIEW upgrade_b AS SELECT b.*, k.site,"
+    " CASE WHEN b.days = 7 THEN b.start_day + 3 ELSE b.start_day END AS aday,"
+    " CASE WHEN b.mech = 'none' OR b.epsilon <= 0 THEN 0"
+    "  ELSE 2 * exp(-b.epsilon) / ((1 - exp(-b.epsilon)) ^ 2) END AS var"
+    " FROM batches b JOIN kiosks k ON k.id = b.kiosk;"
+    "INSERT INTO totals (site, name, day, value, var)"
+    " SELECT s.site, kv.key, b.aday, SUM(kv.value::bigint), SUM(b.var) FROM upgrade_b b"
+    " CROSS JOIN LATERAL jsonb_each_text(b.counts) AS kv"
+    " CROSS JOIN LATERAL (SELECT '' AS site UNION ALL SELECT b.site) AS s GROUP BY 1, 2, 3;"
+    "INSERT INTO noise_totals (site, day, mech, epsilon, batches)"
+    " SELECT s.site, b.aday, b.mech, b.epsilon, COUNT(*) FROM upgrade_b b"
+    " CROSS JOIN LATERAL (SELECT '' AS site UNION ALL SELECT b.site) AS s GROUP BY 1, 2, 3, 4;"
+    "DROP VIEW upgrade_b;"
+    "UPDATE meta SET value = '2' WHERE key = 'schema';"
+    "COMMIT;";
 
 static const char pg_schema[] =
     "SET client_min_messages = warning;"
     "SELECT pg_advisory_lock(" PG_LOCK_NS ", 1);"
     "CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);"
     "CREATE TABLE IF NOT EXISTS kiosks (id bigserial PRIMARY KEY, site text NOT NULL,"
-    " token_hash text NOT NULL UNIQUE, revoked boolean NOT NULL DEFAULT false);"
+    " token_hash text NOT NULL UNIQUE, revoked boolean NOT NULL DEFAULT false,"
+    " added_day integer, revoked_day integer);"
     "CREATE TABLE IF NOT EXISTS batches (kiosk bigint NOT NULL REFERENCES kiosks(id),"
     " start_day integer NOT NULL, days integer NOT NULL, week integer NOT NULL,"
     " batch_id text NOT NULL, mech text NOT NULL, epsilon double precision NOT NULL,"
     " counts jsonb NOT NULL, PRIMARY KEY (kiosk, start_day), UNIQUE (kiosk, batch_id));"
-    "CREATE TABLE IF NOT EXISTS totals (week integer NOT NULL, site text NOT NULL,"
-    " name text NOT NULL, value bigint NOT NULL, PRIMARY KEY (week, site, name));"
-    "CREATE TABLE IF NOT EXISTS noise_totals (week integer NOT NULL, mech text NOT NULL,"
-    " epsilon double precision NOT NULL, batches bigint NOT NULL,"
-    " PRIMARY KEY (week, mech, epsilon));"
+    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week);" PG_ROLLUP_TABLES
     "CREATE TABLE IF NOT EXISTS heartbeats (kiosk bigint NOT NULL REFERENCES kiosks(id),"
     " day integer NOT NULL, version text NOT NULL, spool_depth integer NOT NULL,"
     " clock text NOT NULL, self_test text NOT NULL, PRIMARY KEY (kiosk, day));"
@@ -74,22 +108,22 @@ static const char pg_schema[] =
     "   IF r = 0 THEN stored := stored || i; END IF;"
     "   RETURN NEXT r;"
     "  END LOOP;"
-    "  INSERT INTO totals (week, site, name, value)"
-    "   SELECT w, site, name, SUM(v) FROM ("
-    "    SELECT (e->>'w')::integer AS w, x.site, kv.key AS name, kv.value::bigint AS v"
-    "    FROM jsonb_array_elements(g->'b') WITH ORDINALITY AS t(e, n)"
-    "    CROSS JOIN LATERAL jsonb_each_text(e->'c') AS kv"
-    "    CROSS JOIN LATERAL (SELECT '' AS site UNION ALL SELECT e->>'site' WHERE kv.key IN"
-    "     ('sessions', 'quick_exit', 'read_aloud', 'call.attempted', 'call.connected',"
-    "      'call.failed')) AS x"
-    "    WHERE t.n = ANY (stored)) AS rows"
-    "   GROUP BY w, site, name ORDER BY w, site, name"
-    "   ON CONFLICT (week, site, name) DO UPDATE SET value = totals.value + EXCLUDED.value;"
-    "  INSERT INTO noise_totals (week, mech, epsilon, batches)"
-    "   SELECT (e->>'w')::integer, e->>'m', (e->>'e')::double precision, COUNT(*)"
-    "   FROM jsonb_array_elements(g->'b') WITH ORDINALITY AS t(e, n) WHERE t.n = ANY (stored)"
-    "   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-    "   ON CONFLICT (week, mech, epsilon)"
+    /* "a": the day of attribution, "v": the noise's variance, both from C (rollup.h). */
+    "  INSERT INTO totals (site, name, day, value, var)"
+    "   SELECT x.site, kv.key, (e->>'a')::integer, SUM(kv.value::bigint),"
+    "    SUM((e->>'v')::double precision)"
+    "   FROM jsonb_array_elements(g->'b') WITH ORDINALITY AS t(e, n)"
+    "   CROSS JOIN LATERAL jsonb_each_text(e->'c') AS kv"
+    "   CROSS JOIN LATERAL (SELECT '' AS site UNION ALL SELECT e->>'site') AS x"
+    "   WHERE t.n = ANY (stored) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    "   ON CONFLICT (site, name, day) DO UPDATE SET value = totals.value + EXCLUDED.value,"
+    "   var = totals.var + EXCLUDED.var;"
+    "  INSERT INTO noise_totals (site, day, mech, epsilon, batches)"
+    "   SELECT x.site, (e->>'a')::integer, e->>'m', (e->>'e')::double precision, COUNT(*)"
+    "   FROM jsonb_array_elements(g->'b') WITH ORDINALITY AS t(e, n)"
+    "   CROSS JOIN LATERAL (SELECT '' AS site UNION ALL SELECT e->>'site') AS x"
+    "   WHERE t.n = ANY (stored) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+    "   ON CONFLICT (site, day, mech, epsilon)"
     "   DO UPDATE SET batches = noise_totals.batches + EXCLUDED.batches;"
     "  INSERT INTO heartbeats (kiosk, day, version, spool_depth, clock, self_test)"
     "   SELECT DISTINCT ON (k, day) k, day, v, sd, cl, st FROM ("
@@ -292,13 +326,15 @@ static const char *pg_num(struct pg_num *n, int64_t v)
     return n->s;
 }
 
-/* Run the roll-up query sql for the weeks from_week..to_week ($1, $2), a call of row per row. */
-static int pg_range(struct store *st, const char *sql, int32_t from_week, int32_t to_week,
-                    pg_row_h *row, const struct store_rows *q, const char *what)
+/* Run the roll-up query sql for q ($1 from_day, $2 to_day, $3 sites, $4 names: nparams of
+ * them), a call of row per row. */
+static int pg_range(struct store *st, const char *sql, int nparams, const struct store_query *q,
+                    pg_row_h *row, const struct store_rows *rows, const char *what)
 {
     struct pg_num f, t;
-    const char *params[] = {pg_num(&f, from_week), pg_num(&t, to_week)};
-    return pg_rows(st, sql, 2, params, row, q, what);
+    const char *params[] = {pg_num(&f, q->from_day), pg_num(&t, q->to_day), q->sites_json,
+                            q->names_json};
+    return pg_rows(st, sql, nparams, params, row, rows, what);
 }
 
 static int pg_open(struct store *st, const char *target, bool create, char *err, size_t errlen)
@@ -334,7 +370,23 @@ static int pg_open(struct store *st, const char *target, bool create, char *err,
         snprintf(err, errlen, "the PostgreSQL database is not an openline-stats database");
         goto out;
     }
-    if (strcmp(PQgetvalue(res, 0, 0), PG_SCHEMA_VERSION)) {
+    if (create && !strcmp(PQgetvalue(res, 0, 0), "1")) {
+        PQclear(res);
+        res = PQexec(p->conn, pg_upgrade_1);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            pg_one_line(line, sizeof(line), PQerrorMessage(p->conn));
+            snprintf(err, errlen, "cannot upgrade the PostgreSQL database from schema 1: %s", line);
+            PQclear(PQexec(p->conn, "ROLLBACK"));
+            goto out;
+        }
+        log_info("PostgreSQL database upgraded from schema 1 to %s: roll-ups made again from the "
+                 "batches",
+                 PG_SCHEMA_VERSION);
+        PQclear(res);
+        res = PQexec(p->conn, "SELECT value FROM meta WHERE key = 'schema'");
+    }
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 ||
+        strcmp(PQgetvalue(res, 0, 0), PG_SCHEMA_VERSION)) {
         snprintf(err, errlen,
                  "the PostgreSQL database has schema version %s; this program knows %s",
                  PQgetvalue(res, 0, 0), PG_SCHEMA_VERSION);
@@ -371,10 +423,12 @@ static int pg_write_group(struct store *st, struct store_write *w, size_t n)
         json_t *item = NULL;
         if (b) {
             json_t *c = b->counts ? json_incref(b->counts) : json_loads(b->counts_json, 0, NULL);
-            item = json_pack("{s:I,s:s,s:i,s:i,s:i,s:s,s:s,s:f,s:o}", "k", (json_int_t)w[i].kiosk,
-                             "site", w[i].site, "s", (int)b->start, "d", b->days, "w", (int)b->week,
-                             "id", b->id, "m", b->mech == INGEST_MECH_NONE ? "none" : "geometric",
-                             "e", b->epsilon, "c", c);
+            double var = report_noise_var(b->mech == INGEST_MECH_NONE ? 0 : b->epsilon);
+            item = json_pack("{s:I,s:s,s:i,s:i,s:i,s:s,s:s,s:f,s:o,s:i,s:f}", "k",
+                             (json_int_t)w[i].kiosk, "site", w[i].site, "s", (int)b->start, "d",
+                             b->days, "w", (int)b->week, "id", b->id, "m",
+                             b->mech == INGEST_MECH_NONE ? "none" : "geometric", "e", b->epsilon,
+                             "c", c, "a", (int)store_attribution_day(b->start, b->days), "v", var);
             if (!item || json_array_append_new(bs, item))
                 goto out;
             nb++;
@@ -430,12 +484,16 @@ static int pg_kiosk_auth(struct store *st, const char *hash, struct store_kiosk 
     return 0;
 }
 
-static int pg_kiosk_add(struct store *st, const char *site, const char *hash, int64_t *idp)
+static int pg_kiosk_add(struct store *st, const char *site, const char *hash, int32_t day,
+                        int64_t *idp)
 {
-    const char *params[] = {site, hash};
+    struct pg_num d;
+    const char *params[] = {site, hash, pg_num(&d, day)};
     PGresult *r;
-    int err = pg_exec(st, "INSERT INTO kiosks (site, token_hash) VALUES ($1, $2) RETURNING id", 2,
-                      params, &r, "kiosk add");
+    int err = pg_exec(st,
+                      "INSERT INTO kiosks (site, token_hash, added_day) VALUES ($1, $2, $3)"
+                      " RETURNING id",
+                      3, params, &r, "kiosk add");
     if (err)
         return err;
     *idp = pg_i64(r, 0, 0);
@@ -457,12 +515,20 @@ static int pg_change(struct store *st, const char *sql, int n, const char *const
     return err;
 }
 
-static int pg_kiosk_revoke(struct store *st, int64_t id)
+static int pg_kiosk_revoke(struct store *st, int64_t id, int32_t day)
 {
-    struct pg_num k;
-    const char *params[] = {pg_num(&k, id)};
-    return pg_change(st, "UPDATE kiosks SET revoked = true WHERE id = $1", 1, params,
-                     "kiosk revoke");
+    struct pg_num k, d;
+    const char *params[] = {pg_num(&k, id), pg_num(&d, day)};
+    return pg_change(st,
+                     "UPDATE kiosks SET revoked = true,"
+                     " revoked_day = COALESCE(revoked_day, $2::integer) WHERE id = $1",
+                     2, params, "kiosk revoke");
+}
+
+/* Column c of row i as a day, STORE_NO_DAY when NULL. */
+static int32_t pg_day(const PGresult *r, int i, int c)
+{
+    return PQgetisnull(r, i, c) ? STORE_NO_DAY : (int32_t)pg_i64(r, i, c);
 }
 
 static int pg_kiosk_row(const PGresult *r, int i, const struct store_rows *q)
@@ -471,12 +537,19 @@ static int pg_kiosk_row(const PGresult *r, int i, const struct store_rows *q)
         .id = pg_i64(r, i, 0),
         .site = PQgetvalue(r, i, 1),
         .revoked = pg_bool(r, i, 2),
-        .has_heartbeat = !PQgetisnull(r, i, 3),
-        .day = (int32_t)pg_i64(r, i, 3),
-        .version = PQgetvalue(r, i, 4),
-        .spool_depth = pg_i64(r, i, 5),
-        .clock = PQgetvalue(r, i, 6),
-        .self_test = PQgetvalue(r, i, 7),
+        .added_day = pg_day(r, i, 3),
+        .revoked_day = pg_day(r, i, 4),
+        .has_heartbeat = !PQgetisnull(r, i, 5),
+        .day = (int32_t)pg_i64(r, i, 5),
+        .version = PQgetvalue(r, i, 6),
+        .spool_depth = pg_i64(r, i, 7),
+        .clock = PQgetvalue(r, i, 8),
+        .self_test = PQgetvalue(r, i, 9),
+        .spool_before = PQgetisnull(r, i, 10) ? -1 : pg_i64(r, i, 10),
+        .batches = pg_i64(r, i, 11),
+        .first_day = (int32_t)pg_i64(r, i, 12),
+        .last_end = (int32_t)pg_i64(r, i, 13),
+        .last_days = (int)pg_i64(r, i, 14),
     };
     return q->h.kiosk(&k, q->arg);
 }
@@ -484,8 +557,17 @@ static int pg_kiosk_row(const PGresult *r, int i, const struct store_rows *q)
 static int pg_kiosk_list(struct store *st, store_kiosk_h *h, void *arg)
 {
     return pg_rows(st,
-                   "SELECT k.id, k.site, k.revoked, h.day, h.version, h.spool_depth, h.clock,"
-                   " h.self_test FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.id"
+                   "SELECT k.id, k.site, k.revoked, k.added_day, k.revoked_day, h.day,"
+                   " h.version, h.spool_depth, h.clock, h.self_test,"
+                   " (SELECT spool_depth FROM heartbeats WHERE kiosk = k.id AND day >= h.day - 7"
+                   "  AND day < h.day ORDER BY day LIMIT 1),"
+                   " (SELECT COUNT(*) FROM batches WHERE kiosk = k.id),"
+                   " (SELECT MIN(start_day) FROM batches WHERE kiosk = k.id),"
+                   " (SELECT start_day + days FROM batches WHERE kiosk = k.id"
+                   "  ORDER BY start_day DESC LIMIT 1),"
+                   " (SELECT days FROM batches WHERE kiosk = k.id ORDER BY start_day DESC"
+                   "  LIMIT 1)"
+                   " FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.id"
                    " AND h.day = (SELECT MAX(day) FROM heartbeats WHERE kiosk = k.id)"
                    " ORDER BY k.site, k.id",
                    0, NULL, pg_kiosk_row, &(struct store_rows){.h.kiosk = h, .arg = arg},
@@ -589,50 +671,72 @@ static int pg_session_remove(struct store *st, const char *hash)
     return pg_run(st, "DELETE FROM sessions WHERE hash = $1", 1, params, "session remove");
 }
 
-static int pg_week_row(const PGresult *r, int i, const struct store_rows *q)
+static int pg_day_row(const PGresult *r, int i, const struct store_rows *q)
 {
-    return q->h.week((int32_t)pg_i64(r, i, 0), PQgetvalue(r, i, 1), pg_i64(r, i, 2), q->arg);
+    return q->h.total((int32_t)pg_i64(r, i, 0), NULL, PQgetvalue(r, i, 1), pg_i64(r, i, 2),
+                      strtod(PQgetvalue(r, i, 3), NULL), q->arg);
 }
 
-static int pg_weeks_get(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
-                        void *arg)
+/* $3 NULL: the all-sites rows (""). */
+#define PG_SITES_IN "site IN (SELECT jsonb_array_elements_text(COALESCE($3::jsonb, '[\"\"]')))"
+
+static int pg_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
 {
     return pg_range(st,
-                    "SELECT week, name, value FROM totals WHERE week BETWEEN $1 AND $2"
-                    " AND site = ''",
-                    from_week, to_week, pg_week_row, &(struct store_rows){.h.week = h, .arg = arg},
-                    "weekly totals");
+                    "SELECT day, name, SUM(value), SUM(var) FROM totals"
+                    " WHERE day BETWEEN $1 AND $2 AND " PG_SITES_IN " GROUP BY day, name",
+                    3, q, pg_day_row, &(struct store_rows){.h.total = h, .arg = arg},
+                    "daily totals");
 }
 
 static int pg_site_row(const PGresult *r, int i, const struct store_rows *q)
 {
-    return q->h.site(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), pg_i64(r, i, 2), q->arg);
+    return q->h.total((int32_t)pg_i64(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+                      pg_i64(r, i, 3), strtod(PQgetvalue(r, i, 4), NULL), q->arg);
 }
 
-static int pg_sites_get(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
+static int pg_sites_get(struct store *st, const struct store_query *q, store_total_h *h,
                         void *arg)
 {
     return pg_range(st,
-                    "SELECT site, name, SUM(value) FROM totals WHERE week BETWEEN $1 AND $2"
-                    " AND site <> '' GROUP BY site, name ORDER BY site, name",
-                    from_week, to_week, pg_site_row, &(struct store_rows){.h.site = h, .arg = arg},
+                    "SELECT day, site, name, value, var FROM totals"
+                    " WHERE day BETWEEN $1 AND $2 AND " PG_SITES_IN
+                    " AND name IN (SELECT jsonb_array_elements_text($4::jsonb))",
+                    4, q, pg_site_row, &(struct store_rows){.h.total = h, .arg = arg},
                     "site totals");
 }
 
 static int pg_noise_row(const PGresult *r, int i, const struct store_rows *q)
 {
-    return q->h.noise(PQgetvalue(r, i, 0), strtod(PQgetvalue(r, i, 1), NULL), pg_i64(r, i, 2),
-                      q->arg);
+    return q->h.noise((int32_t)pg_i64(r, i, 0), PQgetvalue(r, i, 1),
+                      strtod(PQgetvalue(r, i, 2), NULL), pg_i64(r, i, 3), q->arg);
 }
 
-static int pg_noise_get(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
+static int pg_noise_get(struct store *st, const struct store_query *q, store_noise_h *h,
                         void *arg)
 {
     return pg_range(st,
-                    "SELECT mech, epsilon, SUM(batches) FROM noise_totals"
-                    " WHERE week BETWEEN $1 AND $2 GROUP BY mech, epsilon ORDER BY mech, epsilon",
-                    from_week, to_week, pg_noise_row,
-                    &(struct store_rows){.h.noise = h, .arg = arg}, "noise totals");
+                    "SELECT day, mech, epsilon, SUM(batches) FROM noise_totals"
+                    " WHERE day BETWEEN $1 AND $2 AND " PG_SITES_IN " GROUP BY day, mech, epsilon",
+                    3, q, pg_noise_row, &(struct store_rows){.h.noise = h, .arg = arg},
+                    "noise totals");
+}
+
+static int pg_batch_row(const PGresult *r, int i, const struct store_rows *q)
+{
+    return q->h.batch(pg_i64(r, i, 0), (int32_t)pg_i64(r, i, 1), (int)pg_i64(r, i, 2), q->arg);
+}
+
+static int pg_batches_get(struct store *st, const struct store_query *q, store_batch_h *h,
+                          void *arg)
+{
+    return pg_range(st,
+                    "SELECT b.kiosk, b.start_day, b.days FROM batches b"
+                    " JOIN kiosks k ON k.id = b.kiosk WHERE b.week BETWEEN $1::integer - 6 AND $2"
+                    " AND ($3::jsonb IS NULL OR k.site IN"
+                    " (SELECT jsonb_array_elements_text($3::jsonb)))",
+                    3, q, pg_batch_row, &(struct store_rows){.h.batch = h, .arg = arg},
+                    "batches");
 }
 
 const struct store_driver store_pg = {
@@ -655,7 +759,8 @@ const struct store_driver store_pg = {
     .session_prune = pg_session_prune,
     .session_get = pg_session_get,
     .session_remove = pg_session_remove,
-    .weeks_get = pg_weeks_get,
+    .days_get = pg_days_get,
     .sites_get = pg_sites_get,
     .noise_get = pg_noise_get,
+    .batches_get = pg_batches_get,
 };

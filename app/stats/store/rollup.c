@@ -3,35 +3,33 @@
 #include "rollup.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "margin.h"
 
 static int store_total_cmp(const void *a, const void *b)
 {
     const struct store_total *x = a, *y = b;
-    if (x->week != y->week)
-        return (x->week > y->week) - (x->week < y->week);
     int c = strcmp(x->site, y->site);
-    return c ? c : strcmp(x->name, y->name);
+    if (c)
+        return c;
+    if ((c = strcmp(x->name, y->name)))
+        return c;
+    return (x->day > y->day) - (x->day < y->day);
 }
 
 static int store_noise_cmp(const void *a, const void *b)
 {
     const struct store_noise *x = a, *y = b;
-    if (x->week != y->week)
-        return (x->week > y->week) - (x->week < y->week);
-    int c = strcmp(x->mech, y->mech);
+    int c = strcmp(x->site, y->site);
     if (c)
         return c;
+    if (x->day != y->day)
+        return (x->day > y->day) - (x->day < y->day);
+    if ((c = strcmp(x->mech, y->mech)))
+        return c;
     return (x->epsilon > y->epsilon) - (x->epsilon < y->epsilon);
-}
-
-/* The counters every site gets its own roll-up rows for; the others only count for all sites. */
-static bool store_per_site(const char *name)
-{
-    return !strcmp(name, "sessions") || !strcmp(name, "quick_exit") ||
-           !strcmp(name, "read_aloud") || !strncmp(name, "call.", 5);
 }
 
 int store_rollup(const struct store_write *w, size_t n, struct store_total **tp, size_t *ntp,
@@ -44,7 +42,7 @@ int store_rollup(const struct store_write *w, size_t n, struct store_total **tp,
             cap += w[i].batch->n * 2;
     }
     struct store_total *t = calloc(cap ? cap : 1, sizeof(*t));
-    struct store_noise *z = calloc(n ? n : 1, sizeof(*z));
+    struct store_noise *z = calloc(n ? 2 * n : 1, sizeof(*z));
     if (!t || !z) {
         free(t);
         free(z);
@@ -54,23 +52,27 @@ int store_rollup(const struct store_write *w, size_t n, struct store_total **tp,
         const struct ingest_batch *b = w[i].batch;
         if (!b || w[i].res != STORE_PUT_STORED)
             continue;
+        int32_t day = store_attribution_day(b->start, b->days);
+        double var = report_noise_var(b->mech == INGEST_MECH_NONE ? 0 : b->epsilon);
         for (size_t c = 0; c < b->n; c++) {
             const char *name = b->counters[c].name;
-            t[nt++] = (struct store_total){b->week, STORE_ALL_SITES, name, b->counters[c].value};
-            if (store_per_site(name))
-                t[nt++] = (struct store_total){b->week, w[i].site, name, b->counters[c].value};
+            int64_t v = b->counters[c].value;
+            t[nt++] = (struct store_total){day, STORE_ALL_SITES, name, v, var};
+            t[nt++] = (struct store_total){day, w[i].site, name, v, var};
         }
-        z[nn++] = (struct store_noise){b->week, b->mech == INGEST_MECH_NONE ? "none" : "geometric",
-                                       b->epsilon, 1};
+        const char *mech = b->mech == INGEST_MECH_NONE ? "none" : "geometric";
+        z[nn++] = (struct store_noise){day, STORE_ALL_SITES, mech, b->epsilon, 1};
+        z[nn++] = (struct store_noise){day, w[i].site, mech, b->epsilon, 1};
     }
     /* Sort, then add up the rows with the same key. */
     size_t out = 0;
     if (nt) {
         qsort(t, nt, sizeof(*t), store_total_cmp);
         for (size_t i = 1; i < nt; i++) {
-            if (!store_total_cmp(&t[out], &t[i]))
+            if (!store_total_cmp(&t[out], &t[i])) {
                 t[out].value += t[i].value;
-            else
+                t[out].var += t[i].var;
+            } else
                 t[++out] = t[i];
         }
         nt = out + 1;

@@ -9,29 +9,44 @@
 
 #include "store.h"
 
-/* One row of the weekly roll-up: the sum of counter name over every batch of the ISO week that
- * starts on day week, for one site, or for all sites when site is "" (STORE_ALL_SITES). */
+/* One row of the roll-up: the sum of counter name, and of its noise's variance (margin.h), over
+ * every batch attributed to day, for one site, or for all sites when site is ""
+ * (STORE_ALL_SITES).
+ *
+ * The day of attribution of a bucket: a day bucket's own day; a week bucket's Thursday (the ISO
+ * 8601 rule that puts a week in a year), so that a week counts in exactly one month, quarter or
+ * year and periods added together never count a week twice. A kiosk set up with day buckets gives
+ * exact months. */
 struct store_total {
-    int32_t week;
+    int32_t day;
     const char *site;
     const char *name;
     int64_t value;
+    double var;
 };
 #define STORE_ALL_SITES ""
 
-/* How many batches of a week declared a noise mechanism and epsilon (0 for "none"). */
+/* How many batches attributed to day, of one site or of all (""), declared a noise mechanism and
+ * epsilon (0 for "none"). */
 struct store_noise {
-    int32_t week;
+    int32_t day;
+    const char *site;
     const char *mech;
     double epsilon;
     int64_t batches;
 };
 
-/* The roll-up rows of the writes w[i] that are batches with res STORE_PUT_STORED: every
- * counter summed per (week, "" for all sites, name), the six fixed counters also per (week,
- * site, name); and the batches per (week, mech, epsilon). Both sorted by key without repeats
- * (so concurrent writers lock rows in one order). Sets *tp, *ntp, *np, *nnp (free *tp and *np;
- * names point into the batches). Returns 0 or ENOMEM. */
+/* The day of attribution of a bucket starting on start, days long (1 or 7). */
+static inline int32_t store_attribution_day(int32_t start, int days)
+{
+    return days == 7 ? start + 3 : start;
+}
+
+/* The roll-up rows of the writes w[i] that are batches with res STORE_PUT_STORED: every counter
+ * summed per (site and "" for all sites, name, day of attribution); and the batches per (site
+ * and "", day, mech, epsilon). Both sorted by key without repeats (so concurrent writers lock
+ * rows in one order). Sets *tp, *ntp, *np, *nnp (free *tp and *np; names point into the
+ * batches). Returns 0 or ENOMEM. */
 int store_rollup(const struct store_write *w, size_t n, struct store_total **tp, size_t *ntp,
                  struct store_noise **np, size_t *nnp);
 

@@ -13,23 +13,52 @@
 #include <sqlite3.h>
 
 #include "openline/log.h"
+#include "margin.h"
 #include "rollup.h"
 
-#define SQ_SCHEMA_VERSION "1"
+#define SQ_SCHEMA_VERSION "2"
+
+/* The roll-ups (rollup.h), by site ("" for all sites) first: a report reads one site's rows, or
+ * one counter's rows of every site, without a scan of the others. */
+#define SQ_ROLLUP_TABLES                                                                          \
+    "CREATE TABLE IF NOT EXISTS totals (site TEXT NOT NULL, name TEXT NOT NULL,"                  \
+    " day INTEGER NOT NULL, value INTEGER NOT NULL, var REAL NOT NULL,"                          \
+    " PRIMARY KEY (site, name, day)) WITHOUT ROWID;"                                              \
+    "CREATE TABLE IF NOT EXISTS noise_totals (site TEXT NOT NULL, day INTEGER NOT NULL,"          \
+    " mech TEXT NOT NULL, epsilon REAL NOT NULL, batches INTEGER NOT NULL,"                       \
+    " PRIMARY KEY (site, day, mech, epsilon)) WITHOUT ROWID;"
+
+/* Schema 1 kept weekly roll-ups of six counters per site: schema 2's are made again from the
+ * batches, which are kept whole. openline_noise_var() is margin.c's, registered in sq_open. */
+static const char sq_upgrade_1[] =
+    "ALTER TABLE kiosks ADD COLUMN added_day INTEGER;"
+    "ALTER TABLE kiosks ADD COLUMN revoked_day INTEGER;"
+    "DROP TABLE totals; DROP TABLE noise_totals;" SQ_ROLLUP_TABLES
+    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week);"
+    "CREATE TEMP VIEW upgrade_b AS SELECT b.*, k.site,"
+    " CASE WHEN b.days = 7 THEN b.start_day + 3 ELSE b.start_day END AS aday,"
+    " openline_noise_var(b.epsilon) AS var FROM batches b JOIN kiosks k ON k.id = b.kiosk;"
+    "INSERT INTO totals (site, name, day, value, var)"
+    " SELECT s.site, j.key, b.aday, SUM(j.value), SUM(b.var) FROM upgrade_b b, json_each(b.counts) j"
+    " JOIN (SELECT '' AS site UNION ALL SELECT DISTINCT site FROM kiosks) s"
+    " ON s.site = '' OR s.site = b.site GROUP BY s.site, j.key, b.aday;"
+    "INSERT INTO noise_totals (site, day, mech, epsilon, batches)"
+    " SELECT s.site, b.aday, b.mech, b.epsilon, COUNT(*) FROM upgrade_b b"
+    " JOIN (SELECT '' AS site UNION ALL SELECT DISTINCT site FROM kiosks) s"
+    " ON s.site = '' OR s.site = b.site GROUP BY s.site, b.aday, b.mech, b.epsilon;"
+    "DROP VIEW upgrade_b;"
+    "UPDATE meta SET value = '2' WHERE key = 'schema';";
 
 static const char sq_schema[] =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS kiosks (id INTEGER PRIMARY KEY, site TEXT NOT NULL,"
-    " token_hash TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0);"
+    " token_hash TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0, added_day INTEGER,"
+    " revoked_day INTEGER);"
     "CREATE TABLE IF NOT EXISTS batches (kiosk INTEGER NOT NULL REFERENCES kiosks(id),"
     " start_day INTEGER NOT NULL, days INTEGER NOT NULL, week INTEGER NOT NULL,"
     " batch_id TEXT NOT NULL, mech TEXT NOT NULL, epsilon REAL NOT NULL, counts TEXT NOT NULL,"
     " PRIMARY KEY (kiosk, start_day), UNIQUE (kiosk, batch_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS totals (week INTEGER NOT NULL, site TEXT NOT NULL,"
-    " name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (week, site, name)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS noise_totals (week INTEGER NOT NULL, mech TEXT NOT NULL,"
-    " epsilon REAL NOT NULL, batches INTEGER NOT NULL, PRIMARY KEY (week, mech, epsilon))"
-    " WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week);" SQ_ROLLUP_TABLES
     "CREATE TABLE IF NOT EXISTS heartbeats (kiosk INTEGER NOT NULL REFERENCES kiosks(id),"
     " day INTEGER NOT NULL, version TEXT NOT NULL, spool_depth INTEGER NOT NULL,"
     " clock TEXT NOT NULL, self_test TEXT NOT NULL, PRIMARY KEY (kiosk, day)) WITHOUT ROWID;"
@@ -64,9 +93,10 @@ enum sq_stmt {
     SQ_SESSION_ADD,
     SQ_SESSION_GET,
     SQ_SESSION_REMOVE,
-    SQ_WEEKS_GET,
+    SQ_DAYS_GET,
     SQ_SITES_GET,
     SQ_NOISE_GET,
+    SQ_BATCHES_GET,
     SQ_COUNT
 };
 
@@ -84,20 +114,29 @@ static const char *const sq_sql[SQ_COUNT] = {
                          " DO UPDATE SET version = excluded.version,"
                          " spool_depth = excluded.spool_depth, clock = excluded.clock,"
                          " self_test = excluded.self_test",
-    [SQ_TOTALS_ADD] =
-        "INSERT INTO totals (week, site, name, value) VALUES (?1, ?2, ?3, ?4)"
-        " ON CONFLICT (week, site, name) DO UPDATE SET value = value + excluded.value",
-    [SQ_NOISE_ADD] =
-        "INSERT INTO noise_totals (week, mech, epsilon, batches) VALUES (?1, ?2, ?3, ?4)"
-        " ON CONFLICT (week, mech, epsilon)"
-        " DO UPDATE SET batches = batches + excluded.batches",
+    [SQ_TOTALS_ADD] = "INSERT INTO totals (site, name, day, value, var) VALUES (?1, ?2, ?3, ?4, ?5)"
+                      " ON CONFLICT (site, name, day)"
+                      " DO UPDATE SET value = value + excluded.value, var = var + excluded.var",
+    [SQ_NOISE_ADD] = "INSERT INTO noise_totals (site, day, mech, epsilon, batches)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (site, day, mech, epsilon)"
+                     " DO UPDATE SET batches = batches + excluded.batches",
     [SQ_KIOSK_AUTH] = "SELECT id, site, revoked FROM kiosks WHERE token_hash = ?1",
-    [SQ_KIOSK_ADD] = "INSERT INTO kiosks (site, token_hash) VALUES (?1, ?2)",
-    [SQ_KIOSK_REVOKE] = "UPDATE kiosks SET revoked = 1 WHERE id = ?1",
-    [SQ_KIOSK_LIST] = "SELECT k.id, k.site, k.revoked, h.day, h.version, h.spool_depth, h.clock,"
-                      " h.self_test FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.id"
-                      " AND h.day = (SELECT MAX(day) FROM heartbeats WHERE kiosk = k.id)"
-                      " ORDER BY k.site, k.id",
+    [SQ_KIOSK_ADD] = "INSERT INTO kiosks (site, token_hash, added_day) VALUES (?1, ?2, ?3)",
+    [SQ_KIOSK_REVOKE] = "UPDATE kiosks SET revoked = 1, revoked_day = COALESCE(revoked_day, ?2)"
+                        " WHERE id = ?1",
+    [SQ_KIOSK_LIST] =
+        "SELECT k.id, k.site, k.revoked, k.added_day, k.revoked_day, h.day, h.version,"
+        " h.spool_depth, h.clock, h.self_test,"
+        " (SELECT spool_depth FROM heartbeats WHERE kiosk = k.id AND day >= h.day - 7"
+        "  AND day < h.day ORDER BY day LIMIT 1),"
+        " (SELECT COUNT(*) FROM batches WHERE kiosk = k.id),"
+        " (SELECT MIN(start_day) FROM batches WHERE kiosk = k.id),"
+        " (SELECT start_day + days FROM batches WHERE kiosk = k.id ORDER BY start_day DESC"
+        "  LIMIT 1),"
+        " (SELECT days FROM batches WHERE kiosk = k.id ORDER BY start_day DESC LIMIT 1)"
+        " FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.id"
+        " AND h.day = (SELECT MAX(day) FROM heartbeats WHERE kiosk = k.id)"
+        " ORDER BY k.site, k.id",
     [SQ_STAFF_ADD] = "INSERT INTO staff (name, pwhash) VALUES (?1, ?2)",
     [SQ_STAFF_GET] = "SELECT id, pwhash FROM staff WHERE name = ?1",
     [SQ_STAFF_SET_TOKEN] = "UPDATE staff SET token_hash = ?2 WHERE name = ?1",
@@ -109,12 +148,20 @@ static const char *const sq_sql[SQ_COUNT] = {
     [SQ_SESSION_GET] = "SELECT s.staff, st.name FROM sessions s JOIN staff st ON st.id = s.staff"
                        " WHERE s.hash = ?1 AND s.expires > ?2",
     [SQ_SESSION_REMOVE] = "DELETE FROM sessions WHERE hash = ?1",
-    [SQ_WEEKS_GET] = "SELECT week, name, value FROM totals WHERE week BETWEEN ?1 AND ?2"
-                     " AND site = ''",
-    [SQ_SITES_GET] = "SELECT site, name, SUM(value) FROM totals WHERE week BETWEEN ?1 AND ?2"
-                     " AND site <> '' GROUP BY site, name ORDER BY site, name",
-    [SQ_NOISE_GET] = "SELECT mech, epsilon, SUM(batches) FROM noise_totals"
-                     " WHERE week BETWEEN ?1 AND ?2 GROUP BY mech, epsilon ORDER BY mech, epsilon",
+    /* ?3 NULL: the all-sites rows (""). */
+    [SQ_DAYS_GET] = "SELECT t.day, t.name, SUM(t.value), SUM(t.var)"
+                    " FROM json_each(COALESCE(?3, '[\"\"]')) s CROSS JOIN totals t"
+                    " ON t.site = s.value WHERE t.day BETWEEN ?1 AND ?2 GROUP BY t.day, t.name",
+    [SQ_SITES_GET] = "SELECT t.day, t.site, t.name, t.value, t.var"
+                     " FROM json_each(?3) s CROSS JOIN json_each(?4) n CROSS JOIN totals t"
+                     " ON t.site = s.value AND t.name = n.value AND t.day BETWEEN ?1 AND ?2",
+    [SQ_NOISE_GET] = "SELECT z.day, z.mech, z.epsilon, SUM(z.batches)"
+                     " FROM json_each(COALESCE(?3, '[\"\"]')) s CROSS JOIN noise_totals z"
+                     " ON z.site = s.value WHERE z.day BETWEEN ?1 AND ?2"
+                     " GROUP BY z.day, z.mech, z.epsilon",
+    [SQ_BATCHES_GET] = "SELECT b.kiosk, b.start_day, b.days FROM batches b"
+                       " JOIN kiosks k ON k.id = b.kiosk WHERE b.week BETWEEN ?1 - 6 AND ?2"
+                       " AND (?3 IS NULL OR k.site IN (SELECT value FROM json_each(?3)))",
 };
 
 struct sq_priv {
@@ -213,16 +260,21 @@ static int sq_rows(struct store *st, sqlite3_stmt *s, sq_row_h *row, const struc
     return err;
 }
 
-/* Run the roll-up query id for the weeks from_week..to_week (?1, ?2), a call of row per row. */
-static int sq_range(struct store *st, enum sq_stmt id, int32_t from_week, int32_t to_week,
-                    sq_row_h *row, const struct store_rows *q, const char *what)
+/* Run the roll-up query id for q (?1 from_day, ?2 to_day, ?3 sites, ?4 names), a call of row per
+ * row. */
+static int sq_range(struct store *st, enum sq_stmt id, const struct store_query *q, sq_row_h *row,
+                    const struct store_rows *rows, const char *what)
 {
     sqlite3_stmt *s = sq_stmt(st, id);
     if (!s)
         return EIO;
-    sqlite3_bind_int(s, 1, from_week);
-    sqlite3_bind_int(s, 2, to_week);
-    return sq_rows(st, s, row, q, what);
+    sqlite3_bind_int(s, 1, q->from_day);
+    sqlite3_bind_int(s, 2, q->to_day);
+    if (q->sites_json)
+        sq_text(s, 3, q->sites_json);
+    if (q->names_json && sqlite3_bind_parameter_count(s) >= 4)
+        sq_text(s, 4, q->names_json);
+    return sq_rows(st, s, row, rows, what);
 }
 
 /* Before the first connection: no global memory statistics, whose mutex every allocation of
@@ -231,6 +283,31 @@ static void sq_setup(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_initialize();
+}
+
+static void sq_noise_var(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sqlite3_result_double(ctx, report_noise_var(sqlite3_value_double(argv[0])));
+}
+
+/* Bring a schema 1 database to this program's schema, in one transaction. */
+static int sq_upgrade(sqlite3 *db, const char *target, char *err, size_t errlen)
+{
+    if (sqlite3_create_function(db, "openline_noise_var", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                NULL, sq_noise_var, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, sq_upgrade_1, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot upgrade sqlite:%s from schema 1 to %s: %s", target,
+                 SQ_SCHEMA_VERSION, sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return EIO;
+    }
+    log_info("database sqlite:%s upgraded from schema 1 to %s: roll-ups made again from the "
+             "batches",
+             target, SQ_SCHEMA_VERSION);
+    return 0;
 }
 
 static int sq_open(struct store *st, const char *target, bool create, char *err, size_t errlen)
@@ -291,11 +368,16 @@ static int sq_open(struct store *st, const char *target, bool create, char *err,
         snprintf(err, errlen, "sqlite:%s is not an openline-stats database", target);
         goto out;
     }
-    if (strcmp((const char *)sqlite3_column_text(s, 0), SQ_SCHEMA_VERSION)) {
+    bool old = !strcmp((const char *)sqlite3_column_text(s, 0), "1");
+    if (!old && strcmp((const char *)sqlite3_column_text(s, 0), SQ_SCHEMA_VERSION)) {
         snprintf(err, errlen, "sqlite:%s has schema version %s; this program knows %s", target,
                  (const char *)sqlite3_column_text(s, 0), SQ_SCHEMA_VERSION);
         goto out;
     }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (old && sq_upgrade(p->db, target, err, errlen))
+        goto out;
     rc = 0;
 out:
     sqlite3_finalize(s);
@@ -404,10 +486,11 @@ static int sq_totals_add(struct store *st, const struct store_total *rows, size_
     if (!s)
         return EIO;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int(s, 1, rows[i].week);
-        sq_text(s, 2, rows[i].site);
-        sq_text(s, 3, rows[i].name);
+        sq_text(s, 1, rows[i].site);
+        sq_text(s, 2, rows[i].name);
+        sqlite3_bind_int(s, 3, rows[i].day);
         sqlite3_bind_int64(s, 4, rows[i].value);
+        sqlite3_bind_double(s, 5, rows[i].var);
         int err = sq_run(st, s, "totals");
         if (err)
             return err;
@@ -421,10 +504,11 @@ static int sq_noise_add(struct store *st, const struct store_noise *rows, size_t
     if (!s)
         return EIO;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int(s, 1, rows[i].week);
-        sq_text(s, 2, rows[i].mech);
-        sqlite3_bind_double(s, 3, rows[i].epsilon);
-        sqlite3_bind_int64(s, 4, rows[i].batches);
+        sq_text(s, 1, rows[i].site);
+        sqlite3_bind_int(s, 2, rows[i].day);
+        sq_text(s, 3, rows[i].mech);
+        sqlite3_bind_double(s, 4, rows[i].epsilon);
+        sqlite3_bind_int64(s, 5, rows[i].batches);
         int err = sq_run(st, s, "noise totals");
         if (err)
             return err;
@@ -477,26 +561,35 @@ static int sq_kiosk_auth(struct store *st, const char *hash, struct store_kiosk 
     return 0;
 }
 
-static int sq_kiosk_add(struct store *st, const char *site, const char *hash, int64_t *idp)
+static int sq_kiosk_add(struct store *st, const char *site, const char *hash, int32_t day,
+                        int64_t *idp)
 {
     sqlite3_stmt *s = sq_stmt(st, SQ_KIOSK_ADD);
     if (!s)
         return EIO;
     sq_text(s, 1, site);
     sq_text(s, 2, hash);
+    sqlite3_bind_int(s, 3, day);
     int err = sq_run(st, s, "kiosk add");
     if (!err)
         *idp = sqlite3_last_insert_rowid(sq(st)->db);
     return err;
 }
 
-static int sq_kiosk_revoke(struct store *st, int64_t id)
+static int sq_kiosk_revoke(struct store *st, int64_t id, int32_t day)
 {
     sqlite3_stmt *s = sq_stmt(st, SQ_KIOSK_REVOKE);
     if (!s)
         return EIO;
     sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int(s, 2, day);
     return sq_change(st, s, "kiosk revoke");
+}
+
+/* Column i as a day, STORE_NO_DAY when NULL. */
+static int32_t sq_day(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? STORE_NO_DAY : sqlite3_column_int(s, i);
 }
 
 static int sq_kiosk_row(sqlite3_stmt *s, const struct store_rows *q)
@@ -505,12 +598,20 @@ static int sq_kiosk_row(sqlite3_stmt *s, const struct store_rows *q)
         .id = sqlite3_column_int64(s, 0),
         .site = (const char *)sqlite3_column_text(s, 1),
         .revoked = sqlite3_column_int(s, 2) != 0,
-        .has_heartbeat = sqlite3_column_type(s, 3) != SQLITE_NULL,
-        .day = sqlite3_column_int(s, 3),
-        .version = (const char *)sqlite3_column_text(s, 4),
-        .spool_depth = sqlite3_column_int64(s, 5),
-        .clock = (const char *)sqlite3_column_text(s, 6),
-        .self_test = (const char *)sqlite3_column_text(s, 7),
+        .added_day = sq_day(s, 3),
+        .revoked_day = sq_day(s, 4),
+        .has_heartbeat = sqlite3_column_type(s, 5) != SQLITE_NULL,
+        .day = sqlite3_column_int(s, 5),
+        .version = (const char *)sqlite3_column_text(s, 6),
+        .spool_depth = sqlite3_column_int64(s, 7),
+        .clock = (const char *)sqlite3_column_text(s, 8),
+        .self_test = (const char *)sqlite3_column_text(s, 9),
+        .spool_before = sqlite3_column_type(s, 10) == SQLITE_NULL ? -1
+                                                                  : sqlite3_column_int64(s, 10),
+        .batches = sqlite3_column_int64(s, 11),
+        .first_day = sqlite3_column_int(s, 12),
+        .last_end = sqlite3_column_int(s, 13),
+        .last_days = sqlite3_column_int(s, 14),
     };
     return q->h.kiosk(&k, q->arg);
 }
@@ -644,43 +745,56 @@ static int sq_session_remove(struct store *st, const char *hash)
     return sq_run(st, s, "session remove");
 }
 
-static int sq_week_row(sqlite3_stmt *s, const struct store_rows *q)
+static int sq_day_row(sqlite3_stmt *s, const struct store_rows *q)
 {
-    return q->h.week(sqlite3_column_int(s, 0), (const char *)sqlite3_column_text(s, 1),
-                     sqlite3_column_int64(s, 2), q->arg);
+    return q->h.total(sqlite3_column_int(s, 0), NULL, (const char *)sqlite3_column_text(s, 1),
+                      sqlite3_column_int64(s, 2), sqlite3_column_double(s, 3), q->arg);
 }
 
-static int sq_weeks_get(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
-                        void *arg)
+static int sq_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
 {
-    return sq_range(st, SQ_WEEKS_GET, from_week, to_week, sq_week_row,
-                    &(struct store_rows){.h.week = h, .arg = arg}, "weekly totals");
+    return sq_range(st, SQ_DAYS_GET, q, sq_day_row, &(struct store_rows){.h.total = h, .arg = arg},
+                    "daily totals");
 }
 
 static int sq_site_row(sqlite3_stmt *s, const struct store_rows *q)
 {
-    return q->h.site((const char *)sqlite3_column_text(s, 0),
-                     (const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2), q->arg);
+    return q->h.total(sqlite3_column_int(s, 0), (const char *)sqlite3_column_text(s, 1),
+                      (const char *)sqlite3_column_text(s, 2), sqlite3_column_int64(s, 3),
+                      sqlite3_column_double(s, 4), q->arg);
 }
 
-static int sq_sites_get(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
+static int sq_sites_get(struct store *st, const struct store_query *q, store_total_h *h,
                         void *arg)
 {
-    return sq_range(st, SQ_SITES_GET, from_week, to_week, sq_site_row,
-                    &(struct store_rows){.h.site = h, .arg = arg}, "site totals");
+    return sq_range(st, SQ_SITES_GET, q, sq_site_row,
+                    &(struct store_rows){.h.total = h, .arg = arg}, "site totals");
 }
 
 static int sq_noise_row(sqlite3_stmt *s, const struct store_rows *q)
 {
-    return q->h.noise((const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
-                      sqlite3_column_int64(s, 2), q->arg);
+    return q->h.noise(sqlite3_column_int(s, 0), (const char *)sqlite3_column_text(s, 1),
+                      sqlite3_column_double(s, 2), sqlite3_column_int64(s, 3), q->arg);
 }
 
-static int sq_noise_get(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
+static int sq_noise_get(struct store *st, const struct store_query *q, store_noise_h *h,
                         void *arg)
 {
-    return sq_range(st, SQ_NOISE_GET, from_week, to_week, sq_noise_row,
+    return sq_range(st, SQ_NOISE_GET, q, sq_noise_row,
                     &(struct store_rows){.h.noise = h, .arg = arg}, "noise totals");
+}
+
+static int sq_batch_row(sqlite3_stmt *s, const struct store_rows *q)
+{
+    return q->h.batch(sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1),
+                      sqlite3_column_int(s, 2), q->arg);
+}
+
+static int sq_batches_get(struct store *st, const struct store_query *q, store_batch_h *h,
+                          void *arg)
+{
+    return sq_range(st, SQ_BATCHES_GET, q, sq_batch_row,
+                    &(struct store_rows){.h.batch = h, .arg = arg}, "batches");
 }
 
 const struct store_driver store_sqlite = {
@@ -703,7 +817,8 @@ const struct store_driver store_sqlite = {
     .session_prune = sq_session_prune,
     .session_get = sq_session_get,
     .session_remove = sq_session_remove,
-    .weeks_get = sq_weeks_get,
+    .days_get = sq_days_get,
     .sites_get = sq_sites_get,
     .noise_get = sq_noise_get,
+    .batches_get = sq_batches_get,
 };

@@ -88,14 +88,15 @@ int store_kiosk_auth(struct store *st, const char *hash, struct store_kiosk *k)
     return st->drv->kiosk_auth(st, hash, k);
 }
 
-int store_kiosk_add(struct store *st, const char *site, const char *hash, int64_t *idp)
+int store_kiosk_add(struct store *st, const char *site, const char *hash, int32_t day,
+                    int64_t *idp)
 {
-    return st->drv->kiosk_add(st, site, hash, idp);
+    return st->drv->kiosk_add(st, site, hash, day, idp);
 }
 
-int store_kiosk_revoke(struct store *st, int64_t id)
+int store_kiosk_revoke(struct store *st, int64_t id, int32_t day)
 {
-    return st->drv->kiosk_revoke(st, id);
+    return st->drv->kiosk_revoke(st, id, day);
 }
 
 int store_kiosk_list(struct store *st, store_kiosk_h *h, void *arg)
@@ -153,20 +154,22 @@ int store_session_remove(struct store *st, const char *hash)
     return st->drv->session_remove(st, hash);
 }
 
-int store_weeks_get(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
-                    void *arg)
+int store_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
 {
-    return st->drv->weeks_get(st, from_week, to_week, h, arg);
+    return st->drv->days_get(st, q, h, arg);
 }
 
-int store_sites_get(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
-                    void *arg)
+int store_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
 {
-    return st->drv->sites_get(st, from_week, to_week, h, arg);
+    return st->drv->sites_get(st, q, h, arg);
 }
 
-int store_noise_get(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
-                    void *arg)
+int store_noise_get(struct store *st, const struct store_query *q, store_noise_h *h, void *arg)
 {
-    return st->drv->noise_get(st, from_week, to_week, h, arg);
+    return st->drv->noise_get(st, q, h, arg);
+}
+
+int store_batches_get(struct store *st, const struct store_query *q, store_batch_h *h, void *arg)
+{
+    return st->drv->batches_get(st, q, h, arg);
 }

@@ -40,27 +40,47 @@ struct store_kiosk {
     bool revoked;
 };
 
-/* A kiosk and its latest heartbeat (has_heartbeat false: none yet), for `kiosk list` and the
- * health table. */
+/* No day: a kiosk added before the collector kept the day, or not revoked. */
+#define STORE_NO_DAY INT32_MIN
+
+/* A kiosk, its batches and its latest heartbeat (has_heartbeat false: none yet), for `kiosk
+ * list`, the health table and the coverage per week. */
 struct store_kiosk_info {
     int64_t id;
     const char *site;
     bool revoked;
+    int32_t added_day, revoked_day; /* or STORE_NO_DAY */
+    int64_t batches;                /* batches stored, ever */
+    int32_t first_day;              /* first day of its first batch (when batches > 0) */
+    int32_t last_end;               /* the day after its latest batch's bucket */
+    int last_days;                  /* bucket of its latest batch: 1 or 7 */
     bool has_heartbeat;
     int32_t day;
     const char *version;
     int64_t spool_depth;
+    int64_t spool_before; /* spool depth at its earliest heartbeat of the 7 days before; -1 none */
     const char *clock;     /* "trusted" or "untrusted" */
     const char *self_test; /* "pass" or "fail:<check>" */
+};
+
+/* The part of the roll-ups a report reads: buckets whose day of attribution (rollup.h) is in
+ * from_day..to_day, of the sites in sites_json (a JSON array of site names; NULL: all sites).
+ * names_json (a JSON array of counter names) is used by store_sites_get only. */
+struct store_query {
+    int32_t from_day, to_day;
+    const char *sites_json;
+    const char *names_json;
 };
 
 /* Row handlers of the queries. Strings are valid only during the call. Return 0 to go on, or
  * an errno value to stop the query, which then returns that value. */
 typedef int(store_kiosk_h)(const struct store_kiosk_info *k, void *arg);
 typedef int(store_staff_h)(int64_t id, const char *name, bool has_token, void *arg);
-typedef int(store_week_h)(int32_t week, const char *name, int64_t value, void *arg);
-typedef int(store_site_h)(const char *site, const char *name, int64_t value, void *arg);
-typedef int(store_noise_h)(const char *mech, double epsilon, int64_t batches, void *arg);
+typedef int(store_total_h)(int32_t day, const char *site, const char *name, int64_t value,
+                           double var, void *arg);
+typedef int(store_noise_h)(int32_t day, const char *mech, double epsilon, int64_t batches,
+                           void *arg);
+typedef int(store_batch_h)(int64_t kiosk, int32_t start, int days, void *arg);
 
 /* One database connection, used by one thread at a time (the caller serialises; different stores
  * may be used from different threads at once). Reached only through the functions below, which
@@ -81,11 +101,12 @@ int store_write_group(struct store *st, struct store_write *w, size_t n);
 /* Find the kiosk whose token hashes to hash (64 hex). ENOENT if none. */
 int store_kiosk_auth(struct store *st, const char *hash, struct store_kiosk *k);
 
-/* Add a kiosk at site with the given token hash; set *idp to its new id. */
-int store_kiosk_add(struct store *st, const char *site, const char *hash, int64_t *idp);
+/* Add a kiosk at site with the given token hash on day; set *idp to its new id. */
+int store_kiosk_add(struct store *st, const char *site, const char *hash, int32_t day,
+                    int64_t *idp);
 
-/* Mark kiosk id revoked (its token is refused from then on). ENOENT if no such kiosk. */
-int store_kiosk_revoke(struct store *st, int64_t id);
+/* Mark kiosk id revoked on day (its token is refused from then on). ENOENT if no such kiosk. */
+int store_kiosk_revoke(struct store *st, int64_t id, int32_t day);
 
 /* Call h for every kiosk with its latest heartbeat, by site then id. */
 int store_kiosk_list(struct store *st, store_kiosk_h *h, void *arg);
@@ -123,18 +144,21 @@ int store_session_get(struct store *st, const char *hash, int64_t now, int64_t *
 /* End the session with cookie hash (nothing if there is none). */
 int store_session_remove(struct store *st, const char *hash);
 
-/* Call h for each all-sites roll-up row with from_week <= week <= to_week, in any order. */
-int store_weeks_get(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
-                    void *arg);
+/* Call h(day, NULL, name, value, var) with each roll-up row of q summed over q's sites, per day of
+ * attribution and counter, in any order. */
+int store_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
 
-/* Call h with the sum over from_week..to_week of each per-site roll-up row, grouped by (site,
- * name) and ordered by site. */
-int store_sites_get(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
-                    void *arg);
+/* Call h(day, site, name, value, var) with each roll-up row of q's days, of the sites of
+ * q->sites_json (not NULL here) and the counters of q->names_json, in any order. */
+int store_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
 
-/* Call h with the number of batches per (mech, epsilon) declared in from_week..to_week. */
-int store_noise_get(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
-                    void *arg);
+/* Call h with the number of batches of q's sites per day of attribution and declared (mech,
+ * epsilon). */
+int store_noise_get(struct store *st, const struct store_query *q, store_noise_h *h, void *arg);
+
+/* Call h for every batch of q's sites whose ISO week starts from q->from_day - 6 through
+ * q->to_day (a superset of the batches attributed to q's days), in any order. */
+int store_batches_get(struct store *st, const struct store_query *q, store_batch_h *h, void *arg);
 
 /* Open the database named by url: "sqlite:PATH" or "postgresql://…" ("postgres://…" too). With
  * create, the schema is created or checked. On success sets *stp (release with store_close). On

@@ -35,8 +35,9 @@ struct store_driver {
      * holds the store. */
     int (*write_group)(struct store *st, struct store_write *w, size_t n);
     int (*kiosk_auth)(struct store *st, const char *hash, struct store_kiosk *k);
-    int (*kiosk_add)(struct store *st, const char *site, const char *hash, int64_t *idp);
-    int (*kiosk_revoke)(struct store *st, int64_t id);
+    int (*kiosk_add)(struct store *st, const char *site, const char *hash, int32_t day,
+                     int64_t *idp);
+    int (*kiosk_revoke)(struct store *st, int64_t id, int32_t day);
     int (*kiosk_list)(struct store *st, store_kiosk_h *h, void *arg);
     int (*staff_add)(struct store *st, const char *name, const char *pwhash);
     int (*staff_get)(struct store *st, const char *name, int64_t *idp, char *pwhash, size_t pwlen);
@@ -49,12 +50,11 @@ struct store_driver {
     int (*session_get)(struct store *st, const char *hash, int64_t now, int64_t *staffp,
                        char *name);
     int (*session_remove)(struct store *st, const char *hash);
-    int (*weeks_get)(struct store *st, int32_t from_week, int32_t to_week, store_week_h *h,
-                     void *arg);
-    int (*sites_get)(struct store *st, int32_t from_week, int32_t to_week, store_site_h *h,
-                     void *arg);
-    int (*noise_get)(struct store *st, int32_t from_week, int32_t to_week, store_noise_h *h,
-                     void *arg);
+    int (*days_get)(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
+    int (*sites_get)(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
+    int (*noise_get)(struct store *st, const struct store_query *q, store_noise_h *h, void *arg);
+    int (*batches_get)(struct store *st, const struct store_query *q, store_batch_h *h,
+                       void *arg);
 };
 
 /* The handler a query of many rows was given, and its argument: what a driver's one loop over
@@ -63,9 +63,9 @@ struct store_rows {
     union {
         store_kiosk_h *kiosk;
         store_staff_h *staff;
-        store_week_h *week;
-        store_site_h *site;
+        store_total_h *total;
         store_noise_h *noise;
+        store_batch_h *batch;
     } h;
     void *arg;
 };

@@ -216,13 +216,13 @@ static void test_health(void **state)
     for (int i = 0; i < 5; i++) {
         char hash[TOKEN_HASH_LEN + 1];
         snprintf(hash, sizeof(hash), "%064d", i);
-        assert_int_equal(store_kiosk_add(st, "Site", hash, &id[i]), 0);
+        assert_int_equal(store_kiosk_add(st, "Site", hash, day_today(), &id[i]), 0);
     }
     put_heartbeat(st, id[0], today - 1, "pass", INGEST_CLOCK_TRUSTED);
     put_heartbeat(st, id[1], today - 5, "fail:fonts", INGEST_CLOCK_UNTRUSTED);
     put_heartbeat(st, id[2], today, "pass", INGEST_CLOCK_UNTRUSTED);
     put_heartbeat(st, id[4], today - 9, "pass", INGEST_CLOCK_TRUSTED);
-    assert_int_equal(store_kiosk_revoke(st, id[4]), 0);
+    assert_int_equal(store_kiosk_revoke(st, id[4], day_today()), 0);
 
     assert_int_equal(report_health_load(&h, st, today), 0);
     assert_int_equal(h->n, 5);
