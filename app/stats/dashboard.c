@@ -52,6 +52,7 @@ static const char dashboard_css[] =
     "caption{text-align:left;font-weight:600;padding:4px 0}"
     "th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e9ed;vertical-align:top}"
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    "td:first-child{white-space:nowrap}th[scope=row]{min-width:11em}td.changes{min-width:16em}"
     "tr.flag td{background:#fff4e5}"
     ".bad{color:#b42318;font-weight:600}.ok{color:#067647}.muted{color:#6b7280}"
     ".chart{overflow-x:auto}.chart svg{display:block;width:100%;min-width:720px;height:auto}"
@@ -519,7 +520,7 @@ static void dashboard_week_table(struct buf *out, const struct report *r)
                    w->kiosks);
         if (w->kiosks && w->batches && report_shown(w->c[REPORT_SESSIONS].v))
             buf_printf(out, "%.1f", (double)w->c[REPORT_SESSIONS].v / w->kiosks);
-        buf_puts(out, "</td><td>");
+        buf_puts(out, "</td><td class=\"changes\">");
         buf_html(out, w->changes);
         buf_puts(out, "</td></tr>");
     }
