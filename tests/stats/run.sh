@@ -454,6 +454,33 @@ mkdir -p "$STATE_DIRECTORY"
 STATE_DIRECTORY=$STATE_DIRECTORY "$STATS_BIN" kiosk list >/dev/null 2>&1
 check "the default database is stats.db in \$STATE_DIRECTORY" test -f "$T/state/stats.db"
 
+# kiosk list lines its columns up in display columns (a CJK character takes two, a combining
+# accent none) whatever the sites' lengths and scripts.
+for site in "A" "Bangkok Suvarnabhumi Airport — Departures Hall" "成田空港 第1ターミナル 出発ロビー" \
+    $'Espace Solidarite\xcc\x81 Saint-Denis' "Mae Sot Border Post"; do
+    "$STATS_BIN" --db "sqlite:$T/list.db" kiosk add -- "$site" >/dev/null 2>&1
+done
+"$STATS_BIN" --db "sqlite:$T/list.db" kiosk revoke 2 >/dev/null 2>&1
+"$STATS_BIN" --db "sqlite:$T/list.db" kiosk list >"$T/list.txt" 2>&1
+check "kiosk list: a header and five kiosks" test "$(wc -l <"$T/list.txt")" = 6
+check "kiosk list lines up its columns with long and non-ASCII site names" \
+    python3 - "$T/list.txt" <<'PY'
+import re, sys, unicodedata
+
+def width(s):
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+starts = set()
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    m = re.match(r"(\S+ +)(.*?  +)((?:STATUS|active|revoked) +)(\S+ +)(\S+ +)(\S+ +)(\S+ +)\S+$",
+                 line)
+    if not m:
+        sys.exit(f"not a kiosk list line: {line!r}")
+    starts.add(tuple(width(line[:m.start(i)]) for i in range(2, 8)))
+sys.exit(len(starts) != 1)
+PY
+
 # ---------------------------------------------------------------------------------------------
 # The collector as an attacker meets it (scripts of their own: each starts its own servers).
 for part in attack signin; do
