@@ -74,25 +74,25 @@ LANGS = {
 }
 
 # The kiosks, in the order they are added. week_sessions: a typical week at the start of the
-# period; growth: the factor reached by the end. Roles (issue 16's realism):
+# period; growth: the factor reached by the end (a week stays within 20 to 400 sessions). Roles (issue 16's realism):
 #   day      sends day buckets (days = 1) for the whole period
 #   silent   sends nothing for three consecutive weeks
 #   revoked  revoked partway; stops sending then
 #   audio    its heartbeat's self-test says fail:audio
 #   new      starts sending 8 weeks ago
 KIOSKS = [
-    {"site": "bkk", "week_sessions": 380, "growth": 1.3, "role": "day"},
-    {"site": "bkk", "week_sessions": 260, "growth": 1.4, "role": ""},
+    {"site": "bkk", "week_sessions": 280, "growth": 1.25, "role": "day"},
+    {"site": "bkk", "week_sessions": 240, "growth": 1.35, "role": ""},
     {"site": "bkk", "week_sessions": 150, "growth": 1.2, "role": ""},
     {"site": "mst", "week_sessions": 120, "growth": 1.6, "role": "audio"},
     {"site": "mst", "week_sessions": 90, "growth": 1.5, "role": "silent"},
     {"site": "kul", "week_sessions": 200, "growth": 1.3, "role": ""},
     {"site": "kul", "week_sessions": 140, "growth": 1.2, "role": ""},
     {"site": "kul", "week_sessions": 60, "growth": 1.1, "role": "revoked"},
-    {"site": "dac", "week_sessions": 300, "growth": 1.25, "role": ""},
+    {"site": "dac", "week_sessions": 260, "growth": 1.3, "role": ""},
     {"site": "dac", "week_sessions": 70, "growth": 1.5, "role": "new"},
     {"site": "std", "week_sessions": 45, "growth": 1.4, "role": ""},
-    {"site": "std", "week_sessions": 20, "growth": 1.3, "role": ""},
+    {"site": "std", "week_sessions": 28, "growth": 1.3, "role": ""},
 ]
 SILENT_WEEKS = (12, 11, 10)  # weeks before --today's week
 REVOKED_AFTER = 10  # the revoked kiosk's last week is this many weeks before --today's week
@@ -157,7 +157,24 @@ def true_counts(rng, kiosk, sessions):
     for page, share in PAGES.items():
         c["page." + page] = binomial(rng, sessions, share)
     c["page.call"] = binomial(rng, attempted, CALL_PAGE_SHARE)
+    check_true_counts(c)
     return c
+
+
+def check_true_counts(c):
+    """The kiosk's own invariants before noise; a broken generator stops here, not in a chart."""
+    langs = sum(v for n, v in c.items() if n.startswith("lang."))
+    rules = [
+        (20 // 7 <= c["sessions"] <= 400, "sessions within 20..400 a week"),
+        (langs <= c["sessions"], "lang.* sum to at most sessions"),
+        (c["call.attempted"] * 10 < max(c["sessions"], 1), "call.attempted < sessions / 10"),
+        (c["call.connected"] + c["call.failed"] <= c["call.attempted"],
+         "call.connected + call.failed <= call.attempted"),
+        (all(0 <= v <= c["sessions"] for v in c.values()), "every count within 0..sessions"),
+    ]
+    for ok, rule in rules:
+        if not ok:
+            raise ReachError(f"generated counts break the rule {rule}: {c}")
 
 
 def week_sessions(rng, kiosk, weeks_ago):
@@ -166,7 +183,7 @@ def week_sessions(rng, kiosk, weeks_ago):
     level = kiosk["week_sessions"] * (1 + (kiosk["growth"] - 1) * t)
     if weeks_ago in (3, 4):
         level *= 0.8
-    return max(0, round(level * rng.uniform(0.85, 1.15)))
+    return min(400, max(20, round(level * rng.uniform(0.85, 1.15))))
 
 
 def buckets(rng, kiosk, today):
