@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <jansson.h>
 
@@ -271,17 +273,120 @@ static bool main_staff_name_ok(const char *s)
     return s[n] == '\0' && n >= 1 && n <= STORE_NAME_MAX;
 }
 
+/* A table printed with its columns lined up, for the list commands: rows are copied in as they
+ * come from the store, and the widths are known only once all are in. */
+#define MAIN_TABLE_COLS 8
+struct main_table {
+    size_t ncols;
+    size_t nrows, cap;
+    char **cells; /* nrows x ncols strings (malloc), row after row */
+};
+
+/* Append a copy of the row's ncols cells. Returns 0 or ENOMEM (the table is then unchanged). */
+static int main_table_add(struct main_table *t, const char *const *row)
+{
+    size_t first = t->nrows * t->ncols;
+    char **cells = util_grow(t->cells, &t->cap, first + t->ncols, sizeof *cells, 16 * t->ncols);
+    if (!cells)
+        return ENOMEM;
+    t->cells = cells;
+    for (size_t c = 0; c < t->ncols; c++) {
+        cells[first + c] = strdup(row[c]);
+        if (!cells[first + c]) {
+            while (c-- > 0)
+                free(cells[first + c]);
+            return ENOMEM;
+        }
+    }
+    t->nrows++;
+    return 0;
+}
+
+static void main_table_free(struct main_table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+}
+
+/* The columns a terminal gives UTF-8 text in the calling thread's locale (C.UTF-8 while the table
+ * prints): a wide (CJK) character two, a combining mark none; a byte that is not UTF-8 one. */
+static size_t main_text_width(const char *s)
+{
+    mbstate_t mb;
+    size_t width = 0, len = strlen(s);
+    memset(&mb, 0, sizeof mb);
+    while (len > 0) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, s, len, &mb);
+        int w = 1;
+        if (n == (size_t)-1 || n == (size_t)-2) {
+            memset(&mb, 0, sizeof mb);
+            n = 1;
+        } else if (n == 0) {
+            break;
+        } else {
+            w = wcwidth(wc);
+            if (w < 0)
+                w = 1;
+        }
+        width += (size_t)w;
+        s += n;
+        len -= n;
+    }
+    return width;
+}
+
+/* Print the table to standard output, each column as wide as its widest cell, two spaces apart,
+ * the last one unpadded. Site names are UTF-8 whatever the user's locale, so widths are measured
+ * in C.UTF-8, set for this thread only; in bytes if the C library lacks that locale. */
+static void main_table_print(const struct main_table *t)
+{
+    size_t width[MAIN_TABLE_COLS] = {0};
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t old = utf8 != (locale_t)0 ? uselocale(utf8) : (locale_t)0;
+
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            size_t w = main_text_width(t->cells[r * t->ncols + c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[r * t->ncols + c];
+            fputs(cell, stdout);
+            if (c + 1 < t->ncols)
+                printf("%*s", (int)(width[c] - main_text_width(cell) + 2), "");
+        }
+        putchar('\n');
+    }
+    if (utf8 != (locale_t)0) {
+        uselocale(old);
+        freelocale(utf8);
+    }
+}
+
+/* One kiosk as a row of the table arg. */
 static int main_kiosk_row(const struct store_kiosk_info *k, void *arg)
 {
-    char day[DAY_STR_LEN + 1] = "-";
-    (void)arg;
+    char id[24], day[DAY_STR_LEN + 1] = "-", spool[24];
+    snprintf(id, sizeof id, "%" PRId64, k->id);
+    snprintf(spool, sizeof spool, "%" PRId64, k->has_heartbeat ? k->spool_depth : 0);
     if (k->has_heartbeat)
         day_format(k->day, day);
-    printf("%-5" PRId64 " %-24s %-8s %-11s %-10s %-6" PRId64 " %-9s %s\n", k->id, k->site,
-           k->revoked ? "revoked" : "active", day, k->has_heartbeat ? k->version : "-",
-           k->has_heartbeat ? k->spool_depth : 0, k->has_heartbeat ? k->clock : "-",
-           k->has_heartbeat ? k->self_test : "-");
-    return 0;
+    const char *const row[MAIN_TABLE_COLS] = {
+        id,
+        k->site,
+        k->revoked ? "revoked" : "active",
+        day,
+        k->has_heartbeat ? k->version : "-",
+        spool,
+        k->has_heartbeat ? k->clock : "-",
+        k->has_heartbeat ? k->self_test : "-",
+    };
+    return main_table_add(arg, row);
 }
 
 /* A new token for a kiosk or a staff member: token gets the text to print once, hash what is
@@ -323,11 +428,21 @@ static int main_kiosk_add(struct main_args *a, struct store *st, const char *sit
 
 static int main_kiosk_list(struct main_args *a, struct store *st, const char *arg)
 {
+    static const char *const head[MAIN_TABLE_COLS] = {"ID",      "SITE",  "STATUS", "HEARTBEAT",
+                                                      "VERSION", "SPOOL", "CLOCK",  "SELF-TEST"};
+    struct main_table t = {.ncols = MAIN_TABLE_COLS};
     (void)a;
     (void)arg;
-    printf("%-5s %-24s %-8s %-11s %-10s %-6s %-9s %s\n", "ID", "SITE", "STATUS", "HEARTBEAT",
-           "VERSION", "SPOOL", "CLOCK", "SELF-TEST");
-    return store_kiosk_list(st, main_kiosk_row, NULL) ? MAIN_FAIL : MAIN_OK;
+
+    int err = main_table_add(&t, head);
+    if (!err)
+        err = store_kiosk_list(st, main_kiosk_row, &t);
+    if (!err)
+        main_table_print(&t);
+    else if (err == ENOMEM)
+        fprintf(stderr, "openline-stats: out of memory\n");
+    main_table_free(&t);
+    return err ? MAIN_FAIL : MAIN_OK;
 }
 
 static int main_kiosk_revoke(struct main_args *a, struct store *st, const char *arg)

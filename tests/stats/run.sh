@@ -359,6 +359,44 @@ check "sqlite: tables have no time or address columns" \
     sh -c "! sqlite3 '$T/stats.db' .schema | grep -Eiq 'created|arrived|_at |time|addr|agent|ip '"
 check "sqlite: the database file is private (0600)" test "$(stat -c %a "$T/stats.db")" = 600
 
+# ---------------------------------------------------------------------------------------------
+# Six months from 12 kiosks at 5 sites (tests/stats/reach.py seed: a day-bucket kiosk, a silent
+# one, a revoked one, a new one), the CSV export cell by cell against reach.py's own sums for
+# whole ISO weeks, where the collector's week rule and the Thursday rule agree.
+reach_check() {
+    local db="sqlite:$T/reach.db" base ro from to by
+    echo "== reach: six months of batches, the CSV against an independent oracle"
+    stats_start reach "$db" --rate 0 || {
+        not_ok "reach: server starts"
+        return
+    }
+    base="http://127.0.0.1:$(stats_port reach)"
+    if ! python3 tests/stats/reach.py seed --base "$base" --stats "$STATS_BIN" --db "$db" \
+        --today "$(date -u +%F)" --out "$T/reach" >"$T/reach-seed.log" 2>&1; then
+        not_ok "reach: seed: $(tail -n 1 "$T/reach-seed.log")"
+        stats_stop reach
+        return
+    fi
+    ok "$(tail -n 1 "$T/reach-seed.log")"
+    echo "$PASSWORD" | "$STATS_BIN" --db "$db" staff add reach >/dev/null 2>&1
+    ro=$("$STATS_BIN" --db "$db" staff token reach 2>/dev/null)
+    to=$(day_offset $((-$(date -u +%u))))
+    from=$(date -u -d "$to - 181 days" +%F)
+    for by in week site language page; do
+        curl -s -H "Authorization: Bearer $ro" -o "$T/reach-$by.csv" \
+            "$base/export.csv?from=$from&to=$to&by=$by"
+        if python3 tests/stats/reach.py csv-check --batches "$T/reach/batches.json" --from "$from" \
+            --to "$to" --by "$by" --csv "$T/reach-$by.csv" >"$T/reach-$by.log" 2>&1; then
+            ok "reach: the CSV by $by, $from to $to: $(tail -n 1 "$T/reach-$by.log")"
+        else
+            cat "$T/reach-$by.log"
+            not_ok "reach: the CSV by $by, $from to $to"
+        fi
+    done
+    stats_stop reach
+}
+reach_check
+
 echo "== postgresql: starting a server of our own"
 if pg_start; then
     ok "PostgreSQL listens on 127.0.0.1:$PG_PORT, socket in the temporary folder"
@@ -453,6 +491,33 @@ STATE_DIRECTORY=$T/state
 mkdir -p "$STATE_DIRECTORY"
 STATE_DIRECTORY=$STATE_DIRECTORY "$STATS_BIN" kiosk list >/dev/null 2>&1
 check "the default database is stats.db in \$STATE_DIRECTORY" test -f "$T/state/stats.db"
+
+# kiosk list lines its columns up in display columns (a CJK character takes two, a combining
+# accent none) whatever the sites' lengths and scripts.
+for site in "A" "Bangkok Suvarnabhumi Airport — Departures Hall" "成田空港 第1ターミナル 出発ロビー" \
+    $'Espace Solidarite\xcc\x81 Saint-Denis' "Mae Sot Border Post"; do
+    "$STATS_BIN" --db "sqlite:$T/list.db" kiosk add -- "$site" >/dev/null 2>&1
+done
+"$STATS_BIN" --db "sqlite:$T/list.db" kiosk revoke 2 >/dev/null 2>&1
+"$STATS_BIN" --db "sqlite:$T/list.db" kiosk list >"$T/list.txt" 2>&1
+check "kiosk list: a header and five kiosks" test "$(wc -l <"$T/list.txt")" = 6
+check "kiosk list lines up its columns with long and non-ASCII site names" \
+    python3 - "$T/list.txt" <<'PY'
+import re, sys, unicodedata
+
+def width(s):
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+starts = set()
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    m = re.match(r"(\S+ +)(.*?  +)((?:STATUS|active|revoked) +)(\S+ +)(\S+ +)(\S+ +)(\S+ +)\S+$",
+                 line)
+    if not m:
+        sys.exit(f"not a kiosk list line: {line!r}")
+    starts.add(tuple(width(line[:m.start(i)]) for i in range(2, 8)))
+sys.exit(len(starts) != 1)
+PY
 
 # ---------------------------------------------------------------------------------------------
 # The collector as an attacker meets it (scripts of their own: each starts its own servers).
