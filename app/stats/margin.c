@@ -17,5 +17,5 @@ int64_t report_margin95(double var)
     if (!(var > 0))
         return 0;
     double k = ceil(1.96 * sqrt(var) - 0.5);
-    return k < 1 ? 1 : (int64_t)k;
+    return k < 0 ? 0 : (int64_t)k;
 }

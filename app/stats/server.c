@@ -373,8 +373,8 @@ static void *server_watchdog(void *arg)
 }
 
 /* libmicrohttpd percent-decodes the path (and stops at a decoded NUL) unless told otherwise:
- * the path and the query are kept as sent. The query values the dashboard reads (dates, a word)
- * need no decoding; an encoded one fails their validation. */
+ * the path and the query are kept as sent. Dates and words need no decoding (an encoded one fails
+ * their validation); site and language filters are decoded by web.c, which refuses a NUL. */
 static size_t server_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
     (void)cls;

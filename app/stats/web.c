@@ -78,6 +78,8 @@ struct web_query {
     enum dashboard_period period;
     char text[REPORT_FILTER_MAX * 2 * (3 * STORE_SITE_MAX + 8)];
     size_t len;
+    char values[2 * REPORT_FILTER_MAX][STORE_SITE_MAX + 1]; /* the names, percent-decoded */
+    size_t nvalues;
     int err; /* EINVAL: a bad value; E2BIG: too many sites or languages */
 };
 
@@ -129,10 +131,23 @@ static enum MHD_Result web_query_arg(void *arg, enum MHD_ValueKind kind, const c
         q->err = E2BIG;
         return MHD_NO;
     }
-    if ((site && strlen(value) > STORE_SITE_MAX) || (lang && !web_lang_ok(value))) {
+    /* The server keeps queries as sent (server.c): decode the percent escapes here, and refuse a
+     * decoded NUL. */
+    char raw[3 * STORE_SITE_MAX + 1];
+    size_t rawlen = strlen(value);
+    if (rawlen >= sizeof(raw)) {
         q->err = EINVAL;
         return MHD_NO;
     }
+    memcpy(raw, value, rawlen + 1);
+    size_t len = MHD_http_unescape(raw);
+    if (len != strlen(raw) || len > STORE_SITE_MAX || (lang && !web_lang_ok(raw))) {
+        q->err = EINVAL;
+        return MHD_NO;
+    }
+    char *v = q->values[q->nvalues++];
+    memcpy(v, raw, len + 1);
+    value = v;
     (site ? q->f.sites : q->f.langs)[(*n)++] = value;
     web_query_add(q, key, value);
     return MHD_YES;

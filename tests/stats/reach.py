@@ -29,6 +29,7 @@ SPDX-License-Identifier: GPL-3.0-or-later
 
 import argparse
 import csv
+import io
 import datetime
 import json
 import math
@@ -101,6 +102,10 @@ NEW_FROM = 8  # the new kiosk's first week
 
 class ReachError(Exception):
     """A failure to report in one line and exit 1."""
+
+
+# The funnel's key pages, as app/stats/report.c names them.
+KEY_PAGES = ["rights", "help"]
 
 
 def day(s):
@@ -375,8 +380,9 @@ def batch_values(b, name, langs):
 
 def expect(batches, first, last, sites, langs):
     total = {n: Sum() for n in COUNTERS}
-    weeks, by_site, by_lang, by_page = {}, {}, {}, {}
+    weeks, by_site, by_lang, by_page, week_batches = {}, {}, {}, {}, {}
     summed = 0
+    site_names = COUNTERS + ["page." + p for p in KEY_PAGES]
     for b in batches:
         if sites and b["site"] not in sites:
             continue
@@ -385,11 +391,14 @@ def expect(batches, first, last, sites, langs):
             continue
         summed += 1
         week = monday(d).isoformat()
-        for name in COUNTERS:
+        week_batches[week] = week_batches.get(week, 0) + 1
+        site = by_site.setdefault(b["site"], {n: Sum() for n in site_names})
+        for name in site_names:
             v = batch_values(b, name, langs)
-            for table in (total, weeks.setdefault(week, {n: Sum() for n in COUNTERS}),
-                          by_site.setdefault(b["site"], {n: Sum() for n in COUNTERS})):
-                table[name].add(v, b["epsilon"])
+            site[name].add(v, b["epsilon"])
+            if name in COUNTERS:
+                for table in (total, weeks.setdefault(week, {n: Sum() for n in COUNTERS})):
+                    table[name].add(v, b["epsilon"])
         for name, v in b["counters"].items():
             kind, _, key = name.partition(".")
             if kind == "lang" and (not langs or key in langs):
@@ -405,6 +414,7 @@ def expect(batches, first, last, sites, langs):
         "langs": sorted(langs), "batches": summed,
         "total": table(total),
         "weeks": {w: table(weeks[w]) for w in sorted(weeks)},
+        "week_batches": week_batches,
         "by_site": {s: table(by_site[s]) for s in sorted(by_site)},
         "by_lang": {k: by_lang[k].json() for k in sorted(by_lang)},
         "by_page": {k: by_page[k].json() for k in sorted(by_page)},
@@ -435,70 +445,78 @@ def cmd_expect(args):
 # csv-check
 
 
-def csv_cell_ok(cell, value):
-    """A published cell: the number, or "<5" for any value below 5 (the collector's suppression)."""
-    if cell == "<5":
-        return value < 5
+def csv_pair_ok(row, name, want):
+    """Column name and name_margin95 of a CSV row against a sum of expect: the value and its
+    margin, or both empty for a value below 5 (the collector's suppression)."""
+    cell, margin = row.get(name), row.get(name + "_margin95")
+    if cell == "":
+        return margin == "" and want["value"] < 5 and row.get("suppressed") == "1"
     try:
-        return int(cell) == value
-    except ValueError:
+        return int(cell) == want["value"] and int(margin) == want["margin95"]
+    except (TypeError, ValueError):
         return False
 
 
 def csv_expected(want, by):
-    """The CSV's header and its rows as {first column: {column: value}} from expect's sums."""
+    """The CSV's key column, count columns and rows as {key: {column: sum}} from expect."""
     if by == "week":
-        return ["week"] + COUNTERS, {w: {n: t[n]["value"] for n in COUNTERS}
-                                     for w, t in want["weeks"].items()}
+        return "week", COUNTERS, want["weeks"]
     if by == "site":
-        return ["site"] + COUNTERS, {s: {n: t[n]["value"] for n in COUNTERS}
-                                     for s, t in want["by_site"].items()}
+        return "site", COUNTERS + ["page." + p for p in KEY_PAGES], want["by_site"]
     if by == "language":
-        return ["language", "sessions"], {k: {"sessions": v["value"]}
-                                          for k, v in want["by_lang"].items()}
-    return ["page", "views"], {k: {"views": v["value"]} for k, v in want["by_page"].items()}
+        return "language", ["sessions"], {k: {"sessions": v} for k, v in want["by_lang"].items()}
+    return "page", ["views"], {k: {"views": v} for k, v in want["by_page"].items()}
 
 
 def cmd_csv_check(args):
-    """The collector's CSV export against expect, cell by cell ("<5" for a value below 5)."""
+    """The collector's CSV export against expect, cell by cell: every count and its margin."""
     check_range(args.first, args.last)
-    if args.first.weekday() != 0 or args.last.weekday() != 6:
-        raise ReachError("csv-check needs whole ISO weeks: --from a Monday, --to a Sunday "
-                         "(where the collector's ISO-week rule and the Thursday rule agree)")
-    want = expect(load_batches(args.batches), args.first, args.last, set(), set())
-    header, rows_want = csv_expected(want, args.by)
+    want = expect(load_batches(args.batches), args.first, args.last, set(args.site or []),
+                  set(args.lang or []))
+    key, names, rows_want = csv_expected(want, args.by)
     try:
         with open(args.csv, encoding="utf-8", newline="") as f:
-            rows = list(csv.reader(f))
+            text = f.read()
     except OSError as e:
         raise ReachError(f"{args.csv}: {e.strerror}") from None
-    if not rows or rows[0] != header:
-        raise ReachError(f"{args.csv}: header {rows[:1]}, want {header}")
+    if not text.startswith("\ufeff"):
+        raise ReachError(f"{args.csv}: no UTF-8 byte-order mark at the start")
+    reader = csv.DictReader(io.StringIO(text[1:]))
+    missing = [n for n in [key] + names + [n + "_margin95" for n in names] + ["suppressed"]
+               if n not in (reader.fieldnames or [])]
+    if missing:
+        raise ReachError(f"{args.csv}: columns {missing} missing from {reader.fieldnames}")
     bad = cells = 0
     seen = set()
-    for row in rows[1:]:
-        key = row[0]
-        seen.add(key)
-        w = rows_want.get(key, {})
-        for name, cell in zip(header[1:], row[1:]):
-            cells += 1
-            if not csv_cell_ok(cell, w.get(name, 0)):
+    for row in reader:
+        k = row[key]
+        if args.by == "week" and row["no_data"] == "1":
+            if k in rows_want or any(row[n] for n in names):
                 bad += 1
-                print(f"MISMATCH {args.by} {key} {name}: csv {cell}, expected {w.get(name, 0)}")
-    for key in sorted(set(rows_want) - seen):
+                print(f"MISMATCH week {k}: no_data in the CSV, expected {k in rows_want}")
+            continue
+        seen.add(k)
+        w = rows_want.get(k)
+        if w is None:
+            bad += 1
+            print(f"MISMATCH {args.by} {k}: in the CSV, not in the batches")
+            continue
+        if args.by == "week" and int(row["batches"]) != want["week_batches"][k]:
+            bad += 1
+            print(f"MISMATCH week {k}: {row['batches']} batches, expected {want['week_batches'][k]}")
+        for name in names:
+            cells += 1
+            if not csv_pair_ok(row, name, w[name]):
+                bad += 1
+                print(f"MISMATCH {args.by} {k} {name}: csv {row[name]} ± {row[name + '_margin95']}"
+                      f", expected {w[name]['value']} ± {w[name]['margin95']}")
+    for k in sorted(set(rows_want) - seen):
         bad += 1
-        print(f"MISMATCH {args.by} {key}: missing from the CSV")
-    if args.by == "week":
-        for name in COUNTERS:
-            col = [row[1 + COUNTERS.index(name)] for row in rows[1:]]
-            t = want["total"][name]
-            if "<5" in col:
-                print(f"{name}: total {t['value']} ± {t['margin95']} ({t['batches']} batches); "
-                      f"{col.count('<5')} weeks show <5 in the CSV")
-            else:
-                print(f"{name}: CSV weeks sum {sum(int(c) for c in col)}, expected total "
-                      f"{t['value']} ± {t['margin95']} ({t['batches']} batches)")
-    print(f"csv-check by {args.by}: {cells} cells in {len(rows) - 1} rows, {bad} mismatches")
+        print(f"MISMATCH {args.by} {k}: missing from the CSV")
+    t = want["total"]["sessions"]
+    print(f"csv-check by {args.by}, {args.first} to {args.last}, sites {args.site or 'all'}, "
+          f"languages {args.lang or 'all'}: {cells} cells in {len(seen)} rows, {bad} mismatches; "
+          f"sessions {t['value']} ± {t['margin95']} over {want['batches']} batches")
     return 1 if bad else 0
 
 
@@ -512,15 +530,14 @@ def main():
     s.add_argument("--today", required=True, type=day, help="YYYY-MM-DD (the server's today)")
     s.add_argument("--out", required=True, help="folder for batches.json")
     for name, helptext in (("expect", "print the sums for a period and filter"),
-                           ("csv-check", "compare /export.csv?by=week with the sums")):
+                           ("csv-check", "compare an /export.csv with the sums")):
         e = sub.add_parser(name, help=helptext)
         e.add_argument("--batches", required=True, help="batches.json written by seed")
         e.add_argument("--from", dest="first", required=True, type=day)
         e.add_argument("--to", dest="last", required=True, type=day)
-        if name == "expect":
-            e.add_argument("--site", action="append", help="only kiosks at this site")
-            e.add_argument("--lang", action="append", help="sessions in this language")
-        else:
+        e.add_argument("--site", action="append", help="only kiosks at this site")
+        e.add_argument("--lang", action="append", help="sessions in this language")
+        if name == "csv-check":
             e.add_argument("--csv", required=True, help="the export of the same range")
             e.add_argument("--by", choices=("week", "site", "language", "page"), default="week",
                            help="the export's grouping (default week)")
