@@ -71,11 +71,12 @@ LANGS = {
     "mst": {"my": 60, "th": 20, "en": 8, "km": 7, "ne": 5},
     "kul": {"bn": 30, "ne": 25, "my": 20, "en": 10, "tl": 8, "ar": 7},
     "dac": {"bn": 70, "en": 15, "ar": 10, "ne": 5},
-    "std": {"en": 25, "ar": 30, "bn": 15, "tl": 5, "ne": 5, "km": 5, "th": 5, "my": 10},
+    "std": {"ar": 30, "en": 25, "bn": 15, "my": 10, "tl": 5, "ne": 5, "km": 5, "th": 5},
 }
 
 # The kiosks, in the order they are added. week_sessions: a typical week at the start of the
-# period; growth: the factor reached by the end (a week stays within 20 to 400 sessions). Roles (issue 16's realism):
+# period; growth: the factor reached by the end (a week stays within 20 to 400 sessions).
+# Roles (issue 16's realism):
 #   day      sends day buckets (days = 1) for the whole period
 #   silent   sends nothing for three consecutive weeks
 #   revoked  revoked partway; stops sending then
@@ -143,8 +144,8 @@ def binomial(rng, n, p):
     return sum(1 for _ in range(n) if rng.random() < p)
 
 
-def true_counts(rng, kiosk, sessions):
-    """One bucket's counts before noise for a kiosk with this many sessions."""
+def true_counts(rng, kiosk, sessions, days):
+    """One bucket's counts before noise for a kiosk with this many sessions in days days."""
     c = {"sessions": sessions}
     langs = LANGS[kiosk["site"]]
     picked = rng.choices(list(langs), weights=list(langs.values()), k=sessions)
@@ -162,15 +163,16 @@ def true_counts(rng, kiosk, sessions):
     for page, share in PAGES.items():
         c["page." + page] = binomial(rng, sessions, share)
     c["page.call"] = binomial(rng, attempted, CALL_PAGE_SHARE)
-    check_true_counts(c)
+    check_true_counts(c, days)
     return c
 
 
-def check_true_counts(c):
+def check_true_counts(c, days):
     """The kiosk's own invariants before noise; a broken generator stops here, not in a chart."""
     langs = sum(v for n, v in c.items() if n.startswith("lang."))
     rules = [
-        (20 // 7 <= c["sessions"] <= 400, "sessions within 20..400 a week"),
+        ((20 if days == 7 else 0) <= c["sessions"] <= 400,
+         "sessions within 20..400 a week, at most 400 a day"),
         (langs <= c["sessions"], "lang.* sum to at most sessions"),
         (c["call.attempted"] * 10 < max(c["sessions"], 1), "call.attempted < sessions / 10"),
         (c["call.connected"] + c["call.failed"] <= c["call.attempted"],
@@ -266,7 +268,8 @@ def seed(args):
     stored = []
     for k in kiosks:
         for start, days, sessions in buckets(rng, k, args.today):
-            counts = {n: noisy(rng, v, EPSILON) for n, v in true_counts(rng, k, sessions).items()}
+            counts = true_counts(rng, k, sessions, days)
+            counts = {n: noisy(rng, v, EPSILON) for n, v in counts.items()}
             body = {"schema": 1, "batch": f"{rng.getrandbits(128):032x}",
                     "bucket": {"start": start.isoformat(), "days": days},
                     "noise": {"mech": "geometric", "epsilon": EPSILON}, "counts": counts}
