@@ -160,13 +160,14 @@ static void chart_week(struct buf *out, const struct chart_frame *f, const struc
     } else {
         for (int s = 0; s < nseries; s++) {
             snprintf(what, sizeof(what), "Week of %s, %s%s", day, report_counter_label(series[s]),
-                     w->unfinished ? " (week not over)" : w->partial ? " (part of the week)" : "");
+                     w->unfinished ? " (week not over)"
+                     : w->partial  ? " (part of the week)"
+                                   : "");
             chart_bar(out, f, x0 + bw * s, bw, &w->c[series[s]], s, what);
         }
     }
     if (w->changes[0]) {
-        buf_printf(out,
-                   "<path d=\"M%.1f %.1fl5 8h-10z\" fill=\"#b42318\"><title>Week of %s: ", cx,
+        buf_printf(out, "<path d=\"M%.1f %.1fl5 8h-10z\" fill=\"#b42318\"><title>Week of %s: ", cx,
                    f->T + f->ph + 3, day);
         buf_html(out, w->changes);
         buf_puts(out, "</title></path>");
@@ -215,8 +216,9 @@ void chart_hbars(struct buf *out, const struct report_row *rows, size_t n, int c
         bool shown = report_shown(v->v);
         buf_puts(out, "<li><span class=\"name\">");
         buf_html(out, names ? names[i] : rows[i].name);
-        buf_printf(out, "</span><span class=\"track\"><span class=\"bar\" style=\"width:%.1f%%\">"
-                        "</span>",
+        buf_printf(out,
+                   "</span><span class=\"track\"><span class=\"bar\" style=\"width:%.1f%%\">"
+                   "</span>",
                    shown ? 100.0 * (double)v->v / (double)top : 0.5);
         if (shown && m > 0)
             buf_printf(out, "<span class=\"wh\" style=\"left:%.1f%%;width:%.1f%%\"></span>",

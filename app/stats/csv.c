@@ -129,8 +129,8 @@ static void csv_named(struct buf *out, const struct report *r, bool pages)
         buf_puts(out, ",");
         buf_csv(out, pages ? (title ? title : "") : name);
         if (report_shown(v->v))
-            buf_printf(out, ",%" PRId64 ",%" PRId64 ",%.1f,0\r\n", v->v,
-                       report_margin95(v->var), of > 0 ? 100.0 * (double)v->v / (double)of : 0);
+            buf_printf(out, ",%" PRId64 ",%" PRId64 ",%.1f,0\r\n", v->v, report_margin95(v->var),
+                       of > 0 ? 100.0 * (double)v->v / (double)of : 0);
         else
             buf_puts(out, ",,,,1\r\n");
     }

@@ -86,8 +86,8 @@ static const char dashboard_css[] =
     ".scroll,.chart{overflow:visible}.chart svg{min-width:0}a{color:inherit;text-decoration:none}"
     "#health,#site-weeks{break-before:page}}";
 
-const char *const dashboard_period_names[DASHBOARD_PERIODS] = {
-    "", "this-quarter", "last-quarter", "last-12-months", "this-year"};
+const char *const dashboard_period_names[DASHBOARD_PERIODS] = {"", "this-quarter", "last-quarter",
+                                                               "last-12-months", "this-year"};
 
 static const char *const dashboard_period_labels[DASHBOARD_PERIODS] = {
     "Chosen dates", "This quarter", "Last quarter", "Last 12 months", "This year"};
@@ -224,7 +224,8 @@ static void dashboard_scope_text(struct buf *out, const struct report_filter *f)
         buf_html(out, f->sites[i]);
     }
     if (f->nlangs)
-        buf_puts(out, f->nlangs == 1 ? ". Sessions in the language " : ". Sessions in the languages ");
+        buf_puts(out,
+                 f->nlangs == 1 ? ". Sessions in the language " : ". Sessions in the languages ");
     for (size_t i = 0; i < f->nlangs; i++) {
         names_language(f->langs[i], name, sizeof(name));
         buf_puts(out, i ? "; " : "");
@@ -355,8 +356,8 @@ static void dashboard_filters(struct buf *out, const struct dashboard_page *p)
     for (size_t i = 0; labels && i < nl; i++)
         labels[i] = names[i];
     if (labels)
-        dashboard_choice(out, "lang", "Languages (none chosen: all)", codes, labels, nl,
-                         r->f.langs, r->f.nlangs);
+        dashboard_choice(out, "lang", "Languages (none chosen: all)", codes, labels, nl, r->f.langs,
+                         r->f.nlangs);
     free(labels);
     buf_puts(out, "<button type=\"submit\">Show</button></form><p class=\"active\">Showing ");
     dashboard_period_text(out, p);
@@ -488,8 +489,9 @@ static void dashboard_week_summary(struct buf *out, const struct report *r)
             half[seen++ * 2 >= n] += w->c[REPORT_SESSIONS].v;
     }
     if (n >= 4 && half[0] > 0)
-        buf_printf(out, " The second half of these weeks had %+.0f&#8239;%% sessions against "
-                        "the first half.",
+        buf_printf(out,
+                   " The second half of these weeks had %+.0f&#8239;%% sessions against "
+                   "the first half.",
                    100.0 * (double)(half[1] - half[0]) / (double)half[0]);
     buf_puts(out, "</p>");
 }
@@ -565,7 +567,7 @@ static void dashboard_sites(struct buf *out, const struct report *r)
     buf_puts(out, "<th class=\"n\">Calls attempted</th><th class=\"n\">Calls connected</th>"
                   "<th class=\"n\">Connected</th><th class=\"n\">Read aloud</th>"
                   "<th class=\"n\">Quick exit</th></tr></thead><tbody>");
-    static const int cols[] = {REPORT_SESSIONS,       REPORT_COUNTERS, REPORT_COUNTERS + 1,
+    static const int cols[] = {REPORT_SESSIONS, REPORT_COUNTERS, REPORT_COUNTERS + 1,
                                REPORT_CALL_ATTEMPTED, REPORT_CALL_CONNECTED};
     for (size_t i = 0; i < r->nsites; i++) {
         const struct report_row *s = &r->sites[i];

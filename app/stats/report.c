@@ -285,8 +285,8 @@ static void report_change(struct report_week *w, const char *what, int64_t id)
 /* A kiosk's coverage in week w: reporting, new, revoked, or silent (it had sent before, was not
  * revoked and the week's batches should all have come: its end plus a day of upload delay and a
  * day of retries is past). */
-static void report_cover_kiosk(struct report *r, struct report_week *w, const struct report_kiosk *k,
-                               bool sent)
+static void report_cover_kiosk(struct report *r, struct report_week *w,
+                               const struct report_kiosk *k, bool sent)
 {
     int32_t end = w->monday + 7;
     if (sent)
@@ -436,8 +436,8 @@ static int report_numbers(struct report *r, struct store *st, const struct repor
     r->prev.from_day = p.from_day;
     r->prev.to_day = p.to_day;
     if (!(err = store_days_get(st, &q, report_day_row, r)) &&
-        !(err = store_noise_get(st, &q, report_noise_row, r)) &&
-        !(err = report_sites(r, st, h)) && !(err = report_coverage(r, st, &q, h)) &&
+        !(err = store_noise_get(st, &q, report_noise_row, r)) && !(err = report_sites(r, st, h)) &&
+        !(err = report_coverage(r, st, &q, h)) &&
         !(err = store_days_get(st, &p, report_prev_row, r)))
         err = store_noise_get(st, &p, report_prev_noise_row, r);
     free(sites);
@@ -455,8 +455,7 @@ static int report_site_cmp(const void *a, const void *b)
 int report_load(struct report **rp, struct store *st, const struct report_filter *f,
                 const struct report_health *health, int32_t today)
 {
-    if (f->to_day < f->from_day || f->nsites > REPORT_FILTER_MAX ||
-        f->nlangs > REPORT_FILTER_MAX)
+    if (f->to_day < f->from_day || f->nsites > REPORT_FILTER_MAX || f->nlangs > REPORT_FILTER_MAX)
         return ERANGE;
     struct report *r = calloc(1, sizeof(*r));
     if (!r)
@@ -546,8 +545,7 @@ static void report_kiosk_status(struct report_kiosk *k, int32_t today, const cha
         report_problem(k, "no counts for %d days (more than two %s)", (int)(today - k->last_end),
                        k->last_days == 1 ? "days" : "weeks");
     else if (!k->batches && k->added_day != STORE_NO_DAY && today - k->added_day > 9)
-        report_problem(k, "no counts since it was added %d days ago",
-                       (int)(today - k->added_day));
+        report_problem(k, "no counts since it was added %d days ago", (int)(today - k->added_day));
     if (!k->has_heartbeat)
         return;
     if (k->spool_before >= 0 && k->spool_depth > k->spool_before && k->spool_depth >= 3)

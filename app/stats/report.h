@@ -77,12 +77,12 @@ struct report_filter {
 struct report_week {
     int32_t monday;
     struct report_num c[REPORT_COUNTERS];
-    int64_t batches;   /* 0: no data */
-    int kiosks;        /* kiosks with a batch attributed to this week */
-    bool partial;      /* the range starts or ends inside the week */
-    bool unfinished;   /* the week has not ended by today: batches are still to come */
+    int64_t batches;            /* 0: no data */
+    int kiosks;                 /* kiosks with a batch attributed to this week */
+    bool partial;               /* the range starts or ends inside the week */
+    bool unfinished;            /* the week has not ended by today: batches are still to come */
     int added, silent, revoked; /* coverage changes: kiosks new, silent, revoked this week */
-    char changes[160]; /* those changes in words ("kiosk 4 silent; kiosk 9 new"), or "" */
+    char changes[160];          /* those changes in words ("kiosk 4 silent; kiosk 9 new"), or "" */
 };
 
 /* The period before a report's, of the same number of days, for the comparison. */
@@ -138,9 +138,9 @@ struct report_kiosk {
     int64_t spool_depth;
     char clock[16];                           /* "trusted" or "untrusted" */
     char self_test[5 + INGEST_CHECK_MAX + 1]; /* "pass" or "fail:<check>" */
-    int64_t spool_before; /* spool depth a week before the latest heartbeat, -1 unknown */
-    int32_t added_day, revoked_day;         /* or STORE_NO_DAY */
-    int64_t batches;                        /* ever */
+    int64_t spool_before;           /* spool depth a week before the latest heartbeat, -1 unknown */
+    int32_t added_day, revoked_day; /* or STORE_NO_DAY */
+    int64_t batches;                /* ever */
     int32_t first_day, last_end, last_days; /* of its batches, when batches > 0 */
     bool flagged;     /* something on the list in report_kiosk_status() is wrong */
     char status[240]; /* "ok", "revoked", "no heartbeat yet" or what is wrong, "; " between */

@@ -460,8 +460,7 @@ static enum MHD_Result web_bad_query(struct MHD_Connection *c, bool page, const 
                      "last-12-months|this-year, by=week|site|site-week|language|page, and any "
                      "number of site=NAME and lang=CODE.\n",
                      why);
-    return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg, (size_t)n,
-                        NULL);
+    return server_reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg, (size_t)n, NULL);
 }
 
 enum MHD_Result web_dashboard(struct server *s, struct MHD_Connection *c, struct request *rq)

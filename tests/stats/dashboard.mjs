@@ -21,7 +21,7 @@ const browser = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
   userAgent: ua,
-  viewport: { width: 1100, height: 900 },
+  viewport: { width: 1440, height: 900 },
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
@@ -58,8 +58,53 @@ try {
   const small = Object.entries(cells).filter(([, v]) => v !== '<5' && /^-?\d+$/.test(v) && Number(v) < 5);
   check(small.length === 0, `no published cell below 5 (${small.map(([k, v]) => `${k}=${v}`).join(' ')})`);
 
+  // Every shown count carries its range; "<5" and "no data" carry none.
+  const margins = await page.evaluate(() => [...document.querySelectorAll('[data-margin]')]
+    .map((e) => e.textContent.trim()));
+  check(margins.length > 0 && margins.every((m) => /^± \d+$/.test(m.replace(/\s/g, ' '))),
+    `${margins.length} ranges written "± N"`);
+
+  // Keyboard: the first stops in order, each with a visible focus ring.
+  const stops = [];
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(await page.evaluate(() => {
+      const e = document.activeElement;
+      const s = getComputedStyle(e);
+      return { text: (e.textContent || e.name || '').trim(), ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 };
+    }));
+  }
+  const want = ['Sign out', 'This quarter', 'Last quarter', 'Last 12 months', 'This year', 'from'];
+  check(stops.every((s, i) => s.text === want[i]),
+    `focus order ${JSON.stringify(stops.map((s) => s.text))}`);
+  check(stops.every((s) => s.ring), 'keyboard focus is visible on each stop');
+
   await page.screenshot({ path: shot, fullPage: true });
   check(true, `screenshot kept in ${shot}`);
+
+  // A phone: no sideways scrolling of the page; wide tables and charts scroll in their box.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 390, `at 390 px the page is ${wide} px wide`);
+  const boxes = await page.evaluate(() => [...document.querySelectorAll('table')]
+    .filter((t) => t.getBoundingClientRect().width > 390)
+    .every((t) => ['auto', 'scroll'].includes(getComputedStyle(t.closest('.scroll') || t).overflowX)));
+  check(boxes, 'tables wider than the phone scroll inside their box');
+  await page.screenshot({ path: shot.replace('.png', '-390.png'), fullPage: true });
+
+  // Printed for a donor: the statement's title block shows, the forms do not.
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate(() => ({
+    statement: getComputedStyle(document.querySelector('#statement')).display !== 'none',
+    filters: getComputedStyle(document.querySelector('#filters')).display === 'none',
+    text: document.querySelector('#statement').textContent,
+  }));
+  check(printed.statement && printed.filters && /Reach statement/.test(printed.text) &&
+    /Generated \d{4}-\d\d-\d\d/.test(printed.text), 'print shows the statement, not the forms');
+  await page.pdf({ path: shot.replace('.png', '.pdf'), format: 'A4' });
+  await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   await Promise.all([page.waitForURL(`${base}/login`), page.click('header button[type=submit]')]);
   await page.goto(`${base}/`);

@@ -265,21 +265,27 @@ api_suite() {
     check "two kiosks flagged" grep -q 'id="flagged">2 flagged' "$f"
 
     expect "a one-week range" 200 -b "$jar" "$BASE/?from=$W2&to=$W2"
-    check "... states the one epsilon of its batch" grep -q '&epsilon; = 0.5 per counter and bucket, as declared by the 1 batch summed here' "$T/body"
+    check "... states the epsilons of its batches" sh -c "grep -q '1 batch with two-sided geometric noise, &epsilon; = 0.5 per counter' '$f' && grep -q '3 batches with two-sided geometric noise, &epsilon; = 1 per counter' '$f'"
+    check "... every shown count carries its 95 % range" grep -q "data-margin=\"week.$W2.sessions\">&#177;&#8239;[0-9]" "$f"
 
     echo "== $name: CSV export"
     expect "export without a session or token" 401 "$BASE/export.csv?from=$W1&to=$TODAY&by=week"
     expect "export with a kiosk token" 401 -H "Authorization: Bearer $k1" "$BASE/export.csv?from=$W1&to=$TODAY&by=week"
     expect "export by week with the read-only token" 200 -H "Authorization: Bearer $ro" "$BASE/export.csv?from=$W1&to=$TODAY&by=week"
-    check "CSV header" test "$(head -n 1 "$T/body" | tr -d '\r')" = "week,sessions,call.attempted,call.connected,call.failed,read_aloud,quick_exit"
-    check "CSV week $W1" grep -q "^$W1,16,<5,<5,<5,<5,<5" "$T/body"
-    check "CSV week $W2" grep -q "^$W2,20,7,5,<5,6,<5" "$T/body"
+    check "CSV starts with a UTF-8 byte-order mark" test "$(head -c 3 "$T/body" | od -An -tx1 | tr -d ' ')" = efbbbf
+    check "CSV header" test "$(head -n 1 "$T/body" | tail -c +4 | tr -d '\r')" = "week,partial,unfinished,kiosks_reporting,batches,sessions,sessions_margin95,call.attempted,call.attempted_margin95,call.connected,call.connected_margin95,call.failed,call.failed_margin95,read_aloud,read_aloud_margin95,quick_exit,quick_exit_margin95,suppressed,no_data"
+    check "CSV week $W1: numbers, suppressed cells empty and flagged" grep -Eq "^$W1,0,0,[0-9]+,[0-9]+,16,[0-9]+,,,,,,,,,,,1,0" "$T/body"
+    check "CSV week $W2" grep -Eq "^$W2,0,0,[0-9]+,[0-9]+,20,[0-9]+,7,[0-9]+,5,[0-9]+,,,6,[0-9]+,,,1,0" "$T/body"
     check "CSV is text/csv" sh -c "grep -qi '^Content-Type: text/csv' '$T/headers'"
     expect "export by site with the session" 200 -b "$jar" "$BASE/export.csv?from=$W1&to=$TODAY&by=site"
-    check "CSV site row" grep -q '^Airport T1,32,9,6,<5,7,<5' "$T/body"
-    check "CSV quotes a site with quotes and commas" grep -q '^"Border Post <North> & ""Co""",13,<5' "$T/body"
+    check "CSV site row" grep -Eq '^Airport T1,32,[0-9]+,9,[0-9]+,6,[0-9]+,,,7,[0-9]+,,,' "$T/body"
+    check "CSV quotes a site with quotes and commas" grep -Eq '^"Border Post <North> & ""Co""",13,[0-9]+,,' "$T/body"
     expect "export by language" 200 -H "Authorization: Bearer $ro" "$BASE/export.csv?from=$W1&to=$TODAY&by=language"
-    check "CSV languages" test "$(tr -d '\r' <"$T/body" | tr '\n' ' ')" = "language,sessions en,21 es,15 am,9 "
+    check "CSV languages by name, with margins and shares" test "$(tail -c +4 "$T/body" | tr -d '\r' | cut -d, -f1,2,3,6 | tr '\n' ' ')" = "language,name,sessions,suppressed en,English,21,0 es,español — Spanish,15,0 am,አማርኛ — Amharic,9,0 "
+    expect "export filtered by a site (percent-encoded)" 200 -H "Authorization: Bearer $ro" "$BASE/export.csv?from=$W1&to=$TODAY&by=site&site=Airport%20T1"
+    check "... holds that site alone" test "$(tail -n +2 "$T/body" | cut -d, -f1 | tr -d '\r')" = "Airport T1"
+    expect "a filter with a decoded NUL is refused" 400 -H "Authorization: Bearer $ro" "$BASE/export.csv?by=site&site=A%00B"
+    expect "an unknown period is refused" 400 -H "Authorization: Bearer $ro" "$BASE/export.csv?period=next-decade"
     expect "export with an unknown grouping" 400 -H "Authorization: Bearer $ro" "$BASE/export.csv?by=ip"
     expect "the read-only token does not open the dashboard" 303 -H "Authorization: Bearer $ro" "$BASE/"
 
@@ -323,12 +329,19 @@ chromium_check() {
 {"cells": {"week.$W1.sessions": "16", "week.$W1.call.attempted": "<5", "week.$W2.call.attempted": "7",
            "total.sessions": "45", "total.call.failed": "<5", "site.Airport T1.sessions": "32",
            "lang.en": "21", "lang.es": "15", "lang.am": "9", "page.wages": "<5"},
- "texts": {"#noise": ["different noise", "ε = 0.5 (1 batch)", "ε = 1 (3 batches)", "below 5"],
+ "texts": {"#methods": ["1 batch with two-sided geometric noise, ε = 0.5", "3 batches with two-sided geometric noise, ε = 1", "below 5 are suppressed"],
+           "#explain": ["the true count is within that range 95 times in 100", "more calls connected than attempted"],
            "#flagged": ["2 flagged"], "header": ["Signed in as alice"]}}
 EOF
+    chromium_run "$name" "$base" "?from=$W1&to=$TODAY" "$T/expect.json"
+}
+
+# chromium_run NAME BASE QUERY EXPECT.json: dashboard.mjs signed in as alice.
+chromium_run() {
+    local name=$1 base=$2
     mkdir -p build/stats "$T/profile-$name"
-    if CHROMIUM_PROFILE="$T/profile-$name" timeout 120 node build/node/dashboard.mjs "$base" alice \
-        "$PASSWORD" "?from=$W1&to=$TODAY" "$T/expect.json" "build/stats/dashboard-$name.png" "$UA" \
+    if CHROMIUM_PROFILE="$T/profile-$name" timeout 180 node build/node/dashboard.mjs "$base" alice \
+        "$PASSWORD" "$3" "$4" "build/stats/dashboard-$name.png" "$UA" \
         >"$T/chromium.log" 2>&1; then
         ok "headless Chromium: $(grep -c '^ok' "$T/chromium.log") checks passed; screenshot build/stats/dashboard-$name.png"
     else
@@ -363,6 +376,25 @@ check "sqlite: the database file is private (0600)" test "$(stat -c %a "$T/stats
 # Six months from 12 kiosks at 5 sites (tests/stats/reach.py seed: a day-bucket kiosk, a silent
 # one, a revoked one, a new one), the CSV export cell by cell against reach.py's own sums for
 # whole ISO weeks, where the collector's week rule and the Thursday rule agree.
+# reach_csv BASE TOKEN BY FROM TO [site=NAME|lang=CODE]...: the export against reach.py's sums.
+reach_csv() {
+    local base=$1 ro=$2 by=$3 from=$4 to=$5 url args=() kv
+    shift 5
+    url="$base/export.csv?from=$from&to=$to&by=$by"
+    for kv in "$@"; do
+        url="$url&${kv%%=*}=$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))' "${kv#*=}")"
+        args+=("--${kv%%=*}" "${kv#*=}")
+    done
+    curl -s -H "Authorization: Bearer $ro" -o "$T/reach.csv" "$url"
+    if python3 tests/stats/reach.py csv-check --batches "$T/reach/batches.json" --from "$from" \
+        --to "$to" --by "$by" "${args[@]}" --csv "$T/reach.csv" >"$T/reach-check.log" 2>&1; then
+        ok "reach: $(tail -n 1 "$T/reach-check.log")"
+    else
+        cat "$T/reach-check.log"
+        not_ok "reach: the CSV by $by, $from to $to $*"
+    fi
+}
+
 reach_check() {
     local db="sqlite:$T/reach.db" base ro from to by
     echo "== reach: six months of batches, the CSV against an independent oracle"
@@ -382,17 +414,32 @@ reach_check() {
     ro=$("$STATS_BIN" --db "$db" staff token reach 2>/dev/null)
     to=$(day_offset $((-$(date -u +%u))))
     from=$(date -u -d "$to - 181 days" +%F)
-    for by in week site language page; do
-        curl -s -H "Authorization: Bearer $ro" -o "$T/reach-$by.csv" \
-            "$base/export.csv?from=$from&to=$to&by=$by"
-        if python3 tests/stats/reach.py csv-check --batches "$T/reach/batches.json" --from "$from" \
-            --to "$to" --by "$by" --csv "$T/reach-$by.csv" >"$T/reach-$by.log" 2>&1; then
-            ok "reach: the CSV by $by, $from to $to: $(tail -n 1 "$T/reach-$by.log")"
-        else
-            cat "$T/reach-$by.log"
-            not_ok "reach: the CSV by $by, $from to $to"
-        fi
-    done
+    local mae="Mae Sot Border Post" bkk="Bangkok Suvarnabhumi Airport — Departures Hall"
+    # whole weeks; a range cut inside weeks (the Thursday rule); sites and languages chosen
+    reach_csv "$base" "$ro" week "$from" "$to"
+    reach_csv "$base" "$ro" site "$from" "$to"
+    reach_csv "$base" "$ro" language "$from" "$to"
+    reach_csv "$base" "$ro" page "$from" "$to"
+    reach_csv "$base" "$ro" week "$(date -u -d "$to - 100 days" +%F)" "$(date -u -d "$to - 12 days" +%F)"
+    reach_csv "$base" "$ro" week "$from" "$to" "site=$mae" "lang=my" "lang=th"
+    reach_csv "$base" "$ro" site "$from" "$to" "site=$mae" "site=$bkk" "lang=ar"
+    reach_csv "$base" "$ro" page "$from" "$to" "site=$bkk"
+    # the dashboard of one site for this quarter, read in Chromium at 1440 and 390 px
+    local q qfrom
+    qfrom=$(date -u +%Y)-$(printf %02d $((($(date -u +%-m) - 1) / 3 * 3 + 1)))-01
+    python3 tests/stats/reach.py expect --batches "$T/reach/batches.json" --from "$qfrom" \
+        --to "$(date -u +%F)" --site "$mae" >"$T/reach-q.json"
+    q="?period=this-quarter&site=$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))' "$mae")"
+    python3 - "$T/reach-q.json" >"$T/expect.json" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["total"]
+fmt = lambda v: f"{v:,}" if v >= 5 else "<5"
+print(json.dumps({"cells": {f"total.{n}": fmt(w[n]["value"]) for n in ("sessions", "call.attempted", "call.connected")},
+                  "texts": {"#statement": ["Site: Mae Sot Border Post", "This quarter"],
+                            "#flagged": ["flagged"]}}))
+PY
+    echo "$PASSWORD" | "$STATS_BIN" --db "$db" staff add alice >/dev/null 2>&1
+    chromium_run reach "$base" "$q" "$T/expect.json"
     stats_stop reach
 }
 reach_check

@@ -22,12 +22,12 @@
 #define PG_LOCK_NS "724301"
 
 /* The roll-ups (rollup.h), by site ("" for all sites) first, as in sqlite.c. */
-#define PG_ROLLUP_TABLES                                                                          \
-    "CREATE TABLE IF NOT EXISTS totals (site text NOT NULL, name text NOT NULL,"                  \
-    " day integer NOT NULL, value bigint NOT NULL, var double precision NOT NULL,"               \
-    " PRIMARY KEY (site, name, day));"                                                            \
-    "CREATE TABLE IF NOT EXISTS noise_totals (site text NOT NULL, day integer NOT NULL,"          \
-    " mech text NOT NULL, epsilon double precision NOT NULL, batches bigint NOT NULL,"            \
+#define PG_ROLLUP_TABLES                                                                           \
+    "CREATE TABLE IF NOT EXISTS totals (site text NOT NULL, name text NOT NULL,"                   \
+    " day integer NOT NULL, value bigint NOT NULL, var double precision NOT NULL,"                 \
+    " PRIMARY KEY (site, name, day));"                                                             \
+    "CREATE TABLE IF NOT EXISTS noise_totals (site text NOT NULL, day integer NOT NULL,"           \
+    " mech text NOT NULL, epsilon double precision NOT NULL, batches bigint NOT NULL,"             \
     " PRIMARY KEY (site, day, mech, epsilon));"
 
 /* Schema 1 kept weekly roll-ups of six counters per site: schema 2's are made again from the
@@ -695,8 +695,7 @@ static int pg_site_row(const PGresult *r, int i, const struct store_rows *q)
                       pg_i64(r, i, 3), strtod(PQgetvalue(r, i, 4), NULL), q->arg);
 }
 
-static int pg_sites_get(struct store *st, const struct store_query *q, store_total_h *h,
-                        void *arg)
+static int pg_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
 {
     return pg_range(st,
                     "SELECT day, site, name, value, var FROM totals"
@@ -712,8 +711,7 @@ static int pg_noise_row(const PGresult *r, int i, const struct store_rows *q)
                       strtod(PQgetvalue(r, i, 2), NULL), pg_i64(r, i, 3), q->arg);
 }
 
-static int pg_noise_get(struct store *st, const struct store_query *q, store_noise_h *h,
-                        void *arg)
+static int pg_noise_get(struct store *st, const struct store_query *q, store_noise_h *h, void *arg)
 {
     return pg_range(st,
                     "SELECT day, mech, epsilon, SUM(batches) FROM noise_totals"
@@ -735,8 +733,7 @@ static int pg_batches_get(struct store *st, const struct store_query *q, store_b
                     " JOIN kiosks k ON k.id = b.kiosk WHERE b.week BETWEEN $1::integer - 6 AND $2"
                     " AND ($3::jsonb IS NULL OR k.site IN"
                     " (SELECT jsonb_array_elements_text($3::jsonb)))",
-                    3, q, pg_batch_row, &(struct store_rows){.h.batch = h, .arg = arg},
-                    "batches");
+                    3, q, pg_batch_row, &(struct store_rows){.h.batch = h, .arg = arg}, "batches");
 }
 
 const struct store_driver store_pg = {

@@ -20,12 +20,12 @@
 
 /* The roll-ups (rollup.h), by site ("" for all sites) first: a report reads one site's rows, or
  * one counter's rows of every site, without a scan of the others. */
-#define SQ_ROLLUP_TABLES                                                                          \
-    "CREATE TABLE IF NOT EXISTS totals (site TEXT NOT NULL, name TEXT NOT NULL,"                  \
-    " day INTEGER NOT NULL, value INTEGER NOT NULL, var REAL NOT NULL,"                          \
-    " PRIMARY KEY (site, name, day)) WITHOUT ROWID;"                                              \
-    "CREATE TABLE IF NOT EXISTS noise_totals (site TEXT NOT NULL, day INTEGER NOT NULL,"          \
-    " mech TEXT NOT NULL, epsilon REAL NOT NULL, batches INTEGER NOT NULL,"                       \
+#define SQ_ROLLUP_TABLES                                                                           \
+    "CREATE TABLE IF NOT EXISTS totals (site TEXT NOT NULL, name TEXT NOT NULL,"                   \
+    " day INTEGER NOT NULL, value INTEGER NOT NULL, var REAL NOT NULL,"                            \
+    " PRIMARY KEY (site, name, day)) WITHOUT ROWID;"                                               \
+    "CREATE TABLE IF NOT EXISTS noise_totals (site TEXT NOT NULL, day INTEGER NOT NULL,"           \
+    " mech TEXT NOT NULL, epsilon REAL NOT NULL, batches INTEGER NOT NULL,"                        \
     " PRIMARY KEY (site, day, mech, epsilon)) WITHOUT ROWID;"
 
 /* Schema 1 kept weekly roll-ups of six counters per site: schema 2's are made again from the
@@ -39,7 +39,8 @@ static const char sq_upgrade_1[] =
     " CASE WHEN b.days = 7 THEN b.start_day + 3 ELSE b.start_day END AS aday,"
     " openline_noise_var(b.epsilon) AS var FROM batches b JOIN kiosks k ON k.id = b.kiosk;"
     "INSERT INTO totals (site, name, day, value, var)"
-    " SELECT s.site, j.key, b.aday, SUM(j.value), SUM(b.var) FROM upgrade_b b, json_each(b.counts) j"
+    " SELECT s.site, j.key, b.aday, SUM(j.value), SUM(b.var) FROM upgrade_b b, json_each(b.counts) "
+    "j"
     " JOIN (SELECT '' AS site UNION ALL SELECT DISTINCT site FROM kiosks) s"
     " ON s.site = '' OR s.site = b.site GROUP BY s.site, j.key, b.aday;"
     "INSERT INTO noise_totals (site, day, mech, epsilon, batches)"
@@ -606,8 +607,8 @@ static int sq_kiosk_row(sqlite3_stmt *s, const struct store_rows *q)
         .spool_depth = sqlite3_column_int64(s, 7),
         .clock = (const char *)sqlite3_column_text(s, 8),
         .self_test = (const char *)sqlite3_column_text(s, 9),
-        .spool_before = sqlite3_column_type(s, 10) == SQLITE_NULL ? -1
-                                                                  : sqlite3_column_int64(s, 10),
+        .spool_before =
+            sqlite3_column_type(s, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 10),
         .batches = sqlite3_column_int64(s, 11),
         .first_day = sqlite3_column_int(s, 12),
         .last_end = sqlite3_column_int(s, 13),
@@ -764,8 +765,7 @@ static int sq_site_row(sqlite3_stmt *s, const struct store_rows *q)
                       sqlite3_column_double(s, 4), q->arg);
 }
 
-static int sq_sites_get(struct store *st, const struct store_query *q, store_total_h *h,
-                        void *arg)
+static int sq_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
 {
     return sq_range(st, SQ_SITES_GET, q, sq_site_row,
                     &(struct store_rows){.h.total = h, .arg = arg}, "site totals");
@@ -777,8 +777,7 @@ static int sq_noise_row(sqlite3_stmt *s, const struct store_rows *q)
                       sqlite3_column_double(s, 2), sqlite3_column_int64(s, 3), q->arg);
 }
 
-static int sq_noise_get(struct store *st, const struct store_query *q, store_noise_h *h,
-                        void *arg)
+static int sq_noise_get(struct store *st, const struct store_query *q, store_noise_h *h, void *arg)
 {
     return sq_range(st, SQ_NOISE_GET, q, sq_noise_row,
                     &(struct store_rows){.h.noise = h, .arg = arg}, "noise totals");

@@ -88,8 +88,7 @@ int store_kiosk_auth(struct store *st, const char *hash, struct store_kiosk *k)
     return st->drv->kiosk_auth(st, hash, k);
 }
 
-int store_kiosk_add(struct store *st, const char *site, const char *hash, int32_t day,
-                    int64_t *idp)
+int store_kiosk_add(struct store *st, const char *site, const char *hash, int32_t day, int64_t *idp)
 {
     return st->drv->kiosk_add(st, site, hash, day, idp);
 }

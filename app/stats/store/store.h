@@ -58,7 +58,7 @@ struct store_kiosk_info {
     int32_t day;
     const char *version;
     int64_t spool_depth;
-    int64_t spool_before; /* spool depth at its earliest heartbeat of the 7 days before; -1 none */
+    int64_t spool_before;  /* spool depth at its earliest heartbeat of the 7 days before; -1 none */
     const char *clock;     /* "trusted" or "untrusted" */
     const char *self_test; /* "pass" or "fail:<check>" */
 };

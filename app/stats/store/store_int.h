@@ -53,8 +53,7 @@ struct store_driver {
     int (*days_get)(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
     int (*sites_get)(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
     int (*noise_get)(struct store *st, const struct store_query *q, store_noise_h *h, void *arg);
-    int (*batches_get)(struct store *st, const struct store_query *q, store_batch_h *h,
-                       void *arg);
+    int (*batches_get)(struct store *st, const struct store_query *q, store_batch_h *h, void *arg);
 };
 
 /* The handler a query of many rows was given, and its argument: what a driver's one loop over

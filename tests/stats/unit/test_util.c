@@ -154,31 +154,37 @@ static void test_cells_and_csv(void **state)
     report_cell(5, c);
     assert_string_equal(c, "5");
 
-    int64_t weeks[2][REPORT_COUNTERS] = {{12, 4, 0, 0, 9, 5}, {3, 0, 0, 0, 0, 0}};
-    struct report_row sites[] = {{.name = "Gate \"A\", T1", .v = {15, 4, 0, 0, 9, 5}}};
-    struct report_row langs[] = {{.name = "es", .v = {7}}, {.name = "am", .v = {2}}};
-    struct report r = {.from_week = 20780,
-                       .to_week = 20787,
-                       .nweeks = 2,
-                       .weeks = weeks,
-                       .sites = sites,
-                       .nsites = 1,
-                       .langs = langs,
-                       .nlangs = 2};
+    /* Two weeks from 2026-11-23: the first with 12 batches at epsilon 1, the second none. */
+    double v1 = 12 * report_noise_var(1);
+    struct report_week weeks[2] = {
+        {.monday = 20780, .batches = 12, .kiosks = 3, .c = {{12, v1}, {4, v1}, {0, v1}}},
+        {.monday = 20787, .unfinished = true}};
+    struct report_row sites[] = {
+        {.name = "Gate \"A\", T1", .v = {{15, v1}, {4, v1}, [REPORT_COUNTERS] = {9, v1}}}};
+    struct report_row langs[] = {{.name = "es", .v = {{7, v1}}}, {.name = "am", .v = {{2, v1}}}};
+    struct report r = {
+        .nweeks = 2, .weeks = weeks, .sites = sites, .nsites = 1, .langs = langs, .nlangs = 2};
     struct buf b = {0};
+    assert_int_equal(report_margin95(v1), 9); /* ceil(1.96 sqrt(22.1) - 0.5) */
     csv_render(&b, &r, CSV_BY_WEEK);
-    assert_string_equal(b.data, "week,sessions,call.attempted,call.connected,call.failed,"
-                                "read_aloud,quick_exit\r\n"
-                                "2026-11-23,12,<5,<5,<5,9,5\r\n"
-                                "2026-11-30,<5,<5,<5,<5,<5,<5\r\n");
+    assert_string_equal(b.data, "\xEF\xBB\xBF"
+                                "week,partial,unfinished,kiosks_reporting,batches,"
+                                "sessions,sessions_margin95,call.attempted,call.attempted_margin95,"
+                                "call.connected,call.connected_margin95,call.failed,"
+                                "call.failed_margin95,read_aloud,read_aloud_margin95,quick_exit,"
+                                "quick_exit_margin95,suppressed,no_data\r\n"
+                                "2026-11-23,0,0,3,12,12,9,,,,,,,,,,,1,0\r\n"
+                                "2026-11-30,0,1,0,0,,,,,,,,,,,,,0,1\r\n");
     buf_free(&b);
     csv_render(&b, &r, CSV_BY_SITE);
-    assert_string_equal(b.data, "site,sessions,call.attempted,call.connected,call.failed,"
-                                "read_aloud,quick_exit\r\n"
-                                "\"Gate \"\"A\"\", T1\",15,<5,<5,<5,9,5\r\n");
+    assert_non_null(strstr(b.data, "\r\n\"Gate \"\"A\"\", T1\",15,9,,,,,,,,,,,9,9,,,1\r\n"));
     buf_free(&b);
     csv_render(&b, &r, CSV_BY_LANGUAGE);
-    assert_string_equal(b.data, "language,sessions\r\nes,7\r\nam,<5\r\n");
+    assert_string_equal(b.data, "\xEF\xBB\xBF"
+                                "language,name,sessions,sessions_margin95,percent,suppressed\r\n"
+                                "es,espa\xC3\xB1ol \xE2\x80\x94 Spanish,7,9,77.8,0\r\n"
+                                "am,\xE1\x8A\xA0\xE1\x88\x9B\xE1\x88\xAD\xE1\x8A\x9B \xE2\x80\x94 "
+                                "Amharic,,,,1\r\n");
     buf_free(&b);
     enum csv_by by;
     assert_int_equal(csv_by_parse("language", &by), 0);
@@ -188,22 +194,23 @@ static void test_cells_and_csv(void **state)
 
 /* A kiosk's heartbeat written as the writer writes it. */
 static void put_heartbeat(struct store *st, int64_t kiosk, int32_t day, const char *self_test,
-                          enum ingest_clock clock)
+                          enum ingest_clock clock, const char *version, int64_t spool)
 {
-    struct ingest_heartbeat hb = {.day = day, .spool_depth = 3, .clock = clock};
-    snprintf(hb.version, sizeof(hb.version), "1.2.0");
+    struct ingest_heartbeat hb = {.day = day, .spool_depth = spool, .clock = clock};
+    snprintf(hb.version, sizeof(hb.version), "%s", version);
     snprintf(hb.self_test, sizeof(hb.self_test), "%s", self_test);
     struct store_write w = {.kiosk = kiosk, .site = "Site", .hb = &hb};
     assert_int_equal(store_write_group(st, &w, 1), 0);
 }
 
-/* The health table's rules, from a real SQLite store: what is flagged and what its status says. */
+/* The health table's rules, from a real SQLite store: what is flagged, what its status says, and
+ * problem kiosks first. */
 static void test_health(void **state)
 {
     char path[] = "/tmp/openline-stats-test-XXXXXX", url[64], err[256];
     struct store *st = NULL;
     struct report_health *h = NULL;
-    int64_t id[5];
+    int64_t id[6];
     int32_t today = 20000;
     (void)state;
 
@@ -213,34 +220,44 @@ static void test_health(void **state)
     unlink(path);
     snprintf(url, sizeof(url), "sqlite:%s", path);
     assert_int_equal(store_open(url, true, &st, err, sizeof(err)), 0);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         char hash[TOKEN_HASH_LEN + 1];
         snprintf(hash, sizeof(hash), "%064d", i);
-        assert_int_equal(store_kiosk_add(st, "Site", hash, day_today(), &id[i]), 0);
+        assert_int_equal(store_kiosk_add(st, "Site", hash, today - 1, &id[i]), 0);
     }
-    put_heartbeat(st, id[0], today - 1, "pass", INGEST_CLOCK_TRUSTED);
-    put_heartbeat(st, id[1], today - 5, "fail:fonts", INGEST_CLOCK_UNTRUSTED);
-    put_heartbeat(st, id[2], today, "pass", INGEST_CLOCK_UNTRUSTED);
-    put_heartbeat(st, id[4], today - 9, "pass", INGEST_CLOCK_TRUSTED);
-    assert_int_equal(store_kiosk_revoke(st, id[4], day_today()), 0);
+    put_heartbeat(st, id[0], today - 1, "pass", INGEST_CLOCK_TRUSTED, "1.2.0", 0);
+    put_heartbeat(st, id[1], today - 5, "fail:fonts", INGEST_CLOCK_UNTRUSTED, "1.2.0", 3);
+    put_heartbeat(st, id[2], today, "pass", INGEST_CLOCK_UNTRUSTED, "1.2.0", 0);
+    put_heartbeat(st, id[4], today - 9, "pass", INGEST_CLOCK_TRUSTED, "1.2.0", 0);
+    assert_int_equal(store_kiosk_revoke(st, id[4], today - 8), 0);
+    put_heartbeat(st, id[5], today - 6, "pass", INGEST_CLOCK_TRUSTED, "1.1.9", 3);
+    put_heartbeat(st, id[5], today, "fail:spool.quarantined", INGEST_CLOCK_TRUSTED, "1.1.9", 5);
 
     assert_int_equal(report_health_load(&h, st, today), 0);
-    assert_int_equal(h->n, 5);
-    assert_int_equal(h->flagged, 3);
-    assert_false(h->kiosks[0].flagged);
-    assert_string_equal(h->kiosks[0].status, "ok");
-    assert_true(h->kiosks[1].flagged);
-    assert_string_equal(h->kiosks[1].status,
-                        "silent for 5 days; self-test fail:fonts; clock untrusted");
-    assert_true(h->kiosks[2].flagged);
-    assert_string_equal(h->kiosks[2].status, "clock untrusted");
-    assert_true(h->kiosks[3].flagged);
-    assert_false(h->kiosks[3].has_heartbeat);
-    assert_string_equal(h->kiosks[3].status, "no heartbeat yet");
+    assert_int_equal(h->n, 6);
+    assert_int_equal(h->flagged, 4);
+    assert_string_equal(h->newest, "1.2.0");
+    /* flagged first (by id, one site), then the others */
+    assert_int_equal(h->kiosks[0].id, id[1]);
+    assert_string_equal(h->kiosks[0].status,
+                        "no heartbeat for 5 days; self-test fail:fonts; clock untrusted");
+    assert_int_equal(h->kiosks[0].day, today - 5);
+    assert_int_equal(h->kiosks[1].id, id[2]);
+    assert_string_equal(h->kiosks[1].status, "clock untrusted");
+    assert_int_equal(h->kiosks[2].id, id[3]);
+    assert_false(h->kiosks[2].has_heartbeat);
+    assert_string_equal(h->kiosks[2].status, "no heartbeat yet");
+    assert_int_equal(h->kiosks[3].id, id[5]);
+    assert_string_equal(h->kiosks[3].status,
+                        "spool growing: 5 batches waiting, 3 a week before; batches quarantined "
+                        "on the kiosk (see `openline counts` there); old version 1.1.9 (newest "
+                        "1.2.0)");
+    assert_int_equal(h->kiosks[4].id, id[0]);
     assert_false(h->kiosks[4].flagged);
-    assert_string_equal(h->kiosks[4].status, "revoked");
-    assert_string_equal(h->kiosks[1].version, "1.2.0");
-    assert_int_equal(h->kiosks[1].day, today - 5);
+    assert_string_equal(h->kiosks[4].status, "ok");
+    assert_int_equal(h->kiosks[5].id, id[4]);
+    assert_string_equal(h->kiosks[5].status, "revoked");
+    assert_int_equal(h->kiosks[5].revoked_day, today - 8);
 
     report_health_free(h);
     store_close(st);
