@@ -152,13 +152,13 @@ static void dashboard_head(struct buf *out, const char *title)
  * (data-cell, data-margin). */
 static void dashboard_fig(struct buf *out, const char *key, const struct report_num *n, bool none)
 {
-    buf_puts(out, "<span data-cell=\"");
+    buf_puts(out, none ? "<span class=\"muted\" data-cell=\"" : "<span data-cell=\"");
     buf_html(out, key);
+    buf_puts(out, "\">");
     if (none) {
-        buf_puts(out, "\" class=\"muted\">no data</span>");
+        buf_puts(out, "no data</span>");
         return;
     }
-    buf_puts(out, "\">");
     if (!report_shown(n->v)) {
         buf_printf(out, "&lt;%d</span>", REPORT_MIN_CELL);
         return;
@@ -518,7 +518,7 @@ static void dashboard_week_table(struct buf *out, const struct report *r)
         snprintf(key, sizeof(key), "week.%s", day);
         for (int c = 0; c < REPORT_COUNTERS; c++)
             dashboard_td(out, key, report_counter_name(c), &w->c[c], !w->batches);
-        buf_printf(out, "<td class=\"n\" data-cell=\"%s.kiosks\">%d</td><td class=\"n\">", key,
+        buf_printf(out, "<td class=\"n\" data-kiosks=\"%s\">%d</td><td class=\"n\">", key,
                    w->kiosks);
         if (w->kiosks && w->batches && report_shown(w->c[REPORT_SESSIONS].v))
             buf_printf(out, "%.1f", (double)w->c[REPORT_SESSIONS].v / w->kiosks);
