@@ -32,15 +32,25 @@ void chart_int(struct buf *out, int64_t n)
 
 int64_t chart_axis(int64_t v, int *steps)
 {
+    /* Tops in tenths of a power of ten, each with a number of steps that keeps ticks round. */
+    static const struct {
+        int tenths, steps;
+    } tops[] = {{10, 5}, {15, 3}, {20, 4}, {25, 5}, {30, 3},
+                {40, 4}, {50, 5}, {60, 3}, {80, 4}, {100, 5}};
     int64_t p = 1;
     if (v < REPORT_MIN_CELL)
         v = REPORT_MIN_CELL;
     while (p * 10 <= v)
         p *= 10;
-    int64_t top = v <= p ? p : v <= 2 * p ? 2 * p : v <= 5 * p ? 5 * p : 10 * p;
-    int64_t lead = top / p >= 10 ? 1 : top / p;
-    *steps = lead == 2 ? 4 : 5;
-    return top;
+    for (size_t i = 0; i < sizeof(tops) / sizeof(*tops); i++) {
+        int64_t top = p * tops[i].tenths / 10;
+        if (top >= v && top * 10 == p * tops[i].tenths) {
+            *steps = tops[i].steps;
+            return top;
+        }
+    }
+    *steps = 5;
+    return 10 * p;
 }
 
 /* "Nov 23" for an axis label, with the year when first is set or in January. */
@@ -111,7 +121,7 @@ static void chart_frame(struct buf *out, struct chart_frame *f, const struct rep
 
 /* One bar (or the mark of a suppressed cell) with its whisker and tooltip. */
 static void chart_bar(struct buf *out, const struct chart_frame *f, double x, double bw,
-                      const struct report_num *n, int s, const char *what)
+                      const struct report_num *n, int s, bool unfinished, const char *what)
 {
     double base = f->T + f->ph;
     if (!report_shown(n->v)) {
@@ -128,8 +138,9 @@ static void chart_bar(struct buf *out, const struct chart_frame *f, double x, do
     double cx = x + bw / 2;
     buf_printf(out,
                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-               "stroke=\"%s\"><title>%s: ",
-               x, base - h, bw, h, chart_fill[s], chart_stroke[s], what);
+               "stroke=\"%s\"%s><title>%s: ",
+               x, base - h, bw, h, chart_fill[s], chart_stroke[s],
+               unfinished ? " fill-opacity=\"0.4\"" : "", what);
     chart_int(out, n->v);
     buf_printf(out, " (&#177; %" PRId64 ")</title></rect>", m);
     if (m > 0)
@@ -152,18 +163,18 @@ static void chart_week(struct buf *out, const struct chart_frame *f, const struc
     double x0 = f->L + slot * (double)i + (slot - bw * nseries) / 2, cx = x0 + bw * nseries / 2;
     day_format(w->monday, day);
     if (!w->batches) {
+        /* A grey band; the words once per run of weeks without data (chart_gaps). */
         buf_printf(out,
-                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" class=\"nodata\" "
-                   "transform=\"rotate(-90 %.1f %.1f)\">no data<title>Week of %s: no data"
-                   "</title></text>",
-                   cx + 4, f->T + f->ph - 4, cx + 4, f->T + f->ph - 4, day);
+                   "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                   "fill=\"#eef0f3\"><title>Week of %s: no data</title></rect>",
+                   f->L + slot * (double)i, f->T, slot, f->ph, day);
     } else {
         for (int s = 0; s < nseries; s++) {
             snprintf(what, sizeof(what), "Week of %s, %s%s", day, report_counter_label(series[s]),
                      w->unfinished ? " (week not over)"
                      : w->partial  ? " (part of the week)"
                                    : "");
-            chart_bar(out, f, x0 + bw * s, bw, &w->c[series[s]], s, what);
+            chart_bar(out, f, x0 + bw * s, bw, &w->c[series[s]], s, w->unfinished, what);
         }
     }
     if (w->changes[0]) {
@@ -181,6 +192,34 @@ static void chart_week(struct buf *out, const struct chart_frame *f, const struc
     }
 }
 
+/* "no data" written once over each run of weeks without data, across it when it is wide enough,
+ * else upwards. */
+static void chart_gaps(struct buf *out, const struct chart_frame *f, const struct report *r)
+{
+    double slot = f->pw / (double)r->nweeks;
+    for (size_t i = 0; i < r->nweeks;) {
+        size_t j = i;
+        while (j < r->nweeks && !r->weeks[j].batches)
+            j++;
+        if (j == i) {
+            i++;
+            continue;
+        }
+        double cx = f->L + slot * (double)(i + j) / 2, y = f->T + f->ph / 2;
+        if (slot * (double)(j - i) >= 70)
+            buf_printf(out,
+                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                       "class=\"nodata\">no data</text>",
+                       cx, y);
+        else
+            buf_printf(out,
+                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"nodata\" "
+                       "transform=\"rotate(-90 %.1f %.1f)\">no data</text>",
+                       cx + 4, y, cx + 4, y);
+        i = j;
+    }
+}
+
 void chart_weeks(struct buf *out, const struct report *r, const enum report_counter *series,
                  int nseries, const char *label, const char *ytitle)
 {
@@ -189,10 +228,12 @@ void chart_weeks(struct buf *out, const struct report *r, const enum report_coun
     chart_frame(out, &f, r, series, nseries, label, ytitle);
     for (size_t i = 0; i < r->nweeks; i++)
         chart_week(out, &f, r, i, series, nseries);
+    chart_gaps(out, &f, r);
     buf_puts(out, "</svg></div><div class=\"legend\" aria-hidden=\"true\">");
     for (int s = 0; s < nseries; s++)
         buf_printf(out, "<span class=\"s%d\">%s</span>", s, report_counter_label(series[s]));
-    buf_puts(out, "<span class=\"whisker\">95 % range</span><span class=\"gap\">coverage "
+    buf_puts(out, "<span class=\"whisker\">95 % range</span><span class=\"open\">pale: the "
+                  "week is not over</span><span class=\"gap\">coverage "
                   "changed (kiosk new, silent or revoked)</span></div>");
 }
 

@@ -63,6 +63,7 @@ static const char dashboard_css[] =
     "margin-right:5px;vertical-align:-1px}"
     ".legend .s0::before{background:#1f4e79}"
     ".legend .s1::before{background:repeating-linear-gradient(45deg,#e69f00 0 3px,#7a4a00 3px 5px)}"
+    ".legend .open::before{background:#1f4e79;opacity:.4}"
     ".legend .whisker::before{width:2px;background:#111827;margin:0 8px 0 5px}"
     ".legend .gap::before{width:0;height:0;border:6px solid transparent;border-bottom:10px solid "
     "#b42318;border-top:0}"
@@ -114,7 +115,8 @@ void dashboard_period_days(enum dashboard_period p, int32_t today, int32_t *from
 {
     char s[DAY_STR_LEN + 1];
     day_format(today, s);
-    int y = atoi(s), m = atoi(s + 5), q = (m - 1) / 3 * 3 + 1; /* first month of the quarter */
+    int y = (int)strtol(s, NULL, 10), m = (int)strtol(s + 5, NULL, 10);
+    int q = (m - 1) / 3 * 3 + 1; /* the first month of the quarter */
 
     *to = today;
     switch (p) {
@@ -429,7 +431,7 @@ static void dashboard_change(struct buf *out, const struct report *r, int c)
     buf_printf(out, " <span class=\"pm\">&#177;&#8239;%" PRId64 "</span>", m);
     if (report_shown(before->v))
         buf_printf(out, " (%+.1f&#8239;%%)", 100.0 * (double)d / (double)before->v);
-    buf_printf(out, " on %s to %s", f, t);
+    buf_printf(out, " against %s to %s", f, t);
     if (d - m <= 0 && d + m >= 0)
         buf_puts(out, ": <span class=\"muted\">within the noise</span>");
     buf_puts(out, "</div>");
@@ -488,11 +490,13 @@ static void dashboard_week_summary(struct buf *out, const struct report *r)
         if (w->batches && !w->unfinished)
             half[seen++ * 2 >= n] += w->c[REPORT_SESSIONS].v;
     }
-    if (n >= 4 && half[0] > 0)
+    if (n >= 4 && half[0] > 0) {
+        double change = 100.0 * (double)(half[1] - half[0]) / (double)half[0];
         buf_printf(out,
-                   " The second half of these weeks had %+.0f&#8239;%% sessions against "
+                   " Sessions in the second half of these weeks were %.0f&#8239;%% %s than in "
                    "the first half.",
-                   100.0 * (double)(half[1] - half[0]) / (double)half[0]);
+                   fabs(change), change >= 0 ? "higher" : "lower");
+    }
     buf_puts(out, "</p>");
 }
 

@@ -255,7 +255,17 @@ struct report_cover {
     struct report *r;
     const struct report_health *h;
     unsigned char *bits;
+    struct report_cover_id {
+        int64_t id;
+        size_t k;
+    } * ids; /* the health list's kiosks by id */
 };
+
+static int report_id_cmp(const void *a, const void *b)
+{
+    const struct report_cover_id *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
 
 static int report_cover_row(int64_t kiosk, int32_t start, int days, void *arg)
 {
@@ -263,12 +273,12 @@ static int report_cover_row(int64_t kiosk, int32_t start, int days, void *arg)
     long w = report_week_of(c->r, store_attribution_day(start, days));
     if (w < 0)
         return 0;
-    for (size_t k = 0; k < c->h->n; k++) {
-        if (c->h->kiosks[k].id == kiosk) {
-            size_t bit = (size_t)w * c->h->n + k;
-            c->bits[bit / 8] |= (unsigned char)(1u << (bit % 8));
-            break;
-        }
+    struct report_cover_id key = {.id = kiosk};
+    const struct report_cover_id *found =
+        bsearch(&key, c->ids, c->h->n, sizeof(*c->ids), report_id_cmp);
+    if (found) {
+        size_t bit = (size_t)w * c->h->n + found->k;
+        c->bits[bit / 8] |= (unsigned char)(1u << (bit % 8));
     }
     return 0;
 }
@@ -291,7 +301,7 @@ static void report_cover_kiosk(struct report *r, struct report_week *w,
     int32_t end = w->monday + 7;
     if (sent)
         w->kiosks++;
-    if (k->batches && day_monday(k->first_day) == w->monday) {
+    if (k->has_batches && day_monday(k->first_day) == w->monday) {
         w->added++;
         report_change(w, "new", k->id);
     }
@@ -301,7 +311,8 @@ static void report_cover_kiosk(struct report *r, struct report_week *w,
         report_change(w, "revoked", k->id);
     }
     bool revoked_before = k->revoked && (k->revoked_day == STORE_NO_DAY || k->revoked_day < end);
-    if (!sent && k->batches && k->first_day < w->monday && !revoked_before && end + 2 <= r->today) {
+    if (!sent && k->has_batches && k->first_day < w->monday && !revoked_before &&
+        end + 2 <= r->today) {
         w->silent++;
         report_change(w, "silent", k->id);
     }
@@ -310,9 +321,18 @@ static void report_cover_kiosk(struct report *r, struct report_week *w,
 static int report_coverage(struct report *r, struct store *st, const struct store_query *q,
                            const struct report_health *h)
 {
-    struct report_cover c = {.r = r, .h = h, .bits = calloc((r->nweeks * h->n + 7) / 8 + 1, 1)};
-    if (!c.bits)
+    struct report_cover c = {.r = r,
+                             .h = h,
+                             .bits = calloc((r->nweeks * h->n + 7) / 8 + 1, 1),
+                             .ids = calloc(h->n + 1, sizeof(*c.ids))};
+    if (!c.bits || !c.ids) {
+        free(c.bits);
+        free(c.ids);
         return ENOMEM;
+    }
+    for (size_t k = 0; k < h->n; k++)
+        c.ids[k] = (struct report_cover_id){h->kiosks[k].id, k};
+    qsort(c.ids, h->n, sizeof(*c.ids), report_id_cmp);
     int err = store_batches_get(st, q, report_cover_row, &c);
     for (size_t w = 0; !err && w < r->nweeks; w++) {
         for (size_t k = 0; k < h->n; k++) {
@@ -323,6 +343,7 @@ static int report_coverage(struct report *r, struct store *st, const struct stor
         }
     }
     free(c.bits);
+    free(c.ids);
     return err;
 }
 
@@ -541,10 +562,10 @@ static void report_kiosk_status(struct report_kiosk *k, int32_t today, const cha
         report_problem(k, "no heartbeat yet");
     else if (today - k->day > REPORT_SILENT_DAYS)
         report_problem(k, "no heartbeat for %d days", (int)(today - k->day));
-    if (k->batches && today - k->last_end > 2 * k->last_days + 1)
+    if (k->has_batches && today - k->last_end > 2 * k->last_days + 1)
         report_problem(k, "no counts for %d days (more than two %s)", (int)(today - k->last_end),
                        k->last_days == 1 ? "days" : "weeks");
-    else if (!k->batches && k->added_day != STORE_NO_DAY && today - k->added_day > 9)
+    else if (!k->has_batches && k->added_day != STORE_NO_DAY && today - k->added_day > 9)
         report_problem(k, "no counts since it was added %d days ago", (int)(today - k->added_day));
     if (!k->has_heartbeat)
         return;
@@ -577,7 +598,7 @@ static int report_health_row(const struct store_kiosk_info *k, void *arg)
                                .spool_before = k->spool_before,
                                .added_day = k->added_day,
                                .revoked_day = k->revoked_day,
-                               .batches = k->batches,
+                               .has_batches = k->has_batches,
                                .first_day = k->first_day,
                                .last_end = k->last_end,
                                .last_days = k->last_days};

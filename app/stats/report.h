@@ -140,8 +140,8 @@ struct report_kiosk {
     char self_test[5 + INGEST_CHECK_MAX + 1]; /* "pass" or "fail:<check>" */
     int64_t spool_before;           /* spool depth a week before the latest heartbeat, -1 unknown */
     int32_t added_day, revoked_day; /* or STORE_NO_DAY */
-    int64_t batches;                /* ever */
-    int32_t first_day, last_end, last_days; /* of its batches, when batches > 0 */
+    bool has_batches;               /* it has sent a batch, ever */
+    int32_t first_day, last_end, last_days; /* of its batches, when has_batches */
     bool flagged;     /* something on the list in report_kiosk_status() is wrong */
     char status[240]; /* "ok", "revoked", "no heartbeat yet" or what is wrong, "; " between */
 };

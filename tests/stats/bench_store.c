@@ -162,7 +162,8 @@ static int bench_fill(const char *url, int kiosks, int weeks, int sites, const c
         token_new(tok);
         token_hash(tok, TOKEN_LEN, hash);
         snprintf(site_names[k], 32, "Site %03d", k % sites);
-        if (store_kiosk_add(st, site_names[k], hash, day_monday(day_today()) - 7 * weeks - 1, &ids[k]))
+        if (store_kiosk_add(st, site_names[k], hash, day_monday(day_today()) - 7 * weeks - 1,
+                            &ids[k]))
             goto out;
         if (tf)
             fprintf(tf, "%s\n", tok);

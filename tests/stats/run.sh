@@ -384,8 +384,9 @@ reach_csv() {
         args+=("--${kv%%=*}" "${kv#*=}")
     done
     curl -s -H "Authorization: Bearer $ro" -o "$T/reach.csv" "$url"
-    if python3 tests/stats/reach.py csv-check --batches "$T/reach/batches.json" --from "$from" \
-        --to "$to" --by "$by" "${args[@]}" --csv "$T/reach.csv" >"$T/reach-check.log" 2>&1; then
+    if python3 tests/stats/reach.py csv-check --batches "${REACH_BATCHES:-$T/reach/batches.json}" \
+        --from "$from" --to "$to" --by "$by" "${args[@]}" --csv "$T/reach.csv" \
+        >"$T/reach-check.log" 2>&1; then
         ok "reach: $(tail -n 1 "$T/reach-check.log")"
     else
         cat "$T/reach-check.log"
@@ -442,6 +443,31 @@ PY
 }
 reach_check
 
+# upgrade_check NAME URL: a schema 1 database (tests/stats/fixtures/schema1.sql, loaded by the
+# caller) opened by this collector is upgraded, and its exports equal the oracle's sums of the
+# same three batches (tests/stats/fixtures/schema1-batches.json).
+upgrade_check() {
+    local name=$1 url=$2 ro by
+    echo "== $name: a database of schema 1"
+    "$STATS_BIN" --db "$url" kiosk list >"$T/$name-upgrade.out" 2>&1
+    check "$name: the database is upgraded when the collector opens it" \
+        grep -q 'upgraded from schema 1 to 2' "$T/$name-upgrade.out"
+    check "$name: its kiosks are kept" grep -q 'Old Site B' "$T/$name-upgrade.out"
+    echo "$PASSWORD" | "$STATS_BIN" --db "$url" staff add upgrade >/dev/null 2>&1
+    ro=$("$STATS_BIN" --db "$url" staff token upgrade 2>/dev/null)
+    stats_start "$name-upgrade" "$url" || {
+        not_ok "$name: server starts on the upgraded database"
+        return
+    }
+    for by in week site language page; do
+        REACH_BATCHES=tests/stats/fixtures/schema1-batches.json \
+            reach_csv "http://127.0.0.1:$(stats_port "$name-upgrade")" "$ro" "$by" 2026-03-01 2026-03-31
+    done
+    stats_stop "$name-upgrade"
+}
+sqlite3 "$T/schema1.db" <tests/stats/fixtures/schema1.sql
+upgrade_check sqlite "sqlite:$T/schema1.db"
+
 echo "== postgresql: starting a server of our own"
 if pg_start; then
     ok "PostgreSQL listens on 127.0.0.1:$PG_PORT, socket in the temporary folder"
@@ -454,6 +480,10 @@ if pg_start; then
     privacy_check pg "$T/pg.dump" "$T/pg.log" "$T/pg-rate.log" "$T/pg.out"
     check "pg: tables have no time or address columns" \
         sh -c "! grep -A12 'CREATE TABLE' '$T/pg.dump' | grep -Eiq 'created|arrived|_at |timestamp|inet|agent'"
+    pg_sql "CREATE DATABASE schema1"
+    runuser -u postgres -- "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d schema1 -qAtX \
+        -v ON_ERROR_STOP=1 <tests/stats/fixtures/schema1.sql >/dev/null
+    upgrade_check pg "postgresql://postgres@127.0.0.1:$PG_PORT/schema1"
     echo "== pg: the database stops and comes back under a running server"
     K=$("$STATS_BIN" --db "$PG_URL" kiosk add "Restart Site" 2>/dev/null)
     stats_start pgdown "$PG_URL" || not_ok "pg: server starts"

@@ -67,7 +67,8 @@ static const char pg_schema[] =
     " start_day integer NOT NULL, days integer NOT NULL, week integer NOT NULL,"
     " batch_id text NOT NULL, mech text NOT NULL, epsilon double precision NOT NULL,"
     " counts jsonb NOT NULL, PRIMARY KEY (kiosk, start_day), UNIQUE (kiosk, batch_id));"
-    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week);" PG_ROLLUP_TABLES
+    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week, kiosk, start_day, "
+    "days);" PG_ROLLUP_TABLES
     "CREATE TABLE IF NOT EXISTS heartbeats (kiosk bigint NOT NULL REFERENCES kiosks(id),"
     " day integer NOT NULL, version text NOT NULL, spool_depth integer NOT NULL,"
     " clock text NOT NULL, self_test text NOT NULL, PRIMARY KEY (kiosk, day));"
@@ -546,10 +547,10 @@ static int pg_kiosk_row(const PGresult *r, int i, const struct store_rows *q)
         .clock = PQgetvalue(r, i, 8),
         .self_test = PQgetvalue(r, i, 9),
         .spool_before = PQgetisnull(r, i, 10) ? -1 : pg_i64(r, i, 10),
-        .batches = pg_i64(r, i, 11),
-        .first_day = (int32_t)pg_i64(r, i, 12),
-        .last_end = (int32_t)pg_i64(r, i, 13),
-        .last_days = (int)pg_i64(r, i, 14),
+        .has_batches = !PQgetisnull(r, i, 11),
+        .first_day = (int32_t)pg_i64(r, i, 11),
+        .last_end = (int32_t)pg_i64(r, i, 12),
+        .last_days = (int)pg_i64(r, i, 13),
     };
     return q->h.kiosk(&k, q->arg);
 }
@@ -561,7 +562,6 @@ static int pg_kiosk_list(struct store *st, store_kiosk_h *h, void *arg)
                    " h.version, h.spool_depth, h.clock, h.self_test,"
                    " (SELECT spool_depth FROM heartbeats WHERE kiosk = k.id AND day >= h.day - 7"
                    "  AND day < h.day ORDER BY day LIMIT 1),"
-                   " (SELECT COUNT(*) FROM batches WHERE kiosk = k.id),"
                    " (SELECT MIN(start_day) FROM batches WHERE kiosk = k.id),"
                    " (SELECT start_day + days FROM batches WHERE kiosk = k.id"
                    "  ORDER BY start_day DESC LIMIT 1),"

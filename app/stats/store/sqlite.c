@@ -34,7 +34,7 @@ static const char sq_upgrade_1[] =
     "ALTER TABLE kiosks ADD COLUMN added_day INTEGER;"
     "ALTER TABLE kiosks ADD COLUMN revoked_day INTEGER;"
     "DROP TABLE totals; DROP TABLE noise_totals;" SQ_ROLLUP_TABLES
-    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week);"
+    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week, kiosk, start_day, days);"
     "CREATE TEMP VIEW upgrade_b AS SELECT b.*, k.site,"
     " CASE WHEN b.days = 7 THEN b.start_day + 3 ELSE b.start_day END AS aday,"
     " openline_noise_var(b.epsilon) AS var FROM batches b JOIN kiosks k ON k.id = b.kiosk;"
@@ -59,7 +59,8 @@ static const char sq_schema[] =
     " start_day INTEGER NOT NULL, days INTEGER NOT NULL, week INTEGER NOT NULL,"
     " batch_id TEXT NOT NULL, mech TEXT NOT NULL, epsilon REAL NOT NULL, counts TEXT NOT NULL,"
     " PRIMARY KEY (kiosk, start_day), UNIQUE (kiosk, batch_id)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week);" SQ_ROLLUP_TABLES
+    "CREATE INDEX IF NOT EXISTS batches_week ON batches (week, kiosk, start_day, "
+    "days);" SQ_ROLLUP_TABLES
     "CREATE TABLE IF NOT EXISTS heartbeats (kiosk INTEGER NOT NULL REFERENCES kiosks(id),"
     " day INTEGER NOT NULL, version TEXT NOT NULL, spool_depth INTEGER NOT NULL,"
     " clock TEXT NOT NULL, self_test TEXT NOT NULL, PRIMARY KEY (kiosk, day)) WITHOUT ROWID;"
@@ -130,7 +131,6 @@ static const char *const sq_sql[SQ_COUNT] = {
         " h.spool_depth, h.clock, h.self_test,"
         " (SELECT spool_depth FROM heartbeats WHERE kiosk = k.id AND day >= h.day - 7"
         "  AND day < h.day ORDER BY day LIMIT 1),"
-        " (SELECT COUNT(*) FROM batches WHERE kiosk = k.id),"
         " (SELECT MIN(start_day) FROM batches WHERE kiosk = k.id),"
         " (SELECT start_day + days FROM batches WHERE kiosk = k.id ORDER BY start_day DESC"
         "  LIMIT 1),"
@@ -609,10 +609,10 @@ static int sq_kiosk_row(sqlite3_stmt *s, const struct store_rows *q)
         .self_test = (const char *)sqlite3_column_text(s, 9),
         .spool_before =
             sqlite3_column_type(s, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 10),
-        .batches = sqlite3_column_int64(s, 11),
-        .first_day = sqlite3_column_int(s, 12),
-        .last_end = sqlite3_column_int(s, 13),
-        .last_days = sqlite3_column_int(s, 14),
+        .has_batches = sqlite3_column_type(s, 11) != SQLITE_NULL,
+        .first_day = sqlite3_column_int(s, 11),
+        .last_end = sqlite3_column_int(s, 12),
+        .last_days = sqlite3_column_int(s, 13),
     };
     return q->h.kiosk(&k, q->arg);
 }

@@ -50,8 +50,8 @@ struct store_kiosk_info {
     const char *site;
     bool revoked;
     int32_t added_day, revoked_day; /* or STORE_NO_DAY */
-    int64_t batches;                /* batches stored, ever */
-    int32_t first_day;              /* first day of its first batch (when batches > 0) */
+    bool has_batches;               /* it has sent a batch, ever */
+    int32_t first_day;              /* first day of its first batch (when has_batches) */
     int32_t last_end;               /* the day after its latest batch's bucket */
     int last_days;                  /* bucket of its latest batch: 1 or 7 */
     bool has_heartbeat;
