@@ -458,7 +458,19 @@ static void dashboard_totals(struct buf *out, const struct report *r)
                    "%.0f&#8239;%%</div><div class=\"k\">Calls connected of those attempted"
                    "</div></div>",
                    100.0 * (double)k->v / (double)a->v);
-    buf_puts(out, "</div></section>\n");
+    buf_puts(out, "</div>");
+    /* A change can come from more kiosks reporting as much as from more visitors. */
+    if (r->prev.batches && r->batches) {
+        buf_printf(out,
+                   "<p class=\"summary\" id=\"coverage-note\">Counts summed: %" PRId64
+                   " batches in this period, %" PRId64 " in the period before",
+                   r->batches, r->prev.batches);
+        if (r->prev.batches * 5 < r->batches * 4 || r->batches * 5 < r->prev.batches * 4)
+            buf_puts(out, ": <strong>the kiosks reporting changed, so part of the change is "
+                          "coverage, not reach</strong> (see kiosks reporting per week)");
+        buf_puts(out, ".</p>");
+    }
+    buf_puts(out, "</section>\n");
 }
 
 /* One sentence on the sessions per week: the busiest week and the trend, first half to second. */

@@ -293,8 +293,8 @@ static void report_change(struct report_week *w, const char *what, int64_t id)
 }
 
 /* A kiosk's coverage in week w: reporting, new, revoked, or silent (it had sent before, was not
- * revoked and the week's batches should all have come: its end plus a day of upload delay and a
- * day of retries is past). */
+ * revoked, the week is whole in the range and its batches should all have come: its end plus a
+ * day of upload delay and a day of retries is past). */
 static void report_cover_kiosk(struct report *r, struct report_week *w,
                                const struct report_kiosk *k, bool sent)
 {
@@ -311,7 +311,8 @@ static void report_cover_kiosk(struct report *r, struct report_week *w,
         report_change(w, "revoked", k->id);
     }
     bool revoked_before = k->revoked && (k->revoked_day == STORE_NO_DAY || k->revoked_day < end);
-    if (!sent && k->has_batches && k->first_day < w->monday && !revoked_before &&
+    /* A week cut by the range may hold days no week bucket is attributed to: not a silence. */
+    if (!sent && !w->partial && k->has_batches && k->first_day < w->monday && !revoked_before &&
         end + 2 <= r->today) {
         w->silent++;
         report_change(w, "silent", k->id);
