@@ -53,36 +53,26 @@ static int report_index(const char *name)
     return -1;
 }
 
-void report_cell(int64_t v, char out[24])
-{
-    if (!report_shown(v))
-        snprintf(out, 24, "<%d", REPORT_MIN_CELL);
-    else
-        snprintf(out, 24, "%" PRId64, v);
-}
-
 const char *const report_key_pages[REPORT_KEY_PAGES] = {"rights", "help"};
+
+/* Whether s is one of the n names of v; every name is when n is 0 (nothing chosen). */
+static bool report_listed(const char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(v[i], s))
+            return true;
+    }
+    return n == 0;
+}
 
 bool report_site_in(const struct report_filter *f, const char *site)
 {
-    if (!f->nsites)
-        return true;
-    for (size_t i = 0; i < f->nsites; i++) {
-        if (!strcmp(f->sites[i], site))
-            return true;
-    }
-    return false;
+    return report_listed(f->sites, f->nsites, site);
 }
 
 static bool report_lang_in(const struct report_filter *f, const char *code)
 {
-    if (!f->nlangs)
-        return true;
-    for (size_t i = 0; i < f->nlangs; i++) {
-        if (!strcmp(f->langs[i], code))
-            return true;
-    }
-    return false;
+    return report_listed(f->langs, f->nlangs, code);
 }
 
 static void report_add(struct report_num *n, int64_t v, double var)

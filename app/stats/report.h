@@ -117,9 +117,6 @@ int report_load(struct report **rp, struct store *st, const struct report_filter
 
 void report_free(struct report *r);
 
-/* Write cell v as published: "<5" below REPORT_MIN_CELL, else its decimal digits. */
-void report_cell(int64_t v, char out[24]);
-
 /* Whether a site or language is named by f (true for every one when f names none). */
 bool report_site_in(const struct report_filter *f, const char *site);
 
