@@ -383,7 +383,7 @@ def batch_values(b, name, langs):
 
 def expect(batches, first, last, sites, langs):
     total = {n: Sum() for n in COUNTERS}
-    weeks, by_site, by_lang, by_page, week_batches = {}, {}, {}, {}, {}
+    weeks, by_site, by_lang, by_page, week_batches, site_weeks = {}, {}, {}, {}, {}, {}
     summed = 0
     site_names = COUNTERS + ["page." + p for p in KEY_PAGES]
     for b in batches:
@@ -396,9 +396,12 @@ def expect(batches, first, last, sites, langs):
         week = monday(d).isoformat()
         week_batches[week] = week_batches.get(week, 0) + 1
         site = by_site.setdefault(b["site"], {n: Sum() for n in site_names})
+        site_week = site_weeks.setdefault(f'{b["site"]}|{week}', {n: Sum() for n in COUNTERS})
         for name in site_names:
             v = batch_values(b, name, langs)
             site[name].add(v, b["epsilon"])
+            if name in COUNTERS:
+                site_week[name].add(v, b["epsilon"])
             if name in COUNTERS:
                 for table in (total, weeks.setdefault(week, {n: Sum() for n in COUNTERS})):
                     table[name].add(v, b["epsilon"])
@@ -418,6 +421,7 @@ def expect(batches, first, last, sites, langs):
         "total": table(total),
         "weeks": {w: table(weeks[w]) for w in sorted(weeks)},
         "week_batches": week_batches,
+        "site_weeks": {k: table(site_weeks[k]) for k in sorted(site_weeks)},
         "by_site": {s: table(by_site[s]) for s in sorted(by_site)},
         "by_lang": {k: by_lang[k].json() for k in sorted(by_lang)},
         "by_page": {k: by_page[k].json() for k in sorted(by_page)},
@@ -466,6 +470,8 @@ def csv_expected(want, by):
         return "week", COUNTERS, want["weeks"]
     if by == "site":
         return "site", COUNTERS + ["page." + p for p in KEY_PAGES], want["by_site"]
+    if by == "site-week":
+        return "site|week", COUNTERS, want["site_weeks"]
     if by == "language":
         return "language", ["sessions"], {k: {"sessions": v} for k, v in want["by_lang"].items()}
     return "page", ["views"], {k: {"views": v} for k, v in want["by_page"].items()}
@@ -485,14 +491,16 @@ def cmd_csv_check(args):
     if not text.startswith("\ufeff"):
         raise ReachError(f"{args.csv}: no UTF-8 byte-order mark at the start")
     reader = csv.DictReader(io.StringIO(text[1:]))
-    missing = [n for n in [key] + names + [n + "_margin95" for n in names] + ["suppressed"]
-               if n not in (reader.fieldnames or [])]
+    missing = [n for n in key.split("|") + names + [n + "_margin95" for n in names] +
+               ["suppressed"] if n not in (reader.fieldnames or [])]
     if missing:
         raise ReachError(f"{args.csv}: columns {missing} missing from {reader.fieldnames}")
     bad = cells = 0
     seen = set()
     for row in reader:
-        k = row[key]
+        k = "|".join(row[part] for part in key.split("|"))
+        if args.by == "site-week" and not any(row[n] for n in names) and k not in rows_want:
+            continue  # a week the site sent nothing for: every count empty
         if args.by == "week" and row["no_data"] == "1":
             if k in rows_want or any(row[n] for n in names):
                 bad += 1
@@ -542,7 +550,7 @@ def main():
         e.add_argument("--lang", action="append", help="sessions in this language")
         if name == "csv-check":
             e.add_argument("--csv", required=True, help="the export of the same range")
-            e.add_argument("--by", choices=("week", "site", "language", "page"), default="week",
+            e.add_argument("--by", choices=("week", "site", "site-week", "language", "page"), default="week",
                            help="the export's grouping (default week)")
     args = p.parse_args()
     try:

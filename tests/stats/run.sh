@@ -419,9 +419,11 @@ reach_check() {
     reach_csv "$base" "$ro" site "$from" "$to"
     reach_csv "$base" "$ro" language "$from" "$to"
     reach_csv "$base" "$ro" page "$from" "$to"
+    reach_csv "$base" "$ro" site-week "$from" "$to"
     reach_csv "$base" "$ro" week "$(date -u -d "$to - 100 days" +%F)" "$(date -u -d "$to - 12 days" +%F)"
     reach_csv "$base" "$ro" week "$from" "$to" "site=$mae" "lang=my" "lang=th"
     reach_csv "$base" "$ro" site "$from" "$to" "site=$mae" "site=$bkk" "lang=ar"
+    reach_csv "$base" "$ro" site-week "$from" "$to" "site=$mae" "lang=my" "lang=th"
     reach_csv "$base" "$ro" page "$from" "$to" "site=$bkk"
     # the dashboard of one site for this quarter, read in Chromium at 1440 and 390 px
     local q qfrom

@@ -695,14 +695,31 @@ static int pg_site_row(const PGresult *r, int i, const struct store_rows *q)
                       pg_i64(r, i, 3), strtod(PQgetvalue(r, i, 4), NULL), q->arg);
 }
 
+/* One index range per site and counter (LATERAL), whatever the planner guesses of the lists. */
+#define PG_SITE_NAME_PAIRS                                                                         \
+    " FROM jsonb_array_elements_text($3::jsonb) AS s(site)"                                        \
+    " CROSS JOIN jsonb_array_elements_text($4::jsonb) AS n(name) CROSS JOIN LATERAL"
+
 static int pg_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
 {
     return pg_range(st,
-                    "SELECT day, site, name, value, var FROM totals"
-                    " WHERE day BETWEEN $1 AND $2 AND " PG_SITES_IN
-                    " AND name IN (SELECT jsonb_array_elements_text($4::jsonb))",
+                    "SELECT 0, s.site, n.name, x.v, x.var" PG_SITE_NAME_PAIRS
+                    " (SELECT SUM(t.value) AS v, SUM(t.var) AS var FROM totals t"
+                    "  WHERE t.site = s.site AND t.name = n.name AND t.day BETWEEN $1 AND $2) AS x"
+                    " WHERE x.v IS NOT NULL",
                     4, q, pg_site_row, &(struct store_rows){.h.total = h, .arg = arg},
                     "site totals");
+}
+
+static int pg_site_days_get(struct store *st, const struct store_query *q, store_total_h *h,
+                            void *arg)
+{
+    return pg_range(st,
+                    "SELECT x.day, s.site, n.name, x.value, x.var" PG_SITE_NAME_PAIRS
+                    " (SELECT t.day, t.value, t.var FROM totals t"
+                    "  WHERE t.site = s.site AND t.name = n.name AND t.day BETWEEN $1 AND $2) AS x",
+                    4, q, pg_site_row, &(struct store_rows){.h.total = h, .arg = arg},
+                    "site totals per day");
 }
 
 static int pg_noise_row(const PGresult *r, int i, const struct store_rows *q)
@@ -758,6 +775,7 @@ const struct store_driver store_pg = {
     .session_remove = pg_session_remove,
     .days_get = pg_days_get,
     .sites_get = pg_sites_get,
+    .site_days_get = pg_site_days_get,
     .noise_get = pg_noise_get,
     .batches_get = pg_batches_get,
 };

@@ -97,6 +97,7 @@ enum sq_stmt {
     SQ_SESSION_REMOVE,
     SQ_DAYS_GET,
     SQ_SITES_GET,
+    SQ_SITE_DAYS_GET,
     SQ_NOISE_GET,
     SQ_BATCHES_GET,
     SQ_COUNT
@@ -153,9 +154,14 @@ static const char *const sq_sql[SQ_COUNT] = {
     [SQ_DAYS_GET] = "SELECT t.day, t.name, SUM(t.value), SUM(t.var)"
                     " FROM json_each(COALESCE(?3, '[\"\"]')) s CROSS JOIN totals t"
                     " ON t.site = s.value WHERE t.day BETWEEN ?1 AND ?2 GROUP BY t.day, t.name",
-    [SQ_SITES_GET] = "SELECT t.day, t.site, t.name, t.value, t.var"
+    /* CROSS JOIN keeps the order: one range of the primary key per site and counter. */
+    [SQ_SITES_GET] = "SELECT 0, t.site, t.name, SUM(t.value), SUM(t.var)"
                      " FROM json_each(?3) s CROSS JOIN json_each(?4) n CROSS JOIN totals t"
-                     " ON t.site = s.value AND t.name = n.value AND t.day BETWEEN ?1 AND ?2",
+                     " ON t.site = s.value AND t.name = n.value AND t.day BETWEEN ?1 AND ?2"
+                     " GROUP BY t.site, t.name",
+    [SQ_SITE_DAYS_GET] = "SELECT t.day, t.site, t.name, t.value, t.var"
+                         " FROM json_each(?3) s CROSS JOIN json_each(?4) n CROSS JOIN totals t"
+                         " ON t.site = s.value AND t.name = n.value AND t.day BETWEEN ?1 AND ?2",
     [SQ_NOISE_GET] = "SELECT z.day, z.mech, z.epsilon, SUM(z.batches)"
                      " FROM json_each(COALESCE(?3, '[\"\"]')) s CROSS JOIN noise_totals z"
                      " ON z.site = s.value WHERE z.day BETWEEN ?1 AND ?2"
@@ -771,6 +777,13 @@ static int sq_sites_get(struct store *st, const struct store_query *q, store_tot
                     &(struct store_rows){.h.total = h, .arg = arg}, "site totals");
 }
 
+static int sq_site_days_get(struct store *st, const struct store_query *q, store_total_h *h,
+                            void *arg)
+{
+    return sq_range(st, SQ_SITE_DAYS_GET, q, sq_site_row,
+                    &(struct store_rows){.h.total = h, .arg = arg}, "site totals per day");
+}
+
 static int sq_noise_row(sqlite3_stmt *s, const struct store_rows *q)
 {
     return q->h.noise(sqlite3_column_int(s, 0), (const char *)sqlite3_column_text(s, 1),
@@ -818,6 +831,7 @@ const struct store_driver store_sqlite = {
     .session_remove = sq_session_remove,
     .days_get = sq_days_get,
     .sites_get = sq_sites_get,
+    .site_days_get = sq_site_days_get,
     .noise_get = sq_noise_get,
     .batches_get = sq_batches_get,
 };

@@ -163,6 +163,11 @@ int store_sites_get(struct store *st, const struct store_query *q, store_total_h
     return st->drv->sites_get(st, q, h, arg);
 }
 
+int store_site_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
+{
+    return st->drv->site_days_get(st, q, h, arg);
+}
+
 int store_noise_get(struct store *st, const struct store_query *q, store_noise_h *h, void *arg)
 {
     return st->drv->noise_get(st, q, h, arg);

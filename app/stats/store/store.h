@@ -148,9 +148,13 @@ int store_session_remove(struct store *st, const char *hash);
  * attribution and counter, in any order. */
 int store_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
 
+/* Call h(0, site, name, value, var) with the sum over q's days of each counter of q->names_json
+ * at each site of q->sites_json (not NULL here), in any order; pairs without rows are left out. */
+int store_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
+
 /* Call h(day, site, name, value, var) with each roll-up row of q's days, of the sites of
  * q->sites_json (not NULL here) and the counters of q->names_json, in any order. */
-int store_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
+int store_site_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
 
 /* Call h with the number of batches of q's sites per day of attribution and declared (mech,
  * epsilon). */
