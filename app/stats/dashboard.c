@@ -545,6 +545,27 @@ static void dashboard_week_table(struct buf *out, const struct report *r)
     buf_puts(out, "</tbody></table></div>");
 }
 
+/* One sentence on the calls: how many were attempted and connected, and the share connected. */
+static void dashboard_calls_summary(struct buf *out, const struct report *r)
+{
+    const struct report_num *a = &r->total[REPORT_CALL_ATTEMPTED];
+    const struct report_num *k = &r->total[REPORT_CALL_CONNECTED];
+    buf_puts(out, "<p class=\"summary\" id=\"calls-summary\">");
+    if (!report_shown(a->v)) {
+        buf_printf(out, "Fewer than %d calls were attempted in this period.</p>", REPORT_MIN_CELL);
+        return;
+    }
+    chart_int(out, a->v);
+    buf_printf(out, " calls attempted (&#177;&#8239;%" PRId64 ")", report_margin95(a->var));
+    if (report_shown(k->v)) {
+        buf_puts(out, ", ");
+        chart_int(out, k->v);
+        buf_printf(out, " connected (&#177;&#8239;%" PRId64 "): %.0f&#8239;%% of them",
+                   report_margin95(k->var), 100.0 * (double)k->v / (double)a->v);
+    }
+    buf_puts(out, ".</p>");
+}
+
 static void dashboard_weeks(struct buf *out, const struct report *r)
 {
     static const enum report_counter sessions[] = {REPORT_SESSIONS};
@@ -557,6 +578,7 @@ static void dashboard_weeks(struct buf *out, const struct report *r)
     buf_puts(out, "<h3>Calls per week</h3>");
     chart_weeks(out, r, calls, ARRAY_SIZE(calls),
                 "Calls attempted and connected per week with their 95 % ranges", "Calls per week");
+    dashboard_calls_summary(out, r);
     dashboard_week_table(out, r);
     buf_puts(out, "</section>\n");
 }
