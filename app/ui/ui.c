@@ -157,6 +157,8 @@ static void ui_relayout(struct ui *ui)
     ui_widgets_clear(ui);
     ui->focus = -1;
     ui->exit_rect = (SDL_Rect){0, 0, 0, 0};
+    ui_promises_update(ui);
+    ui->hotline_open = ui_hotline_open(ui);
     ui->screen->layout(ui);
     ui_exit_add(ui); /* last in focus order */
     /* Keep keyboard focus on the same control across a relayout (language or theme change), and
@@ -845,12 +847,11 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->pressed = -1;
     ui->s.page = -1;
     util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
-    ui->vars = (struct content_vars){o->cfg->organisation.name,
-                                     o->cfg->organisation.hotline,
-                                     o->cfg->organisation.sms,
-                                     o->cfg->organisation.web,
-                                     NULL,
-                                     o->cfg->organisation.emergency};
+    ui->vars = (struct content_vars){.organisation = o->cfg->organisation.name,
+                                     .hotline = o->cfg->organisation.hotline,
+                                     .sms = o->cfg->organisation.sms,
+                                     .web = o->cfg->organisation.web,
+                                     .emergency = o->cfg->organisation.emergency};
     ui->bench.first_frame_exit = o->first_frame_exit;
     ui->on_first_frame = o->on_first_frame;
     ui->on_first_frame_arg = o->on_first_frame_arg;

@@ -235,6 +235,10 @@ struct ui {
     struct text_engine *text;
     char data_dir[PATH_MAX];
     struct content_vars vars;
+    /* what vars.hours and vars.interpreters point to, for promises_lang (promises.c) */
+    const struct lang *promises_lang;
+    char hours_text[1024], languages_text[1024];
+    bool hotline_open; /* at the last layout: a change lays the screen out again (ui_tick) */
 
     SDL_Window *window;
     SDL_Renderer *renderer;
@@ -291,6 +295,7 @@ struct ui {
      * of a kiosk that calls; whatever would reach the engine checks call first. Cleared by
      * ui_snapshot(). */
     bool calls_posed;
+    bool closed_posed; /* snapshots only: the hotline is out of hours (ui_hotline_open) */
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
     SDL_Rect exit_rect;              /* where the top bar put the quick exit, w = 0: none */
@@ -368,6 +373,16 @@ void ui_call_drain_events(void);
 void ui_call_on_event(struct ui *ui, const struct call_event *ev);
 /* True when this kiosk can place calls (an engine and a working audio device). */
 bool ui_calls_available(const struct ui *ui);
+
+/* Promises about the hotline (promises.c): ui->vars' facts, {hours} and {interpreters} for the
+ * visitor's language, made again when the language changes (before every layout). */
+void ui_promises_update(struct ui *ui);
+/* Whether the hotline answers now ([organisation] hours in local time; not set: always); a
+ * snapshot's "closed" pose says no. */
+bool ui_hotline_open(const struct ui *ui);
+/* The msgid of the call's label on home and the pages: the call, or, out of hours, the other
+ * ways to get help. */
+const char *ui_call_label(const struct ui *ui);
 
 /* The ways to get help without this kiosk: number, SMS, web and a QR code (contact.c), laid out
  * in the state of the screen that shows them. */
