@@ -171,10 +171,23 @@ static void home_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
+static const char *const home_poses[] = {"open", "closed", NULL};
+
+/* The hotline answering (the call bar), or out of its hours (the other ways to get help). */
+static bool home_pose(struct ui *ui, const char *as, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    ui->closed_posed = !strcmp(as, "closed");
+    return true;
+}
+
 const struct ui_screen ui_screen_home = {
     .name = "home",
     .layout = home_layout,
     .event = home_event,
     .draw = home_draw,
+    .pose = home_pose,
+    .poses = home_poses,
     .state_size = sizeof(struct home_state),
 };

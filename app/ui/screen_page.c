@@ -90,7 +90,8 @@ static void page_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
-/* Without a page asked for, the first one with a tile on the home screen. */
+/* Without a page asked for, the first one with a tile on the home screen. (Its call button
+ * out of hours has home's label, checked in home's "closed" pose.) */
 static bool page_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
     (void)as;

@@ -614,6 +614,19 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
         ui->s.last_input_ms = now;
 }
 
+/* The hotline opens or closes: the call and the other ways to get help change places (checked at
+ * each minute of the wall clock while the configuration states hours). */
+static void hours_tick(struct ui *ui, uint64_t now)
+{
+    const struct hours *h = &ui->cfg->organisation.hours;
+    if (!h->set || h->always)
+        return;
+    if (ui_hotline_open(ui) != ui->hotline_open)
+        ui->relayout = true;
+    int64_t wall = clock_wall_ms();
+    ui_wake_at(ui, now + (uint64_t)(60000 - (wall % 60000 + 60000) % 60000));
+}
+
 /* Time-driven work: the screen's tick and the inactivity warning. */
 static void ui_tick(struct ui *ui, uint64_t now)
 {
@@ -642,6 +655,7 @@ static void ui_tick(struct ui *ui, uint64_t now)
             ui_wake_at(ui, idle_at);
         }
     }
+    hours_tick(ui, now);
     if (ui->screen->tick)
         ui->screen->tick(ui, now);
     ui_speech_tick(ui, now);

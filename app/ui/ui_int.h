@@ -326,6 +326,10 @@ UI_SCREENS(UI_SCREEN_DECLARE)
 bool ui_speech_can(const struct ui *ui, const struct lang *lang);
 /* Read the current screen (its read hook) from sentence from; counts read-aloud once. */
 void ui_read_screen(struct ui *ui, unsigned from);
+/* Whether what Read aloud would read on this screen (its text as drawn) has a sentence holding
+ * needle (UTF-8, bold markers removed): 1 or 0, -1 for a screen without text to read. For
+ * scripts (`expect text`); a reading under way is left as it was. */
+int ui_read_contains(struct ui *ui, const char *needle);
 /* Add text (translated, expanded) in lang from msgid to the reading being made, as the page
  * view's block (UI_READ_TITLE, UI_READ_NONE): the screens' read hooks call this. */
 void ui_read_add(struct ui *ui, const struct lang *lang, const char *text, const char *msgid,
@@ -386,7 +390,7 @@ const char *ui_call_label(const struct ui *ui);
 
 /* The ways to get help without this kiosk: number, SMS, web and a QR code (contact.c), laid out
  * in the state of the screen that shows them. */
-#define UI_CONTACT_LINES 4
+#define UI_CONTACT_LINES 5
 struct ui_contact_view {
     SDL_Rect qr;
     SDL_Rect lines[UI_CONTACT_LINES];
@@ -399,6 +403,10 @@ struct ui_contact_view {
 /* Lay out in area (top to bottom); returns the height used. code_only: the QR code and the line
  * saying what it does, where the page above already lists the number, SMS and web address. */
 int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area, bool code_only);
+/* Out of the hotline's hours: that it is closed, its hours, and the ways to get help that do
+ * not need it (SMS, web, the emergency number), in area's width without a code. Returns the
+ * height used. */
+int ui_contact_closed_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area);
 void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv);
 /* Read-aloud: its lines, in order. */
 void ui_contact_read(struct ui *ui, const struct ui_contact_view *cv);
