@@ -157,7 +157,8 @@ static void test_example_matches_table(void **state)
     static const char *const examples[] = {
         "languages",    "fullscreen",    "name",     "hotline",    "sms",
         "web",          "uri",           "uri.ar",   "collector",  "token_file",
-        "capture_file", "playback_file", "data_dir", "diagonal_mm"};
+        "capture_file", "playback_file", "data_dir", "diagonal_mm", "independent_of_police",
+        "independent_of_immigration", "interpreters", "hours", "mandatory_reporting"};
     static struct example_key ek[128];
     static struct config want, got;
     const char *section, *name, *def;
