@@ -10,7 +10,8 @@ bool content_language_served(const struct config *cfg, const char *lang)
     const __typeof__(cfg->organisation) *o = &cfg->organisation;
     if (!strcmp(lang, cfg->hotline.language) || o->interpreters == CONFIG_INTERPRETERS_ALL)
         return true;
-    for (unsigned i = 0; i < o->n_interpreter_langs; i++) {
+    for (unsigned i = 0; o->interpreters == CONFIG_INTERPRETERS_LIST && i < o->n_interpreter_langs;
+         i++) {
         if (!strcmp(o->interpreter_langs[i], lang))
             return true;
     }

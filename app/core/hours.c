@@ -8,13 +8,24 @@
 
 static const char day_names[7][3] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
 
+/* Two letters and no third: "Mon" is refused, not read as Mo. */
 static int day_of(const char *s)
 {
     for (int d = 0; d < 7; d++) {
-        if (s[0] == day_names[d][0] && s[1] == day_names[d][1])
+        if (s[0] == day_names[d][0] && s[1] == day_names[d][1] &&
+            !((s[2] >= 'a' && s[2] <= 'z') || (s[2] >= 'A' && s[2] <= 'Z')))
             return d;
     }
     return -1;
+}
+
+/* The word at s (letters), for messages. */
+static int word_len(const char *s)
+{
+    int n = 0;
+    while (n < 12 && ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z')))
+        n++;
+    return n ? n : 2;
 }
 
 /* "HH:MM" at *p (end: 24:00 allowed), moving *p past it; minutes, or -1. */
@@ -44,15 +55,15 @@ static const char *rule_parse(const char **pp, struct hours *h, char *why, size_
     const char *p = skip_spaces(*pp);
     int from = day_of(p), to;
     if (from < 0) {
-        snprintf(why, whylen, "'%.2s' is not a day (Mo Tu We Th Fr Sa Su)", p);
+        snprintf(why, whylen, "'%.*s' is not a day (Mo Tu We Th Fr Sa Su)", word_len(p), p);
         return why;
     }
     p += 2;
     to = from;
     if (*p == '-') {
         if ((to = day_of(p + 1)) < 0) {
-            snprintf(why, whylen, "'%.2s' after '%s-' is not a day (Mo Tu We Th Fr Sa Su)", p + 1,
-                     day_names[from]);
+            snprintf(why, whylen, "'%.*s' after '%s-' is not a day (Mo Tu We Th Fr Sa Su)",
+                     word_len(p + 1), p + 1, day_names[from]);
             return why;
         }
         p += 3;
