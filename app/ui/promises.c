@@ -148,8 +148,8 @@ void ui_promises_update(struct ui *ui)
 
 bool ui_hotline_open(const struct ui *ui)
 {
-    if (ui->closed_posed)
-        return false;
+    if (ui->hours_posed)
+        return ui->hours_posed == UI_HOURS_POSED_OPEN;
     return hours_open_at(&ui->cfg->organisation.hours, clock_wall_ms() / 1000);
 }
 

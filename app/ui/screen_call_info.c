@@ -175,7 +175,7 @@ static bool call_info_pose(struct ui *ui, const char *as, char *err, size_t errl
     (void)err;
     (void)errlen;
     ui->calls_posed = strcmp(as, "no-calls") != 0;
-    ui->closed_posed = !strcmp(as, "closed");
+    ui->hours_posed = !strcmp(as, "closed") ? UI_HOURS_POSED_CLOSED : UI_HOURS_POSED_OPEN;
     return true;
 }
 

@@ -178,7 +178,7 @@ static bool home_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    ui->closed_posed = !strcmp(as, "closed");
+    ui->hours_posed = !strcmp(as, "closed") ? UI_HOURS_POSED_CLOSED : UI_HOURS_POSED_OPEN;
     return true;
 }
 

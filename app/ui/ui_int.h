@@ -295,7 +295,10 @@ struct ui {
      * of a kiosk that calls; whatever would reach the engine checks call first. Cleared by
      * ui_snapshot(). */
     bool calls_posed;
-    bool closed_posed; /* snapshots only: the hotline is out of hours (ui_hotline_open) */
+    /* Snapshots only: the hotline answers (UI_HOURS_POSED_OPEN, every snapshot unless its pose
+     * says otherwise: pixels never depend on the hour they were made) or is out of its hours
+     * (UI_HOURS_POSED_CLOSED); 0: the configured hours and the clock (ui_hotline_open). */
+    enum { UI_HOURS_REAL, UI_HOURS_POSED_OPEN, UI_HOURS_POSED_CLOSED } hours_posed;
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
     SDL_Rect exit_rect;              /* where the top bar put the quick exit, w = 0: none */
