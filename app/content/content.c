@@ -24,9 +24,8 @@ struct content {
     size_t n_phrases;
 };
 
-static const char *const placeholders[] = {"organisation", "hotline",   "sms",
-                                           "web",          "language",  "emergency",
-                                           "hours",        "interpreters"};
+static const char *const placeholders[] = {"organisation", "hotline",   "sms",   "web",
+                                           "language",     "emergency", "hours", "interpreters"};
 /* indexes into placeholders[] */
 enum {
     PH_ORGANISATION,
@@ -527,9 +526,8 @@ const struct content_phrase *content_phrase_at(const struct content *c, size_t i
 
 char *content_expand(const char *text, const struct content_vars *vars)
 {
-    const char *values[] = {vars->organisation, vars->hotline,   vars->sms,
-                            vars->web,          vars->language,  vars->emergency,
-                            vars->hours,        vars->interpreters};
+    const char *values[] = {vars->organisation, vars->hotline,   vars->sms,   vars->web,
+                            vars->language,     vars->emergency, vars->hours, vars->interpreters};
     _Static_assert(ARRAY_SIZE(values) == ARRAY_SIZE(placeholders), "a value per placeholder");
     struct buf b = {0};
     const char *p = text;

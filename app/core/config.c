@@ -20,22 +20,22 @@
 #include "openline/util.h"
 
 enum key_type {
-    KEY_STRING,   /* printable text, up to size-1 bytes (at least 1 when required) */
-    KEY_UINT,     /* whole number in [min, max] */
-    KEY_DURATION, /* "90s", "2m" ...; stored as uint64_t ms in [min, max] ms */
-    KEY_BOOL,     /* yes/no, true/false, on/off, 1/0 */
-    KEY_CHOICE,   /* one word of the key's choices, stored as its enum value */
-    KEY_LANGS,    /* space- or comma-separated language codes, at most max */
-    KEY_LANG,     /* one language code */
-    KEY_PHONE,    /* digits with + - ( ) and spaces */
-    KEY_WEB,      /* web address without spaces */
-    KEY_PATH,     /* absolute directory path */
-    KEY_FILE,     /* absolute file path (readability is checked where the file is used) */
-    KEY_SIP_URI,  /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
-    KEY_LANG_URI, /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
-    KEY_IP,       /* IPv4 or IPv6 address literal, or "" */
-    KEY_URL,      /* https://host[:port][/path], or http:// to a loopback address; "" allowed */
-    KEY_EPSILON,  /* decimal number, 0 < e <= max, at most EPSILON_DECIMALS decimals */
+    KEY_STRING,       /* printable text, up to size-1 bytes (at least 1 when required) */
+    KEY_UINT,         /* whole number in [min, max] */
+    KEY_DURATION,     /* "90s", "2m" ...; stored as uint64_t ms in [min, max] ms */
+    KEY_BOOL,         /* yes/no, true/false, on/off, 1/0 */
+    KEY_CHOICE,       /* one word of the key's choices, stored as its enum value */
+    KEY_LANGS,        /* space- or comma-separated language codes, at most max */
+    KEY_LANG,         /* one language code */
+    KEY_PHONE,        /* digits with + - ( ) and spaces */
+    KEY_WEB,          /* web address without spaces */
+    KEY_PATH,         /* absolute directory path */
+    KEY_FILE,         /* absolute file path (readability is checked where the file is used) */
+    KEY_SIP_URI,      /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
+    KEY_LANG_URI,     /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
+    KEY_IP,           /* IPv4 or IPv6 address literal, or "" */
+    KEY_URL,          /* https://host[:port][/path], or http:// to a loopback address; "" allowed */
+    KEY_EPSILON,      /* decimal number, 0 < e <= max, at most EPSILON_DECIMALS decimals */
     KEY_INTERPRETERS, /* yes, no, or language codes: enum config_interpreters and the list */
     KEY_REPORTING,    /* none, or kinds of report: CONFIG_REPORT_* bits */
     KEY_HOURS,        /* always, or opening hours (hours.h): struct hours */
@@ -932,13 +932,25 @@ static const char *store_hours(struct config *cfg, const struct key *k, const ch
 
 /* Indexed by enum key_type: a new type is one parser and one line here. */
 static store_fn *const stores[] = {
-    [KEY_STRING] = store_string,     [KEY_UINT] = store_uint,     [KEY_DURATION] = store_duration,
-    [KEY_BOOL] = store_bool,         [KEY_CHOICE] = store_choice, [KEY_LANGS] = store_langs,
-    [KEY_LANG] = store_lang,         [KEY_PHONE] = store_phone,   [KEY_WEB] = store_web,
-    [KEY_PATH] = store_path,         [KEY_FILE] = store_path,     [KEY_SIP_URI] = store_sip_uri,
-    [KEY_LANG_URI] = store_lang_uri, [KEY_IP] = store_ip,         [KEY_URL] = store_url,
-    [KEY_EPSILON] = store_epsilon,   [KEY_INTERPRETERS] = store_interpreters,
-    [KEY_REPORTING] = store_reporting, [KEY_HOURS] = store_hours,
+    [KEY_STRING] = store_string,
+    [KEY_UINT] = store_uint,
+    [KEY_DURATION] = store_duration,
+    [KEY_BOOL] = store_bool,
+    [KEY_CHOICE] = store_choice,
+    [KEY_LANGS] = store_langs,
+    [KEY_LANG] = store_lang,
+    [KEY_PHONE] = store_phone,
+    [KEY_WEB] = store_web,
+    [KEY_PATH] = store_path,
+    [KEY_FILE] = store_path,
+    [KEY_SIP_URI] = store_sip_uri,
+    [KEY_LANG_URI] = store_lang_uri,
+    [KEY_IP] = store_ip,
+    [KEY_URL] = store_url,
+    [KEY_EPSILON] = store_epsilon,
+    [KEY_INTERPRETERS] = store_interpreters,
+    [KEY_REPORTING] = store_reporting,
+    [KEY_HOURS] = store_hours,
 };
 
 static const char *store_value(struct config *cfg, const struct key *k, const char *name,

@@ -120,8 +120,7 @@ static int check_enabled(const struct config *c, char *err, size_t errlen)
 /* The hotline's interpreter languages may be languages this kiosk does not show (its
  * counsellors may speak German where no visitor reads it): a code of the languages table becomes
  * its code there; any other must be a language ICU can name (its name is shown to visitors). */
-static int resolve_interpreters(struct config *c, const struct i18n *i18n, char *err,
-                                size_t errlen)
+static int resolve_interpreters(struct config *c, const struct i18n *i18n, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < c->organisation.n_interpreter_langs; i++) {
         char *code = c->organisation.interpreter_langs[i], why[768];

@@ -58,8 +58,8 @@ void ui_contact_free(struct ui *ui)
 
 /* Lay out the msgids that have values (content_expand) from y down in a column tx..tx+tw; bold:
  * which of them are larger and bold. Returns the bottom of the last line. */
-static int lines_layout(struct ui *ui, struct ui_contact_view *cv, const char *const *msgids,
-                        int n, unsigned bold, int tx, int tw, int y)
+static int lines_layout(struct ui *ui, struct ui_contact_view *cv, const char *const *msgids, int n,
+                        unsigned bold, int tx, int tw, int y)
 {
     const struct ui_metrics *m = &ui->m;
     for (int i = 0; i < n && cv->n < UI_CONTACT_LINES; i++) {

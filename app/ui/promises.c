@@ -17,7 +17,7 @@
 #include "openline/util.h"
 #include "ui_int.h"
 
-#define ITEM_LEN 128 /* UTF-16 units of one formatted item */
+#define ITEM_LEN  128 /* UTF-16 units of one formatted item */
 #define MAX_ITEMS (HOURS_MAX_RULES > CONFIG_MAX_LANGS + 1 ? HOURS_MAX_RULES : CONFIG_MAX_LANGS + 1)
 
 /* 2024-01-01 was a Monday: its midnight UTC, in ICU's milliseconds. */
@@ -77,8 +77,7 @@ static int32_t add(UDateFormat *f, double ms, UChar *out, int32_t at, int32_t ca
 }
 
 /* One rule: "Monday–Friday 08:00–20:00" in loc. */
-static void format_rule(UDateFormat *day, UDateFormat *time, const struct hours_rule *r,
-                        UChar *out)
+static void format_rule(UDateFormat *day, UDateFormat *time, const struct hours_rule *r, UChar *out)
 {
     int32_t at = 0;
     bool range = r->day_from != r->day_to;
@@ -96,7 +95,8 @@ void ui_promise_hours(const struct config *cfg, const struct lang *lang, char *o
     out[0] = '\0';
     if (!h->set || h->always || !h->n)
         return; /* not stated, or always: no times to show */
-    UDateFormat *day = formatter(lang->icu_locale, "cccc"), *time = formatter(lang->icu_locale, "jmm");
+    UDateFormat *day = formatter(lang->icu_locale, "cccc"),
+                *time = formatter(lang->icu_locale, "jmm");
     if (day && time) {
         for (unsigned i = 0; i < h->n; i++)
             format_rule(day, time, &h->rules[i], items[i]);

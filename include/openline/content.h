@@ -17,11 +17,11 @@ enum content_block_type {
  * of a block in a page's Markdown; README-content.md, "Promises"). A block with a condition is
  * shown only when the deployment states that fact (content_vars.facts). */
 enum content_fact {
-    CONTENT_FACT_INDEPENDENT = 1u << 0,   /* "independent": neither police nor immigration */
-    CONTENT_FACT_NOT_POLICE = 1u << 1,    /* "not-police": not police; immigration not stated */
-    CONTENT_FACT_NOT_IMMIGRATION = 1u << 2, /* "not-immigration": the other way round */
-    CONTENT_FACT_INTERPRETER = 1u << 3,   /* "interpreter": one for the visitor's language */
-    CONTENT_FACT_VISITOR_DECIDES = 1u << 4, /* "visitor-decides": no duty to report */
+    CONTENT_FACT_INDEPENDENT = 1u << 0,      /* "independent": neither police nor immigration */
+    CONTENT_FACT_NOT_POLICE = 1u << 1,       /* "not-police": not police; immigration not stated */
+    CONTENT_FACT_NOT_IMMIGRATION = 1u << 2,  /* "not-immigration": the other way round */
+    CONTENT_FACT_INTERPRETER = 1u << 3,      /* "interpreter": one for the visitor's language */
+    CONTENT_FACT_VISITOR_DECIDES = 1u << 4,  /* "visitor-decides": no duty to report */
     CONTENT_FACT_REPORTS_CHILDREN = 1u << 5, /* "reports-children": must report a child at risk */
     CONTENT_FACT_REPORTS_DANGER = 1u << 6,   /* "reports-danger": must report immediate danger */
     CONTENT_FACT_ALWAYS_OPEN = 1u << 7,      /* "always-open": answers day and night */
@@ -77,8 +77,8 @@ const struct content_phrase *content_phrase_at(const struct content *c, size_t i
 /* Values for the placeholders, from the configuration. NULL or "" means not configured. */
 struct content_vars {
     const char *organisation, *hotline, *sms, *web;
-    const char *language;  /* the visitor's language, named in the language of the text */
-    const char *emergency; /* the local emergency number */
+    const char *language;     /* the visitor's language, named in the language of the text */
+    const char *emergency;    /* the local emergency number */
     const char *hours;        /* when the hotline answers, in the visitor's language ("" or NULL:
                                  not stated, or always) */
     const char *interpreters; /* the languages the counsellor speaks, named in the visitor's

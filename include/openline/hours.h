@@ -27,7 +27,7 @@ struct hours {
 
 /* What `hours` accepts, for errors and the configuration reference. */
 #define HOURS_SYNTAX                                                                               \
-    "always, or rules separated by commas, each days and times in local time such as "            \
+    "always, or rules separated by commas, each days and times in local time such as "             \
     "'Mo-Fr 08:00-20:00, Sa 09:00-13:00' (days Mo Tu We Th Fr Sa Su, one or a range; one or more " \
     "HH:MM-HH:MM ranges; 24:00 ends a day; an end before the start runs past midnight)"
 

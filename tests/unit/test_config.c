@@ -154,11 +154,25 @@ static void load_plain(const char *extra, struct config *cfg)
 static void test_example_matches_table(void **state)
 {
     /* the keys whose value in the example is an example, not the default */
-    static const char *const examples[] = {
-        "languages",    "fullscreen",    "name",     "hotline",    "sms",
-        "web",          "uri",           "uri.ar",   "collector",  "token_file",
-        "capture_file", "playback_file", "data_dir", "diagonal_mm", "independent_of_police",
-        "independent_of_immigration", "interpreters", "hours", "mandatory_reporting"};
+    static const char *const examples[] = {"languages",
+                                           "fullscreen",
+                                           "name",
+                                           "hotline",
+                                           "sms",
+                                           "web",
+                                           "uri",
+                                           "uri.ar",
+                                           "collector",
+                                           "token_file",
+                                           "capture_file",
+                                           "playback_file",
+                                           "data_dir",
+                                           "diagonal_mm",
+                                           "independent_of_police",
+                                           "independent_of_immigration",
+                                           "interpreters",
+                                           "hours",
+                                           "mandatory_reporting"};
     static struct example_key ek[128];
     static struct config want, got;
     const char *section, *name, *def;
@@ -333,8 +347,8 @@ static void test_promise_facts(void **state)
     assert_int_equal(cfg.organisation.mandatory_reporting,
                      CONFIG_REPORT_CHILDREN | CONFIG_REPORT_DANGER);
 
-    expect_error("[organisation]\nname = O\nhotline = 123\nindependent_of_police = maybe\n",
-                 EINVAL, ":4:", "independent_of_police", "yes (the kiosk says so) or no", NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\nindependent_of_police = maybe\n", EINVAL,
+                 ":4:", "independent_of_police", "yes (the kiosk says so) or no", NULL);
     expect_error("[organisation]\nname = O\nhotline = 123\ninterpreters = fr 1x\n", EINVAL,
                  ":4:", "[organisation] interpreters = 'fr 1x'", "not yes, no or language codes",
                  "accepted: yes", NULL);
@@ -346,8 +360,8 @@ static void test_promise_facts(void **state)
                  ":4:", "'Mon' is not a day", NULL);
     expect_error("[organisation]\nname = O\nhotline = 123\nhours =\n", EINVAL, ":4:", "empty",
                  NULL);
-    expect_error("[organisation]\nname = O\nhotline = 123\nmandatory_reporting = police\n",
-                 EINVAL, ":4:", "not none, children or danger", "accepted: none", NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\nmandatory_reporting = police\n", EINVAL,
+                 ":4:", "not none, children or danger", "accepted: none", NULL);
     expect_error("[organisation]\nname = O\nhotline = 123\nmandatory_reporting = none "
                  "children\n",
                  EINVAL, ":4:", "none together", NULL);

@@ -319,8 +319,8 @@ static void test_conditions(void **state)
     free(t);
     content_free(c);
 
-    expect_page_error("# A\n\n{if police} Not the police.\n", "p.md:3:", "{if FACT}",
-                      "independent", NULL);
+    expect_page_error("# A\n\n{if police} Not the police.\n", "p.md:3:", "{if FACT}", "independent",
+                      NULL);
     expect_page_error("# A\n\n{if interpreter}\n", "p.md:3:", "{if FACT}", NULL);
     expect_page_error("# A\n\nAsk {if interpreter} for one.\n", "p.md:3:", "placeholder", NULL);
     /* {hours} and {interpreters} may have no value: never beside {hotline} or each other */
@@ -332,8 +332,14 @@ static void test_conditions(void **state)
  * condition: with no fact stated none is shown, and with every fact stated each is (so the list
  * matches the pages and this test can fail). */
 static const char *const promise_words[] = {
-    "police",          "immigration",        "interpreter",          "what happens next",
-    "must tell",       "day and night",      "answers at these times", "speaks these languages",
+    "police",
+    "immigration",
+    "interpreter",
+    "what happens next",
+    "must tell",
+    "day and night",
+    "answers at these times",
+    "speaks these languages",
 };
 
 static unsigned shown_promises(const struct content *c, const struct content_vars *v)
@@ -365,9 +371,13 @@ static void test_no_promise_unset(void **state)
     if (content_load(&c, "assets/content", err, sizeof(err)))
         fail_msg("%s", err);
     config_defaults(&cfg); /* nothing stated */
-    struct content_vars v = {.organisation = "Org", .hotline = "+1 555 0100",
-                             .sms = "+1 555 0101", .web = "example.org", .emergency = "112",
-                             .language = "English", .facts = content_facts(&cfg, "ar")};
+    struct content_vars v = {.organisation = "Org",
+                             .hotline = "+1 555 0100",
+                             .sms = "+1 555 0101",
+                             .web = "example.org",
+                             .emergency = "112",
+                             .language = "English",
+                             .facts = content_facts(&cfg, "ar")};
     assert_int_equal(v.facts, 0);
     assert_false(content_names_languages(&cfg, "ar"));
     assert_int_equal(shown_promises(c, &v), 0);
@@ -395,8 +405,8 @@ static void test_facts(void **state)
 
     cfg.organisation.interpreters = CONFIG_INTERPRETERS_LIST;
     cfg.organisation.n_interpreter_langs = 2;
-    strcpy(cfg.organisation.interpreter_langs[0], "fr");
-    strcpy(cfg.organisation.interpreter_langs[1], "ar");
+    util_strlcpy(cfg.organisation.interpreter_langs[0], "fr", CONFIG_LANG_LEN);
+    util_strlcpy(cfg.organisation.interpreter_langs[1], "ar", CONFIG_LANG_LEN);
     assert_int_equal(content_facts(&cfg, "ar"), CONTENT_FACT_INTERPRETER);
     assert_int_equal(content_facts(&cfg, "th"), 0);
     assert_true(content_names_languages(&cfg, "th"));
