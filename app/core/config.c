@@ -148,6 +148,13 @@ static const struct choice facts[] = {
         .section = sec, .name = nm, .type = t, F(field), .required = true, .help = h               \
     }
 
+/* A fact the kiosk may promise about the hotline ([organisation]): unset by default. */
+#define FACT(nm, field, h)                                                                         \
+    {                                                                                              \
+        .section = "organisation", .name = nm, .type = KEY_CHOICE, F(field), .choices = facts,     \
+        .def_note = "unset: nothing is said", .help = RANGE ": " h                                 \
+    }
+
 /* Every key the kiosk understands, section by section in the reference's order; the sections
  * are the ones named here. The one place to add a key (ARCHITECTURE.md). */
 static const struct key keys[] = {
@@ -203,20 +210,10 @@ static const struct key keys[] = {
          "the local emergency number, such as 112, or empty"),
     /* Promises about the hotline: each only where the deployment states the fact (unset: the
      * kiosk says nothing about it). assets/openline.conf.example says why each matters. */
-    {.section = "organisation",
-     .name = "independent_of_police",
-     .type = KEY_CHOICE,
-     F(organisation.independent_of_police),
-     .choices = facts,
-     .def_note = "unset: nothing is said",
-     .help = RANGE ": the counsellors are not police and do not work for them"},
-    {.section = "organisation",
-     .name = "independent_of_immigration",
-     .type = KEY_CHOICE,
-     F(organisation.independent_of_immigration),
-     .choices = facts,
-     .def_note = "unset: nothing is said",
-     .help = RANGE ": the counsellors are not immigration officers and do not work for them"},
+    FACT("independent_of_police", organisation.independent_of_police,
+         "the counsellors are not police and do not work for them"),
+    FACT("independent_of_immigration", organisation.independent_of_immigration,
+         "the counsellors are not immigration officers and do not work for them"),
     {.section = "organisation",
      .name = "interpreters",
      .type = KEY_INTERPRETERS,
@@ -718,10 +715,11 @@ static const char *store_choice(struct config *cfg, const struct key *k, const c
     return "not one of the accepted words";
 }
 
-static const char *store_langs(struct config *cfg, const struct key *k, const char *name,
-                               const char *value, char *dst)
+/* Language codes separated by spaces or commas into list (at most max, each once); *n is set
+ * only on success. Returns NULL or why value is refused (bad: the words for a bad code). */
+static const char *parse_langs(const char *value, long long max, char (*list)[CONFIG_LANG_LEN],
+                               unsigned *np, const char *bad)
 {
-    (void)name, (void)dst;
     char buf[CONFIG_MAX_LANGS * CONFIG_LANG_LEN * 2];
     char *save = NULL;
     unsigned n = 0;
@@ -729,19 +727,27 @@ static const char *store_langs(struct config *cfg, const struct key *k, const ch
         return "too long";
     for (char *tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
         if (!is_lang_code(tok))
-            return "not a language code";
-        if (n == k->max)
+            return bad;
+        if (n == max)
             return "too many languages";
         for (unsigned i = 0; i < n; i++) {
-            if (!strcmp(cfg->kiosk.languages[i], tok))
+            if (!strcmp(list[i], tok))
                 return "a language is listed twice";
         }
-        util_strlcpy(cfg->kiosk.languages[n++], tok, CONFIG_LANG_LEN);
+        util_strlcpy(list[n++], tok, CONFIG_LANG_LEN);
     }
     if (!n)
         return "empty";
-    cfg->kiosk.n_languages = n;
+    *np = n;
     return NULL;
+}
+
+static const char *store_langs(struct config *cfg, const struct key *k, const char *name,
+                               const char *value, char *dst)
+{
+    (void)name, (void)dst;
+    return parse_langs(value, k->max, cfg->kiosk.languages, &cfg->kiosk.n_languages,
+                       "not a language code");
 }
 
 static const char *store_lang(struct config *cfg, const struct key *k, const char *name,
@@ -858,37 +864,23 @@ static const char *store_ip(struct config *cfg, const struct key *k, const char 
     return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
 }
 
+/* yes, no, or the languages the hotline answers in besides its own. */
 static const char *store_interpreters(struct config *cfg, const struct key *k, const char *name,
                                       const char *value, char *dst)
 {
     (void)name, (void)dst;
-    char buf[CONFIG_MAX_LANGS * CONFIG_LANG_LEN * 2];
-    char *save = NULL;
-    unsigned n = 0;
     cfg->organisation.n_interpreter_langs = 0;
     if (!strcmp(value, "yes") || !strcmp(value, "no")) {
         cfg->organisation.interpreters =
             value[0] == 'y' ? CONFIG_INTERPRETERS_ALL : CONFIG_INTERPRETERS_NONE;
         return NULL;
     }
-    if (util_strlcpy(buf, value, sizeof(buf)))
-        return "too long";
-    for (char *tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
-        if (!is_lang_code(tok))
-            return "not yes, no or language codes";
-        if (n == k->max)
-            return "too many languages";
-        for (unsigned i = 0; i < n; i++) {
-            if (!strcmp(cfg->organisation.interpreter_langs[i], tok))
-                return "a language is listed twice";
-        }
-        util_strlcpy(cfg->organisation.interpreter_langs[n++], tok, CONFIG_LANG_LEN);
-    }
-    if (!n)
-        return "empty";
-    cfg->organisation.n_interpreter_langs = n;
-    cfg->organisation.interpreters = CONFIG_INTERPRETERS_LIST;
-    return NULL;
+    const char *why =
+        parse_langs(value, k->max, cfg->organisation.interpreter_langs,
+                    &cfg->organisation.n_interpreter_langs, "not yes, no or language codes");
+    if (!why)
+        cfg->organisation.interpreters = CONFIG_INTERPRETERS_LIST;
+    return why;
 }
 
 static const char *store_reporting(struct config *cfg, const struct key *k, const char *name,

@@ -65,13 +65,7 @@ static void check_one(const char *msgid, const char *msgstr, void *arg)
                 msgid, a, b);
         w->bad++;
     }
-    struct content_vars v = {.organisation = "Example Helpline",
-                             .hotline = "+1 555 0100",
-                             .sms = "+1 555 0101",
-                             .web = "help.example.org",
-                             .emergency = "112",
-                             .hours = "Mo–Fr 08:00–20:00",
-                             .interpreters = "English, French"};
+    struct content_vars v = TEST_CONTENT_VARS;
     char *text = content_expand(msgstr, &v);
     if (!text)
         return;
