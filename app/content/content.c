@@ -340,7 +340,7 @@ static int add_block(struct md *m, struct content_page *pg, cmark_node *n,
     }
     pg->blocks = nb;
     struct content_block *cb = &pg->blocks[pg->n_blocks++];
-    *cb = (struct content_block){type, when, b.s, (unsigned)cmark_node_get_start_line(n), ""};
+    *cb = (struct content_block){type, b.s, (unsigned)cmark_node_get_start_line(n), "", when};
     util_strlcpy(cb->icon, icon, sizeof(cb->icon));
     return 0;
 }

@@ -34,11 +34,11 @@ const char *content_fact_name(unsigned i);
 /* One translatable unit: its English text is the msgid in locales/<code>.po. */
 struct content_block {
     enum content_block_type type;
-    unsigned when; /* enum content_fact bits that must all be stated for it to show; 0: always */
     char *text;    /* UTF-8, placeholders kept ("{hotline}"); inline markup removed but for
                       bold phrases, kept as "**phrase**" (translations keep the pair) */
     unsigned line; /* in the source file */
     char icon[64]; /* an item's pictogram in assets/icons/ ("- ![](passport.svg) ..."), or "" */
+    unsigned when; /* enum content_fact bits that must all be stated for it to show; 0: always */
 };
 
 struct content_page {
