@@ -181,6 +181,8 @@ done
 golden call-failed-calls --screen call-failed --pose calls
 golden call-ringing-ar --screen call --pose ringing --lang ar
 golden call-info-no-calls-my --screen call-info --pose no-calls --lang my
+# Out of the hotline's hours: the other ways to get help instead of Call now.
+golden call-info-closed --screen call-info --pose closed
 
 # The check must catch text that cannot fit: a copy of the data with a tile title far too long.
 cp -r assets locales "$tmp/"
