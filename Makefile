@@ -62,7 +62,7 @@ DEB_PKGS := \
 
 # Per-module additions (pkg-config names, sources, tests) come from the sections
 # below; keep every program's libraries listed with its sources.
-KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc inih libcmark libqrencode sqlite3 jansson
+KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc icu-i18n inih libcmark libqrencode sqlite3 jansson
 
 # Recursively expanded on purpose: pkg-config runs when a recipe needs the flags, after `deps`.
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
@@ -115,6 +115,7 @@ KIOSK_EXTRA_LIBS += -lpthread
 CALL_COPY_SRCS := app/core/util.c
 # The plug-in and the program that loads it must agree on these headers' structs.
 CALL_ABI        = $(VERSION)-$(shell cat include/openline/call_api.h include/openline/config.h \
+	include/openline/hours.h \
 	include/openline/log.h | cksum | cut -d' ' -f1)
 
 SUITES += call

@@ -24,10 +24,28 @@ struct content {
     size_t n_phrases;
 };
 
-static const char *const placeholders[] = {"organisation", "hotline",  "sms",
-                                           "web",          "language", "emergency"};
+static const char *const placeholders[] = {"organisation", "hotline",   "sms",   "web",
+                                           "language",     "emergency", "hours", "interpreters"};
 /* indexes into placeholders[] */
-enum { PH_ORGANISATION, PH_HOTLINE, PH_SMS, PH_WEB, PH_LANGUAGE, PH_EMERGENCY };
+enum {
+    PH_ORGANISATION,
+    PH_HOTLINE,
+    PH_SMS,
+    PH_WEB,
+    PH_LANGUAGE,
+    PH_EMERGENCY,
+    PH_HOURS,
+    PH_INTERPRETERS
+};
+/* placeholders a deployment or a visitor may leave without a value: their block is left out */
+#define PH_OPTIONAL                                                                                \
+    (1u << PH_SMS | 1u << PH_WEB | 1u << PH_EMERGENCY | 1u << PH_HOURS | 1u << PH_INTERPRETERS)
+
+/* enum content_fact, bit by bit, as a page writes it after "{if " */
+static const char *const fact_names[] = {
+    "independent",     "not-police",       "not-immigration", "interpreter",
+    "visitor-decides", "reports-children", "reports-danger",  "always-open",
+};
 
 static const char accepted_md[] =
     "accepted: one '# Title' first, then paragraphs, '## Subheadings' and '- ' bullet lists "
@@ -240,24 +258,57 @@ static int check_placeholders(struct md *m, cmark_node *n, const char *text)
             }
         }
         if (!ok) {
-            md_fail(
-                m, n,
-                "unknown placeholder (use {organisation}, {hotline}, {sms}, {web} or {emergency})");
+            md_fail(m, n,
+                    "unknown placeholder (use {organisation}, {hotline}, {sms}, {web}, "
+                    "{emergency}, {hours} or {interpreters}; a condition only at the start: "
+                    "{if FACT})");
             return EINVAL;
         }
     }
     /* A block naming a setting that is not configured is left out (content_expand), so
-     * {sms}, {web} and {emergency}, which a deployment may leave empty, each need a block of
-     * their own: the hotline's number must never disappear with them. */
-    unsigned optional = used & (1u << PH_SMS | 1u << PH_WEB | 1u << PH_EMERGENCY);
+     * {sms}, {web}, {emergency}, {hours} and {interpreters}, which a deployment may leave
+     * empty, each need a block of their own: the hotline's number must never disappear with
+     * them. */
+    unsigned optional = used & PH_OPTIONAL;
     if (optional && (used & (1u << PH_HOTLINE) || (optional & (optional - 1)))) {
-        md_fail(
-            m, n,
-            "{sms}, {web} and {emergency} each need a sentence of their own, without {hotline}: "
-            "where one is not configured its sentence is left out");
+        md_fail(m, n,
+                "{sms}, {web}, {emergency}, {hours} and {interpreters} each need a sentence of "
+                "their own, without {hotline}: where one has no value its sentence is left out");
         return EINVAL;
     }
     return 0;
+}
+
+const char *content_fact_name(unsigned i)
+{
+    return i < ARRAY_SIZE(fact_names) ? fact_names[i] : NULL;
+}
+
+/* "{if FACT} text": the condition at the start of a block, taken out of its text (the msgid
+ * translators see has none) into *when. 0, or EINVAL for an unknown fact. */
+static int take_condition(struct md *m, cmark_node *n, char *text, unsigned *when)
+{
+    *when = 0;
+    if (strncmp(text, "{if ", 4))
+        return 0;
+    char *end = strchr(text, '}');
+    size_t len = end ? (size_t)(end - text - 4) : 0;
+    for (size_t i = 0; end && i < ARRAY_SIZE(fact_names); i++) {
+        if (strlen(fact_names[i]) == len && !strncmp(text + 4, fact_names[i], len)) {
+            *when = 1u << i;
+            memmove(text, end + 1, strlen(end + 1) + 1);
+            util_trim(text);
+            memmove(text, text + strspn(text, " "), strlen(text + strspn(text, " ")) + 1);
+            if (!text[0])
+                break;
+            return 0;
+        }
+    }
+    md_fail(m, n,
+            "a condition is {if FACT} before a sentence, FACT one of independent, not-police, "
+            "not-immigration, interpreter, visitor-decides, reports-children, reports-danger, "
+            "always-open (README-content.md, Promises)");
+    return EINVAL;
 }
 
 static int add_block(struct md *m, struct content_page *pg, cmark_node *n,
@@ -277,7 +328,8 @@ static int add_block(struct md *m, struct content_page *pg, cmark_node *n,
         return EINVAL;
     }
     util_trim(b.s);
-    if (check_placeholders(m, n, b.s)) {
+    unsigned when;
+    if (take_condition(m, n, b.s, &when) || check_placeholders(m, n, b.s)) {
         free(b.s);
         return EINVAL;
     }
@@ -288,7 +340,7 @@ static int add_block(struct md *m, struct content_page *pg, cmark_node *n,
     }
     pg->blocks = nb;
     struct content_block *cb = &pg->blocks[pg->n_blocks++];
-    *cb = (struct content_block){type, b.s, (unsigned)cmark_node_get_start_line(n), ""};
+    *cb = (struct content_block){type, b.s, (unsigned)cmark_node_get_start_line(n), "", when};
     util_strlcpy(cb->icon, icon, sizeof(cb->icon));
     return 0;
 }
@@ -474,8 +526,9 @@ const struct content_phrase *content_phrase_at(const struct content *c, size_t i
 
 char *content_expand(const char *text, const struct content_vars *vars)
 {
-    const char *values[] = {vars->organisation, vars->hotline,  vars->sms,
-                            vars->web,          vars->language, vars->emergency};
+    const char *values[] = {vars->organisation, vars->hotline,   vars->sms,   vars->web,
+                            vars->language,     vars->emergency, vars->hours, vars->interpreters};
+    _Static_assert(ARRAY_SIZE(values) == ARRAY_SIZE(placeholders), "a value per placeholder");
     struct buf b = {0};
     const char *p = text;
 
@@ -514,6 +567,14 @@ fail:
     return NULL;
 }
 
+char *content_block_expand(const struct content_block *b, const char *text,
+                           const struct content_vars *vars)
+{
+    if (b->when & ~vars->facts)
+        return NULL; /* a promise this deployment does not state */
+    return content_expand(text, vars);
+}
+
 static void pot_string(FILE *out, const char *s)
 {
     fputc('"', out);
@@ -538,6 +599,10 @@ void content_write_pot(const struct content *c, FILE *out)
             fprintf(out, "#. page %s: %s", pg->id, kind[bl->type]);
             if (strchr(bl->text, '{'))
                 fputs("; keep {placeholders} exactly as written", out);
+            for (unsigned f = 0; f < ARRAY_SIZE(fact_names); f++) {
+                if (bl->when & 1u << f)
+                    fprintf(out, "; shown only where the hotline states it (%s)", fact_names[f]);
+            }
             fprintf(out, "\n#: assets/content/%s:%u\nmsgid ", pg->file, bl->line);
             pot_string(out, bl->text);
             fputs("\nmsgstr \"\"\n\n", out);

@@ -20,22 +20,25 @@
 #include "openline/util.h"
 
 enum key_type {
-    KEY_STRING,   /* printable text, up to size-1 bytes (at least 1 when required) */
-    KEY_UINT,     /* whole number in [min, max] */
-    KEY_DURATION, /* "90s", "2m" ...; stored as uint64_t ms in [min, max] ms */
-    KEY_BOOL,     /* yes/no, true/false, on/off, 1/0 */
-    KEY_CHOICE,   /* one word of the key's choices, stored as its enum value */
-    KEY_LANGS,    /* space- or comma-separated language codes, at most max */
-    KEY_LANG,     /* one language code */
-    KEY_PHONE,    /* digits with + - ( ) and spaces */
-    KEY_WEB,      /* web address without spaces */
-    KEY_PATH,     /* absolute directory path */
-    KEY_FILE,     /* absolute file path (readability is checked where the file is used) */
-    KEY_SIP_URI,  /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
-    KEY_LANG_URI, /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
-    KEY_IP,       /* IPv4 or IPv6 address literal, or "" */
-    KEY_URL,      /* https://host[:port][/path], or http:// to a loopback address; "" allowed */
-    KEY_EPSILON,  /* decimal number, 0 < e <= max, at most EPSILON_DECIMALS decimals */
+    KEY_STRING,       /* printable text, up to size-1 bytes (at least 1 when required) */
+    KEY_UINT,         /* whole number in [min, max] */
+    KEY_DURATION,     /* "90s", "2m" ...; stored as uint64_t ms in [min, max] ms */
+    KEY_BOOL,         /* yes/no, true/false, on/off, 1/0 */
+    KEY_CHOICE,       /* one word of the key's choices, stored as its enum value */
+    KEY_LANGS,        /* space- or comma-separated language codes, at most max */
+    KEY_LANG,         /* one language code */
+    KEY_PHONE,        /* digits with + - ( ) and spaces */
+    KEY_WEB,          /* web address without spaces */
+    KEY_PATH,         /* absolute directory path */
+    KEY_FILE,         /* absolute file path (readability is checked where the file is used) */
+    KEY_SIP_URI,      /* sip: or sips: URI with a host, as libre decodes it; "" allowed */
+    KEY_LANG_URI,     /* [section] NAME.LANG = SIP URI: one per language, stored in a list */
+    KEY_IP,           /* IPv4 or IPv6 address literal, or "" */
+    KEY_URL,          /* https://host[:port][/path], or http:// to a loopback address; "" allowed */
+    KEY_EPSILON,      /* decimal number, 0 < e <= max, at most EPSILON_DECIMALS decimals */
+    KEY_INTERPRETERS, /* yes, no, or language codes: enum config_interpreters and the list */
+    KEY_REPORTING,    /* none, or kinds of report: CONFIG_REPORT_* bits */
+    KEY_HOURS,        /* always, or opening hours (hours.h): struct hours */
 };
 
 /* One word of a KEY_CHOICE key and the enum value it stands for (config.h). */
@@ -71,7 +74,8 @@ _Static_assert(sizeof(enum config_theme) == sizeof(unsigned) &&
                    sizeof(enum config_srtp) == sizeof(unsigned) &&
                    sizeof(enum config_audio_driver) == sizeof(unsigned) &&
                    sizeof(enum config_bucket) == sizeof(unsigned) &&
-                   sizeof(enum config_noise) == sizeof(unsigned),
+                   sizeof(enum config_noise) == sizeof(unsigned) &&
+                   sizeof(enum config_fact) == sizeof(unsigned),
                "a KEY_CHOICE field is not the size of an unsigned");
 
 static const struct choice themes[] = {
@@ -108,6 +112,12 @@ static const struct choice noises[] = {
     {NULL, 0, NULL},
 };
 
+static const struct choice facts[] = {
+    {"yes", CONFIG_FACT_YES, "the kiosk says so"},
+    {"no", CONFIG_FACT_NO, "the kiosk says nothing"},
+    {NULL, 0, NULL},
+};
+
 #define EPSILON_DECIMALS 6
 #define ACCEPTED_LEN     512
 #define STR_(x)          #x
@@ -136,6 +146,13 @@ static const struct choice noises[] = {
 #define REQUIRED(sec, nm, t, field, h)                                                             \
     {                                                                                              \
         .section = sec, .name = nm, .type = t, F(field), .required = true, .help = h               \
+    }
+
+/* A fact the kiosk may promise about the hotline ([organisation]): unset by default. */
+#define FACT(nm, field, h)                                                                         \
+    {                                                                                              \
+        .section = "organisation", .name = nm, .type = KEY_CHOICE, F(field), .choices = facts,     \
+        .def_note = "unset: nothing is said", .help = RANGE ": " h                                 \
     }
 
 /* Every key the kiosk understands, section by section in the reference's order; the sections
@@ -191,6 +208,35 @@ static const struct key keys[] = {
          "a web address without spaces, such as example.org/help, or empty"),
     TEXT("organisation", "emergency", KEY_PHONE, organisation.emergency, NULL, NULL,
          "the local emergency number, such as 112, or empty"),
+    /* Promises about the hotline: each only where the deployment states the fact (unset: the
+     * kiosk says nothing about it). assets/openline.conf.example says why each matters. */
+    FACT("independent_of_police", organisation.independent_of_police,
+         "the counsellors are not police and do not work for them"),
+    FACT("independent_of_immigration", organisation.independent_of_immigration,
+         "the counsellors are not immigration officers and do not work for them"),
+    {.section = "organisation",
+     .name = "interpreters",
+     .type = KEY_INTERPRETERS,
+     F(organisation.interpreters),
+     .max = CONFIG_MAX_LANGS,
+     .def_note = "unset: nothing is said",
+     .help = "yes (an interpreter for any language at any hour), no (only [hotline] language), "
+             "or the language codes the hotline answers in besides its own, separated by "
+             "spaces, " RANGE},
+    {.section = "organisation",
+     .name = "hours",
+     .type = KEY_HOURS,
+     F(organisation.hours),
+     .def_note = "unset: nothing is said and calls are always offered",
+     .help = HOURS_SYNTAX},
+    {.section = "organisation",
+     .name = "mandatory_reporting",
+     .type = KEY_REPORTING,
+     F(organisation.mandatory_reporting),
+     .def_note = "unset: nothing is said",
+     .help = "none (the visitor decides what happens next), or what the counsellors must "
+             "report to the authorities by law: children (a child who may be in danger), "
+             "danger (someone in immediate danger), or both"},
     TEXT("paths", "data_dir", KEY_PATH, paths.data_dir, NULL, "found next to the program",
          "an absolute directory holding assets/ and locales/"),
     TEXT("hotline", "uri", KEY_SIP_URI, hotline.uri, NULL, NULL,
@@ -342,6 +388,7 @@ static void format_range(const struct key *k, char *buf, size_t len)
             snprintf(buf, len, "up to %s", hi);
         return;
     case KEY_LANGS:
+    case KEY_INTERPRETERS:
         snprintf(buf, len, "at most %lld", k->max);
         return;
     case KEY_STRING:
@@ -668,10 +715,11 @@ static const char *store_choice(struct config *cfg, const struct key *k, const c
     return "not one of the accepted words";
 }
 
-static const char *store_langs(struct config *cfg, const struct key *k, const char *name,
-                               const char *value, char *dst)
+/* Language codes separated by spaces or commas into list (at most max, each once); *n is set
+ * only on success. Returns NULL or why value is refused (bad: the words for a bad code). */
+static const char *parse_langs(const char *value, long long max, char (*list)[CONFIG_LANG_LEN],
+                               unsigned *np, const char *bad)
 {
-    (void)name, (void)dst;
     char buf[CONFIG_MAX_LANGS * CONFIG_LANG_LEN * 2];
     char *save = NULL;
     unsigned n = 0;
@@ -679,19 +727,27 @@ static const char *store_langs(struct config *cfg, const struct key *k, const ch
         return "too long";
     for (char *tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
         if (!is_lang_code(tok))
-            return "not a language code";
-        if (n == k->max)
+            return bad;
+        if (n == max)
             return "too many languages";
         for (unsigned i = 0; i < n; i++) {
-            if (!strcmp(cfg->kiosk.languages[i], tok))
+            if (!strcmp(list[i], tok))
                 return "a language is listed twice";
         }
-        util_strlcpy(cfg->kiosk.languages[n++], tok, CONFIG_LANG_LEN);
+        util_strlcpy(list[n++], tok, CONFIG_LANG_LEN);
     }
     if (!n)
         return "empty";
-    cfg->kiosk.n_languages = n;
+    *np = n;
     return NULL;
+}
+
+static const char *store_langs(struct config *cfg, const struct key *k, const char *name,
+                               const char *value, char *dst)
+{
+    (void)name, (void)dst;
+    return parse_langs(value, k->max, cfg->kiosk.languages, &cfg->kiosk.n_languages,
+                       "not a language code");
 }
 
 static const char *store_lang(struct config *cfg, const struct key *k, const char *name,
@@ -808,14 +864,85 @@ static const char *store_ip(struct config *cfg, const struct key *k, const char 
     return util_strlcpy(dst, value, k->size) ? "too long" : NULL;
 }
 
+/* yes, no, or the languages the hotline answers in besides its own. */
+static const char *store_interpreters(struct config *cfg, const struct key *k, const char *name,
+                                      const char *value, char *dst)
+{
+    (void)name, (void)dst;
+    cfg->organisation.n_interpreter_langs = 0;
+    if (!strcmp(value, "yes") || !strcmp(value, "no")) {
+        cfg->organisation.interpreters =
+            value[0] == 'y' ? CONFIG_INTERPRETERS_ALL : CONFIG_INTERPRETERS_NONE;
+        return NULL;
+    }
+    const char *why =
+        parse_langs(value, k->max, cfg->organisation.interpreter_langs,
+                    &cfg->organisation.n_interpreter_langs, "not yes, no or language codes");
+    if (!why)
+        cfg->organisation.interpreters = CONFIG_INTERPRETERS_LIST;
+    return why;
+}
+
+static const char *store_reporting(struct config *cfg, const struct key *k, const char *name,
+                                   const char *value, char *dst)
+{
+    (void)cfg, (void)k, (void)name;
+    char buf[128];
+    char *save = NULL;
+    unsigned bits = 0;
+    if (util_strlcpy(buf, value, sizeof(buf)))
+        return "too long";
+    for (char *tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+        unsigned b = !strcmp(tok, "none")       ? CONFIG_REPORT_NONE
+                     : !strcmp(tok, "children") ? CONFIG_REPORT_CHILDREN
+                     : !strcmp(tok, "danger")   ? CONFIG_REPORT_DANGER
+                                                : 0;
+        if (!b)
+            return "not none, children or danger";
+        if (bits & b)
+            return "a word is given twice";
+        bits |= b;
+    }
+    if (!bits)
+        return "empty";
+    if ((bits & CONFIG_REPORT_NONE) && bits != CONFIG_REPORT_NONE)
+        return "none together with a kind of report";
+    *(unsigned *)(void *)dst = bits;
+    return NULL;
+}
+
+static const char *store_hours(struct config *cfg, const struct key *k, const char *name,
+                               const char *value, char *dst)
+{
+    (void)cfg, (void)k, (void)name;
+    static _Thread_local char why[160];
+    const char *bad = hours_parse(value, (struct hours *)(void *)dst, why, sizeof(why));
+    if (!bad && !((struct hours *)(void *)dst)->set)
+        return "empty";
+    return bad;
+}
+
 /* Indexed by enum key_type: a new type is one parser and one line here. */
 static store_fn *const stores[] = {
-    [KEY_STRING] = store_string,     [KEY_UINT] = store_uint,     [KEY_DURATION] = store_duration,
-    [KEY_BOOL] = store_bool,         [KEY_CHOICE] = store_choice, [KEY_LANGS] = store_langs,
-    [KEY_LANG] = store_lang,         [KEY_PHONE] = store_phone,   [KEY_WEB] = store_web,
-    [KEY_PATH] = store_path,         [KEY_FILE] = store_path,     [KEY_SIP_URI] = store_sip_uri,
-    [KEY_LANG_URI] = store_lang_uri, [KEY_IP] = store_ip,         [KEY_URL] = store_url,
+    [KEY_STRING] = store_string,
+    [KEY_UINT] = store_uint,
+    [KEY_DURATION] = store_duration,
+    [KEY_BOOL] = store_bool,
+    [KEY_CHOICE] = store_choice,
+    [KEY_LANGS] = store_langs,
+    [KEY_LANG] = store_lang,
+    [KEY_PHONE] = store_phone,
+    [KEY_WEB] = store_web,
+    [KEY_PATH] = store_path,
+    [KEY_FILE] = store_path,
+    [KEY_SIP_URI] = store_sip_uri,
+    [KEY_LANG_URI] = store_lang_uri,
+    [KEY_IP] = store_ip,
+    [KEY_URL] = store_url,
     [KEY_EPSILON] = store_epsilon,
+    [KEY_INTERPRETERS] = store_interpreters,
+    [KEY_REPORTING] = store_reporting,
+    [KEY_HOURS] = store_hours,
 };
 
 static const char *store_value(struct config *cfg, const struct key *k, const char *name,

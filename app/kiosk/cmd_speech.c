@@ -13,6 +13,7 @@
 #include "openline/call_api.h"
 #include "openline/content.h"
 #include "openline/signals.h"
+#include "openline/ui.h"
 #include "openline/util.h"
 #include "openline/i18n.h"
 #include "speech.h"
@@ -82,8 +83,10 @@ static void print_pages(struct script *s)
     for (size_t i = 0; i < content_count(s->content); i++) {
         const struct content_page *pg = content_at(s->content, i);
         print_string(s, pg->title);
-        for (size_t k = 0; k < pg->n_blocks; k++)
-            print_string(s, pg->blocks[k].text);
+        for (size_t k = 0; k < pg->n_blocks; k++) {
+            if (!(pg->blocks[k].when & ~s->vars.facts)) /* a promise made here */
+                print_string(s, pg->blocks[k].text);
+        }
     }
 }
 
@@ -110,12 +113,18 @@ int kiosk_cmd_speech_script(int argc, char **argv)
         rc = KIOSK_EXIT_CONFIG;
         goto out;
     }
-    s.vars = (struct content_vars){k.cfg.organisation.name,
-                                   k.cfg.organisation.hotline,
-                                   k.cfg.organisation.sms,
-                                   k.cfg.organisation.web,
-                                   NULL,
-                                   k.cfg.organisation.emergency};
+    /* every promise the kiosk may make here, in this deployment's words */
+    char hours[1024], langs[1024];
+    ui_promise_hours(&k.cfg, s.lang, hours, sizeof(hours));
+    ui_promise_languages(&k.cfg, k.i18n, s.lang, langs, sizeof(langs));
+    s.vars = (struct content_vars){.organisation = k.cfg.organisation.name,
+                                   .hotline = k.cfg.organisation.hotline,
+                                   .sms = k.cfg.organisation.sms,
+                                   .web = k.cfg.organisation.web,
+                                   .emergency = k.cfg.organisation.emergency,
+                                   .hours = hours,
+                                   .interpreters = langs,
+                                   .facts = content_facts(&k.cfg, s.lang->code)};
     print_pages(&s);
     snprintf(pot, sizeof(pot), "%s/locales/openline.pot", k.data_dir);
     if (i18n_template_each(pot, print_ui_string, &s, err, sizeof(err))) {

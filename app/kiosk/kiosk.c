@@ -12,6 +12,7 @@
 
 #include <SDL.h>
 #include <SDL_image.h>
+#include <unicode/uloc.h>
 
 #include "openline/content.h"
 #include "openline/i18n.h"
@@ -116,6 +117,38 @@ static int check_enabled(const struct config *c, char *err, size_t errlen)
     return 0;
 }
 
+/* The hotline's interpreter languages may be languages this kiosk does not show (its
+ * counsellors may speak German where no visitor reads it): a code of the languages table becomes
+ * its code there; any other must be a language ICU can name (its name is shown to visitors). */
+static int resolve_interpreters(struct config *c, const struct i18n *i18n, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < c->organisation.n_interpreter_langs; i++) {
+        char *code = c->organisation.interpreter_langs[i], why[768];
+        const struct lang *l = i18n_lookup(i18n, code, why, sizeof(why));
+        if (l) {
+            util_strlcpy(code, l->code, CONFIG_LANG_LEN);
+            continue;
+        }
+        char lang[16], iso3[8];
+        UErrorCode st = U_ZERO_ERROR;
+        uloc_getLanguage(code, lang, sizeof(lang), &st);
+        const char *three = U_SUCCESS(st) ? uloc_getISO3Language(lang) : "";
+        UChar name[64];
+        st = U_ZERO_ERROR;
+        int32_t n = uloc_getDisplayLanguage(lang, "en", name, 64, &st);
+        util_strlcpy(iso3, three ? three : "", sizeof(iso3));
+        bool named = U_SUCCESS(st) && n > 0 && (size_t)n != strlen(lang);
+        if (!iso3[0] || !named) {
+            config_key_error(c, "organisation", "interpreters", err, errlen,
+                             "'%s' is not a known language code; accepted: yes, no, or ISO 639 "
+                             "language codes such as ar fr zh-Hans, separated by spaces",
+                             code);
+            return EINVAL;
+        }
+    }
+    return 0;
+}
+
 int kiosk_resolve_langs(struct config *c, const struct i18n *i18n, char *err, size_t errlen)
 {
     int rc = 0;
@@ -136,7 +169,7 @@ int kiosk_resolve_langs(struct config *c, const struct i18n *i18n, char *err, si
         snprintf(key, sizeof(key), "uri.%s", u->lang);
         rc = resolve_config_lang(c, i18n, u->lang, sizeof(u->lang), "hotline", key, err, errlen);
     }
-    return rc;
+    return rc ? rc : resolve_interpreters(c, i18n, err, errlen);
 }
 
 int kiosk_open(struct kiosk *k, const char *config_path, bool need_config)

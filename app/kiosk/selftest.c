@@ -1,6 +1,7 @@
 /* self-test: one line per check with ok/FAIL and a reason, for technicians and the heartbeat.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <SDL.h>
@@ -12,6 +13,7 @@
 #include "openline/counts.h"
 #include "openline/i18n.h"
 #include "openline/text.h"
+#include "openline/ui.h"
 #include "openline/util.h"
 
 /* The first check that failed, for the heartbeat ("fail:CHECK"). */
@@ -164,6 +166,97 @@ static int check_locales(struct kiosk *k, const struct lang **langs, unsigned n)
     return failed;
 }
 
+/* What each content fact needs in the configuration, for the deployer (bit i: 1u << i). */
+static const char *const fact_keys[] = {
+    "independent_of_police = yes and independent_of_immigration = yes",
+    "independent_of_police = yes (immigration not stated)",
+    "independent_of_immigration = yes (police not stated)",
+    "interpreters = yes, or a list (for visitors reading a listed language)",
+    "mandatory_reporting = none",
+    "mandatory_reporting = children",
+    "mandatory_reporting = danger",
+    "hours = always",
+};
+
+/* Print every promise sentence of the pages under fact bit f once (English, as a deployer reads
+ * it), with "makes" (to whom: "" for every visitor) or "not made". Returns how many. */
+static unsigned print_fact(const struct content *c, unsigned f, bool made, const char *to)
+{
+    char seen[16][256];
+    unsigned n = 0;
+    for (size_t i = 0; i < content_count(c); i++) {
+        const struct content_page *pg = content_at(c, i);
+        for (size_t b = 0; b < pg->n_blocks; b++) {
+            if (pg->blocks[b].when != 1u << f || n == ARRAY_SIZE(seen))
+                continue;
+            char *plain = util_unmark_bold(pg->blocks[b].text);
+            bool dup = !plain;
+            for (unsigned k = 0; k < n && plain; k++)
+                dup |= !strcmp(seen[k], plain);
+            if (!dup) {
+                util_strlcpy(seen[n++], plain, sizeof(seen[0]));
+                printf("%-14s %-4s %s \"%s\" (page %s)%s\n", "", "",
+                       made ? "makes:" : "not made:", plain, pg->id, to);
+            }
+            free(plain);
+        }
+    }
+    if (n && !made)
+        printf("%-14s %-4s            ... until [organisation] %s\n", "", "", fact_keys[f]);
+    return n;
+}
+
+/* The promises this kiosk makes about the hotline, in English, for a deployer to read once
+ * (docs/design.md, "Promises"); and those it does not make because their fact is not stated. */
+static int check_promises(struct kiosk *k)
+{
+    const struct config *cfg = &k->cfg;
+    unsigned facts = content_facts(cfg, "und"); /* a visitor in no particular language */
+    if (cfg->organisation.interpreters == CONFIG_INTERPRETERS_LIST)
+        facts |= CONTENT_FACT_INTERPRETER;
+    unsigned made = 0;
+    char to[CONFIG_MAX_LANGS * CONFIG_LANG_LEN + 40] = "";
+    const __typeof__(cfg->organisation) *o = &cfg->organisation;
+    if (o->interpreters == CONFIG_INTERPRETERS_LIST) {
+        size_t len = (size_t)snprintf(to, sizeof(to), " to visitors reading:");
+        for (unsigned i = 0; i < o->n_interpreter_langs && len < sizeof(to); i++)
+            len += (size_t)snprintf(to + len, sizeof(to) - len, " %s", o->interpreter_langs[i]);
+    }
+    for (unsigned f = 0; content_fact_name(f); f++)
+        made += (facts & 1u << f) ? 1 : 0;
+    report("promises", true, "what the call page promises about the hotline, in English:");
+    for (unsigned f = 0; content_fact_name(f); f++) {
+        if (facts & 1u << f)
+            print_fact(k->content, f, true, 1u << f == CONTENT_FACT_INTERPRETER ? to : "");
+    }
+    char hours[512] = "", langs[512];
+    const struct lang *en = i18n_find(k->i18n, "en");
+    if (en) {
+        ui_promise_hours(cfg, en, hours, sizeof(hours));
+        if (hours[0])
+            printf("%-14s %-4s makes: \"The hotline answers at these times: %s.\" Out of these "
+                   "hours the Call button gives way to the other ways to get help\n",
+                   "", "", hours);
+        if (content_names_languages(cfg, "und")) {
+            struct lang other = *en;
+            util_strlcpy(other.code, "und", sizeof(other.code));
+            ui_promise_languages(cfg, k->i18n, &other, langs, sizeof(langs));
+            printf("%-14s %-4s makes: a visitor reading another language is told \"The "
+                   "counsellor speaks these languages: %s.\"\n",
+                   "", "", langs);
+        }
+    }
+    for (unsigned f = 0; content_fact_name(f); f++) {
+        if (!(facts & 1u << f))
+            print_fact(k->content, f, false, "");
+    }
+    if (!made && !hours[0])
+        printf("%-14s %-4s no promise about the hotline is made: no fact is stated in "
+               "[organisation]\n",
+               "", "");
+    return 0;
+}
+
 /* audio (the configured device opens, its microphone only for this moment) and hotline
  * (OPTIONS answered, or the registration's outcome; TLS verified as for calls): both need the
  * call plug-in, and without it both fail with its reason. */
@@ -209,6 +302,7 @@ int kiosk_cmd_self_test(int argc, char **argv)
     unsigned n = kiosk_languages(&k, langs);
     failed |= check_fonts(&k, langs, n);
     failed |= check_content(&k);
+    failed |= check_promises(&k);
     failed |= check_locales(&k, langs, n);
     failed |= check_calls(&k);
 

@@ -73,6 +73,10 @@ static void call_fail(struct ui *ui, enum call_failure why)
 
 void ui_call_dial(struct ui *ui)
 {
+    if (!ui_hotline_open(ui)) { /* closed since the screen was laid out: never ring out */
+        ui->relayout = true;
+        return;
+    }
     counts_add(ui->counts, COUNTS_CALL_ATTEMPTED);
     if (!ui_calls_available(ui) || !ui->call) { /* call NULL: a snapshot's pose */
         call_fail(ui, CALL_FAIL_AUDIO);

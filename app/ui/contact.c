@@ -56,9 +56,36 @@ void ui_contact_free(struct ui *ui)
     ui->qr = NULL;
 }
 
+/* Lay out the msgids that have values (content_expand) from y down in a column tx..tx+tw; bold:
+ * which of them are larger and bold. Returns the bottom of the last line. */
+static int lines_layout(struct ui *ui, struct ui_contact_view *cv, const char *const *msgids, int n,
+                        unsigned bold, int tx, int tw, int y)
+{
+    const struct ui_metrics *m = &ui->m;
+    for (int i = 0; i < n && cv->n < UI_CONTACT_LINES; i++) {
+        char *s = content_expand(ui_tr(ui, msgids[i]), &ui->vars);
+        if (!s)
+            continue; /* this deployment has no SMS number, web address ... */
+        util_strlcpy(cv->text[cv->n], s, sizeof(cv->text[0]));
+        free(s);
+        cv->lang[cv->n] = ui_tr_lang(ui, msgids[i]);
+        cv->msgid[cv->n] = msgids[i];
+        cv->bold[cv->n] = bold & 1u << i;
+        struct text_style st = {cv->lang[cv->n],  cv->bold[cv->n] ? m->title_px : m->body_px,
+                                cv->bold[cv->n],  tw,
+                                TEXT_ALIGN_START, false};
+        const struct text_layout *l = text_layout_get(ui->text, cv->text[cv->n], &st);
+        int h = l ? l->h : m->body_px * 2;
+        cv->lines[cv->n] = (SDL_Rect){tx, y, tw, h};
+        y += h + m->gap / 2;
+        cv->n++;
+    }
+    return y;
+}
+
 int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area, bool code_only)
 {
-    static const char *const msgids[UI_CONTACT_LINES] = {
+    static const char *const msgids[] = {
         N_("Call {hotline} from any phone."),
         N_("Send a text message to {sms}."),
         N_("Visit {web}."),
@@ -74,25 +101,9 @@ int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area, 
     cv->qr = (SDL_Rect){rtl ? area.x + area.w - side : area.x, area.y, side, side};
     int tx = rtl ? area.x : area.x + side + m->margin;
     int tw = area.w - side - m->margin;
-    int y = area.y;
-    for (int i = code_only ? UI_CONTACT_LINES - 1 : 0; i < UI_CONTACT_LINES; i++) {
-        char *s = content_expand(ui_tr(ui, msgids[i]), &ui->vars);
-        if (!s)
-            continue; /* this deployment has no SMS number or no web address */
-        util_strlcpy(cv->text[cv->n], s, sizeof(cv->text[0]));
-        free(s);
-        cv->lang[cv->n] = ui_tr_lang(ui, msgids[i]);
-        cv->msgid[cv->n] = msgids[i];
-        cv->bold[cv->n] = i == 0 || code_only; /* the number, or the one line */
-        struct text_style st = {cv->lang[cv->n],  cv->bold[cv->n] ? m->title_px : m->body_px,
-                                cv->bold[cv->n],  tw,
-                                TEXT_ALIGN_START, false};
-        const struct text_layout *l = text_layout_get(ui->text, cv->text[cv->n], &st);
-        int h = l ? l->h : m->body_px * 2;
-        cv->lines[cv->n] = (SDL_Rect){tx, y, tw, h};
-        y += h + m->gap / 2;
-        cv->n++;
-    }
+    /* the number, or the one line, larger and bold */
+    int y = code_only ? lines_layout(ui, cv, msgids + 3, 1, 1u, tx, tw, area.y)
+                      : lines_layout(ui, cv, msgids, 4, 1u, tx, tw, area.y);
     /* lines shorter than the code: centred beside it */
     int drop = (side - (y - m->gap / 2 - area.y)) / 2;
     for (int i = 0; drop > 0 && i < cv->n; i++)
@@ -100,10 +111,24 @@ int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area, 
     return SDL_max(side, y - area.y);
 }
 
+int ui_contact_closed_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area)
+{
+    static const char *const msgids[] = {
+        N_("The hotline is closed now."),
+        N_("The hotline answers at these times: {hours}."),
+        N_("Send a text message to {sms}."),
+        N_("Visit {web}."),
+        N_("In an emergency, call {emergency}."),
+    };
+    memset(cv, 0, sizeof(*cv));
+    int y = lines_layout(ui, cv, msgids, (int)ARRAY_SIZE(msgids), 1u, area.x, area.w, area.y);
+    return y - ui->m.gap / 2 - area.y;
+}
+
 void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv)
 {
     const struct ui_metrics *m = &ui->m;
-    SDL_Texture *qr = qr_texture(ui);
+    SDL_Texture *qr = cv->qr.w ? qr_texture(ui) : NULL;
     if (qr)
         SDL_RenderCopy(ui->renderer, qr, NULL, &cv->qr);
     for (int i = 0; i < cv->n; i++) {

@@ -199,9 +199,9 @@ void ui_page_layout(struct ui *ui, struct ui_page_view *pv, const struct content
                        pg->id, pg->n_blocks, UI_PAGE_MAX_BLOCKS);
             break;
         }
-        char *text = content_expand(ui_tr(ui, b->text), &ui->vars);
+        char *text = content_block_expand(b, ui_tr(ui, b->text), &ui->vars);
         if (!text)
-            continue; /* names a contact this deployment does not have */
+            continue; /* a promise not stated, or a contact this deployment does not have */
         struct ui_page_block *pb = &pv->blocks[pv->n++];
         pb->text = text;
         pb->msgid = b->text;

@@ -180,6 +180,28 @@ static int expect_no_widget(struct play *p, const char *arg)
     return 0;
 }
 
+/* What the screen shows and Read aloud reads: a sentence holding the text, or none. */
+static int expect_text_is(struct play *p, const char *arg, bool want)
+{
+    int has = ui_read_contains(p->ui, arg);
+    if (has < 0)
+        play_fail(p, "screen %s has no text to read", p->ui->screen->name);
+    else if (has != want)
+        play_fail(p, want ? "expected \"%s\" on screen %s" : "\"%s\" should not be on screen %s",
+                  arg, p->ui->screen->name);
+    return 0;
+}
+
+static int expect_text(struct play *p, const char *arg)
+{
+    return expect_text_is(p, arg, true);
+}
+
+static int expect_no_text(struct play *p, const char *arg)
+{
+    return expect_text_is(p, arg, false);
+}
+
 static int expect_contrast(struct play *p, const char *arg)
 {
     bool on = p->ui->theme.borders;
@@ -298,6 +320,8 @@ static const struct {
     {"lang", expect_lang},
     {"widget", expect_widget},
     {"no-widget", expect_no_widget},
+    {"text", expect_text},
+    {"no-text", expect_no_text},
     {"contrast", expect_contrast},
     {"scroll", expect_scroll},
     {"countdown", expect_countdown},

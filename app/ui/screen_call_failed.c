@@ -59,10 +59,11 @@ static void failed_layout(struct ui *ui)
     fs->intro_box = (SDL_Rect){x, y, w, l ? l->h : m->title_px * 2};
     y += fs->intro_box.h + m->gap;
 
-    /* Buttons at the bottom: try again (when calls work here) and back to the start. */
+    /* Buttons at the bottom: try again (when calls work here and the hotline answers now) and
+     * back to the start. */
     int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, N_("Try again"))));
     int by = ui->h - m->margin - bh;
-    bool again = ui_calls_available(ui);
+    bool again = ui_calls_available(ui) && ui_hotline_open(ui);
     int bw = again ? (w - m->gap) / 2 : w;
     SDL_Rect back = {rtl ? x + w - bw : x, by, bw, bh}; /* back at the start edge */
     struct ui_widget *b = ui_widget_add(ui, "home", back, UI_STYLE_BUTTON, UI_ACT_HOME, 0);

@@ -13,6 +13,7 @@ struct call_info_state {
      * not, and the other ways to get help. */
     SDL_Rect notice_box;
     bool can_call;
+    bool closed; /* out of the hotline's hours: the other ways to get help, and its hours */
     struct ui_page_view view;
     struct ui_contact_view contact;
 };
@@ -57,6 +58,18 @@ static int no_calls_layout(struct ui *ui, struct call_info_state *cs)
     return cs->notice_box.y - m->gap;
 }
 
+/* Out of hours: that the hotline is closed, its hours and the other ways to get help, at the
+ * bottom of the page's column. Returns the top of the notice. */
+static int closed_layout(struct ui *ui, struct call_info_state *cs)
+{
+    const struct ui_metrics *m = &ui->m;
+    SDL_Rect col = ui_page_column(ui, (SDL_Rect){0, 0, ui->w, ui->h});
+    int h = ui_contact_closed_layout(ui, &cs->contact, (SDL_Rect){col.x, 0, col.w, ui->h});
+    int y = ui->h - m->margin - h;
+    ui_contact_closed_layout(ui, &cs->contact, (SDL_Rect){col.x, y, col.w, h});
+    return y - m->gap;
+}
+
 static void call_info_layout(struct ui *ui)
 {
     struct call_info_state *cs = call_info_state(ui);
@@ -66,7 +79,8 @@ static void call_info_layout(struct ui *ui)
     int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE | UI_BAR_READ);
     int bottom;
 
-    cs->can_call = ui_calls_available(ui);
+    cs->closed = !ui_hotline_open(ui);
+    cs->can_call = ui_calls_available(ui) && !cs->closed;
     cs->notice_box = (SDL_Rect){0, 0, 0, 0};
     SDL_Rect back = {0, 0, 0, 0}, call = {0, 0, 0, 0};
     if (cs->can_call) {
@@ -76,6 +90,8 @@ static void call_info_layout(struct ui *ui)
         back = (SDL_Rect){rtl ? m->margin + w - bw : m->margin, y, bw, bh};
         call = (SDL_Rect){rtl ? m->margin : m->margin + bw + m->gap, y, w - bw - m->gap, bh};
         bottom = y - m->gap;
+    } else if (cs->closed) {
+        bottom = closed_layout(ui, cs);
     } else {
         bottom = no_calls_layout(ui, cs);
     }
@@ -119,10 +135,10 @@ static void call_info_read(struct ui *ui)
     struct call_info_state *cs = call_info_state(ui);
     static const char why[] = N_("Calls are not available at this kiosk.");
     ui_page_read(ui, &cs->view);
-    if (!cs->can_call) {
+    if (!cs->can_call && !cs->closed)
         ui_read_add(ui, ui_tr_lang(ui, why), ui_tr(ui, why), why, UI_READ_NONE);
+    if (!cs->can_call)
         ui_contact_read(ui, &cs->contact);
-    }
 }
 
 static void call_info_tick(struct ui *ui, uint64_t now)
@@ -138,25 +154,28 @@ static void call_info_draw(struct ui *ui)
     ui_clear(ui);
     if (ui->viewport.w)
         ui_page_draw(ui, &cs->view);
-    if (!cs->can_call) {
+    if (!cs->can_call && !cs->closed) {
         static const char why[] = N_("Calls are not available at this kiosk.");
         struct text_style st = {ui_tr_lang(ui, why), m->title_px,      true,
                                 cs->notice_box.w,    TEXT_ALIGN_START, false};
         ui_text_draw(ui, text_layout_get(ui->text, ui_tr(ui, why), &st), cs->notice_box, false,
                      ui->theme.text, "calls unavailable");
-        ui_contact_draw(ui, &cs->contact);
     }
+    if (!cs->can_call)
+        ui_contact_draw(ui, &cs->contact);
     ui_draw_widgets(ui);
 }
 
-static const char *const call_info_poses[] = {"calls", "no-calls", NULL};
+static const char *const call_info_poses[] = {"calls", "no-calls", "closed", NULL};
 
-/* A kiosk that calls (Back and Call now), or one that cannot (why not, and the QR code). */
+/* A kiosk that calls (Back and Call now), one that cannot (why not, and the QR code), or one
+ * that calls a hotline out of its hours (the other ways to get help, and the hours). */
 static bool call_info_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    ui->calls_posed = !strcmp(as, "calls");
+    ui->calls_posed = strcmp(as, "no-calls") != 0;
+    ui->hours_posed = !strcmp(as, "closed") ? UI_HOURS_POSED_CLOSED : UI_HOURS_POSED_OPEN;
     return true;
 }
 

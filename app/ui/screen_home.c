@@ -16,9 +16,6 @@ static struct home_state *home_state(const struct ui *ui)
     return ui_screen_state(ui, &ui_screen_home);
 }
 
-/* The call bar's label: the page screen's own words, so the one action reads the same
- * everywhere and is already translated in every catalog. */
-static const char call_label[] = N_("Talk to someone: free, no name needed");
 static const char counts_label[] = N_("What this kiosk counts");
 
 static void tile_label(struct ui *ui, struct ui_widget *w, const char *msgid)
@@ -35,7 +32,7 @@ static SDL_Rect call_bar_rect(struct ui *ui, int bottom)
 {
     const struct ui_metrics *m = &ui->m;
     int w = ui->w - 2 * m->margin;
-    int bh = SDL_max(m->target * 5 / 4, ui_button_h_for(ui, call_label, w) + m->gap / 2);
+    int bh = SDL_max(m->target * 5 / 4, ui_button_h_for(ui, ui_call_label(ui), w) + m->gap / 2);
     return (SDL_Rect){m->margin, bottom - bh, w, bh};
 }
 
@@ -128,8 +125,8 @@ static void home_layout(struct ui *ui)
     struct ui_widget *c =
         ui_widget_add(ui, "tile-call", call, UI_STYLE_BUTTON, UI_ACT_CALL_INFO, 0);
     c->tone = UI_TONE_ACCENT;
-    tile_label(ui, c, call_label);
-    util_strlcpy(c->icon, "call.svg", sizeof(c->icon));
+    tile_label(ui, c, ui_call_label(ui));
+    util_strlcpy(c->icon, ui_hotline_open(ui) ? "call.svg" : "info.svg", sizeof(c->icon));
     const struct content_page *cp = content_find(ui->content, "counts");
     struct ui_widget *w = ui_widget_add(ui, "tile-counts", link, UI_STYLE_LINK, UI_ACT_PAGE,
                                         cp ? (int)(cp - content_at(ui->content, 0)) : -1);
@@ -174,10 +171,23 @@ static void home_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
+static const char *const home_poses[] = {"open", "closed", NULL};
+
+/* The hotline answering (the call bar), or out of its hours (the other ways to get help). */
+static bool home_pose(struct ui *ui, const char *as, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    ui->hours_posed = !strcmp(as, "closed") ? UI_HOURS_POSED_CLOSED : UI_HOURS_POSED_OPEN;
+    return true;
+}
+
 const struct ui_screen ui_screen_home = {
     .name = "home",
     .layout = home_layout,
     .event = home_event,
     .draw = home_draw,
+    .pose = home_pose,
+    .poses = home_poses,
     .state_size = sizeof(struct home_state),
 };

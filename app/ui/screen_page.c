@@ -31,7 +31,7 @@ static void page_layout(struct ui *ui)
     const struct ui_metrics *m = &ui->m;
     const struct content_page *pg = content_at(ui->content, (size_t)SDL_max(0, ui->s.page));
     int top = ui_bar_layout(ui, UI_BAR_BACK | UI_BAR_LANGUAGE | UI_BAR_READ);
-    static const char label[] = N_("Talk to someone: free, no name needed");
+    const char *label = ui_call_label(ui);
     int bh = SDL_max(m->target * 5 / 4, ui_button_h(ui, ui_tr_lang(ui, label)));
     /* A long translation on a narrow screen takes two lines: the button grows with it. */
     int icon = SDL_min(bh - 2 * m->gap, m->target * 2 / 3);
@@ -46,7 +46,7 @@ static void page_layout(struct ui *ui)
     ui_page_layout(ui, &ps->view, pg, (SDL_Rect){0, top, ui->w, call.y - m->gap - top});
     struct ui_widget *w = ui_widget_add(ui, "call", call, UI_STYLE_BUTTON, UI_ACT_CALL_INFO, 0);
     w->tone = UI_TONE_ACCENT;
-    ui_widget_label(ui, w, label, "call.svg");
+    ui_widget_label(ui, w, label, ui_hotline_open(ui) ? "call.svg" : "info.svg");
 }
 
 static bool page_event(struct ui *ui, const struct ui_event *ev)
@@ -90,7 +90,8 @@ static void page_draw(struct ui *ui)
     ui_draw_widgets(ui);
 }
 
-/* Without a page asked for, the first one with a tile on the home screen. */
+/* Without a page asked for, the first one with a tile on the home screen. (Its call button
+ * out of hours has home's label, checked in home's "closed" pose.) */
 static bool page_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
     (void)as;

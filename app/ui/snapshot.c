@@ -91,6 +91,7 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *pose, const char 
     }
 
     ui->calls_posed = false;
+    ui->hours_posed = UI_HOURS_POSED_OPEN;
     ui_reset(ui);
     ui->check.on = true;
     ui->check.n_problems = 0;
@@ -110,5 +111,6 @@ int ui_snapshot(struct ui *ui, const char *screen, const char *pose, const char 
     }
     ui->check.on = false;
     ui->calls_posed = false;
+    ui->hours_posed = UI_HOURS_REAL;
     return rc;
 }

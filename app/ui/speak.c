@@ -243,6 +243,25 @@ void ui_read_screen(struct ui *ui, unsigned from)
     ui->relayout = true;
 }
 
+int ui_read_contains(struct ui *ui, const char *needle)
+{
+    if (!ui->screen->read)
+        return -1;
+    struct ui_reading *saved = malloc(sizeof(*saved));
+    if (!saved)
+        return -1;
+    *saved = ui->read; /* a reading under way goes on untouched */
+    memset(&ui->read, 0, sizeof(ui->read));
+    ui->screen->read(ui);
+    int found = 0;
+    for (unsigned i = 0; i < ui->read.n && !found; i++)
+        found = strstr(ui->read.s[i].text, needle) != NULL;
+    reading_clear(&ui->read);
+    ui->read = *saved;
+    free(saved);
+    return found;
+}
+
 void ui_say(struct ui *ui, const struct lang *lang, const char *text, const char *msgid)
 {
     if (msgid)

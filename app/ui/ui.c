@@ -157,6 +157,8 @@ static void ui_relayout(struct ui *ui)
     ui_widgets_clear(ui);
     ui->focus = -1;
     ui->exit_rect = (SDL_Rect){0, 0, 0, 0};
+    ui_promises_update(ui);
+    ui->hotline_open = ui_hotline_open(ui);
     ui->screen->layout(ui);
     ui_exit_add(ui); /* last in focus order */
     /* Keep keyboard focus on the same control across a relayout (language or theme change), and
@@ -612,6 +614,19 @@ static void ui_handle(struct ui *ui, const SDL_Event *e)
         ui->s.last_input_ms = now;
 }
 
+/* The hotline opens or closes: the call and the other ways to get help change places (checked at
+ * each minute of the wall clock while the configuration states hours). */
+static void hours_tick(struct ui *ui, uint64_t now)
+{
+    const struct hours *h = &ui->cfg->organisation.hours;
+    if (!h->set || h->always)
+        return;
+    if (ui_hotline_open(ui) != ui->hotline_open)
+        ui->relayout = true;
+    int64_t wall = clock_wall_ms();
+    ui_wake_at(ui, now + (uint64_t)(60000 - (wall % 60000 + 60000) % 60000));
+}
+
 /* Time-driven work: the screen's tick and the inactivity warning. */
 static void ui_tick(struct ui *ui, uint64_t now)
 {
@@ -640,6 +655,7 @@ static void ui_tick(struct ui *ui, uint64_t now)
             ui_wake_at(ui, idle_at);
         }
     }
+    hours_tick(ui, now);
     if (ui->screen->tick)
         ui->screen->tick(ui, now);
     ui_speech_tick(ui, now);
@@ -845,12 +861,11 @@ int ui_alloc(struct ui **up, const struct ui_opts *o, char *err, size_t errlen)
     ui->pressed = -1;
     ui->s.page = -1;
     util_strlcpy(ui->data_dir, o->data_dir, sizeof(ui->data_dir));
-    ui->vars = (struct content_vars){o->cfg->organisation.name,
-                                     o->cfg->organisation.hotline,
-                                     o->cfg->organisation.sms,
-                                     o->cfg->organisation.web,
-                                     NULL,
-                                     o->cfg->organisation.emergency};
+    ui->vars = (struct content_vars){.organisation = o->cfg->organisation.name,
+                                     .hotline = o->cfg->organisation.hotline,
+                                     .sms = o->cfg->organisation.sms,
+                                     .web = o->cfg->organisation.web,
+                                     .emergency = o->cfg->organisation.emergency};
     ui->bench.first_frame_exit = o->first_frame_exit;
     ui->on_first_frame = o->on_first_frame;
     ui->on_first_frame_arg = o->on_first_frame_arg;

@@ -235,6 +235,10 @@ struct ui {
     struct text_engine *text;
     char data_dir[PATH_MAX];
     struct content_vars vars;
+    /* what vars.hours and vars.interpreters point to, for promises_lang (promises.c) */
+    const struct lang *promises_lang;
+    char hours_text[1024], languages_text[1024];
+    bool hotline_open; /* at the last layout: a change lays the screen out again (ui_tick) */
 
     SDL_Window *window;
     SDL_Renderer *renderer;
@@ -291,6 +295,10 @@ struct ui {
      * of a kiosk that calls; whatever would reach the engine checks call first. Cleared by
      * ui_snapshot(). */
     bool calls_posed;
+    /* Snapshots only: the hotline answers (UI_HOURS_POSED_OPEN, every snapshot unless its pose
+     * says otherwise: pixels never depend on the hour they were made) or is out of its hours
+     * (UI_HOURS_POSED_CLOSED); 0: the configured hours and the clock (ui_hotline_open). */
+    enum { UI_HOURS_REAL, UI_HOURS_POSED_OPEN, UI_HOURS_POSED_CLOSED } hours_posed;
     const struct call_api *call_api; /* the plug-in's functions, set with call */
     SDL_Texture *qr;                 /* QR code of the hotline (tel: link), made once */
     SDL_Rect exit_rect;              /* where the top bar put the quick exit, w = 0: none */
@@ -321,6 +329,10 @@ UI_SCREENS(UI_SCREEN_DECLARE)
 bool ui_speech_can(const struct ui *ui, const struct lang *lang);
 /* Read the current screen (its read hook) from sentence from; counts read-aloud once. */
 void ui_read_screen(struct ui *ui, unsigned from);
+/* Whether what Read aloud would read on this screen (its text as drawn) has a sentence holding
+ * needle (UTF-8, bold markers removed): 1 or 0, -1 for a screen without text to read. For
+ * scripts (`expect text`); a reading under way is left as it was. */
+int ui_read_contains(struct ui *ui, const char *needle);
 /* Add text (translated, expanded) in lang from msgid to the reading being made, as the page
  * view's block (UI_READ_TITLE, UI_READ_NONE): the screens' read hooks call this. */
 void ui_read_add(struct ui *ui, const struct lang *lang, const char *text, const char *msgid,
@@ -369,9 +381,19 @@ void ui_call_on_event(struct ui *ui, const struct call_event *ev);
 /* True when this kiosk can place calls (an engine and a working audio device). */
 bool ui_calls_available(const struct ui *ui);
 
+/* Promises about the hotline (promises.c): ui->vars' facts, {hours} and {interpreters} for the
+ * visitor's language, made again when the language changes (before every layout). */
+void ui_promises_update(struct ui *ui);
+/* Whether the hotline answers now ([organisation] hours in local time; not set: always); a
+ * snapshot's "closed" pose says no. */
+bool ui_hotline_open(const struct ui *ui);
+/* The msgid of the call's label on home and the pages: the call, or, out of hours, the other
+ * ways to get help. */
+const char *ui_call_label(const struct ui *ui);
+
 /* The ways to get help without this kiosk: number, SMS, web and a QR code (contact.c), laid out
  * in the state of the screen that shows them. */
-#define UI_CONTACT_LINES 4
+#define UI_CONTACT_LINES 5
 struct ui_contact_view {
     SDL_Rect qr;
     SDL_Rect lines[UI_CONTACT_LINES];
@@ -384,6 +406,10 @@ struct ui_contact_view {
 /* Lay out in area (top to bottom); returns the height used. code_only: the QR code and the line
  * saying what it does, where the page above already lists the number, SMS and web address. */
 int ui_contact_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area, bool code_only);
+/* Out of the hotline's hours: that it is closed, its hours, and the ways to get help that do
+ * not need it (SMS, web, the emergency number), in area's width without a code. Returns the
+ * height used. */
+int ui_contact_closed_layout(struct ui *ui, struct ui_contact_view *cv, SDL_Rect area);
 void ui_contact_draw(struct ui *ui, const struct ui_contact_view *cv);
 /* Read-aloud: its lines, in order. */
 void ui_contact_read(struct ui *ui, const struct ui_contact_view *cv);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "openline/hours.h"
+
 #define CONFIG_DEFAULT_PATH "/etc/openline/openline.conf"
 #define CONFIG_MAX_LANGS    32
 #define CONFIG_LANG_LEN     16
@@ -54,6 +56,27 @@ enum config_theme {
     CONFIG_THEME_HIGH_CONTRAST,
 };
 
+/* A fact about the hotline the kiosk may promise ([organisation] independent_of_police ...).
+ * Unset: the kiosk says nothing about it. */
+enum config_fact {
+    CONFIG_FACT_UNSET,
+    CONFIG_FACT_YES,
+    CONFIG_FACT_NO,
+};
+
+/* [organisation] interpreters: which languages the hotline can answer in beyond its own. */
+enum config_interpreters {
+    CONFIG_INTERPRETERS_UNSET, /* nothing is said */
+    CONFIG_INTERPRETERS_ALL,   /* yes: an interpreter for any language */
+    CONFIG_INTERPRETERS_NONE,  /* no: only the hotline's language ([hotline] language) */
+    CONFIG_INTERPRETERS_LIST,  /* the languages in interpreter_langs */
+};
+
+/* [organisation] mandatory_reporting: 0 = unset (nothing is said), else these bits. */
+#define CONFIG_REPORT_NONE     1u /* "none": no duty to report; the visitor decides */
+#define CONFIG_REPORT_CHILDREN 2u /* a child who may be in danger must be reported */
+#define CONFIG_REPORT_DANGER   4u /* someone in immediate danger must be reported */
+
 struct config {
     char path[PATH_MAX]; /* the file this came from; "" for built-in defaults */
 
@@ -84,6 +107,15 @@ struct config {
         char sms[40];       /* SMS number, "" if none */
         char web[256];      /* web address, "" if none */
         char emergency[40]; /* the local emergency number, "" if none */
+        /* What the kiosk may promise about the hotline (docs/design.md, "Promises"): each
+         * sentence is shown only when its fact is stated here. */
+        enum config_fact independent_of_police;
+        enum config_fact independent_of_immigration;
+        enum config_interpreters interpreters;
+        char interpreter_langs[CONFIG_MAX_LANGS][CONFIG_LANG_LEN]; /* CONFIG_INTERPRETERS_LIST */
+        unsigned n_interpreter_langs;
+        unsigned mandatory_reporting; /* CONFIG_REPORT_* bits; 0: not stated */
+        struct hours hours;           /* when the hotline answers; not set: always called */
     } organisation;
 
     struct {

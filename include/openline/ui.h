@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 struct config;
+struct lang;
 struct i18n;
 struct content;
 struct text_engine;
@@ -32,6 +33,14 @@ struct ui_opts {
 /* Start SDL video and create the window and renderer. On failure returns an errno value and a
  * message in err (for a missing display: how to run headless). *up is set only on success.
  * UI thread only; ui_free() releases everything. */
+/* The hotline's opening hours in lang, formatted by ICU for its locale ("Monday–Friday 8:00 AM–
+ * 8:00 PM and Saturday ..."), or "" when the configuration states none or "always". */
+void ui_promise_hours(const struct config *cfg, const struct lang *lang, char *out, size_t len);
+/* The languages the counsellors speak, named in lang and joined by ICU ("English, French and
+ * Arabic"), or "" unless a visitor reading lang is told them (content_names_languages). */
+void ui_promise_languages(const struct config *cfg, const struct i18n *i18n,
+                          const struct lang *lang, char *out, size_t len);
+
 int ui_alloc(struct ui **up, const struct ui_opts *opts, char *err, size_t errlen);
 void ui_free(struct ui *ui);
 

@@ -40,6 +40,7 @@ fi
 tests/flow/icons.sh || failed=1
 tests/flow/call.sh || failed=1
 tests/flow/no-calls.sh || failed=1
+tests/flow/promises.sh || failed=1
 tests/flow/kiosk-mode.sh || failed=1
 tests/flow/signals.sh || failed=1
 tests/flow/soak.sh --sessions 150 --size 1920x1080 || failed=1

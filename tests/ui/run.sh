@@ -32,6 +32,8 @@ for size in 1280x720 1920x1080 1080x1920 3840x2160; do
     for screen in attract language home page idle-warning; do
         snap "$screen" "$size" --screen "$screen"
     done
+    snap home-closed "$size" --screen home --pose closed
+    snap call-info-closed "$size" --screen call-info --pose closed
     # the call screens as a kiosk that calls shows them, and as one that cannot
     for pose in calls no-calls; do
         snap "call-info-$pose" "$size" --screen call-info --pose $pose
@@ -73,6 +75,50 @@ for size in 1280x720 1080x1920 1920x1080 3840x2160; do
         printf '%s\n' "$msg" | sed 's/^/     /' | tail -40
         failed=1
     fi
+done
+
+# The hotline's promises (issue 18) change what the call page, the help page and the call bar
+# show: no fact stated (the example), every fact stated, and interpreters for a few languages
+# with a duty to report and opening hours (a Thai, Burmese or Bengali visitor is told which
+# languages the counsellor speaks); each open and out of hours, in Latin, Arabic, Thai, Burmese,
+# Chinese and Bengali, then the layout check over every screen and language with each.
+promises() { # name lines...: the example with these [organisation] lines
+    name=$1
+    shift
+    printf '%s\n' "$@" > "$tmp/$name.lines"
+    sed "/^emergency =/r $tmp/$name.lines" $conf | sed 's/^emergency =$/emergency = 112/' \
+        > "$tmp/promises-$name.conf"
+}
+promises all independent_of_police=yes independent_of_immigration=yes interpreters=yes \
+    hours=always mandatory_reporting=none
+promises limited independent_of_police=yes "interpreters = fr ar" \
+    "hours = Mo-Fr 08:00-20:00, Sa 09:00-13:00" "mandatory_reporting = children danger"
+for size in 1280x720 1920x1080; do
+    for c in all limited; do
+        for l in en ar th my zh-Hans bn; do
+            for shot in call-info:calls call-info:closed home:closed page:help; do
+                screen=${shot%%:*} arg=${shot#*:}
+                case $screen in page) opt="--page $arg" ;; *) opt="--pose $arg" ;; esac
+                if msg=$($bin snapshot --config "$tmp/promises-$c.conf" --size $size --lang $l \
+                    --screen $screen $opt --out "$out/promises-$c-$screen-$arg-$l-$size.png" 2>&1); then
+                    echo "ok   promises $c $screen $arg $l $size"
+                else
+                    echo "FAIL promises $c $screen $arg $l $size"
+                    printf '%s\n' "$msg" | sed 's/^/     /'
+                    failed=1
+                fi
+            done
+        done
+    done
+    for c in all limited; do
+        if msg=$($bin check-layout --config "$tmp/promises-$c.conf" --size "$size" 2>&1); then
+            echo "ok   promises $c: $(printf '%s' "$msg" | tail -1)"
+        else
+            echo "FAIL check-layout promises $c $size"
+            printf '%s\n' "$msg" | sed 's/^/     /' | tail -40
+            failed=1
+        fi
+    done
 done
 
 # An output directory that is missing or not a directory is refused before any rendering: one
@@ -135,6 +181,8 @@ done
 golden call-failed-calls --screen call-failed --pose calls
 golden call-ringing-ar --screen call --pose ringing --lang ar
 golden call-info-no-calls-my --screen call-info --pose no-calls --lang my
+# Out of the hotline's hours: the other ways to get help instead of Call now.
+golden call-info-closed --screen call-info --pose closed
 
 # The check must catch text that cannot fit: a copy of the data with a tile title far too long.
 cp -r assets locales "$tmp/"

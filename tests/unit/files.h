@@ -11,6 +11,14 @@
 
 #include <cmocka.h>
 
+/* Placeholder values for expanding translations in tests: every placeholder has one. */
+#define TEST_CONTENT_VARS                                                                          \
+    {                                                                                              \
+        .organisation = "Example Helpline", .hotline = "+1 555 0100", .sms = "+1 555 0101",        \
+        .web = "help.example.org", .emergency = "112", .hours = "Mo–Fr 08:00–20:00",               \
+        .interpreters = "English, French"                                                          \
+    }
+
 /* Write text into the file name in the folder dir (the test fails if it cannot). */
 static inline void write_in(const char *dir, const char *name, const char *text)
 {

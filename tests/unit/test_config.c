@@ -154,10 +154,25 @@ static void load_plain(const char *extra, struct config *cfg)
 static void test_example_matches_table(void **state)
 {
     /* the keys whose value in the example is an example, not the default */
-    static const char *const examples[] = {
-        "languages",    "fullscreen",    "name",     "hotline",    "sms",
-        "web",          "uri",           "uri.ar",   "collector",  "token_file",
-        "capture_file", "playback_file", "data_dir", "diagonal_mm"};
+    static const char *const examples[] = {"languages",
+                                           "fullscreen",
+                                           "name",
+                                           "hotline",
+                                           "sms",
+                                           "web",
+                                           "uri",
+                                           "uri.ar",
+                                           "collector",
+                                           "token_file",
+                                           "capture_file",
+                                           "playback_file",
+                                           "data_dir",
+                                           "diagonal_mm",
+                                           "independent_of_police",
+                                           "independent_of_immigration",
+                                           "interpreters",
+                                           "hours",
+                                           "mandatory_reporting"};
     static struct example_key ek[128];
     static struct config want, got;
     const char *section, *name, *def;
@@ -299,6 +314,57 @@ static void test_bad_files(void **state)
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(bad_files); i++)
         expect_error_v(bad_files[i].text, strlen(bad_files[i].text), EINVAL, bad_files[i].needles);
+}
+
+/* The promises about the hotline: unset by default (nothing said); each value read; a bad one
+ * named with file, line, key and what is accepted. */
+static void test_promise_facts(void **state)
+{
+    struct config cfg;
+    char err[CONFIG_ERR_LEN];
+    (void)state;
+    config_defaults(&cfg);
+    assert_int_equal(cfg.organisation.independent_of_police, CONFIG_FACT_UNSET);
+    assert_int_equal(cfg.organisation.independent_of_immigration, CONFIG_FACT_UNSET);
+    assert_int_equal(cfg.organisation.interpreters, CONFIG_INTERPRETERS_UNSET);
+    assert_int_equal(cfg.organisation.mandatory_reporting, 0);
+    assert_false(cfg.organisation.hours.set);
+
+    const char *path = write_conf("[organisation]\nname = O\nhotline = 123\n"
+                                  "independent_of_police = yes\nindependent_of_immigration = no\n"
+                                  "interpreters = fr, ar ur\nhours = Mo-Fr 08:00-20:00\n"
+                                  "mandatory_reporting = children danger\n");
+    int rc = config_load(&cfg, path, err, sizeof(err));
+    unlink(path);
+    if (rc)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.organisation.independent_of_police, CONFIG_FACT_YES);
+    assert_int_equal(cfg.organisation.independent_of_immigration, CONFIG_FACT_NO);
+    assert_int_equal(cfg.organisation.interpreters, CONFIG_INTERPRETERS_LIST);
+    assert_int_equal(cfg.organisation.n_interpreter_langs, 3);
+    assert_string_equal(cfg.organisation.interpreter_langs[2], "ur");
+    assert_true(cfg.organisation.hours.set && !cfg.organisation.hours.always);
+    assert_int_equal(cfg.organisation.mandatory_reporting,
+                     CONFIG_REPORT_CHILDREN | CONFIG_REPORT_DANGER);
+
+    expect_error("[organisation]\nname = O\nhotline = 123\nindependent_of_police = maybe\n", EINVAL,
+                 ":4:", "independent_of_police", "yes (the kiosk says so) or no", NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\ninterpreters = fr 1x\n", EINVAL,
+                 ":4:", "[organisation] interpreters = 'fr 1x'", "not yes, no or language codes",
+                 "accepted: yes", NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\ninterpreters = fr fr\n", EINVAL,
+                 ":4:", "twice", NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\nhours = Mo-Fr 8-20\n", EINVAL,
+                 ":4:", "[organisation] hours", "HH:MM", "accepted: always, or rules", NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\nhours = Mon 08:00-20:00\n", EINVAL,
+                 ":4:", "'Mon' is not a day", NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\nhours =\n", EINVAL, ":4:", "empty",
+                 NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\nmandatory_reporting = police\n", EINVAL,
+                 ":4:", "not none, children or danger", "accepted: none", NULL);
+    expect_error("[organisation]\nname = O\nhotline = 123\nmandatory_reporting = none "
+                 "children\n",
+                 EINVAL, ":4:", "none together", NULL);
 }
 
 static void test_too_long(void **state)
@@ -524,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_key_error_format), cmocka_unit_test(test_counts_values),
         cmocka_unit_test(test_counts_errors),    cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_line_too_long),    cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_promise_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "openline/config.h"
 #include "openline/content.h"
 #include "openline/util.h"
 
@@ -277,10 +278,149 @@ static void test_unknown_placeholder(void **state)
     expect_page_error("# A\n\nCall {phone} now.\n", "p.md:3:", "unknown placeholder", NULL);
     /* the hotline's number must not depend on a setting a deployment may leave empty */
     expect_page_error("# A\n\nCall {hotline} or visit {web}.\n",
-                      "p.md:3:", "{sms}, {web} and {emergency}", NULL);
+                      "p.md:3:", "{sms}, {web}, {emergency}", NULL);
     expect_page_error("# A\n\n- Text {sms} or visit {web}.\n", "p.md:3:", "own", NULL);
     /* {emergency} may be unset too: never with {hotline} */
     expect_page_error("# A\n\nCall {emergency} or {hotline}.\n", "p.md:3:", "{emergency}", NULL);
+}
+
+/* "{if FACT} ..." at the start of a block: taken out of the msgid into the block's condition; an
+ * unknown fact, or a condition anywhere else, is refused with its line. */
+static void test_conditions(void **state)
+{
+    struct content *c = NULL;
+    char err[512];
+    (void)state;
+    write_file("pages.ini", "[p]\nfile = p.md\nicon = p.svg\ntile = yes\n");
+    write_file("p.md", "# A\n\n{if interpreter} You can ask for an interpreter.\n\n"
+                       "- ![](x.svg) {if reports-children} A **duty**.\n- Plain.\n\n"
+                       "{if always-open}   Day and night.\n");
+    if (content_load(&c, dir, err, sizeof(err)))
+        fail_msg("%s", err);
+    const struct content_page *pg = content_find(c, "p");
+    assert_int_equal(pg->n_blocks, 4);
+    assert_string_equal(pg->blocks[0].text, "You can ask for an interpreter.");
+    assert_int_equal(pg->blocks[0].when, CONTENT_FACT_INTERPRETER);
+    assert_string_equal(pg->blocks[1].text, "A **duty**.");
+    assert_string_equal(pg->blocks[1].icon, "x.svg");
+    assert_int_equal(pg->blocks[1].when, CONTENT_FACT_REPORTS_CHILDREN);
+    assert_int_equal(pg->blocks[2].when, 0);
+    assert_string_equal(pg->blocks[3].text, "Day and night.");
+    assert_int_equal(pg->blocks[3].when, CONTENT_FACT_ALWAYS_OPEN);
+
+    /* shown only where the fact is stated */
+    struct content_vars v = {.organisation = "Org", .hotline = "+1 555 0100"};
+    assert_null(content_block_expand(&pg->blocks[0], pg->blocks[0].text, &v));
+    v.facts = CONTENT_FACT_REPORTS_CHILDREN;
+    assert_null(content_block_expand(&pg->blocks[0], pg->blocks[0].text, &v));
+    v.facts |= CONTENT_FACT_INTERPRETER;
+    char *t = content_block_expand(&pg->blocks[0], "Vous pouvez demander un interprète.", &v);
+    assert_string_equal(t, "Vous pouvez demander un interprète.");
+    free(t);
+    content_free(c);
+
+    expect_page_error("# A\n\n{if police} Not the police.\n", "p.md:3:", "{if FACT}", "independent",
+                      NULL);
+    expect_page_error("# A\n\n{if interpreter}\n", "p.md:3:", "{if FACT}", NULL);
+    expect_page_error("# A\n\nAsk {if interpreter} for one.\n", "p.md:3:", "placeholder", NULL);
+    /* {hours} and {interpreters} may have no value: never beside {hotline} or each other */
+    expect_page_error("# A\n\nCall {hotline}: {hours}.\n", "p.md:3:", "{hours}", NULL);
+    expect_page_error("# A\n\n{interpreters} at {hours}.\n", "p.md:3:", "own", NULL);
+}
+
+/* Words that make a promise about the hotline. Every bundled sentence holding one must have a
+ * condition: with no fact stated none is shown, and with every fact stated each is (so the list
+ * matches the pages and this test can fail). */
+static const char *const promise_words[] = {
+    "police",
+    "immigration",
+    "interpreter",
+    "what happens next",
+    "must tell",
+    "day and night",
+    "answers at these times",
+    "speaks these languages",
+};
+
+static unsigned shown_promises(const struct content *c, const struct content_vars *v)
+{
+    unsigned seen = 0;
+    for (size_t i = 0; i < content_count(c); i++) {
+        const struct content_page *pg = content_at(c, i);
+        for (size_t b = 0; b < pg->n_blocks; b++) {
+            char *t = content_block_expand(&pg->blocks[b], pg->blocks[b].text, v);
+            for (size_t w = 0; t && w < ARRAY_SIZE(promise_words); w++) {
+                if (strstr(t, promise_words[w]) && !(v->facts || v->hours || v->interpreters))
+                    fail_msg("page %s, line %u: \"%s\" is shown with no fact stated", pg->id,
+                             pg->blocks[b].line, t);
+                if (strstr(t, promise_words[w]))
+                    seen |= 1u << w;
+            }
+            free(t);
+        }
+    }
+    return seen;
+}
+
+static void test_no_promise_unset(void **state)
+{
+    struct content *c = NULL;
+    struct config cfg;
+    char err[512];
+    (void)state;
+    if (content_load(&c, "assets/content", err, sizeof(err)))
+        fail_msg("%s", err);
+    config_defaults(&cfg); /* nothing stated */
+    struct content_vars v = {.organisation = "Org",
+                             .hotline = "+1 555 0100",
+                             .sms = "+1 555 0101",
+                             .web = "example.org",
+                             .emergency = "112",
+                             .language = "English",
+                             .facts = content_facts(&cfg, "ar")};
+    assert_int_equal(v.facts, 0);
+    assert_false(content_names_languages(&cfg, "ar"));
+    assert_int_equal(shown_promises(c, &v), 0);
+
+    v.facts = ~0u;
+    v.hours = "Monday–Friday 08:00–20:00";
+    v.interpreters = "English and French";
+    assert_int_equal(shown_promises(c, &v), (1u << ARRAY_SIZE(promise_words)) - 1);
+    content_free(c);
+}
+
+/* Which facts a configuration states for a visitor's language. */
+static void test_facts(void **state)
+{
+    struct config cfg;
+    (void)state;
+    config_defaults(&cfg);
+    cfg.organisation.independent_of_police = CONFIG_FACT_YES;
+    assert_int_equal(content_facts(&cfg, "en"), CONTENT_FACT_NOT_POLICE);
+    cfg.organisation.independent_of_immigration = CONFIG_FACT_YES;
+    assert_int_equal(content_facts(&cfg, "en"), CONTENT_FACT_INDEPENDENT);
+    cfg.organisation.independent_of_police = CONFIG_FACT_NO;
+    assert_int_equal(content_facts(&cfg, "en"), CONTENT_FACT_NOT_IMMIGRATION);
+    cfg.organisation.independent_of_immigration = CONFIG_FACT_UNSET;
+
+    cfg.organisation.interpreters = CONFIG_INTERPRETERS_LIST;
+    cfg.organisation.n_interpreter_langs = 2;
+    util_strlcpy(cfg.organisation.interpreter_langs[0], "fr", CONFIG_LANG_LEN);
+    util_strlcpy(cfg.organisation.interpreter_langs[1], "ar", CONFIG_LANG_LEN);
+    assert_int_equal(content_facts(&cfg, "ar"), CONTENT_FACT_INTERPRETER);
+    assert_int_equal(content_facts(&cfg, "th"), 0);
+    assert_true(content_names_languages(&cfg, "th"));
+    assert_false(content_names_languages(&cfg, "fr"));
+    assert_false(content_names_languages(&cfg, "en")); /* the hotline's own language */
+    cfg.organisation.interpreters = CONFIG_INTERPRETERS_NONE;
+    assert_true(content_names_languages(&cfg, "fr"));
+    assert_int_equal(content_facts(&cfg, "fr"), 0);
+
+    cfg.organisation.mandatory_reporting = CONFIG_REPORT_NONE;
+    assert_int_equal(content_facts(&cfg, "en"), CONTENT_FACT_VISITOR_DECIDES);
+    cfg.organisation.mandatory_reporting = CONFIG_REPORT_CHILDREN | CONFIG_REPORT_DANGER;
+    assert_int_equal(content_facts(&cfg, "en"),
+                     CONTENT_FACT_REPORTS_CHILDREN | CONTENT_FACT_REPORTS_DANGER);
 }
 
 static void test_empty_page(void **state)
@@ -352,7 +492,7 @@ static void test_index_long_lines(void **state)
 static void test_expand(void **state)
 {
     (void)state;
-    struct content_vars v = {"Org", "+1 555 0100", "", NULL, NULL, NULL};
+    struct content_vars v = {.organisation = "Org", .hotline = "+1 555 0100", .sms = ""};
     char *s = content_expand("Call {hotline} ({organisation}) {unknown", &v);
     assert_string_equal(s, "Call +1 555 0100 (Org) {unknown");
     free(s);
@@ -394,6 +534,9 @@ int main(void)
         cmocka_unit_test(test_nested_list),
         cmocka_unit_test(test_html_and_code),
         cmocka_unit_test(test_unknown_placeholder),
+        cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_no_promise_unset),
+        cmocka_unit_test(test_facts),
         cmocka_unit_test(test_empty_page),
         cmocka_unit_test(test_index_errors),
         cmocka_unit_test(test_phrases),

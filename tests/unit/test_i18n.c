@@ -65,8 +65,7 @@ static void check_one(const char *msgid, const char *msgstr, void *arg)
                 msgid, a, b);
         w->bad++;
     }
-    struct content_vars v = {"Example Helpline", "+1 555 0100", "+1 555 0101",
-                             "help.example.org", NULL,          "112"};
+    struct content_vars v = TEST_CONTENT_VARS;
     char *text = content_expand(msgstr, &v);
     if (!text)
         return;

@@ -100,6 +100,7 @@ static const struct sample samples[] = {
     {"ta", passport, {"\u0bca"}},
 };
 
+#include "files.h"
 #include "text_fixture.h"
 
 static FT_Library ft;
@@ -450,8 +451,7 @@ static const struct lang *find_lang(const char *code)
 /* The sample's text as the kiosk shows it: translated, placeholders filled. */
 static char *sample_text(const struct sample *sm, const struct lang *lang)
 {
-    static const struct content_vars vars = {"Example Helpline", "+1 555 0100", "+1 555 0101",
-                                             "help.example.org", NULL,          "112"};
+    static const struct content_vars vars = TEST_CONTENT_VARS;
     if (!i18n_translated(lang, sm->msgid))
         fail_msg("%s: no translation of '%s'", sm->lang, sm->msgid);
     char *text = content_expand(i18n_get(lang, sm->msgid), &vars);

@@ -140,7 +140,8 @@ static void test_page_block_cap(void **state)
     struct ui *ui = page_ui();
     struct content_block blocks[UI_PAGE_MAX_BLOCKS + 4];
     for (size_t i = 0; i < ARRAY_SIZE(blocks); i++)
-        blocks[i] = (struct content_block){CONTENT_PARAGRAPH, "A sentence.", (unsigned)i + 1, ""};
+        blocks[i] =
+            (struct content_block){CONTENT_PARAGRAPH, "A sentence.", (unsigned)i + 1, "", 0};
     struct content_page pg = {.id = "long", .icon = "rights.svg", .title = "Long"};
     pg.blocks = blocks;
     pg.n_blocks = ARRAY_SIZE(blocks);
@@ -216,7 +217,7 @@ static void test_page_scroll_whole_lines(void **state)
     for (size_t i = 0; i < ARRAY_SIZE(blocks); i++) {
         blocks[i] = (struct content_block){i % 3 ? CONTENT_ITEM : CONTENT_PARAGRAPH,
                                            i % 3 == 1 ? "Short item." : (char *)long_text,
-                                           (unsigned)i + 1, ""};
+                                           (unsigned)i + 1, "", 0};
         if (i % 6 == 2)
             util_strlcpy(blocks[i].icon, "rights.svg", sizeof(blocks[i].icon));
     }
