@@ -43,8 +43,8 @@ enum {
 
 /* enum content_fact, bit by bit, as a page writes it after "{if " */
 static const char *const fact_names[] = {
-    "independent",     "not-police",       "not-immigration", "interpreter",
-    "visitor-decides", "reports-children", "reports-danger",  "always-open",
+    "independent",      "not-police",     "not-immigration", "interpreter", "visitor-decides",
+    "reports-children", "reports-danger", "always-open",     "open",
 };
 
 static const char accepted_md[] =
@@ -307,7 +307,7 @@ static int take_condition(struct md *m, cmark_node *n, char *text, unsigned *whe
     md_fail(m, n,
             "a condition is {if FACT} before a sentence, FACT one of independent, not-police, "
             "not-immigration, interpreter, visitor-decides, reports-children, reports-danger, "
-            "always-open (README-content.md, Promises)");
+            "always-open, open (README-content.md, Promises)");
     return EINVAL;
 }
 
@@ -600,7 +600,9 @@ void content_write_pot(const struct content *c, FILE *out)
             if (strchr(bl->text, '{'))
                 fputs("; keep {placeholders} exactly as written", out);
             for (unsigned f = 0; f < ARRAY_SIZE(fact_names); f++) {
-                if (bl->when & 1u << f)
+                if (bl->when & 1u << f && 1u << f == CONTENT_FACT_OPEN)
+                    fputs("; shown only while the hotline answers (open)", out);
+                else if (bl->when & 1u << f)
                     fprintf(out, "; shown only where the hotline states it (%s)", fact_names[f]);
             }
             fprintf(out, "\n#: assets/content/%s:%u\nmsgid ", pg->file, bl->line);

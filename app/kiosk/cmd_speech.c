@@ -117,14 +117,15 @@ int kiosk_cmd_speech_script(int argc, char **argv)
     char hours[1024], langs[1024];
     ui_promise_hours(&k.cfg, s.lang, hours, sizeof(hours));
     ui_promise_languages(&k.cfg, k.i18n, s.lang, langs, sizeof(langs));
-    s.vars = (struct content_vars){.organisation = k.cfg.organisation.name,
-                                   .hotline = k.cfg.organisation.hotline,
-                                   .sms = k.cfg.organisation.sms,
-                                   .web = k.cfg.organisation.web,
-                                   .emergency = k.cfg.organisation.emergency,
-                                   .hours = hours,
-                                   .interpreters = langs,
-                                   .facts = content_facts(&k.cfg, s.lang->code)};
+    s.vars =
+        (struct content_vars){.organisation = k.cfg.organisation.name,
+                              .hotline = k.cfg.organisation.hotline,
+                              .sms = k.cfg.organisation.sms,
+                              .web = k.cfg.organisation.web,
+                              .emergency = k.cfg.organisation.emergency,
+                              .hours = hours,
+                              .interpreters = langs,
+                              .facts = content_facts(&k.cfg, s.lang->code) | CONTENT_FACT_OPEN};
     print_pages(&s);
     snprintf(pot, sizeof(pot), "%s/locales/openline.pot", k.data_dir);
     if (i18n_template_each(pot, print_ui_string, &s, err, sizeof(err))) {

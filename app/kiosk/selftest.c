@@ -176,6 +176,7 @@ static const char *const fact_keys[] = {
     "mandatory_reporting = children",
     "mandatory_reporting = danger",
     "hours = always",
+    "hours: the moment is inside them (no hours stated: always)",
 };
 
 /* Print every promise sentence of the pages under fact bit f once (English, as a deployer reads
@@ -247,7 +248,7 @@ static int check_promises(struct kiosk *k)
         }
     }
     for (unsigned f = 0; content_fact_name(f); f++) {
-        if (!(facts & 1u << f))
+        if (!(facts & 1u << f) && 1u << f != CONTENT_FACT_OPEN) /* a state, not a promise */
             print_fact(k->content, f, false, "");
     }
     if (!made && !hours[0])

@@ -159,6 +159,8 @@ static void ui_relayout(struct ui *ui)
     ui->exit_rect = (SDL_Rect){0, 0, 0, 0};
     ui_promises_update(ui);
     ui->hotline_open = ui_hotline_open(ui);
+    ui->vars.facts = (ui->vars.facts & ~(unsigned)CONTENT_FACT_OPEN) |
+                     (ui->hotline_open ? (unsigned)CONTENT_FACT_OPEN : 0);
     ui->screen->layout(ui);
     ui_exit_add(ui); /* last in focus order */
     /* Keep keyboard focus on the same control across a relayout (language or theme change), and

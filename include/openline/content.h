@@ -25,6 +25,10 @@ enum content_fact {
     CONTENT_FACT_REPORTS_CHILDREN = 1u << 5, /* "reports-children": must report a child at risk */
     CONTENT_FACT_REPORTS_DANGER = 1u << 6,   /* "reports-danger": must report immediate danger */
     CONTENT_FACT_ALWAYS_OPEN = 1u << 7,      /* "always-open": answers day and night */
+    /* "open": the hotline answers now (no hours stated, or inside them): not a promise the
+     * configuration states but the state of the moment, set by the UI at each layout, so that
+     * no sentence sends a visitor to a closed hotline ("Call it from another phone"). */
+    CONTENT_FACT_OPEN = 1u << 8,
 };
 
 /* The name of each fact as a page writes it ("interpreter"), for messages; NULL past the last.

@@ -131,10 +131,12 @@ expect text The hotline is closed now.
 expect text The hotline answers at these times: Monday–Friday
 expect text Send a text message to +1 555 0101.
 expect text In an emergency, call 112.
+expect no-text from another phone
 expect no-text Calls are not available
 advance 70s
 expect screen call-info
 expect no-text The hotline is closed now.
+expect text Call +1 555 0100 from another phone.
 expect text Calls are not available at this kiosk.
 tap @back
 tap @back
