@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "openline/clock.h"
+#include "openline/hours.h"
 #include "openline/inifile.h"
 #include "openline/util.h"
 
@@ -36,6 +37,7 @@ enum key_type {
     KEY_IP,       /* IPv4 or IPv6 address literal, or "" */
     KEY_URL,      /* https://host[:port][/path], or http:// to a loopback address; "" allowed */
     KEY_EPSILON,  /* decimal number, 0 < e <= max, at most EPSILON_DECIMALS decimals */
+    KEY_HOURS,    /* "HH:MM-HH:MM" ranges of local time, separated by commas (hours.h) */
 };
 
 /* One word of a KEY_CHOICE key and the enum value it stands for (config.h). */
@@ -181,6 +183,11 @@ static const struct key keys[] = {
     RANGED("display", "window_height", KEY_UINT, display.window_h, 240, 4320, "720",
            "pixels, " RANGE),
     CHOICE("display", "theme", display.theme, themes, "standard", RANGE),
+    TEXT("display", "off_hours", KEY_HOURS, display.off_hours, NULL, "always on",
+         "local times when the display is off, as ranges such as 22:00-06:00, up to " STR(
+             HOURS_MAX) " separated by commas, or empty: the attract screen is black, a first "
+                        "touch only wakes it, and it goes black again after idle_timeout "
+                        "without a visitor"),
     REQUIRED("organisation", "name", KEY_STRING, organisation.name,
              "the organisation that answers the hotline, " RANGE),
     REQUIRED("organisation", "hotline", KEY_PHONE, organisation.hotline,
@@ -798,6 +805,13 @@ static const char *store_epsilon(struct config *cfg, const struct key *k, const 
                          &cfg->counts.epsilon_den);
 }
 
+static const char *store_hours(struct config *cfg, const struct key *k, const char *name,
+                               const char *value, char *dst)
+{
+    (void)cfg, (void)k, (void)name;
+    return hours_parse(value, (struct hours *)(void *)dst);
+}
+
 static const char *store_ip(struct config *cfg, const struct key *k, const char *name,
                             const char *value, char *dst)
 {
@@ -815,7 +829,7 @@ static store_fn *const stores[] = {
     [KEY_LANG] = store_lang,         [KEY_PHONE] = store_phone,   [KEY_WEB] = store_web,
     [KEY_PATH] = store_path,         [KEY_FILE] = store_path,     [KEY_SIP_URI] = store_sip_uri,
     [KEY_LANG_URI] = store_lang_uri, [KEY_IP] = store_ip,         [KEY_URL] = store_url,
-    [KEY_EPSILON] = store_epsilon,
+    [KEY_EPSILON] = store_epsilon,   [KEY_HOURS] = store_hours,
 };
 
 static const char *store_value(struct config *cfg, const struct key *k, const char *name,

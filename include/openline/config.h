@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "openline/hours.h"
+
 #define CONFIG_DEFAULT_PATH "/etc/openline/openline.conf"
 #define CONFIG_MAX_LANGS    32
 #define CONFIG_LANG_LEN     16
@@ -76,6 +78,7 @@ struct config {
         unsigned window_w;    /* windowed size in pixels */
         unsigned window_h;
         enum config_theme theme;
+        struct hours off_hours; /* local times the display is off (n == 0: always on) */
     } display;
 
     struct {
