@@ -47,7 +47,8 @@ WERROR    ?= -Werror
 DEB_PKGS := \
 	build-essential pkg-config clang-format gettext clang libclang-rt-14-dev \
 	libgettextpo-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libicu-dev libinih-dev \
-	libcmark-dev libqrencode-dev libsqlite3-dev libjansson-dev fonts-noto-core fonts-noto-cjk \
+	libcmark-dev libqrencode-dev libsqlite3-dev libjansson-dev libsystemd-dev fonts-noto-core \
+	fonts-noto-cjk \
 	libre-dev librem-dev portaudio19-dev libasound2-dev libjack-jackd2-dev libopus-dev \
 	libspeexdsp-dev libssl-dev \
 	libcurl4-openssl-dev \
@@ -62,7 +63,7 @@ DEB_PKGS := \
 
 # Per-module additions (pkg-config names, sources, tests) come from the sections
 # below; keep every program's libraries listed with its sources.
-KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc inih libcmark libqrencode sqlite3 jansson
+KIOSK_PKGS := sdl2 SDL2_ttf SDL2_image icu-uc inih libcmark libqrencode sqlite3 jansson libsystemd
 
 # Recursively expanded on purpose: pkg-config runs when a recipe needs the flags, after `deps`.
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
