@@ -42,8 +42,8 @@ WERROR    ?= -Werror
 # Debian packages the project needs to build, run and test, all of them here and each once, in
 # groups: the build; the kiosk's libraries and fonts; the call plug-in; the upload plug-in; the
 # collector; the tests' own libraries; the kiosk's speech (app/speech); the tools the tests drive
-# (UI, calls, counts, collector, text, speech). `make deps` installs
-# the missing ones.
+# (UI, calls, counts, collector, text, speech); the packaging and its tests (make check-deb).
+# `make deps` installs the missing ones.
 DEB_PKGS := \
 	build-essential pkg-config clang-format gettext clang libclang-rt-14-dev \
 	libgettextpo-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libicu-dev libinih-dev \
@@ -59,7 +59,8 @@ DEB_PKGS := \
 	baresip-core sip-tester jackd2 sox espeak-ng opus-tools openssl tcpdump stunnel4 \
 	python3 \
 	postgresql curl wrk nodejs sqlite3 iproute2 util-linux \
-	libharfbuzz-bin libfreetype-dev
+	libharfbuzz-bin libfreetype-dev \
+	cage debhelper dpkg-dev fakeroot lintian mmdebstrap systemd
 
 # Per-module additions (pkg-config names, sources, tests) come from the sections
 # below; keep every program's libraries listed with its sources.
