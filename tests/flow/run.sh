@@ -40,6 +40,7 @@ else
 fi
 tests/flow/icons.sh || failed=1
 tests/flow/display-off.sh || failed=1
+tests/flow/selftest.sh || failed=1
 tests/flow/call.sh || failed=1
 tests/flow/no-calls.sh || failed=1
 tests/flow/kiosk-mode.sh || failed=1
