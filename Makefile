@@ -449,7 +449,8 @@ install: all
 	install -m 755 $(ALL_BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(ALL_PLUGINS) $(DESTDIR)$(PREFIX)/lib/openline/
 	cp -r assets locales $(DESTDIR)$(PREFIX)/share/openline/
-	rm -f $(DESTDIR)$(PREFIX)/share/openline/locales/openline.pot
+	rm -f $(DESTDIR)$(PREFIX)/share/openline/locales/openline.pot \
+		$(DESTDIR)$(PREFIX)/share/openline/locales/REVIEW-*.md
 	# Installed: kiosk mode, and no hotline until the deployer names theirs (the number shows).
 	sed -e 's/^fullscreen = no/fullscreen = yes/' -e 's|^uri = sip:hotline@127.0.0.1:5070|uri =|' \
 		assets/openline.conf.example > $(DESTDIR)$(SYSCONFDIR)/openline/openline.conf
