@@ -60,7 +60,7 @@ DEB_PKGS := \
 	python3 \
 	postgresql curl wrk nodejs sqlite3 iproute2 util-linux \
 	libharfbuzz-bin libfreetype-dev \
-	cage debhelper dpkg-dev fakeroot lintian mmdebstrap systemd
+	cage debhelper dpkg-dev fakeroot lintian mmdebstrap systemd xwayland
 
 # Per-module additions (pkg-config names, sources, tests) come from the sections
 # below; keep every program's libraries listed with its sources.

@@ -100,6 +100,55 @@ for who in parent other; do
     fi
 done
 
+# Under cage itself, as the unit runs it: cage's headless back-end (no screen here), as an
+# unprivileged user (cage refuses root), WATCHDOG_PID naming cage. The kiosk must say READY=1,
+# feed the watchdog, and stop feeding it when its loop hangs.
+if command -v cage >/dev/null 2>&1 && command -v Xwayland >/dev/null 2>&1; then
+    user=$(id -un)
+    [ "$(id -u)" -eq 0 ] && user=nobody
+    xdg="$tmp/xdg"
+    mkdir -p "$xdg" && chmod 700 "$xdg" && chmod 755 "$tmp" && chmod 644 "$tmp/openline.conf"
+    [ "$user" = nobody ] && chown nobody "$xdg"
+    : > "$tmp/notes"
+    chmod 666 "$tmp/notify" "$tmp/notes"
+    run_as() { if [ "$user" = "$(id -un)" ]; then "$@"; else runuser -u "$user" -- "$@"; fi; }
+    run_as env NOTIFY_SOCKET="$tmp/notify" WATCHDOG_USEC=1000000 OPENLINE_TEST_HANG=1 \
+        WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman \
+        XDG_RUNTIME_DIR="$xdg" HOME="$xdg" BIN="$bin" CONF="$tmp/openline.conf" \
+        sh -c 'export WATCHDOG_PID=$$; exec cage -s -- "$BIN" run --kiosk --config "$CONF"' \
+        > "$tmp/cage.log" 2>&1 &
+    kiosk=$!
+    sleep 5
+    n=$(grep -c ' WATCHDOG=1$' "$tmp/notes")
+    # the processes this test started: the newest cage of that user, and its child the kiosk
+    cage_pid=$(pgrep -n -x -u "$user" cage)
+    child=
+    [ -n "$cage_pid" ] && child=$(pgrep -n -x -P "$cage_pid" openline)
+    hang_at=$(python3 -c 'import time; print("%.3f" % time.monotonic())')
+    [ -n "$child" ] && kill -USR2 "$child"
+    sleep 3
+    after=$(awk -v h="$hang_at" '$2 == "WATCHDOG=1" && $1 > h + 1.0' "$tmp/notes" | wc -l)
+    # the hung kiosk first: cage reaps it and ends with it (killed only if it does not)
+    [ -n "$child" ] && kill -9 "$child" 2>/dev/null
+    i=0
+    while [ -n "$cage_pid" ] && kill -0 "$cage_pid" 2>/dev/null && [ $i -lt 30 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    [ -n "$cage_pid" ] && kill -9 "$cage_pid" 2>/dev/null
+    wait $kiosk 2>/dev/null
+    kiosk=
+    if grep -q ' READY=1$' "$tmp/notes" && [ "$n" -ge 3 ] && [ -n "$child" ] && [ "$after" -eq 0 ]; then
+        echo "ok   under cage (headless, user $user): READY=1, $n pings in 5 s, none 1 s after the hang"
+    else
+        echo "FAIL under cage (user $user): READY=$(grep -c READY "$tmp/notes"), $n pings, kiosk pid '${child}', $after ping(s) after the hang"
+        grep -v '^ALSA' "$tmp/cage.log" | tail -8 | sed 's/^/     /'
+        failed=1
+    fi
+else
+    echo "skip the kiosk under cage: cage or Xwayland is missing (make deps installs them)"
+fi
+
 # Restart by systemd: only where systemd runs this machine.
 if [ "$(ps -p 1 -o comm= 2>/dev/null)" = systemd ] && command -v systemd-run >/dev/null; then
     unit=openline-watchdog-test-$$
