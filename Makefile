@@ -117,7 +117,7 @@ KIOSK_EXTRA_LIBS += -lpthread
 CALL_COPY_SRCS := app/core/util.c
 # The plug-in and the program that loads it must agree on these headers' structs.
 CALL_ABI        = $(VERSION)-$(shell cat include/openline/call_api.h include/openline/config.h \
-	include/openline/log.h | cksum | cut -d' ' -f1)
+	include/openline/hours.h include/openline/log.h | cksum | cut -d' ' -f1)
 
 SUITES += call
 
