@@ -59,7 +59,9 @@ last=$(grep ' WATCHDOG=1$' "$tmp/notes" | tail -1 | cut -d' ' -f1)
 after=$(awk -v h="$hang_at" '$2 == "WATCHDOG=1" && $1 > h' "$tmp/notes" | wc -l)
 late=$(awk -v h="$hang_at" -v l="${last:-0}" 'BEGIN { printf "%d", (l - h) * 1000 }')
 if [ $alive = yes ] && [ "$late" -le 1000 ]; then
-    echo "ok   hung main loop: last ping ${late} ms after SIGUSR2 ($after after it), none for the 3 s after (interval 1000 ms)"
+    when="${late} ms after"
+    [ "$late" -lt 0 ] && when="$((-late)) ms before"
+    echo "ok   hung main loop: last ping $when SIGUSR2 ($after after it), none in the 3 s after (limit: one interval, 1000 ms)"
 else
     echo "FAIL hung main loop: alive=$alive, last ping ${late} ms after SIGUSR2 (limit 1000 ms)"
     sed 's/^/     /' "$tmp/notes" | tail -5
