@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "openline/clock.h"
+#include "openline/hours.h"
 #include "openline/inifile.h"
 #include "openline/util.h"
 
@@ -198,6 +199,11 @@ static const struct key keys[] = {
     RANGED("display", "window_height", KEY_UINT, display.window_h, 240, 4320, "720",
            "pixels, " RANGE),
     CHOICE("display", "theme", display.theme, themes, "standard", RANGE),
+    TEXT("display", "off_hours", KEY_HOURS, display.off_hours, NULL, "always on",
+         "local times when the display is off, written as [organisation] hours is, such as "
+         "22:00-06:00 (times without days: every day) or Mo-Fr 20:00-07:00, Sa-Su 00:00-24:00: "
+         "the attract screen is black, a first touch only wakes it, and it goes black again "
+         "after idle_timeout without a visitor"),
     REQUIRED("organisation", "name", KEY_STRING, organisation.name,
              "the organisation that answers the hotline, " RANGE),
     REQUIRED("organisation", "hotline", KEY_PHONE, organisation.hotline,
@@ -916,10 +922,8 @@ static const char *store_hours(struct config *cfg, const struct key *k, const ch
 {
     (void)cfg, (void)k, (void)name;
     static _Thread_local char why[160];
-    const char *bad = hours_parse(value, (struct hours *)(void *)dst, why, sizeof(why));
-    if (!bad && !((struct hours *)(void *)dst)->set)
-        return "empty";
-    return bad;
+    /* empty: not set (hours: nothing is said; off_hours: always on) */
+    return hours_parse(value, (struct hours *)(void *)dst, why, sizeof(why));
 }
 
 /* Indexed by enum key_type: a new type is one parser and one line here. */

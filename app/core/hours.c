@@ -1,4 +1,5 @@
-/* Opening hours: "always" or "Mo-Fr 08:00-20:00, Sa 09:00-13:00", in the kiosk's local time.
+/* Times of the week: "always", "Mo-Fr 08:00-20:00, Sa 09:00-13:00" or "22:00-06:00" (every day),
+ * in the kiosk's local time.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "openline/hours.h"
 
@@ -49,27 +50,31 @@ static const char *skip_spaces(const char *p)
     return p;
 }
 
-/* One rule: days, then one or more time ranges. */
+/* One rule: days (none: every day), then one or more time ranges. */
 static const char *rule_parse(const char **pp, struct hours *h, char *why, size_t whylen)
 {
     const char *p = skip_spaces(*pp);
-    int from = day_of(p), to;
-    if (from < 0) {
-        snprintf(why, whylen, "'%.*s' is not a day (Mo Tu We Th Fr Sa Su)", word_len(p), p);
+    int from = day_of(p), to = from;
+    if (from < 0 && *p >= '0' && *p <= '9') {
+        from = 0; /* times without days: every day, Mo-Su */
+        to = 6;
+    } else if (from < 0) {
+        snprintf(why, whylen, "'%.*s' is not a day (Mo Tu We Th Fr Sa Su) or a time HH:MM",
+                 word_len(p), p);
         return why;
-    }
-    p += 2;
-    to = from;
-    if (*p == '-') {
-        if ((to = day_of(p + 1)) < 0) {
-            snprintf(why, whylen, "'%.*s' after '%s-' is not a day (Mo Tu We Th Fr Sa Su)",
-                     word_len(p + 1), p + 1, day_names[from]);
-            return why;
+    } else {
+        p += 2;
+        if (*p == '-') {
+            if ((to = day_of(p + 1)) < 0) {
+                snprintf(why, whylen, "'%.*s' after '%s-' is not a day (Mo Tu We Th Fr Sa Su)",
+                         word_len(p + 1), p + 1, day_names[from]);
+                return why;
+            }
+            p += 3;
         }
-        p += 3;
+        if (*p != ' ' && *p != '\t')
+            return "days must be followed by a space and times such as 08:00-20:00";
     }
-    if (*p != ' ' && *p != '\t')
-        return "days must be followed by a space and times such as 08:00-20:00";
     unsigned ranges = 0;
     for (p = skip_spaces(p); *p && *p != ','; p = skip_spaces(p)) {
         int a = time_of(&p, false), b;
@@ -128,10 +133,10 @@ static bool rule_day(const struct hours_rule *r, int d)
     return d >= r->day_from || d <= r->day_to;
 }
 
-bool hours_open(const struct hours *h, int wday, int minute)
+bool hours_within(const struct hours *h, int wday, int minute)
 {
     if (!h->set || h->always)
-        return true;
+        return h->set;
     for (unsigned i = 0; i < h->n; i++) {
         const struct hours_rule *r = &h->rules[i];
         if (r->from < r->to) {
@@ -145,13 +150,42 @@ bool hours_open(const struct hours *h, int wday, int minute)
     return false;
 }
 
+bool hours_open(const struct hours *h, int wday, int minute)
+{
+    return !h->set || hours_within(h, wday, minute);
+}
+
 bool hours_open_at(const struct hours *h, long long t)
 {
-    time_t tt = (time_t)t;
+    int wday, minute;
+    hours_local((int64_t)t * 1000, &wday, &minute, NULL);
+    return hours_open(h, wday, minute);
+}
+
+unsigned hours_next_change(const struct hours *h, int wday, int minute)
+{
+    bool now = hours_within(h, wday, minute);
+    /* A minute at a time through one week: simple, and at most 10,080 steps once a minute. */
+    for (unsigned d = 1; d <= 7 * HOURS_PER_DAY; d++) {
+        unsigned m = (unsigned)minute + d;
+        if (hours_within(h, (int)((unsigned)wday + m / HOURS_PER_DAY) % 7,
+                         (int)(m % HOURS_PER_DAY)) != now)
+            return d;
+    }
+    return 0;
+}
+
+void hours_local(int64_t wall_ms, int *wday, int *minute, uint64_t *to_next_ms)
+{
+    time_t t = (time_t)(wall_ms / 1000);
     struct tm tm;
-    if (!localtime_r(&tt, &tm))
-        return true;
-    return hours_open(h, (tm.tm_wday + 6) % 7, tm.tm_hour * 60 + tm.tm_min);
+    tzset(); /* localtime_r need not: a time zone set while the kiosk runs is then seen */
+    if (!localtime_r(&t, &tm))
+        gmtime_r(&t, &tm);
+    *wday = (tm.tm_wday + 6) % 7;
+    *minute = tm.tm_hour * 60 + tm.tm_min;
+    if (to_next_ms)
+        *to_next_ms = (uint64_t)(60 - tm.tm_sec) * 1000 - (uint64_t)(wall_ms % 1000);
 }
 
 void hours_format(const struct hours *h, char *buf, size_t len)

@@ -17,6 +17,7 @@
 #include "openline/counts.h"
 #include "openline/i18n.h"
 #include "openline/log.h"
+#include "openline/service.h"
 #include "openline/signals.h"
 #include "openline/text.h"
 #include "openline/ui.h"
@@ -238,6 +239,7 @@ int kiosk_cmd_run(int argc, char **argv)
     /* SIGTERM and SIGINT stop the kiosk: a call is hung up, the counts are written, exit 0 (how
      * its service is stopped) */
     signals_catch();
+    service_start(); /* systemd's watchdog, fed by the UI loop (ui_run) */
     int rc = kiosk_open(&s.k, a.config, true);
     if (rc)
         goto out;

@@ -19,11 +19,110 @@
 /* The first check that failed, for the heartbeat ("fail:CHECK"). */
 static char selftest_first_failed[32];
 
-/* level: 0 ok, 1 warning, 2 failed. Returns 1 when failed. */
+/* What a technician does when a check fails or warns, in plain words: the first entry for the
+ * check whose words appear in the reason ("" matches any). The reasons come from the call
+ * plug-in (app/call, app/audio), the counts (app/counts/report.c) and this file;
+ * tests/deb/selftest.sh checks the ones a test can cause. */
+static const struct selftest_advice {
+    const char *check, *words, *todo;
+} selftest_advice[] = {
+    {"configuration", "",
+     "fix the line named above in the configuration (openline config-reference lists every "
+     "key), then run self-test again"},
+    {"data", "",
+     "reinstall the kiosk's files: apt-get install --reinstall openline (or set [paths] "
+     "data_dir to the directory holding assets/ and locales/)"},
+    {"content", "", "reinstall the kiosk's files (apt-get install --reinstall openline)"},
+    {"locales", "",
+     "fix the catalog lines named (msgfmt --check -o /dev/null FILE), or reinstall the kiosk's "
+     "files (apt-get install --reinstall openline)"},
+    {"audio", "call plug-in",
+     "reinstall the kiosk (apt-get install --reinstall openline): calls need "
+     "/usr/lib/openline/openline-call.so and its libraries"},
+    {"audio", "no audio device",
+     "plug in the handset or headset (or the sound card's cable); `aplay -l` must list a card, "
+     "and the user openline-kiosk must be in group audio"},
+    {"audio", "no input device",
+     "plug in a microphone: the handset's or headset's (a loudspeaker alone cannot take a call)"},
+    {"audio", "no output device", "plug in the handset, headset or loudspeaker"},
+    {"audio", "named like",
+     "[audio] device names no device present: empty it for the default, or use a name "
+     "`aplay -l` shows"},
+    {"audio", "JACK", "restart the kiosk: systemctl restart openline-kiosk"},
+    {"audio", "",
+     "another program may hold the sound card (stop it), or the user openline-kiosk is not in "
+     "group audio (adduser openline-kiosk audio)"},
+    {"hotline", "call plug-in",
+     "reinstall the kiosk (apt-get install --reinstall openline): calls need "
+     "/usr/lib/openline/openline-call.so and its libraries"},
+    {"hotline", "no [hotline] uri",
+     "set [hotline] uri in /etc/openline/openline.conf to the hotline's SIP address (sips: "
+     "for TLS), as the hotline gave it"},
+    {"hotline", "cannot load CA",
+     "[hotline] ca_file must name a readable file of PEM CA certificates (the default "
+     "/etc/ssl/certs/ca-certificates.crt comes with package ca-certificates)"},
+    {"hotline", "did not verify",
+     "the hotline's certificate is not trusted: install the hotline's CA certificate as a .crt "
+     "file in /usr/local/share/ca-certificates/ and run update-ca-certificates, or name its PEM "
+     "file in [hotline] ca_file; the host name in [hotline] uri must be the certificate's"},
+    {"hotline", "401",
+     "the hotline refused the credentials: check [hotline] username and password with the "
+     "hotline"},
+    {"hotline", "403",
+     "the hotline refused this kiosk: check [hotline] username and password, and that the "
+     "hotline accepts calls from this kiosk's address"},
+    {"hotline", "404",
+     "the hotline does not know this address: check the part before @ in "
+     "[hotline] uri"},
+    {"hotline", "nothing listens",
+     "no SIP server at that port: check the port and transport in [hotline] uri (5060 for "
+     "udp and tcp, 5061 for tls)"},
+    {"hotline", "",
+     "check the network (cable, Wi-Fi, `ip route` has a default route), the host and port in "
+     "[hotline] uri, and that the site's firewall lets SIP (5060 udp/tcp, 5061 tls) and RTP "
+     "([hotline] rtp_port_min to rtp_port_max, udp) out"},
+    {"state_dir", "",
+     "the spool must be the kiosk user's: chown openline-kiosk:openline-kiosk /var/lib/openline "
+     "&& chmod 750 /var/lib/openline, and run self-test as that user (runuser -u "
+     "openline-kiosk -- openline self-test)"},
+    {"collector", "certificate",
+     "the collector's certificate is not trusted: install its CA in "
+     "/usr/local/share/ca-certificates/ and run update-ca-certificates, or name it in [counts] "
+     "ca_file"},
+    {"collector", "401",
+     "the collector refused the token: issue one (openline-stats kiosk add \"SITE\") and copy "
+     "it into [counts] token_file"},
+    {"collector", "403",
+     "the collector refused the token (revoked?): issue a new one with openline-stats kiosk add "
+     "and copy it into [counts] token_file"},
+    {"collector", "",
+     "check the network and [counts] collector (https://HOST[:PORT]); `curl -sI URL` from this "
+     "kiosk must reach it. Counts wait meanwhile; nothing is lost"},
+    {"clock", "",
+     "let the kiosk synchronise its clock (timedatectl set-ntp true; NTP, port 123/udp, must "
+     "reach a time server) or reach the collector, whose reply dates the counts"},
+    {"noise", "", "set [counts] noise = geometric (the default) before the kiosk goes to a site"},
+};
+
+static const char *selftest_todo(const char *check, const char *reason)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(selftest_advice); i++) {
+        const struct selftest_advice *a = &selftest_advice[i];
+        if (!strcmp(a->check, check) && strstr(reason, a->words))
+            return a->todo;
+    }
+    return NULL;
+}
+
+/* level: 0 ok, 1 warning, 2 failed; a warning or failure is followed by what to do. Returns 1
+ * when failed. */
 static int report_level(const char *check, int level, const char *reason)
 {
     static const char *const words[] = {"ok", "WARN", "FAIL"};
     printf("%-14s %-4s %s\n", check, words[level], reason);
+    const char *todo = level ? selftest_todo(check, reason) : NULL;
+    if (todo)
+        printf("%-14s %-4s what to do: %s\n", "", "", todo);
     fflush(stdout);
     if (level == 2 && !selftest_first_failed[0])
         snprintf(selftest_first_failed, sizeof(selftest_first_failed), "%s", check);

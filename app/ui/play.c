@@ -272,6 +272,16 @@ static int expect_countdown(struct play *p, const char *arg)
     return 0;
 }
 
+static int expect_display(struct play *p, const char *arg)
+{
+    const char *has = ui_attract_display(p->ui);
+    if (strcmp(arg, "on") && strcmp(arg, "dim") && strcmp(arg, "off"))
+        return EINVAL;
+    if (strcmp(has, arg))
+        play_fail(p, "expected the display %s, it is %s", arg, has);
+    return 0;
+}
+
 static int expect_call(struct play *p, const char *arg)
 {
     static const char *const states[] = {"none",      "connecting", "ringing",
@@ -315,21 +325,14 @@ static const struct {
     const char *what;
     int (*check)(struct play *p, const char *arg);
 } expects[] = {
-    {"screen", expect_screen},
-    {"focus", expect_focus},
-    {"lang", expect_lang},
-    {"widget", expect_widget},
-    {"no-widget", expect_no_widget},
-    {"text", expect_text},
-    {"no-text", expect_no_text},
-    {"contrast", expect_contrast},
-    {"scroll", expect_scroll},
-    {"countdown", expect_countdown},
-    {"call", expect_call},
-    {"outbox", expect_outbox},
-    {"quick-exit-under", expect_quick_exit_under},
-    {"speaking", expect_speaking},
-    {"speaking-sentence", expect_speaking_sentence},
+    {"screen", expect_screen},       {"focus", expect_focus},
+    {"lang", expect_lang},           {"widget", expect_widget},
+    {"no-widget", expect_no_widget}, {"text", expect_text},
+    {"no-text", expect_no_text},     {"contrast", expect_contrast},
+    {"scroll", expect_scroll},       {"display", expect_display},
+    {"countdown", expect_countdown}, {"call", expect_call},
+    {"outbox", expect_outbox},       {"quick-exit-under", expect_quick_exit_under},
+    {"speaking", expect_speaking},   {"speaking-sentence", expect_speaking_sentence},
 };
 
 /* ---- script commands: one function per command; 0, or EINVAL for a bad argument ------------- */

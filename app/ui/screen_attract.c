@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "openline/clock.h"
+#include "openline/hours.h"
 #include "openline/util.h"
 #include "ui_int.h"
 
@@ -13,7 +14,10 @@ struct attract_state {
     uint64_t next_ms;  /* when the message changes language */
     uint64_t since_ms; /* shown since (or woken at): dark attract_dim_after later */
     bool dark;
-    bool trim_due; /* the visitor's pages are freed: the heap gives back its free pages */
+    /* [display] off_hours: black, nothing drawn; a touch wakes it until awake_until */
+    bool off;
+    uint64_t awake_until_ms; /* woken in off hours: black again at this time (0: not woken) */
+    bool trim_due;           /* the visitor's pages are freed: the heap gives back its free pages */
 };
 
 static struct attract_state *attract_state(const struct ui *ui)
@@ -34,6 +38,9 @@ static void attract_enter(struct ui *ui)
     at->next_ms = now + ui->cfg->kiosk.attract_cycle_ms;
     at->since_ms = now;
     at->dark = false;
+    /* Back from a visitor in off hours: black at the next tick, nobody has to be drawn in. */
+    at->off = false;
+    at->awake_until_ms = 0;
 }
 
 static void attract_layout(struct ui *ui)
@@ -46,7 +53,9 @@ static void attract_wake(struct ui *ui)
 {
     struct attract_state *at = attract_state(ui);
     at->dark = false;
+    at->off = false;
     at->since_ms = clock_now_ms();
+    at->awake_until_ms = at->since_ms + ui->cfg->kiosk.idle_timeout_ms;
     at->next_ms = at->since_ms + ui->cfg->kiosk.attract_cycle_ms;
     ui->dirty = true;
 }
@@ -56,14 +65,14 @@ static bool attract_event(struct ui *ui, const struct ui_event *ev)
     struct attract_state *at = attract_state(ui);
     switch (ev->type) {
     case UI_EV_TOUCH:
-        /* The first touch on a dark screen only wakes it. */
-        if (at->dark) {
+        /* The first touch on a dark or black screen only wakes it: no call starts from it. */
+        if (at->dark || at->off) {
             attract_wake(ui);
             return true;
         }
         return false;
     case UI_EV_KEY:
-        if (at->dark) {
+        if (at->dark || at->off) {
             attract_wake(ui);
             return true;
         }
@@ -75,7 +84,7 @@ static bool attract_event(struct ui *ui, const struct ui_event *ev)
         return false;
     case UI_EV_HOLD:
         /* A long press anywhere: speech mode, for a visitor who cannot see the screen well. */
-        if (at->dark)
+        if (at->dark || at->off)
             return false;
         ui->s.lang_return = NULL;
         ui_switch(ui, &ui_screen_language);
@@ -93,10 +102,42 @@ static bool attract_event(struct ui *ui, const struct ui_event *ev)
     }
 }
 
+/* [display] off_hours: whether the display is off now (at->off), and a wake-up at the next
+ * change (the schedule's next boundary, or the end of a wake in off hours). True when off. */
+static bool attract_schedule(struct ui *ui, uint64_t now)
+{
+    struct attract_state *at = attract_state(ui);
+    const struct hours *h = &ui->cfg->display.off_hours;
+    if (!h->set)
+        return false;
+    uint64_t to_minute;
+    int wday, minute;
+    hours_local(clock_wall_ms(), &wday, &minute, &to_minute);
+    bool off_hours = hours_within(h, wday, minute);
+    bool off = off_hours && now >= at->awake_until_ms;
+    if (off != at->off) {
+        at->off = off;
+        at->dark = false;
+        at->since_ms = now;
+        at->next_ms = now + ui->cfg->kiosk.attract_cycle_ms;
+        ui->dirty = true;
+    }
+    /* The next boundary, looked at again at least every 15 minutes (a clock set or a change
+     * to summer time moves it). */
+    unsigned minutes = hours_next_change(h, wday, minute);
+    uint64_t wait = minutes ? to_minute + (uint64_t)(minutes - 1) * 60000 : 900000;
+    ui_wake_at(ui, now + SDL_min(wait, 900000));
+    if (off_hours && !off)
+        ui_wake_at(ui, at->awake_until_ms);
+    return off;
+}
+
 static void attract_tick(struct ui *ui, uint64_t now)
 {
     struct attract_state *at = attract_state(ui);
     uint64_t dim = ui->cfg->kiosk.attract_dim_ms;
+    if (attract_schedule(ui, now))
+        return; /* black: no wake-ups but the schedule's */
     if (at->dark)
         return; /* nothing moves on a dark screen: no wake-ups at all */
     if (dim && now >= at->since_ms + dim) {
@@ -136,6 +177,11 @@ static void attract_draw(struct ui *ui)
     const struct lang *lang = ui->langs[at->idx % ui->n_langs];
     SDL_Color fg = ui->theme.text;
 
+    if (at->off) {
+        SDL_SetRenderDrawColor(ui->renderer, 0, 0, 0, 255);
+        SDL_RenderClear(ui->renderer);
+        return;
+    }
     if (at->dark) {
         SDL_SetRenderDrawColor(ui->renderer, 0, 0, 0, 255);
         SDL_RenderClear(ui->renderer);
@@ -160,11 +206,15 @@ static void attract_draw(struct ui *ui)
     ui_text_draw(ui, l, sb, false, ui->theme.muted, "attract subtitle");
 }
 
-/* Attract has no visitor language: the snapshot shows its message in the one asked for. */
+/* Attract has no visitor language: the snapshot shows its message in the one asked for, lit
+ * (message), dimmed after attract_dim_after (dim) or black in off hours (off). */
+static const char *const attract_poses[] = {"message", "dim", "off", NULL};
+
 static bool attract_pose(struct ui *ui, const char *as, char *err, size_t errlen)
 {
-    (void)as;
     struct attract_state *at = attract_state(ui);
+    at->dark = as && !strcmp(as, "dim");
+    at->off = as && !strcmp(as, "off");
     const struct lang *l = ui->s.lang;
     ui->s.lang = NULL;
     for (unsigned i = 0; l && i < ui->n_langs; i++) {
@@ -178,6 +228,14 @@ static bool attract_pose(struct ui *ui, const char *as, char *err, size_t errlen
     return true;
 }
 
+const char *ui_attract_display(const struct ui *ui)
+{
+    const struct attract_state *at = attract_state(ui);
+    if (ui->screen != &ui_screen_attract)
+        return "on";
+    return at->off ? "off" : at->dark ? "dim" : "on";
+}
+
 const struct ui_screen ui_screen_attract = {
     .name = "attract",
     .enter = attract_enter,
@@ -186,5 +244,6 @@ const struct ui_screen ui_screen_attract = {
     .tick = attract_tick,
     .draw = attract_draw,
     .pose = attract_pose,
+    .poses = attract_poses,
     .state_size = sizeof(struct attract_state),
 };

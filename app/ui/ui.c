@@ -10,6 +10,7 @@
 #include <SDL_image.h>
 
 #include "openline/clock.h"
+#include "openline/service.h"
 #include "openline/log.h"
 #include "openline/signals.h"
 #include "openline/util.h"
@@ -701,15 +702,21 @@ int ui_run(struct ui *ui)
         return 0;
     }
     if (signals_caught())
-        return 0; /* stopped while starting: nothing more to start */
+        return 0;    /* stopped while starting: nothing more to start */
+    service_ready(); /* the first frame is on screen: systemd's start-up is over */
     if (ui->on_first_frame)
         ui->on_first_frame(ui, ui->on_first_frame_arg);
     while (!ui->quit && !signals_caught()) {
+        /* The watchdog is fed from here and nowhere else: a loop that hangs stops feeding it. */
+        service_hang_if_asked();
+        int ping_in = service_ping();
         /* Sleep until input or the next tick someone asked for: a static screen uses no CPU. */
         uint64_t now = clock_now_ms();
         int timeout = 1000;
         if (ui->wake_ms)
             timeout = ui->wake_ms > now ? (int)SDL_min(ui->wake_ms - now, 1000) : 0;
+        if (ping_in >= 0)
+            timeout = SDL_min(timeout, ping_in);
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, timeout))
             ui_handle(ui, &e);

@@ -322,6 +322,10 @@ struct ui {
 UI_SCREENS(UI_SCREEN_DECLARE)
 #undef UI_SCREEN_DECLARE
 
+/* What the display shows ("on"; on attract also "dim" after attract_dim_after, "off" in
+ * [display] off_hours): for play's `expect display`. */
+const char *ui_attract_display(const struct ui *ui);
+
 /* Speech (speak.c). Everything spoken goes through one reading: a screen's text, a control in
  * speech mode, a language's name, attract's line, a phrase into the call. A new one replaces the
  * one before. */

@@ -99,6 +99,7 @@ struct config {
         unsigned window_w;    /* windowed size in pixels */
         unsigned window_h;
         enum config_theme theme;
+        struct hours off_hours; /* local times the display is off (not set: always on) */
     } display;
 
     struct {

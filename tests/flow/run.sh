@@ -8,7 +8,8 @@ conf=assets/openline.conf.example
 bin=build/openline
 failed=0
 for script in tests/flow/*.play; do
-    case "$script" in *must-fail.play | */call-*.play) continue ;; esac # call-*: tests/flow/call.sh
+    # call-*: tests/flow/call.sh; display-off: tests/flow/display-off.sh (its own configuration)
+    case "$script" in *must-fail.play | */call-*.play | */display-off.play) continue ;; esac
     # A script may name its sizes (scrolling needs a page longer than the screen).
     sizes=$(sed -n 's/^# sizes: //p' "$script")
     for size in ${sizes:-1920x1080 1080x1920}; do
@@ -38,6 +39,8 @@ else
     failed=1
 fi
 tests/flow/icons.sh || failed=1
+tests/flow/display-off.sh || failed=1
+tests/flow/selftest.sh || failed=1
 tests/flow/call.sh || failed=1
 tests/flow/no-calls.sh || failed=1
 tests/flow/promises.sh || failed=1

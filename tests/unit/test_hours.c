@@ -1,5 +1,6 @@
-/* Unit tests for opening hours ([organisation] hours): the syntax, its errors, and whether the
- * hotline answers at a time, across midnight and through Sunday.
+/* Unit tests for times of the week ([organisation] hours, [display] off_hours): the syntax,
+ * its errors, whether a moment is inside, across midnight and through Sunday, the next
+ * change, and the local time.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,11 +115,84 @@ static void test_refused(void **state)
     refused("Mo ", "without times");
     refused("Mo 08:00-20:00,", "another rule");
     refused("Mo 08:00-20:00; Tu 08:00-20:00", "HH:MM-HH:MM");
-    refused("08:00-20:00", "not a day");
+    refused("Mon 08:00-20:00", "not a day");
     refused("Mo-Su 00:00-01:00 01:00-02:00 02:00-03:00 03:00-04:00 04:00-05:00 05:00-06:00 "
             "06:00-07:00 07:00-08:00 08:00-09:00 09:00-10:00 10:00-11:00 11:00-12:00 "
             "12:00-13:00 13:00-14:00 14:00-15:00 15:00-16:00 16:00-17:00",
             "too many");
+}
+
+/* [display] off_hours: times without days hold every day. */
+static void test_every_day(void **state)
+{
+    (void)state;
+    struct hours h = parse(" 22:00-06:00 ,12:30-13:00, 18:00-24:00");
+    assert_true(h.set && !h.always);
+    assert_int_equal(h.n, 3);
+    assert_int_equal(h.rules[0].day_from, MO);
+    assert_int_equal(h.rules[0].day_to, SU);
+    assert_int_equal(h.rules[2].to, HOURS_PER_DAY);
+    h = parse("22:00-06:00, 12:30-13:00");
+    for (int d = MO; d <= SU; d++) {
+        assert_true(hours_within(&h, d, at(22, 0)));
+        assert_true(hours_within(&h, d, at(23, 59)));
+        assert_true(hours_within(&h, d, at(0, 0)));
+        assert_true(hours_within(&h, d, at(5, 59)));
+        assert_false(hours_within(&h, d, at(6, 0)));
+        assert_false(hours_within(&h, d, at(21, 59)));
+        assert_false(hours_within(&h, d, at(12, 29)));
+        assert_true(hours_within(&h, d, at(12, 30)));
+        assert_false(hours_within(&h, d, at(13, 0)));
+    }
+    /* not set: never within (the display stays on), though a hotline then always answers */
+    h = parse("");
+    assert_false(hours_within(&h, WE, at(3, 0)));
+    assert_true(hours_open(&h, WE, at(3, 0)));
+    refused("10pm-6am", "a time is HH:MM");
+    refused("22:00-06:00; 12:00-13:00", "HH:MM-HH:MM");
+}
+
+static void test_next_change(void **state)
+{
+    (void)state;
+    struct hours h = parse("22:00-06:00, 12:30-13:00");
+    assert_int_equal(hours_next_change(&h, WE, at(21, 58)), 2);
+    assert_int_equal(hours_next_change(&h, WE, at(22, 0)), 8 * 60);
+    assert_int_equal(hours_next_change(&h, WE, at(6, 0)), at(6, 30));
+    assert_int_equal(hours_next_change(&h, SU, at(12, 59)), 1);
+    /* overlapping ranges are one stretch */
+    h = parse("10:00-12:00, 11:00-14:00");
+    assert_int_equal(hours_next_change(&h, MO, at(10, 0)), 4 * 60);
+    /* Friday 20:00 to Monday 08:00 */
+    h = parse("Mo-Fr 08:00-20:00");
+    assert_int_equal(hours_next_change(&h, FR, at(20, 0)), 60 * 60);
+    assert_int_equal(hours_next_change(&h, SU, at(23, 59)), 8 * 60 + 1);
+    /* never, and always: no change */
+    h = parse("");
+    assert_int_equal(hours_next_change(&h, MO, at(10, 0)), 0);
+    h = parse("00:00-24:00");
+    assert_int_equal(hours_next_change(&h, MO, at(10, 0)), 0);
+    h = parse("always");
+    assert_int_equal(hours_next_change(&h, MO, at(10, 0)), 0);
+}
+
+static void test_local(void **state)
+{
+    uint64_t left;
+    int wday, minute;
+    (void)state;
+    setenv("TZ", "UTC", 1);
+    /* 2026-12-07T21:58:30.250Z, a Monday */
+    int64_t ms = 1796680710250LL;
+    hours_local(ms, &wday, &minute, &left);
+    assert_int_equal(wday, MO);
+    assert_int_equal(minute, at(21, 58));
+    assert_int_equal(left, 29750);
+    setenv("TZ", "NPT-5:45", 1); /* UTC+05:45, as POSIX writes it (no tzdata needed) */
+    hours_local(ms, &wday, &minute, NULL);
+    assert_int_equal(wday, TU);
+    assert_int_equal(minute, at(3, 43));
+    unsetenv("TZ");
 }
 
 int main(void)
@@ -128,6 +202,9 @@ int main(void)
         cmocka_unit_test(test_week),
         cmocka_unit_test(test_overnight_and_midnight),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_every_day),
+        cmocka_unit_test(test_next_change),
+        cmocka_unit_test(test_local),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
