@@ -130,10 +130,12 @@ counts_out() {
     "$KIOSK" counts --config "$T/$1.conf" 2>&1
 }
 
-# csv NAME BY FROM TO: the collector's export, read with the read-only token.
+# csv NAME BY FROM TO: the collector's export, read with the read-only token (without the
+# byte-order mark it starts with, for spreadsheets).
 csv() {
     curl -s -H "Authorization: Bearer $(cat "$T/$1.ro")" \
-        "http://127.0.0.1:$(stats_port "$1")/export.csv?from=$3&to=$4&by=$2" | tr -d '\r'
+        "http://127.0.0.1:$(stats_port "$1")/export.csv?from=$3&to=$4&by=$2" | tr -d '\r' |
+        sed '1s/^\xEF\xBB\xBF//'
 }
 
 # expect_csv NAME BY FROM TO WANT: the export equals WANT (lines; rows compared sorted).

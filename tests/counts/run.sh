@@ -86,27 +86,28 @@ exactness() {
     printf 'advance 2d\nwait-for outbox 0 10000\nexpect outbox 0\n' >"$T/w4.play"
     check "exact: the outbox empties" play exact 2026-06-22T08:00Z "$T/w4.play"
 
-    expect_csv exact week 2026-06-01 2026-06-21 "week,sessions,call.attempted,call.connected,call.failed,read_aloud,quick_exit
-2026-06-01,11,<5,<5,<5,<5,6
-2026-06-08,12,5,<5,5,<5,<5
-2026-06-15,6,5,5,<5,<5,<5"
-    expect_csv exact language 2026-06-01 2026-06-21 "language,sessions
-ar,5
-en,7
-es,7
-fr,5
-uk,5"
-    expect_csv exact page 2026-06-01 2026-06-21 "page,views
-call,10
-children,<5
-counts,<5
-fees,5
-forced,<5
-help,<5
-others,<5
-rights,7
-signs,7
-travel,7"
+    # noise = none: every margin is 0; a count below 5 is an empty cell and its row says so
+    expect_csv exact week 2026-06-01 2026-06-21 "week,partial,unfinished,kiosks_reporting,batches,sessions,sessions_margin95,call.attempted,call.attempted_margin95,call.connected,call.connected_margin95,call.failed,call.failed_margin95,read_aloud,read_aloud_margin95,quick_exit,quick_exit_margin95,suppressed,no_data
+2026-06-01,0,0,1,1,11,0,,,,,,,,,6,0,1,0
+2026-06-08,0,0,1,1,12,0,5,0,,,5,0,,,,,1,0
+2026-06-15,0,0,1,1,6,0,5,0,5,0,,,,,,,1,0"
+    expect_csv exact language 2026-06-01 2026-06-21 "language,name,sessions,sessions_margin95,percent,suppressed
+ar,العربية — Arabic,5,0,17.2,0
+en,English,7,0,24.1,0
+es,español — Spanish,7,0,24.1,0
+fr,français — French,5,0,17.2,0
+uk,українська — Ukrainian,5,0,17.2,0"
+    expect_csv exact page 2026-06-01 2026-06-21 "page,title,views,views_margin95,percent_of_sessions,suppressed
+call,What happens when you call,10,0,34.5,0
+children,Keeping children safe,,,,1
+counts,What this kiosk counts,,,,1
+fees,Fees and debt,5,0,17.2,0
+forced,\"Forced sex, begging or crime\",,,,1
+help,Getting help,,,,1
+others,Helping someone else,,,,1
+rights,Your rights at work,7,0,24.1,0
+signs,Warning signs,7,0,24.1,0
+travel,Before you travel for work,7,0,24.1,0"
     expect_batch exact 2026-06-01 "sessions=11 quick_exit=6 lang.es=6 lang.ar=5 page.rights=6 page.fees=5"
     expect_batch exact 2026-06-08 "sessions=12 call.attempted=5 call.failed=5 lang.fr=5 page.call=5 lang.en=7 page.signs=7 page.travel=7"
     expect_batch exact 2026-06-15 "sessions=6 call.attempted=5 call.connected=5 lang.uk=5 page.call=5 lang.es=1 page.rights=1 quick_exit=1"
