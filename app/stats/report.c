@@ -186,35 +186,21 @@ static struct report_row *report_site(struct report *r, const char *site)
     return p;
 }
 
-/* A site's sum of a counter over the range. */
-static int report_site_row(int32_t day, const char *site, const char *name, int64_t value,
-                           double var, void *arg)
-{
-    struct report *r = arg;
-    int c = report_slot(&r->f, name);
-    (void)day;
-    if (c < 0)
-        return 0;
-    struct report_row *row = report_site(r, site);
-    if (!row)
-        return ENOMEM;
-    report_add(&row->v[c], value, var);
-    return 0;
-}
-
-/* A site's counter on one day, into its week. */
+/* A site's counter on one day: into its total and its week. */
 static int report_site_day_row(int32_t day, const char *site, const char *name, int64_t value,
                                double var, void *arg)
 {
     struct report *r = arg;
     long w = report_week_of(r, day);
     int c = report_slot(&r->f, name);
-    if (c < 0 || c >= REPORT_COUNTERS || w < 0)
+    if (c < 0 || w < 0)
         return 0;
     struct report_row *row = report_site(r, site);
     if (!row)
         return ENOMEM;
-    report_add(&row->weeks[w][c], value, var);
+    report_add(&row->v[c], value, var);
+    if (c < REPORT_COUNTERS)
+        report_add(&row->weeks[w][c], value, var);
     return 0;
 }
 
@@ -368,10 +354,9 @@ static char *report_json(const char *const *v, size_t n)
     return text;
 }
 
-/* The sites the site tables read (the filter's, or every kiosk's), the counters of the site
- * table and those of the site-by-week table (the sessions, or all with f.site_weeks_all). */
+/* The sites the site tables read (the filter's, or every kiosk's) and the counters they need. */
 static int report_site_query(const struct report *r, const struct report_health *h, char **sitesp,
-                             char **namesp, char **weeksp)
+                             char **namesp)
 {
     const char *sites[REPORT_FILTER_MAX + 1], **all = NULL;
     const char *names[REPORT_COUNTERS + REPORT_KEY_PAGES + REPORT_FILTER_MAX];
@@ -406,35 +391,21 @@ static int report_site_query(const struct report *r, const struct report_health 
     }
     *sitesp = report_json(all ? all : sites, ns);
     *namesp = report_json(names, nn);
-    /* per week: the counters (all, or the sessions only), then the languages chosen */
-    const char *weeks[REPORT_COUNTERS + REPORT_FILTER_MAX];
-    size_t nw = 0;
-    for (int c = 0; c < REPORT_COUNTERS; c++) {
-        if (r->f.site_weeks_all || c == REPORT_SESSIONS)
-            weeks[nw++] = report_names[c];
-    }
-    for (size_t i = 0; i < r->f.nlangs; i++)
-        weeks[nw++] = lang[i];
-    *weeksp = report_json(weeks, nw);
     free(all);
-    return *sitesp && *namesp && *weeksp ? 0 : ENOMEM;
+    return *sitesp && *namesp ? 0 : ENOMEM;
 }
 
 static int report_sites(struct report *r, struct store *st, const struct report_health *h)
 {
     struct store_query q = {.from_day = r->f.from_day, .to_day = r->f.to_day};
-    char *sites = NULL, *names = NULL, *weeks = NULL;
-    int err = report_site_query(r, h, &sites, &names, &weeks);
+    char *sites = NULL, *names = NULL;
+    int err = report_site_query(r, h, &sites, &names);
     q.sites_json = sites;
     q.names_json = names;
-    if (!err)
-        err = store_sites_get(st, &q, report_site_row, r);
-    q.names_json = weeks;
     if (!err)
         err = store_site_days_get(st, &q, report_site_day_row, r);
     free(sites);
     free(names);
-    free(weeks);
     return err;
 }
 

@@ -71,7 +71,6 @@ struct report_filter {
     size_t nsites;
     const char *langs[REPORT_FILTER_MAX];
     size_t nlangs;
-    bool site_weeks_all; /* every counter per site and week (the CSV); else the sessions only */
 };
 
 /* A week of the chart: the buckets attributed to its days inside the range. */

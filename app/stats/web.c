@@ -556,7 +556,6 @@ enum MHD_Result web_export(struct server *s, struct MHD_Connection *c, struct re
     const char *bys = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "by");
     if ((bys && csv_by_parse(bys, &by)) || web_query_parse(c, today, &q, &why))
         return web_bad_query(c, false, bys && csv_by_parse(bys, &by) ? "Unknown grouping." : why);
-    q.f.site_weeks_all = by == CSV_BY_SITE_WEEK;
     err = web_report(s, &q, today, &r, &health);
     if (err == ERANGE)
         return web_bad_query(c, false, "The range is longer than ten years.");

@@ -25,7 +25,7 @@
 #define PG_ROLLUP_TABLES                                                                           \
     "CREATE TABLE IF NOT EXISTS totals (site text NOT NULL, name text NOT NULL,"                   \
     " day integer NOT NULL, value bigint NOT NULL, var double precision NOT NULL,"                 \
-    " PRIMARY KEY (site, name, day));"                                                             \
+    " PRIMARY KEY (site, day, name));"                                                             \
     "CREATE TABLE IF NOT EXISTS noise_totals (site text NOT NULL, day integer NOT NULL,"           \
     " mech text NOT NULL, epsilon double precision NOT NULL, batches bigint NOT NULL,"             \
     " PRIMARY KEY (site, day, mech, epsilon));"
@@ -117,7 +117,7 @@ static const char pg_schema[] =
     "   CROSS JOIN LATERAL jsonb_each_text(e->'c') AS kv"
     "   CROSS JOIN LATERAL (SELECT '' AS site UNION ALL SELECT e->>'site') AS x"
     "   WHERE t.n = ANY (stored) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-    "   ON CONFLICT (site, name, day) DO UPDATE SET value = totals.value + EXCLUDED.value,"
+    "   ON CONFLICT (site, day, name) DO UPDATE SET value = totals.value + EXCLUDED.value,"
     "   var = totals.var + EXCLUDED.var;"
     "  INSERT INTO noise_totals (site, day, mech, epsilon, batches)"
     "   SELECT x.site, (e->>'a')::integer, e->>'m', (e->>'e')::double precision, COUNT(*)"
@@ -695,29 +695,14 @@ static int pg_site_row(const PGresult *r, int i, const struct store_rows *q)
                       pg_i64(r, i, 3), strtod(PQgetvalue(r, i, 4), NULL), q->arg);
 }
 
-/* One index range per site and counter (LATERAL), whatever the planner guesses of the lists. */
-#define PG_SITE_NAME_PAIRS                                                                         \
-    " FROM jsonb_array_elements_text($3::jsonb) AS s(site)"                                        \
-    " CROSS JOIN jsonb_array_elements_text($4::jsonb) AS n(name) CROSS JOIN LATERAL"
-
-static int pg_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
-{
-    return pg_range(st,
-                    "SELECT 0, s.site, n.name, x.v, x.var" PG_SITE_NAME_PAIRS
-                    " (SELECT SUM(t.value) AS v, SUM(t.var) AS var FROM totals t"
-                    "  WHERE t.site = s.site AND t.name = n.name AND t.day BETWEEN $1 AND $2) AS x"
-                    " WHERE x.v IS NOT NULL",
-                    4, q, pg_site_row, &(struct store_rows){.h.total = h, .arg = arg},
-                    "site totals");
-}
-
 static int pg_site_days_get(struct store *st, const struct store_query *q, store_total_h *h,
                             void *arg)
 {
     return pg_range(st,
-                    "SELECT x.day, s.site, n.name, x.value, x.var" PG_SITE_NAME_PAIRS
-                    " (SELECT t.day, t.value, t.var FROM totals t"
-                    "  WHERE t.site = s.site AND t.name = n.name AND t.day BETWEEN $1 AND $2) AS x",
+                    "SELECT t.day, t.site, t.name, t.value, t.var FROM totals t"
+                    " WHERE t.site = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)))"
+                    " AND t.day BETWEEN $1 AND $2"
+                    " AND t.name = ANY (ARRAY(SELECT jsonb_array_elements_text($4::jsonb)))",
                     4, q, pg_site_row, &(struct store_rows){.h.total = h, .arg = arg},
                     "site totals per day");
 }
@@ -774,7 +759,6 @@ const struct store_driver store_pg = {
     .session_get = pg_session_get,
     .session_remove = pg_session_remove,
     .days_get = pg_days_get,
-    .sites_get = pg_sites_get,
     .site_days_get = pg_site_days_get,
     .noise_get = pg_noise_get,
     .batches_get = pg_batches_get,

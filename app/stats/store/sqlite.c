@@ -18,12 +18,13 @@
 
 #define SQ_SCHEMA_VERSION "2"
 
-/* The roll-ups (rollup.h), by site ("" for all sites) first: a report reads one site's rows, or
- * one counter's rows of every site, without a scan of the others. */
+/* The roll-ups (rollup.h), keyed by site ("" for all sites), then day: a report reads one range
+ * of days of one site, and a batch's rows lie together (two runs of pages to write, one for its
+ * site and one for all sites, not one page per counter). */
 #define SQ_ROLLUP_TABLES                                                                           \
     "CREATE TABLE IF NOT EXISTS totals (site TEXT NOT NULL, name TEXT NOT NULL,"                   \
     " day INTEGER NOT NULL, value INTEGER NOT NULL, var REAL NOT NULL,"                            \
-    " PRIMARY KEY (site, name, day)) WITHOUT ROWID;"                                               \
+    " PRIMARY KEY (site, day, name)) WITHOUT ROWID;"                                               \
     "CREATE TABLE IF NOT EXISTS noise_totals (site TEXT NOT NULL, day INTEGER NOT NULL,"           \
     " mech TEXT NOT NULL, epsilon REAL NOT NULL, batches INTEGER NOT NULL,"                        \
     " PRIMARY KEY (site, day, mech, epsilon)) WITHOUT ROWID;"
@@ -96,7 +97,6 @@ enum sq_stmt {
     SQ_SESSION_GET,
     SQ_SESSION_REMOVE,
     SQ_DAYS_GET,
-    SQ_SITES_GET,
     SQ_SITE_DAYS_GET,
     SQ_NOISE_GET,
     SQ_BATCHES_GET,
@@ -118,7 +118,7 @@ static const char *const sq_sql[SQ_COUNT] = {
                          " spool_depth = excluded.spool_depth, clock = excluded.clock,"
                          " self_test = excluded.self_test",
     [SQ_TOTALS_ADD] = "INSERT INTO totals (site, name, day, value, var) VALUES (?1, ?2, ?3, ?4, ?5)"
-                      " ON CONFLICT (site, name, day)"
+                      " ON CONFLICT (site, day, name)"
                       " DO UPDATE SET value = value + excluded.value, var = var + excluded.var",
     [SQ_NOISE_ADD] = "INSERT INTO noise_totals (site, day, mech, epsilon, batches)"
                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (site, day, mech, epsilon)"
@@ -154,14 +154,11 @@ static const char *const sq_sql[SQ_COUNT] = {
     [SQ_DAYS_GET] = "SELECT t.day, t.name, SUM(t.value), SUM(t.var)"
                     " FROM json_each(COALESCE(?3, '[\"\"]')) s CROSS JOIN totals t"
                     " ON t.site = s.value WHERE t.day BETWEEN ?1 AND ?2 GROUP BY t.day, t.name",
-    /* CROSS JOIN keeps the order: one range of the primary key per site and counter. */
-    [SQ_SITES_GET] = "SELECT 0, t.site, t.name, SUM(t.value), SUM(t.var)"
-                     " FROM json_each(?3) s CROSS JOIN json_each(?4) n CROSS JOIN totals t"
-                     " ON t.site = s.value AND t.name = n.value AND t.day BETWEEN ?1 AND ?2"
-                     " GROUP BY t.site, t.name",
+    /* CROSS JOIN keeps the order: one range of the primary key per site. */
     [SQ_SITE_DAYS_GET] = "SELECT t.day, t.site, t.name, t.value, t.var"
-                         " FROM json_each(?3) s CROSS JOIN json_each(?4) n CROSS JOIN totals t"
-                         " ON t.site = s.value AND t.name = n.value AND t.day BETWEEN ?1 AND ?2",
+                         " FROM json_each(?3) s CROSS JOIN totals t"
+                         " ON t.site = s.value AND t.day BETWEEN ?1 AND ?2"
+                         " WHERE t.name IN (SELECT value FROM json_each(?4))",
     [SQ_NOISE_GET] = "SELECT z.day, z.mech, z.epsilon, SUM(z.batches)"
                      " FROM json_each(COALESCE(?3, '[\"\"]')) s CROSS JOIN noise_totals z"
                      " ON z.site = s.value WHERE z.day BETWEEN ?1 AND ?2"
@@ -771,12 +768,6 @@ static int sq_site_row(sqlite3_stmt *s, const struct store_rows *q)
                       sqlite3_column_double(s, 4), q->arg);
 }
 
-static int sq_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
-{
-    return sq_range(st, SQ_SITES_GET, q, sq_site_row,
-                    &(struct store_rows){.h.total = h, .arg = arg}, "site totals");
-}
-
 static int sq_site_days_get(struct store *st, const struct store_query *q, store_total_h *h,
                             void *arg)
 {
@@ -830,7 +821,6 @@ const struct store_driver store_sqlite = {
     .session_get = sq_session_get,
     .session_remove = sq_session_remove,
     .days_get = sq_days_get,
-    .sites_get = sq_sites_get,
     .site_days_get = sq_site_days_get,
     .noise_get = sq_noise_get,
     .batches_get = sq_batches_get,

@@ -158,11 +158,6 @@ int store_days_get(struct store *st, const struct store_query *q, store_total_h 
     return st->drv->days_get(st, q, h, arg);
 }
 
-int store_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
-{
-    return st->drv->sites_get(st, q, h, arg);
-}
-
 int store_site_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg)
 {
     return st->drv->site_days_get(st, q, h, arg);

@@ -65,7 +65,7 @@ struct store_kiosk_info {
 
 /* The part of the roll-ups a report reads: buckets whose day of attribution (rollup.h) is in
  * from_day..to_day, of the sites in sites_json (a JSON array of site names; NULL: all sites).
- * names_json (a JSON array of counter names) is used by store_sites_get only. */
+ * names_json (a JSON array of counter names) is used by store_site_days_get only. */
 struct store_query {
     int32_t from_day, to_day;
     const char *sites_json;
@@ -147,10 +147,6 @@ int store_session_remove(struct store *st, const char *hash);
 /* Call h(day, NULL, name, value, var) with each roll-up row of q summed over q's sites, per day of
  * attribution and counter, in any order. */
 int store_days_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
-
-/* Call h(0, site, name, value, var) with the sum over q's days of each counter of q->names_json
- * at each site of q->sites_json (not NULL here), in any order; pairs without rows are left out. */
-int store_sites_get(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
 
 /* Call h(day, site, name, value, var) with each roll-up row of q's days, of the sites of
  * q->sites_json (not NULL here) and the counters of q->names_json, in any order. */

@@ -51,7 +51,6 @@ struct store_driver {
                        char *name);
     int (*session_remove)(struct store *st, const char *hash);
     int (*days_get)(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
-    int (*sites_get)(struct store *st, const struct store_query *q, store_total_h *h, void *arg);
     int (*site_days_get)(struct store *st, const struct store_query *q, store_total_h *h,
                          void *arg);
     int (*noise_get)(struct store *st, const struct store_query *q, store_noise_h *h, void *arg);
