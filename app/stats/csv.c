@@ -110,14 +110,9 @@ static void csv_named(struct buf *out, const struct report *r, bool pages)
 {
     const struct report_row *rows = pages ? r->pages : r->langs;
     size_t n = pages ? r->npages : r->nlangs;
-    int64_t of = 0;
+    int64_t of = report_share_of(r, pages); /* report.h: what a share is of */
     char name[200];
 
-    /* A language's share is of every session that chose one; a page's, of all sessions. */
-    for (size_t i = 0; !pages && i < n; i++)
-        of += rows[i].v[0].v;
-    if (pages)
-        of = r->total[REPORT_SESSIONS].v;
     buf_puts(out, pages ? "page,title,views,views_margin95,percent_of_sessions,suppressed\r\n"
                         : "language,name,sessions,sessions_margin95,percent,suppressed\r\n");
     for (size_t i = 0; i < n; i++) {

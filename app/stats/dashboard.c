@@ -293,21 +293,6 @@ static void dashboard_choice(struct buf *out, const char *name, const char *labe
     buf_puts(out, "</select></label>");
 }
 
-/* The sites of the health list, each once, sorted (pointers into h). Returns the count. */
-static size_t dashboard_site_list(const struct report_health *h, const char **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < h->n; i++) {
-        size_t j = 0;
-        while (j < n && strcmp(out[j], h->kiosks[i].site))
-            j++;
-        if (j == n)
-            out[n++] = h->kiosks[i].site;
-    }
-    qsort(out, n, sizeof(*out), util_strcmp_ptr);
-    return n;
-}
-
 /* The languages to choose from: those with sessions in the range, and the chosen ones. */
 static size_t dashboard_lang_list(const struct report *r, const char **codes, char (*names)[200])
 {
@@ -332,12 +317,11 @@ static void dashboard_filters(struct buf *out, const struct dashboard_page *p)
 {
     const struct report *r = p->r;
     size_t nl = r->nlangs + r->f.nlangs;
-    const char **sites = calloc(p->health->n + 1, sizeof(*sites));
     const char **codes = calloc(nl + 1, sizeof(*codes));
     char(*names)[200] = calloc(nl + 1, sizeof(*names));
     char f[DAY_STR_LEN + 1], t[DAY_STR_LEN + 1], range[80];
 
-    if (!sites || !codes || !names) {
+    if (!codes || !names) {
         out->err = true;
         goto out;
     }
@@ -350,9 +334,9 @@ static void dashboard_filters(struct buf *out, const struct dashboard_page *p)
                "<label>From<input type=\"date\" name=\"from\" value=\"%s\" required></label>"
                "<label>To<input type=\"date\" name=\"to\" value=\"%s\" required></label>",
                f, t);
-    size_t ns = dashboard_site_list(p->health, sites);
-    dashboard_choice(out, "site", "Sites (none chosen: all)", sites, sites, ns, r->f.sites,
-                     r->f.nsites);
+    const char *const *sites = p->health->sites;
+    dashboard_choice(out, "site", "Sites (none chosen: all)", sites, sites, p->health->nsites,
+                     r->f.sites, r->f.nsites);
     nl = dashboard_lang_list(r, codes, names);
     const char **labels = (const char **)calloc(nl + 1, sizeof(*labels));
     for (size_t i = 0; labels && i < nl; i++)
@@ -378,7 +362,6 @@ static void dashboard_filters(struct buf *out, const struct dashboard_page *p)
     }
     buf_puts(out, "</p></section>\n");
 out:
-    free(sites);
     free(codes);
     free(names);
 }
@@ -679,7 +662,7 @@ static void dashboard_named(struct buf *out, const struct report *r, bool pages)
     size_t n = pages ? r->npages : r->nlangs;
     const char **labels = calloc(n + 1, sizeof(*labels));
     char(*names)[200] = calloc(n + 1, sizeof(*names));
-    int64_t of = pages ? r->total[REPORT_SESSIONS].v : 0;
+    int64_t of = report_share_of(r, pages);
 
     if (!labels || !names) {
         out->err = true;
@@ -692,7 +675,6 @@ static void dashboard_named(struct buf *out, const struct report *r, bool pages)
         else
             names_language(rows[i].name, names[i], sizeof(names[i]));
         labels[i] = names[i];
-        of += pages ? 0 : rows[i].v[0].v;
     }
     buf_printf(out, "<section id=\"%s\"><h2>%s</h2>", pages ? "pages" : "languages",
                pages ? "Pages opened (share of sessions)" : "Sessions by language (share)");

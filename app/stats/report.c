@@ -65,6 +65,16 @@ static bool report_listed(const char *const *v, size_t n, const char *s)
     return n == 0;
 }
 
+int64_t report_share_of(const struct report *r, bool pages)
+{
+    int64_t of = 0;
+    if (pages)
+        return r->total[REPORT_SESSIONS].v;
+    for (size_t i = 0; i < r->nlangs; i++)
+        of += r->langs[i].v[0].v;
+    return of;
+}
+
 bool report_site_in(const struct report_filter *f, const char *site)
 {
     return report_listed(f->sites, f->nsites, site);
@@ -358,27 +368,10 @@ static char *report_json(const char *const *v, size_t n)
 static int report_site_query(const struct report *r, const struct report_health *h, char **sitesp,
                              char **namesp)
 {
-    const char *sites[REPORT_FILTER_MAX + 1], **all = NULL;
     const char *names[REPORT_COUNTERS + REPORT_KEY_PAGES + REPORT_FILTER_MAX];
     char page[REPORT_KEY_PAGES][INGEST_NAME_MAX + 1], lang[REPORT_FILTER_MAX][INGEST_NAME_MAX + 1];
-    size_t ns = 0, nn = 0;
+    size_t nn = 0;
 
-    if (r->f.nsites) {
-        memcpy(sites, r->f.sites, r->f.nsites * sizeof(*sites));
-        ns = r->f.nsites;
-    } else if (h->n && !(all = calloc(h->n, sizeof(*all)))) {
-        return ENOMEM;
-    }
-    if (all) {
-        /* Each site once: a site named twice would be summed twice. */
-        for (size_t k = 0; k < h->n; k++)
-            all[k] = h->kiosks[k].site;
-        qsort(all, h->n, sizeof(*all), util_strcmp_ptr);
-        for (size_t k = 0; k < h->n; k++) {
-            if (!ns || strcmp(all[ns - 1], all[k]))
-                all[ns++] = all[k];
-        }
-    }
     for (int c = 0; c < REPORT_COUNTERS; c++)
         names[nn++] = report_names[c];
     for (int i = 0; i < REPORT_KEY_PAGES; i++) {
@@ -389,9 +382,9 @@ static int report_site_query(const struct report *r, const struct report_health 
         snprintf(lang[i], sizeof(lang[i]), "lang.%s", r->f.langs[i]);
         names[nn++] = lang[i];
     }
-    *sitesp = report_json(all ? all : sites, ns);
+    /* each site once (h->sites): a site named twice would be summed twice */
+    *sitesp = r->f.nsites ? report_json(r->f.sites, r->f.nsites) : report_json(h->sites, h->nsites);
     *namesp = report_json(names, nn);
-    free(all);
     return *sitesp && *namesp ? 0 : ENOMEM;
 }
 
@@ -633,6 +626,17 @@ int report_health_load(struct report_health **hp, struct store *st, int32_t toda
     }
     if (h->n)
         qsort(h->kiosks, h->n, sizeof(*h->kiosks), report_kiosk_cmp);
+    if (!(h->sites = calloc(h->n + 1, sizeof(*h->sites)))) {
+        report_health_free(h);
+        return ENOMEM;
+    }
+    for (size_t k = 0; k < h->n; k++)
+        h->sites[k] = h->kiosks[k].site;
+    qsort(h->sites, h->n, sizeof(*h->sites), util_strcmp_ptr);
+    for (size_t k = 0; k < h->n; k++) {
+        if (!h->nsites || strcmp(h->sites[h->nsites - 1], h->sites[k]))
+            h->sites[h->nsites++] = h->sites[k];
+    }
     *hp = h;
     return 0;
 }
@@ -641,6 +645,7 @@ void report_health_free(struct report_health *h)
 {
     if (!h)
         return;
+    free(h->sites);
     free(h->kiosks);
     free(h);
 }

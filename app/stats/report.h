@@ -117,6 +117,10 @@ int report_load(struct report **rp, struct store *st, const struct report_filter
 
 void report_free(struct report *r);
 
+/* What a share is of: for a language, every session that chose a language (the languages' sum);
+ * for a page (pages set), all sessions. */
+int64_t report_share_of(const struct report *r, bool pages);
+
 /* Whether a site or language is named by f (true for every one when f names none). */
 bool report_site_in(const struct report_filter *f, const char *site);
 
@@ -148,6 +152,8 @@ struct report_health {
     size_t n;
     int flagged;
     char newest[INGEST_VERSION_MAX + 1]; /* newest version a live kiosk runs */
+    const char **sites;                  /* every kiosk's site once, sorted (into kiosks[].site) */
+    size_t nsites;
 };
 
 /* Load every kiosk's health as of today (a day number) from st. Returns 0 with *hp set (free
