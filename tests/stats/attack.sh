@@ -71,7 +71,11 @@ term_round() {
     echo "     round $n: exit $STOP_STATUS; $stored stored, $answered answered 201/200, $dropped stored without a reply, $lost answered but not stored"
     TERM_DROPPED=$((TERM_DROPPED + dropped))
     TERM_LOST=$((TERM_LOST + lost))
-    [ "$STOP_STATUS" = 0 ] || TERM_BAD=$((TERM_BAD + 1))
+    if [ "$STOP_STATUS" != 0 ]; then
+        TERM_BAD=$((TERM_BAD + 1))
+        # why it ended so (libmicrohttpd says where before it aborts): the log goes with $T
+        tail -n 5 "$T/term$n.log" | sed 's/^/     log: /'
+    fi
 }
 TERM_DROPPED=0 TERM_LOST=0 TERM_BAD=0
 for r in 1 2 3; do term_round $r; done
