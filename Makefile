@@ -265,10 +265,17 @@ $(BUILD)/tests/pngdiff: $(OBJ)/tests/ui/pngdiff.o $(VARIANT)
 
 # ---------------------------------------------------------------------------------------------
 # Calls: test helpers, the demo hotline, benchmark
-# Test helpers: tone analysis (Goertzel) and a room echo measurement.
+# Test helpers: tone analysis (Goertzel), correlation and free ports.
 TEST_BINS += $(BUILD)/tests/call-tone
 
-$(BUILD)/tests/call-tone: $(OBJ)/tests/call/tone.o $(VARIANT)
+$(BUILD)/tests/call-tone: $(OBJ)/tests/call/tone.o $(OBJ)/tests/call/wavread.o $(VARIANT)
+	$(call link,-lm)
+
+# Echo measurements: the wav driver's room rebuilt with its own code (app/audio/room.c), ERLE.
+TEST_BINS += $(BUILD)/tests/call-echo
+
+$(BUILD)/tests/call-echo: $(OBJ)/tests/call/echo.o $(OBJ)/tests/call/wavread.o \
+		$(OBJ)/app/audio/room.o $(VARIANT)
 	$(call link,-lm)
 
 # The demo hotline's greeting (make run): spoken by espeak-ng at build time.

@@ -53,9 +53,12 @@ unsigned audio_dev_rate(const struct audio_dev *d);
 /* What was found: the host API and the devices, for logs and self-test. */
 const char *audio_dev_name(const struct audio_dev *d);
 
-/* Samples captured and not read yet; read up to n of them into buf. Returns the number read. */
+/* Samples captured and not read yet; read up to n of them into buf, and into played (room for
+ * n samples too) what the loudspeaker played at the same moments, silence included where it ran
+ * dry: the echo canceller's reference, in step with the microphone whatever the playback ring
+ * did (an underrun, a drop). Returns the number read. */
 size_t audio_dev_capture_avail(const struct audio_dev *d);
-size_t audio_dev_capture_read(struct audio_dev *d, int16_t *buf, size_t n);
+size_t audio_dev_capture_read(struct audio_dev *d, int16_t *buf, int16_t *played, size_t n);
 
 /* Samples waiting to be played; queue up to n more. Returns the number queued. */
 size_t audio_dev_playback_fill(const struct audio_dev *d);
@@ -86,14 +89,25 @@ bool audio_check(const struct config *cfg, char *why, size_t len);
  * what was sent to the loudspeaker) and noise suppression. Call thread. */
 struct audio_proc;
 
-/* rate in Hz, frame in samples (10-20 ms), tail_ms the echo path length covered.
- * *pp set only on success. */
+/* rate in Hz, frame in samples (10-20 ms), tail_ms the echo's length covered after its bulk
+ * delay, which is found (up to AUDIO_PROC_DELAY_MAX_MS) and followed. *pp set only on success. */
+enum { AUDIO_PROC_DELAY_MAX_MS = 400 };
 int audio_proc_alloc(struct audio_proc **pp, unsigned rate, unsigned frame, unsigned tail_ms,
                      bool echo_cancel, bool noise_suppression);
+/* The bulk delay taken out of the reference now, in ms, and how often it moved. */
+unsigned audio_proc_delay_ms(const struct audio_proc *p, unsigned *moves);
 /* mic and out: frame samples (may be the same buffer); ref: the frame played at the same time,
  * or NULL for silence. */
 void audio_proc_run(struct audio_proc *p, const int16_t *mic, const int16_t *ref, int16_t *out);
 void audio_proc_free(struct audio_proc *p);
+
+/* The echo's bulk delay (delay.c), from frames of the microphone and of what was played at
+ * the same moments. audio_delay_update() returns the delay in samples when a window of far-end
+ * speech ends with a clear answer, else -1. max_ms: the longest delay looked for. */
+struct audio_delay;
+int audio_delay_alloc(struct audio_delay **dp, unsigned rate, unsigned frame, unsigned max_ms);
+int audio_delay_update(struct audio_delay *d, const int16_t *mic, const int16_t *ref);
+void audio_delay_free(struct audio_delay *d);
 
 /* Sample-rate conversion of mono 16-bit audio (speexdsp resampler). */
 struct audio_resampler;
@@ -119,6 +133,20 @@ size_t audio_resampler_all(struct audio_resampler *r, const int16_t *in, size_t 
 void audio_resampler_free(struct audio_resampler *r);
 /* How far its output lags its input (the filter's delay), in microseconds. */
 unsigned audio_resampler_delay_us(const struct audio_resampler *r);
+
+/* The wav driver's simulated room (room.c): the loudspeaker heard by the microphone `delay`
+ * samples later, atten_db quieter, through the impulse response ir (its non-zero samples, at
+ * most AUDIO_ROOM_TAPS; NULL: a single tap). Pure, so a test rebuilds the same echo. */
+enum { AUDIO_ROOM_TAPS = 256 };
+struct audio_room;
+int audio_room_alloc(struct audio_room **rp, size_t delay, unsigned atten_db, const int16_t *ir,
+                     size_t ir_n, char *err, size_t errlen);
+void audio_room_free(struct audio_room *r);
+void audio_room_reset(struct audio_room *r);
+/* The echo the microphone hears during the next n samples (n <= delay), from what was played
+ * before them; then audio_room_played() with what the loudspeaker played in those n samples. */
+void audio_room_echo(const struct audio_room *r, float *echo, size_t n);
+void audio_room_played(struct audio_room *r, const int16_t *out, size_t n);
 
 /* Read a whole 16-bit PCM WAV file (any rate, any channel count) as mono at rate Hz.
  * *samples (malloc, caller frees) and *n set only on success; err says what is wrong. */

@@ -51,6 +51,10 @@ struct audio_dev {
     char name[160]; /* what was opened, for self-test */
     struct audio_ring capture;
     struct audio_ring playback;
+    /* What the loudspeaker played, sample for sample beside `capture` (full duplex only): the
+     * echo canceller's reference. Written in the same callback as the capture, first, so a
+     * reader finds at least as many played samples as captured ones. */
+    struct audio_ring played;
     _Atomic uint64_t underruns;
     _Atomic uint64_t overruns;
     _Atomic uint64_t last_callback_ns;

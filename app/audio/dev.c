@@ -64,7 +64,8 @@ int audio_dev_alloc(struct audio_dev **dp, const struct config *cfg, char *err, 
     }
     /* One second each way: far more than the call thread ever lets queue up. */
     if ((rc = audio_ring_init(&d->capture, d->rate)) ||
-        (rc = audio_ring_init(&d->playback, d->rate))) {
+        (rc = audio_ring_init(&d->playback, d->rate)) ||
+        (rc = audio_ring_init(&d->played, d->rate))) {
         if (d->drv->uninit)
             d->drv->uninit(d);
         goto out;
@@ -77,6 +78,7 @@ out:
     if (d) {
         audio_ring_free(&d->capture);
         audio_ring_free(&d->playback);
+        audio_ring_free(&d->played);
         if (d->wake_fd >= 0)
             close(d->wake_fd);
         free(d->priv);
@@ -91,6 +93,7 @@ static int start(struct audio_dev *d, bool mic, char *err, size_t errlen)
         return 0;
     audio_ring_reset(&d->capture);
     audio_ring_reset(&d->playback);
+    audio_ring_reset(&d->played);
     atomic_store(&d->drop_to, 0);
     atomic_store(&d->underruns, 0);
     atomic_store(&d->overruns, 0);
@@ -129,6 +132,7 @@ void audio_dev_free(struct audio_dev *d)
         d->drv->uninit(d);
     audio_ring_free(&d->capture);
     audio_ring_free(&d->playback);
+    audio_ring_free(&d->played);
     close(d->wake_fd);
     free(d->priv);
     free(d);
@@ -154,9 +158,12 @@ size_t audio_dev_capture_avail(const struct audio_dev *d)
     return audio_ring_fill(&d->capture);
 }
 
-size_t audio_dev_capture_read(struct audio_dev *d, int16_t *buf, size_t n)
+size_t audio_dev_capture_read(struct audio_dev *d, int16_t *buf, int16_t *played, size_t n)
 {
-    return audio_ring_read(&d->capture, buf, n);
+    n = audio_ring_read(&d->capture, buf, n);
+    size_t p = audio_ring_read(&d->played, played, n);
+    memset(played + p, 0, (n - p) * sizeof(*played)); /* a driver that gave no output */
+    return n;
 }
 
 /* What the callback will still play: a drop it has not honoured yet counts as done. */
@@ -196,11 +203,6 @@ void audio_dev_stats(const struct audio_dev *d, struct audio_dev_stats *st)
 
 void audio_dev_process(struct audio_dev *dev, const int16_t *in, int16_t *out, size_t n)
 {
-    if (in) {
-        size_t w = audio_ring_write(&dev->capture, in, n);
-        if (w < n)
-            atomic_fetch_add_explicit(&dev->overruns, n - w, memory_order_relaxed);
-    }
     if (out) {
         audio_ring_skip_to(&dev->playback,
                            atomic_load_explicit(&dev->drop_to, memory_order_acquire));
@@ -209,6 +211,15 @@ void audio_dev_process(struct audio_dev *dev, const int16_t *in, int16_t *out, s
             memset(out + r, 0, (n - r) * sizeof(*out));
             atomic_fetch_add_explicit(&dev->underruns, 1, memory_order_relaxed);
         }
+    }
+    if (in) {
+        /* What this block played goes beside what it captured, the played samples first: a
+         * reader that finds a captured sample finds its reference. Both rings have the same
+         * size and are read in step, so they have the same room. */
+        size_t w = out ? audio_ring_write(&dev->played, out, n) : n;
+        w = audio_ring_write(&dev->capture, in, w);
+        if (w < n)
+            atomic_fetch_add_explicit(&dev->overruns, n - w, memory_order_relaxed);
     }
     atomic_store_explicit(&dev->block, (unsigned)n, memory_order_relaxed);
     atomic_store_explicit(&dev->last_callback_ns, audio_now_ns(), memory_order_release);

@@ -1,6 +1,7 @@
 /* Test audio drivers "wav" and "null", paced in real time by a thread of their own.
  * wav: the microphone hears [audio] capture_file (then silence), optionally plus the loudspeaker
- * delayed and attenuated (a simulated room); the loudspeaker is written to playback_file.
+ * delayed, attenuated and reverberated (a simulated room, room.c) and a looped noise file; the
+ * loudspeaker is written to playback_file.
  * null: silence in, nothing out. Neither is ever chosen unless named.
  * Started for playback only (speech outside calls), neither captures: the capture file is not
  * read and audio_dev_process() gets no input. The playback file is written block by block as
@@ -30,10 +31,9 @@ struct priv {
     size_t in_pos;
     FILE *out; /* playback_file while started */
     uint32_t out_bytes;
-    int16_t *room; /* loudspeaker history for the room echo, room_n samples */
-    size_t room_n;
-    size_t room_pos;
-    int32_t room_gain_q15;
+    struct audio_room *room; /* the loudspeaker heard by the microphone, or NULL */
+    int16_t *noise;          /* wav_room_noise, looped */
+    size_t noise_n, noise_pos;
     pthread_t thread;
     struct timespec start; /* CLOCK_MONOTONIC when the device's clock began */
     atomic_bool quit;
@@ -64,6 +64,50 @@ static void wav_header(unsigned char h[44], uint32_t bytes)
     put_le32(h + 40, bytes);
 }
 
+/* The room: [audio] wav_room_delay, wav_room_attenuation, wav_room_impulse, wav_room_noise. */
+static int room_init(struct audio_dev *dev, char *err, size_t errlen)
+{
+    struct priv *p = dev->priv;
+    const struct config *cfg = dev->cfg;
+    int16_t *ir = NULL;
+    size_t ir_n = 0;
+    char why[200];
+    int rc = 0;
+
+    if (cfg->audio.wav_room_noise[0]) {
+        rc = audio_wav_load(cfg->audio.wav_room_noise, WAV_RATE, &p->noise, &p->noise_n, why,
+                            sizeof(why));
+        if (!rc && !p->noise_n) {
+            rc = EINVAL;
+            snprintf(why, sizeof(why), "no samples");
+        }
+        if (rc) {
+            snprintf(err, errlen, "wav_room_noise: %s", why);
+            return rc;
+        }
+    }
+    if (!cfg->audio.wav_room_delay_ms)
+        return 0;
+    if (cfg->audio.wav_room_delay_ms < 10) {
+        /* the echo of a block comes only from blocks played before it */
+        snprintf(err, errlen, "wav_room_delay: at least 10ms (the driver's block), or 0");
+        return EINVAL;
+    }
+    if (cfg->audio.wav_room_impulse[0]) {
+        rc = audio_wav_load(cfg->audio.wav_room_impulse, WAV_RATE, &ir, &ir_n, why, sizeof(why));
+        if (rc) {
+            snprintf(err, errlen, "wav_room_impulse: %s", why);
+            return rc;
+        }
+    }
+    rc = audio_room_alloc(&p->room, WAV_RATE / 1000 * (size_t)cfg->audio.wav_room_delay_ms,
+                          cfg->audio.wav_room_attenuation_db, ir, ir_n, why, sizeof(why));
+    if (rc)
+        snprintf(err, errlen, "wav_room_impulse: %s", why);
+    free(ir);
+    return rc;
+}
+
 static int init_common(struct audio_dev *dev, bool is_wav, char *err, size_t errlen)
 {
     struct priv *p = dev->priv;
@@ -81,19 +125,13 @@ static int init_common(struct audio_dev *dev, bool is_wav, char *err, size_t err
         if (rc)
             return rc;
     }
-    if (cfg->audio.wav_room_delay_ms) {
-        p->room_n = WAV_RATE / 1000 * (size_t)cfg->audio.wav_room_delay_ms;
-        p->room = calloc(p->room_n, sizeof(*p->room));
-        if (!p->room) {
-            snprintf(err, errlen, "out of memory");
-            return ENOMEM;
-        }
-        p->room_gain_q15 =
-            (int32_t)(32768.0 * pow(10.0, -(double)cfg->audio.wav_room_attenuation_db / 20.0));
-    }
-    snprintf(dev->name, sizeof(dev->name), "wav (capture %s, playback %s%s)",
+    int rc = room_init(dev, err, errlen);
+    if (rc)
+        return rc;
+    snprintf(dev->name, sizeof(dev->name), "wav (capture %s, playback %s%s%s)",
              cfg->audio.capture_file[0] ? "from a file" : "silence",
-             cfg->audio.playback_file[0] ? "to a file" : "discarded", p->room ? ", room echo" : "");
+             cfg->audio.playback_file[0] ? "to a file" : "discarded", p->room ? ", room echo" : "",
+             p->noise ? ", room noise" : "");
     return 0;
 }
 
@@ -105,6 +143,26 @@ static int wav_init(struct audio_dev *dev, char *err, size_t errlen)
 static int null_init(struct audio_dev *dev, char *err, size_t errlen)
 {
     return init_common(dev, false, err, errlen);
+}
+
+/* What the microphone hears besides capture_file: the room's echo of what the loudspeaker
+ * played, and the room's noise. */
+static void room_hear(struct priv *p, int16_t *in)
+{
+    float echo[BLOCK];
+    if (p->room)
+        audio_room_echo(p->room, echo, BLOCK);
+    for (size_t i = 0; i < BLOCK; i++) {
+        float v = in[i];
+        if (p->room)
+            v += echo[i];
+        if (p->noise) {
+            v += p->noise[p->noise_pos];
+            p->noise_pos = (p->noise_pos + 1) % p->noise_n;
+        }
+        v = v < 0 ? v - 0.5f : v + 0.5f; /* to the nearest */
+        in[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+    }
 }
 
 /* The device's clock: one 10 ms block per absolute deadline on CLOCK_MONOTONIC. This thread
@@ -138,20 +196,10 @@ static void *pace_thread(void *arg)
             p->in_pos += take;
         }
         memset(in + take, 0, (BLOCK - take) * sizeof(*in));
-        if (p->room) {
-            /* The microphone hears what the loudspeaker played room_n samples ago. */
-            for (size_t i = 0; i < BLOCK; i++) {
-                int32_t v =
-                    in[i] + ((p->room[(p->room_pos + i) % p->room_n] * p->room_gain_q15) >> 15);
-                in[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
-            }
-        }
+        room_hear(p, in);
         audio_dev_process(dev, in, out, BLOCK);
-        if (p->room) {
-            for (size_t i = 0; i < BLOCK; i++)
-                p->room[(p->room_pos + i) % p->room_n] = out[i];
-            p->room_pos = (p->room_pos + BLOCK) % p->room_n;
-        }
+        if (p->room)
+            audio_room_played(p->room, out, BLOCK);
         if (p->out && fwrite(out, sizeof(*out), BLOCK, p->out) == BLOCK)
             p->out_bytes += BLOCK * sizeof(*out);
     }
@@ -186,9 +234,9 @@ static int wav_start(struct audio_dev *dev, char *err, size_t errlen)
 
     p->in_pos = 0;
     p->out_bytes = 0;
-    p->room_pos = 0;
+    p->noise_pos = 0;
     if (p->room)
-        memset(p->room, 0, p->room_n * sizeof(*p->room));
+        audio_room_reset(p->room);
     atomic_store(&p->quit, false);
     if (p->is_wav && cfg->audio.playback_file[0]) {
         p->out = fopen(cfg->audio.playback_file, "wb");
@@ -236,8 +284,10 @@ static void wav_uninit(struct audio_dev *dev)
 {
     struct priv *p = dev->priv;
     free(p->in);
-    free(p->room);
+    free(p->noise);
+    audio_room_free(p->room);
     p->in = NULL;
+    p->noise = NULL;
     p->room = NULL;
 }
 

@@ -17,8 +17,7 @@ enum {
     TICK_MS = 5,               /* the voice path runs this often */
     DEV_CHUNK = 1024,          /* device samples read at a time */
     FIFO_LEN = 8 * CALL_FRAME, /* 160 ms at CALL_RATE */
-    REF_MAX = 12 * CALL_FRAME, /* echo reference kept at most: 240 ms */
-    ECHO_TAIL_MS = 250,        /* echo path covered by the canceller */
+    ECHO_TAIL_MS = 150,        /* echo covered by the canceller after its bulk delay */
     PT_OPUS = 111,
     PT_TEL48 = 101,
     PT_TEL8 = 100,
@@ -113,6 +112,7 @@ struct call_media {
     bool latched;           /* a hotline behind NAT: raddr is where its media came from */
     uint64_t foreign;       /* packets from other addresses, dropped */
     struct audio_resampler *from_dev;
+    struct audio_resampler *ref_from_dev; /* the same conversion, for what was played */
     struct audio_resampler *to_dev;
     struct audio_proc *proc;
     struct fifo cap; /* microphone at CALL_RATE, waiting for a whole frame */
@@ -120,8 +120,12 @@ struct call_media {
      * still to be mixed into the frames sent. */
     int16_t *say;
     size_t say_n, say_pos, say_cap;
-    bool say_short;        /* out of memory while a phrase was converted */
-    struct fifo ref;       /* what went to the loudspeaker: the echo canceller's reference */
+    bool say_short; /* out of memory while a phrase was converted */
+    /* What the loudspeaker played while cap's samples were captured, sample for sample: the
+     * echo canceller's reference. Taken from the device beside the microphone, not from what
+     * was queued for it, so a device that ran dry or a drop shifts nothing the canceller has
+     * learnt: it sees the silence that really played. */
+    struct fifo ref;
     uint64_t cap_first_ns; /* capture time of cap.s[0] */
     struct tmr tick;
 
@@ -282,6 +286,12 @@ static void cap_sink(void *arg, const int16_t *s, size_t n)
     fifo_push(&m->cap, s, n);
 }
 
+static void ref_sink(void *arg, const int16_t *s, size_t n)
+{
+    struct call_media *m = arg;
+    fifo_push(&m->ref, s, n);
+}
+
 static void play_sink(void *arg, const int16_t *s, size_t n)
 {
     struct call_media *m = arg;
@@ -351,15 +361,17 @@ int call_media_say(struct call_media *m, const int16_t *pcm, size_t n, unsigned 
 
 static void capture_path(struct call_media *m)
 {
-    int16_t dev[DEV_CHUNK];
+    int16_t dev[DEV_CHUNK], played[DEV_CHUNK];
     struct audio_dev_stats st;
 
     for (;;) {
-        size_t n = audio_dev_capture_read(m->audio, dev, DEV_CHUNK);
+        size_t n = audio_dev_capture_read(m->audio, dev, played, DEV_CHUNK);
         if (!n)
             break;
-        /* every captured sample, however many it makes at 16 kHz */
+        /* every captured sample, however many it makes at 16 kHz; the played ones through an
+         * identical converter fed the same counts, so the two stay in step */
         audio_resampler_all(m->from_dev, dev, n, cap_sink, m);
+        audio_resampler_all(m->ref_from_dev, played, n, ref_sink, m);
         /* When the newest sample was captured: the driver's last callback, less what is still
          * queued behind it and the driver's own input buffering. */
         audio_dev_stats(m->audio, &st);
@@ -405,15 +417,13 @@ static void ringback(struct call_media *m, int16_t *out, size_t n)
     }
 }
 
-/* Far-end audio on its way to the loudspeaker: volume, the echo canceller's reference, and
- * every sample through the resampler however many it makes at the device's rate. */
+/* Far-end audio on its way to the loudspeaker: volume, and every sample through the resampler
+ * however many it makes at the device's rate. (The echo canceller's reference comes back from
+ * the device: capture_path.) */
 static void to_device(struct call_media *m, int16_t *pcm, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         pcm[i] = (int16_t)((pcm[i] * m->gain_q15) >> 15);
-    fifo_push(&m->ref, pcm, n);
-    if (m->ref.n > REF_MAX)
-        fifo_pop(&m->ref, NULL, m->ref.n - REF_MAX);
     audio_resampler_all(m->to_dev, pcm, n, play_sink, m);
 }
 
@@ -561,10 +571,12 @@ int call_media_attach_audio(struct call_media *m, struct audio_dev *audio)
         return 0;
     m->dev_rate = audio_dev_rate(audio);
     if (audio_resampler_alloc(&m->from_dev, m->dev_rate, CALL_RATE, AUDIO_RESAMPLE_VOIP) ||
+        audio_resampler_alloc(&m->ref_from_dev, m->dev_rate, CALL_RATE, AUDIO_RESAMPLE_VOIP) ||
         audio_resampler_alloc(&m->to_dev, CALL_RATE, m->dev_rate, AUDIO_RESAMPLE_VOIP)) {
         audio_resampler_free(m->from_dev);
+        audio_resampler_free(m->ref_from_dev);
         audio_resampler_free(m->to_dev);
-        m->from_dev = m->to_dev = NULL;
+        m->from_dev = m->ref_from_dev = m->to_dev = NULL;
         return ENOMEM;
     }
     m->audio = audio;
@@ -682,6 +694,7 @@ void call_media_free(struct call_media *m)
     mem_deref(m->telev);
     call_codec_free(m->codec);
     audio_resampler_free(m->from_dev);
+    audio_resampler_free(m->ref_from_dev);
     audio_resampler_free(m->to_dev);
     audio_proc_free(m->proc);
     free(m->say);
@@ -827,6 +840,7 @@ void call_media_set_sending(struct call_media *m, bool on)
         int16_t frame[CALL_FRAME] = {0};
         size_t have = m->cap.n < CALL_FRAME ? m->cap.n : CALL_FRAME;
         fifo_pop(&m->cap, frame + (CALL_FRAME - have), have);
+        fifo_pop(&m->ref, NULL, have); /* its reference: the two stay in step */
         m->cap_first_ns += (uint64_t)have * 1000000000u / CALL_RATE;
         send_frame(m, frame);
     }

@@ -304,6 +304,11 @@ static const struct key keys[] = {
            "wav driver: 0 or a delay " RANGE " after which the microphone hears the loudspeaker"),
     RANGED("audio", "wav_room_attenuation", KEY_UINT, audio.wav_room_attenuation_db, 0, 60, "10",
            "wav driver: dB, " RANGE ", the loudspeaker is quieter at the microphone"),
+    TEXT("audio", "wav_room_impulse", KEY_FILE, audio.wav_room_impulse, NULL, "none",
+         "wav driver: an absolute path to a 48 kHz WAV impulse response of the room (at most "
+         "256 non-zero samples)"),
+    TEXT("audio", "wav_room_noise", KEY_FILE, audio.wav_room_noise, NULL, "none",
+         "wav driver: an absolute path to a WAV the microphone also hears, looped (room noise)"),
     TEXT("counts", "collector", KEY_URL, counts.collector, NULL, NULL,
          "the address of openline-stats, such as https://stats.example.org (http:// only to "
          "127.0.0.1, ::1 or localhost), or empty (counting off, nothing stored)"),

@@ -159,6 +159,8 @@ struct config {
         bool noise_suppression;           /* speexdsp noise suppression on the microphone */
         uint64_t wav_room_delay_ms;       /* wav driver: loudspeaker heard by the mic after this */
         unsigned wav_room_attenuation_db; /* ... this many dB quieter (room simulation) */
+        char wav_room_impulse[PATH_MAX];  /* ... through this impulse response ("" = none) */
+        char wav_room_noise[PATH_MAX];    /* wav driver: noise the microphone hears, looped */
     } audio;
 
     struct {

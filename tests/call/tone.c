@@ -22,68 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct wav {
-    double *x; /* first channel, -1..1 */
-    size_t n;
-    unsigned rate;
-};
-
-static unsigned le16(const unsigned char *p)
-{
-    return (unsigned)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int wav_read(const char *path, struct wav *w)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    long len;
-    unsigned ch = 0, bits = 0;
-    int rc = -1;
-
-    if (!f) {
-        perror(path);
-        return -1;
-    }
-    if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 44 || fseek(f, 0, SEEK_SET))
-        goto out;
-    buf = malloc((size_t)len);
-    if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len)
-        goto out;
-    for (long at = 12; at + 8 <= len;) {
-        uint32_t cl = le32(buf + at + 4);
-        if (!memcmp(buf + at, "fmt ", 4)) {
-            ch = le16(buf + at + 10);
-            w->rate = le32(buf + at + 12);
-            bits = le16(buf + at + 22);
-        } else if (!memcmp(buf + at, "data", 4)) {
-            size_t avail = (size_t)(len - at - 8);
-            size_t bytes = cl && cl <= avail ? cl : avail;
-            if (bits != 16 || !ch)
-                goto out;
-            w->n = bytes / (2u * ch);
-            w->x = calloc(w->n ? w->n : 1, sizeof(double));
-            if (!w->x)
-                goto out;
-            for (size_t i = 0; i < w->n; i++)
-                w->x[i] = (int16_t)le16(buf + at + 8 + i * 2 * ch) / 32768.0;
-            rc = 0;
-            break;
-        }
-        at += 8 + (long)cl + (cl & 1);
-    }
-out:
-    if (rc)
-        fprintf(stderr, "%s: not a readable 16-bit PCM WAV\n", path);
-    free(buf);
-    fclose(f);
-    return rc;
-}
+#include "wavread.h"
 
 /* Goertzel amplitude at hz over x[0..n) (a full-scale sine gives 1). */
 static double goertzel_amp(const double *x, size_t n, unsigned rate, double hz)
