@@ -14,7 +14,7 @@
  *       erle=DB    10 log10 of echo energy over sent energy, over 20 ms frames in which the far
  *                  end is active (echo above -50 dBFS) and the near end is not, from 2 s after
  *                  the far end first spoke to the end
- *       conv=S     seconds from the far end's first frame until ERLE over the last 0.5 s of
+ *       conv=S     seconds from the far end's first frame until ERLE over the last 0.25 s of
  *                  such frames first reaches 20 dB (-1: never)
  *       min1s=DB   the worst ERLE over any 1 s of such frames after convergence
  *       near=DB    (with NEAR) sent energy over near energy in frames where both talk: how
@@ -199,14 +199,17 @@ static void print_erle(const struct frames *f, size_t first, long lag, double pe
             se += f->echo[k];
             ss += f->sent[k];
         }
-        /* the last 0.5 s of far-only frames */
+        /* the last 0.25 s of far-only frames: short, since a window reports late by its length */
         we[wn] = f->echo[k], ws[wn++] = f->sent[k];
         win_e += f->echo[k], win_s += f->sent[k], win_n++;
-        while (win_n > per_s / 2) {
+        while (win_n > per_s / 4) {
             win_e -= we[w0], win_s -= ws[w0++], win_n--;
         }
-        if (conv < 0 && win_n == per_s / 2 && db(win_e, win_s) >= 20)
+        if (conv < 0 && win_n == per_s / 4 && db(win_e, win_s) >= 20) {
             conv = (double)(k - first + 1) * f->len / rate;
+            sec_e = sec_s = 0, sec_n = 0; /* the 1 s pieces start from here */
+            continue;
+        }
         sec_e += f->echo[k], sec_s += f->sent[k], sec_n++;
         if (sec_n == per_s) {
             if (conv >= 0 && db(sec_e, sec_s) < worst)

@@ -29,6 +29,7 @@
 OL_ROOT=${OL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 OL_BIN=${OL_BIN:-$OL_ROOT/build/openline}
 OL_TONE=${OL_TONE:-$OL_ROOT/build/tests/call-tone}
+OL_ECHO=${OL_ECHO:-$OL_ROOT/build/tests/call-echo}
 
 ol_setup() {
     OL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/openline-call.XXXXXX")
