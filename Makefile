@@ -151,7 +151,8 @@ $(SPEECH_SRCS:%.c=$(OBJ)/%.o): CFLAGS_EXTRA = $(call pkg_cflags,$(UI_PKGS) $(SPE
 $(OBJ)/app/kiosk/%.o $(OBJ)/app/ui/%.o $(OBJ)/tests/%.o: CPPFLAGS_BASE += $(SPEECH_INC)
 $(OBJ)/app/core/plugin.o: CPPFLAGS_BASE += -DOPENLINE_LIBDIR='"$(PREFIX)/lib/openline"'
 $(OBJ)/tests/%.o: CFLAGS_EXTRA = $(call pkg_cflags,$(UI_PKGS) cmocka)
-$(OBJ)/tests/unit/test_call.o $(OBJ)/tests/bench/jitter_bench.o: CFLAGS_EXTRA += \
+$(OBJ)/tests/unit/test_call.o $(OBJ)/tests/unit/test_audio.o $(OBJ)/tests/bench/jitter_bench.o: \
+		CFLAGS_EXTRA += \
 	$(call pkg_cflags,$(CALL_PKGS)) $(CALL_CPPFLAGS)
 $(OBJ)/tests/unit/test_counts.o: CFLAGS_EXTRA += -Iapp/counts
 $(OBJ)/tests/unit/test_icon.o: CFLAGS_EXTRA += -Iapp/ui
