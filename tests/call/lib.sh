@@ -16,6 +16,15 @@
 #   ol_baresip_stop NAME
 #   ol_sipp_uas NAME PORT XML [sipp options...]    SIPp as a one-call server; stops by itself
 #   ol_wait_pid PID SECONDS       wait for a process, kill it after SECONDS; returns its status
+#   ol_echo_assets                the echo measurement's audio in $OL_TMP: far.wav (espeak-ng
+#                                 English), near.wav (a second voice from 3 s), ir.wav (the room's
+#                                 impulse response), roomnoise.wav (pink noise, about -71 dBFS)
+#   ol_echo_call NAME CODEC DELAY_MS [near] [audio lines...]
+#                                 one 12 s call from the kiosk (wav driver, that room, 6 dB down)
+#                                 to a baresip callee saying far.wav; call-echo's measurement
+#                                 and the call's underruns in $OL_TMP/NAME.erle (one line);
+#                                 STALL_AT=S stops the kiosk (SIGSTOP) for 50 ms S seconds in
+#   ol_erle_field NAME FIELD      one field of that line (erle, conv, near, underruns ...)
 #   ol_jackd_env NAME             a private JACK server name for what starts from now on (never a
 #                                 user's running JACK; clients do not start one themselves)
 #   ol_jackd_start                start it (dummy driver, 48 kHz, 20 ms periods), pid in
@@ -231,3 +240,58 @@ ol_wait_pid() {
     done
     wait "$pid"
 }
+
+ol_echo_assets() {
+    espeak-ng -v en-us -s 150 -w "$OL_TMP/far22.wav" "Thank you for calling the helpline. You are \
+not alone, and you do not have to give your name. Tell me what you can, in your own words, and \
+take your time. We can talk about your rights at work, about your documents, and about where \
+you can stay tonight." &&
+    espeak-ng -v en-gb+f3 -s 140 -w "$OL_TMP/near22.wav" "I am calling about my friend. They took \
+her passport when she arrived, and she works every day without pay." &&
+    sox -q "$OL_TMP/far22.wav" -r 48000 -c 2 -b 16 "$OL_TMP/far.wav" &&
+    sox -q "$OL_TMP/near22.wav" -r 48000 -c 1 -b 16 "$OL_TMP/near.wav" pad 3 0 &&
+    sox -q -n -r 48000 -c 1 -b 16 "$OL_TMP/roomnoise.wav" synth 7 pinknoise vol 0.0012 &&
+    "$OL_ECHO" ir "$OL_TMP/ir.wav"
+}
+
+ol_echo_call() {
+    name=$1 codec=$2 delay=$3
+    shift 3
+    near=""
+    [ "${1:-}" = near ] && { near=$OL_TMP/near.wav; shift; }
+    port=$(ol_freeport)
+    ol_baresip_start $name $port file="$OL_TMP/far.wav" codec=$codec || return 1
+    {
+        printf '[organisation]\nname = Test Helpline\nhotline = +1 555 0100\n\n[audio]\n'
+        echo "driver = wav"
+        echo "playback_file = $OL_TMP/$name-out.wav"
+        echo "wav_room_delay = ${delay}ms"
+        echo "wav_room_attenuation = 6"
+        echo "wav_room_impulse = $OL_TMP/ir.wav"
+        echo "wav_room_noise = $OL_TMP/roomnoise.wav"
+        [ -n "$near" ] && echo "capture_file = $near"
+        for l in "$@"; do echo "$l"; done
+    } >"$OL_TMP/$name.conf"
+    "$OL_BIN" call --config "$OL_TMP/$name.conf" --seconds 12 "sip:callee@127.0.0.1:$port" \
+        >"$OL_TMP/$name.log" 2>&1 &
+    kpid=$!
+    if [ -n "${STALL_AT:-}" ]; then
+        sleep "$STALL_AT"
+        kill -STOP $kpid && sleep 0.05 && kill -CONT $kpid
+    fi
+    wait $kpid
+    ol_baresip_stop $name
+    rec=$(ol_baresip_received $name)
+    [ -n "$rec" ] || { echo "the callee recorded nothing" >&2; return 1; }
+    "$OL_ECHO" rebuild "$OL_TMP/$name-out.wav" $delay 6 "$OL_TMP/ir.wav" "$OL_TMP/$name-echo48.wav" &&
+        sox -q "$OL_TMP/$name-echo48.wav" -r 16000 "$OL_TMP/$name-echo.wav" &&
+        sox -q "$rec" -r 16000 -c 1 "$OL_TMP/$name-sent.wav" || return 1
+    nearw=""
+    [ -n "$near" ] && { sox -q "$near" -r 16000 "$OL_TMP/$name-near.wav"; nearw=$OL_TMP/$name-near.wav; }
+    "$OL_ECHO" erle "$OL_TMP/$name-echo.wav" "$OL_TMP/$name-sent.wav" $nearw >"$OL_TMP/$name.erle" ||
+        return 1
+    echo " underruns=$(sed -n 's/.*underruns \([0-9]*\).*/\1/p' "$OL_TMP/$name.log" | tail -n 1)" \
+        >>"$OL_TMP/$name.erle"
+    tr -d '\n' <"$OL_TMP/$name.erle" >"$OL_TMP/$name.erle1" && mv "$OL_TMP/$name.erle1" "$OL_TMP/$name.erle"
+}
+ol_erle_field() { sed -n "s/.* $2=\([-0-9.]*\).*/\1/p" "$OL_TMP/$1.erle"; }

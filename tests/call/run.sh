@@ -637,62 +637,12 @@ fi
 # microphone heard from the kiosk's own playback file with the driver's room code, and gives
 # ERLE over the frames in which only the far end speaks, from 2 s after it first speaks, and
 # how long until 20 dB. Double talk: a second voice as the near end.
-echo_assets() {
-    espeak-ng -v en-us -s 150 -w "$T/far22.wav" "Thank you for calling the helpline. You are \
-not alone, and you do not have to give your name. Tell me what you can, in your own words, and \
-take your time. We can talk about your rights at work, about your documents, and about where \
-you can stay tonight." &&
-    espeak-ng -v en-gb+f3 -s 140 -w "$T/near22.wav" "I am calling about my friend. They took \
-her passport when she arrived, and she works every day without pay." &&
-    sox -q "$T/far22.wav" -r 48000 -c 2 -b 16 "$T/far.wav" &&
-    sox -q "$T/near22.wav" -r 48000 -c 1 -b 16 "$T/near.wav" pad 3 0 &&
-    sox -q -n -r 48000 -c 1 -b 16 "$T/roomnoise.wav" synth 7 pinknoise vol 0.0012 &&
-    "$OL_ECHO" ir "$T/ir.wav"
-}
-# echo_call NAME CODEC DELAY_MS [near] [audio lines...]: one 12 s call; the measurement line in
-# $T/NAME.erle. With STALL_AT=S the kiosk is stopped (SIGSTOP) for 50 ms S seconds in.
+erle_field() { ol_erle_field "$@"; }
+# echo_call NAME ...: ol_echo_call, a failure reported
 echo_call() {
-    name=$1 codec=$2 delay=$3
-    shift 3
-    near=""
-    [ "${1:-}" = near ] && { near=$T/near.wav; shift; }
-    port=$(ol_freeport)
-    ol_baresip_start $name $port file="$T/far.wav" codec=$codec ||
-        { bad "$name: baresip starts"; return 1; }
-    {
-        echo "[audio]"
-        echo "driver = wav"
-        echo "playback_file = $T/$name-out.wav"
-        echo "wav_room_delay = ${delay}ms"
-        echo "wav_room_attenuation = 6"
-        echo "wav_room_impulse = $T/ir.wav"
-        echo "wav_room_noise = $T/roomnoise.wav"
-        [ -n "$near" ] && echo "capture_file = $near"
-        for l in "$@"; do echo "$l"; done
-    } | conf "$T/$name.conf"
-    "$OL_BIN" call --config "$T/$name.conf" --seconds 12 "sip:callee@127.0.0.1:$port" \
-        >"$T/$name.log" 2>&1 &
-    kpid=$!
-    if [ -n "${STALL_AT:-}" ]; then
-        sleep "$STALL_AT"
-        kill -STOP $kpid && sleep 0.05 && kill -CONT $kpid
-    fi
-    wait $kpid
-    ol_baresip_stop $name
-    rec=$(ol_baresip_received $name)
-    [ -n "$rec" ] || { bad "$name: the callee recorded nothing"; return 1; }
-    "$OL_ECHO" rebuild "$T/$name-out.wav" $delay 6 "$T/ir.wav" "$T/$name-echo48.wav" &&
-        sox -q "$T/$name-echo48.wav" -r 16000 "$T/$name-echo.wav" &&
-        sox -q "$rec" -r 16000 -c 1 "$T/$name-sent.wav" || { bad "$name: analysis"; return 1; }
-    nearw=""
-    [ -n "$near" ] && { sox -q "$near" -r 16000 "$T/$name-near.wav"; nearw=$T/$name-near.wav; }
-    "$OL_ECHO" erle "$T/$name-echo.wav" "$T/$name-sent.wav" $nearw >"$T/$name.erle" ||
-        { bad "$name: call-echo erle"; return 1; }
-    echo "      $name: $(cat "$T/$name.erle"); $(grep -o 'underruns [0-9]*' "$T/$name.log" |
-        tail -n 1)"
+    ol_echo_call "$@" 2>"$T/echo-call.err" || { bad "$1: $(cat "$T/echo-call.err")"; return 1; }
+    echo "      $1: $(cat "$T/$1.erle")"
 }
-# erle_field NAME FIELD
-erle_field() { sed -n "s/.* $2=\([-0-9.]*\).*/\1/p" "$T/$1.erle"; }
 # erle_check NAME FIELD OP LIMIT DESCRIPTION: ok when FIELD OP LIMIT (awk comparison)
 erle_check() {
     v=$(erle_field "$1" "$2")
@@ -703,7 +653,7 @@ erle_check() {
     fi
 }
 if want echo; then
-    if echo_assets; then
+    if ol_echo_assets; then
         echo_call echo-pcmu40 pcmu 40 &&
             { erle_check echo-pcmu40 erle '>=' 35 "echo: PCMU, 40 ms room, defaults"
               erle_check echo-pcmu40 conv '<=' 2.5 "echo: PCMU, 40 ms room: 20 dB reached"
