@@ -60,12 +60,16 @@ bool call_jitter_ready(const struct call_jitter *jb);
 
 /* ---- playout schedule (playout.c): when the far end's packets are decoded and played ---- */
 enum {
-    CALL_PLAYOUT_STEP_US = 10000, /* silence, concealment and trims come in 10 ms pieces */
-    CALL_PACKET_US = 20000,       /* the packets' length (ptime 20) */
+    CALL_PLAYOUT_STEP_US = 10000,   /* silence, concealment and trims come in 10 ms pieces */
+    CALL_PACKET_US = 20000,         /* the packets' length (ptime 20) */
+    CALL_PLAYOUT_MAX_US = 200000,   /* late packets raise the playout delay up to this */
+    CALL_PLAYOUT_CALM_WINDOWS = 20, /* 10 s of trim windows: the delay falls after this calm */
 };
 
 struct call_playout {
-    unsigned target_us;    /* playout delay: jitter_buffer */
+    unsigned min_us;       /* jitter_buffer: the playout delay on a calm network, and the least */
+    unsigned target_us;    /* playout delay now: raised by late packets, lowered after calm */
+    unsigned max_us;       /* the most target_us has been */
     bool anchored;         /* playing a stream at the playout delay */
     unsigned stall_us;     /* concealed so far for the packet that is due and missing */
     unsigned window_n;     /* packets decoded in this half second */
@@ -73,6 +77,14 @@ struct call_playout {
     bool after_gap;        /* concealment or a skip came before the next decode */
     int64_t window_min_us; /* the least of their queued time above the delay */
     uint64_t trims;        /* times the start of a packet was left out to come back to the delay */
+    unsigned calm_n;       /* windows since the delay was last raised */
+    /* per window of the last CALL_PLAYOUT_CALM_WINDOWS: the most of the delay a packet used
+     * (the delay less what it found queued), indexed by calm_n */
+    int64_t used_us[CALL_PLAYOUT_CALM_WINDOWS];
+    uint64_t raises;          /* times a late packet raised the delay */
+    bool decoded;             /* a packet of this stream was decoded: the next two are set */
+    uint16_t last_seq;        /* the last packet decoded */
+    uint64_t last_arrival_ns; /* and when it arrived */
 };
 
 enum call_playout_action {
@@ -83,6 +95,7 @@ enum call_playout_action {
     CALL_PLAYOUT_SKIP,    /* the packet due is lost (a later one is here): take it, queue nothing */
 };
 
+/* target_ms: jitter_buffer, the playout delay to start at and the least it is lowered to. */
 void call_playout_init(struct call_playout *p, unsigned target_ms);
 /* What to do now. queued_us: until what is queued for the loudspeaker runs out (the device
  * ring, played from the driver's next callback on); ring_us: what the ring holds; block_us:

@@ -884,13 +884,15 @@ void call_media_summary(const struct call_media *m, char *buf, size_t len)
         audio_dev_stats(m->audio, &st);
     snprintf(buf, len,
              "%s %s tx %llu rx %llu; cap->rtp %.1f ms max %.1f; rtp->play %.1f ms max %.1f; "
-             "lost %llu late %llu drop %llu; sources %llu; foreign %llu; underruns %llu%s",
+             "lost %llu late %llu drop %llu; delay %u ms (%u-%u); sources %llu; foreign %llu; "
+             "underruns %llu%s",
              m->codec_name ? m->codec_name : "no codec", m->secure ? "SRTP" : "RTP",
              (unsigned long long)m->tx_packets, (unsigned long long)m->rx_packets,
              m->cap_lat_n ? m->cap_lat_sum / (double)m->cap_lat_n : 0.0, m->cap_lat_max,
              m->play_lat_n ? m->play_lat_sum / (double)m->play_lat_n : 0.0, m->play_lat_max,
              (unsigned long long)m->jb.lost, (unsigned long long)m->jb.late,
-             (unsigned long long)(m->jb.dropped + m->po.trims),
-             (unsigned long long)m->jb.sources + 1, (unsigned long long)m->foreign,
-             (unsigned long long)st.underruns, m->srtp_fail ? "; SRTP auth failures" : "");
+             (unsigned long long)(m->jb.dropped + m->po.trims), m->po.target_us / 1000,
+             m->po.min_us / 1000, m->po.max_us / 1000, (unsigned long long)m->jb.sources + 1,
+             (unsigned long long)m->foreign, (unsigned long long)st.underruns,
+             m->srtp_fail ? "; SRTP auth failures" : "");
 }

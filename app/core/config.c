@@ -285,7 +285,8 @@ static const struct key keys[] = {
     RANGED("hotline", "rtp_port_max", KEY_UINT, hotline.rtp_port_max, 1025, 65535, "20000",
            "a UDP port above rtp_port_min, " RANGE),
     RANGED("hotline", "jitter_buffer", KEY_DURATION, hotline.jitter_ms, 10, 500, "20ms",
-           "a duration " RANGE " of audio kept ahead of the loudspeaker"),
+           "a duration " RANGE " of audio kept ahead of the loudspeaker on a calm network (late "
+           "packets raise it, up to 200ms)"),
     TEXT("hotline", "language", KEY_LANG, hotline.language, "en", NULL,
          "the language code the counsellors answer in (tapped phrases are spoken in it; a "
          "uri.CODE hotline answers in CODE)"),

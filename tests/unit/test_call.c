@@ -347,6 +347,187 @@ static void test_playout_ringback_ahead_trimmed(void **state)
     assert_int_equal(po_arrive_decoded(&p, &jb, 101, 35000, 25000), 10000);
 }
 
+/* The adaptive delay on a simulated network, the schedule run as media.c runs it: at every
+ * packet's arrival, every 10 ms device callback and every 5 ms tick. Packet i is sent at
+ * interval_us * i and arrives 40 ms plus its jitter later, except packet lost. The jitter, from a
+ * fixed seed, until calm_after_s (none after): one packet in eight uniform in 0..jitter_ms, the
+ * others in its first twelfth; steady, and what a fixed delay pays for again and again (the trim
+ * takes the stream back to the others between the late ones). Counts are of 10 ms pieces. */
+struct po_net {
+    unsigned jitter_ms;
+    double calm_after_s;
+    long lost;            /* -1: none */
+    unsigned interval_us; /* 20000: the sender's clock is ours */
+};
+
+struct po_sim {
+    struct call_jitter jb;
+    struct call_playout p;
+    const struct po_net *net;
+    int64_t *arrive_us; /* per packet; -1: lost */
+    long n;
+    uint64_t ring_us;       /* what the device ring holds */
+    int64_t last_cb;        /* the device's last callback; -1: none yet */
+    unsigned conceal[200];  /* concealment per second of the simulation */
+    unsigned min_target_us; /* the least target from the sim's start_s on */
+    unsigned max_target_us;
+};
+
+static void po_sim_trace(struct po_sim *s, long n)
+{
+    uint64_t seed = 12345;
+    s->n = n;
+    s->arrive_us = calloc((size_t)n, sizeof(*s->arrive_us));
+    assert_non_null(s->arrive_us);
+    for (long i = 0; i < n; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        int64_t send = (int64_t)s->net->interval_us * i;
+        /* one packet in eight anywhere in the jitter, the others within its first twelfth */
+        unsigned most = s->net->jitter_ms * 1000u / ((seed >> 20) % 8 ? 12 : 1);
+        int64_t jit =
+            send < (int64_t)(s->net->calm_after_s * 1e6) ? (int64_t)((seed >> 33) % (most + 1)) : 0;
+        s->arrive_us[i] = i == s->net->lost ? -1 : send + 40000 + jit;
+    }
+}
+
+/* media.c playback_path(): what the schedule says until it waits. */
+static void po_sim_run(struct po_sim *s, int64_t now)
+{
+    const struct call_jitter_slot *slot;
+    for (int i = 0; i < 32; i++) {
+        uint64_t q =
+            s->ring_us + (s->last_cb < 0 ? PO_BLOCK : (uint64_t)(s->last_cb + PO_BLOCK - now));
+        unsigned us;
+        switch (call_playout_next(&s->p, &s->jb, q, s->ring_us, PO_BLOCK, &us)) {
+        case CALL_PLAYOUT_WAIT:
+            return;
+        case CALL_PLAYOUT_SILENCE:
+            s->ring_us += us;
+            break;
+        case CALL_PLAYOUT_DECODE:
+            assert_int_equal(call_jitter_get(&s->jb, &slot), CALL_JITTER_OK);
+            s->ring_us += CALL_PACKET_US - us;
+            break;
+        case CALL_PLAYOUT_CONCEAL:
+            s->ring_us += CALL_PLAYOUT_STEP_US;
+            s->conceal[now / 1000000]++;
+            break;
+        case CALL_PLAYOUT_SKIP:
+            assert_int_equal(call_jitter_get(&s->jb, &slot), CALL_JITTER_LOST);
+            break;
+        }
+    }
+    fail_msg("the schedule did not settle");
+}
+
+/* Simulate from_s to to_s seconds; the target's range is noted from start_s on. */
+static void po_sim(struct po_sim *s, double from_s, double to_s, double start_s)
+{
+    s->min_target_us = UINT32_MAX;
+    s->max_target_us = 0;
+    for (int64_t now = (int64_t)(from_s * 1e6); now < (int64_t)(to_s * 1e6); now += 1000) {
+        bool run = now % 5000 == 0;   /* the tick */
+        if (now % PO_BLOCK == 3000) { /* the device takes a block */
+            s->ring_us = s->ring_us > PO_BLOCK ? s->ring_us - PO_BLOCK : 0;
+            s->last_cb = now;
+            run = true;
+        }
+        for (long i = now / s->net->interval_us - 6; i <= now / s->net->interval_us; i++) {
+            if (i < 0 || i >= s->n || s->arrive_us[i] / 1000 != now / 1000)
+                continue;
+            uint8_t b = 0;
+            call_jitter_put(&s->jb, 7, (uint16_t)i, (uint32_t)i * 160u, &b, 1,
+                            (uint64_t)s->arrive_us[i] * 1000u);
+            run = true;
+        }
+        if (run)
+            po_sim_run(s, now);
+        if (now >= (int64_t)(start_s * 1e6)) {
+            if (s->p.target_us < s->min_target_us)
+                s->min_target_us = s->p.target_us;
+            if (s->p.target_us > s->max_target_us)
+                s->max_target_us = s->p.target_us;
+        }
+    }
+}
+
+static struct po_sim *po_sim_new(const struct po_net *net, double seconds)
+{
+    static struct po_sim s;
+    free(s.arrive_us);
+    memset(&s, 0, sizeof(s));
+    s.net = net;
+    s.last_cb = -1;
+    call_jitter_init(&s.jb, PO_DELAY_MS / 20 + 10); /* media.c's depth */
+    call_playout_init(&s.p, PO_DELAY_MS);
+    po_sim_trace(&s, (long)(seconds * 1e6 / net->interval_us));
+    return &s;
+}
+
+static unsigned po_conceal(const struct po_sim *s, int from_s, int to_s)
+{
+    unsigned n = 0;
+    for (int i = from_s; i < to_s; i++)
+        n += s->conceal[i];
+    return n;
+}
+
+/* Steady 0-60 ms jitter: the delay grows on the late packets until they stop being concealed,
+ * stays there while the jitter lasts, and comes back to jitter_buffer after 10 s of calm, a step
+ * per half second. (At a fixed 20 ms this trace conceals 130 ms in every 10 s.) */
+static void test_playout_delay_adapts_to_jitter(void **state)
+{
+    static const struct po_net net = {
+        .jitter_ms = 60, .calm_after_s = 60, .lost = -1, .interval_us = 20000};
+    (void)state;
+    struct po_sim *s = po_sim_new(&net, 100);
+    po_sim(s, 0, 30, 20);
+    /* concealment at first (the delay raised for it), then hardly any: at most 10 ms in the
+     * 10 s from 20 s on */
+    assert_true(po_conceal(s, 0, 10) >= 2);
+    assert_true(s->p.raises >= 1);
+    assert_true(po_conceal(s, 20, 30) <= 1);
+    /* settled: covering most of the 60 ms, below the cap */
+    assert_int_equal(s->min_target_us, s->max_target_us);
+    assert_true(s->p.target_us >= 50000 && s->p.target_us <= 100000);
+    assert_true(s->p.max_us >= s->p.target_us);
+    po_sim(s, 30, 60, 30);
+    assert_true(po_conceal(s, 30, 60) <= 3);
+    assert_true(s->min_target_us >= 50000);
+    /* calm from 60 s on: lowered after 10 s of it, back at jitter_buffer a step per half second */
+    unsigned steps = (s->p.target_us - PO_DELAY_MS * 1000u) / CALL_PLAYOUT_STEP_US;
+    po_sim(s, 60, 70, 60);
+    assert_true(s->p.target_us > PO_DELAY_MS * 1000u);
+    po_sim(s, 70, 70.6 + 0.5 * steps, 70);
+    assert_int_equal(s->p.target_us, PO_DELAY_MS * 1000u);
+    po_sim(s, 70.6 + 0.5 * steps, 100, 75);
+    assert_int_equal(s->max_target_us, PO_DELAY_MS * 1000u);
+    assert_int_equal(po_conceal(s, 60, 100), 0);
+    free(s->arrive_us);
+    s->arrive_us = NULL;
+}
+
+/* A lost packet never comes: it is concealed and skipped, and the delay stays. Nor does a sender
+ * whose clock runs slow raise it: it is followed by concealment. */
+static void test_playout_delay_not_raised_by_loss_or_slow_sender(void **state)
+{
+    static const struct po_net lost = {.lost = 400, .interval_us = 20000};
+    static const struct po_net slow = {.lost = -1, .interval_us = 20100};
+    (void)state;
+    struct po_sim *s = po_sim_new(&lost, 20);
+    po_sim(s, 0, 20, 0);
+    assert_int_equal(s->jb.lost, 1);
+    assert_int_equal(po_conceal(s, 0, 20), 2);
+    assert_int_equal(s->max_target_us, PO_DELAY_MS * 1000u);
+    assert_int_equal(s->p.raises, 0);
+    s = po_sim_new(&slow, 30);
+    po_sim(s, 0, 30, 0);
+    assert_true(po_conceal(s, 0, 30) >= 10); /* 150 ms behind by the end */
+    assert_int_equal(s->max_target_us, PO_DELAY_MS * 1000u);
+    free(s->arrive_us);
+    s->arrive_us = NULL;
+}
+
 /* Up-sampling makes more than it reads: every input sample must still go through (a device
  * below 16 kHz, a loudspeaker at 96 kHz). */
 static size_t sunk;
@@ -562,6 +743,8 @@ int main(void)
         cmocka_unit_test(test_playout_waits_for_late_packet_then_pauses),
         cmocka_unit_test(test_playout_trims_least_excess),
         cmocka_unit_test(test_playout_ringback_ahead_trimmed),
+        cmocka_unit_test(test_playout_delay_adapts_to_jitter),
+        cmocka_unit_test(test_playout_delay_not_raised_by_loss_or_slow_sender),
         cmocka_unit_test(test_resampler_takes_everything),
         cmocka_unit_test(test_config_hotline_keys),
         cmocka_unit_test(test_config_sip_addresses_agree_with_libre),
