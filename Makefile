@@ -291,12 +291,15 @@ This is a test call on this computer. Nobody is listening, and nothing is record
 Speak, and you will hear the line stay open. Hang up when you are done." && \
 	sox -q $@.tmp.wav -r 48000 -c 2 -b 16 $@ && rm -f $@.tmp.wav
 
-.PHONY: bench-call check-call
+.PHONY: bench-call bench-echo check-call
 check-call: all $(TEST_BINS)
 	$(Q)tools/run-tests.sh call
 
 bench-call: all $(TEST_BINS)
 	$(Q)tests/bench/call.sh
+
+bench-echo: all $(TEST_BINS)
+	$(Q)tests/bench/echo.sh
 
 # Jitter buffer benchmark (tests/bench/jitter.sh): app/call/jitter.c on the playout schedule of
 # app/call/playout.c, driven as media.c drives them, against speexdsp's JitterBuffer on the same
