@@ -50,7 +50,7 @@ DEB_PKGS := \
 	libcmark-dev libqrencode-dev libsqlite3-dev libjansson-dev libsystemd-dev fonts-noto-core \
 	fonts-noto-cjk \
 	libre-dev librem-dev portaudio19-dev libasound2-dev libjack-jackd2-dev libopus-dev \
-	libspeexdsp-dev libssl-dev \
+	libspeexdsp-dev libspandsp-dev libssl-dev \
 	libcurl4-openssl-dev \
 	libmicrohttpd-dev libpq-dev libsodium-dev libcrypt-dev \
 	libcmocka-dev time procps xvfb xauth chromium openbox xdotool x11-utils x11-apps netpbm \
@@ -106,7 +106,7 @@ KIOSK_EXTRA_LIBS := -lgettextpo -lm
 # The plug-in's entry (app/call/plugin.c: the table and its log_msg) is not linked into tests.
 CALL_ENTRY     := app/call/plugin.c
 CALL_SRCS      := $(filter-out $(CALL_ENTRY),$(wildcard app/call/*.c app/audio/*.c))
-CALL_PKGS      := libre librem portaudio-2.0 alsa jack opus speexdsp libssl libcrypto
+CALL_PKGS      := libre librem portaudio-2.0 alsa jack opus speexdsp spandsp libssl libcrypto
 UI_PKGS        := $(KIOSK_PKGS)
 KIOSK_LIB_SRCS += $(CALL_SRCS)
 KIOSK_PKGS     += $(CALL_PKGS)

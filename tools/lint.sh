@@ -33,7 +33,7 @@ plugin_only() { # FILES-ALLOWED-REGEX HEADER-REGEX WHAT
     done
 }
 plugin_only '^(app/(call|audio)/|tests/unit/test_call\.c|tests/bench/jitter_bench\.c)' \
-    're\.h|re_[a-z_]+\.h|rem\.h|rem_[a-z_]+\.h|openssl/|portaudio\.h|jack/|alsa/|opus/|speex/' \
+    're\.h|re_[a-z_]+\.h|rem\.h|rem_[a-z_]+\.h|openssl/|portaudio\.h|jack/|alsa/|opus/|speex/|spandsp' \
     "a library of the call plug-in: only app/call and app/audio may"
 plugin_only '^app/upload/' 'curl/' "libcurl: only app/upload may"
 # Read-aloud's libraries (espeak-ng is global and not thread-safe: one worker thread owns it)

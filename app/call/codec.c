@@ -6,6 +6,10 @@
 #include <opus/opus.h>
 #include <re.h>
 #include <rem.h>
+/* The concealer's headers alone: the umbrella <spandsp.h> declares goertzel_*() functions that
+ * librem declares too, with other types. */
+#include <spandsp/telephony.h>
+#include <spandsp/plc.h>
 
 #include "call_int.h"
 
@@ -15,6 +19,12 @@ struct call_codec {
     OpusDecoder *dec;
     struct audio_resampler *down; /* G.711: CALL_RATE -> 8 kHz */
     struct audio_resampler *up;   /* G.711: 8 kHz -> CALL_RATE */
+    plc_state_t plc;              /* G.711: Appendix I concealment, fed every decoded block */
+};
+
+enum {
+    G711_RATE = 8000,
+    G711_MAX = 960, /* the most of one packet we decode: 120 ms at 8 kHz */
 };
 
 int call_codec_alloc(struct call_codec **cp, enum call_codec_id id)
@@ -35,9 +45,10 @@ int call_codec_alloc(struct call_codec **cp, enum call_codec_id id)
         opus_encoder_ctl(c->enc, OPUS_SET_PACKET_LOSS_PERC(5));
         opus_encoder_ctl(c->enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
     } else {
-        if (audio_resampler_alloc(&c->down, CALL_RATE, 8000, AUDIO_RESAMPLE_G711) ||
-            audio_resampler_alloc(&c->up, 8000, CALL_RATE, AUDIO_RESAMPLE_G711))
+        if (audio_resampler_alloc(&c->down, CALL_RATE, G711_RATE, AUDIO_RESAMPLE_G711) ||
+            audio_resampler_alloc(&c->up, G711_RATE, CALL_RATE, AUDIO_RESAMPLE_G711))
             goto out;
+        plc_init(&c->plc);
     }
     *cp = c;
     c = NULL;
@@ -80,6 +91,32 @@ int call_codec_encode(struct call_codec *c, const int16_t *pcm, uint8_t *out, si
     return (int)out_n;
 }
 
+/* G.711 into nb at 8 kHz; returns the samples written. A missing piece (data NULL) is what
+ * spandsp's concealer (after G.711 Appendix I) makes of the signal before it: the last pitch
+ * period repeated, joined by overlap-add, without Appendix I's 3.75 ms delay. Its length is what
+ * max holds at CALL_RATE, so that the output is exactly as long as the silence it replaces.
+ * spandsp fades the repetition linearly from the loss's first sample to nothing 50 ms into it
+ * (<spandsp/plc.h>); after the resampler the unit test measures the 10 ms pieces at -1, -2, -5,
+ * -9, -16 and -39 dB from the frame before, then zeros. Appendix I holds the level for 10 ms
+ * and is silent from 60 ms: so is this, and a long loss is silence, not a buzz. Every received
+ * block goes through plc_rx(): it keeps the history that concealment repeats, and blends the
+ * first block after a loss into the synthetic signal. */
+static size_t g711_decode(struct call_codec *c, const uint8_t *data, size_t len, int16_t *nb,
+                          size_t max)
+{
+    if (!data) {
+        size_t n = max / (CALL_RATE / G711_RATE);
+        n = n < G711_MAX ? n : G711_MAX;
+        return (size_t)plc_fillin(&c->plc, nb, (int)n);
+    }
+    size_t n = len < G711_MAX ? len : G711_MAX;
+    for (size_t i = 0; i < n; i++)
+        nb[i] = c->id == CALL_CODEC_PCMU ? g711_ulaw2pcm(data[i]) : g711_alaw2pcm(data[i]);
+    if (n)
+        plc_rx(&c->plc, nb, (int)n);
+    return n;
+}
+
 int call_codec_decode(struct call_codec *c, const uint8_t *data, size_t len, int16_t *pcm,
                       size_t max)
 {
@@ -87,15 +124,8 @@ int call_codec_decode(struct call_codec *c, const uint8_t *data, size_t len, int
         int frame = (int)(max < CALL_FRAME ? max : CALL_FRAME);
         return opus_decode(c->dec, data, (opus_int32)len, pcm, data ? (int)max : frame, 0);
     }
-    int16_t nb[960];
-    size_t n = data ? (len < 960 ? len : 960) : CALL_FRAME / 2;
-    for (size_t i = 0; i < n; i++) {
-        if (!data)
-            nb[i] = 0; /* G.711 has no concealment of its own: silence */
-        else
-            nb[i] = c->id == CALL_CODEC_PCMU ? g711_ulaw2pcm(data[i]) : g711_alaw2pcm(data[i]);
-    }
-    size_t in_n = n, out_n = max;
+    int16_t nb[G711_MAX];
+    size_t in_n = g711_decode(c, data, len, nb, max), out_n = max;
     audio_resampler_run(c->up, nb, &in_n, pcm, &out_n);
     return (int)out_n;
 }
