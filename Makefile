@@ -106,7 +106,9 @@ KIOSK_EXTRA_LIBS := -lgettextpo -lm
 # The plug-in's entry (app/call/plugin.c: the table and its log_msg) is not linked into tests.
 CALL_ENTRY     := app/call/plugin.c
 CALL_SRCS      := $(filter-out $(CALL_ENTRY),$(wildcard app/call/*.c app/audio/*.c))
-CALL_PKGS      := libre librem portaudio-2.0 alsa jack opus speexdsp spandsp libssl libcrypto
+# libsystemd: sd-bus, to ask rtkit for real-time priority (app/audio/rt.c).
+CALL_PKGS      := libre librem portaudio-2.0 alsa jack opus speexdsp spandsp libssl libcrypto \
+		  libsystemd
 UI_PKGS        := $(KIOSK_PKGS)
 KIOSK_LIB_SRCS += $(CALL_SRCS)
 KIOSK_PKGS     += $(CALL_PKGS)

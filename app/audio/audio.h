@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct config;
 
@@ -77,6 +78,30 @@ void audio_dev_stats(const struct audio_dev *d, struct audio_dev_stats *st);
  * read, room to play into): the call thread listens on it instead of polling. Read it to
  * clear it. Valid from audio_dev_alloc to audio_dev_free. */
 int audio_dev_wake_fd(const struct audio_dev *d);
+
+/* Real-time scheduling for the threads that must run on time (app/audio/rt.c). The device
+ * outranks the call thread, which only refills the rings the device drains. */
+enum {
+    AUDIO_RT_PRIO_DEVICE = 20, /* the driver's thread: stands for the sound card */
+    AUDIO_RT_PRIO_CALL = 10,   /* the call thread (libre's loop), woken by the device */
+};
+
+/* Make the calling thread SCHED_FIFO at prio (1-99), with SCHED_RESET_ON_FORK so that threads
+ * and processes it starts run at normal priority. Where the process may not (EPERM: no
+ * CAP_SYS_NICE, RLIMIT_RTPRIO below prio), ask rtkit over the D-Bus system bus, which clamps
+ * prio to its MaxRealtimePriority. Either way RLIMIT_RTTIME is first lowered to a finite bound
+ * (200 ms soft, 400 ms hard, 200 ms for rtkit) if it is higher: a real-time thread that stops
+ * blocking ends the process (SIGXCPU) instead of holding a core.
+ * Returns 0, or an errno value with why set to a sentence naming who ("the call thread") and
+ * why it runs at normal priority; the thread goes on either way. May block on the system bus
+ * for up to half a second: never on the audio callback. Any thread. */
+int audio_rt_boost(const char *who, int prio, char *why, size_t len);
+/* The same for thread tid (a kernel thread id) of this process: PortAudio's callback thread,
+ * boosted from outside because its callback may not make system calls that block. */
+int audio_rt_boost_tid(pid_t tid, const char *who, int prio, char *why, size_t len);
+/* Log why (rc non-zero) at info level, once per process: the first refusal only. Never on the
+ * audio callback or the driver's thread. */
+void audio_rt_report(int rc, const char *why);
 
 /* CLOCK_MONOTONIC in nanoseconds (any thread, including the realtime one). */
 uint64_t audio_now_ns(void);

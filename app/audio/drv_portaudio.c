@@ -2,10 +2,14 @@
  * outside calls).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <alsa/asoundlib.h>
 #include <jack/jack.h>
@@ -24,12 +28,18 @@ struct priv {
     PaDeviceIndex in_dev;
     PaDeviceIndex out_dev;
     PaStream *stream;
+    _Atomic pid_t callback_tid; /* set by the first callback of a stream (rt_boost_callback) */
 };
 
 /* The realtime callback: only the rings (audio_dev_process). */
 static int pa_callback(const void *input, void *output, unsigned long frames,
                        const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *arg)
 {
+    struct audio_dev *dev = arg;
+    struct priv *p = dev->priv;
+    /* Once per stream, for rt_boost_callback(): gettid() neither blocks nor allocates. */
+    if (!atomic_load_explicit(&p->callback_tid, memory_order_relaxed))
+        atomic_store_explicit(&p->callback_tid, gettid(), memory_order_relaxed);
     audio_dev_process(arg, input, output, frames);
     return paContinue;
 }
@@ -130,6 +140,33 @@ static int pa_init(struct audio_dev *dev, char *err, size_t errlen)
     return 0;
 }
 
+/* PortAudio's ALSA host API makes its callback thread SCHED_FIFO only when asked
+ * (PaAlsa_EnableRealtimeScheduling), and then at priority 1 with pthread_setschedparam: no
+ * rtkit, and children of the thread would inherit it. Its JACK host API calls back on JACK's
+ * own thread, which the JACK server already runs real-time at its own priority. So for ALSA
+ * the callback thread is boosted from here, like the wav driver's thread, once it has run. */
+static void rt_boost_callback(struct audio_dev *dev)
+{
+    struct priv *p = dev->priv;
+    const PaHostApiInfo *api = Pa_GetHostApiInfo(Pa_GetDeviceInfo(p->out_dev)->hostApi);
+    struct timespec ms = {0, 1000000};
+    char why[320];
+    pid_t tid = 0;
+
+    if (!api || api->type != paALSA)
+        return;
+    for (int i = 0; i < 200 && !(tid = atomic_load(&p->callback_tid)); i++)
+        nanosleep(&ms, NULL);
+    if (!tid)
+        return; /* no callback within 200 ms: nothing to boost yet, the stream goes on */
+    int policy = sched_getscheduler(tid);
+    if (policy == SCHED_FIFO || policy == SCHED_RR)
+        return;
+    audio_rt_report(audio_rt_boost_tid(tid, "PortAudio's callback thread", AUDIO_RT_PRIO_DEVICE,
+                                       why, sizeof(why)),
+                    why);
+}
+
 static int pa_start(struct audio_dev *dev, char *err, size_t errlen)
 {
     struct priv *p = dev->priv;
@@ -152,6 +189,7 @@ static int pa_start(struct audio_dev *dev, char *err, size_t errlen)
         dev->in_latency_us = dev->mic ? (unsigned)(si->inputLatency * 1e6) : 0;
         dev->out_latency_us = (unsigned)(si->outputLatency * 1e6);
     }
+    atomic_store(&p->callback_tid, 0);
     pe = Pa_StartStream(p->stream);
     if (pe != paNoError) {
         snprintf(err, errlen, "cannot start the audio device: %s", Pa_GetErrorText(pe));
@@ -159,6 +197,7 @@ static int pa_start(struct audio_dev *dev, char *err, size_t errlen)
         p->stream = NULL;
         return ENODEV;
     }
+    rt_boost_callback(dev);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,11 @@ struct priv {
     pthread_t thread;
     struct timespec start; /* CLOCK_MONOTONIC when the device's clock began */
     atomic_bool quit;
+    /* The pace thread's real-time priority (audio_rt_boost), which it may not log: set before
+     * it posts rt_ready, read and logged by wav_start. */
+    sem_t rt_ready;
+    int rt_rc;
+    char rt_why[320];
 };
 
 static void put_le32(unsigned char *p, uint32_t v)
@@ -115,6 +121,7 @@ static int init_common(struct audio_dev *dev, bool is_wav, char *err, size_t err
 
     p->is_wav = is_wav;
     dev->rate = WAV_RATE;
+    sem_init(&p->rt_ready, 0, 0);
     atomic_init(&p->quit, false);
     if (!is_wav) {
         snprintf(dev->name, sizeof(dev->name), "null (silence, nothing played)");
@@ -166,7 +173,9 @@ static void room_hear(struct priv *p, int16_t *in)
 }
 
 /* The device's clock: one 10 ms block per absolute deadline on CLOCK_MONOTONIC. This thread
- * stands for the sound card, so it may sleep and write the file; audio_dev_process() does not. */
+ * stands for the sound card, so it may sleep and write the file; audio_dev_process() does not.
+ * It runs real-time where permitted, above the call thread, as a sound card's interrupt and
+ * PortAudio's callback do: the call thread refills what it drains. */
 static void *pace_thread(void *arg)
 {
     struct audio_dev *dev = arg;
@@ -174,6 +183,10 @@ static void *pace_thread(void *arg)
     int16_t in[BLOCK], out[BLOCK];
     struct timespec next;
 
+    pthread_setname_np(pthread_self(), "openline-audio");
+    p->rt_rc = audio_rt_boost("the audio device's thread", AUDIO_RT_PRIO_DEVICE, p->rt_why,
+                              sizeof(p->rt_why));
+    sem_post(&p->rt_ready);
     next = p->start; /* sample 0 plays at start + one block */
     while (!atomic_load(&p->quit)) {
         next.tv_nsec += 10000000;
@@ -260,8 +273,14 @@ static int wav_start(struct audio_dev *dev, char *err, size_t errlen)
         if (p->out)
             fclose(p->out);
         p->out = NULL;
+        return rc;
     }
-    return rc;
+    /* The thread may not log; this one may. Its first deadline is absolute, so the wait (a
+     * system call, or rtkit's answer) costs it no block. */
+    while (sem_wait(&p->rt_ready) && errno == EINTR)
+        ;
+    audio_rt_report(p->rt_rc, p->rt_why);
+    return 0;
 }
 
 static void wav_stop(struct audio_dev *dev)
@@ -286,6 +305,7 @@ static void wav_uninit(struct audio_dev *dev)
     free(p->in);
     free(p->noise);
     audio_room_free(p->room);
+    sem_destroy(&p->rt_ready);
     p->in = NULL;
     p->noise = NULL;
     p->room = NULL;

@@ -63,6 +63,9 @@ static void *thread_main(void *arg)
 {
     struct call_audioctl *a = arg;
 
+    /* At normal priority (the call thread starts it before it turns real-time): it blocks on
+     * sound servers. Named for ps and tests/call/rt.sh. */
+    pthread_setname_np(pthread_self(), "openline-audctl");
     pthread_mutex_lock(&a->mx);
     for (;;) {
         while (!a->n && !a->closing)

@@ -1648,6 +1648,19 @@ static void teardown(struct call_engine *e)
     e->mq = mem_deref(e->mq);
 }
 
+/* Real-time where permitted, below the audio device's thread: under load a call thread that
+ * waits for a core refills the playback ring late, and the device plays silence (underruns).
+ * After setup(), just before libre's loop: loading certificates and the like is not urgent,
+ * and on a slow CPU it could run into RLIMIT_RTTIME (a real-time thread that long without
+ * blocking ends the process). Threads it starts later come back to normal priority
+ * (SCHED_RESET_ON_FORK). */
+static void call_thread_boost(void)
+{
+    char why[320];
+    pthread_setname_np(pthread_self(), "openline-call");
+    audio_rt_report(audio_rt_boost("the call thread", AUDIO_RT_PRIO_CALL, why, sizeof(why)), why);
+}
+
 static void *engine_thread(void *arg)
 {
     struct call_engine *e = arg;
@@ -1670,8 +1683,10 @@ static void *engine_thread(void *arg)
     e->ready = true;
     pthread_cond_signal(&e->cv);
     pthread_mutex_unlock(&e->mx);
-    if (!rc)
+    if (!rc) {
+        call_thread_boost();
         re_main(NULL);
+    }
     teardown(e);
     re_thread_close();
     return NULL;

@@ -827,6 +827,13 @@ if want speech; then
         bad "speech-dial: speech in the call (correlation $p1 at the kiosk's loudspeaker, $p2 at the callee)"
 fi
 
+# ---- real-time priority of the device's and the call thread, and the fallback without it
+if want rt; then
+    sh tests/call/rt.sh "$T" &&
+        ok "real-time: device thread SCHED_FIFO 20, call thread 10 where permitted; unprivileged, the call connects and the log says why once" ||
+        bad "real-time priority of the audio path"
+fi
+
 # ---- the real PortAudio path under JACK's dummy driver
 if want jack; then
     if command -v jackd >/dev/null 2>&1; then
