@@ -539,7 +539,7 @@ static void call_free(struct call *c)
 
 static void summary(struct call *c, char *buf, size_t len)
 {
-    char media[220] = "";
+    char media[300] = "";
     if (c->media)
         call_media_summary(c->media, media, sizeof(media));
     uint64_t first = c->media ? call_media_first_tx_ms(c->media) : 0;

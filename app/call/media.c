@@ -880,12 +880,13 @@ uint64_t call_media_first_tx_ms(const struct call_media *m)
 void call_media_summary(const struct call_media *m, char *buf, size_t len)
 {
     struct audio_dev_stats st = {0};
+    unsigned moves, echo_ms = m->proc ? audio_proc_delay_ms(m->proc, &moves) : 0;
     if (m->audio)
         audio_dev_stats(m->audio, &st);
     snprintf(buf, len,
              "%s %s tx %llu rx %llu; cap->rtp %.1f ms max %.1f; rtp->play %.1f ms max %.1f; "
              "lost %llu late %llu drop %llu; delay %u ms (%u-%u); sources %llu; foreign %llu; "
-             "underruns %llu%s",
+             "underruns %llu; echo path from %u ms%s",
              m->codec_name ? m->codec_name : "no codec", m->secure ? "SRTP" : "RTP",
              (unsigned long long)m->tx_packets, (unsigned long long)m->rx_packets,
              m->cap_lat_n ? m->cap_lat_sum / (double)m->cap_lat_n : 0.0, m->cap_lat_max,
@@ -893,6 +894,6 @@ void call_media_summary(const struct call_media *m, char *buf, size_t len)
              (unsigned long long)m->jb.lost, (unsigned long long)m->jb.late,
              (unsigned long long)(m->jb.dropped + m->po.trims), m->po.target_us / 1000,
              m->po.min_us / 1000, m->po.max_us / 1000, (unsigned long long)m->jb.sources + 1,
-             (unsigned long long)m->foreign, (unsigned long long)st.underruns,
+             (unsigned long long)m->foreign, (unsigned long long)st.underruns, echo_ms,
              m->srtp_fail ? "; SRTP auth failures" : "");
 }

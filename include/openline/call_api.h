@@ -40,7 +40,7 @@ struct call_event {
     enum call_state state;
     enum call_failure failure;
     int sip_status;    /* final SIP status when there was one, else 0 */
-    char reason[160];  /* for logs and `openline call`: never shown with visitor data */
+    char reason[320];  /* for logs and `openline call`: never shown with visitor data */
     uint64_t ms;       /* milliseconds since dial() */
     bool secondary;    /* this attempt is on the secondary hotline */
     bool availability; /* not about a call: audio_ok() changed (reason: why) */
@@ -60,13 +60,13 @@ enum call_reg_state {
 };
 
 /* The call subsystem (the engine, the audio drivers and their libraries: libre, OpenSSL,
- * PortAudio, Opus, speexdsp) is built as a plug-in, openline-call.so, that the kiosk loads after
- * its first frame is on screen. The content therefore appears without waiting for SIP, TLS and
- * the sound system, the kiosk's first-frame memory holds none of them, and a kiosk whose call
- * libraries are missing or broken still starts and shows the number. The kiosk reaches the
- * plug-in only through this table (filled in app/call/plugin.c; the functions behind it are
+ * PortAudio, Opus, speexdsp, spandsp, libsystemd) is built as a plug-in, openline-call.so, that
+ * the kiosk loads after its first frame is on screen. The content therefore appears without waiting
+ * for SIP, TLS and the sound system, the kiosk's first-frame memory holds none of them, and a kiosk
+ * whose call libraries are missing or broken still starts and shows the number. The kiosk reaches
+ * the plug-in only through this table (filled in app/call/plugin.c; the functions behind it are
  * documented in app/call/engine.h and app/audio/audio.h). */
-#define CALL_API_VERSION 3
+#define CALL_API_VERSION 4
 
 /* What the kiosk hands the plug-in in init(): all it uses of the program. The plug-in calls no
  * function of the program by name (tools/check-plugin.sh checks both binaries at every build):
