@@ -39,10 +39,10 @@ series() {
     tag=$1
     shift
     names=""
-    i=1
-    while [ $i -le $N ]; do
-        ol_echo_call "$tag-$i" "$@" 2>>"$T/errors" && names="$names $tag-$i"
-        i=$((i + 1))
+    ci=1
+    while [ $ci -le $N ]; do
+        ol_echo_call "$tag-$ci" "$@" 2>>"$T/errors" && names="$names $tag-$ci"
+        ci=$((ci + 1))
     done
 }
 
@@ -79,19 +79,19 @@ printf '%-34s %8s %8s %8s %10s   clean calls %s dB: difference %s dB (want >= -3
 # ---- underruns: 30 s calls, idle and with busy loops at the same priority as the kiosk
 underrun_calls() { # TAG
     total=0 secs=0
-    i=1
-    while [ $i -le $U ]; do
+    ci=1
+    while [ $ci -le $U ]; do
         port=$(ol_freeport)
-        ol_baresip_start "u-$1-$i" $port file="$T/far.wav" codec=opus >/dev/null 2>&1 || return 1
+        ol_baresip_start "u-$1-$ci" $port file="$T/far.wav" codec=opus >/dev/null 2>&1 || return 1
         printf '[organisation]\nname = B\nhotline = +1 555 0100\n[audio]\ndriver = wav\n' \
             >"$T/u.conf"
         "$OL_BIN" call --config "$T/u.conf" --seconds 30 "sip:callee@127.0.0.1:$port" \
-            >"$T/u-$1-$i.log" 2>&1
-        ol_baresip_stop "u-$1-$i"
-        u=$(sed -n 's/.*underruns \([0-9]*\).*/\1/p' "$T/u-$1-$i.log" | tail -n 1)
+            >"$T/u-$1-$ci.log" 2>&1
+        ol_baresip_stop "u-$1-$ci"
+        u=$(sed -n 's/.*underruns \([0-9]*\).*/\1/p' "$T/u-$1-$ci.log" | tail -n 1)
         total=$((total + ${u:-0}))
         secs=$((secs + 30))
-        i=$((i + 1))
+        ci=$((ci + 1))
     done
     echo "$total $secs"
 }

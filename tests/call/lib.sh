@@ -105,7 +105,11 @@ ol_baresip_start() {
         echo "sip_listen 127.0.0.1:$port"
         [ -n "$cert" ] && echo "sip_certificate $cert"
         echo "net_interface 127.0.0.1"
-        echo "audio_player alsa,null"
+        # What it hears goes to aubridge's player, which takes it at the packet rate: ALSA's
+        # "null" device takes everything at once, so its player thread spun a whole core for
+        # the length of every call (measured: 98-100 % CPU), a load the kiosk under test
+        # then competed with. What it receives is recorded by sndfile either way.
+        echo "audio_player aubridge,nil"
         echo "audio_alert alsa,null"
         echo "audio_source $source_line"
         echo "ausrc_srate 48000"
@@ -118,6 +122,7 @@ ol_baresip_start() {
         echo "module ausine.so"
         echo "module aufile.so"
         echo "module alsa.so"
+        echo "module aubridge.so"
         echo "module srtp.so"
         echo "module sndfile.so"
         echo "snd_path $dir"
