@@ -297,6 +297,6 @@ ol_echo_call() {
         return 1
     echo " underruns=$(sed -n 's/.*underruns \([0-9]*\).*/\1/p' "$OL_TMP/$name.log" | tail -n 1)" \
         >>"$OL_TMP/$name.erle"
-    tr -d '\n' <"$OL_TMP/$name.erle" >"$OL_TMP/$name.erle1" && mv "$OL_TMP/$name.erle1" "$OL_TMP/$name.erle"
+    line=$(tr -d '\n' <"$OL_TMP/$name.erle") && echo "$line" >"$OL_TMP/$name.erle"
 }
 ol_erle_field() { sed -n "s/.* $2=\([-0-9.]*\).*/\1/p" "$OL_TMP/$1.erle"; }
