@@ -166,6 +166,8 @@ static void test_example_matches_table(void **state)
                                            "token_file",
                                            "capture_file",
                                            "playback_file",
+                                           "wav_room_impulse",
+                                           "wav_room_noise",
                                            "data_dir",
                                            "diagonal_mm",
                                            "independent_of_police",
