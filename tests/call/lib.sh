@@ -20,7 +20,7 @@
 #                                 English), near.wav (a second voice from 3 s), ir.wav (the room's
 #                                 impulse response), roomnoise.wav (pink noise, about -71 dBFS)
 #   ol_echo_call NAME CODEC DELAY_MS [near] [audio lines...]
-#                                 one 12 s call from the kiosk (wav driver, that room, 6 dB down)
+#                                 one 10 s call from the kiosk (wav driver, that room, 6 dB down)
 #                                 to a baresip callee saying far.wav; call-echo's measurement
 #                                 and the call's underruns in $OL_TMP/NAME.erle (one line);
 #                                 STALL_AT=S stops the kiosk (SIGSTOP) for 50 ms S seconds in
@@ -277,7 +277,7 @@ ol_echo_call() {
         [ -n "$near" ] && echo "capture_file = $near"
         for l in "$@"; do echo "$l"; done
     } >"$OL_TMP/$name.conf"
-    "$OL_BIN" call --config "$OL_TMP/$name.conf" --seconds 12 "sip:callee@127.0.0.1:$port" \
+    "$OL_BIN" call --config "$OL_TMP/$name.conf" --seconds 10 "sip:callee@127.0.0.1:$port" \
         >"$OL_TMP/$name.log" 2>&1 &
     kpid=$!
     if [ -n "${STALL_AT:-}" ]; then
