@@ -119,8 +119,8 @@ struct audio_proc;
 enum { AUDIO_PROC_DELAY_MAX_MS = 400 };
 int audio_proc_alloc(struct audio_proc **pp, unsigned rate, unsigned frame, unsigned tail_ms,
                      bool echo_cancel, bool noise_suppression);
-/* The bulk delay taken out of the reference now, in ms, and how often it moved. */
-unsigned audio_proc_delay_ms(const struct audio_proc *p, unsigned *moves);
+/* The bulk delay taken out of the reference of the canceller in use, in ms. */
+unsigned audio_proc_delay_ms(const struct audio_proc *p);
 /* mic and out: frame samples (may be the same buffer); ref: the frame played at the same time,
  * or NULL for silence. */
 void audio_proc_run(struct audio_proc *p, const int16_t *mic, const int16_t *ref, int16_t *out);
@@ -133,6 +133,9 @@ struct audio_delay;
 int audio_delay_alloc(struct audio_delay **dp, unsigned rate, unsigned frame, unsigned max_ms);
 int audio_delay_update(struct audio_delay *d, const int16_t *mic, const int16_t *ref);
 void audio_delay_free(struct audio_delay *d);
+/* Whether the far end speaks in a frame of what was played (RMS above -50 dBFS): the frames
+ * the delay is estimated on and the echo cancellers are judged on. */
+bool audio_far_speaks(const int16_t *ref, unsigned n);
 
 /* Sample-rate conversion of mono 16-bit audio (speexdsp resampler). */
 struct audio_resampler;

@@ -23,7 +23,7 @@ enum {
     DECIM = 4,           /* 16 kHz -> 4 kHz */
     WINDOW_FRAMES = 25,  /* 0.5 s of far-end speech in 20 ms frames */
     AGREE_US = 1000,     /* two windows agree: their best lags this close */
-    FAR_MIN_LEVEL = 100, /* the far end speaks: frame RMS above -50 dBFS */
+    FAR_MIN_LEVEL = 100, /* the far end speaks: frame RMS above -50 dBFS (audio_far_speaks) */
     SUB_MAX = 256,       /* decimated samples per frame: frames up to 64 ms at 16 kHz */
 };
 
@@ -92,17 +92,22 @@ static int best_lag(const struct audio_delay *d)
     return (int)best;
 }
 
+bool audio_far_speaks(const int16_t *ref, unsigned n)
+{
+    double e = 0;
+    for (unsigned i = 0; i < n; i++)
+        e += (double)ref[i] * ref[i];
+    return e >= (double)FAR_MIN_LEVEL * FAR_MIN_LEVEL * n;
+}
+
 int audio_delay_update(struct audio_delay *d, const int16_t *mic, const int16_t *ref)
 {
     float m[SUB_MAX];
-    double e = 0;
-    for (unsigned i = 0; i < d->frame; i++)
-        e += (double)ref[i] * ref[i];
     /* the history moves on every frame; only frames with far-end speech are correlated */
     memmove(d->ref, d->ref + d->sub, d->lags * sizeof(*d->ref));
     decimate(ref, d->sub, d->ref + d->lags, &d->last_ref);
     decimate(mic, d->sub, m, &d->last_mic);
-    if (e < (double)FAR_MIN_LEVEL * FAR_MIN_LEVEL * d->frame)
+    if (!audio_far_speaks(ref, d->frame))
         return -1;
     /* xc[l] += sum over this frame of mic[t] * ref[t - l] */
     for (unsigned l = 0; l < d->lags; l++) {

@@ -43,7 +43,7 @@ struct audio_proc {
     unsigned rate, frame, tail_n;
     struct canceller bank[BANK];
     unsigned cur; /* the one heard */
-    unsigned far_frames, moves;
+    unsigned far_frames;
     struct audio_delay *est;
     /* what was played, newest last: hist_n samples, the reference of every canceller */
     int16_t *hist;
@@ -173,7 +173,6 @@ static void judge(struct audio_proc *p)
     }
     if (best != p->cur) {
         p->cur = best;
-        p->moves++;
         if (p->pre)
             speex_preprocess_ctl(p->pre, SPEEX_PREPROCESS_SET_ECHO_STATE, p->bank[best].st);
     }
@@ -191,7 +190,7 @@ static void judge(struct audio_proc *p)
 
 static void cancel(struct audio_proc *p, const int16_t *mic, const int16_t *ref)
 {
-    bool far = energy(ref, p->frame) > 100.0 * 100.0 * p->frame; /* above -50 dBFS */
+    bool far = audio_far_speaks(ref, p->frame);
     memmove(p->hist, p->hist + p->frame, (p->hist_n - p->frame) * sizeof(*p->hist));
     memcpy(p->hist + p->hist_n - p->frame, ref, p->frame * sizeof(*ref));
     follow_delay(p, mic, ref);
@@ -235,9 +234,8 @@ void audio_proc_free(struct audio_proc *p)
     free(p);
 }
 
-unsigned audio_proc_delay_ms(const struct audio_proc *p, unsigned *moves)
+unsigned audio_proc_delay_ms(const struct audio_proc *p)
 {
-    *moves = p->moves;
     return p->hist ? p->bank[p->cur].delay * 1000u / p->rate : 0;
 }
 

@@ -880,7 +880,7 @@ uint64_t call_media_first_tx_ms(const struct call_media *m)
 void call_media_summary(const struct call_media *m, char *buf, size_t len)
 {
     struct audio_dev_stats st = {0};
-    unsigned moves, echo_ms = m->proc ? audio_proc_delay_ms(m->proc, &moves) : 0;
+    unsigned echo_ms = m->proc ? audio_proc_delay_ms(m->proc) : 0;
     if (m->audio)
         audio_dev_stats(m->audio, &st);
     snprintf(buf, len,
